@@ -1,0 +1,1 @@
+"""The ``learnloop`` command: thin Typer commands over services."""

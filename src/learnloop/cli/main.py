@@ -1,0 +1,174 @@
+"""``learnloop``: init, run, serve, validate, import-course, create-user."""
+
+from __future__ import annotations
+
+import secrets
+from importlib.resources import files
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from argon2 import PasswordHasher
+from rich.console import Console
+from rich.table import Table
+
+from learnloop.config import Settings
+from learnloop.content import load_course
+from learnloop.domain import Role
+from learnloop.engine import MasteryCriterion
+from learnloop.exceptions import ContentError, LearnloopError
+from learnloop.services.accounts import register_user
+from learnloop.services.courses import import_course
+from learnloop.services.demo import DemoLogins, setup_demo
+from learnloop.storage import Database, upgrade_database
+
+app = typer.Typer(help="learnloop: a self-hostable personalized-learning platform.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+DEMO_COURSE = Path(str(files("learnloop") / "demo" / "fractions"))
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _demo_password(settings: Settings) -> str:
+    """LEARNLOOP_DEMO_PASSWORD, or one generated per install and kept in the instance folder."""
+    if settings.demo_password:
+        return settings.demo_password
+    path = settings.instance_dir / "demo-password"
+    if path.exists():
+        return path.read_text().strip()
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    password = secrets.token_urlsafe(9)
+    path.write_text(password)
+    path.chmod(0o600)
+    return password
+
+
+def _print_logins(logins: DemoLogins, password: str, url: str) -> None:
+    table = Table(title=f"Demo logins at {url} (password for all: {password})")
+    table.add_column("role")
+    table.add_column("username")
+    table.add_column("what to try")
+    table.add_row("learner", logins.learners[0], "home, next steps, an activity, progress map")
+    table.add_row("learner (new)", logins.newcomer, "onboarding, then the first steps")
+    table.add_row("educator", logins.educator, "class heatmap, who is stuck, a learner, feedback")
+    table.add_row("admin", logins.admin, "overview of accounts, courses and classes")
+    console.print(table)
+    console.print(f"Other demo learners: {', '.join(logins.learners[1:])}")
+
+
+def _init(settings: Settings, demo: bool) -> DemoLogins | None:
+    db = Database.from_url(settings.database_url)
+    try:
+        with console.status("Applying database migrations"):
+            upgrade_database(db.engine)
+        if not demo:
+            return None
+        course = load_course(DEMO_COURSE, default_mastery=_mastery(settings))
+        with console.status("Loading the demo course and class") as status:
+            logins = setup_demo(
+                db, PasswordHasher(), course, password=_demo_password(settings),
+                progress=lambda msg: status.update(f"Demo class: {msg}"),
+            )  # fmt: skip
+        console.print("Demo class created." if logins.created else "Demo class already there: nothing changed.")
+        return logins
+    finally:
+        db.dispose()
+
+
+def _mastery(settings: Settings) -> MasteryCriterion:
+    return MasteryCriterion(settings.pedagogy.mastery_threshold, settings.pedagogy.mastery_min_attempts)
+
+
+@app.command()
+def init(demo: Annotated[bool, typer.Option(help="Load the demo course and class")] = True) -> None:
+    """Create or upgrade the database; load the demo (safe to run again)."""
+    settings = _settings()
+    logins = _init(settings, demo)
+    if logins:
+        _print_logins(logins, _demo_password(settings), f"http://{settings.host}:{settings.port}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Serve the platform (the database must be initialised)."""
+    import uvicorn
+
+    settings = _settings()
+    uvicorn.run(
+        "learnloop.web.app:app_factory", factory=True, host=host or settings.host,
+        port=port or settings.port, workers=workers, proxy_headers=False,
+    )  # fmt: skip
+
+
+@app.command()
+def run() -> None:
+    """What `make run` does: init with the demo, print the logins, serve."""
+    settings = _settings()
+    logins = _init(settings, True)
+    assert logins is not None
+    _print_logins(logins, _demo_password(settings), f"http://{settings.host}:{settings.port}")
+    serve(None, None, 1)
+
+
+@app.command()
+def validate(path: Annotated[Path, typer.Argument(help="A course folder")]) -> None:
+    """Check a course folder; list every problem with its file and line."""
+    try:
+        course = load_course(path)
+    except ContentError as exc:
+        for issue in exc.issues:
+            err.print(f"[red]{path / issue.file}:{issue.line}[/red]: {issue.message}", highlight=False)
+        err.print(f"{len(exc.issues)} problem(s) in {path}")
+        raise typer.Exit(1) from None
+    console.print(
+        f"{path}: OK — {len(course.objectives)} objectives, {len(course.activities)} activities, {len(course.items)} items"
+    )
+
+
+@app.command("import-course")
+def import_course_command(path: Annotated[Path, typer.Argument(help="A course folder")]) -> None:
+    """Validate a course folder and store it (a new version replaces the old under the same slug)."""
+    settings = _settings()
+    try:
+        course = load_course(path, default_mastery=_mastery(settings))
+    except ContentError as exc:
+        for issue in exc.issues:
+            err.print(f"{path / issue.file}:{issue.line}: {issue.message}", highlight=False)
+        raise typer.Exit(1) from None
+    db = Database.from_url(settings.database_url)
+    try:
+        upgrade_database(db.engine)
+        course_id, status = import_course(db, course)
+    finally:
+        db.dispose()
+    console.print(f"course {course.slug!r} (id {course_id}): {status}")
+
+
+@app.command("create-user")
+def create_user(
+    username: str,
+    role: Annotated[Role, typer.Option(help="learner, educator or admin")] = Role.LEARNER,
+    display_name: Annotated[str, typer.Option(help="Name shown to others")] = "",
+) -> None:
+    """Create an account; the password is asked for, never passed on the command line."""
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    settings = _settings()
+    db = Database.from_url(settings.database_url)
+    try:
+        viewer = register_user(
+            db, PasswordHasher(), username=username, password=password, display_name=display_name or username, role=role
+        )
+    except LearnloopError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        db.dispose()
+    console.print(f"created {viewer.role.value} {viewer.username!r} (id {viewer.user_id})")

@@ -1,0 +1,69 @@
+"""Settings, read from the environment (prefix ``LEARNLOOP_``) at entry points and passed down.
+
+Every pedagogical number the platform uses lives here with the reason for its value, so that a
+school can change it in one place and a change is visible in review.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["PedagogySettings", "Settings"]
+
+
+class PedagogySettings(BaseSettings):
+    """The thresholds that shape what learners see and what educators are told."""
+
+    model_config = SettingsConfigDict(env_prefix="LEARNLOOP_", extra="ignore")
+
+    # Mastery: BKT's P(known) at which an objective counts as mastered. 0.95 is the criterion of
+    # Corbett & Anderson (1995) used by the Cognitive Tutors and most BKT deployments since.
+    mastery_threshold: float = Field(default=0.95, gt=0.5, lt=1.0)
+    # At least this many counted answers before mastery is declared, so that two lucky guesses on
+    # a lenient prior never unlock the next objectives (ASSISTments skill builders use 3 in a row).
+    mastery_min_attempts: int = Field(default=3, ge=1)
+    # Wheel-spinning: Beck & Gong (2013) found that a learner who has not mastered a skill after 10
+    # practice opportunities rarely does without a change of approach; the educator is told then.
+    stuck_min_attempts: int = Field(default=10, ge=2)
+    # Recommended next steps shown on the learner's home: 3 is enough to give a real choice and
+    # few enough to read at a glance (product.md, "2-3 recommended next steps").
+    recommendations_shown: int = Field(default=3, ge=2, le=10)
+
+
+class Settings(BaseSettings):
+    """Where the platform keeps its data and how it serves it."""
+
+    model_config = SettingsConfigDict(env_prefix="LEARNLOOP_", extra="ignore")
+
+    # SQLite by default (embedded, nothing else to run); a postgresql+psycopg:// URL in production.
+    database_url: str = "sqlite:///var/learnloop.db"
+    # Where the instance keeps what is not in the database: the generated secret key, demo logins.
+    instance_dir: Path = Path("var")
+    # Signs CSRF tokens. Empty means: generate one on first start and keep it in instance_dir.
+    secret_key: str = ""
+    # Set true behind HTTPS so that cookies are never sent in clear.
+    secure_cookies: bool = False
+    session_hours: int = Field(default=12, ge=1)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    # The demo accounts' password; empty means: generate one per install (kept in instance_dir).
+    demo_password: str = ""
+    pedagogy: PedagogySettings = Field(default_factory=PedagogySettings)
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or the instance's generated one (created on first use)."""
+        if self.secret_key:
+            return self.secret_key
+        import secrets
+
+        path = self.instance_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.instance_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

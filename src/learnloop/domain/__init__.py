@@ -1,0 +1,31 @@
+"""The platform's entities as plain, immutable dataclasses; no I/O."""
+
+from learnloop.domain.course import (
+    Activity,
+    Choice,
+    Course,
+    Item,
+    ItemKind,
+    Modality,
+    Objective,
+    WrongAnswer,
+)
+from learnloop.domain.grading import AnswerFeedback, Grade, grade, stage_feedback
+from learnloop.domain.people import Role, Viewer
+
+__all__ = [
+    "Activity",
+    "AnswerFeedback",
+    "Choice",
+    "Course",
+    "Grade",
+    "Item",
+    "ItemKind",
+    "Modality",
+    "Objective",
+    "Role",
+    "Viewer",
+    "WrongAnswer",
+    "grade",
+    "stage_feedback",
+]

@@ -1,0 +1,112 @@
+"""A course: objectives (a prerequisite graph), activities that teach them, items that test them.
+
+Text fields marked *HTML* hold authored Markdown already rendered and sanitized by the content
+loader; everything else is plain text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+from learnloop.engine import BKTParams, MasteryCriterion, SkillGraph
+
+__all__ = ["Activity", "Choice", "Course", "Item", "ItemKind", "Modality", "Objective", "WrongAnswer"]
+
+
+class Modality(StrEnum):
+    READING = "reading"
+    VIDEO = "video"
+    INTERACTIVE = "interactive"
+    HANDS_ON = "hands-on"
+    PROJECT = "project"
+
+
+class ItemKind(StrEnum):
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    NUMERIC = "numeric"
+    SHORT_TEXT = "short_text"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    key: str
+    text: str  # HTML
+    correct: bool
+    feedback: str  # HTML: why this choice is right or wrong
+
+
+@dataclass(frozen=True, slots=True)
+class WrongAnswer:
+    """An anticipated wrong answer to a numeric or short-text item, with feedback for it."""
+
+    match: str  # a number (numeric items) or a regular expression (short-text items)
+    feedback: str  # HTML
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    kind: ItemKind
+    prompt: str  # HTML
+    objectives: tuple[str, ...]
+    hints: tuple[str, ...] = ()  # HTML each, shown one per miss
+    solution: str = ""  # HTML: the worked solution, shown after the second miss
+    choices: tuple[Choice, ...] = ()
+    answer: float | None = None  # numeric
+    tolerance: float = 0.0  # numeric: absolute
+    unit: str = ""  # numeric: shown beside the input
+    accepted: tuple[str, ...] = ()  # short text: exact answers (after trimming; case per flag)
+    patterns: tuple[str, ...] = ()  # short text: regular expressions matching a correct answer
+    case_sensitive: bool = False
+    wrong_answers: tuple[WrongAnswer, ...] = ()
+    source: str = ""  # file:line where the item was written
+
+
+@dataclass(frozen=True)
+class Activity:
+    key: str
+    title: str
+    modality: Modality
+    minutes: int
+    objectives: tuple[str, ...]
+    body: str  # HTML
+    items: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Objective:
+    key: str
+    title: str
+    statement: str  # plain text: what mastery means, in the learner's words
+    prerequisites: tuple[str, ...]
+    mastery: MasteryCriterion
+    bkt: BKTParams
+
+
+@dataclass(frozen=True)
+class Course:
+    slug: str
+    title: str
+    description: str  # HTML
+    objectives: dict[str, Objective]
+    activities: dict[str, Activity]
+    items: dict[str, Item]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def graph(self) -> SkillGraph:
+        return SkillGraph({k: o.prerequisites for k, o in self.objectives.items()})
+
+    def activities_for(self, objective: str) -> list[Activity]:
+        return [a for a in self.activities.values() if objective in a.objectives]
+
+    def activity_of_item(self, item: str) -> Activity | None:
+        for activity in self.activities.values():
+            if item in activity.items:
+                return activity
+        return None

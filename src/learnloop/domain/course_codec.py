@@ -1,0 +1,89 @@
+"""A course to and from plain JSON-able data, so that storage can keep it in one row."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from learnloop.domain.course import (
+    Activity,
+    Choice,
+    Course,
+    Item,
+    ItemKind,
+    Modality,
+    Objective,
+    WrongAnswer,
+)
+from learnloop.engine import BKTParams, MasteryCriterion
+
+__all__ = ["course_from_dict", "course_to_dict"]
+
+FORMAT_VERSION = 1
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def course_to_dict(course: Course) -> dict[str, Any]:
+    data: dict[str, Any] = _plain(course)
+    data["format"] = FORMAT_VERSION
+    return data
+
+
+def _objective(d: dict[str, Any]) -> Objective:
+    return Objective(
+        key=d["key"],
+        title=d["title"],
+        statement=d["statement"],
+        prerequisites=tuple(d["prerequisites"]),
+        mastery=MasteryCriterion(**d["mastery"]),
+        bkt=BKTParams(**d["bkt"]),
+    )
+
+
+def _item(d: dict[str, Any]) -> Item:
+    return Item(
+        **{
+            **d,
+            "kind": ItemKind(d["kind"]),
+            "objectives": tuple(d["objectives"]),
+            "hints": tuple(d["hints"]),
+            "choices": tuple(Choice(**c) for c in d["choices"]),
+            "accepted": tuple(d["accepted"]),
+            "patterns": tuple(d["patterns"]),
+            "wrong_answers": tuple(WrongAnswer(**w) for w in d["wrong_answers"]),
+        }
+    )
+
+
+def _activity(d: dict[str, Any]) -> Activity:
+    return Activity(
+        **{
+            **d,
+            "modality": Modality(d["modality"]),
+            "objectives": tuple(d["objectives"]),
+            "items": tuple(d["items"]),
+        }
+    )
+
+
+def course_from_dict(data: dict[str, Any]) -> Course:
+    if data.get("format") != FORMAT_VERSION:
+        raise ValueError(f"stored course format {data.get('format')!r} is not {FORMAT_VERSION}")
+    return Course(
+        slug=data["slug"],
+        title=data["title"],
+        description=data["description"],
+        objectives={k: _objective(v) for k, v in data["objectives"].items()},
+        activities={k: _activity(v) for k, v in data["activities"].items()},
+        items={k: _item(v) for k, v in data["items"].items()},
+        extra=dict(data.get("extra", {})),
+    )

@@ -1,0 +1,123 @@
+"""Grading an answer, and what feedback the learner sees after it.
+
+Feedback is staged (product.md, "never a dead end"): a wrong answer first gets the feedback
+written for that very answer plus the first hint; from the second miss on, the remaining hints and
+the worked solution. A correct answer gets the feedback written for it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from learnloop.domain.course import Item, ItemKind
+from learnloop.exceptions import InvalidInput
+
+__all__ = ["AnswerFeedback", "Grade", "grade", "parse_number", "stage_feedback"]
+
+# Misses on one item after which the worked solution is shown (product.md: "then a worked step").
+SOLUTION_AFTER_MISSES = 2
+
+_NUMBER = re.compile(r"^\s*([-+]?\d+)\s+(\d+)\s*/\s*(\d+)\s*$")  # a mixed number: 1 3/4
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    correct: bool
+    feedback: tuple[str, ...]  # HTML snippets written for this particular answer
+    answer_text: str  # the response as the learner gave it, normalized for display
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFeedback:
+    correct: bool
+    messages: tuple[str, ...]  # HTML: the answer-specific feedback
+    hints: tuple[str, ...]  # HTML: hints shown now
+    solution: str  # HTML, or "" while it is not shown yet
+    misses: int  # misses on this item so far, this one included
+
+
+def parse_number(text: str) -> float:
+    """A decimal, a fraction (3/4), a mixed number (1 3/4) or a percentage (75%); else ValueError."""
+    s = text.strip().replace(",", ".")
+    if not s:
+        raise ValueError("empty")
+    mixed = _NUMBER.match(s)
+    if mixed:
+        whole, num, den = (int(g) for g in mixed.groups())
+        sign = -1 if whole < 0 else 1
+        return float(whole + sign * Fraction(num, den))
+    if s.endswith("%"):
+        return float(Fraction(s[:-1].strip())) / 100.0
+    value = float(Fraction(s.replace(" ", "")))
+    if not math.isfinite(value):
+        raise ValueError("not finite")
+    return value
+
+
+def _grade_choices(item: Item, response: list[str]) -> Grade:
+    keys = {c.key for c in item.choices}
+    chosen = [r for r in response if r]
+    unknown = [r for r in chosen if r not in keys]
+    if unknown:
+        raise InvalidInput("response", f"item {item.key} has no choice {unknown[0]!r}")
+    if not chosen:
+        raise InvalidInput("response", "choose an answer first")
+    if item.kind is ItemKind.SINGLE_CHOICE and len(chosen) != 1:
+        raise InvalidInput("response", "choose exactly one answer")
+    picked = set(chosen)
+    correct = picked == {c.key for c in item.choices if c.correct}
+    feedback = tuple(c.feedback for c in item.choices if c.key in picked and c.feedback)
+    if not correct and item.kind is ItemKind.MULTIPLE_CHOICE:
+        missed = [c for c in item.choices if c.correct and c.key not in picked]
+        if missed:
+            feedback += (f"{len(missed)} correct choice(s) not selected yet.",)
+    text = ", ".join(c.text for c in item.choices if c.key in picked)
+    return Grade(correct, feedback, text)
+
+
+def grade(item: Item, response: str | list[str]) -> Grade:
+    """Grade ``response`` (choice keys for choice items, text otherwise); InvalidInput if unreadable."""
+    if item.kind in (ItemKind.SINGLE_CHOICE, ItemKind.MULTIPLE_CHOICE):
+        return _grade_choices(item, [response] if isinstance(response, str) else list(response))
+    text = response if isinstance(response, str) else " ".join(response)
+    text = text.strip()
+    if not text:
+        raise InvalidInput("response", "type an answer first")
+    if item.kind is ItemKind.NUMERIC:
+        try:
+            value = parse_number(text.removesuffix(item.unit).strip() if item.unit else text)
+        except (ValueError, ZeroDivisionError):
+            raise InvalidInput(
+                "response", f"{text!r} is not a number (write 0.75, 3/4, 1 1/2 or 75%)"
+            ) from None
+        assert item.answer is not None
+        if abs(value - item.answer) <= item.tolerance + 1e-9:
+            return Grade(True, (), text)
+        for wrong in item.wrong_answers:
+            if abs(value - float(wrong.match)) <= item.tolerance + 1e-9:
+                return Grade(False, (wrong.feedback,), text)
+        return Grade(False, (), text)
+    flags = 0 if item.case_sensitive else re.IGNORECASE
+    squashed = " ".join(text.split())
+    accepted = {a if item.case_sensitive else a.lower() for a in item.accepted}
+    if (squashed if item.case_sensitive else squashed.lower()) in accepted or any(
+        re.fullmatch(p, squashed, flags) for p in item.patterns
+    ):
+        return Grade(True, (), squashed)
+    for wrong in item.wrong_answers:
+        if re.fullmatch(wrong.match, squashed, flags):
+            return Grade(False, (wrong.feedback,), squashed)
+    return Grade(False, (), squashed)
+
+
+def stage_feedback(item: Item, result: Grade, misses_before: int) -> AnswerFeedback:
+    """What to show after this answer, given how often the learner missed the item before."""
+    if result.correct:
+        return AnswerFeedback(True, result.feedback, (), item.solution, misses_before)
+    misses = misses_before + 1
+    if misses >= SOLUTION_AFTER_MISSES:
+        return AnswerFeedback(False, result.feedback, item.hints, item.solution, misses)
+    return AnswerFeedback(False, result.feedback, item.hints[:misses], "", misses)

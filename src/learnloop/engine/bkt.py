@@ -1,0 +1,314 @@
+"""Bayesian knowledge tracing (Corbett & Anderson, 1995), fitted by EM (Baum-Welch).
+
+Each skill is a two-state hidden Markov model: the learner does not know it (0) or knows it (1).
+
+    P(L0)            = prior             the learner knows the skill before practising
+    P(0 -> 1)        = learn             learning between two opportunities
+    P(1 -> 0)        = forget            forgetting (0 unless ``forgetting=True``)
+    P(correct | 0)   = guess
+    P(correct | 1)   = 1 - slip
+
+Fitting runs the forward-backward pass over every learner's sequence of every skill at once: the
+sequences are packed time-major, longest first (as in packed RNN batches), so that step t works on
+one contiguous block holding every sequence still running at t, and the M-step sums per skill
+with ``bincount``. Guess and slip are capped (``max_guess``, ``max_slip``) to keep the model
+identifiable: a skill where "known" learners mostly fail is not a skill being learned
+(Baker, Corbett & Aleven 2008, on degenerate BKT models).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Self
+
+import numpy as np
+import numpy.typing as npt
+
+from learnloop.engine.response_log import ResponseLog
+from learnloop.exceptions import NotFittedError
+
+__all__ = ["BKTParams", "BayesianKnowledgeTracing"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+_EPS = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class BKTParams:
+    """One skill's parameters, with the online update of a learner's P(known)."""
+
+    prior: float
+    learn: float
+    guess: float
+    slip: float
+    forget: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("prior", "learn", "guess", "slip", "forget"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"BKT {name} must be a probability, not {value}")
+        if self.guess + self.slip >= 1.0:
+            raise ValueError("BKT guess + slip must be below 1, or a correct answer means less knowledge")
+
+    def predict(self, p_known: float) -> float:
+        """P(the next answer is correct) given P(known) now."""
+        return p_known * (1.0 - self.slip) + (1.0 - p_known) * self.guess
+
+    def update(self, p_known: float, correct: bool) -> float:
+        """P(known) after one answer: Bayes on the answer, then the learn/forget transition."""
+        if correct:
+            known = p_known * (1.0 - self.slip)
+            posterior = known / (known + (1.0 - p_known) * self.guess)
+        else:
+            known = p_known * self.slip
+            posterior = known / (known + (1.0 - p_known) * (1.0 - self.guess))
+        return posterior * (1.0 - self.forget) + (1.0 - posterior) * self.learn
+
+
+@dataclass(frozen=True)
+class _Packed:
+    """Sequences of (learner, skill) packed time-major, longest first."""
+
+    order: IntArray  # flat position -> row of the log
+    offsets: IntArray  # offsets[t]: where step t's block starts; block t has n_active[t] entries
+    n_active: IntArray
+    seq_skill: IntArray  # skill index of each sequence (sorted, longest first)
+    obs: FloatArray  # answer of each flat position
+
+    @classmethod
+    def build(cls, skill_idx: IntArray, learner: IntArray, correct: IntArray) -> _Packed:
+        n = len(correct)
+        rows = np.lexsort((np.arange(n), learner, skill_idx))  # grouped by (skill, learner), in order
+        s_sorted, l_sorted = skill_idx[rows], learner[rows]
+        new_seq = np.ones(n, dtype=bool)
+        new_seq[1:] = (s_sorted[1:] != s_sorted[:-1]) | (l_sorted[1:] != l_sorted[:-1])
+        starts = np.flatnonzero(new_seq)
+        lengths = np.diff(np.append(starts, n))
+        seq_of_row = np.cumsum(new_seq) - 1
+        pos = np.arange(n) - starts[seq_of_row]
+        by_length = np.argsort(-lengths, kind="stable")
+        rank = np.empty_like(by_length)
+        rank[by_length] = np.arange(len(by_length))
+        t_max = int(lengths.max()) if n else 0
+        n_active = np.array([(lengths > t).sum() for t in range(t_max)], dtype=np.int64)
+        offsets = np.concatenate(([0], np.cumsum(n_active)))[:-1].astype(np.int64)
+        flat = offsets[pos] + rank[seq_of_row]
+        order = np.empty(n, dtype=np.int64)
+        order[flat] = rows
+        return cls(
+            order=order,
+            offsets=offsets,
+            n_active=n_active,
+            seq_skill=s_sorted[starts][by_length],
+            obs=correct[order].astype(np.float64),
+        )
+
+
+class BayesianKnowledgeTracing:
+    """Per-skill BKT fitted by EM with restarts; predicts one step ahead and updates online.
+
+    Learned state: ``skills_`` (skill ids), ``prior_``, ``learn_``, ``guess_``, ``slip_``,
+    ``forget_`` (one value per skill), ``log_likelihood_`` and ``n_iter_``.
+    """
+
+    def __init__(
+        self,
+        *,
+        forgetting: bool = False,
+        n_restarts: int = 3,
+        max_iter: int = 100,
+        tol: float = 1e-6,
+        max_guess: float = 0.3,
+        max_slip: float = 0.3,
+        random_state: int = 0,
+    ) -> None:
+        self.forgetting = forgetting
+        self.n_restarts = n_restarts
+        self.max_iter = max_iter
+        self.tol = tol
+        self.max_guess = max_guess
+        self.max_slip = max_slip
+        self.random_state = random_state
+
+    # ----------------------------------------------------------------------------- fitting
+    def fit(self, log: ResponseLog) -> Self:
+        if len(log) == 0:
+            raise ValueError("cannot fit BKT on an empty log")
+        skills, skill_idx = np.unique(log.skill, return_inverse=True)
+        packed = _Packed.build(skill_idx.astype(np.int64), log.learner, log.correct)
+        k = len(skills)
+        rng = np.random.default_rng(self.random_state)
+        best_ll = np.full(k, -np.inf)
+        best = np.zeros((5, k))
+        total_iter = 0
+        for restart in range(max(1, self.n_restarts)):
+            if restart == 0:  # a conventional start: low prior, modest learning, typical noise
+                params = np.array([[0.3], [0.1], [0.15], [0.1], [0.0]]) * np.ones((5, k))
+            else:
+                params = np.vstack(
+                    [
+                        rng.uniform(0.05, 0.8, k),
+                        rng.uniform(0.02, 0.4, k),
+                        rng.uniform(0.02, self.max_guess, k),
+                        rng.uniform(0.02, self.max_slip, k),
+                        rng.uniform(0.0, 0.1, k) if self.forgetting else np.zeros(k),
+                    ]
+                )
+            prev = -np.inf
+            for _ in range(self.max_iter):
+                total_iter += 1
+                params, ll_per_skill = self._em_step(packed, params, k)
+                ll = float(ll_per_skill.sum())
+                if ll - prev < self.tol * max(1.0, abs(ll)):
+                    break
+                prev = ll
+            _, ll_per_skill = self._forward(packed, params, k)
+            better = ll_per_skill > best_ll
+            best[:, better] = params[:, better]
+            best_ll[better] = ll_per_skill[better]
+        self.skills_ = skills.astype(np.int64)
+        self.prior_, self.learn_, self.guess_, self.slip_, self.forget_ = (row.copy() for row in best)
+        self.log_likelihood_ = float(best_ll.sum())
+        self.n_iter_ = total_iter
+        self._index = {int(s): i for i, s in enumerate(self.skills_)}
+        return self
+
+    def _forward(
+        self, p: _Packed, params: FloatArray, k: int, keep: bool = False
+    ) -> tuple[list[FloatArray], FloatArray]:
+        """Scaled forward pass; returns the filtered P(known) blocks and log-likelihood per skill."""
+        prior, learn, guess, slip, forget = (params[i][p.seq_skill] for i in range(5))
+        ll = np.zeros(len(p.seq_skill))
+        alphas: list[FloatArray] = []
+        known = prior.copy()
+        for t, n in enumerate(p.n_active):
+            if t > 0:
+                known = known[:n] * (1.0 - forget[:n]) + (1.0 - known[:n]) * learn[:n]
+            o = p.obs[p.offsets[t] : p.offsets[t] + n]
+            e_known = np.where(o > 0, 1.0 - slip[:n], slip[:n])
+            e_unknown = np.where(o > 0, guess[:n], 1.0 - guess[:n])
+            a1 = known * e_known
+            c = a1 + (1.0 - known) * e_unknown
+            ll[:n] += np.log(c)
+            known = a1 / c
+            if keep:
+                alphas.append(known)
+        return alphas, np.bincount(p.seq_skill, weights=ll, minlength=k)
+
+    def _em_step(self, p: _Packed, params: FloatArray, k: int) -> tuple[FloatArray, FloatArray]:
+        alphas, ll = self._forward(p, params, k, keep=True)
+        _, learn, guess, slip, forget = (params[i][p.seq_skill] for i in range(5))
+        sk = p.seq_skill
+        sums = {name: np.zeros(k) for name in ("g0", "x01", "x0", "x10", "x1", "g1", "g0c", "g1w", "n0", "pk")}
+        beta1 = np.ones(p.n_active[-1])  # beta for "known", and for "unknown" below
+        beta0 = np.ones(p.n_active[-1])
+        for t in range(len(p.n_active) - 1, -1, -1):
+            n = p.n_active[t]
+            a1 = alphas[t]
+            b1 = np.ones(n)
+            b0 = np.ones(n)
+            m = len(beta1) if t < len(p.n_active) - 1 else 0
+            if m:
+                o = p.obs[p.offsets[t + 1] : p.offsets[t + 1] + m]
+                e1 = np.where(o > 0, 1.0 - slip[:m], slip[:m]) * beta1
+                e0 = np.where(o > 0, guess[:m], 1.0 - guess[:m]) * beta0
+                pred1 = a1[:m] * (1.0 - forget[:m]) + (1.0 - a1[:m]) * learn[:m]
+                c = pred1 * np.where(o > 0, 1.0 - slip[:m], slip[:m]) + (1.0 - pred1) * np.where(
+                    o > 0, guess[:m], 1.0 - guess[:m]
+                )
+                b1[:m] = ((1.0 - forget[:m]) * e1 + forget[:m] * e0) / c
+                b0[:m] = (learn[:m] * e1 + (1.0 - learn[:m]) * e0) / c
+                x01 = (1.0 - a1[:m]) * learn[:m] * e1 / c
+                x00 = (1.0 - a1[:m]) * (1.0 - learn[:m]) * e0 / c
+                x10 = a1[:m] * forget[:m] * e0 / c
+                x11 = a1[:m] * (1.0 - forget[:m]) * e1 / c
+                sums["x01"] += np.bincount(sk[:m], weights=x01, minlength=k)
+                sums["x0"] += np.bincount(sk[:m], weights=x01 + x00, minlength=k)
+                sums["x10"] += np.bincount(sk[:m], weights=x10, minlength=k)
+                sums["x1"] += np.bincount(sk[:m], weights=x10 + x11, minlength=k)
+            g1 = a1 * b1
+            g1 = g1 / (g1 + (1.0 - a1) * b0)
+            o_t = p.obs[p.offsets[t] : p.offsets[t] + n]
+            sums["g1"] += np.bincount(sk[:n], weights=g1, minlength=k)
+            sums["g0"] += np.bincount(sk[:n], weights=1.0 - g1, minlength=k)
+            sums["g0c"] += np.bincount(sk[:n], weights=(1.0 - g1) * o_t, minlength=k)
+            sums["g1w"] += np.bincount(sk[:n], weights=g1 * (1.0 - o_t), minlength=k)
+            if t == 0:
+                sums["pk"] += np.bincount(sk[:n], weights=g1, minlength=k)
+                sums["n0"] += np.bincount(sk[:n], minlength=k)
+            beta1, beta0 = b1, b0
+        new = params.copy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            estimates = [
+                sums["pk"] / sums["n0"],
+                sums["x01"] / sums["x0"],
+                sums["g0c"] / sums["g0"],
+                sums["g1w"] / sums["g1"],
+                sums["x10"] / sums["x1"] if self.forgetting else np.zeros(k),
+            ]
+        for i, est in enumerate(estimates):
+            new[i] = np.where(np.isfinite(est), est, params[i])
+        new[0] = np.clip(new[0], _EPS, 1 - _EPS)
+        new[1] = np.clip(new[1], _EPS, 1 - _EPS)
+        new[2] = np.clip(new[2], _EPS, self.max_guess)
+        new[3] = np.clip(new[3], _EPS, self.max_slip)
+        new[4] = np.clip(new[4], 0.0, 1 - _EPS) if self.forgetting else 0.0
+        return new, ll
+
+    # ---------------------------------------------------------------------------- predicting
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "skills_"):
+            raise NotFittedError("BayesianKnowledgeTracing is not fitted yet: call fit first")
+
+    def _param_matrix(self, skills: IntArray) -> tuple[FloatArray, IntArray]:
+        """Parameters for the given skill ids; unseen skills get the median of the fitted ones."""
+        fallback = np.median(np.vstack([self.prior_, self.learn_, self.guess_, self.slip_, self.forget_]), axis=1)
+        table = np.column_stack(
+            [np.vstack([self.prior_, self.learn_, self.guess_, self.slip_, self.forget_]), fallback]
+        )
+        pos = np.searchsorted(self.skills_, skills)
+        pos = np.clip(pos, 0, len(self.skills_) - 1)
+        known = self.skills_[pos] == skills
+        idx = np.where(known, pos, len(self.skills_))
+        return table, idx.astype(np.int64)
+
+    def predict_proba(self, log: ResponseLog) -> FloatArray:
+        """P(correct) of each row given only the learner's earlier rows (one step ahead)."""
+        self._check_fitted()
+        if len(log) == 0:
+            return np.zeros(0)
+        table, idx = self._param_matrix(log.skill)
+        local, local_idx = np.unique(idx, return_inverse=True)
+        packed = _Packed.build(local_idx.astype(np.int64), log.learner, log.correct)
+        prior, learn, guess, slip, forget = (table[i][local][packed.seq_skill] for i in range(5))
+        out = np.empty(len(log))
+        known = prior.copy()
+        for t, n in enumerate(packed.n_active):
+            if t > 0:
+                known = known[:n] * (1.0 - forget[:n]) + (1.0 - known[:n]) * learn[:n]
+            block = slice(packed.offsets[t], packed.offsets[t] + n)
+            out[packed.order[block]] = known * (1.0 - slip[:n]) + (1.0 - known) * guess[:n]
+            o = packed.obs[block]
+            a1 = known * np.where(o > 0, 1.0 - slip[:n], slip[:n])
+            known = a1 / (a1 + (1.0 - known) * np.where(o > 0, guess[:n], 1.0 - guess[:n]))
+        return out
+
+    # ------------------------------------------------------------------------------- online
+    def params_for(self, skill: int) -> BKTParams:
+        """The fitted parameters of one skill (the median skill's for a skill never seen)."""
+        self._check_fitted()
+        table, idx = self._param_matrix(np.array([skill], dtype=np.int64))
+        p = table[:, idx[0]]
+        return BKTParams(prior=p[0], learn=p[1], guess=p[2], slip=p[3], forget=p[4])
+
+    def initial_state(self, skill: int) -> float:
+        return self.params_for(skill).prior
+
+    def update(self, state: float, skill: int, correct: bool) -> float:
+        return self.params_for(skill).update(state, correct)
+
+    def predict(self, state: float, skill: int) -> float:
+        return self.params_for(skill).predict(state)

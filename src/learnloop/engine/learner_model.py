@@ -1,0 +1,31 @@
+"""The interface every learner model offers, batch and online."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, Self, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from learnloop.engine.response_log import ResponseLog
+
+__all__ = ["LearnerModel"]
+
+
+@runtime_checkable
+class LearnerModel(Protocol):
+    """Fit on a log; predict each response one step ahead; keep one learner's state online.
+
+    ``state`` is whatever the model needs per learner and skill (a float for BKT); the platform
+    stores it and hands it back, so that an update costs one call and no history scan.
+    """
+
+    def fit(self, log: ResponseLog) -> Self: ...
+
+    def predict_proba(self, log: ResponseLog) -> npt.NDArray[np.float64]: ...
+
+    def initial_state(self, skill: int) -> Any: ...
+
+    def update(self, state: Any, skill: int, correct: bool) -> Any: ...
+
+    def predict(self, state: Any, skill: int) -> float: ...

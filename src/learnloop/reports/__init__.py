@@ -1,0 +1,1 @@
+"""Read-only views for learners, educators and admins. Nothing here writes."""

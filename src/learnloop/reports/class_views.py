@@ -1,0 +1,242 @@
+"""What an educator sees: their classes, a class overview, one learner in detail.
+
+Each view runs a fixed number of queries whatever the size of the class (netbox's query budgets):
+the tests count them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from learnloop.config import PedagogySettings
+from learnloop.domain import Course, Role, Viewer
+from learnloop.storage import Database
+from learnloop.storage.access import require_class_educator, require_learner_in_class, require_role
+from learnloop.storage.course_store import course_by_id
+from learnloop.storage.tables import (
+    Attempt,
+    ClassMember,
+    FeedbackMessage,
+    LearnerProfile,
+    Mastery,
+    MasteryEvent,
+    SchoolClass,
+    User,
+)
+from learnloop.storage.tables import Course as CourseRow
+
+__all__ = [
+    "ClassOverview",
+    "ClassSummary",
+    "LearnerDetail",
+    "StuckLearner",
+    "class_overview",
+    "classes_for",
+    "learner_detail",
+]
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    id: int
+    name: str
+    course_title: str
+    learners: int
+
+
+@dataclass(frozen=True)
+class Cell:
+    p_known: float | None  # None: never practised
+    attempts: int
+    state: str  # mastered | in-progress | ready | locked
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    id: int
+    display_name: str
+    username: str
+    cells: list[Cell]
+    mastered: int
+
+
+@dataclass(frozen=True)
+class StuckLearner:
+    learner_id: int
+    display_name: str
+    objective: str
+    objective_title: str
+    attempts: int
+    p_known: float
+
+
+@dataclass(frozen=True)
+class ClassOverview:
+    id: int
+    name: str
+    course: Course
+    objectives: list[tuple[str, str]]  # key, title, in prerequisite order
+    learners: list[LearnerRow]
+    stuck: list[StuckLearner]
+    stuck_threshold: int
+    mastery_threshold: float
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    at: datetime
+    activity_title: str
+    item_key: str
+    answer_text: str
+    correct: bool
+    counted: bool
+
+
+@dataclass(frozen=True)
+class LearnerDetail:
+    class_id: int
+    class_name: str
+    learner_id: int
+    display_name: str
+    username: str
+    course: Course
+    goal_title: str | None
+    mastery: list[tuple[str, str, float, int, bool]]  # key, title, p, attempts, mastered
+    history: dict[str, list[tuple[datetime, float]]]  # objective -> [(time, p_after)]
+    attempts: list[AttemptRow]
+    feedback: list[tuple[datetime, str, str]]  # when, sender, body
+
+
+def classes_for(db: Database, viewer: Viewer) -> list[ClassSummary]:
+    """The classes an educator teaches; every class for an admin."""
+    require_role(viewer, Role.EDUCATOR, Role.ADMIN)
+    learners = (
+        select(ClassMember.class_id, func.count().label("n"))
+        .where(ClassMember.role == Role.LEARNER.value)
+        .group_by(ClassMember.class_id)
+        .subquery()
+    )
+    query = (
+        select(SchoolClass.id, SchoolClass.name, CourseRow.title, func.coalesce(learners.c.n, 0))
+        .join(CourseRow, CourseRow.id == SchoolClass.course_id)
+        .outerjoin(learners, learners.c.class_id == SchoolClass.id)
+        .order_by(SchoolClass.name)
+    )
+    if not viewer.is_admin:
+        query = query.join(ClassMember, ClassMember.class_id == SchoolClass.id).where(
+            ClassMember.user_id == viewer.user_id, ClassMember.role == Role.EDUCATOR.value
+        )
+    with db.reading() as s:
+        return [ClassSummary(*row) for row in s.execute(query)]
+
+
+def class_overview(db: Database, viewer: Viewer, class_id: int, pedagogy: PedagogySettings) -> ClassOverview:
+    with db.reading() as s:
+        school_class = require_class_educator(s, viewer, class_id)
+        course = course_by_id(s, school_class.course_id)
+        learners = list(
+            s.execute(
+                select(User.id, User.display_name, User.username)
+                .join(ClassMember, ClassMember.user_id == User.id)
+                .where(ClassMember.class_id == class_id, ClassMember.role == Role.LEARNER.value)
+                .order_by(User.display_name)
+            )
+        )
+        ids = [row[0] for row in learners]
+        rows: dict[tuple[int, str], Mastery] = {
+            (m.user_id, m.objective_key): m
+            for m in s.scalars(
+                select(Mastery).where(Mastery.user_id.in_(ids), Mastery.course_id == school_class.course_id)
+            )
+        }
+    order = list(course.graph.topological_order)
+    out_rows: list[LearnerRow] = []
+    stuck: list[StuckLearner] = []
+    for learner_id, name, username in learners:
+        mastered = {k for (u, k), m in rows.items() if u == learner_id and m.mastered}
+        cells = []
+        for key in order:
+            m = rows.get((learner_id, key))
+            if m is not None and m.mastered:
+                state = "mastered"
+            elif not course.graph.is_unlocked(key, mastered):
+                state = "locked"
+            else:
+                state = "in-progress" if m is not None and m.attempts else "ready"
+            cells.append(Cell(m.p_known if m else None, m.attempts if m else 0, state))
+            if m is not None and not m.mastered and m.attempts >= pedagogy.stuck_min_attempts:
+                stuck.append(StuckLearner(learner_id, name, key, course.objectives[key].title, m.attempts, m.p_known))
+        out_rows.append(LearnerRow(learner_id, name, username, cells, len(mastered)))
+    stuck.sort(key=lambda x: (-x.attempts, x.display_name))
+    return ClassOverview(
+        class_id, school_class.name, course, [(k, course.objectives[k].title) for k in order],
+        out_rows, stuck, pedagogy.stuck_min_attempts, pedagogy.mastery_threshold,
+    )  # fmt: skip
+
+
+def learner_detail(db: Database, viewer: Viewer, class_id: int, learner_id: int, *, limit: int = 200) -> LearnerDetail:
+    with db.reading() as s:
+        school_class = require_class_educator(s, viewer, class_id)
+        require_learner_in_class(s, class_id, learner_id)
+        course = course_by_id(s, school_class.course_id)
+        user = s.get(User, learner_id)
+        profile = s.get(LearnerProfile, learner_id)
+        assert user is not None
+        mastery = {
+            m.objective_key: m
+            for m in s.scalars(
+                select(Mastery).where(Mastery.user_id == learner_id, Mastery.course_id == school_class.course_id)
+            )
+        }
+        history: dict[str, list[tuple[datetime, float]]] = {}
+        for e in s.scalars(
+            select(MasteryEvent)
+            .where(MasteryEvent.user_id == learner_id, MasteryEvent.course_id == school_class.course_id)
+            .order_by(MasteryEvent.created_at, MasteryEvent.id)
+        ):
+            history.setdefault(e.objective_key, []).append((e.created_at, e.p_after))
+        attempts = list(
+            s.scalars(
+                select(Attempt)
+                .where(Attempt.user_id == learner_id, Attempt.course_id == school_class.course_id)
+                .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+                .limit(limit)
+            )
+        )
+        feedback = list(
+            s.execute(
+                select(FeedbackMessage.created_at, User.display_name, FeedbackMessage.body)
+                .join(User, User.id == FeedbackMessage.sender_id)
+                .where(FeedbackMessage.recipient_id == learner_id, FeedbackMessage.class_id == class_id)
+                .order_by(FeedbackMessage.created_at.desc())
+            )
+        )
+    order = course.graph.topological_order
+    goal = profile.goal_objective if profile else None
+    return LearnerDetail(
+        class_id=class_id,
+        class_name=school_class.name,
+        learner_id=learner_id,
+        display_name=user.display_name,
+        username=user.username,
+        course=course,
+        goal_title=course.objectives[goal].title if goal in course.objectives else None,
+        mastery=[
+            (k, course.objectives[k].title, m.p_known if (m := mastery.get(k)) else course.objectives[k].bkt.prior,
+             m.attempts if m else 0, bool(m and m.mastered))
+            for k in order
+        ],  # fmt: skip
+        history={k: v for k, v in history.items() if k in course.objectives},
+        attempts=[
+            AttemptRow(
+                a.created_at,
+                course.activities[a.activity_key].title if a.activity_key in course.activities else a.activity_key,
+                a.item_key, a.answer_text, a.correct, a.counted,
+            )  # fmt: skip
+            for a in attempts
+        ],
+        feedback=[(when, sender, body) for when, sender, body in feedback],
+    )

@@ -1,0 +1,85 @@
+"""A learner's state in their course, read in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnloop.domain import Course
+from learnloop.engine import LearnerSnapshot
+from learnloop.storage.course_store import course_of_learner
+from learnloop.storage.tables import Attempt, LearnerProfile, Mastery
+
+__all__ = ["LearnerState", "load_learner_state", "objective_state"]
+
+
+@dataclass(frozen=True)
+class LearnerState:
+    course_id: int
+    course: Course
+    profile: LearnerProfile
+    mastery: dict[str, Mastery]
+    done_activities: frozenset[str]
+    last_modality: dict[str, str]
+
+    @property
+    def mastered(self) -> frozenset[str]:
+        return frozenset(k for k, m in self.mastery.items() if m.mastered)
+
+    def p_known(self, key: str) -> float:
+        row = self.mastery.get(key)
+        return row.p_known if row else self.course.objectives[key].bkt.prior
+
+    def attempts(self, key: str) -> int:
+        row = self.mastery.get(key)
+        return row.attempts if row else 0
+
+    def snapshot(self) -> LearnerSnapshot:
+        return LearnerSnapshot(
+            p_known={k: self.p_known(k) for k in self.course.objectives},
+            mastered=self.mastered,
+            attempts={k: m.attempts for k, m in self.mastery.items()},
+            goal=self.profile.goal_objective,
+            preferred_modalities=tuple(self.profile.preferred_modalities or ()),
+            done_activities=self.done_activities,
+            recent_modalities=self.last_modality,
+        )
+
+
+def load_learner_state(session: Session, learner_id: int) -> LearnerState:
+    course_id, course = course_of_learner(session, learner_id)
+    profile = session.get(LearnerProfile, learner_id)
+    assert profile is not None
+    mastery = {
+        m.objective_key: m
+        for m in session.scalars(
+            select(Mastery).where(Mastery.user_id == learner_id, Mastery.course_id == course_id)
+        )
+    }
+    done: set[str] = set()
+    last_modality: dict[str, str] = {}
+    rows = session.execute(
+        select(Attempt.activity_key)
+        .where(Attempt.user_id == learner_id, Attempt.course_id == course_id)
+        .group_by(Attempt.activity_key)
+        .order_by(Attempt.activity_key)
+    )
+    for (activity_key,) in rows:
+        activity = course.activities.get(activity_key)
+        if activity is None:
+            continue
+        done.add(activity_key)
+        for objective in activity.objectives:
+            last_modality[objective] = activity.modality.value
+    return LearnerState(course_id, course, profile, mastery, frozenset(done), last_modality)
+
+
+def objective_state(state: LearnerState, key: str) -> str:
+    """mastered | in-progress (started) | ready (unlocked, not started) | locked."""
+    if key in state.mastered:
+        return "mastered"
+    if not state.course.graph.is_unlocked(key, state.mastered):
+        return "locked"
+    return "in-progress" if state.attempts(key) > 0 else "ready"

@@ -1,0 +1,265 @@
+"""What a learner sees: home with next steps, the progress map, an activity, onboarding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from learnloop.config import PedagogySettings
+from learnloop.domain import Activity, Course, Item, Viewer
+from learnloop.engine import ActivityOption, recommend
+from learnloop.exceptions import NotFound
+from learnloop.reports.learner_state import LearnerState, load_learner_state, objective_state
+from learnloop.reports.reasons import explain
+from learnloop.storage import Database
+from learnloop.storage.access import require_class_educator, require_learner, require_learner_in_class
+from learnloop.storage.course_store import course_by_id
+from learnloop.storage.tables import Attempt, ClassMember, FeedbackMessage, LearnerProfile, MasteryEvent, User
+from learnloop.storage.tables import Course as CourseRow
+
+__all__ = [
+    "ActivityView",
+    "LearnerHome",
+    "NextStep",
+    "ObjectiveView",
+    "Onboarding",
+    "activity_view",
+    "learner_home",
+    "onboarding_options",
+    "progress_map",
+]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    activity: str
+    title: str
+    modality: str
+    minutes: int
+    objective: str
+    objective_title: str
+    reason: str  # machine-readable (engine.Reason)
+    reason_text: str
+
+
+@dataclass(frozen=True)
+class Message:
+    sender: str
+    body: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class LearnerHome:
+    display_name: str
+    course_title: str
+    onboarded: bool
+    goal_title: str | None
+    goal_date: date | None
+    mastered: int
+    total: int
+    next_steps: list[NextStep]
+    messages: list[Message]
+
+
+@dataclass(frozen=True)
+class ObjectiveView:
+    key: str
+    title: str
+    statement: str
+    state: str  # mastered | in-progress | ready | locked
+    p_known: float
+    attempts: int
+    missing: list[str]  # titles of the prerequisites still to master (locked objectives)
+    prerequisites: list[str]  # keys
+    depth: int
+    activities: list[tuple[str, str, str]]  # (key, title, modality)
+
+
+@dataclass(frozen=True)
+class ItemFeedback:
+    correct: bool
+    answer_text: str
+    messages: list[str]
+    hints: list[str]
+    solution: str
+    changes: list[tuple[str, float, float]]  # objective title, before, after
+
+
+@dataclass(frozen=True)
+class ActivityView:
+    activity: Activity
+    course_title: str
+    locked_by: list[str]
+    objectives: list[ObjectiveView]
+    items: list[tuple[Item, ItemFeedback | None]]
+
+
+@dataclass(frozen=True)
+class Onboarding:
+    courses: list[tuple[int, str]]  # courses to choose from (empty when the class chose)
+    course_id: int | None
+    objectives: list[tuple[str, str]]
+    goal_objective: str | None
+    goal_date: date | None
+    interests: str
+    preferred_modalities: list[str]
+
+
+def _next_steps(state: LearnerState, pedagogy: PedagogySettings) -> list[NextStep]:
+    course = state.course
+    options = [ActivityOption(a.key, a.objectives, a.modality.value, a.minutes) for a in course.activities.values()]
+    recs = recommend(
+        course.graph, options, state.snapshot(),
+        limit=pedagogy.recommendations_shown, stuck_attempts=pedagogy.stuck_min_attempts,
+    )  # fmt: skip
+    out = []
+    for rec in recs:
+        act = course.activities[rec.activity]
+        text = explain(rec, course, p_known=state.p_known(rec.objective), attempts=state.attempts(rec.objective))
+        out.append(
+            NextStep(
+                act.key, act.title, act.modality.value, act.minutes, rec.objective,
+                course.objectives[rec.objective].title, rec.reason.value, text,
+            )  # fmt: skip
+        )
+    return out
+
+
+def learner_home(db: Database, viewer: Viewer, pedagogy: PedagogySettings) -> LearnerHome:
+    require_learner(viewer)
+    with db.reading() as s:
+        state = load_learner_state(s, viewer.user_id)
+        messages = [
+            Message(sender, body, sent_at)
+            for sender, body, sent_at in s.execute(
+                select(User.display_name, FeedbackMessage.body, FeedbackMessage.created_at)
+                .join(User, User.id == FeedbackMessage.sender_id)
+                .where(FeedbackMessage.recipient_id == viewer.user_id)
+                .order_by(FeedbackMessage.created_at.desc())
+                .limit(10)
+            )
+        ]
+    course = state.course
+    goal = state.profile.goal_objective
+    return LearnerHome(
+        display_name=viewer.display_name,
+        course_title=course.title,
+        onboarded=state.profile.onboarded_at is not None,
+        goal_title=course.objectives[goal].title if goal in course.objectives else None,
+        goal_date=state.profile.goal_date,
+        mastered=len(state.mastered),
+        total=len(course.objectives),
+        next_steps=_next_steps(state, pedagogy),
+        messages=messages,
+    )
+
+
+def _objective_views(state: LearnerState, keys: list[str] | None = None) -> list[ObjectiveView]:
+    course = state.course
+    out = []
+    for key in keys if keys is not None else list(course.graph.topological_order):
+        obj = course.objectives[key]
+        missing = course.graph.missing_prerequisites(key, state.mastered)
+        out.append(
+            ObjectiveView(
+                key, obj.title, obj.statement, objective_state(state, key), state.p_known(key),
+                state.attempts(key), [course.objectives[m].title for m in missing],
+                list(obj.prerequisites), course.graph.depth[key],
+                [(a.key, a.title, a.modality.value) for a in course.activities_for(key)],
+            )  # fmt: skip
+        )
+    return out
+
+
+def _state_for(s: Session, viewer: Viewer, learner_id: int, class_id: int | None) -> LearnerState:
+    if learner_id != viewer.user_id:
+        if class_id is None:
+            raise NotFound("no such learner")
+        require_class_educator(s, viewer, class_id)
+        require_learner_in_class(s, class_id, learner_id)
+    else:
+        require_learner(viewer)
+    return load_learner_state(s, learner_id)
+
+
+def progress_map(db: Database, viewer: Viewer, learner_id: int, class_id: int | None = None) -> tuple[Course, list[ObjectiveView]]:
+    """A learner's objectives in prerequisite order: for the learner, or an educator of their class."""
+    with db.reading() as s:
+        state = _state_for(s, viewer, learner_id, class_id)
+    return state.course, _objective_views(state)
+
+
+def activity_view(db: Database, viewer: Viewer, activity_key: str) -> ActivityView:
+    require_learner(viewer)
+    with db.reading() as s:
+        state = load_learner_state(s, viewer.user_id)
+        activity = state.course.activities.get(activity_key)
+        if activity is None:
+            raise NotFound(f"activity {activity_key!r} does not exist")
+        latest: dict[str, Attempt] = {}
+        for attempt in s.scalars(
+            select(Attempt)
+            .where(
+                Attempt.user_id == viewer.user_id,
+                Attempt.course_id == state.course_id,
+                Attempt.activity_key == activity_key,
+            )
+            .order_by(Attempt.id)
+        ):
+            latest[attempt.item_key] = attempt
+        changes = _changes_by_attempt(s, [a.id for a in latest.values()])
+    course = state.course
+    locked: list[str] = []
+    for key in activity.objectives:
+        locked.extend(course.objectives[m].title for m in course.graph.missing_prerequisites(key, state.mastered))
+    items: list[tuple[Item, ItemFeedback | None]] = []
+    for item_key in activity.items:
+        attempt = latest.get(item_key)
+        feedback = None
+        if attempt is not None:
+            f = attempt.feedback
+            feedback = ItemFeedback(
+                attempt.correct, attempt.answer_text, list(f["messages"]), list(f["hints"]), f["solution"],
+                [(course.objectives[k].title, b, a) for k, b, a in changes.get(attempt.id, []) if k in course.objectives],
+            )  # fmt: skip
+        items.append((course.items[item_key], feedback))
+    return ActivityView(
+        activity, course.title, list(dict.fromkeys(locked)), _objective_views(state, list(activity.objectives)), items
+    )
+
+
+def _changes_by_attempt(s: Session, attempt_ids: list[int]) -> dict[int, list[tuple[str, float, float]]]:
+    out: dict[int, list[tuple[str, float, float]]] = {}
+    if not attempt_ids:
+        return out
+    for e in s.scalars(select(MasteryEvent).where(MasteryEvent.attempt_id.in_(attempt_ids))):
+        out.setdefault(e.attempt_id, []).append((e.objective_key, e.p_before, e.p_after))
+    return out
+
+
+def onboarding_options(db: Database, viewer: Viewer) -> Onboarding:
+    require_learner(viewer)
+    with db.reading() as s:
+        profile = s.get(LearnerProfile, viewer.user_id)
+        in_class = s.scalar(select(func.count()).select_from(ClassMember).where(ClassMember.user_id == viewer.user_id))
+        courses = [(cid, title) for cid, title in s.execute(select(CourseRow.id, CourseRow.title).order_by(CourseRow.title))]
+        course_id = profile.course_id if profile else None
+        objectives: list[tuple[str, str]] = []
+        if course_id is None and len(courses) == 1:
+            course_id = courses[0][0]
+        if course_id is not None:
+            course = course_by_id(s, course_id)
+            objectives = [(k, course.objectives[k].title) for k in course.graph.topological_order]
+    return Onboarding(
+        courses=[] if in_class else courses,
+        course_id=course_id,
+        objectives=objectives,
+        goal_objective=profile.goal_objective if profile else None,
+        goal_date=profile.goal_date if profile else None,
+        interests=profile.interests if profile else "",
+        preferred_modalities=list(profile.preferred_modalities or []) if profile else [],
+    )

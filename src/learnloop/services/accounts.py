@@ -1,0 +1,132 @@
+"""Accounts and logins: registration, argon2 passwords, sessions and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+
+from learnloop.domain import Role, Viewer
+from learnloop.exceptions import AuthenticationFailed, DuplicateName, InvalidInput
+from learnloop.storage import Database
+from learnloop.storage.tables import AuthSession, LearnerProfile, User
+
+__all__ = [
+    "MIN_PASSWORD_LENGTH",
+    "authenticate",
+    "end_session",
+    "register_user",
+    "start_session",
+    "viewer_for_token",
+]
+
+USERNAME = re.compile(r"^[a-zA-Z0-9_.-]{3,64}$")
+# NIST SP 800-63B: at least 8 characters for a memorized secret, no composition rules.
+MIN_PASSWORD_LENGTH = 8
+# A precomputed hash to verify against when the user does not exist, so that a login's timing
+# does not tell whether a username is taken.
+_DUMMY_PASSWORD = "not-a-real-password"  # noqa: S105
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _viewer(user: User) -> Viewer:
+    return Viewer(user.id, user.username, user.display_name, Role(user.role))
+
+
+def register_user(
+    db: Database,
+    hasher: PasswordHasher,
+    *,
+    username: str,
+    password: str,
+    display_name: str,
+    role: Role = Role.LEARNER,
+    now: datetime | None = None,
+) -> Viewer:
+    """Create an account (a learner gets an empty profile for onboarding)."""
+    username = username.strip()
+    if not USERNAME.match(username):
+        raise InvalidInput("username", "use 3 to 64 letters, digits, '.', '-' or '_'")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput("password", f"use at least {MIN_PASSWORD_LENGTH} characters")
+    display_name = " ".join(display_name.split()) or username
+    if len(display_name) > 120:
+        raise InvalidInput("display_name", "use at most 120 characters")
+    password_hash = hasher.hash(password)
+    with db.transaction() as s:
+        if s.scalar(select(User.id).where(User.username == username)) is not None:
+            raise DuplicateName("username", f"{username!r} is taken")
+        user = User(
+            username=username,
+            display_name=display_name,
+            password_hash=password_hash,
+            role=role.value,
+            created_at=now or datetime.now(UTC),
+        )
+        s.add(user)
+        s.flush()
+        if role is Role.LEARNER:
+            s.add(LearnerProfile(user_id=user.id, interests="", preferred_modalities=[]))
+        return _viewer(user)
+
+
+def authenticate(db: Database, hasher: PasswordHasher, username: str, password: str) -> Viewer:
+    with db.reading() as s:
+        user = s.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        try:
+            hasher.verify(hasher.hash(_DUMMY_PASSWORD), password)
+        except VerificationError:
+            pass
+        raise AuthenticationFailed("wrong username or password")
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise AuthenticationFailed("wrong username or password") from None
+    return _viewer(user)
+
+
+def start_session(db: Database, user_id: int, *, kind: str, hours: int) -> str:
+    """A new random token for ``user_id``; only its hash is stored."""
+    if kind not in ("cookie", "api"):
+        raise InvalidInput("kind", "a session is a cookie or an api token")
+    token = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    with db.transaction() as s:
+        s.execute(delete(AuthSession).where(AuthSession.expires_at < now))
+        s.add(
+            AuthSession(
+                token_hash=_token_hash(token),
+                user_id=user_id,
+                kind=kind,
+                created_at=now,
+                expires_at=now + timedelta(hours=hours),
+            )
+        )
+    return token
+
+
+def end_session(db: Database, token: str) -> None:
+    with db.transaction() as s:
+        s.execute(delete(AuthSession).where(AuthSession.token_hash == _token_hash(token)))
+
+
+def viewer_for_token(db: Database, token: str, *, kind: str) -> Viewer:
+    """Who holds ``token``; AuthenticationFailed when it is unknown, expired or of another kind."""
+    with db.reading() as s:
+        row = s.execute(
+            select(User, AuthSession.expires_at)
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .where(AuthSession.token_hash == _token_hash(token), AuthSession.kind == kind)
+        ).first()
+    if row is None or row[1] <= datetime.now(UTC):
+        raise AuthenticationFailed("not logged in, or the session has expired")
+    return _viewer(row[0])

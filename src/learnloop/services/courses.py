@@ -1,0 +1,77 @@
+"""Importing courses and setting up classes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Literal
+
+from sqlalchemy import select
+
+from learnloop.domain import Course, Role
+from learnloop.domain.course_codec import course_to_dict
+from learnloop.exceptions import DuplicateName, InvalidInput, NotFound
+from learnloop.storage import Database
+from learnloop.storage.tables import ClassMember, LearnerProfile, SchoolClass, User
+from learnloop.storage.tables import Course as CourseRow
+
+__all__ = ["add_to_class", "create_class", "import_course"]
+
+
+def import_course(db: Database, course: Course) -> tuple[int, Literal["created", "updated", "unchanged"]]:
+    """Store a validated course under its slug; the same content again changes nothing."""
+    content = course_to_dict(course)
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+    with db.transaction() as s:
+        row = s.scalar(select(CourseRow).where(CourseRow.slug == course.slug))
+        if row is None:
+            row = CourseRow(
+                slug=course.slug,
+                title=course.title,
+                content=content,
+                content_hash=digest,
+                updated_at=datetime.now(UTC),
+            )
+            s.add(row)
+            s.flush()
+            return row.id, "created"
+        if row.content_hash == digest:
+            return row.id, "unchanged"
+        row.title, row.content, row.content_hash = course.title, content, digest
+        row.updated_at = datetime.now(UTC)
+        return row.id, "updated"
+
+
+def create_class(db: Database, *, name: str, course_id: int) -> int:
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput("name", "a class needs a name")
+    with db.transaction() as s:
+        if s.get(CourseRow, course_id) is None:
+            raise NotFound(f"course {course_id} does not exist")
+        if s.scalar(select(SchoolClass.id).where(SchoolClass.name == name)) is not None:
+            raise DuplicateName("name", f"a class named {name!r} exists")
+        row = SchoolClass(name=name, course_id=course_id, created_at=datetime.now(UTC))
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def add_to_class(db: Database, *, class_id: int, user_id: int) -> None:
+    """Add a user with their platform role; a learner then follows the class's course."""
+    with db.transaction() as s:
+        school_class = s.get(SchoolClass, class_id)
+        user = s.get(User, user_id)
+        if school_class is None or user is None:
+            raise NotFound("no such class or user")
+        if user.role == Role.ADMIN.value:
+            raise InvalidInput("user_id", "admins see every class without joining one")
+        if s.get(ClassMember, (class_id, user_id)) is None:
+            s.add(ClassMember(class_id=class_id, user_id=user_id, role=user.role))
+        if user.role == Role.LEARNER.value:
+            profile = s.get(LearnerProfile, user_id)
+            if profile is None:
+                profile = LearnerProfile(user_id=user_id, interests="", preferred_modalities=[])
+                s.add(profile)
+            profile.course_id = school_class.course_id

@@ -1,0 +1,152 @@
+"""The demo: the fractions course, a class of learners with a simulated history, their educator.
+
+The history is made the way real use would make it: each simulated learner (with a hidden true
+state the platform never sees) picks an unlocked objective, answers its items through
+``record_attempt``, and moves on when the platform says they have mastered it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from argon2 import PasswordHasher
+from sqlalchemy import select
+
+from learnloop.domain import Course, Modality, Role, Viewer
+from learnloop.engine.simulation import SimulatedLearner
+from learnloop.services.accounts import register_user
+from learnloop.services.courses import add_to_class, create_class, import_course
+from learnloop.services.learning import complete_onboarding, record_attempt
+from learnloop.services.messages import send_feedback
+from learnloop.storage import Database
+from learnloop.storage.tables import Mastery, SchoolClass
+
+__all__ = ["DEMO_CLASS", "DEMO_LEARNERS", "DemoLogins", "setup_demo"]
+
+DEMO_CLASS = "Year 7 Fractions (demo)"
+DEMO_LEARNERS = (
+    ("amara", "Amara Okafor"), ("ben", "Ben Schulz"), ("chloe", "Chloé Martin"),
+    ("dev", "Dev Patel"), ("elena", "Elena Rossi"), ("farid", "Farid Haddad"),
+    ("grace", "Grace Kim"), ("hugo", "Hugo Almeida"), ("isla", "Isla Murphy"),
+    ("jonas", "Jonas Berg"), ("keiko", "Keiko Tanaka"), ("liam", "Liam Walsh"),
+    ("maya", "Maya Cohen"), ("noah", "Noah Fischer"),
+)  # fmt: skip
+DEMO_EDUCATOR = ("teacher", "Ms. Rivera")
+DEMO_ADMIN = ("admin", "Site Admin")
+# A fresh learner account with no history, to try the onboarding and the first steps.
+DEMO_NEWCOMER = ("newcomer", "New Learner")
+
+
+@dataclass(frozen=True)
+class DemoLogins:
+    created: bool
+    admin: str
+    educator: str
+    learners: tuple[str, ...]
+    newcomer: str
+    class_id: int
+
+
+def _answer_for(course: Course, item_key: str, correct: bool) -> str | list[str]:
+    item = course.items[item_key]
+    if item.choices:
+        right = [c.key for c in item.choices if c.correct]
+        wrong = [c.key for c in item.choices if not c.correct]
+        if item.kind.value == "single_choice":
+            return right[0] if correct else wrong[0]
+        return right if correct else right[:-1] + wrong[:1]
+    if item.answer is not None:
+        return repr(item.answer) if correct else repr(item.answer + 1.0)
+    return item.accepted[0] if correct and item.accepted else "I am not sure"
+
+
+def _simulate(
+    db: Database, course: Course, viewer: Viewer, learner: SimulatedLearner, steps: int,
+    start: datetime, rng: np.random.Generator,
+) -> None:
+    """Practise like a learner who follows the platform's gating, for ``steps`` answers."""
+    when = start
+    for _ in range(steps):
+        with db.reading() as s:
+            mastered = set(
+                s.scalars(
+                    select(Mastery.objective_key).where(Mastery.user_id == viewer.user_id, Mastery.mastered)
+                )
+            )
+        ready = course.graph.ready(mastered)
+        if not ready:
+            return
+        objective = ready[0]
+        activity = next(
+            (a for a in course.activities_for(objective) if a.items and set(a.objectives) <= set(ready) | mastered),
+            None,
+        )
+        if activity is None:
+            return
+        item_key = activity.items[int(rng.integers(len(activity.items)))]
+        correct = learner.answer(objective, rng)
+        when += timedelta(minutes=float(rng.uniform(1, 6)))
+        record_attempt(
+            db, viewer, activity_key=activity.key, item_key=item_key,
+            response=_answer_for(course, item_key, correct), now=when,
+        )
+
+
+def setup_demo(
+    db: Database,
+    hasher: PasswordHasher,
+    course: Course,
+    *,
+    password: str,
+    now: datetime | None = None,
+    seed: int = 7,
+    progress: Callable[[str], None] | None = None,
+) -> DemoLogins:
+    """Load the demo course and class; a second call finds them and changes nothing."""
+    now = now or datetime.now(UTC)
+    course_id, _ = import_course(db, course)
+    names = DemoLogins(
+        created=False, admin=DEMO_ADMIN[0], educator=DEMO_EDUCATOR[0],
+        learners=tuple(u for u, _ in DEMO_LEARNERS), newcomer=DEMO_NEWCOMER[0], class_id=0,
+    )
+    with db.reading() as s:
+        existing = s.scalar(select(SchoolClass.id).where(SchoolClass.name == DEMO_CLASS))
+    if existing is not None:
+        return DemoLogins(**{**names.__dict__, "class_id": existing})
+    rng = np.random.default_rng(seed)
+    register_user(db, hasher, username=DEMO_ADMIN[0], password=password, display_name=DEMO_ADMIN[1], role=Role.ADMIN)
+    teacher = register_user(
+        db, hasher, username=DEMO_EDUCATOR[0], password=password, display_name=DEMO_EDUCATOR[1], role=Role.EDUCATOR
+    )
+    class_id = create_class(db, name=DEMO_CLASS, course_id=course_id)
+    add_to_class(db, class_id=class_id, user_id=teacher.user_id)
+    newcomer = register_user(db, hasher, username=DEMO_NEWCOMER[0], password=password, display_name=DEMO_NEWCOMER[1])
+    add_to_class(db, class_id=class_id, user_id=newcomer.user_id)
+    modalities = [m.value for m in Modality]
+    keys = list(course.graph.topological_order)
+    for i, (username, display) in enumerate(DEMO_LEARNERS):
+        if progress:
+            progress(f"simulating {display}")
+        viewer = register_user(db, hasher, username=username, password=password, display_name=display)
+        add_to_class(db, class_id=class_id, user_id=viewer.user_id)
+        complete_onboarding(
+            db, viewer, course_id=None,
+            goal_objective=keys[-1] if i % 3 else keys[len(keys) // 2],
+            goal_date=(now + timedelta(days=30 + 7 * (i % 4))).date(),
+            interests=["cooking", "music", "football", "drawing", "games"][i % 5],
+            preferred_modalities=list(rng.choice(modalities, size=2, replace=False)),
+        )
+        learner = SimulatedLearner.draw(course.graph, rng)
+        steps = int(rng.integers(15, 70))
+        start = now - timedelta(days=14) + timedelta(hours=int(rng.integers(0, 48)))
+        _simulate(db, course, viewer, learner, steps, start, rng)
+        if i in (1, 4):
+            send_feedback(
+                db, teacher, class_id=class_id, learner_id=viewer.user_id,
+                body="Good persistence this week. When an answer is marked wrong, read the hint "
+                "before trying again: it usually points at the exact step to check.",
+            )
+    return DemoLogins(**{**names.__dict__, "created": True, "class_id": class_id})

@@ -1,0 +1,210 @@
+"""The learning loop's state changes: onboarding, and recording an answer.
+
+``record_attempt`` stores the answer and the learner model's update in one transaction: an
+attempt is never stored without its mastery update, nor a mastery update without its attempt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from learnloop.domain import AnswerFeedback, Course, Modality, Viewer, grade, stage_feedback
+from learnloop.domain.grading import SOLUTION_AFTER_MISSES
+from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
+from learnloop.storage import Database
+from learnloop.storage.access import require_learner
+from learnloop.storage.course_store import course_by_id, course_of_learner
+from learnloop.storage.tables import Attempt, LearnerProfile, Mastery, MasteryEvent
+
+__all__ = ["AttemptOutcome", "MasteryChange", "complete_onboarding", "record_attempt"]
+
+
+@dataclass(frozen=True, slots=True)
+class MasteryChange:
+    objective: str
+    before: float
+    after: float
+    mastered: bool
+    newly_mastered: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptOutcome:
+    attempt_id: int
+    activity: str
+    item: str
+    counted: bool
+    feedback: AnswerFeedback
+    changes: tuple[MasteryChange, ...]
+
+
+def complete_onboarding(
+    db: Database,
+    viewer: Viewer,
+    *,
+    course_id: int | None,
+    goal_objective: str | None,
+    goal_date: date | None,
+    interests: str,
+    preferred_modalities: list[str],
+    now: datetime | None = None,
+) -> None:
+    """Record the learner's goal, interests and preferred kinds of activity."""
+    require_learner(viewer)
+    known = {m.value for m in Modality}
+    for modality in preferred_modalities:
+        if modality not in known:
+            raise InvalidInput("preferred_modalities", f"{modality!r} is not one of {sorted(known)}")
+    if len(interests) > 1000:
+        raise InvalidInput("interests", "use at most 1000 characters")
+    with db.transaction() as s:
+        profile = s.get(LearnerProfile, viewer.user_id)
+        if profile is None:
+            profile = LearnerProfile(user_id=viewer.user_id, interests="", preferred_modalities=[])
+            s.add(profile)
+        if course_id is not None and profile.course_id not in (None, course_id):
+            raise InvalidInput("course_id", "your class chose your course; ask your educator to change it")
+        if course_id is not None:
+            course_by_id(s, course_id)  # NotFound if it does not exist
+            profile.course_id = course_id
+        if profile.course_id is None:
+            raise InvalidInput("course_id", "choose a course to follow")
+        course = course_by_id(s, profile.course_id)
+        if goal_objective and goal_objective not in course.objectives:
+            raise InvalidInput("goal_objective", f"{goal_objective!r} is not an objective of this course")
+        if goal_date is not None and goal_date < (now or datetime.now(UTC)).date():
+            raise InvalidInput("goal_date", "a goal date cannot be in the past")
+        profile.goal_objective = goal_objective or None
+        profile.goal_date = goal_date
+        profile.interests = interests.strip()
+        profile.preferred_modalities = list(dict.fromkeys(preferred_modalities))
+        profile.onboarded_at = now or datetime.now(UTC)
+
+
+def _misses_and_seen_correct(attempts: list[Attempt]) -> tuple[int, bool]:
+    """Misses since the last correct answer, and whether the item was ever answered right."""
+    misses = 0
+    for a in reversed(attempts):
+        if a.correct:
+            return misses, True
+        misses += 1
+    return misses, False
+
+
+def _locked_objectives(course: Course, activity_objectives: tuple[str, ...], mastered: set[str]) -> list[str]:
+    missing: list[str] = []
+    for objective in activity_objectives:
+        missing.extend(r for r in course.graph.missing_prerequisites(objective, mastered) if r not in missing)
+    return missing
+
+
+def record_attempt(
+    db: Database,
+    viewer: Viewer,
+    *,
+    activity_key: str,
+    item_key: str,
+    response: str | list[str],
+    now: datetime | None = None,
+) -> AttemptOutcome:
+    """Grade an answer, store it, update mastery of every objective the item tests."""
+    require_learner(viewer)
+    now = now or datetime.now(UTC)
+    with db.transaction() as s:
+        course_id, course = course_of_learner(s, viewer.user_id)
+        activity = course.activities.get(activity_key)
+        if activity is None or item_key not in activity.items:
+            raise NotFound(f"activity {activity_key!r} has no item {item_key!r}")
+        item = course.items[item_key]
+        rows = {
+            m.objective_key: m
+            for m in s.scalars(
+                select(Mastery)
+                .where(Mastery.user_id == viewer.user_id, Mastery.course_id == course_id)
+                .with_for_update()
+            )
+        }
+        missing = _locked_objectives(course, activity.objectives, {k for k, m in rows.items() if m.mastered})
+        if missing:
+            names = ", ".join(course.objectives[m].title for m in missing)
+            raise PermissionDenied(f"this activity is locked: master {names} first")
+        result = grade(item, response)  # InvalidInput for an unreadable answer: nothing stored
+        earlier = list(
+            s.scalars(
+                select(Attempt)
+                .where(
+                    Attempt.user_id == viewer.user_id,
+                    Attempt.course_id == course_id,
+                    Attempt.item_key == item_key,
+                )
+                .order_by(Attempt.id)
+            )
+        )
+        misses_before, seen_correct = _misses_and_seen_correct(earlier)
+        feedback = stage_feedback(item, result, misses_before)
+        # Evidence only from an item's first success and the misses before the solution shows:
+        # answering an item again once it was solved, or copying a shown solution, proves nothing.
+        counted = not seen_correct and misses_before < SOLUTION_AFTER_MISSES
+        attempt = Attempt(
+            user_id=viewer.user_id,
+            course_id=course_id,
+            activity_key=activity_key,
+            item_key=item_key,
+            response=response,
+            answer_text=result.answer_text,
+            correct=result.correct,
+            misses_before=misses_before,
+            counted=counted,
+            feedback=asdict(feedback),
+            created_at=now,
+        )
+        s.add(attempt)
+        s.flush()
+        changes: list[MasteryChange] = []
+        for key in item.objectives:
+            objective = course.objectives[key]
+            row = rows.get(key)
+            if row is None:
+                row = Mastery(
+                    user_id=viewer.user_id,
+                    course_id=course_id,
+                    objective_key=key,
+                    p_known=objective.bkt.prior,
+                    attempts=0,
+                    correct=0,
+                    mastered=False,
+                    threshold=objective.mastery.threshold,
+                    min_attempts=objective.mastery.min_attempts,
+                    updated_at=now,
+                )
+                s.add(row)
+            before = row.p_known
+            if counted:
+                row.p_known = objective.bkt.update(before, result.correct)
+                row.attempts += 1
+                row.correct += int(result.correct)
+                row.updated_at = now
+            newly = False
+            # Mastery, once reached, stays: dependents stay unlocked; spaced review keeps it true.
+            if not row.mastered and objective.mastery.is_mastered(row.p_known, row.attempts):
+                row.mastered, row.mastered_at, newly = True, now, True
+                row.threshold = objective.mastery.threshold
+                row.min_attempts = objective.mastery.min_attempts
+            if counted:
+                s.add(
+                    MasteryEvent(
+                        attempt_id=attempt.id,
+                        user_id=viewer.user_id,
+                        course_id=course_id,
+                        objective_key=key,
+                        p_before=before,
+                        p_after=row.p_known,
+                        mastered=row.mastered,
+                        created_at=now,
+                    )
+                )
+            changes.append(MasteryChange(key, before, row.p_known, row.mastered, newly))
+        return AttemptOutcome(attempt.id, activity_key, item_key, counted, feedback, tuple(changes))

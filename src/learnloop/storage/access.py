@@ -1,0 +1,52 @@
+"""Who may see or change what: the one place where class scopes are decided.
+
+- An admin may see and do everything.
+- An educator may see the classes they teach and the learners in them, and nothing else.
+- A learner may see their own record, and nothing of another learner.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnloop.domain import Role, Viewer
+from learnloop.exceptions import NotFound, PermissionDenied
+from learnloop.storage.tables import ClassMember, SchoolClass
+
+__all__ = ["require_learner", "require_class_educator", "require_learner_in_class", "require_role"]
+
+
+def require_role(viewer: Viewer, *roles: Role) -> None:
+    if viewer.role not in roles:
+        names = " or ".join(r.value for r in roles)
+        raise PermissionDenied(f"this is for {names} accounts")
+
+
+def require_learner(viewer: Viewer) -> None:
+    require_role(viewer, Role.LEARNER)
+
+
+def require_class_educator(session: Session, viewer: Viewer, class_id: int) -> SchoolClass:
+    """The class, if ``viewer`` teaches it or is an admin; NotFound or PermissionDenied otherwise."""
+    school_class = session.get(SchoolClass, class_id)
+    if school_class is None:
+        raise NotFound(f"class {class_id} does not exist")
+    if viewer.is_admin:
+        return school_class
+    member = session.get(ClassMember, (class_id, viewer.user_id))
+    if member is None or member.role != Role.EDUCATOR.value:
+        raise PermissionDenied("only the class's educators can see this class")
+    return school_class
+
+
+def require_learner_in_class(session: Session, class_id: int, learner_id: int) -> None:
+    member = session.scalar(
+        select(ClassMember).where(
+            ClassMember.class_id == class_id,
+            ClassMember.user_id == learner_id,
+            ClassMember.role == Role.LEARNER.value,
+        )
+    )
+    if member is None:
+        raise NotFound(f"learner {learner_id} is not in class {class_id}")

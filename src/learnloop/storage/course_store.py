@@ -1,0 +1,58 @@
+"""Reading stored courses back as domain objects, parsed once per content version.
+
+The cache is keyed by (course id, content hash): a re-imported course is parsed afresh, and a
+worker never serves a stale version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnloop.domain import Course
+from learnloop.domain.course_codec import course_from_dict
+from learnloop.exceptions import NotFound
+from learnloop.storage.tables import Course as CourseRow
+from learnloop.storage.tables import LearnerProfile
+
+__all__ = ["course_by_id", "course_by_slug", "course_of_learner"]
+
+
+def _parse_row(row: CourseRow) -> Course:
+    return _cached(row.id, row.content_hash, row.content)
+
+
+_cache: dict[tuple[int, str], Course] = {}
+
+
+def _cached(course_id: int, content_hash: str, content: dict[str, Any]) -> Course:
+    key = (course_id, content_hash)
+    course = _cache.get(key)
+    if course is None:
+        if len(_cache) > 64:
+            _cache.clear()
+        course = course_from_dict(content)
+        _cache[key] = course
+    return course
+
+
+def course_by_id(session: Session, course_id: int) -> Course:
+    row = session.get(CourseRow, course_id)
+    if row is None:
+        raise NotFound(f"course {course_id} does not exist")
+    return _parse_row(row)
+
+
+def course_by_slug(session: Session, slug: str) -> tuple[int, Course]:
+    row = session.scalar(select(CourseRow).where(CourseRow.slug == slug))
+    if row is None:
+        raise NotFound(f"course {slug!r} does not exist")
+    return row.id, _parse_row(row)
+
+
+def course_of_learner(session: Session, user_id: int) -> tuple[int, Course]:
+    profile = session.get(LearnerProfile, user_id)
+    if profile is None or profile.course_id is None:
+        raise NotFound("you are not following a course yet: finish onboarding first")
+    return profile.course_id, course_by_id(session, profile.course_id)

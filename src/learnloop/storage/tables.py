@@ -1,0 +1,202 @@
+"""The tables. Each column says why it is there when its name alone does not."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "Attempt",
+    "AuthSession",
+    "Base",
+    "ClassMember",
+    "Course",
+    "FeedbackMessage",
+    "LearnerProfile",
+    "Mastery",
+    "MasteryEvent",
+    "SchoolClass",
+    "User",
+]
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps are stored and returned as aware UTC, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: learnloop stores aware UTC times only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+_NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=_NAMING)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))  # argon2id, with its parameters
+    role: Mapped[str] = mapped_column(String(16))  # learner | educator | admin: the platform role
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LearnerProfile(Base):
+    """What the learner told us at onboarding, and the course they are following."""
+
+    __tablename__ = "learner_profiles"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
+    goal_objective: Mapped[str | None] = mapped_column(String(64))  # drives the goal path
+    goal_date: Mapped[date | None] = mapped_column(Date)
+    interests: Mapped[str] = mapped_column(Text, default="")
+    # preferred modalities, most preferred first: the policy ranks these first, excludes none
+    preferred_modalities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuthSession(Base):
+    """A login: a browser cookie or an API bearer token. Only the token's SHA-256 is stored, so a
+    stolen database does not hand out sessions."""
+
+    __tablename__ = "auth_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # cookie | api
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Course(Base):
+    __tablename__ = "courses"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    # the validated course (domain.course_codec), so that an instance needs no course files
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # SHA-256 of the content: importing the same course again changes nothing
+    content_hash: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SchoolClass(Base):
+    __tablename__ = "classes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ClassMember(Base):
+    __tablename__ = "class_members"
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(16))  # educator | learner, within this class
+
+
+class Attempt(Base):
+    """One answer to one item: never updated, never deleted by the learning loop."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (Index("ix_attempts_learner_item", "user_id", "course_id", "item_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    activity_key: Mapped[str] = mapped_column(String(64))
+    item_key: Mapped[str] = mapped_column(String(64))
+    response: Mapped[Any] = mapped_column(JSON)  # as submitted: a choice key, keys, or text
+    answer_text: Mapped[str] = mapped_column(Text)  # what the learner answered, for people to read
+    correct: Mapped[bool] = mapped_column(Boolean)
+    # misses on this item before this answer: decides which hints and whether the solution show
+    misses_before: Mapped[int] = mapped_column(Integer)
+    # false when the worked solution was already shown: the answer is kept but is no evidence
+    counted: Mapped[bool] = mapped_column(Boolean)
+    feedback: Mapped[dict[str, Any]] = mapped_column(JSON)  # exactly what the learner was shown
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class Mastery(Base):
+    """The learner model's current state for one learner and objective."""
+
+    __tablename__ = "mastery"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    objective_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    p_known: Mapped[float] = mapped_column(Float)  # BKT's P(known) after the last counted answer
+    attempts: Mapped[int] = mapped_column(Integer)  # counted answers
+    correct: Mapped[int] = mapped_column(Integer)
+    mastered: Mapped[bool] = mapped_column(Boolean)
+    mastered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the criterion in force when mastery was last decided; a later change does not rewrite it
+    threshold: Mapped[float] = mapped_column(Float)
+    min_attempts: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MasteryEvent(Base):
+    """Each change of a mastery estimate and the answer that caused it: the mastery history."""
+
+    __tablename__ = "mastery_events"
+    __table_args__ = (Index("ix_mastery_events_learner", "user_id", "course_id", "created_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    objective_key: Mapped[str] = mapped_column(String(64))
+    p_before: Mapped[float] = mapped_column(Float)
+    p_after: Mapped[float] = mapped_column(Float)
+    mastered: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FeedbackMessage(Base):
+    """Feedback an educator sends to one learner of their class."""
+
+    __tablename__ = "feedback_messages"
+    __table_args__ = (Index("ix_feedback_recipient", "recipient_id", "created_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    sender_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

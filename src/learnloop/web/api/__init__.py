@@ -1,0 +1,25 @@
+"""The JSON API, mounted at /api/v1, described by OpenAPI at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from learnloop import __version__
+from learnloop.web.api import auth, classes, courses, me
+
+__all__ = ["create_api"]
+
+
+def create_api() -> FastAPI:
+    api = FastAPI(
+        title="learnloop API",
+        version=__version__,
+        description="Everything the pages do, as JSON. Authenticate with POST /auth/token, then send "
+        "`Authorization: Bearer <token>`.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    for module in (auth, courses, me, classes):
+        api.include_router(module.router)
+    return api

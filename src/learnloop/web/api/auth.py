@@ -1,0 +1,31 @@
+"""API authentication: bearer tokens."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from learnloop.services.accounts import authenticate, end_session, start_session
+from learnloop.web.api.schemas import TokenIn, TokenOut, ViewerOut
+from learnloop.web.deps import ApiViewer, PlatformDep
+
+router = APIRouter(tags=["auth"])
+
+
+@router.post("/auth/token", response_model=TokenOut)
+def create_token(body: TokenIn, platform: PlatformDep) -> TokenOut:
+    viewer = authenticate(platform.db, platform.hasher, body.username, body.password)
+    hours = platform.settings.session_hours
+    token = start_session(platform.db, viewer.user_id, kind="api", hours=hours)
+    return TokenOut(access_token=token, expires_in=hours * 3600)
+
+
+@router.delete("/auth/token", status_code=204)
+def delete_token(request: Request, platform: PlatformDep, viewer: ApiViewer) -> Response:
+    token = request.headers["authorization"].partition(" ")[2].strip()
+    end_session(platform.db, token)
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=ViewerOut)
+def me(viewer: ApiViewer) -> ViewerOut:
+    return ViewerOut(id=viewer.user_id, username=viewer.username, display_name=viewer.display_name, role=viewer.role.value)

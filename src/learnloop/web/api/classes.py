@@ -1,0 +1,73 @@
+"""Classes: the educator's reports and feedback."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter
+
+from learnloop.reports.class_views import class_overview, classes_for
+from learnloop.reports.learner_views import progress_map
+from learnloop.services.messages import send_feedback
+from learnloop.web.api.schemas import (
+    ClassReportOut,
+    ClassSummaryOut,
+    FeedbackIn,
+    FeedbackOut,
+    LearnerReportOut,
+    MasteryOut,
+    StuckOut,
+)
+from learnloop.web.deps import ApiViewer, PlatformDep
+
+router = APIRouter(prefix="/classes", tags=["classes"])
+
+
+@router.get("", response_model=list[ClassSummaryOut])
+def list_classes(platform: PlatformDep, viewer: ApiViewer) -> list[ClassSummaryOut]:
+    return [
+        ClassSummaryOut(id=c.id, name=c.name, course_title=c.course_title, learners=c.learners)
+        for c in classes_for(platform.db, viewer)
+    ]
+
+
+@router.get("/{class_id}/report", response_model=ClassReportOut)
+def report(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> ClassReportOut:
+    o = class_overview(platform.db, viewer, class_id, platform.settings.pedagogy)
+    keys = [k for k, _ in o.objectives]
+    return ClassReportOut(
+        id=o.id,
+        name=o.name,
+        objectives=keys,
+        learners=[
+            LearnerReportOut(
+                id=row.id, display_name=row.display_name, mastered=row.mastered,
+                p_known={k: c.p_known for k, c in zip(keys, row.cells, strict=True)},
+                states={k: c.state for k, c in zip(keys, row.cells, strict=True)},
+            )  # fmt: skip
+            for row in o.learners
+        ],
+        stuck=[
+            StuckOut(learner_id=s.learner_id, display_name=s.display_name, objective=s.objective, attempts=s.attempts, p_known=s.p_known)
+            for s in o.stuck
+        ],
+        stuck_threshold=o.stuck_threshold,
+    )
+
+
+@router.get("/{class_id}/learners/{learner_id}/mastery", response_model=list[MasteryOut])
+def learner_mastery(class_id: int, learner_id: int, platform: PlatformDep, viewer: ApiViewer) -> list[MasteryOut]:
+    _, objectives = progress_map(platform.db, viewer, learner_id, class_id)
+    return [
+        MasteryOut(
+            objective=o.key, title=o.title, state=o.state, p_known=o.p_known, attempts=o.attempts,
+            missing_prerequisites=o.missing,
+        )  # fmt: skip
+        for o in objectives
+    ]
+
+
+@router.post("/{class_id}/learners/{learner_id}/feedback", response_model=FeedbackOut, status_code=201)
+def post_feedback(class_id: int, learner_id: int, body: FeedbackIn, platform: PlatformDep, viewer: ApiViewer) -> FeedbackOut:
+    message_id = send_feedback(platform.db, viewer, class_id=class_id, learner_id=learner_id, body=body.body)
+    return FeedbackOut(id=message_id, sender=viewer.display_name, body=body.body.strip(), sent_at=datetime.now(UTC))

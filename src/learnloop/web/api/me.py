@@ -1,0 +1,71 @@
+"""The learner's own resources: next steps, attempts, mastery, feedback received."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from learnloop.reports.learner_views import learner_home, progress_map
+from learnloop.services.learning import record_attempt
+from learnloop.web.api.schemas import (
+    AttemptIn,
+    AttemptOut,
+    FeedbackOut,
+    MasteryChangeOut,
+    MasteryOut,
+    NextStepOut,
+)
+from learnloop.web.deps import ApiViewer, PlatformDep
+
+router = APIRouter(prefix="/me", tags=["learner"])
+
+
+@router.get("/next-steps", response_model=list[NextStepOut])
+def next_steps(platform: PlatformDep, viewer: ApiViewer) -> list[NextStepOut]:
+    home = learner_home(platform.db, viewer, platform.settings.pedagogy)
+    return [
+        NextStepOut(
+            activity=s.activity, title=s.title, modality=s.modality, minutes=s.minutes,
+            objective=s.objective, reason=s.reason, reason_text=s.reason_text,
+        )  # fmt: skip
+        for s in home.next_steps
+    ]
+
+
+@router.post("/attempts", response_model=AttemptOut, status_code=201)
+def post_attempt(body: AttemptIn, platform: PlatformDep, viewer: ApiViewer) -> AttemptOut:
+    outcome = record_attempt(
+        platform.db, viewer, activity_key=body.activity, item_key=body.item, response=body.response
+    )
+    f = outcome.feedback
+    return AttemptOut(
+        attempt_id=outcome.attempt_id,
+        correct=f.correct,
+        counted=outcome.counted,
+        messages=list(f.messages),
+        hints=list(f.hints),
+        solution=f.solution,
+        changes=[
+            MasteryChangeOut(
+                objective=c.objective, before=c.before, after=c.after, mastered=c.mastered, newly_mastered=c.newly_mastered
+            )
+            for c in outcome.changes
+        ],
+    )
+
+
+@router.get("/mastery", response_model=list[MasteryOut])
+def mastery(platform: PlatformDep, viewer: ApiViewer) -> list[MasteryOut]:
+    _, objectives = progress_map(platform.db, viewer, viewer.user_id)
+    return [
+        MasteryOut(
+            objective=o.key, title=o.title, state=o.state, p_known=o.p_known, attempts=o.attempts,
+            missing_prerequisites=o.missing,
+        )  # fmt: skip
+        for o in objectives
+    ]
+
+
+@router.get("/feedback", response_model=list[FeedbackOut])
+def feedback(platform: PlatformDep, viewer: ApiViewer) -> list[FeedbackOut]:
+    home = learner_home(platform.db, viewer, platform.settings.pedagogy)
+    return [FeedbackOut(sender=m.sender, body=m.body, sent_at=m.sent_at) for m in home.messages]

@@ -1,0 +1,179 @@
+"""Request and response bodies of the JSON API (never the storage tables)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "AttemptIn",
+    "AttemptOut",
+    "ChoiceOut",
+    "ClassReportOut",
+    "ClassSummaryOut",
+    "CourseDetailOut",
+    "CourseOut",
+    "FeedbackIn",
+    "FeedbackOut",
+    "ItemOut",
+    "MasteryOut",
+    "NextStepOut",
+    "TokenIn",
+    "TokenOut",
+    "ViewerOut",
+]
+
+
+class TokenIn(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int  # seconds
+
+
+class ViewerOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+
+
+class CourseOut(BaseModel):
+    id: int
+    slug: str
+    title: str
+
+
+class ObjectiveOut(BaseModel):
+    key: str
+    title: str
+    statement: str
+    prerequisites: list[str]
+    mastery_threshold: float
+    mastery_min_attempts: int
+
+
+class ChoiceOut(BaseModel):
+    key: str
+    text: str  # sanitized HTML
+
+
+class ItemOut(BaseModel):
+    key: str
+    kind: str
+    prompt: str  # sanitized HTML
+    objectives: list[str]
+    choices: list[ChoiceOut]
+    unit: str
+
+
+class ActivityOut(BaseModel):
+    key: str
+    title: str
+    modality: str
+    minutes: int
+    objectives: list[str]
+    body: str  # sanitized HTML
+    items: list[ItemOut]
+
+
+class CourseDetailOut(CourseOut):
+    description: str
+    objectives: list[ObjectiveOut]
+    activities: list[ActivityOut]
+
+
+class NextStepOut(BaseModel):
+    activity: str
+    title: str
+    modality: str
+    minutes: int
+    objective: str
+    reason: str
+    reason_text: str
+
+
+class AttemptIn(BaseModel):
+    activity: str = Field(max_length=64)
+    item: str = Field(max_length=64)
+    response: str | list[str] = Field(description="a choice key, a list of choice keys, or text")
+
+
+class MasteryChangeOut(BaseModel):
+    objective: str
+    before: float
+    after: float
+    mastered: bool
+    newly_mastered: bool
+
+
+class AttemptOut(BaseModel):
+    attempt_id: int
+    correct: bool
+    counted: bool
+    messages: list[str]
+    hints: list[str]
+    solution: str
+    changes: list[MasteryChangeOut]
+
+
+class MasteryOut(BaseModel):
+    objective: str
+    title: str
+    state: str
+    p_known: float
+    attempts: int
+    missing_prerequisites: list[str]
+
+
+class FeedbackIn(BaseModel):
+    body: str = Field(min_length=1, max_length=4000)
+
+
+class FeedbackOut(BaseModel):
+    id: int | None = None
+    sender: str
+    body: str
+    sent_at: datetime
+
+
+class ClassSummaryOut(BaseModel):
+    id: int
+    name: str
+    course_title: str
+    learners: int
+
+
+class LearnerReportOut(BaseModel):
+    id: int
+    display_name: str
+    mastered: int
+    p_known: dict[str, float | None]
+    states: dict[str, str]
+
+
+class StuckOut(BaseModel):
+    learner_id: int
+    display_name: str
+    objective: str
+    attempts: int
+    p_known: float
+
+
+class ClassReportOut(BaseModel):
+    id: int
+    name: str
+    objectives: list[str]
+    learners: list[LearnerReportOut]
+    stuck: list[StuckOut]
+    stuck_threshold: int
+
+
+class GoalOut(BaseModel):
+    objective: str | None
+    date: date | None

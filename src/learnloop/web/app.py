@@ -1,0 +1,132 @@
+"""The application factory. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from learnloop.config import Settings
+from learnloop.exceptions import (
+    AuthenticationFailed,
+    ContentError,
+    InvalidInput,
+    LearnloopError,
+    NotFound,
+    PermissionDenied,
+)
+from learnloop.storage import Database
+from learnloop.web import api
+from learnloop.web.charts import heat_colour
+from learnloop.web.csrf import CsrfFailed
+from learnloop.web.deps import LoginRequired
+from learnloop.web.pages import accounts, admin, learn, teach
+from learnloop.web.platform import Platform
+from learnloop.web.rendering import redirect, render
+
+__all__ = ["app_factory", "create_app"]
+
+HERE = Path(__file__).parent
+
+# No inline script anywhere; authored content is sanitized, and this forbids the rest.
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self' https:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'"
+)
+_STATUS = {NotFound: 404, PermissionDenied: 403, AuthenticationFailed: 401, InvalidInput: 400, ContentError: 400}
+
+
+def _status_of(exc: LearnloopError) -> int:
+    for kind, code in _STATUS.items():
+        if isinstance(exc, kind):
+            return code
+    return 400
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", _CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        if request.url.path.startswith(("/learn", "/teach", "/admin", "/api")):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, LearnloopError)
+    body: dict[str, object] = {"detail": str(exc)}
+    if isinstance(exc, InvalidInput):
+        body = {"detail": exc.message, "field": exc.field}
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationFailed) else None
+    return JSONResponse(body, status_code=_status_of(exc), headers=headers)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    hasher: PasswordHasher | None = None,
+) -> FastAPI:
+    """The platform's ASGI app. The database must already be migrated (``learnloop init``)."""
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals["heat_colour"] = heat_colour
+    platform = Platform(
+        settings=settings,
+        db=database or Database.from_url(settings.database_url),
+        hasher=hasher or PasswordHasher(),
+        templates=templates,
+        secret_key=settings.resolved_secret_key(),
+    )
+    app = FastAPI(title="learnloop", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.platform = platform
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    api_app = api.create_api()
+    api_app.state.platform = platform
+    api_app.add_exception_handler(LearnloopError, _api_error)
+    app.mount("/api/v1", api_app)
+
+    for router in (accounts.router, learn.router, teach.router, admin.router):
+        app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        with platform.db.reading() as s:
+            s.connection().exec_driver_sql("SELECT 1")
+        return {"status": "ok"}
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        return redirect(f"/login?next={request.url.path}")
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, exc: CsrfFailed) -> HTMLResponse:
+        return render(request, platform, "error.html", {"status": 403, "message": str(exc)}, status_code=403)
+
+    @app.exception_handler(LearnloopError)
+    async def page_error(request: Request, exc: LearnloopError) -> HTMLResponse:
+        status = _status_of(exc)
+        return render(request, platform, "error.html", {"status": status, "message": str(exc)}, status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+        message = "This page does not exist." if exc.status_code == 404 else str(exc.detail)
+        return render(request, platform, "error.html", {"status": exc.status_code, "message": message}, status_code=exc.status_code)
+
+    return app
+
+
+def app_factory() -> FastAPI:
+    """For ``uvicorn --factory``: settings from the environment."""
+    return create_app(Settings())

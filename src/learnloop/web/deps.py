@@ -1,0 +1,62 @@
+"""Typed dependencies: the platform, the current user of a page or of the API, CSRF checks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from learnloop.domain import Viewer
+from learnloop.exceptions import AuthenticationFailed
+from learnloop.services.accounts import viewer_for_token
+from learnloop.web.csrf import check_csrf
+from learnloop.web.platform import Platform
+
+__all__ = [
+    "ApiViewer",
+    "CsrfChecked",
+    "LoginRequired",
+    "PageViewer",
+    "PlatformDep",
+    "SESSION_COOKIE",
+]
+
+SESSION_COOKIE = "ll_session"
+
+
+class LoginRequired(Exception):
+    """A page needs a logged-in user; the app redirects to the login page."""
+
+
+def get_platform(request: Request) -> Platform:
+    platform: Platform = request.app.state.platform
+    return platform
+
+
+PlatformDep = Annotated[Platform, Depends(get_platform)]
+
+
+def page_viewer(request: Request, platform: PlatformDep) -> Viewer:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise LoginRequired
+    try:
+        return viewer_for_token(platform.db, token, kind="cookie")
+    except AuthenticationFailed:
+        raise LoginRequired from None
+
+
+def api_viewer(request: Request, platform: PlatformDep) -> Viewer:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise AuthenticationFailed("send 'Authorization: Bearer <token>' (POST /api/v1/auth/token)")
+    return viewer_for_token(platform.db, token.strip(), kind="api")
+
+
+async def csrf_checked(request: Request, platform: PlatformDep) -> None:
+    await check_csrf(request, platform.secret_key)
+
+
+PageViewer = Annotated[Viewer, Depends(page_viewer)]
+ApiViewer = Annotated[Viewer, Depends(api_viewer)]
+CsrfChecked = Depends(csrf_checked)

@@ -1,0 +1,1 @@
+"""Server-rendered pages, grouped by task: accounts, learn, teach, admin."""

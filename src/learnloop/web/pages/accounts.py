@@ -1,0 +1,109 @@
+"""Registering, logging in and out, and the front door."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from learnloop.domain import Role, Viewer
+from learnloop.exceptions import AuthenticationFailed, InvalidInput
+from learnloop.services.accounts import authenticate, end_session, register_user, start_session, viewer_for_token
+from learnloop.web.deps import SESSION_COOKIE, CsrfChecked, PlatformDep
+from learnloop.web.platform import Platform
+from learnloop.web.rendering import clear_session_cookie, redirect, render, set_session_cookie
+
+router = APIRouter()
+
+HOME = {Role.LEARNER: "/learn", Role.EDUCATOR: "/teach", Role.ADMIN: "/admin"}
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: never an open redirect to another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def _current(request: Request, platform: Platform) -> Viewer | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        return viewer_for_token(platform.db, token, kind="cookie")
+    except AuthenticationFailed:
+        return None
+
+
+@router.get("/", include_in_schema=False)
+def front_door(request: Request, platform: PlatformDep) -> Response:
+    viewer = _current(request, platform)
+    return redirect(HOME[viewer.role] if viewer else "/login")
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, platform: PlatformDep, next: str | None = None) -> Response:
+    viewer = _current(request, platform)
+    if viewer:
+        return redirect(_safe_next(next) or HOME[viewer.role])
+    return render(request, platform, "login.html", {"next": _safe_next(next) or "", "error": None})
+
+
+@router.post("/login", dependencies=[CsrfChecked])
+def login(
+    request: Request,
+    platform: PlatformDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1024)],
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        viewer = authenticate(platform.db, platform.hasher, username, password)
+    except AuthenticationFailed as exc:
+        context = {"next": _safe_next(next) or "", "error": str(exc), "username": username}
+        return render(request, platform, "login.html", context, status_code=401)
+    token = start_session(platform.db, viewer.user_id, kind="cookie", hours=platform.settings.session_hours)
+    response = redirect(_safe_next(next) or HOME[viewer.role])
+    set_session_cookie(response, platform, token)
+    return response
+
+
+@router.get("/register", response_class=HTMLResponse)
+def register_page(request: Request, platform: PlatformDep) -> Response:
+    return render(request, platform, "register.html", {"error": None, "form": {}})
+
+
+@router.post("/register", dependencies=[CsrfChecked])
+def register(
+    request: Request,
+    platform: PlatformDep,
+    username: Annotated[str, Form(max_length=64)],
+    display_name: Annotated[str, Form(max_length=120)],
+    password: Annotated[str, Form(max_length=1024)],
+    password_again: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    form = {"username": username, "display_name": display_name}
+    try:
+        if password != password_again:
+            raise InvalidInput("password_again", "the two passwords differ")
+        viewer = register_user(
+            platform.db, platform.hasher, username=username, password=password, display_name=display_name
+        )
+    except InvalidInput as exc:
+        context = {"error": exc.message, "field": exc.field, "form": form}
+        return render(request, platform, "register.html", context, status_code=400)
+    token = start_session(platform.db, viewer.user_id, kind="cookie", hours=platform.settings.session_hours)
+    response = redirect("/learn/onboarding")
+    set_session_cookie(response, platform, token)
+    return response
+
+
+@router.post("/logout", dependencies=[CsrfChecked])
+def logout(request: Request, platform: PlatformDep) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        end_session(platform.db, token)
+    response = redirect("/login")
+    clear_session_cookie(response)
+    return response

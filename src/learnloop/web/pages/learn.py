@@ -1,0 +1,117 @@
+"""The learner's pages: onboarding, home, activities with their items, progress."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from learnloop.domain import Modality
+from learnloop.exceptions import InvalidInput, NotFound
+from learnloop.reports.learner_views import activity_view, learner_home, onboarding_options, progress_map
+from learnloop.services.learning import complete_onboarding, record_attempt
+from learnloop.web.charts import progress_map_svg
+from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
+from learnloop.web.rendering import redirect, render
+
+router = APIRouter(prefix="/learn")
+
+MODALITY_LABELS = {
+    "reading": "Reading",
+    "video": "Video",
+    "interactive": "Interactive practice",
+    "hands-on": "Hands-on task",
+    "project": "Project",
+}
+
+
+@router.get("", response_class=HTMLResponse)
+def home(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
+    try:
+        data = learner_home(platform.db, viewer, platform.settings.pedagogy)
+    except NotFound:
+        return redirect("/learn/onboarding")
+    if not data.onboarded:
+        return redirect("/learn/onboarding")
+    return render(request, platform, "learn/home.html", {"home": data, "labels": MODALITY_LABELS}, viewer=viewer)
+
+
+@router.get("/onboarding", response_class=HTMLResponse)
+def onboarding_page(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
+    options = onboarding_options(platform.db, viewer)
+    context = {"options": options, "modalities": [(m.value, MODALITY_LABELS[m.value]) for m in Modality], "error": None}
+    return render(request, platform, "learn/onboarding.html", context, viewer=viewer)
+
+
+@router.post("/onboarding", dependencies=[CsrfChecked])
+def onboarding(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    course_id: Annotated[int | None, Form()] = None,
+    goal_objective: Annotated[str, Form(max_length=64)] = "",
+    goal_date: Annotated[str, Form(max_length=10)] = "",
+    interests: Annotated[str, Form(max_length=1000)] = "",
+    modalities: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    try:
+        try:
+            when = date.fromisoformat(goal_date) if goal_date else None
+        except ValueError:
+            raise InvalidInput("goal_date", "use a date like 2027-03-31") from None
+        complete_onboarding(
+            platform.db, viewer, course_id=course_id, goal_objective=goal_objective or None,
+            goal_date=when, interests=interests, preferred_modalities=modalities or [],
+        )  # fmt: skip
+    except InvalidInput as exc:
+        options = onboarding_options(platform.db, viewer)
+        context = {
+            "options": options,
+            "modalities": [(m.value, MODALITY_LABELS[m.value]) for m in Modality],
+            "error": f"{exc.field}: {exc.message}",
+        }
+        return render(request, platform, "learn/onboarding.html", context, viewer=viewer, status_code=400)
+    return redirect("/learn")
+
+
+def _activity_page(
+    request: Request, platform: PlatformDep, viewer: PageViewer, key: str, errors: dict[str, str], status: int
+) -> Response:
+    view = activity_view(platform.db, viewer, key)
+    context = {"view": view, "labels": MODALITY_LABELS, "errors": errors}
+    return render(request, platform, "learn/activity.html", context, viewer=viewer, status_code=status)
+
+
+@router.get("/activities/{key}", response_class=HTMLResponse)
+def activity(request: Request, platform: PlatformDep, viewer: PageViewer, key: str) -> Response:
+    return _activity_page(request, platform, viewer, key, {}, 200)
+
+
+@router.post("/activities/{key}/items/{item}", dependencies=[CsrfChecked])
+def answer(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    key: str,
+    item: str,
+    response: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    values = [v for v in (response or []) if v.strip()]
+    try:
+        record_attempt(
+            platform.db, viewer, activity_key=key, item_key=item,
+            response=values[0] if len(values) == 1 else values,
+        )  # fmt: skip
+    except InvalidInput as exc:
+        return _activity_page(request, platform, viewer, key, {item: exc.message}, 400)
+    return redirect(f"/learn/activities/{key}#item-{item}")
+
+
+@router.get("/progress", response_class=HTMLResponse)
+def progress(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
+    course, objectives = progress_map(platform.db, viewer, viewer.user_id)
+    chart = progress_map_svg(objectives, title=f"Your progress in {course.title}")
+    context = {"course": course, "objectives": objectives, "chart": chart, "labels": MODALITY_LABELS}
+    return render(request, platform, "learn/progress.html", context, viewer=viewer)

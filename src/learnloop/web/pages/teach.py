@@ -1,0 +1,73 @@
+"""The educator's pages: classes, a class overview, a learner in detail, feedback."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from learnloop.exceptions import InvalidInput
+from learnloop.reports.class_views import class_overview, classes_for, learner_detail
+from learnloop.reports.learner_views import progress_map
+from learnloop.services.messages import send_feedback
+from learnloop.web.charts import heatmap_svg, progress_map_svg, sparkline_svg
+from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
+from learnloop.web.rendering import redirect, render
+
+router = APIRouter(prefix="/teach")
+
+
+@router.get("", response_class=HTMLResponse)
+def classes(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
+    return render(request, platform, "teach/classes.html", {"classes": classes_for(platform.db, viewer)}, viewer=viewer)
+
+
+@router.get("/classes/{class_id}", response_class=HTMLResponse)
+def overview(request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int) -> Response:
+    data = class_overview(platform.db, viewer, class_id, platform.settings.pedagogy)
+    return render(request, platform, "teach/class.html", {"o": data, "heatmap": heatmap_svg(data)}, viewer=viewer)
+
+
+def _learner_page(
+    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int, learner_id: int,
+    *, error: str | None = None, sent: bool = False, status: int = 200,
+) -> Response:  # fmt: skip
+    detail = learner_detail(platform.db, viewer, class_id, learner_id)
+    course, objectives = progress_map(platform.db, viewer, learner_id, class_id)
+    threshold = platform.settings.pedagogy.mastery_threshold
+    sparks = {
+        key: sparkline_svg(detail.history.get(key, []), threshold=threshold, label=title)
+        for key, title, *_ in detail.mastery
+    }
+    context = {
+        "d": detail,
+        "sparks": sparks,
+        "chart": progress_map_svg(objectives, title=f"{detail.display_name}'s progress"),
+        "error": error,
+        "sent": sent,
+    }
+    return render(request, platform, "teach/learner.html", context, viewer=viewer, status_code=status)
+
+
+@router.get("/classes/{class_id}/learners/{learner_id}", response_class=HTMLResponse)
+def learner(
+    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int, learner_id: int, sent: int = 0
+) -> Response:
+    return _learner_page(request, platform, viewer, class_id, learner_id, sent=bool(sent))
+
+
+@router.post("/classes/{class_id}/learners/{learner_id}/feedback", dependencies=[CsrfChecked])
+def feedback(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    learner_id: int,
+    body: Annotated[str, Form(max_length=8000)] = "",
+) -> Response:
+    try:
+        send_feedback(platform.db, viewer, class_id=class_id, learner_id=learner_id, body=body)
+    except InvalidInput as exc:
+        return _learner_page(request, platform, viewer, class_id, learner_id, error=exc.message, status=400)
+    return redirect(f"/teach/classes/{class_id}/learners/{learner_id}?sent=1")

@@ -1,0 +1,22 @@
+"""What every request needs, built once per app by ``create_app``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from fastapi.templating import Jinja2Templates
+
+from learnloop.config import Settings
+from learnloop.storage import Database
+
+__all__ = ["Platform"]
+
+
+@dataclass(frozen=True)
+class Platform:
+    settings: Settings
+    db: Database
+    hasher: PasswordHasher
+    templates: Jinja2Templates
+    secret_key: str
