@@ -22,7 +22,9 @@ from learnloop.services.courses import import_course
 from learnloop.services.demo import DemoLogins, setup_demo
 from learnloop.storage import Database, upgrade_database
 
-app = typer.Typer(help="learnloop: a self-hostable personalized-learning platform.", no_args_is_help=True)
+app = typer.Typer(
+    help="learnloop: a self-hostable personalized-learning platform.", no_args_is_help=True
+)
 console = Console()
 err = Console(stderr=True)
 
@@ -70,17 +72,26 @@ def _init(settings: Settings, demo: bool) -> DemoLogins | None:
         course = load_course(DEMO_COURSE, default_mastery=_mastery(settings))
         with console.status("Loading the demo course and class") as status:
             logins = setup_demo(
-                db, PasswordHasher(), course, password=_demo_password(settings),
+                db,
+                PasswordHasher(),
+                course,
+                password=_demo_password(settings),
                 progress=lambda msg: status.update(f"Demo class: {msg}"),
-            )  # fmt: skip
-        console.print("Demo class created." if logins.created else "Demo class already there: nothing changed.")
+            )
+        console.print(
+            "Demo class created."
+            if logins.created
+            else "Demo class already there: nothing changed."
+        )
         return logins
     finally:
         db.dispose()
 
 
 def _mastery(settings: Settings) -> MasteryCriterion:
-    return MasteryCriterion(settings.pedagogy.mastery_threshold, settings.pedagogy.mastery_min_attempts)
+    return MasteryCriterion(
+        settings.pedagogy.mastery_threshold, settings.pedagogy.mastery_min_attempts
+    )
 
 
 @app.command()
@@ -103,9 +114,13 @@ def serve(
 
     settings = _settings()
     uvicorn.run(
-        "learnloop.web.app:app_factory", factory=True, host=host or settings.host,
-        port=port or settings.port, workers=workers, proxy_headers=False,
-    )  # fmt: skip
+        "learnloop.web.app:app_factory",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        proxy_headers=False,
+    )
 
 
 @app.command()
@@ -125,7 +140,9 @@ def validate(path: Annotated[Path, typer.Argument(help="A course folder")]) -> N
         course = load_course(path)
     except ContentError as exc:
         for issue in exc.issues:
-            err.print(f"[red]{path / issue.file}:{issue.line}[/red]: {issue.message}", highlight=False)
+            err.print(
+                f"[red]{path / issue.file}:{issue.line}[/red]: {issue.message}", highlight=False
+            )
         err.print(f"{len(exc.issues)} problem(s) in {path}")
         raise typer.Exit(1) from None
     console.print(
@@ -164,7 +181,12 @@ def create_user(
     db = Database.from_url(settings.database_url)
     try:
         viewer = register_user(
-            db, PasswordHasher(), username=username, password=password, display_name=display_name or username, role=role
+            db,
+            PasswordHasher(),
+            username=username,
+            password=password,
+            display_name=display_name or username,
+            role=role,
         )
     except LearnloopError as exc:
         err.print(f"[red]{exc}[/red]")

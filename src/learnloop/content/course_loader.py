@@ -28,6 +28,8 @@ __all__ = ["DEFAULT_BKT", "KEY_PATTERN", "load_course"]
 # already, a fifth learn it at each practice, a fifth guess right, one in ten slips. With these,
 # three correct answers in a row take P(known) from 0.2 past 0.95 (the classic skill-builder
 # rule of three), and a wrong answer never moves it much. Fitted parameters replace them.
+# The criterion when neither the settings nor the course give one (see config.PedagogySettings).
+DEFAULT_MASTERY = MasteryCriterion(0.95, 3)
 DEFAULT_BKT = BKTParams(prior=0.2, learn=0.2, guess=0.2, slip=0.1)
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 T = TypeVar("T")
@@ -56,7 +58,9 @@ def _read_mastery(
         return default
 
 
-def _read_bkt(node: Any, default: BKTParams, where: tuple[str, int], issues: SourceIssues) -> BKTParams:
+def _read_bkt(
+    node: Any, default: BKTParams, where: tuple[str, int], issues: SourceIssues
+) -> BKTParams:
     if node is None:
         return default
     if not isinstance(node, LineDict):
@@ -64,8 +68,12 @@ def _read_bkt(node: Any, default: BKTParams, where: tuple[str, int], issues: Sou
         return default
     issues.check_fields(where[0], node, _BKT_FIELDS, "model")
     if node.get("kind", "bkt") != "bkt":
-        issues.add(where[0], node.line_of("kind"), f"model kind {node['kind']!r} is not known (use bkt)")
-    values = {k: node.get(k, getattr(default, k)) for k in ("prior", "learn", "guess", "slip", "forget")}
+        issues.add(
+            where[0], node.line_of("kind"), f"model kind {node['kind']!r} is not known (use bkt)"
+        )
+    values = {
+        k: node.get(k, getattr(default, k)) for k in ("prior", "learn", "guess", "slip", "forget")
+    }
     try:
         return BKTParams(**{k: float(v) for k, v in values.items()})
     except (TypeError, ValueError) as exc:
@@ -95,8 +103,12 @@ def _read_course_file(
             issues.add(name, data.line, f"course.yaml needs {required!r}")
     slug = data.get("slug", "")
     if "slug" in data and not (isinstance(slug, str) and KEY_PATTERN.match(slug)):
-        issues.add(name, data.line_of("slug"), f"slug {slug!r} must be lower-case letters, digits, - or _")
-    mastery = _read_mastery(data.get("mastery"), default_mastery, (name, data.line_of("mastery")), issues)
+        issues.add(
+            name, data.line_of("slug"), f"slug {slug!r} must be lower-case letters, digits, - or _"
+        )
+    mastery = _read_mastery(
+        data.get("mastery"), default_mastery, (name, data.line_of("mastery")), issues
+    )
     bkt = _read_bkt(data.get("model"), DEFAULT_BKT, (name, data.line_of("model")), issues)
     objectives: dict[str, Objective] = {}
     nodes = data.get("objectives", LineList())
@@ -106,22 +118,36 @@ def _read_course_file(
     lines: dict[str, int] = {}
     for node in nodes:
         if not isinstance(node, LineDict):
-            issues.add(name, nodes.line, "each objective must be a mapping with key, title, statement")
+            issues.add(
+                name, nodes.line, "each objective must be a mapping with key, title, statement"
+            )
             continue
         issues.check_fields(name, node, _OBJECTIVE_FIELDS, "objective")
         key = node.get("key")
         if not isinstance(key, str) or not KEY_PATTERN.match(key):
-            issues.add(name, node.line_of("key"), f"objective key {key!r} must be lower-case letters, digits, - or _")
+            issues.add(
+                name,
+                node.line_of("key"),
+                f"objective key {key!r} must be lower-case letters, digits, - or _",
+            )
             continue
         if key in objectives:
-            issues.add(name, node.line_of("key"), f"objective {key!r} is defined twice (first at line {lines[key]})")
+            issues.add(
+                name,
+                node.line_of("key"),
+                f"objective {key!r} is defined twice (first at line {lines[key]})",
+            )
             continue
         for required in ("title", "statement"):
             if not isinstance(node.get(required), str) or not node[required].strip():
                 issues.add(name, node.line, f"objective {key!r} needs a {required}")
         prereqs = node.get("prerequisites", [])
         if not isinstance(prereqs, list) or not all(isinstance(p, str) for p in prereqs):
-            issues.add(name, node.line_of("prerequisites"), f"objective {key!r}: prerequisites must be a list of keys")
+            issues.add(
+                name,
+                node.line_of("prerequisites"),
+                f"objective {key!r}: prerequisites must be a list of keys",
+            )
             prereqs = []
         lines[key] = node.line
         objectives[key] = Objective(
@@ -129,14 +155,20 @@ def _read_course_file(
             title=str(node.get("title", key)),
             statement=str(node.get("statement", "")),
             prerequisites=tuple(prereqs),
-            mastery=_read_mastery(node.get("mastery"), mastery, (name, node.line_of("mastery")), issues),
+            mastery=_read_mastery(
+                node.get("mastery"), mastery, (name, node.line_of("mastery")), issues
+            ),
             bkt=_read_bkt(node.get("model"), bkt, (name, node.line_of("model")), issues),
         )
     for key, obj in objectives.items():
         for req in obj.prerequisites:
             if req not in objectives:
-                issues.add(name, lines[key], f"objective {key!r} requires unknown objective {req!r}")
-    cycle = find_cycle({k: [p for p in o.prerequisites if p in objectives] for k, o in objectives.items()})
+                issues.add(
+                    name, lines[key], f"objective {key!r} requires unknown objective {req!r}"
+                )
+    cycle = find_cycle(
+        {k: [p for p in o.prerequisites if p in objectives] for k, o in objectives.items()}
+    )
     if cycle:
         issues.add(name, lines[cycle[0]], "prerequisite cycle: " + " -> ".join(cycle))
     return data, objectives, mastery
@@ -154,7 +186,12 @@ def _split_front_matter(text: str) -> tuple[str, str, int] | None:
 
 
 def _typed(
-    issues: SourceIssues, file: str, node: LineDict, key: str, check: Callable[[Any], bool], what: str
+    issues: SourceIssues,
+    file: str,
+    node: LineDict,
+    key: str,
+    check: Callable[[Any], bool],
+    what: str,
 ) -> bool:
     if key in node and not check(node[key]):
         issues.add(file, node.line_of(key), f"{key} must be {what}, not {node[key]!r}")
@@ -162,19 +199,25 @@ def _typed(
     return key in node
 
 
-def _read_activities(root: Path, issues: SourceIssues) -> tuple[dict[str, Activity], dict[str, LineDict]]:
+def _read_activities(
+    root: Path, issues: SourceIssues
+) -> tuple[dict[str, Activity], dict[str, LineDict]]:
     activities: dict[str, Activity] = {}
     fronts: dict[str, LineDict] = {}
     folder = root / "activities"
     if not folder.is_dir():
-        issues.add("activities/", 0, "the activities/ folder is missing: objectives need activities")
+        issues.add(
+            "activities/", 0, "the activities/ folder is missing: objectives need activities"
+        )
         return activities, fronts
     modalities = ", ".join(m.value for m in Modality)
     for path in sorted(folder.glob("*.md")):
         file = f"activities/{path.name}"
         key = path.stem
         if not KEY_PATTERN.match(key):
-            issues.add(file, 1, f"activity file name {key!r} must be lower-case letters, digits, - or _")
+            issues.add(
+                file, 1, f"activity file name {key!r} must be lower-case letters, digits, - or _"
+            )
             continue
         split = _split_front_matter(path.read_text(encoding="utf-8"))
         if split is None:
@@ -187,7 +230,9 @@ def _read_activities(root: Path, issues: SourceIssues) -> tuple[dict[str, Activi
             issues.add(file, exc.line, exc.message)
             continue
         if not isinstance(front, LineDict):
-            issues.add(file, 1, "front matter must be a mapping (title, modality, minutes, objectives)")
+            issues.add(
+                file, 1, "front matter must be a mapping (title, modality, minutes, objectives)"
+            )
             continue
         issues.check_fields(file, front, _ACTIVITY_FIELDS, "activity")
         for required in ("title", "modality", "minutes", "objectives"):
@@ -195,11 +240,34 @@ def _read_activities(root: Path, issues: SourceIssues) -> tuple[dict[str, Activi
                 issues.add(file, front.line, f"activity needs {required!r}")
         modality = front.get("modality", "reading")
         if modality not in {m.value for m in Modality}:
-            issues.add(file, front.line_of("modality"), f"modality {modality!r} is not one of {modalities}")
+            issues.add(
+                file, front.line_of("modality"), f"modality {modality!r} is not one of {modalities}"
+            )
             modality = "reading"
-        _typed(issues, file, front, "minutes", lambda v: isinstance(v, int) and 0 < v <= 600, "minutes from 1 to 600")
-        _typed(issues, file, front, "objectives", lambda v: isinstance(v, list) and v and all(isinstance(x, str) for x in v), "a non-empty list of objective keys")
-        _typed(issues, file, front, "items", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of item ids")
+        _typed(
+            issues,
+            file,
+            front,
+            "minutes",
+            lambda v: isinstance(v, int) and 0 < v <= 600,
+            "minutes from 1 to 600",
+        )
+        _typed(
+            issues,
+            file,
+            front,
+            "objectives",
+            lambda v: isinstance(v, list) and len(v) > 0 and all(isinstance(x, str) for x in v),
+            "a non-empty list of objective keys",
+        )
+        _typed(
+            issues,
+            file,
+            front,
+            "items",
+            lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+            "a list of item ids",
+        )
         fronts[key] = front
         objectives = front.get("objectives")
         items = front.get("items", [])
@@ -230,26 +298,34 @@ def _cross_check(
         front = fronts[key]
         for obj in act.objectives:
             if obj not in objectives:
-                issues.add(file, front.line_of("objectives"), f"activity {key!r} serves unknown objective {obj!r}")
-        for item in act.items:
-            if item not in items:
-                issues.add(file, front.line_of("items"), f"activity {key!r} lists unknown item {item!r}")
-            used.add(item)
+                issues.add(
+                    file,
+                    front.line_of("objectives"),
+                    f"activity {key!r} serves unknown objective {obj!r}",
+                )
+        for item_key in act.items:
+            if item_key not in items:
+                issues.add(
+                    file,
+                    front.line_of("items"),
+                    f"activity {key!r} lists unknown item {item_key!r}",
+                )
+            used.add(item_key)
     for key, item in items.items():
         file, _, line = item.source.rpartition(":")
         for obj in item.objectives:
             if obj not in objectives:
                 issues.add(file, int(line), f"item {key!r} tests unknown objective {obj!r}")
         if key not in used:
-            issues.add(file, int(line), f"item {key!r} is in no activity, so no learner would ever see it")
+            issues.add(
+                file, int(line), f"item {key!r} is in no activity, so no learner would ever see it"
+            )
     for key in objectives:
         if not any(key in a.objectives for a in activities.values()):
             issues.add("course.yaml", 0, f"objective {key!r} has no activity: nothing teaches it")
 
 
-def load_course(
-    path: Path | str, *, default_mastery: MasteryCriterion = MasteryCriterion(0.95, 3)
-) -> Course:
+def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT_MASTERY) -> Course:
     """Read and validate the course folder at ``path``; ContentError lists every problem."""
     root = Path(path)
     issues = SourceIssues()

@@ -32,10 +32,14 @@ def _text_list(value: Any) -> list[str] | None:
     return None
 
 
-def _choices(node: LineDict, kind: ItemKind, file: str, key: str, issues: SourceIssues) -> tuple[Choice, ...]:
+def _choices(
+    node: LineDict, kind: ItemKind, file: str, key: str, issues: SourceIssues
+) -> tuple[Choice, ...]:
     raw = node.get("choices")
     if not isinstance(raw, LineList) or len(raw) < 2:
-        issues.add(file, node.line_of("choices"), f"item {key!r} needs a list of at least 2 choices")
+        issues.add(
+            file, node.line_of("choices"), f"item {key!r} needs a list of at least 2 choices"
+        )
         return ()
     out: list[Choice] = []
     for i, c in enumerate(raw):
@@ -57,22 +61,36 @@ def _choices(node: LineDict, kind: ItemKind, file: str, key: str, issues: Source
         )
     n_correct = sum(c.correct for c in out)
     if n_correct == 0:
-        issues.add(file, node.line, f"item {key!r} has no correct answer: mark a choice 'correct: true'")
+        issues.add(
+            file, node.line, f"item {key!r} has no correct answer: mark a choice 'correct: true'"
+        )
     elif kind is ItemKind.SINGLE_CHOICE and n_correct > 1:
-        issues.add(file, node.line, f"single-choice item {key!r} has {n_correct} correct choices; use multiple_choice")
+        issues.add(
+            file,
+            node.line,
+            f"single-choice item {key!r} has {n_correct} correct choices; use multiple_choice",
+        )
     return tuple(out)
 
 
-def _wrong_answers(node: LineDict, kind: ItemKind, file: str, key: str, issues: SourceIssues) -> tuple[WrongAnswer, ...]:
+def _wrong_answers(
+    node: LineDict, kind: ItemKind, file: str, key: str, issues: SourceIssues
+) -> tuple[WrongAnswer, ...]:
     raw = node.get("wrong_answers", [])
     if not isinstance(raw, list):
-        issues.add(file, node.line_of("wrong_answers"), f"item {key!r}: wrong_answers must be a list")
+        issues.add(
+            file, node.line_of("wrong_answers"), f"item {key!r}: wrong_answers must be a list"
+        )
         return ()
     field = "answer" if kind is ItemKind.NUMERIC else "pattern"
     out = []
     for w in raw:
         if not isinstance(w, LineDict) or field not in w or "feedback" not in w:
-            issues.add(file, getattr(w, "line", node.line), f"item {key!r}: each wrong answer needs {field} and feedback")
+            issues.add(
+                file,
+                getattr(w, "line", node.line),
+                f"item {key!r}: each wrong answer needs {field} and feedback",
+            )
             continue
         issues.check_fields(file, w, {field, "feedback"}, "wrong answer")
         match = str(w[field])
@@ -82,7 +100,9 @@ def _wrong_answers(node: LineDict, kind: ItemKind, file: str, key: str, issues: 
             else:
                 re.compile(match)
         except (ValueError, ZeroDivisionError, re.error) as exc:
-            issues.add(file, w.line_of(field), f"item {key!r}: {field} {w[field]!r} is invalid ({exc})")
+            issues.add(
+                file, w.line_of(field), f"item {key!r}: {field} {w[field]!r} is invalid ({exc})"
+            )
             continue
         out.append(WrongAnswer(match, render_markdown(str(w["feedback"]), inline=True)))
     return tuple(out)
@@ -91,13 +111,21 @@ def _wrong_answers(node: LineDict, kind: ItemKind, file: str, key: str, issues: 
 def _read_item(node: LineDict, file: str, issues: SourceIssues) -> Item | None:
     key = node.get("id")
     if not isinstance(key, str) or not _KEY.match(key):
-        issues.add(file, node.line_of("id"), f"item id {key!r} must be lower-case letters, digits, ., - or _")
+        issues.add(
+            file,
+            node.line_of("id"),
+            f"item id {key!r} must be lower-case letters, digits, ., - or _",
+        )
         return None
     try:
-        kind = ItemKind(node.get("type"))
+        kind = ItemKind(str(node.get("type")))
     except ValueError:
         kinds = ", ".join(k.value for k in ItemKind)
-        issues.add(file, node.line_of("type"), f"item {key!r}: type {node.get('type')!r} is not one of {kinds}")
+        issues.add(
+            file,
+            node.line_of("type"),
+            f"item {key!r}: type {node.get('type')!r} is not one of {kinds}",
+        )
         return None
     issues.check_fields(file, node, _COMMON | _BY_KIND[kind], "item")
     if not isinstance(node.get("prompt"), str) or not node["prompt"].strip():
@@ -121,10 +149,16 @@ def _read_item(node: LineDict, file: str, issues: SourceIssues) -> Item | None:
             try:
                 fields["answer"] = parse_number(str(node["answer"]))
             except (ValueError, ZeroDivisionError):
-                issues.add(file, node.line_of("answer"), f"item {key!r}: answer {node['answer']!r} is not a number")
+                issues.add(
+                    file,
+                    node.line_of("answer"),
+                    f"item {key!r}: answer {node['answer']!r} is not a number",
+                )
         tolerance = node.get("tolerance", 0.0)
         if not isinstance(tolerance, (int, float)) or tolerance < 0:
-            issues.add(file, node.line_of("tolerance"), f"item {key!r}: tolerance must be a number >= 0")
+            issues.add(
+                file, node.line_of("tolerance"), f"item {key!r}: tolerance must be a number >= 0"
+            )
             tolerance = 0.0
         fields["tolerance"] = float(tolerance)
         fields["unit"] = str(node.get("unit", ""))
@@ -133,12 +167,20 @@ def _read_item(node: LineDict, file: str, issues: SourceIssues) -> Item | None:
         accepted = _text_list(node.get("accepted", [])) or []
         patterns = _text_list(node.get("patterns", [])) or []
         if not accepted and not patterns:
-            issues.add(file, line, f"short-text item {key!r} has no correct answer: give 'accepted' or 'patterns'")
+            issues.add(
+                file,
+                line,
+                f"short-text item {key!r} has no correct answer: give 'accepted' or 'patterns'",
+            )
         for p in patterns:
             try:
                 re.compile(p)
             except re.error as exc:
-                issues.add(file, node.line_of("patterns"), f"item {key!r}: pattern {p!r} is not a valid regular expression ({exc})")
+                issues.add(
+                    file,
+                    node.line_of("patterns"),
+                    f"item {key!r}: pattern {p!r} is not a valid regular expression ({exc})",
+                )
         fields["accepted"] = tuple(" ".join(a.split()) for a in accepted)
         fields["patterns"] = tuple(patterns)
         fields["case_sensitive"] = bool(node.get("case_sensitive", False))
@@ -174,13 +216,19 @@ def read_items(root: Path, issues: SourceIssues) -> dict[str, Item]:
             continue
         for i, node in enumerate(data):
             if not isinstance(node, LineDict):
-                issues.add(file, data.item_lines[i], "each item must be a mapping (id, type, prompt, ...)")
+                issues.add(
+                    file, data.item_lines[i], "each item must be a mapping (id, type, prompt, ...)"
+                )
                 continue
             item = _read_item(node, file, issues)
             if item is None:
                 continue
             if item.key in items:
-                issues.add(file, node.line, f"item {item.key!r} is defined twice (also at {items[item.key].source})")
+                issues.add(
+                    file,
+                    node.line,
+                    f"item {item.key!r} is defined twice (also at {items[item.key].source})",
+                )
                 continue
             items[item.key] = item
     return items

@@ -29,7 +29,9 @@ _EXTRA_ATTRIBUTES = {
 
 @lru_cache(maxsize=1)
 def _renderer() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
+    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable(
+        "table"
+    )
 
 
 def sanitize_html(html: str) -> str:

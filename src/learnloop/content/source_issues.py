@@ -23,7 +23,11 @@ class SourceIssues:
         for key in node:
             if key not in allowed:
                 expected = ", ".join(sorted(allowed))
-                self.add(file, node.line_of(key), f"unknown {what} field {key!r} (expected one of: {expected})")
+                self.add(
+                    file,
+                    node.line_of(key),
+                    f"unknown {what} field {key!r} (expected one of: {expected})",
+                )
 
     def raise_if_any(self) -> None:
         if self.items:

@@ -13,7 +13,16 @@ from typing import Any
 
 from learnloop.engine import BKTParams, MasteryCriterion, SkillGraph
 
-__all__ = ["Activity", "Choice", "Course", "Item", "ItemKind", "Modality", "Objective", "WrongAnswer"]
+__all__ = [
+    "Activity",
+    "Choice",
+    "Course",
+    "Item",
+    "ItemKind",
+    "Modality",
+    "Objective",
+    "WrongAnswer",
+]
 
 
 class Modality(StrEnum):

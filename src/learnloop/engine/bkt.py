@@ -51,7 +51,9 @@ class BKTParams:
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"BKT {name} must be a probability, not {value}")
         if self.guess + self.slip >= 1.0:
-            raise ValueError("BKT guess + slip must be below 1, or a correct answer means less knowledge")
+            raise ValueError(
+                "BKT guess + slip must be below 1, or a correct answer means less knowledge"
+            )
 
     def predict(self, p_known: float) -> float:
         """P(the next answer is correct) given P(known) now."""
@@ -81,7 +83,9 @@ class _Packed:
     @classmethod
     def build(cls, skill_idx: IntArray, learner: IntArray, correct: IntArray) -> _Packed:
         n = len(correct)
-        rows = np.lexsort((np.arange(n), learner, skill_idx))  # grouped by (skill, learner), in order
+        rows = np.lexsort(
+            (np.arange(n), learner, skill_idx)
+        )  # grouped by (skill, learner), in order
         s_sorted, l_sorted = skill_idx[rows], learner[rows]
         new_seq = np.ones(n, dtype=bool)
         new_seq[1:] = (s_sorted[1:] != s_sorted[:-1]) | (l_sorted[1:] != l_sorted[:-1])
@@ -170,7 +174,9 @@ class BayesianKnowledgeTracing:
             best[:, better] = params[:, better]
             best_ll[better] = ll_per_skill[better]
         self.skills_ = skills.astype(np.int64)
-        self.prior_, self.learn_, self.guess_, self.slip_, self.forget_ = (row.copy() for row in best)
+        self.prior_, self.learn_, self.guess_, self.slip_, self.forget_ = (
+            row.copy() for row in best
+        )
         self.log_likelihood_ = float(best_ll.sum())
         self.n_iter_ = total_iter
         self._index = {int(s): i for i, s in enumerate(self.skills_)}
@@ -196,13 +202,16 @@ class BayesianKnowledgeTracing:
             known = a1 / c
             if keep:
                 alphas.append(known)
-        return alphas, np.bincount(p.seq_skill, weights=ll, minlength=k)
+        return alphas, np.bincount(p.seq_skill, weights=ll, minlength=k).astype(np.float64)
 
     def _em_step(self, p: _Packed, params: FloatArray, k: int) -> tuple[FloatArray, FloatArray]:
         alphas, ll = self._forward(p, params, k, keep=True)
         _, learn, guess, slip, forget = (params[i][p.seq_skill] for i in range(5))
         sk = p.seq_skill
-        sums = {name: np.zeros(k) for name in ("g0", "x01", "x0", "x10", "x1", "g1", "g0c", "g1w", "n0", "pk")}
+        sums = {
+            name: np.zeros(k)
+            for name in ("g0", "x01", "x0", "x10", "x1", "g1", "g0c", "g1w", "n0", "pk")
+        }
         beta1 = np.ones(p.n_active[-1])  # beta for "known", and for "unknown" below
         beta0 = np.ones(p.n_active[-1])
         for t in range(len(p.n_active) - 1, -1, -1):
@@ -265,7 +274,9 @@ class BayesianKnowledgeTracing:
 
     def _param_matrix(self, skills: IntArray) -> tuple[FloatArray, IntArray]:
         """Parameters for the given skill ids; unseen skills get the median of the fitted ones."""
-        fallback = np.median(np.vstack([self.prior_, self.learn_, self.guess_, self.slip_, self.forget_]), axis=1)
+        fallback = np.median(
+            np.vstack([self.prior_, self.learn_, self.guess_, self.slip_, self.forget_]), axis=1
+        )
         table = np.column_stack(
             [np.vstack([self.prior_, self.learn_, self.guess_, self.slip_, self.forget_]), fallback]
         )

@@ -115,7 +115,9 @@ def recommend(
             if stuck and act.modality != learner.recent_modalities.get(objective):
                 act_reason = Reason.TRY_ANOTHER_WAY
                 score += _PREFERRED_WEIGHT * 2
-            options.append(Recommendation(act.key, objective, act_reason, score, related, preferred))
+            options.append(
+                Recommendation(act.key, objective, act_reason, score, related, preferred)
+            )
         options.sort(key=lambda r: -r.score)
         if options:
             by_objective[objective] = options

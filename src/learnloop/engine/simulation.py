@@ -19,6 +19,7 @@ from learnloop.engine.skill_graph import SkillGraph
 
 __all__ = ["SimulatedLearner", "simulate_bkt_log"]
 
+
 @dataclass
 class SimulatedLearner:
     """A learner with a hidden true state: which objectives they know, and how fast they learn.
@@ -32,7 +33,9 @@ class SimulatedLearner:
     known: dict[str, bool]
 
     @classmethod
-    def draw(cls, graph: SkillGraph, rng: np.random.Generator, *, slow_share: float = 0.2) -> SimulatedLearner:
+    def draw(
+        cls, graph: SkillGraph, rng: np.random.Generator, *, slow_share: float = 0.2
+    ) -> SimulatedLearner:
         """A random learner; ``slow_share`` of them learn very slowly (they will look stuck)."""
         ability = float(rng.normal(0.0, 1.0))
         slow = bool(rng.random() < slow_share)
@@ -43,7 +46,9 @@ class SimulatedLearner:
         }
         return cls(ability, learn_rate, known)
 
-    def answer(self, objective: str, rng: np.random.Generator, *, guess: float = 0.2, slip: float = 0.08) -> bool:
+    def answer(
+        self, objective: str, rng: np.random.Generator, *, guess: float = 0.2, slip: float = 0.08
+    ) -> bool:
         """Answer one question on ``objective``, then maybe learn it from the feedback."""
         correct = bool(rng.random() < ((1.0 - slip) if self.known[objective] else guess))
         if not self.known[objective] and rng.random() < self.learn_rate:

@@ -110,7 +110,9 @@ class SkillGraph:
         """Objectives not yet mastered whose prerequisites all are, in topological order."""
         done = set(mastered)
         return tuple(
-            k for k in self.topological_order if k not in done and all(r in done for r in self._prereqs[k])
+            k
+            for k in self.topological_order
+            if k not in done and all(r in done for r in self._prereqs[k])
         )
 
     def path_to(self, goal: str, mastered: Iterable[str]) -> tuple[str, ...]:

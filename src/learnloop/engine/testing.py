@@ -66,7 +66,9 @@ def check_learner_model(model: LearnerModel, *, seed: int = 0) -> None:
     name = type(model).__name__
     hyper = _hyperparameters(model)
     public = {k for k in vars(model) if not k.startswith("_")}
-    assert public == set(hyper), f"{name}.__init__ must store exactly its hyperparameters, got {public}"
+    assert public == set(hyper), (
+        f"{name}.__init__ must store exactly its hyperparameters, got {public}"
+    )
     assert not [k for k in vars(model) if k.endswith("_")], f"{name} has learned state before fit"
 
     log = _battery_log(seed)
@@ -89,21 +91,24 @@ def check_learner_model(model: LearnerModel, *, seed: int = 0) -> None:
 
     proba = model.predict_proba(log)
     assert proba.shape == (len(log),), f"{name}.predict_proba gave shape {proba.shape}"
-    assert np.isfinite(proba).all() and ((proba >= 0) & (proba <= 1)).all(), (
-        f"{name}.predict_proba gave values outside [0, 1]"
-    )
+    assert np.isfinite(proba).all(), f"{name}.predict_proba gave values that are not finite"
+    assert ((proba >= 0) & (proba <= 1)).all(), f"{name}.predict_proba gave values outside [0, 1]"
 
     twin = type(model)(**hyper).fit(log)
     assert np.allclose(twin.predict_proba(log), proba), f"{name} is not deterministic"
 
     states: dict[tuple[int, int], Any] = {}
     online = np.empty(len(log))
-    for i, (learner, skill, correct) in enumerate(zip(log.learner, log.skill, log.correct, strict=True)):
-        key = (int(learner), int(skill))
-        state = states[key] if key in states else model.initial_state(int(skill))
+    for i, (learner, skill, correct) in enumerate(
+        zip(log.learner, log.skill, log.correct, strict=True)
+    ):
+        pair = (int(learner), int(skill))
+        state = states[pair] if pair in states else model.initial_state(int(skill))
         online[i] = model.predict(state, int(skill))
-        states[key] = model.update(state, int(skill), bool(correct))
-    assert np.allclose(online, proba, atol=1e-9), f"{name}: online updates disagree with predict_proba"
+        states[pair] = model.update(state, int(skill), bool(correct))
+    assert np.allclose(online, proba, atol=1e-9), (
+        f"{name}: online updates disagree with predict_proba"
+    )
 
     score = auc(log.correct, proba)
     assert score > 0.6, f"{name} predicts no better than chance (AUC {score:.3f})"

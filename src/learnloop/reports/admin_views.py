@@ -25,7 +25,11 @@ class AdminOverview:
 def admin_overview(db: Database, viewer: Viewer) -> AdminOverview:
     require_role(viewer, Role.ADMIN)
     with db.reading() as s:
-        accounts = {role: n for role, n in s.execute(select(User.role, func.count()).group_by(User.role))}
-        courses = [(slug, title) for slug, title in s.execute(select(Course.slug, Course.title).order_by(Course.title))]
+        counts = s.execute(select(User.role, func.count()).group_by(User.role)).tuples()
+        accounts: dict[str, int] = dict(counts.all())
+        courses = [
+            (slug, title)
+            for slug, title in s.execute(select(Course.slug, Course.title).order_by(Course.title))
+        ]
         attempts = s.scalar(select(func.count()).select_from(Attempt)) or 0
     return AdminOverview(accounts, courses, attempts, db.dialect)

@@ -133,7 +133,9 @@ def classes_for(db: Database, viewer: Viewer) -> list[ClassSummary]:
         return [ClassSummary(*row) for row in s.execute(query)]
 
 
-def class_overview(db: Database, viewer: Viewer, class_id: int, pedagogy: PedagogySettings) -> ClassOverview:
+def class_overview(
+    db: Database, viewer: Viewer, class_id: int, pedagogy: PedagogySettings
+) -> ClassOverview:
     with db.reading() as s:
         school_class = require_class_educator(s, viewer, class_id)
         course = course_by_id(s, school_class.course_id)
@@ -149,7 +151,9 @@ def class_overview(db: Database, viewer: Viewer, class_id: int, pedagogy: Pedago
         rows: dict[tuple[int, str], Mastery] = {
             (m.user_id, m.objective_key): m
             for m in s.scalars(
-                select(Mastery).where(Mastery.user_id.in_(ids), Mastery.course_id == school_class.course_id)
+                select(Mastery).where(
+                    Mastery.user_id.in_(ids), Mastery.course_id == school_class.course_id
+                )
             )
         }
     order = list(course.graph.topological_order)
@@ -168,16 +172,28 @@ def class_overview(db: Database, viewer: Viewer, class_id: int, pedagogy: Pedago
                 state = "in-progress" if m is not None and m.attempts else "ready"
             cells.append(Cell(m.p_known if m else None, m.attempts if m else 0, state))
             if m is not None and not m.mastered and m.attempts >= pedagogy.stuck_min_attempts:
-                stuck.append(StuckLearner(learner_id, name, key, course.objectives[key].title, m.attempts, m.p_known))
+                stuck.append(
+                    StuckLearner(
+                        learner_id, name, key, course.objectives[key].title, m.attempts, m.p_known
+                    )
+                )
         out_rows.append(LearnerRow(learner_id, name, username, cells, len(mastered)))
     stuck.sort(key=lambda x: (-x.attempts, x.display_name))
     return ClassOverview(
-        class_id, school_class.name, course, [(k, course.objectives[k].title) for k in order],
-        out_rows, stuck, pedagogy.stuck_min_attempts, pedagogy.mastery_threshold,
-    )  # fmt: skip
+        class_id,
+        school_class.name,
+        course,
+        [(k, course.objectives[k].title) for k in order],
+        out_rows,
+        stuck,
+        pedagogy.stuck_min_attempts,
+        pedagogy.mastery_threshold,
+    )
 
 
-def learner_detail(db: Database, viewer: Viewer, class_id: int, learner_id: int, *, limit: int = 200) -> LearnerDetail:
+def learner_detail(
+    db: Database, viewer: Viewer, class_id: int, learner_id: int, *, limit: int = 200
+) -> LearnerDetail:
     with db.reading() as s:
         school_class = require_class_educator(s, viewer, class_id)
         require_learner_in_class(s, class_id, learner_id)
@@ -188,13 +204,17 @@ def learner_detail(db: Database, viewer: Viewer, class_id: int, learner_id: int,
         mastery = {
             m.objective_key: m
             for m in s.scalars(
-                select(Mastery).where(Mastery.user_id == learner_id, Mastery.course_id == school_class.course_id)
+                select(Mastery).where(
+                    Mastery.user_id == learner_id, Mastery.course_id == school_class.course_id
+                )
             )
         }
         history: dict[str, list[tuple[datetime, float]]] = {}
         for e in s.scalars(
             select(MasteryEvent)
-            .where(MasteryEvent.user_id == learner_id, MasteryEvent.course_id == school_class.course_id)
+            .where(
+                MasteryEvent.user_id == learner_id, MasteryEvent.course_id == school_class.course_id
+            )
             .order_by(MasteryEvent.created_at, MasteryEvent.id)
         ):
             history.setdefault(e.objective_key, []).append((e.created_at, e.p_after))
@@ -210,7 +230,9 @@ def learner_detail(db: Database, viewer: Viewer, class_id: int, learner_id: int,
             s.execute(
                 select(FeedbackMessage.created_at, User.display_name, FeedbackMessage.body)
                 .join(User, User.id == FeedbackMessage.sender_id)
-                .where(FeedbackMessage.recipient_id == learner_id, FeedbackMessage.class_id == class_id)
+                .where(
+                    FeedbackMessage.recipient_id == learner_id, FeedbackMessage.class_id == class_id
+                )
                 .order_by(FeedbackMessage.created_at.desc())
             )
         )
@@ -225,17 +247,27 @@ def learner_detail(db: Database, viewer: Viewer, class_id: int, learner_id: int,
         course=course,
         goal_title=course.objectives[goal].title if goal in course.objectives else None,
         mastery=[
-            (k, course.objectives[k].title, m.p_known if (m := mastery.get(k)) else course.objectives[k].bkt.prior,
-             m.attempts if m else 0, bool(m and m.mastered))
+            (
+                k,
+                course.objectives[k].title,
+                m.p_known if (m := mastery.get(k)) else course.objectives[k].bkt.prior,
+                m.attempts if m else 0,
+                bool(m and m.mastered),
+            )
             for k in order
-        ],  # fmt: skip
+        ],
         history={k: v for k, v in history.items() if k in course.objectives},
         attempts=[
             AttemptRow(
                 a.created_at,
-                course.activities[a.activity_key].title if a.activity_key in course.activities else a.activity_key,
-                a.item_key, a.answer_text, a.correct, a.counted,
-            )  # fmt: skip
+                course.activities[a.activity_key].title
+                if a.activity_key in course.activities
+                else a.activity_key,
+                a.item_key,
+                a.answer_text,
+                a.correct,
+                a.counted,
+            )
             for a in attempts
         ],
         feedback=[(when, sender, body) for when, sender, body in feedback],

@@ -15,7 +15,12 @@ __all__ = ["course_catalogue", "course_detail"]
 def course_catalogue(db: Database, viewer: Viewer) -> list[tuple[int, str, str]]:
     """Every course (id, slug, title): course content is not private to a class."""
     with db.reading() as s:
-        return [(i, slug, title) for i, slug, title in s.execute(select(CourseRow.id, CourseRow.slug, CourseRow.title).order_by(CourseRow.title))]
+        return [
+            (i, slug, title)
+            for i, slug, title in s.execute(
+                select(CourseRow.id, CourseRow.slug, CourseRow.title).order_by(CourseRow.title)
+            )
+        ]
 
 
 def course_detail(db: Database, viewer: Viewer, slug: str) -> tuple[int, Course]:

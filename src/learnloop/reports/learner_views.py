@@ -15,9 +15,20 @@ from learnloop.exceptions import NotFound
 from learnloop.reports.learner_state import LearnerState, load_learner_state, objective_state
 from learnloop.reports.reasons import explain
 from learnloop.storage import Database
-from learnloop.storage.access import require_class_educator, require_learner, require_learner_in_class
+from learnloop.storage.access import (
+    require_class_educator,
+    require_learner,
+    require_learner_in_class,
+)
 from learnloop.storage.course_store import course_by_id
-from learnloop.storage.tables import Attempt, ClassMember, FeedbackMessage, LearnerProfile, MasteryEvent, User
+from learnloop.storage.tables import (
+    Attempt,
+    ClassMember,
+    FeedbackMessage,
+    LearnerProfile,
+    MasteryEvent,
+    User,
+)
 from learnloop.storage.tables import Course as CourseRow
 
 __all__ = [
@@ -111,20 +122,37 @@ class Onboarding:
 
 def _next_steps(state: LearnerState, pedagogy: PedagogySettings) -> list[NextStep]:
     course = state.course
-    options = [ActivityOption(a.key, a.objectives, a.modality.value, a.minutes) for a in course.activities.values()]
+    options = [
+        ActivityOption(a.key, a.objectives, a.modality.value, a.minutes)
+        for a in course.activities.values()
+    ]
     recs = recommend(
-        course.graph, options, state.snapshot(),
-        limit=pedagogy.recommendations_shown, stuck_attempts=pedagogy.stuck_min_attempts,
-    )  # fmt: skip
+        course.graph,
+        options,
+        state.snapshot(),
+        limit=pedagogy.recommendations_shown,
+        stuck_attempts=pedagogy.stuck_min_attempts,
+    )
     out = []
     for rec in recs:
         act = course.activities[rec.activity]
-        text = explain(rec, course, p_known=state.p_known(rec.objective), attempts=state.attempts(rec.objective))
+        text = explain(
+            rec,
+            course,
+            p_known=state.p_known(rec.objective),
+            attempts=state.attempts(rec.objective),
+        )
         out.append(
             NextStep(
-                act.key, act.title, act.modality.value, act.minutes, rec.objective,
-                course.objectives[rec.objective].title, rec.reason.value, text,
-            )  # fmt: skip
+                act.key,
+                act.title,
+                act.modality.value,
+                act.minutes,
+                rec.objective,
+                course.objectives[rec.objective].title,
+                rec.reason.value,
+                text,
+            )
         )
     return out
 
@@ -166,11 +194,17 @@ def _objective_views(state: LearnerState, keys: list[str] | None = None) -> list
         missing = course.graph.missing_prerequisites(key, state.mastered)
         out.append(
             ObjectiveView(
-                key, obj.title, obj.statement, objective_state(state, key), state.p_known(key),
-                state.attempts(key), [course.objectives[m].title for m in missing],
-                list(obj.prerequisites), course.graph.depth[key],
+                key,
+                obj.title,
+                obj.statement,
+                objective_state(state, key),
+                state.p_known(key),
+                state.attempts(key),
+                [course.objectives[m].title for m in missing],
+                list(obj.prerequisites),
+                course.graph.depth[key],
                 [(a.key, a.title, a.modality.value) for a in course.activities_for(key)],
-            )  # fmt: skip
+            )
         )
     return out
 
@@ -186,7 +220,9 @@ def _state_for(s: Session, viewer: Viewer, learner_id: int, class_id: int | None
     return load_learner_state(s, learner_id)
 
 
-def progress_map(db: Database, viewer: Viewer, learner_id: int, class_id: int | None = None) -> tuple[Course, list[ObjectiveView]]:
+def progress_map(
+    db: Database, viewer: Viewer, learner_id: int, class_id: int | None = None
+) -> tuple[Course, list[ObjectiveView]]:
     """A learner's objectives in prerequisite order: for the learner, or an educator of their class."""
     with db.reading() as s:
         state = _state_for(s, viewer, learner_id, class_id)
@@ -215,24 +251,41 @@ def activity_view(db: Database, viewer: Viewer, activity_key: str) -> ActivityVi
     course = state.course
     locked: list[str] = []
     for key in activity.objectives:
-        locked.extend(course.objectives[m].title for m in course.graph.missing_prerequisites(key, state.mastered))
+        locked.extend(
+            course.objectives[m].title
+            for m in course.graph.missing_prerequisites(key, state.mastered)
+        )
     items: list[tuple[Item, ItemFeedback | None]] = []
     for item_key in activity.items:
-        attempt = latest.get(item_key)
+        last = latest.get(item_key)
         feedback = None
-        if attempt is not None:
-            f = attempt.feedback
+        if last is not None:
+            f = last.feedback
             feedback = ItemFeedback(
-                attempt.correct, attempt.answer_text, list(f["messages"]), list(f["hints"]), f["solution"],
-                [(course.objectives[k].title, b, a) for k, b, a in changes.get(attempt.id, []) if k in course.objectives],
-            )  # fmt: skip
+                last.correct,
+                last.answer_text,
+                list(f["messages"]),
+                list(f["hints"]),
+                f["solution"],
+                [
+                    (course.objectives[k].title, b, a)
+                    for k, b, a in changes.get(last.id, [])
+                    if k in course.objectives
+                ],
+            )
         items.append((course.items[item_key], feedback))
     return ActivityView(
-        activity, course.title, list(dict.fromkeys(locked)), _objective_views(state, list(activity.objectives)), items
+        activity,
+        course.title,
+        list(dict.fromkeys(locked)),
+        _objective_views(state, list(activity.objectives)),
+        items,
     )
 
 
-def _changes_by_attempt(s: Session, attempt_ids: list[int]) -> dict[int, list[tuple[str, float, float]]]:
+def _changes_by_attempt(
+    s: Session, attempt_ids: list[int]
+) -> dict[int, list[tuple[str, float, float]]]:
     out: dict[int, list[tuple[str, float, float]]] = {}
     if not attempt_ids:
         return out
@@ -245,8 +298,17 @@ def onboarding_options(db: Database, viewer: Viewer) -> Onboarding:
     require_learner(viewer)
     with db.reading() as s:
         profile = s.get(LearnerProfile, viewer.user_id)
-        in_class = s.scalar(select(func.count()).select_from(ClassMember).where(ClassMember.user_id == viewer.user_id))
-        courses = [(cid, title) for cid, title in s.execute(select(CourseRow.id, CourseRow.title).order_by(CourseRow.title))]
+        in_class = s.scalar(
+            select(func.count())
+            .select_from(ClassMember)
+            .where(ClassMember.user_id == viewer.user_id)
+        )
+        courses = [
+            (cid, title)
+            for cid, title in s.execute(
+                select(CourseRow.id, CourseRow.title).order_by(CourseRow.title)
+            )
+        ]
         course_id = profile.course_id if profile else None
         objectives: list[tuple[str, str]] = []
         if course_id is None and len(courses) == 1:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -31,6 +33,11 @@ MIN_PASSWORD_LENGTH = 8
 # A precomputed hash to verify against when the user does not exist, so that a login's timing
 # does not tell whether a username is taken.
 _DUMMY_PASSWORD = "not-a-real-password"  # noqa: S105
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash(_DUMMY_PASSWORD)
 
 
 def _token_hash(token: str) -> str:
@@ -82,10 +89,8 @@ def authenticate(db: Database, hasher: PasswordHasher, username: str, password: 
     with db.reading() as s:
         user = s.scalar(select(User).where(User.username == username.strip()))
     if user is None:
-        try:
-            hasher.verify(hasher.hash(_DUMMY_PASSWORD), password)
-        except VerificationError:
-            pass
+        with contextlib.suppress(VerificationError):
+            hasher.verify(_dummy_hash(hasher), password)
         raise AuthenticationFailed("wrong username or password")
     try:
         hasher.verify(user.password_hash, password)

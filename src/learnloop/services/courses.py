@@ -19,7 +19,9 @@ from learnloop.storage.tables import Course as CourseRow
 __all__ = ["add_to_class", "create_class", "import_course"]
 
 
-def import_course(db: Database, course: Course) -> tuple[int, Literal["created", "updated", "unchanged"]]:
+def import_course(
+    db: Database, course: Course
+) -> tuple[int, Literal["created", "updated", "unchanged"]]:
     """Store a validated course under its slug; the same content again changes nothing."""
     content = course_to_dict(course)
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()

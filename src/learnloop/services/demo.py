@@ -28,12 +28,21 @@ __all__ = ["DEMO_CLASS", "DEMO_LEARNERS", "DemoLogins", "setup_demo"]
 
 DEMO_CLASS = "Year 7 Fractions (demo)"
 DEMO_LEARNERS = (
-    ("amara", "Amara Okafor"), ("ben", "Ben Schulz"), ("chloe", "Chloé Martin"),
-    ("dev", "Dev Patel"), ("elena", "Elena Rossi"), ("farid", "Farid Haddad"),
-    ("grace", "Grace Kim"), ("hugo", "Hugo Almeida"), ("isla", "Isla Murphy"),
-    ("jonas", "Jonas Berg"), ("keiko", "Keiko Tanaka"), ("liam", "Liam Walsh"),
-    ("maya", "Maya Cohen"), ("noah", "Noah Fischer"),
-)  # fmt: skip
+    ("amara", "Amara Okafor"),
+    ("ben", "Ben Schulz"),
+    ("chloe", "Chloé Martin"),
+    ("dev", "Dev Patel"),
+    ("elena", "Elena Rossi"),
+    ("farid", "Farid Haddad"),
+    ("grace", "Grace Kim"),
+    ("hugo", "Hugo Almeida"),
+    ("isla", "Isla Murphy"),
+    ("jonas", "Jonas Berg"),
+    ("keiko", "Keiko Tanaka"),
+    ("liam", "Liam Walsh"),
+    ("maya", "Maya Cohen"),
+    ("noah", "Noah Fischer"),
+)
 DEMO_EDUCATOR = ("teacher", "Ms. Rivera")
 DEMO_ADMIN = ("admin", "Site Admin")
 # A fresh learner account with no history, to try the onboarding and the first steps.
@@ -64,8 +73,13 @@ def _answer_for(course: Course, item_key: str, correct: bool) -> str | list[str]
 
 
 def _simulate(
-    db: Database, course: Course, viewer: Viewer, learner: SimulatedLearner, steps: int,
-    start: datetime, rng: np.random.Generator,
+    db: Database,
+    course: Course,
+    viewer: Viewer,
+    learner: SimulatedLearner,
+    steps: int,
+    start: datetime,
+    rng: np.random.Generator,
 ) -> None:
     """Practise like a learner who follows the platform's gating, for ``steps`` answers."""
     when = start
@@ -73,7 +87,9 @@ def _simulate(
         with db.reading() as s:
             mastered = set(
                 s.scalars(
-                    select(Mastery.objective_key).where(Mastery.user_id == viewer.user_id, Mastery.mastered)
+                    select(Mastery.objective_key).where(
+                        Mastery.user_id == viewer.user_id, Mastery.mastered
+                    )
                 )
             )
         ready = course.graph.ready(mastered)
@@ -81,7 +97,11 @@ def _simulate(
             return
         objective = ready[0]
         activity = next(
-            (a for a in course.activities_for(objective) if a.items and set(a.objectives) <= set(ready) | mastered),
+            (
+                a
+                for a in course.activities_for(objective)
+                if a.items and set(a.objectives) <= set(ready) | mastered
+            ),
             None,
         )
         if activity is None:
@@ -90,8 +110,12 @@ def _simulate(
         correct = learner.answer(objective, rng)
         when += timedelta(minutes=float(rng.uniform(1, 6)))
         record_attempt(
-            db, viewer, activity_key=activity.key, item_key=item_key,
-            response=_answer_for(course, item_key, correct), now=when,
+            db,
+            viewer,
+            activity_key=activity.key,
+            item_key=item_key,
+            response=_answer_for(course, item_key, correct),
+            now=when,
         )
 
 
@@ -109,31 +133,53 @@ def setup_demo(
     now = now or datetime.now(UTC)
     course_id, _ = import_course(db, course)
     names = DemoLogins(
-        created=False, admin=DEMO_ADMIN[0], educator=DEMO_EDUCATOR[0],
-        learners=tuple(u for u, _ in DEMO_LEARNERS), newcomer=DEMO_NEWCOMER[0], class_id=0,
+        created=False,
+        admin=DEMO_ADMIN[0],
+        educator=DEMO_EDUCATOR[0],
+        learners=tuple(u for u, _ in DEMO_LEARNERS),
+        newcomer=DEMO_NEWCOMER[0],
+        class_id=0,
     )
     with db.reading() as s:
         existing = s.scalar(select(SchoolClass.id).where(SchoolClass.name == DEMO_CLASS))
     if existing is not None:
         return DemoLogins(**{**names.__dict__, "class_id": existing})
     rng = np.random.default_rng(seed)
-    register_user(db, hasher, username=DEMO_ADMIN[0], password=password, display_name=DEMO_ADMIN[1], role=Role.ADMIN)
+    register_user(
+        db,
+        hasher,
+        username=DEMO_ADMIN[0],
+        password=password,
+        display_name=DEMO_ADMIN[1],
+        role=Role.ADMIN,
+    )
     teacher = register_user(
-        db, hasher, username=DEMO_EDUCATOR[0], password=password, display_name=DEMO_EDUCATOR[1], role=Role.EDUCATOR
+        db,
+        hasher,
+        username=DEMO_EDUCATOR[0],
+        password=password,
+        display_name=DEMO_EDUCATOR[1],
+        role=Role.EDUCATOR,
     )
     class_id = create_class(db, name=DEMO_CLASS, course_id=course_id)
     add_to_class(db, class_id=class_id, user_id=teacher.user_id)
-    newcomer = register_user(db, hasher, username=DEMO_NEWCOMER[0], password=password, display_name=DEMO_NEWCOMER[1])
+    newcomer = register_user(
+        db, hasher, username=DEMO_NEWCOMER[0], password=password, display_name=DEMO_NEWCOMER[1]
+    )
     add_to_class(db, class_id=class_id, user_id=newcomer.user_id)
     modalities = [m.value for m in Modality]
     keys = list(course.graph.topological_order)
     for i, (username, display) in enumerate(DEMO_LEARNERS):
         if progress:
             progress(f"simulating {display}")
-        viewer = register_user(db, hasher, username=username, password=password, display_name=display)
+        viewer = register_user(
+            db, hasher, username=username, password=password, display_name=display
+        )
         add_to_class(db, class_id=class_id, user_id=viewer.user_id)
         complete_onboarding(
-            db, viewer, course_id=None,
+            db,
+            viewer,
+            course_id=None,
             goal_objective=keys[-1] if i % 3 else keys[len(keys) // 2],
             goal_date=(now + timedelta(days=30 + 7 * (i % 4))).date(),
             interests=["cooking", "music", "football", "drawing", "games"][i % 5],
@@ -145,7 +191,10 @@ def setup_demo(
         _simulate(db, course, viewer, learner, steps, start, rng)
         if i in (1, 4):
             send_feedback(
-                db, teacher, class_id=class_id, learner_id=viewer.user_id,
+                db,
+                teacher,
+                class_id=class_id,
+                learner_id=viewer.user_id,
                 body="Good persistence this week. When an answer is marked wrong, read the hint "
                 "before trying again: it usually points at the exact step to check.",
             )

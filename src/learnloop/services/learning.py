@@ -57,7 +57,9 @@ def complete_onboarding(
     known = {m.value for m in Modality}
     for modality in preferred_modalities:
         if modality not in known:
-            raise InvalidInput("preferred_modalities", f"{modality!r} is not one of {sorted(known)}")
+            raise InvalidInput(
+                "preferred_modalities", f"{modality!r} is not one of {sorted(known)}"
+            )
     if len(interests) > 1000:
         raise InvalidInput("interests", "use at most 1000 characters")
     with db.transaction() as s:
@@ -66,7 +68,9 @@ def complete_onboarding(
             profile = LearnerProfile(user_id=viewer.user_id, interests="", preferred_modalities=[])
             s.add(profile)
         if course_id is not None and profile.course_id not in (None, course_id):
-            raise InvalidInput("course_id", "your class chose your course; ask your educator to change it")
+            raise InvalidInput(
+                "course_id", "your class chose your course; ask your educator to change it"
+            )
         if course_id is not None:
             course_by_id(s, course_id)  # NotFound if it does not exist
             profile.course_id = course_id
@@ -74,7 +78,9 @@ def complete_onboarding(
             raise InvalidInput("course_id", "choose a course to follow")
         course = course_by_id(s, profile.course_id)
         if goal_objective and goal_objective not in course.objectives:
-            raise InvalidInput("goal_objective", f"{goal_objective!r} is not an objective of this course")
+            raise InvalidInput(
+                "goal_objective", f"{goal_objective!r} is not an objective of this course"
+            )
         if goal_date is not None and goal_date < (now or datetime.now(UTC)).date():
             raise InvalidInput("goal_date", "a goal date cannot be in the past")
         profile.goal_objective = goal_objective or None
@@ -94,10 +100,14 @@ def _misses_and_seen_correct(attempts: list[Attempt]) -> tuple[int, bool]:
     return misses, False
 
 
-def _locked_objectives(course: Course, activity_objectives: tuple[str, ...], mastered: set[str]) -> list[str]:
+def _locked_objectives(
+    course: Course, activity_objectives: tuple[str, ...], mastered: set[str]
+) -> list[str]:
     missing: list[str] = []
     for objective in activity_objectives:
-        missing.extend(r for r in course.graph.missing_prerequisites(objective, mastered) if r not in missing)
+        missing.extend(
+            r for r in course.graph.missing_prerequisites(objective, mastered) if r not in missing
+        )
     return missing
 
 
@@ -127,7 +137,9 @@ def record_attempt(
                 .with_for_update()
             )
         }
-        missing = _locked_objectives(course, activity.objectives, {k for k, m in rows.items() if m.mastered})
+        missing = _locked_objectives(
+            course, activity.objectives, {k for k, m in rows.items() if m.mastered}
+        )
         if missing:
             names = ", ".join(course.objectives[m].title for m in missing)
             raise PermissionDenied(f"this activity is locked: master {names} first")

@@ -15,7 +15,9 @@ __all__ = ["MAX_FEEDBACK_LENGTH", "send_feedback"]
 MAX_FEEDBACK_LENGTH = 4000
 
 
-def send_feedback(db: Database, viewer: Viewer, *, class_id: int, learner_id: int, body: str) -> int:
+def send_feedback(
+    db: Database, viewer: Viewer, *, class_id: int, learner_id: int, body: str
+) -> int:
     """Send ``body`` (plain text) from an educator of the class to one of its learners."""
     require_role(viewer, Role.EDUCATOR, Role.ADMIN)
     body = body.strip()

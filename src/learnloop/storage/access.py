@@ -14,7 +14,7 @@ from learnloop.domain import Role, Viewer
 from learnloop.exceptions import NotFound, PermissionDenied
 from learnloop.storage.tables import ClassMember, SchoolClass
 
-__all__ = ["require_learner", "require_class_educator", "require_learner_in_class", "require_role"]
+__all__ = ["require_class_educator", "require_learner", "require_learner_in_class", "require_role"]
 
 
 def require_role(viewer: Viewer, *roles: Role) -> None:

@@ -53,7 +53,9 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._writer = sessionmaker(engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
+        self._writer = sessionmaker(
+            engine.execution_options(**{_WRITE: True}), expire_on_commit=False
+        )
         self._reader = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod

@@ -84,7 +84,9 @@ class LearnerProfile(Base):
     """What the learner told us at onboarding, and the course they are following."""
 
     __tablename__ = "learner_profiles"
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
     goal_objective: Mapped[str | None] = mapped_column(String(64))  # drives the goal path
     goal_date: Mapped[date | None] = mapped_column(Date)
@@ -129,8 +131,12 @@ class SchoolClass(Base):
 
 class ClassMember(Base):
     __tablename__ = "class_members"
-    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     role: Mapped[str] = mapped_column(String(16))  # educator | learner, within this class
 
 
@@ -159,7 +165,9 @@ class Mastery(Base):
     """The learner model's current state for one learner and objective."""
 
     __tablename__ = "mastery"
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
     objective_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     p_known: Mapped[float] = mapped_column(Float)  # BKT's P(known) after the last counted answer
@@ -179,7 +187,9 @@ class MasteryEvent(Base):
     __tablename__ = "mastery_events"
     __table_args__ = (Index("ix_mastery_events_learner", "user_id", "course_id", "created_at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
     objective_key: Mapped[str] = mapped_column(String(64))

@@ -40,7 +40,13 @@ _CSP = (
     "media-src 'self' https:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'self'"
 )
-_STATUS = {NotFound: 404, PermissionDenied: 403, AuthenticationFailed: 401, InvalidInput: 400, ContentError: 400}
+_STATUS = {
+    NotFound: 404,
+    PermissionDenied: 403,
+    AuthenticationFailed: 401,
+    InvalidInput: 400,
+    ContentError: 400,
+}
 
 
 def _status_of(exc: LearnloopError) -> int:
@@ -112,17 +118,31 @@ def create_app(
 
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, exc: CsrfFailed) -> HTMLResponse:
-        return render(request, platform, "error.html", {"status": 403, "message": str(exc)}, status_code=403)
+        return render(
+            request, platform, "error.html", {"status": 403, "message": str(exc)}, status_code=403
+        )
 
     @app.exception_handler(LearnloopError)
     async def page_error(request: Request, exc: LearnloopError) -> HTMLResponse:
         status = _status_of(exc)
-        return render(request, platform, "error.html", {"status": status, "message": str(exc)}, status_code=status)
+        return render(
+            request,
+            platform,
+            "error.html",
+            {"status": status, "message": str(exc)},
+            status_code=status,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
         message = "This page does not exist." if exc.status_code == 404 else str(exc.detail)
-        return render(request, platform, "error.html", {"status": exc.status_code, "message": message}, status_code=exc.status_code)
+        return render(
+            request,
+            platform,
+            "error.html",
+            {"status": exc.status_code, "message": message},
+            status_code=exc.status_code,
+        )
 
     return app
 

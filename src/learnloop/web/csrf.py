@@ -44,5 +44,12 @@ async def check_csrf(request: Request, key: str) -> None:
     cookie = request.cookies.get(CSRF_COOKIE)
     form = await request.form()
     field = form.get(CSRF_FIELD)
-    if not (isinstance(field, str) and cookie and valid_csrf_token(cookie, key) and hmac.compare_digest(field, cookie)):
-        raise CsrfFailed("the form's security token is missing or stale; reload the page and try again")
+    if not (
+        isinstance(field, str)
+        and cookie
+        and valid_csrf_token(cookie, key)
+        and hmac.compare_digest(field, cookie)
+    ):
+        raise CsrfFailed(
+            "the form's security token is missing or stale; reload the page and try again"
+        )

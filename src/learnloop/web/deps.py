@@ -13,12 +13,12 @@ from learnloop.web.csrf import check_csrf
 from learnloop.web.platform import Platform
 
 __all__ = [
+    "SESSION_COOKIE",
     "ApiViewer",
     "CsrfChecked",
     "LoginRequired",
     "PageViewer",
     "PlatformDep",
-    "SESSION_COOKIE",
 ]
 
 SESSION_COOKIE = "ll_session"

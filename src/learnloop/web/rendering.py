@@ -36,9 +36,13 @@ def render(
     )
     if fresh and token:
         response.set_cookie(
-            CSRF_COOKIE, token, httponly=True, samesite="strict",
-            secure=platform.settings.secure_cookies, path="/",
-        )  # fmt: skip
+            CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=platform.settings.secure_cookies,
+            path="/",
+        )
     return response
 
 
@@ -49,9 +53,14 @@ def redirect(url: str) -> RedirectResponse:
 
 def set_session_cookie(response: Response, platform: Platform, token: str) -> None:
     response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=platform.settings.secure_cookies,
-        max_age=platform.settings.session_hours * 3600, path="/",
-    )  # fmt: skip
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=platform.settings.secure_cookies,
+        max_age=platform.settings.session_hours * 3600,
+        path="/",
+    )
 
 
 def clear_session_cookie(response: Response) -> None:

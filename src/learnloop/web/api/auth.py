@@ -28,4 +28,9 @@ def delete_token(request: Request, platform: PlatformDep, viewer: ApiViewer) -> 
 
 @router.get("/me", response_model=ViewerOut)
 def me(viewer: ApiViewer) -> ViewerOut:
-    return ViewerOut(id=viewer.user_id, username=viewer.username, display_name=viewer.display_name, role=viewer.role.value)
+    return ViewerOut(
+        id=viewer.user_id,
+        username=viewer.username,
+        display_name=viewer.display_name,
+        role=viewer.role.value,
+    )

@@ -41,14 +41,22 @@ def report(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> ClassRepo
         objectives=keys,
         learners=[
             LearnerReportOut(
-                id=row.id, display_name=row.display_name, mastered=row.mastered,
+                id=row.id,
+                display_name=row.display_name,
+                mastered=row.mastered,
                 p_known={k: c.p_known for k, c in zip(keys, row.cells, strict=True)},
                 states={k: c.state for k, c in zip(keys, row.cells, strict=True)},
-            )  # fmt: skip
+            )
             for row in o.learners
         ],
         stuck=[
-            StuckOut(learner_id=s.learner_id, display_name=s.display_name, objective=s.objective, attempts=s.attempts, p_known=s.p_known)
+            StuckOut(
+                learner_id=s.learner_id,
+                display_name=s.display_name,
+                objective=s.objective,
+                attempts=s.attempts,
+                p_known=s.p_known,
+            )
             for s in o.stuck
         ],
         stuck_threshold=o.stuck_threshold,
@@ -56,18 +64,32 @@ def report(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> ClassRepo
 
 
 @router.get("/{class_id}/learners/{learner_id}/mastery", response_model=list[MasteryOut])
-def learner_mastery(class_id: int, learner_id: int, platform: PlatformDep, viewer: ApiViewer) -> list[MasteryOut]:
+def learner_mastery(
+    class_id: int, learner_id: int, platform: PlatformDep, viewer: ApiViewer
+) -> list[MasteryOut]:
     _, objectives = progress_map(platform.db, viewer, learner_id, class_id)
     return [
         MasteryOut(
-            objective=o.key, title=o.title, state=o.state, p_known=o.p_known, attempts=o.attempts,
+            objective=o.key,
+            title=o.title,
+            state=o.state,
+            p_known=o.p_known,
+            attempts=o.attempts,
             missing_prerequisites=o.missing,
-        )  # fmt: skip
+        )
         for o in objectives
     ]
 
 
-@router.post("/{class_id}/learners/{learner_id}/feedback", response_model=FeedbackOut, status_code=201)
-def post_feedback(class_id: int, learner_id: int, body: FeedbackIn, platform: PlatformDep, viewer: ApiViewer) -> FeedbackOut:
-    message_id = send_feedback(platform.db, viewer, class_id=class_id, learner_id=learner_id, body=body.body)
-    return FeedbackOut(id=message_id, sender=viewer.display_name, body=body.body.strip(), sent_at=datetime.now(UTC))
+@router.post(
+    "/{class_id}/learners/{learner_id}/feedback", response_model=FeedbackOut, status_code=201
+)
+def post_feedback(
+    class_id: int, learner_id: int, body: FeedbackIn, platform: PlatformDep, viewer: ApiViewer
+) -> FeedbackOut:
+    message_id = send_feedback(
+        platform.db, viewer, class_id=class_id, learner_id=learner_id, body=body.body
+    )
+    return FeedbackOut(
+        id=message_id, sender=viewer.display_name, body=body.body.strip(), sent_at=datetime.now(UTC)
+    )

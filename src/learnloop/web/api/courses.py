@@ -5,7 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from learnloop.reports.course_views import course_catalogue, course_detail
-from learnloop.web.api.schemas import ActivityOut, ChoiceOut, CourseDetailOut, CourseOut, ItemOut, ObjectiveOut
+from learnloop.web.api.schemas import (
+    ActivityOut,
+    ChoiceOut,
+    CourseDetailOut,
+    CourseOut,
+    ItemOut,
+    ObjectiveOut,
+)
 from learnloop.web.deps import ApiViewer, PlatformDep
 
 router = APIRouter(tags=["courses"])
@@ -13,7 +20,10 @@ router = APIRouter(tags=["courses"])
 
 @router.get("/courses", response_model=list[CourseOut])
 def list_courses(platform: PlatformDep, viewer: ApiViewer) -> list[CourseOut]:
-    return [CourseOut(id=i, slug=slug, title=title) for i, slug, title in course_catalogue(platform.db, viewer)]
+    return [
+        CourseOut(id=i, slug=slug, title=title)
+        for i, slug, title in course_catalogue(platform.db, viewer)
+    ]
 
 
 @router.get("/courses/{slug}", response_model=CourseDetailOut)
@@ -26,20 +36,32 @@ def get_course(slug: str, platform: PlatformDep, viewer: ApiViewer) -> CourseDet
         description=course.description,
         objectives=[
             ObjectiveOut(
-                key=o.key, title=o.title, statement=o.statement, prerequisites=list(o.prerequisites),
-                mastery_threshold=o.mastery.threshold, mastery_min_attempts=o.mastery.min_attempts,
-            )  # fmt: skip
+                key=o.key,
+                title=o.title,
+                statement=o.statement,
+                prerequisites=list(o.prerequisites),
+                mastery_threshold=o.mastery.threshold,
+                mastery_min_attempts=o.mastery.min_attempts,
+            )
             for o in (course.objectives[k] for k in course.graph.topological_order)
         ],
         activities=[
             ActivityOut(
-                key=a.key, title=a.title, modality=a.modality.value, minutes=a.minutes,
-                objectives=list(a.objectives), body=a.body,
+                key=a.key,
+                title=a.title,
+                modality=a.modality.value,
+                minutes=a.minutes,
+                objectives=list(a.objectives),
+                body=a.body,
                 items=[
                     ItemOut(
-                        key=i.key, kind=i.kind.value, prompt=i.prompt, objectives=list(i.objectives),
-                        choices=[ChoiceOut(key=c.key, text=c.text) for c in i.choices], unit=i.unit,
-                    )  # fmt: skip
+                        key=i.key,
+                        kind=i.kind.value,
+                        prompt=i.prompt,
+                        objectives=list(i.objectives),
+                        choices=[ChoiceOut(key=c.key, text=c.text) for c in i.choices],
+                        unit=i.unit,
+                    )
                     for i in (course.items[k] for k in a.items)
                 ],
             )

@@ -24,9 +24,14 @@ def next_steps(platform: PlatformDep, viewer: ApiViewer) -> list[NextStepOut]:
     home = learner_home(platform.db, viewer, platform.settings.pedagogy)
     return [
         NextStepOut(
-            activity=s.activity, title=s.title, modality=s.modality, minutes=s.minutes,
-            objective=s.objective, reason=s.reason, reason_text=s.reason_text,
-        )  # fmt: skip
+            activity=s.activity,
+            title=s.title,
+            modality=s.modality,
+            minutes=s.minutes,
+            objective=s.objective,
+            reason=s.reason,
+            reason_text=s.reason_text,
+        )
         for s in home.next_steps
     ]
 
@@ -46,7 +51,11 @@ def post_attempt(body: AttemptIn, platform: PlatformDep, viewer: ApiViewer) -> A
         solution=f.solution,
         changes=[
             MasteryChangeOut(
-                objective=c.objective, before=c.before, after=c.after, mastered=c.mastered, newly_mastered=c.newly_mastered
+                objective=c.objective,
+                before=c.before,
+                after=c.after,
+                mastered=c.mastered,
+                newly_mastered=c.newly_mastered,
             )
             for c in outcome.changes
         ],
@@ -58,9 +67,13 @@ def mastery(platform: PlatformDep, viewer: ApiViewer) -> list[MasteryOut]:
     _, objectives = progress_map(platform.db, viewer, viewer.user_id)
     return [
         MasteryOut(
-            objective=o.key, title=o.title, state=o.state, p_known=o.p_known, attempts=o.attempts,
+            objective=o.key,
+            title=o.title,
+            state=o.state,
+            p_known=o.p_known,
+            attempts=o.attempts,
             missing_prerequisites=o.missing,
-        )  # fmt: skip
+        )
         for o in objectives
     ]
 

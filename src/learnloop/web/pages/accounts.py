@@ -9,7 +9,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import AuthenticationFailed, InvalidInput
-from learnloop.services.accounts import authenticate, end_session, register_user, start_session, viewer_for_token
+from learnloop.services.accounts import (
+    authenticate,
+    end_session,
+    register_user,
+    start_session,
+    viewer_for_token,
+)
 from learnloop.web.deps import SESSION_COOKIE, CsrfChecked, PlatformDep
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import clear_session_cookie, redirect, render, set_session_cookie
@@ -63,7 +69,9 @@ def login(
     except AuthenticationFailed as exc:
         context = {"next": _safe_next(next) or "", "error": str(exc), "username": username}
         return render(request, platform, "login.html", context, status_code=401)
-    token = start_session(platform.db, viewer.user_id, kind="cookie", hours=platform.settings.session_hours)
+    token = start_session(
+        platform.db, viewer.user_id, kind="cookie", hours=platform.settings.session_hours
+    )
     response = redirect(_safe_next(next) or HOME[viewer.role])
     set_session_cookie(response, platform, token)
     return response
@@ -88,12 +96,18 @@ def register(
         if password != password_again:
             raise InvalidInput("password_again", "the two passwords differ")
         viewer = register_user(
-            platform.db, platform.hasher, username=username, password=password, display_name=display_name
+            platform.db,
+            platform.hasher,
+            username=username,
+            password=password,
+            display_name=display_name,
         )
     except InvalidInput as exc:
         context = {"error": exc.message, "field": exc.field, "form": form}
         return render(request, platform, "register.html", context, status_code=400)
-    token = start_session(platform.db, viewer.user_id, kind="cookie", hours=platform.settings.session_hours)
+    token = start_session(
+        platform.db, viewer.user_id, kind="cookie", hours=platform.settings.session_hours
+    )
     response = redirect("/learn/onboarding")
     set_session_cookie(response, platform, token)
     return response

@@ -10,7 +10,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from learnloop.domain import Modality
 from learnloop.exceptions import InvalidInput, NotFound
-from learnloop.reports.learner_views import activity_view, learner_home, onboarding_options, progress_map
+from learnloop.reports.learner_views import (
+    activity_view,
+    learner_home,
+    onboarding_options,
+    progress_map,
+)
 from learnloop.services.learning import complete_onboarding, record_attempt
 from learnloop.web.charts import progress_map_svg
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
@@ -35,13 +40,23 @@ def home(request: Request, platform: PlatformDep, viewer: PageViewer) -> Respons
         return redirect("/learn/onboarding")
     if not data.onboarded:
         return redirect("/learn/onboarding")
-    return render(request, platform, "learn/home.html", {"home": data, "labels": MODALITY_LABELS}, viewer=viewer)
+    return render(
+        request,
+        platform,
+        "learn/home.html",
+        {"home": data, "labels": MODALITY_LABELS},
+        viewer=viewer,
+    )
 
 
 @router.get("/onboarding", response_class=HTMLResponse)
 def onboarding_page(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
     options = onboarding_options(platform.db, viewer)
-    context = {"options": options, "modalities": [(m.value, MODALITY_LABELS[m.value]) for m in Modality], "error": None}
+    context = {
+        "options": options,
+        "modalities": [(m.value, MODALITY_LABELS[m.value]) for m in Modality],
+        "error": None,
+    }
     return render(request, platform, "learn/onboarding.html", context, viewer=viewer)
 
 
@@ -62,9 +77,14 @@ def onboarding(
         except ValueError:
             raise InvalidInput("goal_date", "use a date like 2027-03-31") from None
         complete_onboarding(
-            platform.db, viewer, course_id=course_id, goal_objective=goal_objective or None,
-            goal_date=when, interests=interests, preferred_modalities=modalities or [],
-        )  # fmt: skip
+            platform.db,
+            viewer,
+            course_id=course_id,
+            goal_objective=goal_objective or None,
+            goal_date=when,
+            interests=interests,
+            preferred_modalities=modalities or [],
+        )
     except InvalidInput as exc:
         options = onboarding_options(platform.db, viewer)
         context = {
@@ -72,16 +92,25 @@ def onboarding(
             "modalities": [(m.value, MODALITY_LABELS[m.value]) for m in Modality],
             "error": f"{exc.field}: {exc.message}",
         }
-        return render(request, platform, "learn/onboarding.html", context, viewer=viewer, status_code=400)
+        return render(
+            request, platform, "learn/onboarding.html", context, viewer=viewer, status_code=400
+        )
     return redirect("/learn")
 
 
 def _activity_page(
-    request: Request, platform: PlatformDep, viewer: PageViewer, key: str, errors: dict[str, str], status: int
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    key: str,
+    errors: dict[str, str],
+    status: int,
 ) -> Response:
     view = activity_view(platform.db, viewer, key)
     context = {"view": view, "labels": MODALITY_LABELS, "errors": errors}
-    return render(request, platform, "learn/activity.html", context, viewer=viewer, status_code=status)
+    return render(
+        request, platform, "learn/activity.html", context, viewer=viewer, status_code=status
+    )
 
 
 @router.get("/activities/{key}", response_class=HTMLResponse)
@@ -101,9 +130,12 @@ def answer(
     values = [v for v in (response or []) if v.strip()]
     try:
         record_attempt(
-            platform.db, viewer, activity_key=key, item_key=item,
+            platform.db,
+            viewer,
+            activity_key=key,
+            item_key=item,
             response=values[0] if len(values) == 1 else values,
-        )  # fmt: skip
+        )
     except InvalidInput as exc:
         return _activity_page(request, platform, viewer, key, {item: exc.message}, 400)
     return redirect(f"/learn/activities/{key}#item-{item}")
@@ -113,5 +145,10 @@ def answer(
 def progress(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
     course, objectives = progress_map(platform.db, viewer, viewer.user_id)
     chart = progress_map_svg(objectives, title=f"Your progress in {course.title}")
-    context = {"course": course, "objectives": objectives, "chart": chart, "labels": MODALITY_LABELS}
+    context = {
+        "course": course,
+        "objectives": objectives,
+        "chart": chart,
+        "labels": MODALITY_LABELS,
+    }
     return render(request, platform, "learn/progress.html", context, viewer=viewer)

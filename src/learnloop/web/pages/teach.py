@@ -20,21 +20,42 @@ router = APIRouter(prefix="/teach")
 
 @router.get("", response_class=HTMLResponse)
 def classes(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
-    return render(request, platform, "teach/classes.html", {"classes": classes_for(platform.db, viewer)}, viewer=viewer)
+    return render(
+        request,
+        platform,
+        "teach/classes.html",
+        {"classes": classes_for(platform.db, viewer)},
+        viewer=viewer,
+    )
 
 
 @router.get("/classes/{class_id}", response_class=HTMLResponse)
-def overview(request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int) -> Response:
+def overview(
+    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int
+) -> Response:
     data = class_overview(platform.db, viewer, class_id, platform.settings.pedagogy)
-    return render(request, platform, "teach/class.html", {"o": data, "heatmap": heatmap_svg(data)}, viewer=viewer)
+    return render(
+        request,
+        platform,
+        "teach/class.html",
+        {"o": data, "heatmap": heatmap_svg(data)},
+        viewer=viewer,
+    )
 
 
 def _learner_page(
-    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int, learner_id: int,
-    *, error: str | None = None, sent: bool = False, status: int = 200,
-) -> Response:  # fmt: skip
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    learner_id: int,
+    *,
+    error: str | None = None,
+    sent: bool = False,
+    status: int = 200,
+) -> Response:
     detail = learner_detail(platform.db, viewer, class_id, learner_id)
-    course, objectives = progress_map(platform.db, viewer, learner_id, class_id)
+    _, objectives = progress_map(platform.db, viewer, learner_id, class_id)
     threshold = platform.settings.pedagogy.mastery_threshold
     sparks = {
         key: sparkline_svg(detail.history.get(key, []), threshold=threshold, label=title)
@@ -47,12 +68,19 @@ def _learner_page(
         "error": error,
         "sent": sent,
     }
-    return render(request, platform, "teach/learner.html", context, viewer=viewer, status_code=status)
+    return render(
+        request, platform, "teach/learner.html", context, viewer=viewer, status_code=status
+    )
 
 
 @router.get("/classes/{class_id}/learners/{learner_id}", response_class=HTMLResponse)
 def learner(
-    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int, learner_id: int, sent: int = 0
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    learner_id: int,
+    sent: int = 0,
 ) -> Response:
     return _learner_page(request, platform, viewer, class_id, learner_id, sent=bool(sent))
 
@@ -69,5 +97,7 @@ def feedback(
     try:
         send_feedback(platform.db, viewer, class_id=class_id, learner_id=learner_id, body=body)
     except InvalidInput as exc:
-        return _learner_page(request, platform, viewer, class_id, learner_id, error=exc.message, status=400)
+        return _learner_page(
+            request, platform, viewer, class_id, learner_id, error=exc.message, status=400
+        )
     return redirect(f"/teach/classes/{class_id}/learners/{learner_id}?sent=1")
