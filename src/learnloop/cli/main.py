@@ -141,12 +141,15 @@ def validate(path: Annotated[Path, typer.Argument(help="A course folder")]) -> N
     except ContentError as exc:
         for issue in exc.issues:
             err.print(
-                f"[red]{path / issue.file}:{issue.line}[/red]: {issue.message}", highlight=False
+                f"[red]{path / issue.file}:{issue.line}[/red]: {issue.message}",
+                highlight=False,
+                soft_wrap=True,
             )
         err.print(f"{len(exc.issues)} problem(s) in {path}")
         raise typer.Exit(1) from None
     console.print(
-        f"{path}: OK — {len(course.objectives)} objectives, {len(course.activities)} activities, {len(course.items)} items"
+        f"{path}: OK — {len(course.objectives)} objectives, {len(course.activities)} activities, {len(course.items)} items",
+        soft_wrap=True,
     )
 
 
@@ -158,7 +161,11 @@ def import_course_command(path: Annotated[Path, typer.Argument(help="A course fo
         course = load_course(path, default_mastery=_mastery(settings))
     except ContentError as exc:
         for issue in exc.issues:
-            err.print(f"{path / issue.file}:{issue.line}: {issue.message}", highlight=False)
+            err.print(
+                f"{path / issue.file}:{issue.line}: {issue.message}",
+                highlight=False,
+                soft_wrap=True,
+            )
         raise typer.Exit(1) from None
     db = Database.from_url(settings.database_url)
     try:

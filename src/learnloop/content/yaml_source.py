@@ -74,7 +74,12 @@ def parse_yaml(text: str, *, line_offset: int = 0) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 0) + line_offset
-        raise YamlSyntaxError(line, f"bad YAML: {exc.problem or exc.context}") from None
+        message = f"bad YAML: {exc.problem or exc.context}"
+        if exc.context and exc.context_mark and exc.problem_mark:
+            start = exc.context_mark.line + 1 + line_offset
+            if start != line:
+                message += f" ({exc.context} that starts at line {start})"
+        raise YamlSyntaxError(line, message) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(line_offset, f"bad YAML: {exc}") from None
     finally:

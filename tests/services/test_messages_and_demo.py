@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import func, select
+
+from learnloop.domain import Course
+from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
+from learnloop.services.demo import setup_demo
+from learnloop.services.messages import send_feedback
+from learnloop.storage import Database
+from learnloop.storage.tables import Attempt, ClassMember, FeedbackMessage, Mastery, User
+from tests.conftest import World
+
+
+def test_feedback_goes_from_the_class_educator_to_a_class_learner(world: World) -> None:
+    send_feedback(
+        world.db,
+        world.educator,
+        class_id=world.class_id,
+        learner_id=world.learner.user_id,
+        body=" Well done ",
+    )
+    with world.db.reading() as s:
+        (message,) = s.scalars(select(FeedbackMessage)).all()
+    assert (message.recipient_id, message.body) == (world.learner.user_id, "Well done")
+
+
+def test_feedback_respects_class_scopes(world: World) -> None:
+    with pytest.raises(PermissionDenied):
+        send_feedback(
+            world.db,
+            world.other_educator,
+            class_id=world.class_id,
+            learner_id=world.learner.user_id,
+            body="x",
+        )
+    with pytest.raises(NotFound):
+        send_feedback(
+            world.db,
+            world.educator,
+            class_id=world.class_id,
+            learner_id=world.outsider.user_id,
+            body="x",
+        )
+    with pytest.raises(PermissionDenied):
+        send_feedback(
+            world.db,
+            world.other_learner,
+            class_id=world.class_id,
+            learner_id=world.learner.user_id,
+            body="x",
+        )
+    with pytest.raises(InvalidInput) as info:
+        send_feedback(
+            world.db,
+            world.educator,
+            class_id=world.class_id,
+            learner_id=world.learner.user_id,
+            body="  ",
+        )
+    assert info.value.field == "body"
+
+
+def counts(db: Database) -> tuple[int, ...]:
+    with db.reading() as s:
+        return tuple(
+            int(s.scalar(select(func.count()).select_from(t)) or 0)
+            for t in (User, ClassMember, Attempt, Mastery)
+        )
+
+
+def test_demo_builds_a_class_with_history_and_a_second_run_changes_nothing(
+    db: Database, hasher: PasswordHasher, demo_course: Course
+) -> None:
+    first = setup_demo(db, hasher, demo_course, password="demo-password")
+    assert first.created and len(first.learners) >= 12
+    before = counts(db)
+    with db.reading() as s:
+        per_learner = s.execute(
+            select(Attempt.user_id, func.count()).group_by(Attempt.user_id)
+        ).all()
+        mastered = s.execute(
+            select(Mastery.user_id, func.count()).where(Mastery.mastered).group_by(Mastery.user_id)
+        ).all()
+    assert len(per_learner) >= 12  # every simulated learner has a history
+    assert len({n for _, n in mastered}) >= 3  # and they are not all at the same place
+    again = setup_demo(db, hasher, demo_course, password="demo-password")
+    assert not again.created and again.class_id == first.class_id
+    assert counts(db) == before
