@@ -25,8 +25,8 @@ class AdminOverview:
 def admin_overview(db: Database, viewer: Viewer) -> AdminOverview:
     require_role(viewer, Role.ADMIN)
     with db.reading() as s:
-        counts = s.execute(select(User.role, func.count()).group_by(User.role)).tuples()
-        accounts: dict[str, int] = dict(counts.all())
+        rows = s.execute(select(User.role, func.count()).group_by(User.role)).all()
+        accounts = {str(role): int(n) for role, n in rows}
         courses = [
             (slug, title)
             for slug, title in s.execute(select(Course.slug, Course.title).order_by(Course.title))

@@ -210,13 +210,13 @@ def _objective_views(state: LearnerState, keys: list[str] | None = None) -> list
 
 
 def _state_for(s: Session, viewer: Viewer, learner_id: int, class_id: int | None) -> LearnerState:
-    if learner_id != viewer.user_id:
-        if class_id is None:
-            raise NotFound("no such learner")
+    if class_id is not None:  # an educator's view through their class, whoever asks
         require_class_educator(s, viewer, class_id)
         require_learner_in_class(s, class_id, learner_id)
-    else:
+    elif learner_id == viewer.user_id:
         require_learner(viewer)
+    else:
+        raise NotFound("no such learner")
     return load_learner_state(s, learner_id)
 
 

@@ -1,0 +1,133 @@
+"""Roles on every route: anonymous, learner, another learner, educator of another class, the
+class's educator, admin. A route missing from the matrix fails the coverage test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from starlette.routing import Mount
+
+from learnloop.web.pages import accounts, admin, learn, teach
+from tests.conftest import World
+from tests.web.conftest import CSRF, ROLES
+
+L, OL, OE, E, A = "learner", "other_learner", "other_educator", "educator", "admin"
+LEARNERS = {L, OL}
+
+# (method, path template) -> (roles allowed, status when allowed, status when denied to a logged-in
+# user, status for anonymous). The learner in paths is always the world's `learner`.
+PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
+    ("GET", "/learn"): (LEARNERS, 200, 403, 303),
+    ("GET", "/learn/onboarding"): (LEARNERS, 200, 403, 303),
+    ("POST", "/learn/onboarding"): (LEARNERS, 303, 403, 303),
+    ("GET", "/learn/activities/{key}"): (LEARNERS, 200, 403, 303),
+    ("POST", "/learn/activities/{key}/items/{item}"): (LEARNERS, 303, 403, 303),
+    ("GET", "/learn/progress"): (LEARNERS, 200, 403, 303),
+    ("GET", "/teach"): ({E, OE, A}, 200, 403, 303),
+    ("GET", "/teach/classes/{class_id}"): ({E, A}, 200, 403, 303),
+    ("GET", "/teach/classes/{class_id}/learners/{learner_id}"): ({E, A}, 200, 403, 303),
+    ("POST", "/teach/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 303, 403, 303),
+    ("GET", "/admin"): ({A}, 200, 403, 303),
+}
+API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
+    ("DELETE", "/api/v1/auth/token"): ({L, OL, OE, E, A}, 204, 401, 401),
+    ("GET", "/api/v1/me"): ({L, OL, OE, E, A}, 200, 401, 401),
+    ("GET", "/api/v1/courses"): ({L, OL, OE, E, A}, 200, 401, 401),
+    ("GET", "/api/v1/courses/{slug}"): ({L, OL, OE, E, A}, 200, 401, 401),
+    ("GET", "/api/v1/me/next-steps"): (LEARNERS, 200, 403, 401),
+    ("POST", "/api/v1/me/attempts"): (LEARNERS, 201, 403, 401),
+    ("GET", "/api/v1/me/mastery"): (LEARNERS, 200, 403, 401),
+    ("GET", "/api/v1/me/feedback"): (LEARNERS, 200, 403, 401),
+    ("GET", "/api/v1/classes"): ({E, OE, A}, 200, 403, 401),
+    ("GET", "/api/v1/classes/{class_id}/report"): ({E, A}, 200, 403, 401),
+    ("GET", "/api/v1/classes/{class_id}/learners/{learner_id}/mastery"): ({E, A}, 200, 403, 401),
+    ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 201, 403, 401),
+}
+# Open to everyone by design: the ways in, and what carries no data.
+PUBLIC = {
+    ("GET", "/"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/register"),
+    ("POST", "/register"),
+    ("POST", "/logout"),
+    ("GET", "/healthz"),
+    ("POST", "/api/v1/auth/token"),
+}
+
+
+def app_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """Every route the app serves: from the OpenAPI schemas of the app and of each mounted API
+    (whatever module declared them), plus routes kept out of the schema on purpose."""
+    found: set[tuple[str, str]] = set()
+
+    def from_schema(schema: dict[str, Any], prefix: str) -> None:
+        for path, operations in schema["paths"].items():
+            found.update((method.upper(), prefix + path) for method in operations)
+
+    from_schema(app.openapi(), "")
+    for route in app.routes:
+        if isinstance(route, Mount) and isinstance(route.app, FastAPI):
+            from_schema(route.app.openapi(), route.path)
+        if isinstance(route, APIRoute):
+            found.update((m, route.path) for m in route.methods)
+    for router in (accounts.router, learn.router, teach.router, admin.router):
+        for r in router.routes:
+            if isinstance(r, APIRoute) and not r.include_in_schema:
+                found.update((m, r.path) for m in r.methods)
+    return found
+
+
+def test_every_route_has_a_role_rule(app: FastAPI) -> None:
+    assert app_routes(app) == set(PAGES) | set(API) | PUBLIC
+
+
+def fill(path: str, world: World) -> str:
+    return path.format(
+        key="parts-practice", item="pw-4", class_id=world.class_id, learner_id=world.learner.user_id, slug="fractions"
+    )
+
+
+def page_request(client: TestClient, method: str, path: str) -> Any:
+    if method == "GET":
+        return client.get(path)
+    token = CSRF.search(client.get("/login").text) if not client.cookies.get("ll_session") else None
+    csrf = token.group(1) if token else client.cookies.get("ll_csrf")
+    data = {"csrf_token": csrf, "response": "5/12", "body": "Keep going", "goal_objective": "compare"}
+    return client.post(path, data=data)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "path"), sorted(PAGES))
+def test_page_roles(method: str, path: str, role: str, clients: dict[str, TestClient], sqlite_world: World) -> None:
+    allowed, ok, denied, anonymous = PAGES[(method, path)]
+    response = page_request(clients[role], method, fill(path, sqlite_world))
+    expected = anonymous if role == "anonymous" else (ok if role in allowed else denied)
+    assert response.status_code == expected, (role, response.status_code, response.text[:300])
+    if role == "anonymous":
+        assert response.headers["location"].startswith("/login")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "path"), sorted(API))
+def test_api_roles(
+    method: str, path: str, role: str, client: TestClient, tokens: dict[str, str | None], sqlite_world: World
+) -> None:
+    allowed, ok, denied, anonymous = API[(method, path)]
+    token = tokens[role]
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    body = {"activity": "parts-practice", "item": "pw-4", "response": "5/12", "body": "Keep going"}
+    response = client.request(method, fill(path, sqlite_world), headers=headers, json=body if method == "POST" else None)
+    expected = anonymous if role == "anonymous" else (ok if role in allowed else denied)
+    assert response.status_code == expected, (role, response.text[:300])
+
+
+def test_a_learner_never_sees_another_learners_record(clients: dict[str, TestClient], sqlite_world: World) -> None:
+    own = clients["other_learner"].get(f"/teach/classes/{sqlite_world.class_id}/learners/{sqlite_world.learner.user_id}")
+    assert own.status_code == 403
+    outsider = clients["other_educator"].get(f"/teach/classes/{sqlite_world.other_class_id}/learners/{sqlite_world.learner.user_id}")
+    assert outsider.status_code == 404  # not in that class: no hint that the learner exists
