@@ -41,7 +41,8 @@ def test_render_markdown_removes_everything_that_runs(hostile: str) -> None:
         assert not name.startswith("on"), (tag, name)
         assert name != "style", (tag, name)
         assert "javascript:" not in (value or "").lower(), (tag, name, value)
-    assert "Text before" in html and "Text after" in html
+    assert "Text before" in html
+    assert "Text after" in html
 
 
 def test_render_markdown_keeps_formatting_tables_and_safe_links() -> None:
@@ -50,7 +51,8 @@ def test_render_markdown_keeps_formatting_tables_and_safe_links() -> None:
     )
     assert "<strong>bold</strong>" in html
     assert '<a href="https://example.org" rel="noopener noreferrer">site</a>' in html
-    assert "<table>" in html and "<td>1</td>" in html
+    assert "<table>" in html
+    assert "<td>1</td>" in html
 
 
 def test_inline_rendering_drops_the_paragraph() -> None:

@@ -113,4 +113,5 @@ def test_feedback_is_staged_hint_then_solution() -> None:
     assert second.hints == ("hint one", "hint two")
     assert second.solution == "worked"
     right = stage_feedback(SINGLE, grade(SINGLE, "a"), misses_before=2)
-    assert right.correct and right.messages == ("right because",)
+    assert right.correct
+    assert right.messages == ("right because",)

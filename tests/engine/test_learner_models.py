@@ -27,7 +27,7 @@ class _Broken:
 
     def fit(self, log):  # type: ignore[no-untyped-def]
         self.rate_ = 0.5
-        return None
+        return
 
     def predict_proba(self, log):  # type: ignore[no-untyped-def]
         from learnloop.exceptions import NotFittedError

@@ -26,7 +26,8 @@ def test_passwords_are_stored_as_argon2id_hashes(db: Database, hasher: PasswordH
     with db.reading() as s:
         user = s.get(User, viewer.user_id)
         assert s.get(LearnerProfile, viewer.user_id) is not None
-    assert user is not None and user.password_hash.startswith("$argon2id$")
+    assert user is not None
+    assert user.password_hash.startswith("$argon2id$")
     assert "a long secret" not in user.password_hash
     assert viewer.display_name == "Ana B"
     assert authenticate(db, hasher, "ana", "a long secret").user_id == viewer.user_id
@@ -65,7 +66,8 @@ def test_sessions_store_only_a_hash_and_expire(db: Database, hasher: PasswordHas
     token = start_session(db, viewer.user_id, kind="cookie", hours=1)
     with db.reading() as s:
         stored = s.scalars(select(AuthSession.token_hash)).all()
-    assert token not in stored and len(stored) == 1
+    assert token not in stored
+    assert len(stored) == 1
     assert viewer_for_token(db, token, kind="cookie").username == "kim"
     with pytest.raises(AuthenticationFailed):
         viewer_for_token(db, token, kind="api")  # a cookie is not an API token

@@ -74,7 +74,8 @@ def test_demo_builds_a_class_with_history_and_a_second_run_changes_nothing(
     db: Database, hasher: PasswordHasher, demo_course: Course
 ) -> None:
     first = setup_demo(db, hasher, demo_course, password="demo-password")
-    assert first.created and len(first.learners) >= 12
+    assert first.created
+    assert len(first.learners) >= 12
     before = counts(db)
     with db.reading() as s:
         per_learner = s.execute(
@@ -86,5 +87,6 @@ def test_demo_builds_a_class_with_history_and_a_second_run_changes_nothing(
     assert len(per_learner) >= 12  # every simulated learner has a history
     assert len({n for _, n in mastered}) >= 3  # and they are not all at the same place
     again = setup_demo(db, hasher, demo_course, password="demo-password")
-    assert not again.created and again.class_id == first.class_id
+    assert not again.created
+    assert again.class_id == first.class_id
     assert counts(db) == before

@@ -29,11 +29,13 @@ def test_wrong_then_right_gives_staged_feedback_and_raises_mastery(world: World)
     assert (
         "4 pizzas between 3 friends" in first.feedback.messages[0]
     )  # the chosen option's own feedback
-    assert len(first.feedback.hints) == 1 and first.feedback.solution == ""
+    assert len(first.feedback.hints) == 1
+    assert first.feedback.solution == ""
     second = record_attempt(
         world.db, world.learner, activity_key="parts-practice", item_key="pw-5", response="c"
     )
-    assert second.feedback.hints and "12 quarters" in second.feedback.solution
+    assert second.feedback.hints
+    assert "12 quarters" in second.feedback.solution
     right = record_attempt(
         world.db, world.learner, activity_key="parts-practice", item_key="pw-4", response="5/12"
     )
@@ -49,7 +51,8 @@ def test_answers_after_the_solution_or_after_solving_are_kept_but_not_counted(wo
     record_attempt(world.db, world.learner, response="7/12", **args)
     record_attempt(world.db, world.learner, response="5/7", **args)
     copied = record_attempt(world.db, world.learner, response="5/12", **args)  # solution was shown
-    assert copied.feedback.correct and not copied.counted
+    assert copied.feedback.correct
+    assert not copied.counted
     assert copied.changes[0].before == copied.changes[0].after
     fresh = record_attempt(
         world.db,
@@ -65,7 +68,8 @@ def test_answers_after_the_solution_or_after_solving_are_kept_but_not_counted(wo
         item_key="pw-6",
         response="numerator",
     )
-    assert fresh.counted and not again.counted
+    assert fresh.counted
+    assert not again.counted
     assert count(world.db, Attempt) == 5
     assert count(world.db, MasteryEvent) == 3
 
@@ -82,7 +86,9 @@ def test_three_correct_items_master_an_objective_and_unlock_the_next(world: Worl
     assert outcome.changes[0].newly_mastered
     with world.db.reading() as s:
         row = s.get(Mastery, (world.learner.user_id, world.course_id, "parts-of-a-whole"))
-    assert row is not None and row.mastered and (row.threshold, row.min_attempts) == (0.95, 3)
+    assert row is not None
+    assert row.mastered
+    assert (row.threshold, row.min_attempts) == (0.95, 3)
     unlocked = record_attempt(
         world.db, world.learner, activity_key="number-line-read", item_key="nl-1", response="a"
     )
@@ -99,7 +105,8 @@ def test_unreadable_answer_changes_nothing(world: World) -> None:
             response="five twelfths",
         )
     assert info.value.field == "response"
-    assert count(world.db, Attempt) == 0 and count(world.db, Mastery) == 0
+    assert count(world.db, Attempt) == 0
+    assert count(world.db, Mastery) == 0
 
 
 def test_only_learners_answer_and_only_items_of_the_activity(world: World) -> None:

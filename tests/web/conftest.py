@@ -79,7 +79,10 @@ def tokens(client: TestClient, sqlite_world: World) -> dict[str, str | None]:
     """An API bearer token per role (None for anonymous)."""
     out: dict[str, str | None] = {"anonymous": None}
     for role in ROLES[1:]:
-        r = client.post("/api/v1/auth/token", json={"username": username_of(sqlite_world, role), "password": PASSWORD})
+        r = client.post(
+            "/api/v1/auth/token",
+            json={"username": username_of(sqlite_world, role), "password": PASSWORD},
+        )
         assert r.status_code == 200, r.text
         out[role] = r.json()["access_token"]
     return out

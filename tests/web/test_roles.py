@@ -88,7 +88,11 @@ def test_every_route_has_a_role_rule(app: FastAPI) -> None:
 
 def fill(path: str, world: World) -> str:
     return path.format(
-        key="parts-practice", item="pw-4", class_id=world.class_id, learner_id=world.learner.user_id, slug="fractions"
+        key="parts-practice",
+        item="pw-4",
+        class_id=world.class_id,
+        learner_id=world.learner.user_id,
+        slug="fractions",
     )
 
 
@@ -97,13 +101,20 @@ def page_request(client: TestClient, method: str, path: str) -> Any:
         return client.get(path)
     token = CSRF.search(client.get("/login").text) if not client.cookies.get("ll_session") else None
     csrf = token.group(1) if token else client.cookies.get("ll_csrf")
-    data = {"csrf_token": csrf, "response": "5/12", "body": "Keep going", "goal_objective": "compare"}
+    data = {
+        "csrf_token": csrf,
+        "response": "5/12",
+        "body": "Keep going",
+        "goal_objective": "compare",
+    }
     return client.post(path, data=data)
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "path"), sorted(PAGES))
-def test_page_roles(method: str, path: str, role: str, clients: dict[str, TestClient], sqlite_world: World) -> None:
+def test_page_roles(
+    method: str, path: str, role: str, clients: dict[str, TestClient], sqlite_world: World
+) -> None:
     allowed, ok, denied, anonymous = PAGES[(method, path)]
     response = page_request(clients[role], method, fill(path, sqlite_world))
     expected = anonymous if role == "anonymous" else (ok if role in allowed else denied)
@@ -115,19 +126,32 @@ def test_page_roles(method: str, path: str, role: str, clients: dict[str, TestCl
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "path"), sorted(API))
 def test_api_roles(
-    method: str, path: str, role: str, client: TestClient, tokens: dict[str, str | None], sqlite_world: World
+    method: str,
+    path: str,
+    role: str,
+    client: TestClient,
+    tokens: dict[str, str | None],
+    sqlite_world: World,
 ) -> None:
     allowed, ok, denied, anonymous = API[(method, path)]
     token = tokens[role]
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     body = {"activity": "parts-practice", "item": "pw-4", "response": "5/12", "body": "Keep going"}
-    response = client.request(method, fill(path, sqlite_world), headers=headers, json=body if method == "POST" else None)
+    response = client.request(
+        method, fill(path, sqlite_world), headers=headers, json=body if method == "POST" else None
+    )
     expected = anonymous if role == "anonymous" else (ok if role in allowed else denied)
     assert response.status_code == expected, (role, response.text[:300])
 
 
-def test_a_learner_never_sees_another_learners_record(clients: dict[str, TestClient], sqlite_world: World) -> None:
-    own = clients["other_learner"].get(f"/teach/classes/{sqlite_world.class_id}/learners/{sqlite_world.learner.user_id}")
+def test_a_learner_never_sees_another_learners_record(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    own = clients["other_learner"].get(
+        f"/teach/classes/{sqlite_world.class_id}/learners/{sqlite_world.learner.user_id}"
+    )
     assert own.status_code == 403
-    outsider = clients["other_educator"].get(f"/teach/classes/{sqlite_world.other_class_id}/learners/{sqlite_world.learner.user_id}")
+    outsider = clients["other_educator"].get(
+        f"/teach/classes/{sqlite_world.other_class_id}/learners/{sqlite_world.learner.user_id}"
+    )
     assert outsider.status_code == 404  # not in that class: no hint that the learner exists

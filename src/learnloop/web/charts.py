@@ -44,7 +44,8 @@ def heatmap_svg(overview: ClassOverview) -> Markup:
     """Learners (rows) by objectives (columns), each cell P(known) or a mastered tick."""
     cell_w, cell_h, left, top = 58, 30, 170, 150
     n_rows, n_cols = len(overview.learners), len(overview.objectives)
-    width, height = left + cell_w * n_cols + 10, top + cell_h * n_rows + 10
+    # the rotated column titles lean right: leave them room past the last column
+    width, height = left + cell_w * n_cols + 130, top + cell_h * n_rows + 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="hm-title hm-desc">',
@@ -86,9 +87,23 @@ def heatmap_svg(overview: ClassOverview) -> Markup:
     return Markup("".join(parts))  # noqa: S704 (every text in parts went through escape)
 
 
+def _wrap(text: str, width: int, lines: int) -> list[str]:
+    """Words onto at most ``lines`` lines of about ``width`` characters; an ellipsis if cut."""
+    out: list[str] = []
+    for word in text.split():
+        if out and len(out[-1]) + 1 + len(word) <= width:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1].rstrip() + "…"
+    return out
+
+
 def progress_map_svg(objectives: Sequence[ObjectiveView], *, title: str) -> Markup:
     """The prerequisite graph, left to right by depth, each node coloured and labelled by state."""
-    node_w, node_h, gap_x, gap_y, pad = 190, 54, 60, 18, 12
+    node_w, node_h, gap_x, gap_y, pad = 180, 66, 48, 16, 12
     columns: dict[int, list[ObjectiveView]] = {}
     for o in objectives:
         columns.setdefault(o.depth, []).append(o)
@@ -134,8 +149,11 @@ def progress_map_svg(objectives: Sequence[ObjectiveView], *, title: str) -> Mark
         parts.append(
             f'<g class="node {o.state}"><rect x="{x}" y="{y}" width="{node_w}" height="{node_h}" rx="8" '
             f'fill="{colour}" stroke="#64748b" stroke-width="{stroke}"{dash}/>'
-            f'<text x="{x + 10}" y="{y + 22}" fill="{text_colour}" class="node-title">{escape(o.title[:26])}</text>'
-            f'<text x="{x + 10}" y="{y + 41}" fill="{text_colour}" class="node-state">{status}</text></g>'
+            + "".join(
+                f'<text x="{x + 10}" y="{y + 19 + 15 * i}" fill="{text_colour}" class="node-title">{escape(line)}</text>'
+                for i, line in enumerate(_wrap(o.title, 22, 2))
+            )
+            + f'<text x="{x + 10}" y="{y + 56}" fill="{text_colour}" class="node-state">{status}</text></g>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text in parts went through escape)

@@ -1,0 +1,120 @@
+"""Both journeys in a real browser (Debian's Chromium), against a real server."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.content.course_factory import ACTIVITY_A, ITEMS, write_course
+from tests.e2e.live_server import DEMO_PASSWORD, learnloop
+
+pytestmark = pytest.mark.browser
+CHANGE = re.compile(r"Mastery of What a fraction means: (\d+)% → (\d+)%")
+
+
+def login(page: Any, url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{url}/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def logout(page: Any) -> None:
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(re.compile(r".*/login$"))
+
+
+def test_learner_answers_wrong_then_right_and_the_educator_sees_it(server: Any, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    url, _, _ = server
+    login(page, url, "newcomer")
+    page.wait_for_url(f"{url}/learn/onboarding")
+    page.get_by_label("Your goal").select_option(label="Adding with unlike denominators")
+    page.get_by_label("Interactive practice").check()
+    page.get_by_role("button", name="Save and start").click()
+    page.wait_for_url(f"{url}/learn")
+    reasons = page.locator(".reason")
+    assert reasons.count() >= 2
+    expect(reasons.first).to_contain_text("Toward your goal")
+
+    page.goto(f"{url}/learn/activities/parts-practice")
+    question = page.locator("#item-pw-5")
+    question.get_by_label("4/3 of a pizza").check()
+    question.get_by_role("button", name="Check").click()
+    question = page.locator("#item-pw-5")
+    expect(question.locator(".verdict")).to_contain_text("Not quite")
+    expect(question.locator(".feedback")).to_contain_text(
+        "That would be sharing 4 pizzas between 3 friends"
+    )
+    expect(question.locator(".hint")).to_contain_text("divided by")
+    wrong = CHANGE.search(question.locator(".change").inner_text())
+    assert wrong
+
+    answer = page.locator("#item-pw-4")
+    answer.get_by_label("Your answer").fill("5/12")
+    answer.get_by_role("button", name="Check").click()
+    answer = page.locator("#item-pw-4")
+    expect(answer.locator(".verdict")).to_contain_text("Correct")
+    right = CHANGE.search(answer.locator(".change").inner_text())
+    assert right
+    assert int(right.group(2)) > int(right.group(1)) >= int(wrong.group(2))
+    mastery = int(right.group(2))
+    logout(page)
+
+    login(page, url, "teacher")
+    page.wait_for_url(f"{url}/teach")
+    page.get_by_role("link", name=re.compile("Year 7 Fractions")).click()
+    titles = page.locator("svg.heatmap title").all_text_contents()
+    cell = next(t for t in titles if t.startswith("New Learner, What a fraction means"))
+    assert f"in-progress, {mastery}%, 2 answers" in cell
+
+    page.goto(
+        page.url.rstrip("/")
+        + "/learners/"
+        + page.get_by_role("link", name="New Learner").first.get_attribute("href").rsplit("/", 1)[1]
+    )
+    page.get_by_label("Message to New Learner").fill("Good recovery on the pizza question!")
+    page.get_by_role("button", name="Send feedback").click()
+    expect(page.locator(".ok")).to_contain_text("Feedback sent")
+    logout(page)
+
+    login(page, url, "newcomer")
+    expect(page.locator(".message").first).to_contain_text("Good recovery on the pizza question!")
+
+
+def test_a_script_in_a_course_never_runs_in_the_browser(
+    server: Any, page: Any, tmp_path: Path
+) -> None:
+    url, env, workdir = server
+    hostile = ACTIVITY_A.replace(
+        "Read **this**.",
+        "Read.\n\n<script>window.__pwned = 1; alert('script')</script>\n\n"
+        '<img src="x" onerror="window.__pwned = 2; alert(\'img\')">\n\n[link](javascript:alert(3))',
+    )
+    items = ITEMS.replace("  prompt: Pick one", '  prompt: "Pick <svg onload=alert(4)></svg> one"')
+    folder = write_course(
+        tmp_path / "hostile", **{"activities/a-read.md": hostile, "items/items.yaml": items}
+    )
+    learnloop(["import-course", str(folder)], env, workdir)
+
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{url}/register")
+    page.get_by_label("Your name").fill("Mallory")
+    page.get_by_label("Username").fill("mallory")
+    page.get_by_label("Password", exact=True).fill("long enough pw")
+    page.get_by_label("Password again").fill("long enough pw")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(f"{url}/learn/onboarding")
+    page.get_by_label("Course").select_option(label="Mini course")
+    page.get_by_role("button", name="Save and start").click()
+    page.goto(f"{url}/learn/activities/a-read")
+    page.get_by_text("Read.").wait_for()
+    page.wait_for_timeout(500)
+    assert dialogs == []
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("script").count() == 0
