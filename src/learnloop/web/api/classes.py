@@ -68,17 +68,7 @@ def learner_mastery(
     class_id: int, learner_id: int, platform: PlatformDep, viewer: ApiViewer
 ) -> list[MasteryOut]:
     _, objectives = progress_map(platform.db, viewer, learner_id, class_id)
-    return [
-        MasteryOut(
-            objective=o.key,
-            title=o.title,
-            state=o.state,
-            p_known=o.p_known,
-            attempts=o.attempts,
-            missing_prerequisites=o.missing,
-        )
-        for o in objectives
-    ]
+    return [MasteryOut.of(o) for o in objectives]
 
 
 @router.post(

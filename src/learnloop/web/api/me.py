@@ -65,17 +65,7 @@ def post_attempt(body: AttemptIn, platform: PlatformDep, viewer: ApiViewer) -> A
 @router.get("/mastery", response_model=list[MasteryOut])
 def mastery(platform: PlatformDep, viewer: ApiViewer) -> list[MasteryOut]:
     _, objectives = progress_map(platform.db, viewer, viewer.user_id)
-    return [
-        MasteryOut(
-            objective=o.key,
-            title=o.title,
-            state=o.state,
-            p_known=o.p_known,
-            attempts=o.attempts,
-            missing_prerequisites=o.missing,
-        )
-        for o in objectives
-    ]
+    return [MasteryOut.of(o) for o in objectives]
 
 
 @router.get("/feedback", response_model=list[FeedbackOut])

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from learnloop.reports.learner_views import ObjectiveView
+
 __all__ = [
     "AttemptIn",
     "AttemptOut",
@@ -129,6 +131,17 @@ class MasteryOut(BaseModel):
     p_known: float
     attempts: int
     missing_prerequisites: list[str]
+
+    @classmethod
+    def of(cls, o: ObjectiveView) -> MasteryOut:
+        return cls(
+            objective=o.key,
+            title=o.title,
+            state=o.state,
+            p_known=o.p_known,
+            attempts=o.attempts,
+            missing_prerequisites=o.missing,
+        )
 
 
 class FeedbackIn(BaseModel):
