@@ -84,7 +84,9 @@ def test_bkt_unseen_skill_gets_median_parameters(rng: np.random.Generator) -> No
 
 def test_bkt_needs_fit_before_predicting() -> None:
     with pytest.raises(NotFittedError):
-        BayesianKnowledgeTracing().predict(0.3, 0)
+        BayesianKnowledgeTracing().initial_state()
+    with pytest.raises(NotFittedError):
+        BayesianKnowledgeTracing().params_for(0)
 
 
 def test_response_log_rejects_mismatched_columns() -> None:

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from learnloop.engine import BayesianKnowledgeTracing
 from learnloop.engine.learner_model import LearnerModel
+from learnloop.engine.models import MODELS, make_model
 from learnloop.engine.testing import check_learner_model
 
-MODELS = [
-    pytest.param(BayesianKnowledgeTracing(), id="bkt"),
-    pytest.param(BayesianKnowledgeTracing(forgetting=True, n_restarts=2), id="bkt-forgetting"),
-]
 
-
-@pytest.mark.parametrize("model", MODELS)
-def test_learner_model_conforms(model: LearnerModel) -> None:
-    check_learner_model(model)
+@pytest.mark.parametrize("name", list(MODELS))
+def test_learner_model_conforms(name: str) -> None:
+    check_learner_model(make_model(name))
 
 
 class _Broken:
@@ -27,7 +22,6 @@ class _Broken:
 
     def fit(self, log):  # type: ignore[no-untyped-def]
         self.rate_ = 0.5
-        return
 
     def predict_proba(self, log):  # type: ignore[no-untyped-def]
         from learnloop.exceptions import NotFittedError
@@ -40,3 +34,9 @@ class _Broken:
 def test_battery_catches_a_model_that_breaks_the_contract() -> None:
     with pytest.raises(AssertionError, match="must return self"):
         check_learner_model(_Broken())  # type: ignore[arg-type]
+
+
+def test_every_registered_model_is_a_learner_model() -> None:
+    assert all(isinstance(make_model(name), LearnerModel) for name in MODELS)
+    with pytest.raises(ValueError, match="unknown model"):
+        make_model("dkt")

@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from rich.console import Console
 from rich.table import Table
 
+from learnloop.cli.evaluate import evaluate
 from learnloop.config import Settings
 from learnloop.content import load_course
 from learnloop.domain import Role
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 console = Console()
 err = Console(stderr=True)
+app.command()(evaluate)
 
 DEMO_COURSE = Path(str(files("learnloop") / "demo" / "fractions"))
 

@@ -20,27 +20,12 @@ import numpy as np
 
 from learnloop.engine.bkt import BKTParams
 from learnloop.engine.learner_model import LearnerModel
+from learnloop.engine.metrics import auc
 from learnloop.engine.response_log import ResponseLog
 from learnloop.engine.simulation import simulate_bkt_log
 from learnloop.exceptions import NotFittedError
 
-__all__ = ["auc", "check_learner_model"]
-
-
-def auc(y: np.ndarray[Any, Any], p: np.ndarray[Any, Any]) -> float:
-    """Area under the ROC curve by the rank-sum formula (ties get average ranks)."""
-    y = np.asarray(y)
-    order = np.argsort(p, kind="mergesort")
-    ranks = np.empty(len(p))
-    sorted_p = np.asarray(p)[order]
-    _, first, counts = np.unique(sorted_p, return_index=True, return_counts=True)
-    avg = first + (counts - 1) / 2.0 + 1.0
-    ranks[order] = np.repeat(avg, counts)
-    n_pos = int(y.sum())
-    n_neg = len(y) - n_pos
-    if n_pos == 0 or n_neg == 0:
-        raise ValueError("AUC needs both classes")
-    return float((ranks[y == 1].sum() - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg))
+__all__ = ["check_learner_model"]
 
 
 def _battery_log(seed: int) -> ResponseLog:
@@ -49,7 +34,9 @@ def _battery_log(seed: int) -> ResponseLog:
         BKTParams(prior=0.4, learn=0.1, guess=0.25, slip=0.08),
         BKTParams(prior=0.1, learn=0.25, guess=0.15, slip=0.12),
     ]
-    return simulate_bkt_log(params, n_learners=150, length=(4, 12), rng=np.random.default_rng(seed))
+    return simulate_bkt_log(
+        params, n_learners=150, length=(4, 12), items_per_skill=4, rng=np.random.default_rng(seed)
+    )
 
 
 def _hyperparameters(model: object) -> dict[str, Any]:
@@ -97,15 +84,15 @@ def check_learner_model(model: LearnerModel, *, seed: int = 0) -> None:
     twin = type(model)(**hyper).fit(log)
     assert np.allclose(twin.predict_proba(log), proba), f"{name} is not deterministic"
 
-    states: dict[tuple[int, int], Any] = {}
+    states: dict[int, Any] = {}
     online = np.empty(len(log))
-    for i, (learner, skill, correct) in enumerate(
-        zip(log.learner, log.skill, log.correct, strict=True)
+    for i, (learner, item, skill, correct) in enumerate(
+        zip(log.learner, log.item, log.skill, log.correct, strict=True)
     ):
-        pair = (int(learner), int(skill))
-        state = states[pair] if pair in states else model.initial_state(int(skill))
-        online[i] = model.predict(state, int(skill))
-        states[pair] = model.update(state, int(skill), bool(correct))
+        who = int(learner)
+        state = states[who] if who in states else model.initial_state()
+        online[i] = model.predict(state, int(item), int(skill))
+        states[who] = model.update(state, int(item), int(skill), bool(correct))
     assert np.allclose(online, proba, atol=1e-9), (
         f"{name}: online updates disagree with predict_proba"
     )
