@@ -78,11 +78,13 @@ def test_evaluate_cv5_and_bad_arguments(tmp_path: Path, rng: np.random.Generator
     )
     assert ok.exit_code == 0, ok.output
     (row,) = json.loads((tmp_path / "cv.json").read_text())["results"]
-    assert row["folds"] == 5 and "auc_std" in row
+    assert row["folds"] == 5
+    assert "auc_std" in row
     bad = runner.invoke(
         app, ["evaluate", "--dataset", str(tmp_path / "all.csv"), "--models", "dkt"]
     )
-    assert bad.exit_code != 0 and "unknown model" in bad.output
+    assert bad.exit_code != 0
+    assert "unknown model" in bad.output
 
 
 @pytest.mark.skipif(not (DATASETS / "kt").is_dir(), reason=f"datasets not found at {DATASETS}")

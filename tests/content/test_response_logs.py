@@ -31,7 +31,8 @@ def test_generic_csv_orders_by_time_and_builds_the_q_matrix(tmp_path: Path) -> N
     assert test_log is not None
     assert train_log.correct.tolist() == [1, 0, 0]  # u1's rows by timestamp, then u2
     q = train_log.q_matrix
-    assert q is not None and q.n_kcs == 2
+    assert q is not None
+    assert q.n_kcs == 2
     assert q.kcs(int(test_log.item[0])).tolist() == [0, 1]  # q2 exercises add and sub
     assert test_log.skill[0] == train_log.skill[1]  # the same combination id in both files
 
@@ -72,7 +73,8 @@ def test_published_splits_have_the_documented_sizes() -> None:
     a09 = read_dataset(DATASETS, "kt/assistments09")
     assert (len(a09.train), len(a09.test)) == (220_070, 58_266)
     assert len(np.unique(a09.train.learner)) == 2_491
-    assert a09.train.q_matrix is not None and a09.train.q_matrix.n_kcs == 123
+    assert a09.train.q_matrix is not None
+    assert a09.train.q_matrix.n_kcs == 123
     a15 = read_dataset(DATASETS, "kt/assist2015")
     assert len(a15.train) + len(a15.test) == 682_797
     assert not set(np.unique(a15.train.learner)) & set(np.unique(a15.test.learner))
