@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test lint typecheck contracts unit screenshots clean install
+.PHONY: run test lint typecheck contracts unit screenshots bench clean install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,8 @@ run: $(STAMP)
 	$(BIN)/learnloop run
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -34,6 +34,16 @@ unit: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck contracts unit
+
+# pyBKT, the peer our BKT is measured against, needs numpy<2 and scikit-learn<1.7: its own venv.
+.bench-venv/.installed:
+	$(PYTHON) -m venv .bench-venv
+	.bench-venv/bin/python -m pip install --quiet --upgrade pip
+	.bench-venv/bin/python -m pip install --quiet "pyBKT==1.4.3" "numpy<2" "scikit-learn<1.7" "pandas<3"
+	touch $@
+
+bench: $(STAMP) .bench-venv/.installed
+	$(BIN)/python benchmarks/run_all.py
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py docs/screenshots

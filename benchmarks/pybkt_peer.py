@@ -26,7 +26,12 @@ def main(datasets: Path) -> None:
         df["skill_name"] = df["skill_id"].astype(str)
         frames.append(df)
     train, test = frames
-    columns = {"order_id": "order_id", "skill_name": "skill_name", "correct": "correct", "user_id": "user_id"}
+    columns = {
+        "order_id": "order_id",
+        "skill_name": "skill_name",
+        "correct": "correct",
+        "user_id": "user_id",
+    }
     model = Model(seed=42, num_fits=1)
     start = time.perf_counter()
     model.fit(data=train, defaults=columns)
@@ -35,8 +40,17 @@ def main(datasets: Path) -> None:
     predicted = model.predict(data=test)
     predict_seconds = time.perf_counter() - start
     auc = roc_auc_score(predicted["correct"], predicted["correct_predictions"])
-    print(json.dumps({"model": "pyBKT 1.4.3 (1 EM start)", "auc": auc, "fit_seconds": fit_seconds,
-                      "predict_seconds": predict_seconds, "n_test": len(predicted)}))
+    print(
+        json.dumps(
+            {
+                "model": "pyBKT 1.4.3 (1 EM start)",
+                "auc": auc,
+                "fit_seconds": fit_seconds,
+                "predict_seconds": predict_seconds,
+                "n_test": len(predicted),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,68 @@
+"""`make bench`: every benchmark in one run, one after the other on an otherwise idle machine, and
+the results with the command, date and machine in benchmarks/results/latest.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+
+HERE = Path(__file__).parent
+console = Console(stderr=True)
+
+
+def machine() -> dict[str, object]:
+    cpu = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in cpuinfo.read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            "",
+        )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
+
+
+def run(python: str, script: str, datasets: str) -> dict[str, object]:
+    console.print(f"[bold]{script}[/bold] with {python}")
+    done = subprocess.run(
+        [python, str(HERE / script), datasets], check=True, capture_output=True, text=True
+    )
+    console.print(done.stderr[-2000:])
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    datasets = os.environ.get("LEARNLOOP_DATASETS", str(HERE.parent.parent / "shared" / "datasets"))
+    bench_python = str(HERE.parent / ".bench-venv" / "bin" / "python")
+    results = {
+        "command": "make bench",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "pybkt": run(bench_python, "pybkt_peer.py", datasets),
+        "learnloop": run(sys.executable, "kt_models.py", datasets),
+        "online_speed": run(sys.executable, "online_speed.py", datasets),
+    }
+    out = HERE / "results" / "latest.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    console.print(f"results written to {out}")
+
+
+if __name__ == "__main__":
+    main()
