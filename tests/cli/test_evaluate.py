@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,9 @@ from learnloop.engine import BKTParams
 from learnloop.engine.simulation import simulate_bkt_log
 
 runner = CliRunner()
-DATASETS = Path(__file__).parents[2].parent / "shared" / "datasets"
+DATASETS = Path(
+    os.environ.get("LEARNLOOP_DATASETS", Path(__file__).parents[2].parent / "shared" / "datasets")
+)
 
 
 def simulated_csv(path: Path, rng: np.random.Generator, learners: range) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,9 @@ import pytest
 from learnloop.content.response_logs import learner_folds, read_csv_split, read_dataset
 from learnloop.exceptions import ContentError
 
-DATASETS = Path(__file__).parents[2].parent / "shared" / "datasets"
+DATASETS = Path(
+    os.environ.get("LEARNLOOP_DATASETS", Path(__file__).parents[2].parent / "shared" / "datasets")
+)
 
 
 def write(path: Path, text: str) -> Path:

@@ -20,7 +20,6 @@ from learnloop.reports.calibration_chart import calibration_svg
 from learnloop.reports.model_evaluation import evaluate_models, results_json, summarize
 
 console = Console()
-DEFAULT_DATASETS = Path(os.environ.get("LEARNLOOP_DATASETS", "../shared/datasets"))
 
 
 def _folds(
@@ -70,8 +69,11 @@ def evaluate(
     ] = None,
     chart: Annotated[Path | None, typer.Option(help="write a calibration chart (SVG)")] = None,
     datasets: Annotated[
-        Path, typer.Option(help="where kt/... datasets live (LEARNLOOP_DATASETS)")
-    ] = DEFAULT_DATASETS,
+        Path | None,
+        typer.Option(
+            help="where kt/... datasets live [default: $LEARNLOOP_DATASETS or ../shared/datasets]"
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="seed of the cv5 folds")] = 0,
 ) -> None:
     """Fit learner models and score one prediction per interaction: AUC, accuracy, RMSE, log loss."""
@@ -83,7 +85,8 @@ def evaluate(
         )
     try:
         with console.status("Reading the data"):
-            label, folds = _folds(dataset, train, test, split, datasets, seed)
+            root = datasets or Path(os.environ.get("LEARNLOOP_DATASETS", "../shared/datasets"))
+            label, folds = _folds(dataset, train, test, split, root, seed)
     except (ContentError, OSError) as exc:
         console.print(f"[red]{exc}[/red]", soft_wrap=True)
         raise typer.Exit(1) from None
