@@ -101,7 +101,11 @@ class ItemResponseTheory:
             i_bl = -(a * (h * z).sum(1))
             if self.model == "rasch":
                 b = b + g_b / i_bb
-                shared = float(g_la.sum() + (log_a / va).sum() - log_a[0] / va) / float(i_ll.sum())
+                # one discrimination shared by all items: its prior counts once, not once per item
+                prior_term = float(log_a[0]) / va
+                gradient = float((e * z).sum()) - prior_term
+                information = float((h * z**2).sum()) + 1.0 / va
+                shared = gradient / information
                 log_a = np.full(n_items, float(log_a[0]) + shared)
             else:
                 det = i_bb * i_ll - i_bl**2
