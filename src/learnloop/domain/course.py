@@ -113,9 +113,3 @@ class Course:
 
     def activities_for(self, objective: str) -> list[Activity]:
         return [a for a in self.activities.values() if objective in a.objectives]
-
-    def activity_of_item(self, item: str) -> Activity | None:
-        for activity in self.activities.values():
-            if item in activity.items:
-                return activity
-        return None

@@ -23,7 +23,6 @@ from learnloop.exceptions import (
 )
 from learnloop.storage import Database
 from learnloop.web import api
-from learnloop.web.charts import heat_colour
 from learnloop.web.csrf import CsrfFailed
 from learnloop.web.deps import LoginRequired
 from learnloop.web.pages import accounts, admin, learn, teach
@@ -85,7 +84,6 @@ def create_app(
 ) -> FastAPI:
     """The platform's ASGI app. The database must already be migrated (``learnloop init``)."""
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals["heat_colour"] = heat_colour
     platform = Platform(
         settings=settings,
         db=database or Database.from_url(settings.database_url),

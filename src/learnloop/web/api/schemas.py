@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 
@@ -185,8 +185,3 @@ class ClassReportOut(BaseModel):
     learners: list[LearnerReportOut]
     stuck: list[StuckOut]
     stuck_threshold: int
-
-
-class GoalOut(BaseModel):
-    objective: str | None
-    date: date | None
