@@ -35,11 +35,11 @@ unit: $(STAMP)
 
 test: lint typecheck contracts unit
 
-# pyBKT, the peer our BKT is measured against, needs numpy<2 and scikit-learn<1.7: its own venv.
+# The peers we measure against (pyBKT needs numpy<2 and scikit-learn<1.7; catsim) get a venv of their own.
 .bench-venv/.installed:
 	$(PYTHON) -m venv .bench-venv
 	.bench-venv/bin/python -m pip install --quiet --upgrade pip
-	.bench-venv/bin/python -m pip install --quiet "pyBKT==1.4.3" "numpy<2" "scikit-learn<1.7" "pandas<3"
+	.bench-venv/bin/python -m pip install --quiet "pyBKT==1.4.3" "numpy<2" "scikit-learn<1.7" "pandas<3" "catsim==0.21.0"
 	touch $@
 
 bench: $(STAMP) .bench-venv/.installed

@@ -47,16 +47,38 @@ def run(python: str, script: str, datasets: str) -> dict[str, object]:
     return result
 
 
+def cat(bench_python: str) -> dict[str, object]:
+    bank = HERE / "results" / "cat_bank.json"
+    bank.parent.mkdir(exist_ok=True)
+    subprocess.run([sys.executable, str(HERE / "cat_bank.py"), str(bank)], check=True)
+    return {
+        **run(sys.executable, "cat.py", str(bank)),
+        **run(bench_python, "cat_peer.py", str(bank)),
+    }
+
+
 def main() -> None:
+    """All benchmarks; `run_all.py cat` runs only the adaptive-test one (results/cat.json)."""
     datasets = os.environ.get("LEARNLOOP_DATASETS", str(HERE.parent.parent / "shared" / "datasets"))
     bench_python = str(HERE.parent / ".bench-venv" / "bin" / "python")
+    header = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
+    if sys.argv[1:] == ["cat"]:
+        out = HERE / "results" / "cat.json"
+        out.write_text(
+            json.dumps(
+                {"command": "python benchmarks/run_all.py cat", **header, "cat": cat(bench_python)},
+                indent=2,
+            )
+        )
+        console.print(f"results written to {out}")
+        return
     results = {
         "command": "make bench",
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
+        **header,
         "pybkt": run(bench_python, "pybkt_peer.py", datasets),
         "learnloop": run(sys.executable, "kt_models.py", datasets),
         "online_speed": run(sys.executable, "online_speed.py", datasets),
+        "cat": cat(bench_python),
     }
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)
