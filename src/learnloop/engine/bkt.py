@@ -102,7 +102,10 @@ class _Packed:
         rank = np.empty_like(by_length)
         rank[by_length] = np.arange(len(by_length))
         t_max = int(lengths.max()) if n else 0
-        n_active = np.array([(lengths > t).sum() for t in range(t_max)], dtype=np.int64)
+        # sequences still running at step t: all of them minus those of length <= t
+        n_active = (len(lengths) - np.cumsum(np.bincount(lengths, minlength=t_max + 1)))[
+            :t_max
+        ].astype(np.int64)
         offsets = np.concatenate(([0], np.cumsum(n_active)))[:-1].astype(np.int64)
         flat = offsets[pos] + rank[seq_of_row]
         order = np.empty(n, dtype=np.int64)
@@ -314,17 +317,10 @@ class BayesianKnowledgeTracing:
         table, idx = self._param_matrix(log.skill)
         local, local_idx = np.unique(idx, return_inverse=True)
         packed = _Packed.build(local_idx.astype(np.int64), log.learner, log.correct)
-        prior, learn, guess, slip, forget = (table[i][local][packed.seq_skill] for i in range(5))
+        # the forward pass's normaliser is P(the answer given | earlier answers)
+        _, c, _, _ = self._forward(packed, table[:, local])
         out = np.empty(len(log))
-        known = prior.copy()
-        for t, n in enumerate(packed.n_active):
-            if t > 0:
-                known = known[:n] * (1.0 - forget[:n]) + (1.0 - known[:n]) * learn[:n]
-            block = slice(packed.offsets[t], packed.offsets[t] + n)
-            out[packed.order[block]] = known * (1.0 - slip[:n]) + (1.0 - known) * guess[:n]
-            o = packed.obs[block]
-            a1 = known * np.where(o > 0, 1.0 - slip[:n], slip[:n])
-            known = a1 / (a1 + (1.0 - known) * np.where(o > 0, guess[:n], 1.0 - guess[:n]))
+        out[packed.order] = np.where(packed.obs > 0, c, 1.0 - c)
         return out
 
     # ------------------------------------------------------------------------------- online

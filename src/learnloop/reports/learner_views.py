@@ -38,6 +38,7 @@ __all__ = [
     "ObjectiveView",
     "Onboarding",
     "activity_view",
+    "feedback_received",
     "learner_home",
     "onboarding_options",
     "progress_map",
@@ -157,20 +158,29 @@ def _next_steps(state: LearnerState, pedagogy: PedagogySettings) -> list[NextSte
     return out
 
 
+def _messages(s: Session, learner_id: int) -> list[Message]:
+    rows = s.execute(
+        select(User.display_name, FeedbackMessage.body, FeedbackMessage.created_at)
+        .join(User, User.id == FeedbackMessage.sender_id)
+        .where(FeedbackMessage.recipient_id == learner_id)
+        .order_by(FeedbackMessage.created_at.desc())
+        .limit(10)
+    )
+    return [Message(sender, body, sent_at) for sender, body, sent_at in rows]
+
+
+def feedback_received(db: Database, viewer: Viewer) -> list[Message]:
+    """The latest feedback educators sent to this learner, newest first."""
+    require_learner(viewer)
+    with db.reading() as s:
+        return _messages(s, viewer.user_id)
+
+
 def learner_home(db: Database, viewer: Viewer, pedagogy: PedagogySettings) -> LearnerHome:
     require_learner(viewer)
     with db.reading() as s:
         state = load_learner_state(s, viewer.user_id)
-        messages = [
-            Message(sender, body, sent_at)
-            for sender, body, sent_at in s.execute(
-                select(User.display_name, FeedbackMessage.body, FeedbackMessage.created_at)
-                .join(User, User.id == FeedbackMessage.sender_id)
-                .where(FeedbackMessage.recipient_id == viewer.user_id)
-                .order_by(FeedbackMessage.created_at.desc())
-                .limit(10)
-            )
-        ]
+        messages = _messages(s, viewer.user_id)
     course = state.course
     goal = state.profile.goal_objective
     return LearnerHome(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from learnloop.reports.learner_views import learner_home, progress_map
+from learnloop.reports.learner_views import feedback_received, learner_home, progress_map
 from learnloop.services.learning import record_attempt
 from learnloop.web.api.schemas import (
     AttemptIn,
@@ -70,5 +70,7 @@ def mastery(platform: PlatformDep, viewer: ApiViewer) -> list[MasteryOut]:
 
 @router.get("/feedback", response_model=list[FeedbackOut])
 def feedback(platform: PlatformDep, viewer: ApiViewer) -> list[FeedbackOut]:
-    home = learner_home(platform.db, viewer, platform.settings.pedagogy)
-    return [FeedbackOut(sender=m.sender, body=m.body, sent_at=m.sent_at) for m in home.messages]
+    return [
+        FeedbackOut(sender=m.sender, body=m.body, sent_at=m.sent_at)
+        for m in feedback_received(platform.db, viewer)
+    ]
