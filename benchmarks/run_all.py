@@ -58,15 +58,21 @@ def cat(bench_python: str) -> dict[str, object]:
 
 
 def main() -> None:
-    """All benchmarks; `run_all.py cat` runs only the adaptive-test one (results/cat.json)."""
+    """All benchmarks; `run_all.py cat|memory` runs only that one (results/NAME.json)."""
     datasets = os.environ.get("LEARNLOOP_DATASETS", str(HERE.parent.parent / "shared" / "datasets"))
     bench_python = str(HERE.parent / ".bench-venv" / "bin" / "python")
     header = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
-    if sys.argv[1:] == ["cat"]:
-        out = HERE / "results" / "cat.json"
+    single = {
+        "cat": lambda: cat(bench_python),
+        "memory": lambda: run(sys.executable, "memory.py", datasets),
+    }
+    if sys.argv[1:] and sys.argv[1] in single:
+        name = sys.argv[1]
+        out = HERE / "results" / f"{name}.json"
+        out.parent.mkdir(exist_ok=True)
         out.write_text(
             json.dumps(
-                {"command": "python benchmarks/run_all.py cat", **header, "cat": cat(bench_python)},
+                {"command": f"python benchmarks/run_all.py {name}", **header, name: single[name]()},
                 indent=2,
             )
         )
@@ -79,6 +85,7 @@ def main() -> None:
         "learnloop": run(sys.executable, "kt_models.py", datasets),
         "online_speed": run(sys.executable, "online_speed.py", datasets),
         "cat": cat(bench_python),
+        "memory": run(sys.executable, "memory.py", datasets),
     }
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Scores", "auc", "calibration_bins", "score"]
+__all__ = ["Scores", "auc", "calibration_bins", "rmse_bins", "score"]
 
 FloatArray = npt.NDArray[np.float64]
 _CLIP = 1e-7
@@ -65,3 +65,17 @@ def calibration_bins(
         for b in range(bins)
         if counts[b]
     ]
+
+
+def rmse_bins(y: npt.ArrayLike, p: npt.ArrayLike, bins: npt.ArrayLike) -> float:
+    """RMSE between mean prediction and observed rate over groups of predictions, weighted by
+    group size (the FSRS benchmarks' "RMSE (bins)"): calibration within comparable situations,
+    so a model cannot score well by being right on average only. ``bins`` gives each
+    prediction's group as an integer."""
+    y_a = np.asarray(y, dtype=np.float64)
+    p_a = np.asarray(p, dtype=np.float64)
+    _, group = np.unique(np.asarray(bins), return_inverse=True)
+    counts = np.bincount(group).astype(np.float64)
+    mean_p = np.bincount(group, weights=p_a) / counts
+    mean_y = np.bincount(group, weights=y_a) / counts
+    return float(np.sqrt((counts * (mean_p - mean_y) ** 2).sum() / counts.sum()))
