@@ -14,6 +14,7 @@ from pathlib import Path
 from rich.console import Console
 
 HERE = Path(__file__).parent
+CHARTS = HERE.parent / "docs" / "benchmarks"
 console = Console(stderr=True)
 
 
@@ -58,13 +59,14 @@ def cat(bench_python: str) -> dict[str, object]:
 
 
 def main() -> None:
-    """All benchmarks; `run_all.py cat|memory` runs only that one (results/NAME.json)."""
+    """All benchmarks; `run_all.py cat|memory|placement` runs only that one (results/NAME.json)."""
     datasets = os.environ.get("LEARNLOOP_DATASETS", str(HERE.parent.parent / "shared" / "datasets"))
     bench_python = str(HERE.parent / ".bench-venv" / "bin" / "python")
     header = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
     single = {
         "cat": lambda: cat(bench_python),
         "memory": lambda: run(sys.executable, "memory.py", datasets),
+        "placement": lambda: run(sys.executable, "placement.py", str(CHARTS / "placement.svg")),
     }
     if sys.argv[1:] and sys.argv[1] in single:
         name = sys.argv[1]
@@ -86,6 +88,7 @@ def main() -> None:
         "online_speed": run(sys.executable, "online_speed.py", datasets),
         "cat": cat(bench_python),
         "memory": run(sys.executable, "memory.py", datasets),
+        "placement": run(sys.executable, "placement.py", str(CHARTS / "placement.svg")),
     }
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from learnloop.engine import ActivityOption, LearnerSnapshot, Reason, SkillGraph, recommend
+from learnloop.engine.recommendation import REVIEW_EVERY, TARGET_SUCCESS, band_distance
 
 GRAPH = SkillGraph({"a": [], "b": ["a"], "c": ["a"], "d": ["b", "c"], "e": []})
 ACTIVITIES = [
@@ -70,3 +71,57 @@ def test_everything_mastered_gives_no_recommendation() -> None:
         GRAPH, ACTIVITIES, snapshot(mastered=frozenset("abcde")), limit=3, stuck_attempts=10
     )
     assert recs == []
+
+
+def test_practice_in_the_target_success_band_ranks_first() -> None:
+    learner = snapshot(
+        mastered=frozenset({"a"}),
+        expected_success={"b": 0.97, "c": 0.78, "e": 0.35},
+    )
+    recs = recommend(GRAPH, ACTIVITIES, learner, limit=3, stuck_attempts=10)
+    assert [r.objective for r in recs] == ["c", "b", "e"]
+    assert recs[0].expected_success == 0.78
+    assert band_distance(0.78) == 0.0
+    assert band_distance(0.97) > 0
+    assert band_distance(0.35) > 0
+    assert TARGET_SUCCESS[0] < 0.78 < TARGET_SUCCESS[1]
+    # the band orders equals; it never outranks the goal
+    with_goal = recommend(
+        GRAPH, ACTIVITIES, snapshot(**{**learner.__dict__, "goal": "b"}), limit=1, stuck_attempts=10
+    )
+    assert with_goal[0].objective == "b"
+
+
+def test_due_reviews_are_mixed_in_most_forgotten_first() -> None:
+    learner = snapshot(
+        mastered=frozenset({"a", "e"}),
+        due_reviews={"a": 0.82, "e": 0.6},
+        preferred_modalities=("interactive",),
+    )
+    recs = recommend(GRAPH, ACTIVITIES, learner, limit=10, stuck_attempts=10)
+    reviews = [(i, r) for i, r in enumerate(recs) if r.reason is Reason.REVIEW]
+    assert [r.objective for _, r in reviews] == ["e", "a"]
+    assert [i for i, _ in reviews] == [REVIEW_EVERY - 1, 2 * REVIEW_EVERY - 1]
+    assert recs[0].reason is not Reason.REVIEW  # new learning keeps the first place
+    assert all(r.activity.endswith("interactive") for _, r in reviews)
+    assert reviews[0][1].expected_success == 0.6
+    # an activity without questions cannot serve as a review
+    readings = [
+        ActivityOption(f"{o}-reading", (o,), "reading", 5, has_items=False) for o in "abcde"
+    ]
+    assert not [
+        r
+        for r in recommend(GRAPH, readings, learner, limit=10, stuck_attempts=10)
+        if r.reason is Reason.REVIEW
+    ]
+
+
+def test_a_failed_review_sends_the_objective_back_into_practice() -> None:
+    learner = snapshot(
+        mastered=frozenset({"a", "b"}), refresh=frozenset({"a"}), due_reviews={"a": 0.5}
+    )
+    recs = recommend(GRAPH, ACTIVITIES, learner, limit=10, stuck_attempts=10)
+    assert recs[0].objective == "a"
+    assert recs[0].reason is Reason.REFRESH
+    assert not [r for r in recs if r.reason is Reason.REVIEW]  # practised, not reviewed
+    assert "d" not in {r.objective for r in recs}  # c is still to master

@@ -10,6 +10,12 @@ Rules, in order of weight:
 4. Among an objective's activities, the learner's preferred modalities come first, then what the
    learner has not done yet; the others stay available.
 5. One recommendation per objective before a second for any, so the list interleaves objectives.
+6. Practice aims at a chance of success inside ``TARGET_SUCCESS``: among objectives of equal
+   standing, those whose expected success is inside the band rank higher, and the further
+   outside it, the lower.
+7. Reviews that are due (mastered objectives whose predicted recall fell to the review
+   threshold) are mixed in: one every ``REVIEW_EVERY`` places, the most forgotten first, so
+   reviewing never crowds out new learning and is never postponed behind it.
 """
 
 from __future__ import annotations
@@ -20,7 +26,16 @@ from enum import StrEnum
 
 from learnloop.engine.skill_graph import SkillGraph
 
-__all__ = ["ActivityOption", "LearnerSnapshot", "Reason", "Recommendation", "recommend"]
+__all__ = [
+    "REVIEW_EVERY",
+    "TARGET_SUCCESS",
+    "ActivityOption",
+    "LearnerSnapshot",
+    "Reason",
+    "Recommendation",
+    "band_distance",
+    "recommend",
+]
 
 
 class Reason(StrEnum):
@@ -31,6 +46,17 @@ class Reason(StrEnum):
     READY = "ready"  # prerequisites mastered, not started
     START = "start"  # no prerequisites at all: a place to begin
     TRY_ANOTHER_WAY = "try_another_way"  # stuck with one modality; another is offered
+    REVIEW = "review"  # mastered, and due for review so that it stays mastered
+    REFRESH = "refresh"  # a review was failed: back into practice until mastered again
+
+
+# Practice works best when learners succeed about 70-85% of the time: hard enough to learn from
+# errors, easy enough not to discourage (Wilson, Shenhav, Straccia & Cohen 2019, "The Eighty Five
+# Percent Rule for optimal learning", Nature Communications 10:4646; Metcalfe & Kornell 2005 on
+# the region of proximal learning).
+TARGET_SUCCESS = (0.70, 0.85)
+# A due review takes every third place in the list (the first place stays new learning).
+REVIEW_EVERY = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +65,7 @@ class ActivityOption:
     objectives: tuple[str, ...]
     modality: str
     minutes: int
+    has_items: bool = True  # has questions (a review needs some)
 
 
 @dataclass(frozen=True)
@@ -52,6 +79,9 @@ class LearnerSnapshot:
     preferred_modalities: tuple[str, ...] = ()
     done_activities: frozenset[str] = frozenset()
     recent_modalities: Mapping[str, str] = field(default_factory=dict)  # objective -> last modality
+    expected_success: Mapping[str, float] = field(default_factory=dict)  # objective -> P(right)
+    due_reviews: Mapping[str, float] = field(default_factory=dict)  # objective -> recall now
+    refresh: frozenset[str] = frozenset()  # mastered objectives whose review was failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +93,7 @@ class Recommendation:
     # objectives the reason refers to: the prerequisites mastered, or the goal
     related: tuple[str, ...] = ()
     preferred: bool = False
+    expected_success: float | None = None  # the model's chance of a right answer, if known
 
 
 # Weights of the policy's rules; the goal outranks everything, then finishing what is started.
@@ -70,6 +101,13 @@ _GOAL_WEIGHT = 100.0
 _CONTINUE_WEIGHT = 20.0
 _PREFERRED_WEIGHT = 8.0
 _NOT_DONE_WEIGHT = 4.0
+_BAND_WEIGHT = 3.0  # below the goal and "continue" weights: the band orders equals, no more
+
+
+def band_distance(p: float, band: tuple[float, float] = TARGET_SUCCESS) -> float:
+    """How far a chance of success lies outside the target band (0 inside it)."""
+    low, high = band
+    return max(low - p, p - high, 0.0)
 
 
 def recommend(
@@ -81,7 +119,9 @@ def recommend(
     stuck_attempts: int,
 ) -> list[Recommendation]:
     """The ``limit`` best next steps for ``learner``, best first, interleaving objectives."""
-    ready = graph.ready(learner.mastered)
+    # A failed review puts a mastered objective back among those to practise.
+    unlocked = set(graph.ready(learner.mastered)) | set(learner.refresh)
+    ready = tuple(k for k in graph.topological_order if k in unlocked)
     goal_path = graph.path_to(learner.goal, learner.mastered) if learner.goal else ()
     by_objective: dict[str, list[Recommendation]] = {}
     for objective in ready:
@@ -89,7 +129,10 @@ def recommend(
         stuck = attempts >= stuck_attempts
         base = 0.0
         related: tuple[str, ...] = graph.prerequisites(objective)
-        if objective in goal_path:
+        if objective in learner.refresh:
+            reason = Reason.REFRESH
+            base += _CONTINUE_WEIGHT + 1.0
+        elif objective in goal_path:
             reason = Reason.GOAL
             base += _GOAL_WEIGHT - goal_path.index(objective)
             related = (learner.goal,) if learner.goal else ()
@@ -101,6 +144,9 @@ def recommend(
         else:
             reason = Reason.START
         base -= graph.depth[objective] * 0.1  # earlier objectives first, all else equal
+        success = learner.expected_success.get(objective)
+        if success is not None:
+            base += _BAND_WEIGHT * (1.0 - min(1.0, band_distance(success) / 0.35))
         options: list[Recommendation] = []
         for act in activities:
             if objective not in act.objectives:
@@ -116,7 +162,7 @@ def recommend(
                 act_reason = Reason.TRY_ANOTHER_WAY
                 score += _PREFERRED_WEIGHT * 2
             options.append(
-                Recommendation(act.key, objective, act_reason, score, related, preferred)
+                Recommendation(act.key, objective, act_reason, score, related, preferred, success)
             )
         options.sort(key=lambda r: -r.score)
         if options:
@@ -131,4 +177,32 @@ def recommend(
             if rec.activity not in seen:
                 seen.add(rec.activity)
                 ranked.append(rec)
+    reviews = _reviews(activities, learner)
+    # Mix the due reviews in: places REVIEW_EVERY - 1, 2 * REVIEW_EVERY - 1, ... (0-based).
+    for n, rec in enumerate(reviews):
+        ranked.insert(min(len(ranked), REVIEW_EVERY * (n + 1) - 1), rec)
     return ranked[:limit]
+
+
+def _reviews(
+    activities: Sequence[ActivityOption], learner: LearnerSnapshot
+) -> list[Recommendation]:
+    """One review per due objective, most forgotten first, on its preferred kind of practice
+    (practice with questions, because a review is a test of recall)."""
+    out: list[Recommendation] = []
+    for objective, recall in sorted(learner.due_reviews.items(), key=lambda kv: kv[1]):
+        if objective in learner.refresh:
+            continue  # already back in practice
+        options = [a for a in activities if objective in a.objectives and a.has_items]
+        if not options:
+            continue
+        options.sort(
+            key=lambda a: (
+                a.modality not in learner.preferred_modalities,
+                a.key in learner.done_activities,
+            )
+        )
+        act = options[0]
+        preferred = act.modality in learner.preferred_modalities
+        out.append(Recommendation(act.key, objective, Reason.REVIEW, 0.0, (), preferred, recall))
+    return out

@@ -45,6 +45,9 @@ class LearnerState:
             preferred_modalities=tuple(self.profile.preferred_modalities or ()),
             done_activities=self.done_activities,
             recent_modalities=self.last_modality,
+            expected_success={
+                k: o.bkt.predict(self.p_known(k)) for k, o in self.course.objectives.items()
+            },
         )
 
 

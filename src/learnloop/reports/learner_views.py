@@ -124,7 +124,7 @@ class Onboarding:
 def _next_steps(state: LearnerState, pedagogy: PedagogySettings) -> list[NextStep]:
     course = state.course
     options = [
-        ActivityOption(a.key, a.objectives, a.modality.value, a.minutes)
+        ActivityOption(a.key, a.objectives, a.modality.value, a.minutes, bool(a.items))
         for a in course.activities.values()
     ]
     recs = recommend(
