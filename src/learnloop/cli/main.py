@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from learnloop.cli.evaluate import evaluate
+from learnloop.cli.simulate import simulate
 from learnloop.config import Settings
 from learnloop.content import load_course
 from learnloop.domain import Role
@@ -29,6 +30,7 @@ app = typer.Typer(
 console = Console()
 err = Console(stderr=True)
 app.command()(evaluate)
+app.command()(simulate)
 
 DEMO_COURSE = Path(str(files("learnloop") / "demo" / "fractions"))
 
