@@ -35,6 +35,7 @@ def test_learner_answers_wrong_then_right_and_the_educator_sees_it(server: Any, 
     page.wait_for_url(f"{url}/learn/onboarding")
     page.get_by_label("Your goal").select_option(label="Adding with unlike denominators")
     page.get_by_label("Interactive practice").check()
+    page.get_by_label(re.compile("placement diagnostic")).uncheck()
     page.get_by_role("button", name="Save and start").click()
     page.wait_for_url(f"{url}/learn")
     reasons = page.locator(".reason")
@@ -118,3 +119,41 @@ def test_a_script_in_a_course_never_runs_in_the_browser(
     assert dialogs == []
     assert page.evaluate("window.__pwned") is None
     assert page.locator("script").count() == 0
+
+
+def test_a_new_learner_takes_the_placement_diagnostic_in_the_browser(
+    server: Any, page: Any, demo_course: Any
+) -> None:
+    from learnloop.services.demo import answer_for
+
+    url, _, _ = server
+    page.goto(f"{url}/register")
+    page.get_by_label("Your name").fill("Pat")
+    page.get_by_label("Username").fill("pat")
+    page.get_by_label("Password", exact=True).fill("long enough pw")
+    page.get_by_label("Password again").fill("long enough pw")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(f"{url}/learn/onboarding")
+    page.get_by_label("Course").select_option(label="Fractions, from halves to word problems")
+    assert page.get_by_label(re.compile("placement diagnostic")).is_checked()
+    page.get_by_role("button", name="Save and start").click()
+    page.wait_for_url(f"{url}/learn/placement")
+    asked = 0
+    while page.locator('input[name="item"]').count():
+        item = page.locator('input[name="item"]').get_attribute("value")
+        answer = answer_for(demo_course, item, True)
+        for value in [answer] if isinstance(answer, str) else answer:
+            choice = page.locator(f'input[name="response"][value="{value}"]')
+            if choice.count():
+                choice.check()
+            else:
+                page.locator('input[name="response"]').fill(value)
+        page.get_by_role("button", name="Next").click()
+        page.wait_for_load_state()
+        asked += 1
+        assert asked <= 5
+    page.get_by_text(f"Done in {asked} questions").wait_for()
+    page.get_by_role("link", name="See your next steps").click()
+    page.wait_for_url(f"{url}/learn")
+    assert "objectives mastered" in page.locator(".lead").first.inner_text()
+    assert not page.get_by_text("Take the placement diagnostic").count()

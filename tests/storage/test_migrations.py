@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from learnloop.storage import Database, upgrade_database
+from learnloop.storage.migrate import alembic_config
 from learnloop.storage.tables import Base
 
 
@@ -21,8 +23,10 @@ def test_migrations_match_the_declared_tables(db: Database) -> None:
 
 def test_upgrading_twice_changes_nothing(db: Database) -> None:
     upgrade_database(db.engine)
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head == "0002"
     with db.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_db: Database) -> None:

@@ -27,6 +27,11 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/learn/activities/{key}"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/activities/{key}/items/{item}"): (LEARNERS, 303, 403, 303),
     ("GET", "/learn/progress"): (LEARNERS, 200, 403, 303),
+    ("GET", "/learn/reviews"): (LEARNERS, 200, 403, 303),
+    ("GET", "/learn/placement"): (LEARNERS, 200, 403, 303),
+    ("POST", "/learn/placement/start"): (LEARNERS, 303, 403, 303),
+    # a learner without a diagnostic in progress has nothing to answer: 404, after the role check
+    ("POST", "/learn/placement/answer"): (LEARNERS, 404, 403, 303),
     ("GET", "/teach"): ({E, OE, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/learners/{learner_id}"): ({E, A}, 200, 403, 303),

@@ -3,7 +3,8 @@
 Rules, in order of weight:
 
 1. Only objectives that are unlocked (all prerequisites mastered) and not yet mastered are
-   offered for new learning.
+   offered for new learning; a mastered objective whose review failed is offered again, first
+   of all.
 2. Objectives on the shortest path to the learner's goal come first, nearest first.
 3. Objectives already in progress come before new ones (finish what was started), unless the
    learner is wheel-spinning on one, in which case an activity of another modality is offered.
@@ -130,8 +131,9 @@ def recommend(
         base = 0.0
         related: tuple[str, ...] = graph.prerequisites(objective)
         if objective in learner.refresh:
+            # a forgotten foundation comes before new learning, even toward the goal
             reason = Reason.REFRESH
-            base += _CONTINUE_WEIGHT + 1.0
+            base += _GOAL_WEIGHT + 1.0
         elif objective in goal_path:
             reason = Reason.GOAL
             base += _GOAL_WEIGHT - goal_path.index(objective)

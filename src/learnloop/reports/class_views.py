@@ -13,6 +13,12 @@ from sqlalchemy import func, select
 
 from learnloop.config import PedagogySettings
 from learnloop.domain import Course, Role, Viewer
+from learnloop.reports.review_views import (
+    PlacementSummary,
+    ReviewEntry,
+    learner_reviews,
+    placement_summary,
+)
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator, require_learner_in_class, require_role
 from learnloop.storage.course_store import course_by_id
@@ -108,6 +114,8 @@ class LearnerDetail:
     history: dict[str, list[tuple[datetime, float]]]  # objective -> [(time, p_after)]
     attempts: list[AttemptRow]
     feedback: list[tuple[datetime, str, str]]  # when, sender, body
+    placement: PlacementSummary | None = None
+    reviews: list[ReviewEntry] | None = None
 
 
 def classes_for(db: Database, viewer: Viewer) -> list[ClassSummary]:
@@ -236,6 +244,8 @@ def learner_detail(
                 .order_by(FeedbackMessage.created_at.desc())
             )
         )
+        placement = placement_summary(s, learner_id, school_class.course_id, course)
+        reviews = learner_reviews(s, learner_id, school_class.course_id, course)
     order = course.graph.topological_order
     goal = profile.goal_objective if profile else None
     return LearnerDetail(
@@ -271,4 +281,6 @@ def learner_detail(
             for a in attempts
         ],
         feedback=[(when, sender, body) for when, sender, body in feedback],
+        placement=placement,
+        reviews=reviews,
     )

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnloop.domain import Course
+from learnloop.domain.reviews import MemoryCard as Card
+from learnloop.domain.reviews import ReviewScheduler
 from learnloop.engine import LearnerSnapshot
 from learnloop.storage.course_store import course_of_learner
-from learnloop.storage.tables import Attempt, LearnerProfile, Mastery
+from learnloop.storage.tables import (
+    Attempt,
+    CourseMemoryModel,
+    LearnerProfile,
+    Mastery,
+    MemoryCard,
+)
 
 __all__ = ["LearnerState", "load_learner_state", "objective_state"]
 
@@ -23,6 +32,26 @@ class LearnerState:
     mastery: dict[str, Mastery]
     done_activities: frozenset[str]
     last_modality: dict[str, str]
+    cards: dict[str, MemoryCard] = field(default_factory=dict)
+    scheduler: ReviewScheduler = field(default_factory=ReviewScheduler)
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def recall(self, key: str) -> float | None:
+        """Predicted recall of a mastered objective now (None without a review card)."""
+        card = self.cards.get(key)
+        return None if card is None else self.scheduler.recall(_card(card), self.now)
+
+    def due_reviews(self) -> dict[str, float]:
+        """Mastered objectives due for review, with their predicted recall now."""
+        return {
+            k: self.scheduler.recall(_card(c), self.now)
+            for k, c in self.cards.items()
+            if not c.needs_practice and self.scheduler.is_due(_card(c), self.now)
+        }
+
+    @property
+    def refresh(self) -> frozenset[str]:
+        return frozenset(k for k, c in self.cards.items() if c.needs_practice)
 
     @property
     def mastered(self) -> frozenset[str]:
@@ -48,10 +77,18 @@ class LearnerState:
             expected_success={
                 k: o.bkt.predict(self.p_known(k)) for k, o in self.course.objectives.items()
             },
+            due_reviews=self.due_reviews(),
+            refresh=self.refresh,
         )
 
 
-def load_learner_state(session: Session, learner_id: int) -> LearnerState:
+def _card(row: MemoryCard) -> Card:
+    return Card(row.stability, row.difficulty, row.due, row.last_review, row.reviews, row.lapses)
+
+
+def load_learner_state(
+    session: Session, learner_id: int, now: datetime | None = None
+) -> LearnerState:
     course_id, course = course_of_learner(session, learner_id)
     profile = session.get(LearnerProfile, learner_id)
     assert profile is not None
@@ -76,7 +113,19 @@ def load_learner_state(session: Session, learner_id: int) -> LearnerState:
         done.add(activity_key)
         for objective in activity.objectives:
             last_modality[objective] = activity.modality.value
-    return LearnerState(course_id, course, profile, mastery, frozenset(done), last_modality)
+    cards = {
+        c.objective_key: c
+        for c in session.scalars(
+            select(MemoryCard).where(
+                MemoryCard.user_id == learner_id, MemoryCard.course_id == course_id
+            )
+        )
+    }
+    fitted = session.get(CourseMemoryModel, course_id)
+    return LearnerState(
+        course_id, course, profile, mastery, frozenset(done), last_modality, cards,
+        ReviewScheduler(fitted.parameters if fitted else None), now or datetime.now(UTC),
+    )  # fmt: skip
 
 
 def objective_state(state: LearnerState, key: str) -> str:

@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 
 from learnloop.config import PedagogySettings
 from learnloop.domain import Activity, Course, Item, Viewer
+from learnloop.domain.placement import offers_placement
 from learnloop.engine import ActivityOption, recommend
 from learnloop.exceptions import NotFound
 from learnloop.reports.learner_state import LearnerState, load_learner_state, objective_state
 from learnloop.reports.reasons import explain
+from learnloop.reports.review_views import placement_eligible
 from learnloop.storage import Database
 from learnloop.storage.access import (
     require_class_educator,
@@ -27,6 +29,7 @@ from learnloop.storage.tables import (
     FeedbackMessage,
     LearnerProfile,
     MasteryEvent,
+    Placement,
     User,
 )
 from learnloop.storage.tables import Course as CourseRow
@@ -75,6 +78,9 @@ class LearnerHome:
     total: int
     next_steps: list[NextStep]
     messages: list[Message]
+    reviews_due: int = 0
+    back_in_practice: int = 0
+    placement_offered: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,7 @@ class Onboarding:
     goal_date: date | None
     interests: str
     preferred_modalities: list[str]
+    placement_offered: bool = False  # no practice or placement in the course yet
 
 
 def _next_steps(state: LearnerState, pedagogy: PedagogySettings) -> list[NextStep]:
@@ -181,6 +188,7 @@ def learner_home(db: Database, viewer: Viewer, pedagogy: PedagogySettings) -> Le
     with db.reading() as s:
         state = load_learner_state(s, viewer.user_id)
         messages = _messages(s, viewer.user_id)
+        offered = placement_eligible(s, state)
     course = state.course
     goal = state.profile.goal_objective
     return LearnerHome(
@@ -193,6 +201,9 @@ def learner_home(db: Database, viewer: Viewer, pedagogy: PedagogySettings) -> Le
         total=len(course.objectives),
         next_steps=_next_steps(state, pedagogy),
         messages=messages,
+        reviews_due=len(state.due_reviews()),
+        back_in_practice=len(state.refresh),
+        placement_offered=offered,
     )
 
 
@@ -323,9 +334,18 @@ def onboarding_options(db: Database, viewer: Viewer) -> Onboarding:
         objectives: list[tuple[str, str]] = []
         if course_id is None and len(courses) == 1:
             course_id = courses[0][0]
+        offered = True
         if course_id is not None:
             course = course_by_id(s, course_id)
             objectives = [(k, course.objectives[k].title) for k in course.graph.topological_order]
+            started = s.scalar(
+                select(func.count()).select_from(Attempt).where(Attempt.user_id == viewer.user_id)
+            ) or s.scalar(
+                select(func.count())
+                .select_from(Placement)
+                .where(Placement.user_id == viewer.user_id)
+            )
+            offered = offers_placement(course) and not started
     return Onboarding(
         courses=[] if in_class else courses,
         course_id=course_id,
@@ -334,4 +354,5 @@ def onboarding_options(db: Database, viewer: Viewer) -> Onboarding:
         goal_date=profile.goal_date if profile else None,
         interests=profile.interests if profile else "",
         preferred_modalities=list(profile.preferred_modalities or []) if profile else [],
+        placement_offered=offered,
     )

@@ -59,7 +59,7 @@ class DemoLogins:
     class_id: int
 
 
-def _answer_for(course: Course, item_key: str, correct: bool) -> str | list[str]:
+def answer_for(course: Course, item_key: str, correct: bool) -> str | list[str]:
     item = course.items[item_key]
     if item.choices:
         right = [c.key for c in item.choices if c.correct]
@@ -114,7 +114,7 @@ def _simulate(
             viewer,
             activity_key=activity.key,
             item_key=item_key,
-            response=_answer_for(course, item_key, correct),
+            response=answer_for(course, item_key, correct),
             now=when,
         )
 

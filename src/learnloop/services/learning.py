@@ -14,6 +14,7 @@ from sqlalchemy import select
 from learnloop.domain import AnswerFeedback, Course, Modality, Viewer, grade, stage_feedback
 from learnloop.domain.grading import SOLUTION_AFTER_MISSES
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
+from learnloop.services.reviews import review_on_answer, scheduler_for, start_card
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
 from learnloop.storage.course_store import course_by_id, course_of_learner
@@ -176,6 +177,7 @@ def record_attempt(
         s.add(attempt)
         s.flush()
         changes: list[MasteryChange] = []
+        scheduler = scheduler_for(s, course_id)
         for key in item.objectives:
             objective = course.objectives[key]
             row = rows.get(key)
@@ -194,6 +196,14 @@ def record_attempt(
                 )
                 s.add(row)
             before = row.p_known
+            if row.mastered:
+                # an answer on a mastered objective: a review when one is due (any answer to
+                # one of its questions tests recall, even of an item solved before)
+                review_on_answer(
+                    s, scheduler, user_id=viewer.user_id, course_id=course_id, objective=key,
+                    attempt_id=attempt.id, correct=result.correct, misses_before=misses_before,
+                    now=now,
+                )  # fmt: skip
             if counted:
                 row.p_known = objective.bkt.update(before, result.correct)
                 row.attempts += 1
@@ -205,6 +215,10 @@ def record_attempt(
                 row.mastered, row.mastered_at, newly = True, now, True
                 row.threshold = objective.mastery.threshold
                 row.min_attempts = objective.mastery.min_attempts
+                start_card(
+                    s, scheduler, user_id=viewer.user_id, course_id=course_id, objective=key,
+                    now=now,
+                )  # fmt: skip
             if counted:
                 s.add(
                     MasteryEvent(

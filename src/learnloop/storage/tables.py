@@ -210,3 +210,64 @@ class FeedbackMessage(Base):
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MemoryCard(Base):
+    """A mastered objective's spaced-review state (FSRS), one per learner and objective."""
+
+    __tablename__ = "memory_cards"
+    __table_args__ = (Index("ix_memory_cards_due", "user_id", "course_id", "due"),)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    objective_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stability: Mapped[float] = mapped_column(Float)  # days until recall falls to 90%
+    difficulty: Mapped[float] = mapped_column(Float)  # FSRS difficulty, 1..10
+    due: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_review: Mapped[datetime] = mapped_column(UTCDateTime())
+    reviews: Mapped[int] = mapped_column(Integer)
+    lapses: Mapped[int] = mapped_column(Integer)
+    # a failed review sends the objective back into practice until it is answered right again
+    needs_practice: Mapped[bool] = mapped_column(Boolean, default=False)
+    refresh_right: Mapped[int] = mapped_column(Integer, default=0)  # right answers since the lapse
+
+
+class ReviewEvent(Base):
+    """One review of a mastered objective (the history FSRS parameters are fitted on)."""
+
+    __tablename__ = "review_events"
+    __table_args__ = (Index("ix_review_events_course", "course_id", "user_id", "objective_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    objective_key: Mapped[str] = mapped_column(String(64))
+    # the answer that was the review; none for the start of a card (mastery or placement)
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    rating: Mapped[int] = mapped_column(Integer)  # 1 again, 2 hard, 3 good
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CourseMemoryModel(Base):
+    """FSRS parameters fitted on a course's own review history."""
+
+    __tablename__ = "course_memory_models"
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    parameters: Mapped[list[float]] = mapped_column(JSON)
+    reviews: Mapped[int] = mapped_column(Integer)  # reviews it was fitted on
+    log_loss: Mapped[float] = mapped_column(Float)
+    fitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Placement(Base):
+    """A placement diagnostic: the answers so far and, once finished, where it placed the learner."""
+
+    __tablename__ = "placements"
+    __table_args__ = (Index("ix_placements_learner", "user_id", "course_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    answers: Mapped[list[Any]] = mapped_column(JSON)  # [objective, item, correct] in order
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # p_known, known, confident
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -16,7 +16,9 @@ from learnloop.reports.learner_views import (
     onboarding_options,
     progress_map,
 )
+from learnloop.reports.review_views import placement_page, review_queue
 from learnloop.services.learning import complete_onboarding, record_attempt
+from learnloop.services.placement import answer_placement, start_placement
 from learnloop.web.charts import progress_map_svg
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.rendering import redirect, render
@@ -70,6 +72,7 @@ def onboarding(
     goal_date: Annotated[str, Form(max_length=10)] = "",
     interests: Annotated[str, Form(max_length=1000)] = "",
     modalities: Annotated[list[str] | None, Form()] = None,
+    placement: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
     try:
         try:
@@ -95,7 +98,54 @@ def onboarding(
         return render(
             request, platform, "learn/onboarding.html", context, viewer=viewer, status_code=400
         )
+    if placement == "yes" and onboarding_options(platform.db, viewer).placement_offered:
+        start_placement(platform.db, viewer)
+        return redirect("/learn/placement")
     return redirect("/learn")
+
+
+@router.get("/placement", response_class=HTMLResponse)
+def placement_view(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
+    page = placement_page(platform.db, viewer)
+    context = {"page": page, "error": None}
+    return render(request, platform, "learn/placement.html", context, viewer=viewer)
+
+
+@router.post("/placement/start", dependencies=[CsrfChecked])
+def placement_start(platform: PlatformDep, viewer: PageViewer) -> Response:
+    start_placement(platform.db, viewer)
+    return redirect("/learn/placement")
+
+
+@router.post("/placement/answer", dependencies=[CsrfChecked])
+def placement_answer(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    item: Annotated[str, Form(max_length=64)] = "",
+    response: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    values = [v for v in (response or []) if v.strip()]
+    try:
+        answer_placement(
+            platform.db,
+            viewer,
+            item_key=item,
+            response=values[0] if len(values) == 1 else values,
+        )
+    except InvalidInput as exc:
+        page = placement_page(platform.db, viewer)
+        context = {"page": page, "error": exc.message}
+        return render(
+            request, platform, "learn/placement.html", context, viewer=viewer, status_code=400
+        )
+    return redirect("/learn/placement")
+
+
+@router.get("/reviews", response_class=HTMLResponse)
+def reviews(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
+    entries = review_queue(platform.db, viewer)
+    return render(request, platform, "learn/reviews.html", {"entries": entries}, viewer=viewer)
 
 
 def _activity_page(

@@ -1,0 +1,179 @@
+"""Spaced review's state changes: a card when an objective is mastered, a review when a due
+objective is answered, back into practice after a failed review, and fitting a course's FSRS
+parameters on its own review history.
+
+These run inside the caller's transaction (``record_attempt``, ``finish_placement``), so an
+answer, its mastery update and its review are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnloop.domain.reviews import MIN_REVIEWS_TO_FIT, ReviewScheduler, rating_for
+from learnloop.domain.reviews import MemoryCard as Card
+from learnloop.engine.memory import FSRSMemoryModel, ReviewHistory
+from learnloop.storage import Database
+from learnloop.storage.tables import CourseMemoryModel, MemoryCard, ReviewEvent
+
+__all__ = [
+    "REFRESH_RIGHT_ANSWERS",
+    "FitOutcome",
+    "fit_course_memory",
+    "review_on_answer",
+    "scheduler_for",
+    "start_card",
+]
+
+# After a failed review, this many right answers on the objective bring it back out of practice:
+# one could be luck; two in a row after feedback is the smallest run that says "recalled again".
+REFRESH_RIGHT_ANSWERS = 2
+
+
+def scheduler_for(session: Session, course_id: int) -> ReviewScheduler:
+    """The course's fitted FSRS parameters if it has them, FSRS's defaults otherwise."""
+    fitted = session.get(CourseMemoryModel, course_id)
+    return ReviewScheduler(fitted.parameters if fitted else None)
+
+
+def _to_domain(row: MemoryCard) -> Card:
+    return Card(row.stability, row.difficulty, row.due, row.last_review, row.reviews, row.lapses)
+
+
+def _store(row: MemoryCard, card: Card) -> None:
+    row.stability, row.difficulty = card.stability, card.difficulty
+    row.due, row.last_review = card.due, card.last_review
+    row.reviews, row.lapses = card.reviews, card.lapses
+
+
+def start_card(
+    session: Session,
+    scheduler: ReviewScheduler,
+    *,
+    user_id: int,
+    course_id: int,
+    objective: str,
+    now: datetime,
+) -> None:
+    """An objective was mastered (or placed as known): its memory starts now."""
+    row = session.get(MemoryCard, (user_id, course_id, objective))
+    card = scheduler.start(now)
+    if row is None:
+        row = MemoryCard(
+            user_id=user_id, course_id=course_id, objective_key=objective,
+            needs_practice=False, refresh_right=0,
+        )  # fmt: skip
+        session.add(row)
+    _store(row, card)
+    row.needs_practice, row.refresh_right = False, 0
+    session.add(
+        ReviewEvent(
+            user_id=user_id, course_id=course_id, objective_key=objective, attempt_id=None,
+            rating=3, reviewed_at=now,
+        )
+    )  # fmt: skip
+
+
+def review_on_answer(
+    session: Session,
+    scheduler: ReviewScheduler,
+    *,
+    user_id: int,
+    course_id: int,
+    objective: str,
+    attempt_id: int,
+    correct: bool,
+    misses_before: int,
+    now: datetime,
+) -> str | None:
+    """An answer on a mastered objective: a review if the card is due, progress out of
+    practice if a review failed. Returns "reviewed", "lapsed", "refreshed" or None."""
+    row = session.get(MemoryCard, (user_id, course_id, objective))
+    if row is None:
+        return None
+    if row.needs_practice:
+        row.refresh_right = row.refresh_right + 1 if correct else 0
+        if row.refresh_right >= REFRESH_RIGHT_ANSWERS:
+            row.needs_practice, row.refresh_right = False, 0
+            return "refreshed"
+        return None
+    if not scheduler.is_due(_to_domain(row), now):
+        return None  # practice between reviews does not move the schedule
+    rating = rating_for(correct, misses_before)
+    _store(row, scheduler.review(_to_domain(row), rating, now))
+    session.add(
+        ReviewEvent(
+            user_id=user_id, course_id=course_id, objective_key=objective, attempt_id=attempt_id,
+            rating=rating, reviewed_at=now,
+        )
+    )  # fmt: skip
+    if not correct:
+        row.needs_practice, row.refresh_right = True, 0
+        return "lapsed"
+    return "reviewed"
+
+
+class FitOutcome:
+    def __init__(self, reviews: int, fitted: bool, log_loss: float | None) -> None:
+        self.reviews = reviews
+        self.fitted = fitted
+        self.log_loss = log_loss
+
+
+def _history(rows: list[tuple[int, str, datetime, int]]) -> ReviewHistory:
+    memory: list[int] = []
+    elapsed: list[float] = []
+    rating: list[int] = []
+    current: tuple[int, str] | None = None
+    previous: datetime | None = None
+    for user_id, objective, when, r in rows:
+        if (user_id, objective) != current:
+            current, previous = (user_id, objective), None
+            memory.append(memory[-1] + 1 if memory else 0)
+        else:
+            memory.append(memory[-1])
+        elapsed.append(0.0 if previous is None else float((when.date() - previous.date()).days))
+        rating.append(r)
+        previous = when
+    return ReviewHistory(
+        np.array(memory, dtype=np.int64), np.array(elapsed), np.array(rating, dtype=np.int64)
+    )
+
+
+def fit_course_memory(db: Database, course_id: int, now: datetime) -> FitOutcome:
+    """Fit the course's FSRS parameters on its review history, once it has enough reviews."""
+    with db.transaction() as s:
+        rows = [
+            (u, o, t, r)
+            for u, o, t, r in s.execute(
+                select(
+                    ReviewEvent.user_id,
+                    ReviewEvent.objective_key,
+                    ReviewEvent.reviewed_at,
+                    ReviewEvent.rating,
+                )
+                .where(ReviewEvent.course_id == course_id)
+                .order_by(ReviewEvent.user_id, ReviewEvent.objective_key, ReviewEvent.id)
+            )
+        ]
+        history = _history(rows)
+        scored = int((~history.first).sum()) if rows else 0
+        if scored < MIN_REVIEWS_TO_FIT:
+            return FitOutcome(scored, False, None)
+        model = FSRSMemoryModel().fit(history)
+        p = np.clip(model.predict_recall(history)[~history.first], 1e-6, 1 - 1e-6)
+        y = history.recalled[~history.first]
+        log_loss = float(-np.mean(np.where(y, np.log(p), np.log(1 - p))))
+        row = s.get(CourseMemoryModel, course_id)
+        if row is None:
+            row = CourseMemoryModel(course_id=course_id)
+            s.add(row)
+        row.parameters = list(model.parameters_)
+        row.reviews = scored
+        row.log_loss = log_loss
+        row.fitted_at = now
+        return FitOutcome(scored, True, log_loss)
