@@ -42,7 +42,13 @@ test: lint typecheck contracts unit
 	.bench-venv/bin/python -m pip install --quiet "pyBKT==1.4.3" "numpy<2" "scikit-learn<1.7" "pandas<3" "catsim==0.21.0"
 	touch $@
 
-bench: $(STAMP) .bench-venv/.installed
+# The fsrs package's own optimizer (the spaced-review peer) needs PyTorch: a venv of its own too.
+.bench-fsrs-venv/.installed:
+	$(PYTHON) -m venv .bench-fsrs-venv
+	.bench-fsrs-venv/bin/python -m pip install --quiet "torch==2.13.0" "fsrs[optimizer]==6.3.2"
+	touch $@
+
+bench: $(STAMP) .bench-venv/.installed .bench-fsrs-venv/.installed
 	$(BIN)/python benchmarks/run_all.py
 
 screenshots: $(STAMP)

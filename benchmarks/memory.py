@@ -21,11 +21,30 @@ from learnloop.engine.memory import DEFAULT_PARAMETERS, FSRSMemoryModel
 from learnloop.engine.metrics import rmse_bins, score
 
 
-def main(datasets: Path) -> dict[str, object]:
+def export_training(datasets: Path, target: Path) -> None:
+    """The training reviews of each collection as [memory, day, rating] rows, for the peer."""
+    out = {}
+    for c in read_supermemo_folder(datasets / "revlogs" / "supermemo"):
+        train = c.time_split(0.8)
+        h = c.history
+        out[c.name] = [
+            [int(m), float(d), int(r)]
+            for m, d, r in zip(
+                h.memory[train], np.floor(c.days[train]), h.rating[train], strict=True
+            )
+        ]
+    target.write_text(json.dumps(out))
+
+
+def main(datasets: Path, peer: Path | None = None) -> dict[str, object]:
     collections = read_supermemo_folder(datasets / "revlogs" / "supermemo")
+    peer_fits = json.loads(peer.read_text()) if peer is not None and peer.exists() else {}
     y_all: list[np.ndarray] = []
     bins_all: list[np.ndarray] = []
     preds: dict[str, list[np.ndarray]] = {"fsrs_fitted": [], "fsrs_default": [], "sm15": []}
+    if peer_fits:
+        preds["fsrs_package_optimizer"] = []
+    peer_seconds = 0.0
     fit_seconds = 0.0
     per_collection = []
     for offset, c in enumerate(
@@ -44,6 +63,12 @@ def main(datasets: Path) -> dict[str, object]:
         preds["fsrs_fitted"].append(fitted)
         preds["fsrs_default"].append(model.predict_recall(h, DEFAULT_PARAMETERS)[test])
         preds["sm15"].append(np.clip(c.sm15_recall[test], 0.0, 1.0))
+        if peer_fits:
+            fit = peer_fits[c.name]
+            peer_seconds += fit["seconds"]
+            preds["fsrs_package_optimizer"].append(
+                model.predict_recall(h, tuple(fit["parameters"]))[test]
+            )
         per_collection.append(
             {
                 "name": c.name,
@@ -63,10 +88,14 @@ def main(datasets: Path) -> dict[str, object]:
         "collections": len(collections),
         "scored_reviews": len(y),
         "fit_seconds_total": fit_seconds,
+        "peer_fit_seconds_total": peer_seconds if peer_fits else None,
         "results": results,
         "per_collection": per_collection,
     }
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1]))))
+    if len(sys.argv) > 2 and sys.argv[2] == "--export":
+        export_training(Path(sys.argv[1]), Path(sys.argv[3]))
+    else:
+        print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)))

@@ -48,6 +48,43 @@ def run(python: str, script: str, datasets: str) -> dict[str, object]:
     return result
 
 
+def simulation() -> dict[str, object]:
+    """`learnloop simulate` on the demo course: 200 learners per policy, 120 days."""
+    out = HERE / "results" / "simulation.json"
+    out.parent.mkdir(exist_ok=True)
+    course = HERE.parent / "src" / "learnloop" / "demo" / "fractions"
+    command = [
+        str(Path(sys.executable).parent / "learnloop"), "simulate", "--course", str(course),
+        "--learners", "200", "--days", "120", "--seed", "1", "--json", str(out),
+        "--chart", str(CHARTS / "simulation.svg"),
+    ]  # fmt: skip
+    console.print("[bold]learnloop simulate[/bold]")
+    subprocess.run(command, check=True)
+    result: dict[str, object] = json.loads(out.read_text())
+    return result
+
+
+def memory(datasets: str) -> dict[str, object]:
+    """FSRS fitted here, with the fsrs package's optimizer (in .bench-fsrs-venv) as the peer."""
+    train = HERE / "results" / "fsrs_train.json"
+    peer = HERE / "results" / "fsrs_peer.json"
+    train.parent.mkdir(exist_ok=True)
+    subprocess.run(
+        [sys.executable, str(HERE / "memory.py"), datasets, "--export", str(train)], check=True
+    )
+    peer_python = HERE.parent / ".bench-fsrs-venv" / "bin" / "python"
+    console.print(f"[bold]fsrs_peer.py[/bold] with {peer_python}")
+    subprocess.run(
+        [str(peer_python), str(HERE / "fsrs_peer.py"), str(train), str(peer)], check=True
+    )
+    done = subprocess.run(
+        [sys.executable, str(HERE / "memory.py"), datasets, str(peer)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def cat(bench_python: str) -> dict[str, object]:
     bank = HERE / "results" / "cat_bank.json"
     bank.parent.mkdir(exist_ok=True)
@@ -59,14 +96,15 @@ def cat(bench_python: str) -> dict[str, object]:
 
 
 def main() -> None:
-    """All benchmarks; `run_all.py cat|memory|placement` runs only that one (results/NAME.json)."""
+    """All benchmarks; `run_all.py cat|memory|placement|simulation` runs only that one (results/NAME.json)."""
     datasets = os.environ.get("LEARNLOOP_DATASETS", str(HERE.parent.parent / "shared" / "datasets"))
     bench_python = str(HERE.parent / ".bench-venv" / "bin" / "python")
     header = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
     single = {
         "cat": lambda: cat(bench_python),
-        "memory": lambda: run(sys.executable, "memory.py", datasets),
+        "memory": lambda: memory(datasets),
         "placement": lambda: run(sys.executable, "placement.py", str(CHARTS / "placement.svg")),
+        "simulation": simulation,
     }
     if sys.argv[1:] and sys.argv[1] in single:
         name = sys.argv[1]
@@ -87,8 +125,9 @@ def main() -> None:
         "learnloop": run(sys.executable, "kt_models.py", datasets),
         "online_speed": run(sys.executable, "online_speed.py", datasets),
         "cat": cat(bench_python),
-        "memory": run(sys.executable, "memory.py", datasets),
+        "memory": memory(datasets),
         "placement": run(sys.executable, "placement.py", str(CHARTS / "placement.svg")),
+        "simulation": simulation(),
     }
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)

@@ -34,3 +34,11 @@ def test_one_polyline_per_series_with_a_legend_and_escaped_text() -> None:
     assert root.find(f"{NS}circle") is not None
     first = [tuple(map(float, p.split(","))) for p in lines[0].get("points", "").split()]
     assert first[1][1] < first[0][1]
+
+
+def test_ticks_are_round_and_cover_the_range() -> None:
+    from learnloop.reports.line_chart import _ticks
+
+    assert _ticks(0.0, 12.0) == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0]
+    assert _ticks(0.5, 1.0) == [0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+    assert _ticks(0.0, 1230.0) == [0.0, 200.0, 400.0, 600.0, 800.0, 1000.0, 1200.0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
@@ -11,18 +12,22 @@ import typer
 from argon2 import PasswordHasher
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import select
 
 from learnloop.cli.evaluate import evaluate
 from learnloop.cli.simulate import simulate
 from learnloop.config import Settings
 from learnloop.content import load_course
 from learnloop.domain import Role
+from learnloop.domain.reviews import MIN_REVIEWS_TO_FIT
 from learnloop.engine import MasteryCriterion
 from learnloop.exceptions import ContentError, LearnloopError
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import import_course
 from learnloop.services.demo import DemoLogins, setup_demo
+from learnloop.services.reviews import fit_course_memory
 from learnloop.storage import Database, upgrade_database
+from learnloop.storage.tables import Course as CourseRow
 
 app = typer.Typer(
     help="learnloop: a self-hostable personalized-learning platform.", no_args_is_help=True
@@ -178,6 +183,41 @@ def import_course_command(path: Annotated[Path, typer.Argument(help="A course fo
     finally:
         db.dispose()
     console.print(f"course {course.slug!r} (id {course_id}): {status}")
+
+
+@app.command("fit-memory")
+def fit_memory_command(
+    slug: Annotated[
+        str | None, typer.Argument(help="a course's slug; all courses if omitted")
+    ] = None,
+) -> None:
+    """Fit each course's spaced-review (FSRS) parameters on its own review history, once it has
+    enough reviews; run it nightly (docs/operations.md)."""
+    settings = _settings()
+    db = Database.from_url(settings.database_url)
+    try:
+        upgrade_database(db.engine)
+        with db.reading() as s:
+            rows = s.execute(select(CourseRow.id, CourseRow.slug).order_by(CourseRow.slug)).all()
+        chosen = [(cid, cslug) for cid, cslug in rows if slug in (None, cslug)]
+        if not chosen:
+            err.print(f"no course with slug {slug!r}")
+            raise typer.Exit(1)
+        for course_id, course_slug in chosen:
+            with console.status(f"fitting {course_slug}"):
+                outcome = fit_course_memory(db, course_id, datetime.now(UTC))
+            if outcome.fitted:
+                console.print(
+                    f"{course_slug}: fitted on {outcome.reviews} reviews, "
+                    f"log loss {outcome.log_loss:.3f}"
+                )
+            else:
+                console.print(
+                    f"{course_slug}: {outcome.reviews} reviews, fewer than {MIN_REVIEWS_TO_FIT}: "
+                    "FSRS's default parameters stay"
+                )
+    finally:
+        db.dispose()
 
 
 @app.command("create-user")

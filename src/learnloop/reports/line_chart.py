@@ -3,6 +3,7 @@ description for screen readers. Used by the simulation and placement reports."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -20,12 +21,13 @@ class Series:
 
 
 def _ticks(lo: float, hi: float) -> list[float]:
+    """About five round ticks (steps of 1, 2 or 5 times a power of ten) within [lo, hi]."""
     span = hi - lo
-    step = 10 ** len(str(int(span))) / 10 if span >= 1 else 0.1
-    while span / step > 6:
-        step *= 2
-    first = int(lo / step) * step
-    return [first + i * step for i in range(int((hi - first) / step) + 1) if first + i * step >= lo]
+    base = 10.0 ** math.floor(math.log10(span / 5))
+    step = next(m * base for m in (1, 2, 5, 10) if span / (m * base) <= 7)
+    first = math.ceil(lo / step) * step
+    count = int((hi - first) / step + 1e-9) + 1
+    return [round(first + i * step, 10) for i in range(count)]
 
 
 def line_chart_svg(
