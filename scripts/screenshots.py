@@ -24,6 +24,8 @@ def main(out: Path) -> None:
         ("learner-home", "amara", "/learn", None),
         ("learner-activity", "amara", "/learn/activities/equivalent-practice", ("#item-eq-3", "8")),
         ("learner-progress", "amara", "/learn/progress", None),
+        ("learner-reviews", "amara", "/learn/reviews", None),
+        ("learner-placement", "newcomer", "/learn/placement", ("start", "")),
         ("educator-class", "teacher", "/teach/classes/1", None),
         ("educator-learner", "teacher", "/teach/classes/1/learners/9", None),
     ]
@@ -44,7 +46,11 @@ def main(out: Path) -> None:
                 page.get_by_role("button", name="Log in").click()
                 page.wait_for_load_state()
                 page.goto(f"{url}{path}")
-                if answer:
+                if answer and answer[0] == "start":
+                    page.get_by_role("button", name="Start the diagnostic").click()
+                    page.wait_for_load_state()
+                    page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+                elif answer:
                     selector, text = answer
                     page.locator(selector).get_by_label("Your answer").fill(text)
                     page.locator(selector).get_by_role("button", name="Check").click()

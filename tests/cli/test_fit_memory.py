@@ -1,4 +1,5 @@
-"""``learnloop fit-memory``: says what it did per course; an unknown slug is an error."""
+"""``learnloop fit-memory`` and ``fit-model``: say what they did per course; an unknown slug is an
+error. (The fitting itself is tested in tests/services.)"""
 
 from __future__ import annotations
 
@@ -25,3 +26,7 @@ def test_fit_memory_keeps_defaults_without_enough_reviews(
     missing = runner.invoke(app, ["fit-memory", "no-such-course"])
     assert missing.exit_code == 1
     assert "no course with slug 'no-such-course'" in missing.output
+    model = runner.invoke(app, ["fit-model", "fractions"])
+    assert model.exit_code == 0, model.output
+    assert "fractions: 0 answers, fewer than 500: the authors' BKT parameters stay" in model.output
+    assert runner.invoke(app, ["fit-model", "nope"]).exit_code == 1

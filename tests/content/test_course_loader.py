@@ -167,3 +167,25 @@ def test_demo_course_is_rich_enough(demo_course: Course) -> None:
     assert {o for i in demo_course.items.values() for o in i.objectives} == set(
         demo_course.objectives
     )
+
+
+def test_a_course_chooses_its_learner_model(tmp_path: Path) -> None:
+    chosen = COURSE_YAML.replace(
+        "title: Mini course\n", "title: Mini course\nmodel:\n  kind: pfa\n  guess: 0.25\n"
+    )
+    course = load_course(write_course(tmp_path / "ok", **{"course.yaml": chosen}))
+    assert course.model_kind == "pfa"
+    assert course.objectives["a"].bkt.guess == 0.25  # the starting BKT until the model is fitted
+    assert load_course(write_course(tmp_path / "default")).model_kind == "bkt"
+    unknown = COURSE_YAML.replace(
+        "title: Mini course\n", "title: Mini course\nmodel:\n  kind: dkt\n"
+    )
+    issues = issues_of(write_course(tmp_path / "bad", **{"course.yaml": unknown}))
+    assert has(
+        issues, "course.yaml", 4, "model kind 'dkt' is not known (use one of bkt, pfa, best-lr)"
+    )
+    per_objective = COURSE_YAML.replace(
+        "    statement: I can do B.\n", "    statement: I can do B.\n    model: {kind: pfa}\n"
+    )
+    issues = issues_of(write_course(tmp_path / "obj", **{"course.yaml": per_objective}))
+    assert has(issues, "course.yaml", 10, "the model kind is chosen for the whole course")

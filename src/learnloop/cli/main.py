@@ -25,6 +25,7 @@ from learnloop.exceptions import ContentError, LearnloopError
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import import_course
 from learnloop.services.demo import DemoLogins, setup_demo
+from learnloop.services.models import MIN_ANSWERS_TO_FIT, fit_course_model
 from learnloop.services.reviews import fit_course_memory
 from learnloop.storage import Database, upgrade_database
 from learnloop.storage.tables import Course as CourseRow
@@ -215,6 +216,39 @@ def fit_memory_command(
                 console.print(
                     f"{course_slug}: {outcome.reviews} reviews, fewer than {MIN_REVIEWS_TO_FIT}: "
                     "FSRS's default parameters stay"
+                )
+    finally:
+        db.dispose()
+
+
+@app.command("fit-model")
+def fit_model_command(
+    slug: Annotated[
+        str | None, typer.Argument(help="a course's slug; all courses if omitted")
+    ] = None,
+) -> None:
+    """Fit each course's learner model (the kind its course.yaml chose) on its own answers, once
+    it has enough; until then the course runs BKT with its authors' parameters."""
+    settings = _settings()
+    db = Database.from_url(settings.database_url)
+    try:
+        upgrade_database(db.engine)
+        with db.reading() as s:
+            rows = s.execute(select(CourseRow.id, CourseRow.slug).order_by(CourseRow.slug)).all()
+        chosen = [(cid, cslug) for cid, cslug in rows if slug in (None, cslug)]
+        if not chosen:
+            err.print(f"no course with slug {slug!r}")
+            raise typer.Exit(1)
+        for course_id, course_slug in chosen:
+            with console.status(f"fitting {course_slug}"):
+                fit = fit_course_model(db, course_id, datetime.now(UTC))
+            if fit.fitted:
+                held = f", AUC {fit.auc:.3f} on held-out learners" if fit.auc is not None else ""
+                console.print(f"{course_slug}: {fit.kind} fitted on {fit.answers} answers{held}")
+            else:
+                console.print(
+                    f"{course_slug}: {fit.answers} answers, fewer than {MIN_ANSWERS_TO_FIT}: "
+                    "the authors' BKT parameters stay"
                 )
     finally:
         db.dispose()

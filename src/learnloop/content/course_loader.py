@@ -20,6 +20,7 @@ from learnloop.content.source_issues import SourceIssues
 from learnloop.content.yaml_source import LineDict, LineList, YamlSyntaxError, parse_yaml
 from learnloop.domain import Activity, Course, Item, Modality, Objective
 from learnloop.engine import BKTParams, MasteryCriterion, find_cycle
+from learnloop.engine.model_codec import ONLINE_KINDS
 from learnloop.exceptions import ContentError
 
 __all__ = ["DEFAULT_BKT", "KEY_PATTERN", "load_course"]
@@ -58,6 +59,21 @@ def _read_mastery(
         return default
 
 
+def _read_kind(node: Any, where: str, issues: SourceIssues) -> str:
+    """The course's model kind (course.yaml, model.kind)."""
+    if not isinstance(node, LineDict) or "kind" not in node:
+        return "bkt"
+    kind = node["kind"]
+    if kind not in ONLINE_KINDS:
+        issues.add(
+            where,
+            node.line_of("kind"),
+            f"model kind {kind!r} is not known (use one of {', '.join(ONLINE_KINDS)})",
+        )
+        return "bkt"
+    return str(kind)
+
+
 def _read_bkt(
     node: Any, default: BKTParams, where: tuple[str, int], issues: SourceIssues
 ) -> BKTParams:
@@ -67,10 +83,6 @@ def _read_bkt(
         issues.add(*where, "model must be a mapping (kind: bkt, prior, learn, guess, slip)")
         return default
     issues.check_fields(where[0], node, _BKT_FIELDS, "model")
-    if node.get("kind", "bkt") != "bkt":
-        issues.add(
-            where[0], node.line_of("kind"), f"model kind {node['kind']!r} is not known (use bkt)"
-        )
     values = {
         k: node.get(k, getattr(default, k)) for k in ("prior", "learn", "guess", "slip", "forget")
     }
@@ -160,6 +172,14 @@ def _read_course_file(
             ),
             bkt=_read_bkt(node.get("model"), bkt, (name, node.line_of("model")), issues),
         )
+        model_node = node.get("model")
+        if isinstance(model_node, LineDict) and "kind" in model_node:
+            issues.add(
+                name,
+                model_node.line_of("kind"),
+                "the model kind is chosen for the whole course (course.yaml, model.kind), "
+                "not per objective",
+            )
     for key, obj in objectives.items():
         for req in obj.prerequisites:
             if req not in objectives:
@@ -336,6 +356,7 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
     items = read_items(root, issues)
     if "objectives" in data:  # without readable objectives, every reference would look wrong
         _cross_check(objectives, activities, fronts, items, issues)
+    kind = _read_kind(data.get("model"), "course.yaml", issues)
     issues.raise_if_any()
     return Course(
         slug=str(data["slug"]),
@@ -344,4 +365,5 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
         objectives=objectives,
         activities=activities,
         items=items,
+        model_kind=kind,
     )

@@ -106,6 +106,9 @@ class Course:
     activities: dict[str, Activity]
     items: dict[str, Item]
     extra: dict[str, Any] = field(default_factory=dict)
+    # the learner model the course chose (course.yaml, model.kind): bkt, pfa or best-lr; the
+    # objectives' BKT parameters are its starting point until it is fitted on the course's data
+    model_kind: str = "bkt"
 
     @cached_property
     def graph(self) -> SkillGraph:

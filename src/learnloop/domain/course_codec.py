@@ -86,4 +86,5 @@ def course_from_dict(data: dict[str, Any]) -> Course:
         activities={k: _activity(v) for k, v in data["activities"].items()},
         items={k: _item(v) for k, v in data["items"].items()},
         extra=dict(data.get("extra", {})),
+        model_kind=str(data.get("model_kind", "bkt")),  # courses stored before it was a choice
     )

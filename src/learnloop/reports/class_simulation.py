@@ -67,6 +67,7 @@ class _Platform:
     done: set[str] = field(default_factory=set)
     next_item: dict[str, int] = field(default_factory=dict)
     mastered_day: dict[str, int] = field(default_factory=dict)  # first declared mastered
+    position: int = 0  # where the fixed sequence has got to
     reviews: list[tuple[str, datetime, int]] = field(
         default_factory=list
     )  # objective, when, rating
@@ -118,11 +119,10 @@ def _fixed(course: Course) -> Chooser:
         if a.objectives[0] == key
         for item in a.items
     ]
-    position: dict[int, int] = {}
 
     def choose(platform: _Platform, when: datetime, rng: np.random.Generator) -> str | None:
-        i = position.get(id(platform), 0)
-        position[id(platform)] = i + 1
+        i = platform.position
+        platform.position += 1
         return sequence[i % len(sequence)][1]
 
     return choose

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnloop.domain import Course
+from learnloop.domain.learner_model import CourseModel
 from learnloop.domain.reviews import MemoryCard as Card
 from learnloop.domain.reviews import ReviewScheduler
 from learnloop.engine import LearnerSnapshot
-from learnloop.storage.course_store import course_of_learner
+from learnloop.storage.course_store import course_model, course_of_learner
 from learnloop.storage.tables import (
     Attempt,
     CourseMemoryModel,
@@ -35,11 +36,21 @@ class LearnerState:
     cards: dict[str, MemoryCard] = field(default_factory=dict)
     scheduler: ReviewScheduler = field(default_factory=ReviewScheduler)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    model: CourseModel | None = None  # the course's learner model (for expected success)
 
     def recall(self, key: str) -> float | None:
         """Predicted recall of a mastered objective now (None without a review card)."""
         card = self.cards.get(key)
         return None if card is None else self.scheduler.recall(_card(card), self.now)
+
+    def expected_success(self) -> dict[str, float]:
+        """The chance of a right answer on each objective's next question."""
+        if self.model is None:
+            return {k: o.bkt.predict(self.p_known(k)) for k, o in self.course.objectives.items()}
+        state = self.model.state(
+            {k: (m.p_known, m.attempts, m.correct) for k, m in self.mastery.items()}
+        )
+        return {k: self.model.expected_success(state, k) for k in self.course.objectives}
 
     def due_reviews(self) -> dict[str, float]:
         """Mastered objectives due for review, with their predicted recall now."""
@@ -74,9 +85,7 @@ class LearnerState:
             preferred_modalities=tuple(self.profile.preferred_modalities or ()),
             done_activities=self.done_activities,
             recent_modalities=self.last_modality,
-            expected_success={
-                k: o.bkt.predict(self.p_known(k)) for k, o in self.course.objectives.items()
-            },
+            expected_success=self.expected_success(),
             due_reviews=self.due_reviews(),
             refresh=self.refresh,
         )
@@ -125,6 +134,7 @@ def load_learner_state(
     return LearnerState(
         course_id, course, profile, mastery, frozenset(done), last_modality, cards,
         ReviewScheduler(fitted.parameters if fitted else None), now or datetime.now(UTC),
+        course_model(session, course_id, course),
     )  # fmt: skip
 
 

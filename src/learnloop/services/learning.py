@@ -17,7 +17,7 @@ from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.services.reviews import review_on_answer, scheduler_for, start_card
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
-from learnloop.storage.course_store import course_by_id, course_of_learner
+from learnloop.storage.course_store import course_by_id, course_model, course_of_learner
 from learnloop.storage.tables import Attempt, LearnerProfile, Mastery, MasteryEvent
 
 __all__ = ["AttemptOutcome", "MasteryChange", "complete_onboarding", "record_attempt"]
@@ -178,6 +178,9 @@ def record_attempt(
         s.flush()
         changes: list[MasteryChange] = []
         scheduler = scheduler_for(s, course_id)
+        # The learner model the course chose, through the engine's one interface.
+        model = course_model(s, course_id, course)
+        state = model.state({k: (m.p_known, m.attempts, m.correct) for k, m in rows.items()})
         for key in item.objectives:
             objective = course.objectives[key]
             row = rows.get(key)
@@ -186,7 +189,7 @@ def record_attempt(
                     user_id=viewer.user_id,
                     course_id=course_id,
                     objective_key=key,
-                    p_known=objective.bkt.prior,
+                    p_known=model.estimate(state, key),
                     attempts=0,
                     correct=0,
                     mastered=False,
@@ -205,7 +208,8 @@ def record_attempt(
                     now=now,
                 )  # fmt: skip
             if counted:
-                row.p_known = objective.bkt.update(before, result.correct)
+                state = model.update(state, item_key, key, result.correct)
+                row.p_known = model.estimate(state, key)
                 row.attempts += 1
                 row.correct += int(result.correct)
                 row.updated_at = now
@@ -233,4 +237,9 @@ def record_attempt(
                     )
                 )
             changes.append(MasteryChange(key, before, row.p_known, row.mastered, newly))
+        if counted and not model.estimates_p_known:
+            # a count model's estimates move together (best-lr's learner-level counts)
+            for key, row in rows.items():
+                if key not in item.objectives and key in course.objectives:
+                    row.p_known = model.estimate(state, key)
         return AttemptOutcome(attempt.id, activity_key, item_key, counted, feedback, tuple(changes))

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from learnloop.domain import Course
 from learnloop.domain.course_codec import course_from_dict
+from learnloop.domain.learner_model import CourseModel
 from learnloop.exceptions import NotFound
 from learnloop.storage.tables import Course as CourseRow
-from learnloop.storage.tables import LearnerProfile
+from learnloop.storage.tables import CourseLearnerModel, LearnerProfile
 
-__all__ = ["course_by_id", "course_by_slug", "course_of_learner"]
+__all__ = ["course_by_id", "course_by_slug", "course_model", "course_of_learner"]
 
 
 def _parse_row(row: CourseRow) -> Course:
@@ -56,3 +57,9 @@ def course_of_learner(session: Session, user_id: int) -> tuple[int, Course]:
     if profile is None or profile.course_id is None:
         raise NotFound("you are not following a course yet: finish onboarding first")
     return profile.course_id, course_by_id(session, profile.course_id)
+
+
+def course_model(session: Session, course_id: int, course: Course) -> CourseModel:
+    """The learner model the course runs: its chosen kind once fitted, its authors' BKT before."""
+    row = session.get(CourseLearnerModel, course_id)
+    return CourseModel(course, row.model if row is not None else None)

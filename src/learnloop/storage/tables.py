@@ -271,3 +271,15 @@ class Placement(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # p_known, known, confident
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CourseLearnerModel(Base):
+    """The learner model of the kind a course chose, fitted on the course's own answers."""
+
+    __tablename__ = "course_learner_models"
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # bkt | pfa | best-lr
+    model: Mapped[dict[str, Any]] = mapped_column(JSON)  # engine.model_codec's JSON
+    answers: Mapped[int] = mapped_column(Integer)  # counted answers it was fitted on
+    auc: Mapped[float | None] = mapped_column(Float)  # on the last 20% of learners, held out
+    fitted_at: Mapped[datetime] = mapped_column(UTCDateTime())

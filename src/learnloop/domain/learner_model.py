@@ -1,0 +1,80 @@
+"""The learner model a course runs, behind the engine's one interface (``LearnerModel``:
+``initial_state``, ``predict``, ``update``).
+
+The course chooses the kind in course.yaml (``model.kind``: bkt, pfa or best-lr). Until the model
+is fitted on the course's own answers (``services.models.fit_course_model``), the course runs BKT
+with its authors' parameters; after, the fitted model of the chosen kind.
+
+Skills are objectives (index in the course's objective order), items are items (index in the
+course's item order). A learner's state comes from what the platform keeps per objective
+(P(known) or the estimate, answers, right answers), so no second copy of it is stored. What an
+objective's mastery estimate means depends on the kind: BKT's P(known), or a count model's
+predicted chance of a right answer on the objective's first question; the course's mastery
+threshold applies to it either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from learnloop.domain.course import Course
+from learnloop.engine.bkt import BayesianKnowledgeTracing
+from learnloop.engine.logistic_kt import LogisticKnowledgeTracing
+from learnloop.engine.model_codec import bkt_from_parameters, model_from_json, state_from_counts
+
+__all__ = ["CourseModel"]
+
+
+class CourseModel:
+    def __init__(self, course: Course, fitted: Mapping[str, Any] | None = None) -> None:
+        self.course = course
+        self._skill = {k: i for i, k in enumerate(course.objectives)}
+        self._item = {k: i for i, k in enumerate(course.items)}
+        self._probe = {
+            k: next((i.key for i in course.items.values() if k in i.objectives), None)
+            for k in course.objectives
+        }
+        self.model: BayesianKnowledgeTracing | LogisticKnowledgeTracing
+        if fitted is not None and fitted.get("kind") == course.model_kind:
+            self.model = model_from_json(fitted)
+            self.fitted = True
+        else:
+            self.model = bkt_from_parameters([o.bkt for o in course.objectives.values()])
+            self.fitted = False
+
+    @property
+    def kind(self) -> str:
+        """What runs now: the chosen kind once fitted, else the authors' BKT."""
+        return self.course.model_kind if self.fitted else "bkt"
+
+    @property
+    def estimates_p_known(self) -> bool:
+        return isinstance(self.model, BayesianKnowledgeTracing)
+
+    def state(self, rows: Mapping[str, tuple[float, int, int]]) -> Any:
+        """A learner's state from (estimate, counted answers, right answers) per objective."""
+        return state_from_counts(
+            self.model, {self._skill[k]: v for k, v in rows.items() if k in self._skill}
+        )
+
+    def predict(self, state: Any, item: str, objective: str) -> float:
+        """Chance of a right answer to ``item`` as evidence about ``objective``."""
+        return self.model.predict(state, self._item.get(item, -1), self._skill[objective])
+
+    def update(self, state: Any, item: str, objective: str, correct: bool) -> Any:
+        return self.model.update(state, self._item.get(item, -1), self._skill[objective], correct)
+
+    def estimate(self, state: Any, objective: str) -> float:
+        """The objective's mastery estimate: P(known) for BKT, else the predicted chance of a
+        right answer on its first question."""
+        skill = self._skill[objective]
+        if isinstance(self.model, BayesianKnowledgeTracing):
+            known: dict[int, float] = state
+            return known.get(skill, self.model.params_for(skill).prior)
+        return self.expected_success(state, objective)
+
+    def expected_success(self, state: Any, objective: str) -> float:
+        """The predicted chance of a right answer on the objective's first question."""
+        probe = self._probe[objective]
+        return self.model.predict(state, self._item.get(probe or "", -1), self._skill[objective])

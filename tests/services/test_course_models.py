@@ -1,0 +1,116 @@
+"""A course chooses its learner model: BKT with its authors' parameters until it has data, then
+the chosen kind fitted on its own answers, used through one interface by every answer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select
+
+from learnloop.domain import Course, Viewer
+from learnloop.domain.learner_model import CourseModel
+from learnloop.engine.model_codec import model_from_json, state_from_counts
+from learnloop.services.accounts import register_user
+from learnloop.services.courses import import_course
+from learnloop.services.demo import answer_for
+from learnloop.services.learning import complete_onboarding, record_attempt
+from learnloop.services.models import MIN_ANSWERS_TO_FIT, fit_course_model
+from learnloop.storage import Database
+from learnloop.storage.tables import Attempt, CourseLearnerModel, Mastery
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def learner_on(db: Database, hasher: PasswordHasher, course_id: int, name: str) -> Viewer:
+    viewer = register_user(db, hasher, username=name, password="long enough", display_name=name)
+    complete_onboarding(
+        db, viewer, course_id=course_id, goal_objective=None, goal_date=None, interests="",
+        preferred_modalities=[],
+    )  # fmt: skip
+    return viewer
+
+
+def history(db: Database, hasher: PasswordHasher, course: Course, course_id: int) -> None:
+    """Counted answers of 30 learners on the first objectives, as a course in use would have."""
+    rng = np.random.default_rng(3)
+    items = [
+        k
+        for k, i in course.items.items()
+        if i.objectives[0] in ("parts-of-a-whole", "equivalent", "number-line")
+    ]
+    with db.transaction() as s:
+        for n in range(30):
+            user = register_user(
+                db, hasher, username=f"past{n}", password="long enough", display_name="P"
+            )
+            skill = rng.uniform(0.3, 0.9)
+            for k in range(20):
+                right = bool(rng.random() < min(0.95, skill + 0.02 * k))
+                s.add(
+                    Attempt(
+                        user_id=user.user_id, course_id=course_id, activity_key="x",
+                        item_key=items[k % len(items)], response="", answer_text="", correct=right,
+                        misses_before=0, counted=True, feedback={}, created_at=T0,
+                    )
+                )  # fmt: skip
+
+
+def test_a_course_runs_its_authors_bkt_until_fitted_then_the_chosen_kind(
+    db: Database, hasher: PasswordHasher, demo_course: Course
+) -> None:
+    course = replace(demo_course, slug="fractions-pfa", model_kind="pfa")
+    course_id, _ = import_course(db, course)
+    first = learner_on(db, hasher, course_id, "early")
+    outcome = record_attempt(
+        db, first, activity_key="parts-practice", item_key="pw-4",
+        response=answer_for(course, "pw-4", True), now=T0,
+    )  # fmt: skip
+    bkt = course.objectives["parts-of-a-whole"].bkt
+    assert outcome.changes[0].after == pytest.approx(bkt.update(bkt.prior, True))
+
+    assert not fit_course_model(db, course_id, T0).fitted  # one answer is not enough
+    history(db, hasher, course, course_id)
+    fit = fit_course_model(db, course_id, T0)
+    assert fit.fitted
+    assert fit.kind == "pfa"
+    assert fit.answers >= MIN_ANSWERS_TO_FIT
+    assert fit.auc is not None
+    assert 0.5 < fit.auc < 1.0
+    with db.reading() as s:
+        stored = s.get(CourseLearnerModel, course_id)
+    assert stored is not None
+    assert stored.kind == "pfa"
+
+    later = learner_on(db, hasher, course_id, "later")
+    answers = [("pw-4", True), ("pw-5", False), ("pw-6", True)]
+    for item, right in answers:
+        outcome = record_attempt(
+            db, later, activity_key="parts-practice", item_key=item,
+            response=answer_for(course, item, right), now=T0,
+        )  # fmt: skip
+    # the estimate is PFA's prediction from the learner's counts, computed here independently
+    pfa = model_from_json(stored.model)
+    skill = list(course.objectives).index("parts-of-a-whole")
+    probe = list(course.items).index(
+        next(i.key for i in course.items.values() if "parts-of-a-whole" in i.objectives)
+    )
+    expected = pfa.predict(state_from_counts(pfa, {skill: (0.0, 3, 2)}), probe, skill)
+    with db.reading() as s:
+        row = s.scalar(
+            select(Mastery).where(
+                Mastery.user_id == later.user_id, Mastery.objective_key == "parts-of-a-whole"
+            )
+        )
+    assert row is not None
+    assert (row.attempts, row.correct) == (3, 2)
+    assert row.p_known == pytest.approx(expected)
+    assert outcome.changes[0].after == pytest.approx(expected)
+    model = CourseModel(course, stored.model)
+    assert model.kind == "pfa"
+    assert model.fitted
+    # a fitted model of another kind than the course now chooses is not used
+    assert CourseModel(replace(course, model_kind="best-lr"), stored.model).kind == "bkt"
