@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "AuthenticationFailed",
+    "Conflict",
     "ContentError",
     "ContentIssue",
     "DuplicateName",
@@ -79,6 +80,10 @@ class DuplicateName(InvalidInput):
 
 class AuthenticationFailed(LearnloopError):
     """Credentials or a session token did not identify anyone."""
+
+
+class Conflict(LearnloopError):
+    """The request contradicts what is stored (an xAPI statement id reused for other content)."""
 
 
 class NotFittedError(LearnloopError, ValueError):

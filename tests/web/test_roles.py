@@ -62,6 +62,16 @@ PUBLIC = {
     ("POST", "/logout"),
     ("GET", "/healthz"),
     ("POST", "/api/v1/auth/token"),
+    ("GET", "/xapi/about"),  # the LRS's versions: public by the xAPI specification
+}
+
+# The LRS answers only LRS client credentials (HTTP Basic), never a user's session or token: every
+# role is refused with 401 (tests/web/test_xapi.py covers the clients, read-only and read-write).
+XAPI = {
+    ("GET", "/xapi/statements"),
+    ("HEAD", "/xapi/statements"),
+    ("POST", "/xapi/statements"),
+    ("PUT", "/xapi/statements"),
 }
 
 
@@ -88,7 +98,7 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
 
 
 def test_every_route_has_a_role_rule(app: FastAPI) -> None:
-    assert app_routes(app) == set(PAGES) | set(API) | PUBLIC
+    assert app_routes(app) == set(PAGES) | set(API) | PUBLIC | XAPI
 
 
 def fill(path: str, world: World) -> str:
@@ -160,3 +170,21 @@ def test_a_learner_never_sees_another_learners_record(
         f"/teach/classes/{sqlite_world.other_class_id}/learners/{sqlite_world.learner.user_id}"
     )
     assert outsider.status_code == 404  # not in that class: no hint that the learner exists
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "path"), sorted(XAPI))
+def test_the_lrs_refuses_every_user_role(
+    method: str,
+    path: str,
+    role: str,
+    clients: dict[str, TestClient],
+    tokens: dict[str, str | None],
+) -> None:
+    token = tokens[role]
+    headers = {"X-Experience-API-Version": "1.0.3"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    # a logged-in page client carries its session cookie too
+    response = clients[role].request(method, path, headers=headers, json={})
+    assert response.status_code == 401, (role, response.text[:200])

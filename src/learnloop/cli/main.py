@@ -25,6 +25,7 @@ from learnloop.exceptions import ContentError, LearnloopError
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import import_course
 from learnloop.services.demo import DemoLogins, setup_demo
+from learnloop.services.lrs import create_client, revoke_client
 from learnloop.services.models import MIN_ANSWERS_TO_FIT, fit_course_model
 from learnloop.services.reviews import fit_course_memory
 from learnloop.storage import Database, upgrade_database
@@ -252,6 +253,47 @@ def fit_model_command(
                 )
     finally:
         db.dispose()
+
+
+lrs_client = typer.Typer(help="Credentials for systems that send or read xAPI statements.")
+app.add_typer(lrs_client, name="lrs-client")
+
+
+@lrs_client.command("create")
+def lrs_client_create(
+    name: str,
+    read_only: Annotated[bool, typer.Option(help="may read statements but not send them")] = False,
+) -> None:
+    """Create credentials and print them once (only a hash of the secret is kept)."""
+    settings = _settings()
+    db = Database.from_url(settings.database_url)
+    try:
+        upgrade_database(db.engine)
+        creds = create_client(db, PasswordHasher(), name=name, can_write=not read_only)
+    except LearnloopError as exc:
+        err.print(str(exc))
+        raise typer.Exit(1) from None
+    finally:
+        db.dispose()
+    console.print(f"LRS client {creds.name!r} ({'read-write' if creds.can_write else 'read-only'})")
+    console.print(f"endpoint: /xapi/   key: {creds.key}   secret: {creds.secret}", highlight=False)
+    console.print("Send them as HTTP Basic credentials; the secret is not shown again.")
+
+
+@lrs_client.command("revoke")
+def lrs_client_revoke(name: str) -> None:
+    """Revoke a client's credentials (refused within a minute)."""
+    settings = _settings()
+    db = Database.from_url(settings.database_url)
+    try:
+        upgrade_database(db.engine)
+        revoke_client(db, name=name)
+    except LearnloopError as exc:
+        err.print(str(exc))
+        raise typer.Exit(1) from None
+    finally:
+        db.dispose()
+    console.print(f"LRS client {name!r} revoked")
 
 
 @app.command("create-user")

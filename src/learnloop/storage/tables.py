@@ -283,3 +283,52 @@ class CourseLearnerModel(Base):
     answers: Mapped[int] = mapped_column(Integer)  # counted answers it was fitted on
     auc: Mapped[float | None] = mapped_column(Float)  # on the last 20% of learners, held out
     fitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LrsClient(Base):
+    """Credentials a system uses to send or read xAPI statements (HTTP Basic)."""
+
+    __tablename__ = "lrs_clients"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)  # the Basic user name
+    secret_hash: Mapped[str] = mapped_column(String(255))  # argon2id of the secret
+    can_write: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class XapiStatement(Base):
+    """One stored statement: its JSON as stored, and the keys queries use."""
+
+    __tablename__ = "xapi_statements"
+    __table_args__ = (
+        Index("ix_xapi_statements_verb", "verb_id", "seq"),
+        Index("ix_xapi_statements_registration", "registration", "seq"),
+        Index("ix_xapi_statements_object", "object_id", "seq"),
+        Index("ix_xapi_statements_actor", "actor_key", "seq"),
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)  # storage order, for paging
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    stored: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    timestamp: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_key: Mapped[str | None] = mapped_column(String(600))
+    verb_id: Mapped[str] = mapped_column(String(600))
+    object_kind: Mapped[str] = mapped_column(String(16))
+    object_id: Mapped[str | None] = mapped_column(String(600))
+    registration: Mapped[str | None] = mapped_column(String(36))
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("lrs_clients.id"))
+    statement: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class XapiStatementKey(Base):
+    """Every agent and activity a statement mentions, for related_agents / related_activities."""
+
+    __tablename__ = "xapi_statement_keys"
+    __table_args__ = (Index("ix_xapi_statement_keys_key", "kind", "key", "seq"),)
+    seq: Mapped[int] = mapped_column(
+        ForeignKey("xapi_statements.seq", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # agent | activity
+    key: Mapped[str] = mapped_column(String(600), primary_key=True)

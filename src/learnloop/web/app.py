@@ -15,6 +15,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from learnloop.config import Settings
 from learnloop.exceptions import (
     AuthenticationFailed,
+    Conflict,
     ContentError,
     InvalidInput,
     LearnloopError,
@@ -28,6 +29,7 @@ from learnloop.web.deps import LoginRequired
 from learnloop.web.pages import accounts, admin, learn, teach
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import redirect, render
+from learnloop.web.xapi import create_xapi
 
 __all__ = ["app_factory", "create_app"]
 
@@ -45,6 +47,7 @@ _STATUS = {
     AuthenticationFailed: 401,
     InvalidInput: 400,
     ContentError: 400,
+    Conflict: 409,
 }
 
 
@@ -62,7 +65,7 @@ class SecurityHeaders(BaseHTTPMiddleware):
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
-        if request.url.path.startswith(("/learn", "/teach", "/admin", "/api")):
+        if request.url.path.startswith(("/learn", "/teach", "/admin", "/api", "/xapi")):
             response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -100,6 +103,9 @@ def create_app(
     api_app.state.platform = platform
     api_app.add_exception_handler(LearnloopError, _api_error)
     app.mount("/api/v1", api_app)
+    xapi_app = create_xapi()
+    xapi_app.state.platform = platform
+    app.mount("/xapi", xapi_app)
 
     for router in (accounts.router, learn.router, teach.router, admin.router):
         app.include_router(router)

@@ -1,0 +1,18 @@
+"""xAPI (the Experience API, 1.0.3 and 2.0.0): statement validation and indexing."""
+
+from learnloop.adapters.xapi.index import StatementKeys, statement_keys
+from learnloop.adapters.xapi.statements import (
+    InvalidStatement,
+    agent_key,
+    validate_agent,
+    validate_statement,
+)
+
+__all__ = [
+    "InvalidStatement",
+    "StatementKeys",
+    "agent_key",
+    "statement_keys",
+    "validate_agent",
+    "validate_statement",
+]

@@ -1,0 +1,81 @@
+"""What the LRS indexes a statement by, so that every query filter is an index lookup and never
+a scan of stored JSON: the actor, verb, object, registration, and every agent and activity the
+statement mentions anywhere (for ``related_agents`` and ``related_activities``)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from learnloop.adapters.xapi.statements import agent_key
+
+__all__ = ["StatementKeys", "statement_keys"]
+
+
+@dataclass
+class StatementKeys:
+    actor: str | None  # agent key of the actor (None for an anonymous group)
+    verb: str
+    object_kind: str  # Activity | Agent | Group | StatementRef | SubStatement
+    object_id: str | None  # activity id, agent key or referenced statement id
+    registration: str | None
+    agents: set[str] = field(default_factory=set)  # every agent key mentioned (related)
+    activities: set[str] = field(default_factory=set)  # every activity id mentioned (related)
+
+
+def _agents(agent: Mapping[str, Any], into: set[str]) -> None:
+    with contextlib.suppress(ValueError):  # an anonymous group: only its members have keys
+        into.add(agent_key(agent))
+    for member in agent.get("member", []) or []:
+        _agents(member, into)
+
+
+def _walk(statement: Mapping[str, Any], keys: StatementKeys) -> None:
+    _agents(statement["actor"], keys.agents)
+    obj = statement["object"]
+    kind = obj.get("objectType", "Activity")
+    if kind == "Activity":
+        keys.activities.add(obj["id"])
+    elif kind in ("Agent", "Group"):
+        _agents(obj, keys.agents)
+    elif kind == "SubStatement":
+        _walk(obj, keys)
+    context = statement.get("context") or {}
+    for role in ("instructor", "team"):
+        if role in context:
+            _agents(context[role], keys.agents)
+    for acts in (context.get("contextActivities") or {}).values():
+        for act in acts if isinstance(acts, list) else [acts]:
+            keys.activities.add(act["id"])
+
+
+def statement_keys(statement: Mapping[str, Any]) -> StatementKeys:
+    """The keys of a valid statement (``validate_statement`` first)."""
+    actor = statement["actor"]
+    obj = statement["object"]
+    kind = str(obj.get("objectType", "Activity"))
+    if kind == "Activity" or kind == "StatementRef":
+        object_id: str | None = obj["id"]
+    elif kind in ("Agent", "Group"):
+        object_id = (
+            agent_key(obj)
+            if any(k in obj for k in ("mbox", "mbox_sha1sum", "openid", "account"))
+            else None
+        )
+    else:
+        object_id = None
+    keys = StatementKeys(
+        actor=agent_key(actor)
+        if any(k in actor for k in ("mbox", "mbox_sha1sum", "openid", "account"))
+        else None,
+        verb=statement["verb"]["id"],
+        object_kind=kind,
+        object_id=object_id,
+        registration=(statement.get("context") or {}).get("registration"),
+    )
+    _walk(statement, keys)
+    if "authority" in statement:
+        _agents(statement["authority"], keys.agents)
+    return keys

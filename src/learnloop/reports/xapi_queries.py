@@ -1,0 +1,179 @@
+"""Reading the Learning Record Store: one statement, or statements matching filters, a page at a
+time. Every filter is an indexed lookup (actor, verb, object, registration, related keys, stored
+order); the ``more`` cursor carries the filters and where the page ended."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+
+from learnloop.adapters.xapi import InvalidStatement, agent_key, validate_agent
+from learnloop.exceptions import InvalidInput, NotFound
+from learnloop.storage import Database
+from learnloop.storage.tables import XapiStatement, XapiStatementKey
+
+__all__ = ["MAX_PAGE", "StatementPage", "StatementQuery", "get_statement", "query_statements"]
+
+# The most statements one response carries (a client asking for more, or for 0, gets this many).
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class StatementQuery:
+    agent: str | None = None  # JSON of an Agent or Group
+    verb: str | None = None
+    activity: str | None = None
+    registration: str | None = None
+    related_activities: bool = False
+    related_agents: bool = False
+    since: str | None = None
+    until: str | None = None
+    limit: int = 0
+    ascending: bool = False
+    format: str = "exact"
+    after: int | None = None  # the last seq of the previous page (from a cursor)
+
+    def cursor(self, last_seq: int) -> str:
+        data = {k: v for k, v in self.__dict__.items() if v not in (None, False, 0, "exact")}
+        data["after"] = last_seq
+        return base64.urlsafe_b64encode(json.dumps(data, sort_keys=True).encode()).decode()
+
+    @classmethod
+    def from_cursor(cls, cursor: str) -> StatementQuery:
+        try:
+            data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+            return cls(**data)
+        except (ValueError, TypeError):
+            raise InvalidInput("cursor", "is not a cursor this LRS gave") from None
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    statements: list[dict[str, Any]]
+    more: str | None  # a cursor for the next page, if there is one
+    consistent_through: datetime
+
+
+def _time(text: str, field: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not an ISO 8601 date and time") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _format(statement: dict[str, Any], fmt: str) -> dict[str, Any]:
+    if fmt != "ids":
+        return statement
+    out = dict(statement)
+
+    def ids_only(agent: dict[str, Any]) -> dict[str, Any]:
+        kept = {
+            k: v
+            for k, v in agent.items()
+            if k in ("objectType", "mbox", "mbox_sha1sum", "openid", "account")
+        }
+        if "member" in agent and not any(
+            k in agent for k in ("mbox", "mbox_sha1sum", "openid", "account")
+        ):
+            kept["member"] = [ids_only(m) for m in agent["member"]]
+        return kept
+
+    out["actor"] = ids_only(statement["actor"])
+    out["verb"] = {"id": statement["verb"]["id"]}
+    obj = statement["object"]
+    if obj.get("objectType", "Activity") == "Activity":
+        out["object"] = (
+            {"objectType": "Activity", "id": obj["id"]}
+            if "objectType" in obj
+            else {"id": obj["id"]}
+        )
+    elif obj.get("objectType") in ("Agent", "Group"):
+        out["object"] = ids_only(obj)
+    return out
+
+
+def get_statement(
+    db: Database, *, statement_id: str | None, voided_id: str | None, fmt: str = "exact"
+) -> dict[str, Any]:
+    wanted = statement_id or voided_id
+    assert wanted is not None
+    try:
+        key = str(uuid.UUID(wanted))
+    except ValueError:
+        raise InvalidInput(
+            "statementId" if statement_id else "voidedStatementId", "is not a UUID"
+        ) from None
+    with db.reading() as s:
+        row = s.scalar(select(XapiStatement).where(XapiStatement.id == key))
+        if row is None or row.voided != (voided_id is not None):
+            raise NotFound(f"no {'voided ' if voided_id else ''}statement {key}")
+        return _format(row.statement, fmt)
+
+
+def _filtered(q: StatementQuery) -> Select[Any]:
+    query = select(XapiStatement).where(XapiStatement.voided.is_(False))
+    if q.verb:
+        query = query.where(XapiStatement.verb_id == q.verb)
+    if q.registration:
+        query = query.where(XapiStatement.registration == q.registration)
+    if q.agent:
+        try:
+            agent = json.loads(q.agent)
+            validate_agent(agent, "agent")
+            key = agent_key(agent)
+        except (ValueError, InvalidStatement) as exc:
+            raise InvalidInput("agent", f"is not an Agent or identified Group ({exc})") from None
+        if q.related_agents:
+            related = select(XapiStatementKey.seq).where(
+                XapiStatementKey.kind == "agent", XapiStatementKey.key == key
+            )
+            query = query.where(XapiStatement.seq.in_(related))
+        else:
+            query = query.where(
+                or_(
+                    XapiStatement.actor_key == key,
+                    (XapiStatement.object_id == key)
+                    & XapiStatement.object_kind.in_(("Agent", "Group")),
+                )
+            )
+    if q.activity:
+        if q.related_activities:
+            related = select(XapiStatementKey.seq).where(
+                XapiStatementKey.kind == "activity", XapiStatementKey.key == q.activity
+            )
+            query = query.where(XapiStatement.seq.in_(related))
+        else:
+            query = query.where(
+                XapiStatement.object_id == q.activity, XapiStatement.object_kind == "Activity"
+            )
+    if q.since:
+        query = query.where(XapiStatement.stored > _time(q.since, "since"))
+    if q.until:
+        query = query.where(XapiStatement.stored <= _time(q.until, "until"))
+    if q.after is not None:
+        query = query.where(
+            XapiStatement.seq > q.after if q.ascending else XapiStatement.seq < q.after
+        )
+    order = XapiStatement.seq.asc() if q.ascending else XapiStatement.seq.desc()
+    return query.order_by(order)
+
+
+def query_statements(db: Database, q: StatementQuery, now: datetime | None = None) -> StatementPage:
+    if q.format not in ("ids", "exact", "canonical"):
+        raise InvalidInput("format", "must be ids, exact or canonical")
+    if q.limit < 0:
+        raise InvalidInput("limit", "must be 0 or more")
+    size = MAX_PAGE if q.limit == 0 else min(q.limit, MAX_PAGE)
+    with db.reading() as s:
+        rows = list(s.scalars(_filtered(q).limit(size + 1)))
+        latest = s.scalar(select(func.max(XapiStatement.stored)))
+    more = q.cursor(rows[size - 1].seq) if len(rows) > size else None
+    through = latest or now or datetime.now(UTC)
+    return StatementPage([_format(r.statement, q.format) for r in rows[:size]], more, through)

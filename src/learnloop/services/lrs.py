@@ -1,0 +1,211 @@
+"""The Learning Record Store's state changes: client credentials, and storing statements.
+
+A batch is one transaction: every statement is validated before anything is written, and one
+invalid statement rejects the batch with the path of the field at fault. Nothing is acknowledged
+before the transaction commits (SQLite runs with synchronous=FULL).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnloop.adapters.xapi import InvalidStatement, statement_keys, validate_statement
+from learnloop.exceptions import (
+    AuthenticationFailed,
+    Conflict,
+    DuplicateName,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
+from learnloop.storage import Database
+from learnloop.storage.tables import LrsClient, XapiStatement, XapiStatementKey
+
+__all__ = [
+    "VOIDED",
+    "ClientCredentials",
+    "LrsCaller",
+    "authenticate_client",
+    "create_client",
+    "revoke_client",
+    "store_statements",
+]
+
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+# Properties that do not make two statements with the same id different (xAPI 1.0.3, Statement
+# comparison): what the LRS itself sets or may normalise.
+_IGNORED_IN_COMPARISON = ("authority", "stored", "version", "id", "timestamp")
+
+
+@dataclass(frozen=True, slots=True)
+class ClientCredentials:
+    name: str
+    key: str
+    secret: str  # shown once; only its hash is stored
+    can_write: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LrsCaller:
+    client_id: int
+    name: str
+    can_write: bool
+
+
+def create_client(
+    db: Database, hasher: PasswordHasher, *, name: str, can_write: bool, now: datetime | None = None
+) -> ClientCredentials:
+    if not name.strip() or len(name) > 120:
+        raise InvalidInput("name", "give a name of 1 to 120 characters")
+    key, secret = secrets.token_hex(10), secrets.token_urlsafe(24)
+    with db.transaction() as s:
+        if s.scalar(select(LrsClient.id).where(LrsClient.name == name)) is not None:
+            raise DuplicateName("name", f"an LRS client named {name!r} exists")
+        s.add(
+            LrsClient(
+                name=name, key=key, secret_hash=hasher.hash(secret), can_write=can_write,
+                created_at=now or datetime.now(UTC), revoked_at=None,
+            )
+        )  # fmt: skip
+    return ClientCredentials(name, key, secret, can_write)
+
+
+def revoke_client(db: Database, *, name: str, now: datetime | None = None) -> None:
+    with db.transaction() as s:
+        client = s.scalar(select(LrsClient).where(LrsClient.name == name))
+        if client is None:
+            raise NotFound(f"no LRS client named {name!r}")
+        client.revoked_at = client.revoked_at or now or datetime.now(UTC)
+
+
+def authenticate_client(db: Database, hasher: PasswordHasher, key: str, secret: str) -> LrsCaller:
+    with db.reading() as s:
+        client = s.scalar(select(LrsClient).where(LrsClient.key == key))
+        if client is None or client.revoked_at is not None:
+            raise AuthenticationFailed("unknown or revoked LRS credentials")
+        try:
+            hasher.verify(client.secret_hash, secret)
+        except VerificationError:
+            raise AuthenticationFailed("unknown or revoked LRS credentials") from None
+        return LrsCaller(client.id, client.name, client.can_write)
+
+
+def _comparable(statement: dict[str, Any]) -> str:
+    return json.dumps(
+        {k: v for k, v in statement.items() if k not in _IGNORED_IN_COMPARISON}, sort_keys=True
+    )
+
+
+def _authority(caller: LrsCaller, base_url: str) -> dict[str, Any]:
+    return {
+        "objectType": "Agent",
+        "name": caller.name,
+        "account": {"homePage": base_url, "name": f"lrs-client:{caller.name}"},
+    }
+
+
+def _prepare(
+    raw: Any, path: str, caller: LrsCaller, base_url: str, now: datetime, version: str
+) -> dict[str, Any]:
+    try:
+        validate_statement(raw, path)
+    except InvalidStatement as exc:
+        raise InvalidInput(exc.path, exc.message) from None
+    statement: dict[str, Any] = dict(raw)
+    statement["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else str(uuid.uuid4())
+    stored = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    statement["stored"] = stored
+    statement.setdefault("timestamp", stored)
+    statement["authority"] = _authority(caller, base_url)
+    statement.setdefault("version", version)
+    return statement
+
+
+def _to_utc(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def store_statements(
+    db: Database,
+    caller: LrsCaller,
+    statements: list[Any],
+    *,
+    base_url: str,
+    version: str = "1.0.0",
+    put_id: str | None = None,
+    now: datetime | None = None,
+) -> list[str]:
+    """Store a batch (or, with ``put_id``, one statement under that id); the ids, in order.
+
+    A statement whose id is already stored with the same content is not stored again; with
+    other content it is a conflict (409) and nothing of the batch is kept."""
+    if not caller.can_write:
+        raise PermissionDenied("these LRS credentials are read-only")
+    if not statements:
+        raise InvalidInput("statements", "send a statement or a non-empty list of statements")
+    now = now or datetime.now(UTC)
+    single = put_id is not None or len(statements) == 1
+    prepared = [
+        _prepare(raw, "statement" if single else f"statements[{i}]", caller, base_url, now, version)
+        for i, raw in enumerate(statements)
+    ]
+    if put_id is not None:
+        if prepared[0]["id"] != str(uuid.UUID(put_id)) and "id" in statements[0]:
+            raise InvalidInput("statementId", "differs from the statement's own id")
+        prepared[0]["id"] = str(uuid.UUID(put_id))
+    ids = [st["id"] for st in prepared]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("statements", "the batch holds two statements with the same id")
+    with db.transaction() as s:
+        existing = {
+            row.id: row for row in s.scalars(select(XapiStatement).where(XapiStatement.id.in_(ids)))
+        }
+        fresh = []
+        for st in prepared:
+            old = existing.get(st["id"])
+            if old is None:
+                fresh.append(st)
+            elif _comparable(old.statement) != _comparable(st):
+                raise Conflict(f"statement {st['id']} is already stored with other content")
+        _void(s, fresh)
+        for st in fresh:
+            _insert(s, st, caller, now)
+    return ids
+
+
+def _void(s: Session, statements: list[dict[str, Any]]) -> None:
+    targets = [st["object"]["id"] for st in statements if st["verb"]["id"] == VOIDED]
+    if not targets:
+        return
+    rows = {r.id: r for r in s.scalars(select(XapiStatement).where(XapiStatement.id.in_(targets)))}
+    for target in targets:
+        row = rows.get(target)
+        if row is None:
+            continue  # voiding what this LRS never saw is allowed; nothing to mark
+        if row.verb_id == VOIDED:
+            raise InvalidInput("statement.object.id", "a voiding statement cannot be voided")
+        row.voided = True
+
+
+def _insert(s: Session, st: dict[str, Any], caller: LrsCaller, now: datetime) -> None:
+    keys = statement_keys(st)
+    row = XapiStatement(
+        id=st["id"], stored=now, timestamp=_to_utc(st["timestamp"]), actor_key=keys.actor,
+        verb_id=keys.verb, object_kind=keys.object_kind, object_id=keys.object_id,
+        registration=keys.registration, voided=False, client_id=caller.client_id, statement=st,
+    )  # fmt: skip
+    s.add(row)
+    s.flush()
+    for kind, values in (("agent", keys.agents), ("activity", keys.activities)):
+        for key in values:
+            s.add(XapiStatementKey(seq=row.seq, kind=kind, key=key))

@@ -1,0 +1,241 @@
+"""The xAPI Learning Record Store, mounted at /xapi: About and Statements (PUT, POST, GET, HEAD).
+
+Every request but About must send ``X-Experience-API-Version`` (1.0.x or 2.0.x) and HTTP Basic
+credentials from ``learnloop lrs-client create``; every response says which version answered.
+Invalid requests get 400 with the field at fault (never FastAPI's 422), as the specification
+asks: bodies are read as JSON here, not through pydantic models.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import time
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from learnloop.exceptions import (
+    AuthenticationFailed,
+    Conflict,
+    InvalidInput,
+    LearnloopError,
+    NotFound,
+    PermissionDenied,
+)
+from learnloop.reports.xapi_queries import StatementQuery, get_statement, query_statements
+from learnloop.services.lrs import LrsCaller, authenticate_client, store_statements
+from learnloop.web.platform import Platform
+
+__all__ = ["create_xapi"]
+
+SUPPORTED = ("1.0.3", "2.0.0")
+_VERSION = re.compile(r"^(1\.0(\.[0-3])?|2\.0(\.0)?)$")
+# Verified credentials are remembered this long, so that argon2 (tens of milliseconds, on
+# purpose) runs once per client per minute rather than on every statement; a revoked client is
+# refused within this many seconds.
+CREDENTIAL_CACHE_SECONDS = 60.0
+
+
+_STATUS = {NotFound: 404, PermissionDenied: 403, AuthenticationFailed: 401, Conflict: 409}
+
+
+class XapiError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _answer_version(request: Request) -> str:
+    asked = request.headers.get("x-experience-api-version", "")
+    return "2.0.0" if asked.startswith("2.") else "1.0.3"
+
+
+def _json_error(request: Request, status: int, message: str, **extra: object) -> JSONResponse:
+    headers = {"X-Experience-API-Version": _answer_version(request)}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="learnloop LRS"'
+    return JSONResponse({"error": message, **extra}, status_code=status, headers=headers)
+
+
+def _platform(request: Request) -> Platform:
+    platform: Platform = request.app.state.platform
+    return platform
+
+
+def _version(request: Request) -> str:
+    asked = request.headers.get("x-experience-api-version")
+    if asked is None:
+        raise XapiError(400, "X-Experience-API-Version header is required")
+    if not _VERSION.match(asked):
+        raise XapiError(
+            400, f"X-Experience-API-Version {asked!r} is not supported (1.0.x or 2.0.0)"
+        )
+    return asked
+
+
+def _caller(request: Request, platform: Annotated[Platform, Depends(_platform)]) -> LrsCaller:
+    _version(request)
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        raise AuthenticationFailed("send HTTP Basic credentials from `learnloop lrs-client create`")
+    try:
+        key, _, secret = base64.b64decode(encoded.strip()).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        raise AuthenticationFailed("the Basic credentials are not base64 of key:secret") from None
+    cache: dict[str, tuple[float, LrsCaller]] = request.app.state.credential_cache
+    digest = hashlib.sha256(f"{key}:{secret}".encode()).hexdigest()
+    hit = cache.get(digest)
+    if hit is not None and time.monotonic() - hit[0] < CREDENTIAL_CACHE_SECONDS:
+        return hit[1]
+    caller = authenticate_client(platform.db, platform.hasher, key, secret)
+    cache[digest] = (time.monotonic(), caller)
+    return caller
+
+
+Caller = Annotated[LrsCaller, Depends(_caller)]
+PlatformDep = Annotated[Platform, Depends(_platform)]
+
+
+def _headers(request: Request, **extra: str) -> dict[str, str]:
+    return {"X-Experience-API-Version": _answer_version(request), **extra}
+
+
+async def _body(request: Request) -> Any:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise InvalidInput("Content-Type", "send statements as application/json")
+    raw = await request.body()
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise InvalidInput("body", "is not valid JSON") from None
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def create_xapi() -> FastAPI:
+    app = FastAPI(title="learnloop LRS", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.credential_cache = {}
+
+    @app.exception_handler(XapiError)
+    async def xapi_error(request: Request, exc: XapiError) -> JSONResponse:
+        return _json_error(request, exc.status, str(exc))
+
+    @app.exception_handler(LearnloopError)
+    async def platform_error(request: Request, exc: LearnloopError) -> JSONResponse:
+        if isinstance(exc, InvalidInput):
+            return _json_error(request, 400, f"{exc.field}: {exc.message}", field=exc.field)
+        status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 400)
+        return _json_error(request, status, str(exc))
+
+    @app.get("/about")
+    def about() -> JSONResponse:
+        return JSONResponse({"version": list(SUPPORTED)})
+
+    @app.post("/statements")
+    async def post_statements(request: Request, platform: PlatformDep, caller: Caller) -> Response:
+        body = await _body(request)
+        batch = body if isinstance(body, list) else [body]
+        ids = store_statements(
+            platform.db, caller, batch, base_url=_base_url(request), version=_version_of(request)
+        )
+        return JSONResponse(ids, headers=_headers(request))
+
+    @app.put("/statements")
+    async def put_statement(request: Request, platform: PlatformDep, caller: Caller) -> Response:
+        statement_id = request.query_params.get("statementId")
+        if not statement_id:
+            raise InvalidInput("statementId", "PUT needs the statementId parameter")
+        body = await _body(request)
+        if isinstance(body, list):
+            raise InvalidInput("body", "PUT takes one statement, not a list")
+        store_statements(
+            platform.db, caller, [body], base_url=_base_url(request), put_id=statement_id,
+            version=_version_of(request),
+        )  # fmt: skip
+        return Response(status_code=204, headers=_headers(request))
+
+    @app.head("/statements")
+    def head_statements(request: Request, platform: PlatformDep, caller: Caller) -> Response:
+        return get_statements(request, platform, caller)
+
+    @app.get("/statements")
+    def get_statements(request: Request, platform: PlatformDep, caller: Caller) -> Response:
+        params = request.query_params
+        single = params.get("statementId"), params.get("voidedStatementId")
+        fmt = params.get("format", "exact")
+        if single[0] and single[1]:
+            raise InvalidInput("statementId", "give statementId or voidedStatementId, not both")
+        if single[0] or single[1]:
+            allowed = {"statementId", "voidedStatementId", "format", "attachments"}
+            extra = sorted(set(params) - allowed)
+            if extra:
+                raise InvalidInput(extra[0], "cannot be combined with statementId")
+            statement = get_statement(
+                platform.db, statement_id=single[0], voided_id=single[1], fmt=fmt
+            )
+            return _respond(request, statement, statement["stored"])
+        if "cursor" in params:
+            query = StatementQuery.from_cursor(params["cursor"])
+        else:
+            query = _query(params)
+        page = query_statements(platform.db, query)
+        more = f"/xapi/statements?cursor={page.more}" if page.more else ""
+        through = page.consistent_through.isoformat(timespec="milliseconds")
+        return _respond(request, {"statements": page.statements, "more": more}, through)
+
+    return app
+
+
+def _version_of(request: Request) -> str:
+    return "2.0.0" if _version(request).startswith("2.") else "1.0.0"
+
+
+def _respond(request: Request, body: Any, through: str) -> Response:
+    headers = _headers(request, **{"X-Experience-API-Consistent-Through": through})
+    if request.method == "HEAD":
+        length = str(len(json.dumps(body)))
+        return Response(status_code=200, headers={**headers, "Content-Length": length})
+    return JSONResponse(body, headers=headers)
+
+
+_FILTERS = {
+    "agent", "verb", "activity", "registration", "related_activities", "related_agents",
+    "since", "until", "limit", "format", "attachments", "ascending",
+}  # fmt: skip
+
+
+def _flag(value: str | None, name: str) -> bool:
+    if value is None:
+        return False
+    if value not in ("true", "false"):
+        raise InvalidInput(name, "must be true or false")
+    return value == "true"
+
+
+def _query(params: Any) -> StatementQuery:
+    unknown = sorted(set(params) - _FILTERS)
+    if unknown:
+        raise InvalidInput(unknown[0], "is not a statement query parameter")
+    limit = params.get("limit", "0")
+    if not limit.isdigit():
+        raise InvalidInput("limit", "must be a whole number")
+    return StatementQuery(
+        agent=params.get("agent"),
+        verb=params.get("verb"),
+        activity=params.get("activity"),
+        registration=params.get("registration"),
+        related_activities=_flag(params.get("related_activities"), "related_activities"),
+        related_agents=_flag(params.get("related_agents"), "related_agents"),
+        since=params.get("since"),
+        until=params.get("until"),
+        limit=int(limit),
+        ascending=_flag(params.get("ascending"), "ascending"),
+        format=params.get("format", "exact"),
+    )
