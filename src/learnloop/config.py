@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=12, ge=1)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # The address learners and content reach the platform at: learnloop's xAPI activity ids and
+    # learners' xAPI accounts live under it (docs/xapi.md), so set it to the public URL.
+    public_url: str = "http://127.0.0.1:8000"
     # The demo accounts' password; empty means: generate one per install (kept in instance_dir).
     demo_password: str = ""
     pedagogy: PedagogySettings = Field(default_factory=PedagogySettings)

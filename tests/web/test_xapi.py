@@ -60,9 +60,7 @@ def test_about_version_header_and_credentials(
     assert wrong.status_code == 400
     anonymous = client.get("/xapi/statements", headers=VERSION)
     assert anonymous.status_code == 401
-    assert anonymous.headers["WWW-Authenticate"].startswith(
-        "Basic"
-    )
+    assert anonymous.headers["WWW-Authenticate"].startswith("Basic")
     assert anonymous.headers["X-Experience-API-Version"] == "1.0.3"
     bad = client.get("/xapi/statements", headers=basic("nobody", "nothing"))
     assert bad.status_code == 401
@@ -90,15 +88,9 @@ def test_post_get_and_the_lrs_fields(client: TestClient, lrs: dict[str, dict[str
     assert body["id"] == ids[0]
     assert body["actor"] == VALID[0]["actor"]
     assert body["authority"]["account"]["name"] == "lrs-client:h5p"
-    assert (
-        body["stored"]
-    )
-    assert (
-        body["timestamp"] == VALID[0]["timestamp"]
-    )
-    assert (
-        body["version"] == "1.0.0"
-    )
+    assert body["stored"]
+    assert body["timestamp"] == VALID[0]["timestamp"]
+    assert body["version"] == "1.0.0"
     assert one.headers["X-Experience-API-Consistent-Through"]
     head = client.head("/xapi/statements", params={"statementId": ids[0]}, headers=lrs["read"])
     assert head.status_code == 200
@@ -204,9 +196,7 @@ def test_filters_and_paging_keep_the_filters(
     assert ids(activity="https://example.com/course") == []
     teacher = json.dumps({"mbox": "mailto:teacher@example.com"})
     assert ids(agent=teacher) == []
-    assert ids(agent=teacher, related_agents="true") == [
-        "SubStatement"
-    ]
+    assert ids(agent=teacher, related_agents="true") == ["SubStatement"]
     assert len(ids(registration="6fbd600f-d17c-4c74-801a-2ec2e53231c5")) == 6
     ascending = ids(agent=ann, ascending="true")
     assert ascending[0] == "https://example.com/quiz/1"

@@ -8,19 +8,34 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from learnloop.domain import AnswerFeedback, Course, Modality, Viewer, grade, stage_feedback
+from learnloop.adapters.xapi.learnloop_ids import answer_statement
+from learnloop.config import Settings
+from learnloop.domain import AnswerFeedback, Course, Grade, Modality, Viewer, grade, stage_feedback
 from learnloop.domain.grading import SOLUTION_AFTER_MISSES
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
+from learnloop.services.lrs import insert_statement
 from learnloop.services.reviews import review_on_answer, scheduler_for, start_card
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
 from learnloop.storage.course_store import course_by_id, course_model, course_of_learner
 from learnloop.storage.tables import Attempt, LearnerProfile, Mastery, MasteryEvent
 
-__all__ = ["AttemptOutcome", "MasteryChange", "complete_onboarding", "record_attempt"]
+__all__ = [
+    "DEFAULT_PUBLIC_URL",
+    "AttemptOutcome",
+    "MasteryChange",
+    "apply_answer",
+    "complete_onboarding",
+    "is_locked",
+    "record_attempt",
+]
+
+DEFAULT_PUBLIC_URL = Settings().public_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +135,10 @@ def record_attempt(
     item_key: str,
     response: str | list[str],
     now: datetime | None = None,
+    public_url: str = DEFAULT_PUBLIC_URL,
 ) -> AttemptOutcome:
-    """Grade an answer, store it, update mastery of every objective the item tests."""
+    """Grade an answer, store it, update mastery of every objective the item tests, and record
+    it as an xAPI statement in the LRS: all in one transaction."""
     require_learner(viewer)
     now = now or datetime.now(UTC)
     with db.transaction() as s:
@@ -130,14 +147,7 @@ def record_attempt(
         if activity is None or item_key not in activity.items:
             raise NotFound(f"activity {activity_key!r} has no item {item_key!r}")
         item = course.items[item_key]
-        rows = {
-            m.objective_key: m
-            for m in s.scalars(
-                select(Mastery)
-                .where(Mastery.user_id == viewer.user_id, Mastery.course_id == course_id)
-                .with_for_update()
-            )
-        }
+        rows = _mastery_rows(s, viewer.user_id, course_id)
         missing = _locked_objectives(
             course, activity.objectives, {k for k, m in rows.items() if m.mastered}
         )
@@ -145,101 +155,160 @@ def record_attempt(
             names = ", ".join(course.objectives[m].title for m in missing)
             raise PermissionDenied(f"this activity is locked: master {names} first")
         result = grade(item, response)  # InvalidInput for an unreadable answer: nothing stored
-        earlier = list(
-            s.scalars(
-                select(Attempt)
-                .where(
-                    Attempt.user_id == viewer.user_id,
-                    Attempt.course_id == course_id,
-                    Attempt.item_key == item_key,
-                )
-                .order_by(Attempt.id)
+        outcome = apply_answer(
+            s, user_id=viewer.user_id, course_id=course_id, course=course, rows=rows,
+            activity_key=activity_key, item_key=item_key, correct=result.correct,
+            response=response, answer_text=result.answer_text, now=now, grade_result=result,
+        )  # fmt: skip
+        insert_statement(
+            s,
+            answer_statement(
+                public_url, attempt_id=outcome.attempt_id, username=viewer.username,
+                display_name=viewer.display_name, course=course.slug, activity=activity_key,
+                item=item_key, correct=result.correct, response=result.answer_text, when=now,
+            ),
+            client_id=None,
+            now=now,
+        )  # fmt: skip
+        return outcome
+
+
+def _mastery_rows(s: Session, user_id: int, course_id: int) -> dict[str, Mastery]:
+    return {
+        m.objective_key: m
+        for m in s.scalars(
+            select(Mastery)
+            .where(Mastery.user_id == user_id, Mastery.course_id == course_id)
+            .with_for_update()
+        )
+    }
+
+
+def is_locked(
+    s: Session, user_id: int, course_id: int, course: Course, objectives: tuple[str, ...]
+) -> bool:
+    rows = _mastery_rows(s, user_id, course_id)
+    return bool(_locked_objectives(course, objectives, {k for k, m in rows.items() if m.mastered}))
+
+
+def apply_answer(
+    s: Session,
+    *,
+    user_id: int,
+    course_id: int,
+    course: Course,
+    activity_key: str,
+    item_key: str,
+    correct: bool,
+    response: Any,
+    answer_text: str,
+    now: datetime,
+    rows: dict[str, Mastery] | None = None,
+    grade_result: Grade | None = None,
+    statement_id: str | None = None,
+) -> AttemptOutcome:
+    """Store one answer and update the learner model, inside the caller's transaction: the one
+    path for answers given in the app and answers reported by xAPI statements."""
+    item = course.items[item_key]
+    rows = rows if rows is not None else _mastery_rows(s, user_id, course_id)
+    earlier = list(
+        s.scalars(
+            select(Attempt)
+            .where(
+                Attempt.user_id == user_id,
+                Attempt.course_id == course_id,
+                Attempt.item_key == item_key,
             )
+            .order_by(Attempt.id)
         )
-        misses_before, seen_correct = _misses_and_seen_correct(earlier)
-        feedback = stage_feedback(item, result, misses_before)
-        # Evidence only from an item's first success and the misses before the solution shows:
-        # answering an item again once it was solved, or copying a shown solution, proves nothing.
-        counted = not seen_correct and misses_before < SOLUTION_AFTER_MISSES
-        attempt = Attempt(
-            user_id=viewer.user_id,
-            course_id=course_id,
-            activity_key=activity_key,
-            item_key=item_key,
-            response=response,
-            answer_text=result.answer_text,
-            correct=result.correct,
-            misses_before=misses_before,
-            counted=counted,
-            feedback=asdict(feedback),
-            created_at=now,
-        )
-        s.add(attempt)
-        s.flush()
-        changes: list[MasteryChange] = []
-        scheduler = scheduler_for(s, course_id)
-        # The learner model the course chose, through the engine's one interface.
-        model = course_model(s, course_id, course)
-        state = model.state({k: (m.p_known, m.attempts, m.correct) for k, m in rows.items()})
-        for key in item.objectives:
-            objective = course.objectives[key]
-            row = rows.get(key)
-            if row is None:
-                row = Mastery(
-                    user_id=viewer.user_id,
+    )
+    misses_before, seen_correct = _misses_and_seen_correct(earlier)
+    result = grade_result or Grade(correct=correct, feedback=(), answer_text=answer_text)
+    feedback = stage_feedback(item, result, misses_before)
+    # Evidence only from an item's first success and the misses before the solution shows:
+    # answering an item again once it was solved, or copying a shown solution, proves nothing.
+    counted = not seen_correct and misses_before < SOLUTION_AFTER_MISSES
+    attempt = Attempt(
+        user_id=user_id,
+        course_id=course_id,
+        activity_key=activity_key,
+        item_key=item_key,
+        response=response,
+        answer_text=answer_text,
+        correct=correct,
+        misses_before=misses_before,
+        counted=counted,
+        feedback=asdict(feedback),
+        created_at=now,
+        statement_id=statement_id,
+    )
+    s.add(attempt)
+    s.flush()
+    changes: list[MasteryChange] = []
+    scheduler = scheduler_for(s, course_id)
+    # The learner model the course chose, through the engine's one interface.
+    model = course_model(s, course_id, course)
+    state = model.state({k: (m.p_known, m.attempts, m.correct) for k, m in rows.items()})
+    for key in item.objectives:
+        objective = course.objectives[key]
+        row = rows.get(key)
+        if row is None:
+            row = Mastery(
+                user_id=user_id,
+                course_id=course_id,
+                objective_key=key,
+                p_known=model.estimate(state, key),
+                attempts=0,
+                correct=0,
+                mastered=False,
+                threshold=objective.mastery.threshold,
+                min_attempts=objective.mastery.min_attempts,
+                updated_at=now,
+            )
+            s.add(row)
+            rows[key] = row
+        before = row.p_known
+        if row.mastered:
+            # an answer on a mastered objective: a review when one is due (any answer to
+            # one of its questions tests recall, even of an item solved before)
+            review_on_answer(
+                s, scheduler, user_id=user_id, course_id=course_id, objective=key,
+                attempt_id=attempt.id, correct=result.correct, misses_before=misses_before,
+                now=now,
+            )  # fmt: skip
+        if counted:
+            state = model.update(state, item_key, key, result.correct)
+            row.p_known = model.estimate(state, key)
+            row.attempts += 1
+            row.correct += int(result.correct)
+            row.updated_at = now
+        newly = False
+        # Mastery, once reached, stays: dependents stay unlocked; spaced review keeps it true.
+        if not row.mastered and objective.mastery.is_mastered(row.p_known, row.attempts):
+            row.mastered, row.mastered_at, newly = True, now, True
+            row.threshold = objective.mastery.threshold
+            row.min_attempts = objective.mastery.min_attempts
+            start_card(
+                s, scheduler, user_id=user_id, course_id=course_id, objective=key,
+                now=now,
+            )  # fmt: skip
+        if counted:
+            s.add(
+                MasteryEvent(
+                    attempt_id=attempt.id,
+                    user_id=user_id,
                     course_id=course_id,
                     objective_key=key,
-                    p_known=model.estimate(state, key),
-                    attempts=0,
-                    correct=0,
-                    mastered=False,
-                    threshold=objective.mastery.threshold,
-                    min_attempts=objective.mastery.min_attempts,
-                    updated_at=now,
+                    p_before=before,
+                    p_after=row.p_known,
+                    mastered=row.mastered,
+                    created_at=now,
                 )
-                s.add(row)
-            before = row.p_known
-            if row.mastered:
-                # an answer on a mastered objective: a review when one is due (any answer to
-                # one of its questions tests recall, even of an item solved before)
-                review_on_answer(
-                    s, scheduler, user_id=viewer.user_id, course_id=course_id, objective=key,
-                    attempt_id=attempt.id, correct=result.correct, misses_before=misses_before,
-                    now=now,
-                )  # fmt: skip
-            if counted:
-                state = model.update(state, item_key, key, result.correct)
+            )
+        changes.append(MasteryChange(key, before, row.p_known, row.mastered, newly))
+    if counted and not model.estimates_p_known:
+        # a count model's estimates move together (best-lr's learner-level counts)
+        for key, row in rows.items():
+            if key not in item.objectives and key in course.objectives:
                 row.p_known = model.estimate(state, key)
-                row.attempts += 1
-                row.correct += int(result.correct)
-                row.updated_at = now
-            newly = False
-            # Mastery, once reached, stays: dependents stay unlocked; spaced review keeps it true.
-            if not row.mastered and objective.mastery.is_mastered(row.p_known, row.attempts):
-                row.mastered, row.mastered_at, newly = True, now, True
-                row.threshold = objective.mastery.threshold
-                row.min_attempts = objective.mastery.min_attempts
-                start_card(
-                    s, scheduler, user_id=viewer.user_id, course_id=course_id, objective=key,
-                    now=now,
-                )  # fmt: skip
-            if counted:
-                s.add(
-                    MasteryEvent(
-                        attempt_id=attempt.id,
-                        user_id=viewer.user_id,
-                        course_id=course_id,
-                        objective_key=key,
-                        p_before=before,
-                        p_after=row.p_known,
-                        mastered=row.mastered,
-                        created_at=now,
-                    )
-                )
-            changes.append(MasteryChange(key, before, row.p_known, row.mastered, newly))
-        if counted and not model.estimates_p_known:
-            # a count model's estimates move together (best-lr's learner-level counts)
-            for key, row in rows.items():
-                if key not in item.objectives and key in course.objectives:
-                    row.p_known = model.estimate(state, key)
-        return AttemptOutcome(attempt.id, activity_key, item_key, counted, feedback, tuple(changes))
+    return AttemptOutcome(attempt.id, activity_key, item_key, counted, feedback, tuple(changes))

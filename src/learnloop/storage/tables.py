@@ -159,6 +159,8 @@ class Attempt(Base):
     counted: Mapped[bool] = mapped_column(Boolean)
     feedback: Mapped[dict[str, Any]] = mapped_column(JSON)  # exactly what the learner was shown
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # the xAPI statement this answer came from, when content outside the app reported it
+    statement_id: Mapped[str | None] = mapped_column(String(36), unique=True)
 
 
 class Mastery(Base):

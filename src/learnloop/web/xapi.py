@@ -115,10 +115,6 @@ async def _body(request: Request) -> Any:
         raise InvalidInput("body", "is not valid JSON") from None
 
 
-def _base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
-
-
 def create_xapi() -> FastAPI:
     app = FastAPI(title="learnloop LRS", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.credential_cache = {}
@@ -143,7 +139,11 @@ def create_xapi() -> FastAPI:
         body = await _body(request)
         batch = body if isinstance(body, list) else [body]
         ids = store_statements(
-            platform.db, caller, batch, base_url=_base_url(request), version=_version_of(request)
+            platform.db,
+            caller,
+            batch,
+            base_url=platform.settings.public_url,
+            version=_version_of(request),
         )
         return JSONResponse(ids, headers=_headers(request))
 
@@ -156,7 +156,7 @@ def create_xapi() -> FastAPI:
         if isinstance(body, list):
             raise InvalidInput("body", "PUT takes one statement, not a list")
         store_statements(
-            platform.db, caller, [body], base_url=_base_url(request), put_id=statement_id,
+            platform.db, caller, [body], base_url=platform.settings.public_url, put_id=statement_id,
             version=_version_of(request),
         )  # fmt: skip
         return Response(status_code=204, headers=_headers(request))

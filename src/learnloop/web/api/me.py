@@ -39,7 +39,12 @@ def next_steps(platform: PlatformDep, viewer: ApiViewer) -> list[NextStepOut]:
 @router.post("/attempts", response_model=AttemptOut, status_code=201)
 def post_attempt(body: AttemptIn, platform: PlatformDep, viewer: ApiViewer) -> AttemptOut:
     outcome = record_attempt(
-        platform.db, viewer, activity_key=body.activity, item_key=body.item, response=body.response
+        platform.db,
+        viewer,
+        activity_key=body.activity,
+        item_key=body.item,
+        response=body.response,
+        public_url=platform.settings.public_url,
     )
     f = outcome.feedback
     return AttemptOut(

@@ -185,6 +185,7 @@ def answer(
             activity_key=key,
             item_key=item,
             response=values[0] if len(values) == 1 else values,
+            public_url=platform.settings.public_url,
         )
     except InvalidInput as exc:
         return _activity_page(request, platform, viewer, key, {item: exc.message}, 400)

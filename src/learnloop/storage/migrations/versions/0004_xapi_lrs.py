@@ -1,6 +1,7 @@
 """xapi lrs
 
-The Learning Record Store (issue 4): client credentials, statements and their index keys.
+The Learning Record Store (issue 4): client credentials, statements and their index keys, and
+the statement an answer came from.
 
 Revision ID: 0004
 Revises: 0003
@@ -19,6 +20,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("attempts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("statement_id", sa.String(length=36), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f("uq_attempts_statement_id"), ["statement_id"])
 
     op.create_table(
         "lrs_clients",
@@ -80,6 +84,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("attempts", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("uq_attempts_statement_id"), type_="unique")
+        batch_op.drop_column("statement_id")
 
     with op.batch_alter_table("xapi_statement_keys", schema=None) as batch_op:
         batch_op.drop_index("ix_xapi_statement_keys_key")
