@@ -101,12 +101,8 @@ def test_in_app_answers_are_in_the_lrs_and_nothing_counts_twice(
     assert len(listed) == 1
     st = listed[0]
     assert st["id"] == attempt_statement_id(BASE, outcome.attempt_id)
-    assert (
-        st["object"]["id"] == item_iri(BASE, "fractions", "pw-4")
-    )
-    assert (
-        st["result"]["success"] is True
-    )
+    assert st["object"]["id"] == item_iri(BASE, "fractions", "pw-4")
+    assert st["result"]["success"] is True
     before = mastery(w, w.learner.user_id, "parts-of-a-whole")
     # learnloop's own statement, sent back (by another LRS, say) under a new id: not counted again
     copy = {k: v for k, v in st.items() if k not in ("id", "stored", "authority")}

@@ -276,7 +276,9 @@ def lrs_client_create(
     finally:
         db.dispose()
     console.print(f"LRS client {creds.name!r} ({'read-write' if creds.can_write else 'read-only'})")
-    console.print(f"endpoint: /xapi/   key: {creds.key}   secret: {creds.secret}", highlight=False)
+    console.print("endpoint: /xapi/", highlight=False)
+    console.print(f"key: {creds.key}", highlight=False, soft_wrap=True)
+    console.print(f"secret: {creds.secret}", highlight=False, soft_wrap=True)
     console.print("Send them as HTTP Basic credentials; the secret is not shown again.")
 
 

@@ -132,6 +132,8 @@ def _prepare(
         validate_statement(raw, path)
     except InvalidStatement as exc:
         raise InvalidInput(exc.path, exc.message) from None
+    except (TypeError, AttributeError, KeyError) as exc:  # a shape no rule foresaw: still a 400
+        raise InvalidInput(path, f"is malformed ({exc})") from None
     statement: dict[str, Any] = dict(raw)
     statement["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else str(uuid.uuid4())
     stored = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -200,7 +200,10 @@ def _activity(value: Any, path: str) -> None:
             _iri(d[key], f"{path}.definition.{key}")
     if "extensions" in d:
         _extensions(d["extensions"], f"{path}.definition.extensions")
-    if "interactionType" in d and d["interactionType"] not in _INTERACTIONS:
+    if (
+        "interactionType" in d
+        and _string(d["interactionType"], f"{path}.definition.interactionType") not in _INTERACTIONS
+    ):
         raise _fail(f"{path}.definition.interactionType", f"{d['interactionType']!r} is not known")
     if "correctResponsesPattern" in d and not (
         isinstance(d["correctResponsesPattern"], list)
