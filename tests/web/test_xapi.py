@@ -229,3 +229,18 @@ def test_filters_and_paging_keep_the_filters(
         "/xapi/statements", params={"until": "2000-01-01T00:00:00Z"}, headers=lrs["read"]
     ).json()
     assert until_now["statements"] == []
+
+
+def test_context_activities_come_back_as_arrays_and_404s_say_how_consistent(
+    client: TestClient, lrs: dict[str, dict[str, str]]
+) -> None:
+    st = copy.deepcopy(VALID[0])  # its "grouping" is a single activity, not a list
+    (sid,) = client.post("/xapi/statements", json=st, headers=lrs["write"]).json()
+    got = client.get("/xapi/statements", params={"statementId": sid}, headers=lrs["read"]).json()
+    assert got["context"]["contextActivities"]["grouping"] == [
+        {"id": "https://example.com/program"}
+    ]
+    missing = client.get(
+        "/xapi/statements", params={"statementId": str(uuid.uuid4())}, headers=lrs["read"]
+    )
+    assert missing.status_code == 404 and missing.headers["X-Experience-API-Consistent-Through"]

@@ -134,13 +134,26 @@ def _prepare(
         raise InvalidInput(exc.path, exc.message) from None
     except (TypeError, AttributeError, KeyError) as exc:  # a shape no rule foresaw: still a 400
         raise InvalidInput(path, f"is malformed ({exc})") from None
-    statement: dict[str, Any] = dict(raw)
+    statement: dict[str, Any] = _normalised(raw)
     statement["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else str(uuid.uuid4())
     stored = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     statement["stored"] = stored
     statement.setdefault("timestamp", stored)
     statement["authority"] = _authority(caller, base_url)
     statement.setdefault("version", version)
+    return statement
+
+
+def _normalised(raw: dict[str, Any]) -> dict[str, Any]:
+    """A copy with every contextActivities value as a list (the LRS returns arrays even for one)."""
+    statement: dict[str, Any] = json.loads(json.dumps(raw))
+    for part in (statement, statement.get("object")):
+        if isinstance(part, dict):
+            activities = (part.get("context") or {}).get("contextActivities")
+            if isinstance(activities, dict):
+                for key, value in activities.items():
+                    if not isinstance(value, list):
+                        activities[key] = [value]
     return statement
 
 

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import time
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
@@ -56,6 +57,9 @@ def _answer_version(request: Request) -> str:
 
 def _json_error(request: Request, status: int, message: str, **extra: object) -> JSONResponse:
     headers = {"X-Experience-API-Version": _answer_version(request)}
+    if request.method in ("GET", "HEAD") and request.url.path.endswith("/statements"):
+        now = datetime.now(UTC).isoformat(timespec="milliseconds")
+        headers["X-Experience-API-Consistent-Through"] = now
     if status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="learnloop LRS"'
     return JSONResponse({"error": message, **extra}, status_code=status, headers=headers)

@@ -26,9 +26,10 @@ _LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 _SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
 _VERSION = re.compile(r"^(1\.0(\.\d+)?|2\.0(\.\d+)?)$")
 _DURATION = re.compile(
-    r"^P(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?"
-    r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$"
-)
+    r"^P(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?D)?"
+    r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$|^P\d+(\.\d+)?W$"
+)  # ISO 8601: weeks stand alone (P4W), never with other units (P4W1D is invalid)
+_NEGATIVE_ZERO = re.compile(r"-00(:?00)?$")
 _IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
 _STATEMENT_KEYS = {
     "id", "actor", "verb", "object", "result", "context", "timestamp", "stored", "authority",
@@ -116,8 +117,8 @@ def _timestamp(value: Any, path: str) -> None:
         raise _fail(path, f"{text!r} has no time")
     if parsed.tzinfo is None:
         raise _fail(path, f"{text!r} has no time zone")
-    if text.endswith("-00:00"):
-        raise _fail(path, "the offset -00:00 is not allowed (use Z or +00:00)")
+    if _NEGATIVE_ZERO.search(text):
+        raise _fail(path, "a -00:00 offset is not allowed (use Z or +00:00)")
 
 
 def _agent(value: Any, path: str, *, group_allowed: bool = True) -> None:
@@ -205,6 +206,8 @@ def _activity(value: Any, path: str) -> None:
         and _string(d["interactionType"], f"{path}.definition.interactionType") not in _INTERACTIONS
     ):
         raise _fail(f"{path}.definition.interactionType", f"{d['interactionType']!r} is not known")
+    if "correctResponsesPattern" in d and "interactionType" not in d:
+        raise _fail(f"{path}.definition.correctResponsesPattern", "needs an interactionType")
     if "correctResponsesPattern" in d and not (
         isinstance(d["correctResponsesPattern"], list)
         and all(isinstance(x, str) for x in d["correctResponsesPattern"])
@@ -294,7 +297,7 @@ def _context(value: Any, path: str, object_kind: str) -> None:
     for key in ("revision", "platform"):
         if key in obj:
             _string(obj[key], f"{path}.{key}")
-            if object_kind in ("Agent", "Group"):
+            if object_kind != "Activity":
                 raise _fail(f"{path}.{key}", "is only for statements about an Activity")
     if "language" in obj and not _LANG.match(_string(obj["language"], f"{path}.language")):
         raise _fail(f"{path}.language", "is not an RFC 5646 language tag")
@@ -336,6 +339,16 @@ def _attachments(value: Any, path: str) -> None:
             _iri(a["fileUrl"], f"{path}[{i}].fileUrl")
 
 
+def _authority(value: Any, path: str) -> None:
+    """An Agent, or (OAuth) an anonymous Group of exactly two Agents: the application and user."""
+    _agent(value, path)
+    if value.get("objectType") == "Group":
+        if any(k in value for k in _IFIS):
+            raise _fail(path, "an authority Group must be anonymous (OAuth: application and user)")
+        if len(value.get("member", [])) != 2:
+            raise _fail(f"{path}.member", "an authority Group has exactly two members")
+
+
 def _parts(statement: Mapping[str, Any], path: str, *, sub: bool) -> None:
     for key in ("actor", "verb", "object"):
         if key not in statement:
@@ -365,7 +378,7 @@ def validate_statement(statement: Any, path: str = "statement") -> None:
     if "stored" in obj:
         _timestamp(obj["stored"], f"{path}.stored")
     if "authority" in obj:
-        _agent(obj["authority"], f"{path}.authority")
+        _authority(obj["authority"], f"{path}.authority")
     _parts(obj, path, sub=False)
 
 
