@@ -243,4 +243,5 @@ def test_context_activities_come_back_as_arrays_and_404s_say_how_consistent(
     missing = client.get(
         "/xapi/statements", params={"statementId": str(uuid.uuid4())}, headers=lrs["read"]
     )
-    assert missing.status_code == 404 and missing.headers["X-Experience-API-Consistent-Through"]
+    assert missing.status_code == 404
+    assert missing.headers["X-Experience-API-Consistent-Through"]
