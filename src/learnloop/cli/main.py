@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
@@ -187,14 +188,8 @@ def import_course_command(path: Annotated[Path, typer.Argument(help="A course fo
     console.print(f"course {course.slug!r} (id {course_id}): {status}")
 
 
-@app.command("fit-memory")
-def fit_memory_command(
-    slug: Annotated[
-        str | None, typer.Argument(help="a course's slug; all courses if omitted")
-    ] = None,
-) -> None:
-    """Fit each course's spaced-review (FSRS) parameters on its own review history, once it has
-    enough reviews; run it nightly (docs/operations.md)."""
+def _each_course(slug: str | None, fit: Callable[[Database, int, str], None]) -> None:
+    """Run ``fit`` on one course (by slug) or on every course, in slug order."""
     settings = _settings()
     db = Database.from_url(settings.database_url)
     try:
@@ -207,19 +202,33 @@ def fit_memory_command(
             raise typer.Exit(1)
         for course_id, course_slug in chosen:
             with console.status(f"fitting {course_slug}"):
-                outcome = fit_course_memory(db, course_id, datetime.now(UTC))
-            if outcome.fitted:
-                console.print(
-                    f"{course_slug}: fitted on {outcome.reviews} reviews, "
-                    f"log loss {outcome.log_loss:.3f}"
-                )
-            else:
-                console.print(
-                    f"{course_slug}: {outcome.reviews} reviews, fewer than {MIN_REVIEWS_TO_FIT}: "
-                    "FSRS's default parameters stay"
-                )
+                fit(db, course_id, course_slug)
     finally:
         db.dispose()
+
+
+@app.command("fit-memory")
+def fit_memory_command(
+    slug: Annotated[
+        str | None, typer.Argument(help="a course's slug; all courses if omitted")
+    ] = None,
+) -> None:
+    """Fit each course's spaced-review (FSRS) parameters on its own review history, once it has
+    enough reviews; run it nightly (docs/operations.md)."""
+
+    def fit(db: Database, course_id: int, course_slug: str) -> None:
+        outcome = fit_course_memory(db, course_id, datetime.now(UTC))
+        if outcome.fitted:
+            console.print(
+                f"{course_slug}: fitted on {outcome.reviews} reviews, log loss {outcome.log_loss:.3f}"
+            )
+        else:
+            console.print(
+                f"{course_slug}: {outcome.reviews} reviews, fewer than {MIN_REVIEWS_TO_FIT}: "
+                "FSRS's default parameters stay"
+            )
+
+    _each_course(slug, fit)
 
 
 @app.command("fit-model")
@@ -230,29 +239,19 @@ def fit_model_command(
 ) -> None:
     """Fit each course's learner model (the kind its course.yaml chose) on its own answers, once
     it has enough; until then the course runs BKT with its authors' parameters."""
-    settings = _settings()
-    db = Database.from_url(settings.database_url)
-    try:
-        upgrade_database(db.engine)
-        with db.reading() as s:
-            rows = s.execute(select(CourseRow.id, CourseRow.slug).order_by(CourseRow.slug)).all()
-        chosen = [(cid, cslug) for cid, cslug in rows if slug in (None, cslug)]
-        if not chosen:
-            err.print(f"no course with slug {slug!r}")
-            raise typer.Exit(1)
-        for course_id, course_slug in chosen:
-            with console.status(f"fitting {course_slug}"):
-                fit = fit_course_model(db, course_id, datetime.now(UTC))
-            if fit.fitted:
-                held = f", AUC {fit.auc:.3f} on held-out learners" if fit.auc is not None else ""
-                console.print(f"{course_slug}: {fit.kind} fitted on {fit.answers} answers{held}")
-            else:
-                console.print(
-                    f"{course_slug}: {fit.answers} answers, fewer than {MIN_ANSWERS_TO_FIT}: "
-                    "the authors' BKT parameters stay"
-                )
-    finally:
-        db.dispose()
+
+    def fit(db: Database, course_id: int, course_slug: str) -> None:
+        result = fit_course_model(db, course_id, datetime.now(UTC))
+        if result.fitted:
+            held = f", AUC {result.auc:.3f} on held-out learners" if result.auc is not None else ""
+            console.print(f"{course_slug}: {result.kind} fitted on {result.answers} answers{held}")
+        else:
+            console.print(
+                f"{course_slug}: {result.answers} answers, fewer than {MIN_ANSWERS_TO_FIT}: "
+                "the authors' BKT parameters stay"
+            )
+
+    _each_course(slug, fit)
 
 
 lrs_client = typer.Typer(help="Credentials for systems that send or read xAPI statements.")

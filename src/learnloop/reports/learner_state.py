@@ -22,7 +22,7 @@ from learnloop.storage.tables import (
     MemoryCard,
 )
 
-__all__ = ["LearnerState", "load_learner_state", "objective_state"]
+__all__ = ["LearnerState", "load_cards", "load_learner_state", "objective_state"]
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,22 @@ class LearnerState:
         )
 
 
+def load_cards(
+    session: Session, learner_id: int, course_id: int
+) -> tuple[dict[str, MemoryCard], ReviewScheduler]:
+    """A learner's review cards in a course, and the course's review scheduler."""
+    cards = {
+        c.objective_key: c
+        for c in session.scalars(
+            select(MemoryCard).where(
+                MemoryCard.user_id == learner_id, MemoryCard.course_id == course_id
+            )
+        )
+    }
+    fitted = session.get(CourseMemoryModel, course_id)
+    return cards, ReviewScheduler(fitted.parameters if fitted else None)
+
+
 def _card(row: MemoryCard) -> Card:
     return Card(row.stability, row.difficulty, row.due, row.last_review, row.reviews, row.lapses)
 
@@ -122,18 +138,10 @@ def load_learner_state(
         done.add(activity_key)
         for objective in activity.objectives:
             last_modality[objective] = activity.modality.value
-    cards = {
-        c.objective_key: c
-        for c in session.scalars(
-            select(MemoryCard).where(
-                MemoryCard.user_id == learner_id, MemoryCard.course_id == course_id
-            )
-        )
-    }
-    fitted = session.get(CourseMemoryModel, course_id)
+    cards, scheduler = load_cards(session, learner_id, course_id)
     return LearnerState(
         course_id, course, profile, mastery, frozenset(done), last_modality, cards,
-        ReviewScheduler(fitted.parameters if fitted else None), now or datetime.now(UTC),
+        scheduler, now or datetime.now(UTC),
         course_model(session, course_id, course),
     )  # fmt: skip
 

@@ -10,18 +10,15 @@ from sqlalchemy.orm import Session
 
 from learnloop.domain import Course, Item, Viewer
 from learnloop.domain.placement import diagnostic, offers_placement
-from learnloop.domain.reviews import ReviewScheduler
 from learnloop.exceptions import NotFound
-from learnloop.reports.learner_state import LearnerState, load_learner_state
+from learnloop.reports.learner_state import LearnerState, load_cards, load_learner_state
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
 from learnloop.storage.tables import (
     Attempt,
-    CourseMemoryModel,
     LearnerProfile,
     Placement,
 )
-from learnloop.storage.tables import MemoryCard as MemoryCardRow
 
 __all__ = [
     "PlacementPage",
@@ -84,16 +81,7 @@ def learner_reviews(
     session: Session, learner_id: int, course_id: int, course: Course
 ) -> list[ReviewEntry]:
     """The review entries of any learner (for their educator), in two queries."""
-    cards = {
-        c.objective_key: c
-        for c in session.scalars(
-            select(MemoryCardRow).where(
-                MemoryCardRow.user_id == learner_id, MemoryCardRow.course_id == course_id
-            )
-        )
-    }
-    fitted = session.get(CourseMemoryModel, course_id)
-    scheduler = ReviewScheduler(fitted.parameters if fitted else None)
+    cards, scheduler = load_cards(session, learner_id, course_id)
     state = LearnerState(
         course_id, course, LearnerProfile(user_id=learner_id), {}, frozenset(), {}, cards,
         scheduler,
