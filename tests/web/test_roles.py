@@ -72,6 +72,14 @@ XAPI = {
     ("HEAD", "/xapi/statements"),
     ("POST", "/xapi/statements"),
     ("PUT", "/xapi/statements"),
+    ("GET", "/xapi/activities"),
+    ("HEAD", "/xapi/activities"),
+    ("GET", "/xapi/agents"),
+    ("HEAD", "/xapi/agents"),
+} | {
+    (method, path)
+    for path in ("/xapi/activities/state", "/xapi/activities/profile", "/xapi/agents/profile")
+    for method in ("GET", "HEAD", "PUT", "POST", "DELETE")
 }
 
 
@@ -88,6 +96,9 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
     for route in app.routes:
         if isinstance(route, Mount) and isinstance(route.app, FastAPI):
             from_schema(route.app.openapi(), route.path)
+            for inner in route.app.routes:  # kept out of the mounted app's schema on purpose
+                if isinstance(inner, APIRoute) and not inner.include_in_schema:
+                    found.update((m, route.path + inner.path) for m in inner.methods)
         if isinstance(route, APIRoute):
             found.update((m, route.path) for m in route.methods)
     for router in (accounts.router, learn.router, teach.router, admin.router):

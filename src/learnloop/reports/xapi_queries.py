@@ -18,7 +18,14 @@ from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.storage import Database
 from learnloop.storage.tables import XapiStatement, XapiStatementKey
 
-__all__ = ["MAX_PAGE", "StatementPage", "StatementQuery", "get_statement", "query_statements"]
+__all__ = [
+    "MAX_PAGE",
+    "StatementPage",
+    "StatementQuery",
+    "activity_object",
+    "get_statement",
+    "query_statements",
+]
 
 # The most statements one response carries (a client asking for more, or for 0, gets this many).
 MAX_PAGE = 500
@@ -177,3 +184,25 @@ def query_statements(db: Database, q: StatementQuery, now: datetime | None = Non
     more = q.cursor(rows[size - 1].seq) if len(rows) > size else None
     through = latest or now or datetime.now(UTC)
     return StatementPage([_format(r.statement, q.format) for r in rows[:size]], more, through)
+
+
+def activity_object(db: Database, activity_id: str) -> dict[str, Any]:
+    """The Activity with everything statements said of its definition (later ones win; language
+    maps are merged)."""
+    definition: dict[str, Any] = {}
+    with db.reading() as s:
+        rows = s.scalars(
+            select(XapiStatement.statement)
+            .where(XapiStatement.object_id == activity_id, XapiStatement.object_kind == "Activity")
+            .order_by(XapiStatement.seq)
+        )
+        for statement in rows:
+            for key, value in (statement["object"].get("definition") or {}).items():
+                if isinstance(value, dict) and isinstance(definition.get(key), dict):
+                    definition[key] = {**definition[key], **value}
+                else:
+                    definition[key] = value
+    out: dict[str, Any] = {"objectType": "Activity", "id": activity_id}
+    if definition:
+        out["definition"] = definition
+    return out

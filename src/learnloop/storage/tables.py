@@ -14,10 +14,12 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -334,3 +336,24 @@ class XapiStatementKey(Base):
     )
     kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # agent | activity
     key: Mapped[str] = mapped_column(String(600), primary_key=True)
+
+
+class XapiDocument(Base):
+    """A State, Activity Profile or Agent Profile document (empty strings for unused scopes, so
+    that the unique constraint holds on every database)."""
+
+    __tablename__ = "xapi_documents"
+    __table_args__ = (
+        UniqueConstraint("kind", "activity_id", "agent_key", "registration", "doc_id"),
+        Index("ix_xapi_documents_scope", "kind", "activity_id", "agent_key", "registration"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # state | activity_profile | agent_profile
+    activity_id: Mapped[str] = mapped_column(String(600))
+    agent_key: Mapped[str] = mapped_column(String(600))
+    registration: Mapped[str] = mapped_column(String(36))
+    doc_id: Mapped[str] = mapped_column(String(600))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content_type: Mapped[str] = mapped_column(String(200))
+    etag: Mapped[str] = mapped_column(String(64))  # SHA-1 of the content, hex
+    updated: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -13,12 +13,14 @@ import hashlib
 import json
 import re
 import time
+import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from learnloop.adapters.xapi import InvalidStatement, agent_key, validate_agent
 from learnloop.exceptions import (
     AuthenticationFailed,
     Conflict,
@@ -27,8 +29,21 @@ from learnloop.exceptions import (
     NotFound,
     PermissionDenied,
 )
-from learnloop.reports.xapi_queries import StatementQuery, get_statement, query_statements
+from learnloop.reports.xapi_queries import (
+    StatementQuery,
+    activity_object,
+    get_statement,
+    query_statements,
+)
 from learnloop.services.lrs import LrsCaller, authenticate_client, store_statements
+from learnloop.services.lrs_documents import (
+    DocumentScope,
+    PreconditionFailed,
+    delete_documents,
+    get_document,
+    list_document_ids,
+    write_document,
+)
 from learnloop.web.platform import Platform
 
 __all__ = ["create_xapi"]
@@ -41,7 +56,13 @@ _VERSION = re.compile(r"^(1\.0(\.[0-3])?|2\.0(\.0)?)$")
 CREDENTIAL_CACHE_SECONDS = 60.0
 
 
-_STATUS = {NotFound: 404, PermissionDenied: 403, AuthenticationFailed: 401, Conflict: 409}
+_STATUS = {
+    NotFound: 404,
+    PermissionDenied: 403,
+    AuthenticationFailed: 401,
+    Conflict: 409,
+    PreconditionFailed: 412,
+}
 
 
 class XapiError(Exception):
@@ -194,7 +215,133 @@ def create_xapi() -> FastAPI:
         through = page.consistent_through.isoformat(timespec="milliseconds")
         return _respond(request, {"statements": page.statements, "more": more}, through)
 
+    for path, kind in (
+        ("/activities/state", "state"),
+        ("/activities/profile", "activity_profile"),
+        ("/agents/profile", "agent_profile"),
+    ):
+        _document_routes(app, path, kind)
+
+    @app.api_route("/activities", methods=["GET", "HEAD"], include_in_schema=False)
+    def activities(request: Request, platform: PlatformDep, caller: Caller) -> Response:
+        params = _only(request, {"activityId"})
+        activity_id = _iri_param(params, "activityId")
+        return _respond(request, activity_object(platform.db, activity_id), "")
+
+    @app.api_route("/agents", methods=["GET", "HEAD"], include_in_schema=False)
+    def agents(request: Request, platform: PlatformDep, caller: Caller) -> Response:
+        params = _only(request, {"agent"})
+        agent = _agent_param(params)
+        person: dict[str, Any] = {"objectType": "Person"}
+        for key in ("name", "mbox", "mbox_sha1sum", "openid", "account"):
+            if key in agent:
+                person[key] = [agent[key]]
+        return _respond(request, person, "")
+
     return app
+
+
+def _only(request: Request, allowed: set[str]) -> Any:
+    params = request.query_params
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise InvalidInput(unknown[0], "is not a parameter of this resource")
+    return params
+
+
+def _iri_param(params: Any, name: str) -> str:
+    value = params.get(name)
+    if not value:
+        raise InvalidInput(name, "is required")
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$", value):
+        raise InvalidInput(name, "is not an IRI")
+    return str(value)
+
+
+def _agent_param(params: Any) -> dict[str, Any]:
+    raw = params.get("agent")
+    if not raw:
+        raise InvalidInput("agent", "is required")
+    try:
+        agent = json.loads(raw)
+        validate_agent(agent, "agent")
+        agent_key(agent)
+    except (ValueError, InvalidStatement) as exc:
+        raise InvalidInput("agent", f"is not an Agent ({exc})") from None
+    return dict(agent)
+
+
+def _scope(kind: str, params: Any) -> DocumentScope:
+    activity = _iri_param(params, "activityId") if kind != "agent_profile" else ""
+    agent = agent_key(_agent_param(params)) if kind != "activity_profile" else ""
+    registration = ""
+    if kind == "state" and params.get("registration") is not None:
+        try:
+            registration = str(uuid.UUID(params["registration"]))
+        except ValueError:
+            raise InvalidInput("registration", "is not a UUID") from None
+    return DocumentScope(kind, activity, agent, registration)
+
+
+def _document_routes(app: FastAPI, path: str, kind: str) -> None:
+    id_name = "stateId" if kind == "state" else "profileId"
+    allowed = {id_name, "since"} | (
+        {"activityId", "agent", "registration"}
+        if kind == "state"
+        else {"activityId"}
+        if kind == "activity_profile"
+        else {"agent"}
+    )
+
+    async def write(request: Request, platform: PlatformDep, caller: Caller) -> Response:
+        params = _only(request, allowed - {"since"})
+        scope = _scope(kind, params)
+        doc_id = params.get(id_name)
+        if not doc_id:
+            raise InvalidInput(id_name, "is required")
+        write_document(
+            platform.db, caller, scope, doc_id, await request.body(),
+            request.headers.get("content-type", "application/octet-stream"),
+            merge=request.method == "POST", if_match=request.headers.get("if-match"),
+            if_none_match=request.headers.get("if-none-match"),
+        )  # fmt: skip
+        return Response(status_code=204, headers=_headers(request))
+
+    def read(request: Request, platform: PlatformDep, caller: Caller) -> Response:
+        params = _only(request, allowed)
+        scope = _scope(kind, params)
+        doc_id = params.get(id_name)
+        if doc_id is None:
+            since = params.get("since")
+            when = None
+            if since is not None:
+                try:
+                    when = datetime.fromisoformat(since.replace("Z", "+00:00"))
+                except ValueError:
+                    raise InvalidInput("since", "is not an ISO 8601 timestamp") from None
+                when = when if when.tzinfo else when.replace(tzinfo=UTC)
+            return _respond(request, list_document_ids(platform.db, scope, when), "")
+        doc = get_document(platform.db, scope, doc_id)
+        headers = _headers(request, ETag=f'"{doc.etag}"')
+        headers["Last-Modified"] = doc.updated.strftime("%a, %d %b %Y %H:%M:%S GMT")
+        if request.method == "HEAD":
+            return Response(status_code=200, headers={**headers, "Content-Type": doc.content_type})
+        return Response(doc.content, media_type=doc.content_type, headers=headers)
+
+    def remove(request: Request, platform: PlatformDep, caller: Caller) -> Response:
+        params = _only(request, allowed - {"since"})
+        scope = _scope(kind, params)
+        doc_id = params.get(id_name)
+        if doc_id is None and kind != "state":
+            raise InvalidInput(id_name, "is required")
+        delete_documents(
+            platform.db, caller, scope, doc_id, if_match=request.headers.get("if-match")
+        )
+        return Response(status_code=204, headers=_headers(request))
+
+    app.add_api_route(path, write, methods=["PUT", "POST"], include_in_schema=False)
+    app.add_api_route(path, read, methods=["GET", "HEAD"], include_in_schema=False)
+    app.add_api_route(path, remove, methods=["DELETE"], include_in_schema=False)
 
 
 def _version_of(request: Request) -> str:
@@ -202,7 +349,9 @@ def _version_of(request: Request) -> str:
 
 
 def _respond(request: Request, body: Any, through: str) -> Response:
-    headers = _headers(request, **{"X-Experience-API-Consistent-Through": through})
+    headers = _headers(request)
+    if through:
+        headers["X-Experience-API-Consistent-Through"] = through
     if request.method == "HEAD":
         length = str(len(json.dumps(body)))
         return Response(status_code=200, headers={**headers, "Content-Length": length})

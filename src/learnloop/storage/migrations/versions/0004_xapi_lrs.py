@@ -81,9 +81,39 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("xapi_statement_keys", schema=None) as batch_op:
         batch_op.create_index("ix_xapi_statement_keys_key", ["kind", "key", "seq"], unique=False)
+    op.create_table(
+        "xapi_documents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("activity_id", sa.String(length=600), nullable=False),
+        sa.Column("agent_key", sa.String(length=600), nullable=False),
+        sa.Column("registration", sa.String(length=36), nullable=False),
+        sa.Column("doc_id", sa.String(length=600), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("content_type", sa.String(length=200), nullable=False),
+        sa.Column("etag", sa.String(length=64), nullable=False),
+        sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_xapi_documents")),
+        sa.UniqueConstraint(
+            "kind",
+            "activity_id",
+            "agent_key",
+            "registration",
+            "doc_id",
+            name=op.f("uq_xapi_documents_kind"),
+        ),
+    )
+    op.create_index(
+        "ix_xapi_documents_scope",
+        "xapi_documents",
+        ["kind", "activity_id", "agent_key", "registration"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_xapi_documents_scope", table_name="xapi_documents")
+    op.drop_table("xapi_documents")
     with op.batch_alter_table("attempts", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_attempts_statement_id"), type_="unique")
         batch_op.drop_column("statement_id")
