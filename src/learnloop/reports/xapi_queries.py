@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 
 from learnloop.adapters.xapi import InvalidStatement, agent_key, validate_agent
 from learnloop.exceptions import InvalidInput, NotFound
@@ -178,11 +178,12 @@ def query_statements(db: Database, q: StatementQuery, now: datetime | None = Non
     if q.limit < 0:
         raise InvalidInput("limit", "must be 0 or more")
     size = MAX_PAGE if q.limit == 0 else min(q.limit, MAX_PAGE)
+    # Every statement is visible once its transaction commits, so the store is consistent
+    # through the moment the query starts (taken before it runs).
+    through = now or datetime.now(UTC)
     with db.reading() as s:
         rows = list(s.scalars(_filtered(q).limit(size + 1)))
-        latest = s.scalar(select(func.max(XapiStatement.stored)))
     more = q.cursor(rows[size - 1].seq) if len(rows) > size else None
-    through = latest or now or datetime.now(UTC)
     return StatementPage([_format(r.statement, q.format) for r in rows[:size]], more, through)
 
 

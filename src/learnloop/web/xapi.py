@@ -205,7 +205,7 @@ def create_xapi() -> FastAPI:
             statement = get_statement(
                 platform.db, statement_id=single[0], voided_id=single[1], fmt=fmt
             )
-            return _respond(request, statement, statement["stored"])
+            return _respond(request, statement, _now_iso())
         if "cursor" in params:
             query = StatementQuery.from_cursor(params["cursor"])
         else:
@@ -342,6 +342,10 @@ def _document_routes(app: FastAPI, path: str, kind: str) -> None:
     app.add_api_route(path, write, methods=["PUT", "POST"], include_in_schema=False)
     app.add_api_route(path, read, methods=["GET", "HEAD"], include_in_schema=False)
     app.add_api_route(path, remove, methods=["DELETE"], include_in_schema=False)
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _version_of(request: Request) -> str:
