@@ -180,6 +180,9 @@ def store_statements(
     if not statements:
         raise InvalidInput("statements", "send a statement or a non-empty list of statements")
     now = now or datetime.now(UTC)
+    # "stored" is written with millisecond precision; the index keeps the same instant, so that
+    # since/until given as a statement's own "stored" select it exactly.
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)
     single = put_id is not None or len(statements) == 1
     prepared = [
         _prepare(raw, "statement" if single else f"statements[{i}]", caller, base_url, now, version)
