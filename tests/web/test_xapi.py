@@ -80,7 +80,7 @@ def test_post_get_and_the_lrs_fields(client: TestClient, lrs: dict[str, dict[str
     posted = client.post("/xapi/statements", json=VALID, headers=lrs["write"])
     assert posted.status_code == 200, posted.text
     ids = posted.json()
-    assert len(ids) == 3
+    assert len(ids) == len(VALID)
     assert all(uuid.UUID(i) for i in ids)
     one = client.get("/xapi/statements", params={"statementId": ids[0]}, headers=lrs["read"])
     assert one.status_code == 200

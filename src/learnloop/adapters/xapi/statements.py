@@ -314,8 +314,38 @@ def _context(value: Any, path: str, object_kind: str) -> None:
         for key, acts in ca.items():
             for i, act in enumerate(acts if isinstance(acts, list) else [acts]):
                 _activity(act, f"{path}.contextActivities.{key}[{i}]")
+    for key, kind, member in (
+        ("contextAgents", "contextAgent", "agent"),
+        ("contextGroups", "contextGroup", "group"),
+    ):
+        if key in obj:
+            _context_actors(obj[key], f"{path}.{key}", kind, member)
     if "extensions" in obj:
         _extensions(obj["extensions"], f"{path}.extensions")
+
+
+def _context_actors(value: Any, path: str, kind: str, member: str) -> None:
+    """xAPI 2.0: contextAgents / contextGroups, each {objectType, agent|group, relevantTypes}."""
+    if not isinstance(value, list):
+        raise _fail(path, "must be a list")
+    for i, entry in enumerate(value):
+        here = f"{path}[{i}]"
+        obj = _object(entry, here, {"objectType", member, "relevantTypes"})
+        if obj.get("objectType") != kind:
+            raise _fail(f"{here}.objectType", f"must be {kind!r}")
+        if member not in obj:
+            raise _fail(f"{here}.{member}", "is required")
+        if member == "group" and (
+            not isinstance(obj[member], dict) or obj[member].get("objectType") != "Group"
+        ):
+            raise _fail(f"{here}.group", "must be a Group")
+        _agent(obj[member], f"{here}.{member}", group_allowed=member == "group")
+        if "relevantTypes" in obj:
+            types = obj["relevantTypes"]
+            if not isinstance(types, list) or not types:
+                raise _fail(f"{here}.relevantTypes", "must be a non-empty list of IRIs")
+            for j, iri in enumerate(types):
+                _iri(iri, f"{here}.relevantTypes[{j}]")
 
 
 def _attachments(value: Any, path: str) -> None:
