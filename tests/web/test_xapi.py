@@ -92,6 +92,7 @@ def test_post_get_and_the_lrs_fields(client: TestClient, lrs: dict[str, dict[str
     assert body["timestamp"] == VALID[0]["timestamp"]
     assert body["version"] == "1.0.0"
     assert one.headers["X-Experience-API-Consistent-Through"]
+    assert one.headers["Last-Modified"].endswith(" GMT")
     head = client.head("/xapi/statements", params={"statementId": ids[0]}, headers=lrs["read"])
     assert head.status_code == 200
     assert head.content == b""

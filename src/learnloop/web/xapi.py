@@ -205,7 +205,12 @@ def create_xapi() -> FastAPI:
             statement = get_statement(
                 platform.db, statement_id=single[0], voided_id=single[1], fmt=fmt
             )
-            return _respond(request, statement, _now_iso())
+            response = _respond(request, statement, _now_iso())
+            stored = datetime.fromisoformat(statement["stored"].replace("Z", "+00:00"))
+            response.headers["Last-Modified"] = stored.astimezone(UTC).strftime(
+                "%a, %d %b %Y %H:%M:%S GMT"
+            )
+            return response
         if "cursor" in params:
             query = StatementQuery.from_cursor(params["cursor"])
         else:
