@@ -14,6 +14,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 __all__ = ["PedagogySettings", "Settings"]
 
 
+# Where `learnloop serve` listens by default, hence the default public address.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+
+
 class PedagogySettings(BaseSettings):
     """The thresholds that shape what learners see and what educators are told."""
 
@@ -51,7 +55,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     # The address learners and content reach the platform at: learnloop's xAPI activity ids and
     # learners' xAPI accounts live under it (docs/xapi.md), so set it to the public URL.
-    public_url: str = "http://127.0.0.1:8000"
+    public_url: str = DEFAULT_PUBLIC_URL
     # The demo accounts' password; empty means: generate one per install (kept in instance_dir).
     demo_password: str = ""
     pedagogy: PedagogySettings = Field(default_factory=PedagogySettings)

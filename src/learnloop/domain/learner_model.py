@@ -58,10 +58,6 @@ class CourseModel:
             self.model, {self._skill[k]: v for k, v in rows.items() if k in self._skill}
         )
 
-    def predict(self, state: Any, item: str, objective: str) -> float:
-        """Chance of a right answer to ``item`` as evidence about ``objective``."""
-        return self.model.predict(state, self._item.get(item, -1), self._skill[objective])
-
     def update(self, state: Any, item: str, objective: str, correct: bool) -> Any:
         return self.model.update(state, self._item.get(item, -1), self._skill[objective], correct)
 

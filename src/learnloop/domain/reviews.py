@@ -18,6 +18,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import fsrs
+import numpy as np
+
+from learnloop.engine.memory import ReviewHistory
 
 __all__ = [
     "DESIRED_RETENTION",
@@ -25,6 +28,7 @@ __all__ = [
     "MemoryCard",
     "ReviewScheduler",
     "rating_for",
+    "review_history",
 ]
 
 # Reviews come when predicted recall falls to 90%: FSRS's default, the usual balance between
@@ -132,3 +136,26 @@ class ReviewScheduler:
 
     def is_due(self, card: MemoryCard, when: datetime) -> bool:
         return _utc(card.due) <= _utc(when)
+
+
+def review_history(rows: Sequence[tuple[int, str, datetime, int]]) -> ReviewHistory:
+    """Reviews as (learner, objective, when, rating) rows, ordered by learner, objective and time,
+    as the engine's history: one memory per learner and objective, whole days between reviews
+    counted by calendar date (as FSRS counts them)."""
+    memory: list[int] = []
+    elapsed: list[float] = []
+    rating: list[int] = []
+    current: tuple[int, str] | None = None
+    previous: datetime | None = None
+    for learner, objective, when, r in rows:
+        if (learner, objective) != current:
+            current, previous = (learner, objective), None
+            memory.append(memory[-1] + 1 if memory else 0)
+        else:
+            memory.append(memory[-1])
+        elapsed.append(0.0 if previous is None else float((when.date() - previous.date()).days))
+        rating.append(r)
+        previous = when
+    return ReviewHistory(
+        np.array(memory, dtype=np.int64), np.array(elapsed), np.array(rating, dtype=np.int64)
+    )

@@ -25,7 +25,13 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from learnloop.domain import Course
-from learnloop.domain.reviews import MIN_REVIEWS_TO_FIT, MemoryCard, ReviewScheduler, rating_for
+from learnloop.domain.reviews import (
+    MIN_REVIEWS_TO_FIT,
+    MemoryCard,
+    ReviewScheduler,
+    rating_for,
+    review_history,
+)
 from learnloop.engine import (
     ActivityOption,
     BayesianKnowledgeTracing,
@@ -33,7 +39,7 @@ from learnloop.engine import (
     ResponseLog,
     recommend,
 )
-from learnloop.engine.memory import FSRSMemoryModel, ReviewHistory
+from learnloop.engine.memory import FSRSMemoryModel
 from learnloop.engine.synthetic_learners import SyntheticLearner, draw_learners
 
 __all__ = ["POLICIES", "PolicyResult", "simulate_class"]
@@ -204,32 +210,10 @@ def fit_course_model(
         seed=seed + 1,
         review_log=reviews,
     )
-    history = _review_history(reviews)
+    history = review_history(sorted(reviews, key=lambda r: (r[0], r[1], r[2])))
     if (~history.first).sum() < MIN_REVIEWS_TO_FIT:
         return fitted, tuple(ReviewScheduler().parameters)
     return fitted, FSRSMemoryModel().fit(history).parameters_
-
-
-def _review_history(reviews: list[tuple[int, str, datetime, int]]) -> ReviewHistory:
-    ordered = sorted(reviews, key=lambda r: (r[0], r[1], r[2]))
-    memory, elapsed, rating = [], [], []
-    last: tuple[int, str] | None = None
-    ids = -1
-    previous = _T0
-    for learner, key, when, r in ordered:
-        if (learner, key) != last:
-            ids += 1
-            last = (learner, key)
-            gap = 0.0
-        else:
-            gap = float((when - previous).days)
-        previous = when
-        memory.append(ids)
-        elapsed.append(gap)
-        rating.append(r)
-    return ReviewHistory(
-        np.array(memory, dtype=np.int64), np.array(elapsed), np.array(rating, dtype=np.int64)
-    )
 
 
 def _run_policy(

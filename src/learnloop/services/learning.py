@@ -14,12 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi.learnloop_ids import answer_statement
-from learnloop.config import Settings
+from learnloop.config import DEFAULT_PUBLIC_URL
 from learnloop.domain import AnswerFeedback, Course, Grade, Modality, Viewer, grade, stage_feedback
 from learnloop.domain.grading import SOLUTION_AFTER_MISSES
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
-from learnloop.services.lrs import insert_statement
 from learnloop.services.reviews import review_on_answer, scheduler_for, start_card
+from learnloop.services.statement_store import insert_statement
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
 from learnloop.storage.course_store import course_by_id, course_model, course_of_learner
@@ -32,10 +32,9 @@ __all__ = [
     "apply_answer",
     "complete_onboarding",
     "is_locked",
+    "mastery_rows",
     "record_attempt",
 ]
-
-DEFAULT_PUBLIC_URL = Settings().public_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +146,7 @@ def record_attempt(
         if activity is None or item_key not in activity.items:
             raise NotFound(f"activity {activity_key!r} has no item {item_key!r}")
         item = course.items[item_key]
-        rows = _mastery_rows(s, viewer.user_id, course_id)
+        rows = mastery_rows(s, viewer.user_id, course_id)
         missing = _locked_objectives(
             course, activity.objectives, {k for k, m in rows.items() if m.mastered}
         )
@@ -173,7 +172,7 @@ def record_attempt(
         return outcome
 
 
-def _mastery_rows(s: Session, user_id: int, course_id: int) -> dict[str, Mastery]:
+def mastery_rows(s: Session, user_id: int, course_id: int) -> dict[str, Mastery]:
     return {
         m.objective_key: m
         for m in s.scalars(
@@ -184,10 +183,7 @@ def _mastery_rows(s: Session, user_id: int, course_id: int) -> dict[str, Mastery
     }
 
 
-def is_locked(
-    s: Session, user_id: int, course_id: int, course: Course, objectives: tuple[str, ...]
-) -> bool:
-    rows = _mastery_rows(s, user_id, course_id)
+def is_locked(course: Course, objectives: tuple[str, ...], rows: dict[str, Mastery]) -> bool:
     return bool(_locked_objectives(course, objectives, {k for k, m in rows.items() if m.mastered}))
 
 
@@ -210,7 +206,7 @@ def apply_answer(
     """Store one answer and update the learner model, inside the caller's transaction: the one
     path for answers given in the app and answers reported by xAPI statements."""
     item = course.items[item_key]
-    rows = rows if rows is not None else _mastery_rows(s, user_id, course_id)
+    rows = rows if rows is not None else mastery_rows(s, user_id, course_id)
     earlier = list(
         s.scalars(
             select(Attempt)

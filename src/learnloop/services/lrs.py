@@ -19,7 +19,7 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from learnloop.adapters.xapi import InvalidStatement, statement_keys, validate_statement
+from learnloop.adapters.xapi import InvalidStatement, validate_statement
 from learnloop.adapters.xapi.learnloop_ids import (
     ATTEMPT_EXTENSION,
     PLATFORM,
@@ -36,9 +36,11 @@ from learnloop.exceptions import (
     NotFound,
     PermissionDenied,
 )
+from learnloop.services.learning import apply_answer, is_locked, mastery_rows
+from learnloop.services.statement_store import insert_statement
 from learnloop.storage import Database
 from learnloop.storage.course_store import course_of_learner
-from learnloop.storage.tables import LrsClient, User, XapiStatement, XapiStatementKey
+from learnloop.storage.tables import LrsClient, User, XapiStatement
 
 __all__ = [
     "VOIDED",
@@ -47,7 +49,6 @@ __all__ = [
     "authenticate_client",
     "create_client",
     "feed_learner_model",
-    "insert_statement",
     "revoke_client",
     "store_statements",
 ]
@@ -157,10 +158,6 @@ def _normalised(raw: dict[str, Any]) -> dict[str, Any]:
     return statement
 
 
-def _to_utc(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-
-
 def store_statements(
     db: Database,
     caller: LrsCaller,
@@ -227,23 +224,6 @@ def _void(s: Session, statements: list[dict[str, Any]]) -> None:
         row.voided = True
 
 
-def insert_statement(
-    s: Session, st: dict[str, Any], *, client_id: int | None, now: datetime
-) -> None:
-    """Store a complete, valid statement and its index keys in the caller's transaction."""
-    keys = statement_keys(st)
-    row = XapiStatement(
-        id=st["id"], stored=now, timestamp=_to_utc(st["timestamp"]), actor_key=keys.actor,
-        verb_id=keys.verb, object_kind=keys.object_kind, object_id=keys.object_id,
-        registration=keys.registration, voided=False, client_id=client_id, statement=st,
-    )  # fmt: skip
-    s.add(row)
-    s.flush()
-    for kind, values in (("agent", keys.agents), ("activity", keys.activities)):
-        for key in values:
-            s.add(XapiStatementKey(seq=row.seq, kind=kind, key=key))
-
-
 # Verbs that report an answer or a finished activity; the outcome comes from result.success, or
 # from result.score.scaled against PASSING_SCALED when success is absent.
 LEARNING_VERBS = {
@@ -272,8 +252,6 @@ def feed_learner_model(s: Session, st: dict[str, Any], *, public_url: str, now: 
     model exactly as an answer in the app does (``learning.apply_answer``). Statements learnloop
     emitted itself, and any statement about a locked activity, a course the learner does not
     follow or without an outcome, change nothing. Returns whether the model was updated."""
-    from learnloop.services.learning import apply_answer, is_locked
-
     if (
         st["verb"]["id"] not in LEARNING_VERBS
         or st["object"].get("objectType", "Activity") != "Activity"
@@ -321,12 +299,14 @@ def feed_learner_model(s: Session, st: dict[str, Any], *, public_url: str, now: 
         if found is None or not found.items:
             return False
         activity, items = found, [found.items[0]]
-    if is_locked(s, user.id, course_id, course, activity.objectives):
+    rows = mastery_rows(s, user.id, course_id)
+    if is_locked(course, activity.objectives, rows):
         return False
     response = (st.get("result") or {}).get("response", "")
     for item in items:
         apply_answer(
-            s, user_id=user.id, course_id=course_id, course=course, activity_key=activity.key,
+            s, user_id=user.id, course_id=course_id, course=course, rows=rows,
+            activity_key=activity.key,
             item_key=item, correct=correct, response={"xapi": st["id"]},
             answer_text=str(response)[:1000] or ("right" if correct else "wrong"), now=now,
             statement_id=st["id"],

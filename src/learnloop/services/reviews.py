@@ -14,9 +14,9 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from learnloop.domain.reviews import MIN_REVIEWS_TO_FIT, ReviewScheduler, rating_for
+from learnloop.domain.reviews import MIN_REVIEWS_TO_FIT, ReviewScheduler, rating_for, review_history
 from learnloop.domain.reviews import MemoryCard as Card
-from learnloop.engine.memory import FSRSMemoryModel, ReviewHistory
+from learnloop.engine.memory import FSRSMemoryModel
 from learnloop.storage import Database
 from learnloop.storage.tables import CourseMemoryModel, MemoryCard, ReviewEvent
 
@@ -124,26 +124,6 @@ class FitOutcome:
         self.log_loss = log_loss
 
 
-def _history(rows: list[tuple[int, str, datetime, int]]) -> ReviewHistory:
-    memory: list[int] = []
-    elapsed: list[float] = []
-    rating: list[int] = []
-    current: tuple[int, str] | None = None
-    previous: datetime | None = None
-    for user_id, objective, when, r in rows:
-        if (user_id, objective) != current:
-            current, previous = (user_id, objective), None
-            memory.append(memory[-1] + 1 if memory else 0)
-        else:
-            memory.append(memory[-1])
-        elapsed.append(0.0 if previous is None else float((when.date() - previous.date()).days))
-        rating.append(r)
-        previous = when
-    return ReviewHistory(
-        np.array(memory, dtype=np.int64), np.array(elapsed), np.array(rating, dtype=np.int64)
-    )
-
-
 def fit_course_memory(db: Database, course_id: int, now: datetime) -> FitOutcome:
     """Fit the course's FSRS parameters on its review history, once it has enough reviews."""
     with db.transaction() as s:
@@ -160,7 +140,7 @@ def fit_course_memory(db: Database, course_id: int, now: datetime) -> FitOutcome
                 .order_by(ReviewEvent.user_id, ReviewEvent.objective_key, ReviewEvent.id)
             )
         ]
-        history = _history(rows)
+        history = review_history(rows)
         scored = int((~history.first).sum()) if rows else 0
         if scored < MIN_REVIEWS_TO_FIT:
             return FitOutcome(scored, False, None)
