@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from starlette.routing import Mount
+from starlette.routing import Mount, Route
 
 from learnloop.web.pages import accounts, admin, learn, teach
 from tests.conftest import World
@@ -96,9 +96,13 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
     for route in app.routes:
         if isinstance(route, Mount) and isinstance(route.app, FastAPI):
             from_schema(route.app.openapi(), route.path)
+            docs = {route.app.openapi_url, route.app.docs_url, route.app.redoc_url,
+                    route.app.swagger_ui_oauth2_redirect_url}  # fmt: skip
             for inner in route.app.routes:  # kept out of the mounted app's schema on purpose
                 if isinstance(inner, APIRoute) and not inner.include_in_schema:
                     found.update((m, route.path + inner.path) for m in inner.methods)
+                elif isinstance(inner, Route) and inner.path not in docs:  # plain Starlette routes
+                    found.update((m, route.path + inner.path) for m in inner.methods or ())
         if isinstance(route, APIRoute):
             found.update((m, route.path) for m in route.methods)
     for router in (accounts.router, learn.router, teach.router, admin.router):

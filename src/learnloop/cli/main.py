@@ -16,6 +16,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from learnloop.cli.evaluate import evaluate
+from learnloop.cli.serving import serve_app
 from learnloop.cli.simulate import simulate
 from learnloop.config import Settings
 from learnloop.content import load_course
@@ -120,19 +121,11 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request")] = True,
 ) -> None:
     """Serve the platform (the database must be initialised)."""
-    import uvicorn
-
     settings = _settings()
-    uvicorn.run(
-        "learnloop.web.app:app_factory",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers,
-        proxy_headers=False,
-    )
+    serve_app(host or settings.host, port or settings.port, workers=workers, access_log=access_log)
 
 
 @app.command()
@@ -142,7 +135,7 @@ def run() -> None:
     logins = _init(settings, True)
     assert logins is not None
     _print_logins(logins, _demo_password(settings), f"http://{settings.host}:{settings.port}")
-    serve(None, None, 1)
+    serve(None, None, 1, True)
 
 
 @app.command()

@@ -1,8 +1,9 @@
 """The Learning Record Store's state changes: client credentials, and storing statements.
 
-A batch is one transaction: every statement is validated before anything is written, and one
-invalid statement rejects the batch with the path of the field at fault. Nothing is acknowledged
-before the transaction commits (SQLite runs with synchronous=FULL).
+A batch is all or nothing: every statement is validated before anything is written, and one
+invalid statement rejects the batch with the path of the field at fault. Batches are written in
+groups (``write_group``; ``statement_writer`` commits concurrent requests together), and nothing
+is acknowledged before the transaction commits (SQLite runs with synchronous=FULL).
 """
 
 from __future__ import annotations
@@ -10,47 +11,43 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi import InvalidStatement, validate_statement
-from learnloop.adapters.xapi.learnloop_ids import (
-    ATTEMPT_EXTENSION,
-    PLATFORM,
-    activity_iri,
-    parse_learner,
-    parse_object,
-)
-from learnloop.domain import Role
 from learnloop.exceptions import (
     AuthenticationFailed,
     Conflict,
     DuplicateName,
     InvalidInput,
+    LearnloopError,
     NotFound,
     PermissionDenied,
 )
-from learnloop.services.learning import apply_answer, is_locked, mastery_rows
-from learnloop.services.statement_store import insert_statement
+from learnloop.services.statement_store import insert_statements
+from learnloop.services.xapi_feed import feed_learner_model
 from learnloop.storage import Database
-from learnloop.storage.course_store import course_of_learner
-from learnloop.storage.tables import LrsClient, User, XapiStatement
+from learnloop.storage.tables import LrsClient, XapiStatement
 
 __all__ = [
     "VOIDED",
     "ClientCredentials",
     "LrsCaller",
+    "PreparedBatch",
     "authenticate_client",
     "create_client",
-    "feed_learner_model",
+    "prepare_statements",
     "revoke_client",
     "store_statements",
+    "stored_instant",
+    "write_group",
 ]
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
@@ -126,9 +123,7 @@ def _authority(caller: LrsCaller, base_url: str) -> dict[str, Any]:
     }
 
 
-def _prepare(
-    raw: Any, path: str, caller: LrsCaller, base_url: str, now: datetime, version: str
-) -> dict[str, Any]:
+def _prepare(raw: Any, path: str, caller: LrsCaller, base_url: str, version: str) -> dict[str, Any]:
     try:
         validate_statement(raw, path)
     except InvalidStatement as exc:
@@ -137,25 +132,153 @@ def _prepare(
         raise InvalidInput(path, f"is malformed ({exc})") from None
     statement: dict[str, Any] = _normalised(raw)
     statement["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else str(uuid.uuid4())
-    stored = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    statement["stored"] = stored
-    statement.setdefault("timestamp", stored)
     statement["authority"] = _authority(caller, base_url)
     statement.setdefault("version", version)
     return statement
 
 
 def _normalised(raw: dict[str, Any]) -> dict[str, Any]:
-    """A copy with every contextActivities value as a list (the LRS returns arrays even for one)."""
-    statement: dict[str, Any] = json.loads(json.dumps(raw))
-    for part in (statement, statement.get("object")):
-        if isinstance(part, dict):
-            activities = (part.get("context") or {}).get("contextActivities")
-            if isinstance(activities, dict):
-                for key, value in activities.items():
-                    if not isinstance(value, list):
-                        activities[key] = [value]
+    """A copy with every contextActivities value as a list (the LRS returns arrays even for one).
+    Only what changes is copied: the caller's statement is left as it was."""
+    statement = dict(raw)
+    _listed(statement)
+    sub = statement.get("object")
+    if isinstance(sub, dict) and sub.get("objectType") == "SubStatement":
+        statement["object"] = dict(sub)
+        _listed(statement["object"])
     return statement
+
+
+def _listed(part: dict[str, Any]) -> None:
+    context = part.get("context")
+    activities = context.get("contextActivities") if isinstance(context, dict) else None
+    if isinstance(activities, dict) and not all(isinstance(v, list) for v in activities.values()):
+        listed = {k: v if isinstance(v, list) else [v] for k, v in activities.items()}
+        part["context"] = {**context, "contextActivities": listed}  # type: ignore[dict-item]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedBatch:
+    """A request's statements, validated and completed but for "stored": ready to write."""
+
+    client_id: int
+    statements: list[dict[str, Any]]
+
+    @property
+    def ids(self) -> list[str]:
+        return [st["id"] for st in self.statements]
+
+
+def prepare_statements(
+    caller: LrsCaller,
+    statements: list[Any],
+    *,
+    base_url: str,
+    version: str = "1.0.0",
+    put_id: str | None = None,
+) -> PreparedBatch:
+    """Validate a batch (or, with ``put_id``, one statement to store under that id) and complete
+    it (ids, authority, version). Nothing is read or written: an invalid batch costs no lock."""
+    if not caller.can_write:
+        raise PermissionDenied("these LRS credentials are read-only")
+    if not statements:
+        raise InvalidInput("statements", "send a statement or a non-empty list of statements")
+    single = put_id is not None or len(statements) == 1
+    prepared = [
+        _prepare(raw, "statement" if single else f"statements[{i}]", caller, base_url, version)
+        for i, raw in enumerate(statements)
+    ]
+    if put_id is not None:
+        if prepared[0]["id"] != str(uuid.UUID(put_id)) and "id" in statements[0]:
+            raise InvalidInput("statementId", "differs from the statement's own id")
+        prepared[0]["id"] = str(uuid.UUID(put_id))
+    batch = PreparedBatch(caller.client_id, prepared)
+    if len(set(batch.ids)) != len(prepared):
+        raise InvalidInput("statements", "the batch holds two statements with the same id")
+    return batch
+
+
+def stored_instant(now: datetime | None = None) -> datetime:
+    """The "stored" time of what is written now, kept to the millisecond as the statement shows
+    it, so that since/until given as a statement's own "stored" select it exactly."""
+    now = now or datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def write_group(
+    s: Session, batches: Sequence[PreparedBatch], *, base_url: str, now: datetime
+) -> list[list[str] | LearnloopError]:
+    """Write prepared batches in the caller's transaction: for each batch, its ids or the error
+    that rejects it whole (409 for an id stored with other content, 400 for voiding a voiding
+    statement), in which case nothing of that batch is written and the others are.
+
+    The whole group costs four queries (ids already stored, voided targets, the inserts, the
+    voiding update) whatever its size: the checks run in Python on what they return. A statement
+    already stored with the same content is not stored again."""
+    ids = [i for batch in batches for i in batch.ids]
+    targets = [st["object"]["id"] for b in batches for st in b.statements if _voids(st)]
+    known = _stored(s, ids + targets)
+    results: list[list[str] | LearnloopError] = []
+    fresh: list[dict[str, Any]] = []
+    voided: list[str] = []
+    stored = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    for batch in batches:
+        try:
+            mine = _check(batch, known)
+        except LearnloopError as exc:
+            results.append(exc)
+            continue
+        for st in mine:
+            st["stored"] = stored
+            st.setdefault("timestamp", stored)
+            known[st["id"]] = st
+            if _voids(st):
+                voided.append(st["object"]["id"])
+        fresh.extend(mine)
+        results.append(batch.ids)
+    client_of = {st["id"]: b.client_id for b in batches for st in b.statements}
+    insert_statements(s, fresh, client_ids=[client_of[st["id"]] for st in fresh], now=now)
+    if voided:
+        s.execute(update(XapiStatement).where(XapiStatement.id.in_(voided)).values(voided=True))
+    for st in fresh:
+        feed_learner_model(s, st, public_url=base_url, now=now)
+    return results
+
+
+def _voids(st: dict[str, Any]) -> bool:
+    return bool(st["verb"]["id"] == VOIDED)
+
+
+def _stored(s: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored statements among ``ids``, by id."""
+    found: dict[str, dict[str, Any]] = {}
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), 500):  # within every database's parameter limit
+        chunk = unique[start : start + 500]
+        rows = s.execute(
+            select(XapiStatement.id, XapiStatement.statement).where(XapiStatement.id.in_(chunk))
+        )
+        found.update({row.id: row.statement for row in rows})
+    return found
+
+
+def _check(batch: PreparedBatch, known: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The statements of ``batch`` to insert, or the error that rejects it."""
+    mine: list[dict[str, Any]] = []
+    for st in batch.statements:
+        old = known.get(st["id"])
+        if old is not None:
+            if _comparable(old) != _comparable(st):
+                raise Conflict(f"statement {st['id']} is already stored with other content")
+            continue
+        if _voids(st):
+            target = known.get(st["object"]["id"]) or next(
+                (m for m in mine if m["id"] == st["object"]["id"]), None
+            )
+            if target is not None and _voids(target):
+                raise InvalidInput("statement.object.id", "a voiding statement cannot be voided")
+        mine.append(st)
+    return mine
 
 
 def store_statements(
@@ -168,147 +291,12 @@ def store_statements(
     put_id: str | None = None,
     now: datetime | None = None,
 ) -> list[str]:
-    """Store a batch (or, with ``put_id``, one statement under that id); the ids, in order.
-
-    A statement whose id is already stored with the same content is not stored again; with
-    other content it is a conflict (409) and nothing of the batch is kept."""
-    if not caller.can_write:
-        raise PermissionDenied("these LRS credentials are read-only")
-    if not statements:
-        raise InvalidInput("statements", "send a statement or a non-empty list of statements")
-    now = now or datetime.now(UTC)
-    # "stored" is written with millisecond precision; the index keeps the same instant, so that
-    # since/until given as a statement's own "stored" select it exactly.
-    now = now.replace(microsecond=now.microsecond // 1000 * 1000)
-    single = put_id is not None or len(statements) == 1
-    prepared = [
-        _prepare(raw, "statement" if single else f"statements[{i}]", caller, base_url, now, version)
-        for i, raw in enumerate(statements)
-    ]
-    if put_id is not None:
-        if prepared[0]["id"] != str(uuid.UUID(put_id)) and "id" in statements[0]:
-            raise InvalidInput("statementId", "differs from the statement's own id")
-        prepared[0]["id"] = str(uuid.UUID(put_id))
-    ids = [st["id"] for st in prepared]
-    if len(set(ids)) != len(ids):
-        raise InvalidInput("statements", "the batch holds two statements with the same id")
+    """Validate and store one batch in a transaction of its own; the ids, in order. (The web
+    LRS goes through ``StatementWriter``, which commits concurrent batches together.)"""
+    batch = prepare_statements(caller, statements, base_url=base_url, version=version,
+                               put_id=put_id)  # fmt: skip
     with db.transaction() as s:
-        existing = {
-            row.id: row for row in s.scalars(select(XapiStatement).where(XapiStatement.id.in_(ids)))
-        }
-        fresh = []
-        for st in prepared:
-            old = existing.get(st["id"])
-            if old is None:
-                fresh.append(st)
-            elif _comparable(old.statement) != _comparable(st):
-                raise Conflict(f"statement {st['id']} is already stored with other content")
-        _void(s, fresh)
-        for st in fresh:
-            insert_statement(s, st, client_id=caller.client_id, now=now)
-            feed_learner_model(s, st, public_url=base_url, now=now)
-    return ids
-
-
-def _void(s: Session, statements: list[dict[str, Any]]) -> None:
-    targets = [st["object"]["id"] for st in statements if st["verb"]["id"] == VOIDED]
-    if not targets:
-        return
-    rows = {r.id: r for r in s.scalars(select(XapiStatement).where(XapiStatement.id.in_(targets)))}
-    for target in targets:
-        row = rows.get(target)
-        if row is None:
-            continue  # voiding what this LRS never saw is allowed; nothing to mark
-        if row.verb_id == VOIDED:
-            raise InvalidInput("statement.object.id", "a voiding statement cannot be voided")
-        row.voided = True
-
-
-# Verbs that report an answer or a finished activity; the outcome comes from result.success, or
-# from result.score.scaled against PASSING_SCALED when success is absent.
-LEARNING_VERBS = {
-    "http://adlnet.gov/expapi/verbs/answered",
-    "http://adlnet.gov/expapi/verbs/completed",
-    "http://adlnet.gov/expapi/verbs/passed",
-    "http://adlnet.gov/expapi/verbs/failed",
-}
-# A scaled score of 0.8 or more counts as right when a statement gives no success: the usual
-# mastery score of SCORM packages, which is what most xAPI content grew out of.
-PASSING_SCALED = 0.8
-
-
-def _outcome(st: dict[str, Any]) -> bool | None:
-    result = st.get("result") or {}
-    if isinstance(result.get("success"), bool):
-        return bool(result["success"])
-    scaled = (result.get("score") or {}).get("scaled")
-    if isinstance(scaled, int | float) and not isinstance(scaled, bool):
-        return scaled >= PASSING_SCALED
-    return None
-
-
-def feed_learner_model(s: Session, st: dict[str, Any], *, public_url: str, now: datetime) -> bool:
-    """A statement about a learnloop item or activity by a learnloop learner updates the learner
-    model exactly as an answer in the app does (``learning.apply_answer``). Statements learnloop
-    emitted itself, and any statement about a locked activity, a course the learner does not
-    follow or without an outcome, change nothing. Returns whether the model was updated."""
-    if (
-        st["verb"]["id"] not in LEARNING_VERBS
-        or st["object"].get("objectType", "Activity") != "Activity"
-    ):
-        return False
-    context = st.get("context") or {}
-    if context.get("platform") == PLATFORM and ATTEMPT_EXTENSION in (
-        context.get("extensions") or {}
-    ):
-        return False  # learnloop's own record of an in-app answer: already counted
-    correct = _outcome(st)
-    target = parse_object(public_url, st["object"]["id"])
-    username = parse_learner(public_url, st["actor"])
-    if correct is None or target is None or username is None:
-        return False
-    user = s.scalar(select(User).where(User.username == username))
-    if user is None or user.role != Role.LEARNER.value:
-        return False
-    try:
-        course_id, course = course_of_learner(s, user.id)
-    except NotFound:
-        return False
-    if course.slug != target.course:
-        return False
-    if target.kind == "item":
-        if target.key not in course.items:
-            return False
-        parents = (
-            [p["id"] for p in (context.get("contextActivities") or {}).get("parent", []) or []]
-            if isinstance((context.get("contextActivities") or {}).get("parent", []), list)
-            else []
-        )
-        activity = next(
-            (
-                a for a in course.activities.values()
-                if target.key in a.items and activity_iri(public_url, course.slug, a.key) in parents
-            ),
-            next((a for a in course.activities.values() if target.key in a.items), None),
-        )  # fmt: skip
-        if activity is None:
-            return False
-        items = [target.key]
-    else:
-        found = course.activities.get(target.key)
-        if found is None or not found.items:
-            return False
-        activity, items = found, [found.items[0]]
-    rows = mastery_rows(s, user.id, course_id)
-    if is_locked(course, activity.objectives, rows):
-        return False
-    response = (st.get("result") or {}).get("response", "")
-    for item in items:
-        apply_answer(
-            s, user_id=user.id, course_id=course_id, course=course, rows=rows,
-            activity_key=activity.key,
-            item_key=item, correct=correct, response={"xapi": st["id"]},
-            answer_text=str(response)[:1000] or ("right" if correct else "wrong"), now=now,
-            statement_id=st["id"],
-        )  # fmt: skip
-    return True
+        (result,) = write_group(s, [batch], base_url=base_url, now=stored_instant(now))
+        if isinstance(result, LearnloopError):
+            raise result
+        return result

@@ -8,6 +8,7 @@ from argon2 import PasswordHasher
 from fastapi.templating import Jinja2Templates
 
 from learnloop.config import Settings
+from learnloop.services.statement_writer import StatementWriter
 from learnloop.storage import Database
 
 __all__ = ["Platform"]
@@ -20,3 +21,4 @@ class Platform:
     hasher: PasswordHasher
     templates: Jinja2Templates
     secret_key: str
+    lrs_writer: StatementWriter  # the LRS's group commit (one writer thread a process)

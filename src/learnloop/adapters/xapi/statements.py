@@ -61,8 +61,8 @@ def _fail(path: str, message: str) -> InvalidStatement:
 def _object(value: Any, path: str, allowed: set[str]) -> Mapping[str, Any]:
     if not isinstance(value, dict):
         raise _fail(path, "must be a JSON object")
-    extra = sorted(set(value) - allowed)
-    if extra:
+    if not allowed.issuperset(value):
+        extra = sorted(set(value) - allowed)
         raise _fail(f"{path}.{extra[0]}", "is not a property of this object")
     return value
 

@@ -1,0 +1,60 @@
+"""`learnloop serve`: uvicorn, in one process or in several that each listen on the port.
+
+With several workers, each process binds its own socket with SO_REUSEPORT, so that the kernel
+spreads connections evenly between them. (uvicorn's own ``workers`` share one listening socket,
+and under a burst of new keep-alive connections one process would take them all: measured in
+benchmarks/lrs_speed.py, the second worker sat idle.)
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import socket
+from types import FrameType
+
+import uvicorn
+
+__all__ = ["serve_app"]
+
+APP = "learnloop.web.app:app_factory"
+
+
+def _config(host: str, port: int, access_log: bool) -> uvicorn.Config:
+    return uvicorn.Config(
+        APP, factory=True, host=host, port=port, proxy_headers=False, access_log=access_log
+    )
+
+
+def _worker(host: str, port: int, access_log: bool) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    uvicorn.Server(_config(host, port, access_log)).run(sockets=[sock])
+
+
+def serve_app(host: str, port: int, *, workers: int, access_log: bool) -> None:
+    """Serve until interrupted; with ``workers`` > 1, one process a worker."""
+    if workers <= 1 or not hasattr(socket, "SO_REUSEPORT"):
+        uvicorn.Server(_config(host, port, access_log)).run()
+        return
+    context = multiprocessing.get_context("spawn")
+    processes = [
+        context.Process(target=_worker, args=(host, port, access_log), daemon=True)
+        for _ in range(workers)
+    ]
+    for process in processes:
+        process.start()
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for process in processes:
+        process.join()

@@ -1,0 +1,122 @@
+"""Group commit in the LRS: batches written together stay all-or-nothing one by one."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import Future
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import func, select
+
+from learnloop.exceptions import Conflict, InvalidInput
+from learnloop.services.lrs import (
+    VOIDED,
+    LrsCaller,
+    create_client,
+    prepare_statements,
+    store_statements,
+    stored_instant,
+    write_group,
+)
+from learnloop.services.statement_writer import StatementWriter
+from learnloop.storage import Database
+from learnloop.storage.tables import XapiStatement, XapiStatementKey
+
+BASE = "https://learnloop.example"
+
+
+def statement(
+    n: int, statement_id: str | None = None, verb: str = "experienced"
+) -> dict[str, object]:
+    st: dict[str, object] = {
+        "actor": {"mbox": f"mailto:l{n}@example.org"},
+        "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}"},
+        "object": {"id": f"http://example.org/a{n}"},
+    }
+    if statement_id:
+        st["id"] = statement_id
+    return st
+
+
+@pytest.fixture
+def caller(db: Database, hasher: PasswordHasher) -> LrsCaller:
+    create_client(db, hasher, name="writer", can_write=True)
+    return LrsCaller(1, "writer", True)
+
+
+def count(db: Database) -> int:
+    with db.reading() as s:
+        return int(s.scalar(select(func.count()).select_from(XapiStatement)) or 0)
+
+
+def test_a_conflicting_batch_fails_alone_in_its_group(db: Database, caller: LrsCaller) -> None:
+    taken = str(uuid.uuid4())
+    store_statements(db, caller, [statement(0, taken)], base_url=BASE)
+    first = prepare_statements(caller, [statement(1), statement(2)], base_url=BASE)
+    clash = prepare_statements(caller, [statement(3), statement(9, taken)], base_url=BASE)
+    last = prepare_statements(caller, [statement(4)], base_url=BASE)
+    with db.transaction() as s:
+        results = write_group(s, [first, clash, last], base_url=BASE, now=stored_instant())
+    assert results[0] == first.ids
+    assert isinstance(results[1], Conflict)
+    assert results[2] == last.ids
+    with db.reading() as s:
+        stored = set(s.scalars(select(XapiStatement.id)))
+        keys = s.scalar(select(func.count()).select_from(XapiStatementKey))
+    assert stored == {taken, *first.ids, *last.ids}  # nothing of the conflicting batch
+    assert keys == 4 * 3  # actor, authority and object for each of the four statements
+
+
+def test_the_same_id_twice_in_one_group_is_stored_once_or_conflicts(
+    db: Database, caller: LrsCaller
+) -> None:
+    shared = str(uuid.uuid4())
+    a = prepare_statements(caller, [statement(1, shared)], base_url=BASE)
+    same = prepare_statements(caller, [statement(1, shared)], base_url=BASE)
+    other = prepare_statements(caller, [statement(2, shared)], base_url=BASE)
+    with db.transaction() as s:
+        results = write_group(s, [a, same, other], base_url=BASE, now=stored_instant())
+    assert results[:2] == [[shared], [shared]]
+    assert isinstance(results[2], Conflict)
+    assert count(db) == 1
+
+
+def test_voiding_a_voiding_statement_in_the_same_group_is_refused(
+    db: Database, caller: LrsCaller
+) -> None:
+    target, voiding = str(uuid.uuid4()), str(uuid.uuid4())
+    void = statement(1, voiding, verb="voided")
+    void["object"] = {"objectType": "StatementRef", "id": target}
+    void_again = statement(2, verb="voided")
+    void_again["object"] = {"objectType": "StatementRef", "id": voiding}
+    batches = [
+        prepare_statements(caller, [statement(0, target)], base_url=BASE),
+        prepare_statements(caller, [void], base_url=BASE),
+        prepare_statements(caller, [void_again], base_url=BASE),
+    ]
+    assert void["verb"] == {"id": VOIDED}
+    with db.transaction() as s:
+        results = write_group(s, batches, base_url=BASE, now=stored_instant())
+    assert isinstance(results[2], InvalidInput)
+    with db.reading() as s:
+        voided = s.scalar(select(XapiStatement.voided).where(XapiStatement.id == target))
+    assert voided is True
+    assert count(db) == 2
+
+
+def test_the_writer_answers_each_request_after_its_commit(db: Database, caller: LrsCaller) -> None:
+    writer = StatementWriter(db, base_url=BASE)
+    taken = str(uuid.uuid4())
+    store_statements(db, caller, [statement(0, taken)], base_url=BASE)
+    futures: list[Future[list[str]]] = [
+        writer.submit(prepare_statements(caller, [statement(n)], base_url=BASE))
+        for n in range(1, 60)
+    ]
+    clash = writer.submit(prepare_statements(caller, [statement(7, taken)], base_url=BASE))
+    answered = [f.result(timeout=30) for f in futures]
+    with pytest.raises(Conflict):
+        clash.result(timeout=30)
+    with db.reading() as s:
+        stored = set(s.scalars(select(XapiStatement.id)))
+    assert {i for ids in answered for i in ids} | {taken} == stored
