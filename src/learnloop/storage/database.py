@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 __all__ = ["Database", "make_engine"]
 
 _WRITE = "learnloop_write"
+SQLITE_CACHE_KIB = 64 * 1024  # per connection
+SQLITE_MMAP_BYTES = 1 << 30
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -31,6 +33,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # SQLite's default page cache is 2 MB: past some tens of thousands of statements the LRS's
+    # indexes no longer fit, and every insert reads pages back through system calls. A larger
+    # cache and memory-mapped reads keep them at hand (the OS shares the mapped pages).
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cursor.close()
 
 

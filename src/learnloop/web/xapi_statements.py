@@ -1,0 +1,129 @@
+"""The Statements resource (GET, HEAD, POST, PUT /xapi/statements): the LRS's hot path.
+
+It is a plain Starlette route, not a FastAPI one: FastAPI's dependency solving and per-request
+exit stack cost more than storing the statement (benchmarks/lrs_speed.py). POST and PUT validate
+the batch here and hand it to the process's ``StatementWriter`` (group commit); the answer waits
+for the commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from learnloop.exceptions import InvalidInput
+from learnloop.reports.xapi_queries import StatementQuery, get_statement, query_statements
+from learnloop.services.lrs import LrsCaller, prepare_statements
+from learnloop.web.platform import Platform
+from learnloop.web.xapi_http import (
+    authenticate,
+    headers_for,
+    now_iso,
+    read_json,
+    respond,
+    statement_version,
+)
+
+__all__ = ["statements"]
+
+
+async def statements(request: Request) -> Response:
+    platform: Platform = request.app.state.platform
+    caller = await authenticate(request, platform)
+    if request.method == "POST":
+        return await _post_statements(request, platform, caller)
+    if request.method == "PUT":
+        return await _put_statement(request, platform, caller)
+    response: Response = await run_in_threadpool(_get_statements, request, platform)
+    return response
+
+
+async def _post_statements(request: Request, platform: Platform, caller: LrsCaller) -> Response:
+    body = await read_json(request)
+    batch = body if isinstance(body, list) else [body]
+    prepared = prepare_statements(
+        caller, batch, base_url=platform.settings.public_url, version=statement_version(request)
+    )
+    ids = await asyncio.wrap_future(platform.lrs_writer.submit(prepared))
+    return JSONResponse(ids, headers=headers_for(request))
+
+
+async def _put_statement(request: Request, platform: Platform, caller: LrsCaller) -> Response:
+    statement_id = request.query_params.get("statementId")
+    if not statement_id:
+        raise InvalidInput("statementId", "PUT needs the statementId parameter")
+    body = await read_json(request)
+    if isinstance(body, list):
+        raise InvalidInput("body", "PUT takes one statement, not a list")
+    prepared = prepare_statements(
+        caller, [body], base_url=platform.settings.public_url, put_id=statement_id,
+        version=statement_version(request),
+    )  # fmt: skip
+    await asyncio.wrap_future(platform.lrs_writer.submit(prepared))
+    return Response(status_code=204, headers=headers_for(request))
+
+
+def _get_statements(request: Request, platform: Platform) -> Response:
+    params = request.query_params
+    single = params.get("statementId"), params.get("voidedStatementId")
+    fmt = params.get("format", "exact")
+    if single[0] and single[1]:
+        raise InvalidInput("statementId", "give statementId or voidedStatementId, not both")
+    if single[0] or single[1]:
+        allowed = {"statementId", "voidedStatementId", "format", "attachments"}
+        extra = sorted(set(params) - allowed)
+        if extra:
+            raise InvalidInput(extra[0], "cannot be combined with statementId")
+        statement = get_statement(platform.db, statement_id=single[0], voided_id=single[1], fmt=fmt)
+        response = respond(request, statement, now_iso())
+        stored = datetime.fromisoformat(statement["stored"].replace("Z", "+00:00"))
+        response.headers["Last-Modified"] = stored.astimezone(UTC).strftime(
+            "%a, %d %b %Y %H:%M:%S GMT"
+        )
+        return response
+    query = StatementQuery.from_cursor(params["cursor"]) if "cursor" in params else _query(params)
+    page = query_statements(platform.db, query)
+    more = f"/xapi/statements?cursor={page.more}" if page.more else ""
+    through = page.consistent_through.isoformat(timespec="milliseconds")
+    return respond(request, {"statements": page.statements, "more": more}, through)
+
+
+_FILTERS = {
+    "agent", "verb", "activity", "registration", "related_activities", "related_agents",
+    "since", "until", "limit", "format", "attachments", "ascending",
+}  # fmt: skip
+
+
+def _flag(value: str | None, name: str) -> bool:
+    if value is None:
+        return False
+    if value not in ("true", "false"):
+        raise InvalidInput(name, "must be true or false")
+    return value == "true"
+
+
+def _query(params: Any) -> StatementQuery:
+    unknown = sorted(set(params) - _FILTERS)
+    if unknown:
+        raise InvalidInput(unknown[0], "is not a statement query parameter")
+    limit = params.get("limit", "0")
+    if not limit.isdigit():
+        raise InvalidInput("limit", "must be a whole number")
+    return StatementQuery(
+        agent=params.get("agent"),
+        verb=params.get("verb"),
+        activity=params.get("activity"),
+        registration=params.get("registration"),
+        related_activities=_flag(params.get("related_activities"), "related_activities"),
+        related_agents=_flag(params.get("related_agents"), "related_agents"),
+        since=params.get("since"),
+        until=params.get("until"),
+        limit=int(limit),
+        ascending=_flag(params.get("ascending"), "ascending"),
+        format=params.get("format", "exact"),
+    )
