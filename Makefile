@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test lint typecheck contracts unit screenshots bench clean install
+.PHONY: run test lint typecheck contracts unit screenshots bench clean install wrk
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,17 @@ test: lint typecheck contracts unit
 	.bench-fsrs-venv/bin/python -m pip install --quiet "torch==2.13.0" "fsrs[optimizer]==6.3.2"
 	touch $@
 
-bench: $(STAMP) .bench-venv/.installed .bench-fsrs-venv/.installed
+# Ralph, the Python LRS the xAPI store is measured against (its file-system backend; requests is
+# a dependency 5.1.0 forgets). wrk, the load generator, comes from Debian's packages.
+.bench-ralph-venv/.installed:
+	$(PYTHON) -m venv .bench-ralph-venv
+	.bench-ralph-venv/bin/python -m pip install --quiet "ralph-malph[lrs]==5.1.0" requests
+	touch $@
+
+wrk:
+	@command -v wrk >/dev/null || apt-get install -y wrk
+
+bench: $(STAMP) .bench-venv/.installed .bench-fsrs-venv/.installed .bench-ralph-venv/.installed wrk
 	$(BIN)/python benchmarks/run_all.py
 
 screenshots: $(STAMP)

@@ -85,6 +85,16 @@ def memory(datasets: str) -> dict[str, object]:
     return result
 
 
+def lrs() -> dict[str, object]:
+    """The xAPI store over loopback beside Ralph (.bench-ralph-venv): about 12 minutes."""
+    out = HERE / "results" / "lrs_speed.json"
+    out.parent.mkdir(exist_ok=True)
+    subprocess.run([sys.executable, str(HERE / "lrs_speed.py"), "--json", str(out)], check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    result: dict[str, object] = json.loads(out.read_text())
+    return result
+
+
 def cat(bench_python: str) -> dict[str, object]:
     bank = HERE / "results" / "cat_bank.json"
     bank.parent.mkdir(exist_ok=True)
@@ -96,7 +106,8 @@ def cat(bench_python: str) -> dict[str, object]:
 
 
 def main() -> None:
-    """All benchmarks; `run_all.py cat|memory|placement|simulation` runs only that one (results/NAME.json)."""
+    """All benchmarks; `run_all.py cat|memory|placement|simulation|lrs` runs only that one
+    (results/NAME.json)."""
     datasets = os.environ.get("LEARNLOOP_DATASETS", str(HERE.parent.parent / "shared" / "datasets"))
     bench_python = str(HERE.parent / ".bench-venv" / "bin" / "python")
     header = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
@@ -105,6 +116,7 @@ def main() -> None:
         "memory": lambda: memory(datasets),
         "placement": lambda: run(sys.executable, "placement.py", str(CHARTS / "placement.svg")),
         "simulation": simulation,
+        "lrs": lrs,
     }
     if sys.argv[1:] and sys.argv[1] in single:
         name = sys.argv[1]
@@ -128,6 +140,7 @@ def main() -> None:
         "memory": memory(datasets),
         "placement": run(sys.executable, "placement.py", str(CHARTS / "placement.svg")),
         "simulation": simulation(),
+        "lrs": lrs(),
     }
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)

@@ -7,6 +7,7 @@ school can change it in one place and a change is visible in review.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -56,6 +57,10 @@ class Settings(BaseSettings):
     # The address learners and content reach the platform at: learnloop's xAPI activity ids and
     # learners' xAPI accounts live under it (docs/xapi.md), so set it to the public URL.
     public_url: str = DEFAULT_PUBLIC_URL
+    # The xAPI version that answers a request naming none (it is refused with 400 either way).
+    # ADL's 1.0.3 and 2.0.0 suites each want their own version on that answer: run each suite
+    # with this set to match (docs/xapi.md).
+    xapi_default_version: Literal["1.0.3", "2.0.0"] = "1.0.3"
     # The demo accounts' password; empty means: generate one per install (kept in instance_dir).
     demo_password: str = ""
     pedagogy: PedagogySettings = Field(default_factory=PedagogySettings)

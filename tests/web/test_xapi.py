@@ -16,8 +16,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from learnloop.config import Settings
 from learnloop.services.lrs import create_client, revoke_client
 from learnloop.storage.tables import XapiStatement
+from learnloop.web.app import create_app
 from tests.conftest import World
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "xapi"
@@ -246,3 +248,20 @@ def test_context_activities_come_back_as_arrays_and_404s_say_how_consistent(
     )
     assert missing.status_code == 404
     assert missing.headers["X-Experience-API-Consistent-Through"]
+
+
+def test_a_request_naming_no_version_is_answered_in_the_configured_one(
+    sqlite_world: World, hasher: PasswordHasher, tmp_path: Path, lrs: dict[str, dict[str, str]]
+) -> None:
+    for default in ("1.0.3", "2.0.0"):
+        settings = Settings(
+            database_url="sqlite://", instance_dir=tmp_path, secret_key="test-secret",
+            xapi_default_version=default,
+        )  # fmt: skip
+        with TestClient(create_app(settings, database=sqlite_world.db, hasher=hasher)) as c:
+            auth = {"Authorization": lrs["read"]["Authorization"]}
+            missing = c.get("/xapi/statements", headers=auth)
+            assert missing.status_code == 400
+            assert missing.headers["X-Experience-API-Version"] == default
+            named = c.get("/xapi/statements", headers={**auth, "X-Experience-API-Version": "1.0.3"})
+            assert named.headers["X-Experience-API-Version"] == "1.0.3"

@@ -147,3 +147,26 @@ def test_activities_and_agents(client: TestClient, h: dict[str, dict[str, str]])
     person = client.get("/xapi/agents", params={"agent": AGENT}, headers=h["read"]).json()
     assert person == {"objectType": "Person", "mbox": ["mailto:ann@example.com"]}
     assert client.get("/xapi/agents", params={"agent": "{}"}, headers=h["read"]).status_code == 400
+
+
+def test_a_blind_state_put_onto_a_document_is_a_conflict_in_xapi_2_only(
+    client: TestClient, h: dict[str, dict[str, str]]
+) -> None:
+    where = {"activityId": ACT, "agent": AGENT, "stateId": "blind"}
+    v2 = {**h["write"], "X-Experience-API-Version": "2.0.0"}
+    assert (
+        client.put("/xapi/activities/state", params=where, json={"a": 1}, headers=v2).status_code
+        == 204
+    )
+    again = client.put("/xapi/activities/state", params=where, json={"a": 2}, headers=v2)
+    assert again.status_code == 409
+    assert "If-Match" in again.json()["error"]
+    assert client.get("/xapi/activities/state", params=where, headers=h["read"]).json() == {"a": 1}
+    etag = client.get("/xapi/activities/state", params=where, headers=h["read"]).headers["ETag"]
+    matched = client.put(
+        "/xapi/activities/state", params=where, json={"a": 3}, headers={**v2, "If-Match": etag}
+    )
+    assert matched.status_code == 204
+    v1 = client.put("/xapi/activities/state", params=where, json={"a": 4}, headers=h["write"])
+    assert v1.status_code == 204  # 1.0.3 lets a State PUT overwrite without a precondition
+    assert client.get("/xapi/activities/state", params=where, headers=h["read"]).json() == {"a": 4}

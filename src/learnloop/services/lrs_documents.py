@@ -91,7 +91,11 @@ def write_document(
     if_match: str | None = None,
     if_none_match: str | None = None,
     now: datetime | None = None,
+    blind_state_put_conflicts: bool = False,
 ) -> None:
+    """Store a document (PUT replaces, POST merges JSON objects). ``blind_state_put_conflicts``:
+    xAPI 2.0 extends to State what 1.0.3 asked of profiles only: a PUT that sends neither
+    If-Match nor If-None-Match onto an existing document is a 409."""
     if not caller.can_write:
         raise PermissionDenied("these LRS credentials are read-only")
     now = now or datetime.now(UTC)
@@ -103,6 +107,11 @@ def write_document(
             if row is not None:
                 raise Conflict("the document exists: send If-Match with its ETag")
             raise InvalidInput("If-Match", "a profile PUT needs If-Match or If-None-Match: *")
+        if (
+            blind_state_put_conflicts and not merge and row is not None
+            and if_match is None and if_none_match is None
+        ):  # fmt: skip
+            raise Conflict("the document exists: send If-Match with its ETag (xAPI 2.0)")
         if merge and row is not None:
             if not (_is_json(content_type) and _is_json(row.content_type)):
                 raise InvalidInput("Content-Type", "POST merges JSON documents only")

@@ -44,6 +44,7 @@ from learnloop.web.xapi_http import (
     iri_param,
     json_error,
     only,
+    require_version,
     respond,
 )
 from learnloop.web.xapi_statements import statements
@@ -157,6 +158,7 @@ def _document_routes(app: FastAPI, path: str, kind: str) -> None:
             request.headers.get("content-type", "application/octet-stream"),
             merge=request.method == "POST", if_match=request.headers.get("if-match"),
             if_none_match=request.headers.get("if-none-match"),
+            blind_state_put_conflicts=require_version(request).startswith("2."),
         )  # fmt: skip
         return Response(status_code=204, headers=headers_for(request))
 

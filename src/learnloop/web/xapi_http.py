@@ -47,7 +47,10 @@ class XapiError(Exception):
 
 
 def answer_version(request: Request) -> str:
-    asked = request.headers.get("x-experience-api-version", "")
+    asked = request.headers.get("x-experience-api-version")
+    if asked is None:
+        platform: Platform = request.app.state.platform
+        return platform.settings.xapi_default_version
     return "2.0.0" if asked.startswith("2.") else "1.0.3"
 
 
