@@ -173,6 +173,42 @@ def test_voiding(client: TestClient, lrs: dict[str, dict[str, str]]) -> None:
     assert client.post("/xapi/statements", json=again, headers=lrs["write"]).status_code == 400
 
 
+def test_a_filter_returns_the_statements_that_target_a_matching_one(
+    client: TestClient, lrs: dict[str, dict[str, str]]
+) -> None:
+    verb = "http://example.com/verbs/rated"
+    rated = {**copy.deepcopy(VALID[0]), "verb": {"id": verb}}
+    (target,) = client.post("/xapi/statements", json=rated, headers=lrs["write"]).json()
+    pointing = {
+        "actor": {"mbox": "mailto:reviewer@example.com"},
+        "verb": {"id": verb},
+        "object": {"objectType": "StatementRef", "id": target},
+    }
+    (ref_id,) = client.post("/xapi/statements", json=pointing, headers=lrs["write"]).json()
+    voiding = {
+        "actor": {"mbox": "mailto:admin@example.com"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+        "object": {"objectType": "StatementRef", "id": target},
+    }
+    (void_id,) = client.post("/xapi/statements", json=voiding, headers=lrs["write"]).json()
+    other = {**copy.deepcopy(VALID[0]), "verb": {"id": "http://example.com/verbs/other"}}
+    client.post("/xapi/statements", json=other, headers=lrs["write"])
+
+    def listed(**params: str) -> list[str]:
+        page = client.get("/xapi/statements", params=params, headers=lrs["read"]).json()
+        return [st["id"] for st in page["statements"]]
+
+    # the voided target is left out; the voiding statement matches through its target's verb
+    assert listed(verb=verb) == [void_id, ref_id]
+    assert listed(verb=verb, ascending="true") == [ref_id, void_id]
+    assert listed(verb=verb, limit="1") == [void_id]
+    # the target's actor and activity file the voiding statement as well
+    actor = json.dumps(rated["actor"])
+    assert void_id in listed(agent=actor)
+    assert void_id in listed(activity=rated["object"]["id"])
+    assert void_id not in listed(verb="http://example.com/verbs/other")
+
+
 def test_filters_and_paging_keep_the_filters(
     client: TestClient, lrs: dict[str, dict[str, str]]
 ) -> None:

@@ -7,14 +7,16 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, or_, select
 
-from learnloop.adapters.xapi import InvalidStatement, agent_key, validate_agent
+from learnloop.adapters.xapi import REF_KINDS, InvalidStatement, agent_key, validate_agent
 from learnloop.exceptions import InvalidInput, NotFound
+from learnloop.reports.xapi_formats import formatted
 from learnloop.storage import Database
 from learnloop.storage.tables import XapiStatement, XapiStatementKey
 
@@ -75,39 +77,13 @@ def _time(text: str, field: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _format(statement: dict[str, Any], fmt: str) -> dict[str, Any]:
-    if fmt != "ids":
-        return statement
-    out = dict(statement)
-
-    def ids_only(agent: dict[str, Any]) -> dict[str, Any]:
-        kept = {
-            k: v
-            for k, v in agent.items()
-            if k in ("objectType", "mbox", "mbox_sha1sum", "openid", "account")
-        }
-        if "member" in agent and not any(
-            k in agent for k in ("mbox", "mbox_sha1sum", "openid", "account")
-        ):
-            kept["member"] = [ids_only(m) for m in agent["member"]]
-        return kept
-
-    out["actor"] = ids_only(statement["actor"])
-    out["verb"] = {"id": statement["verb"]["id"]}
-    obj = statement["object"]
-    if obj.get("objectType", "Activity") == "Activity":
-        out["object"] = (
-            {"objectType": "Activity", "id": obj["id"]}
-            if "objectType" in obj
-            else {"id": obj["id"]}
-        )
-    elif obj.get("objectType") in ("Agent", "Group"):
-        out["object"] = ids_only(obj)
-    return out
-
-
 def get_statement(
-    db: Database, *, statement_id: str | None, voided_id: str | None, fmt: str = "exact"
+    db: Database,
+    *,
+    statement_id: str | None,
+    voided_id: str | None,
+    fmt: str = "exact",
+    languages: Sequence[str] = (),
 ) -> dict[str, Any]:
     wanted = statement_id or voided_id
     assert wanted is not None
@@ -121,7 +97,7 @@ def get_statement(
         row = s.scalar(select(XapiStatement).where(XapiStatement.id == key))
         if row is None or row.voided != (voided_id is not None):
             raise NotFound(f"no {'voided ' if voided_id else ''}statement {key}")
-        return _format(row.statement, fmt)
+        return formatted(row.statement, fmt, languages)
 
 
 def _filtered(q: StatementQuery) -> Select[Any]:
@@ -131,12 +107,7 @@ def _filtered(q: StatementQuery) -> Select[Any]:
     if q.registration:
         query = query.where(XapiStatement.registration == q.registration)
     if q.agent:
-        try:
-            agent = json.loads(q.agent)
-            validate_agent(agent, "agent")
-            key = agent_key(agent)
-        except (ValueError, InvalidStatement) as exc:
-            raise InvalidInput("agent", f"is not an Agent or identified Group ({exc})") from None
+        key = _agent_key(q.agent)
         if q.related_agents:
             related = select(XapiStatementKey.seq).where(
                 XapiStatementKey.kind == "agent", XapiStatementKey.key == key
@@ -160,6 +131,49 @@ def _filtered(q: StatementQuery) -> Select[Any]:
             query = query.where(
                 XapiStatement.object_id == q.activity, XapiStatement.object_kind == "Activity"
             )
+    return _window(query, q)
+
+
+def _agent_key(raw: str) -> str:
+    try:
+        agent = json.loads(raw)
+        validate_agent(agent, "agent")
+        return agent_key(agent)
+    except (ValueError, InvalidStatement) as exc:
+        raise InvalidInput("agent", f"is not an Agent or identified Group ({exc})") from None
+
+
+def _referencing(q: StatementQuery) -> Select[Any] | None:
+    """Statements that target, through a StatementRef, a statement matching the filters (a
+    voiding statement among them): filed at write time under their target's keys."""
+
+    def filed(kind: str, key: str) -> Any:
+        return XapiStatement.seq.in_(
+            select(XapiStatementKey.seq).where(
+                XapiStatementKey.kind == REF_KINDS[kind], XapiStatementKey.key == key
+            )
+        )
+
+    conditions = []
+    if q.verb:
+        conditions.append(filed("verb", q.verb))
+    if q.registration:
+        conditions.append(filed("registration", q.registration))
+    if q.agent:
+        conditions.append(
+            filed("related_agent" if q.related_agents else "agent", _agent_key(q.agent))
+        )
+    if q.activity:
+        kind = "related_activity" if q.related_activities else "activity"
+        conditions.append(filed(kind, q.activity))
+    if not conditions:
+        return None
+    query = select(XapiStatement).where(XapiStatement.voided.is_(False), *conditions)
+    return _window(query, q)
+
+
+def _window(query: Select[Any], q: StatementQuery) -> Select[Any]:
+    """The time bounds, the page position and the order, the same for every part of a query."""
     if q.since:
         query = query.where(XapiStatement.stored > _time(q.since, "since"))
     if q.until:
@@ -172,7 +186,11 @@ def _filtered(q: StatementQuery) -> Select[Any]:
     return query.order_by(order)
 
 
-def query_statements(db: Database, q: StatementQuery, now: datetime | None = None) -> StatementPage:
+def query_statements(
+    db: Database, q: StatementQuery, now: datetime | None = None, languages: Sequence[str] = ()
+) -> StatementPage:
+    """A page of statements; ``languages`` (from Accept-Language, best first) choose the one
+    entry of each language map that ``format=canonical`` keeps."""
     if q.format not in ("ids", "exact", "canonical"):
         raise InvalidInput("format", "must be ids, exact or canonical")
     if q.limit < 0:
@@ -183,8 +201,14 @@ def query_statements(db: Database, q: StatementQuery, now: datetime | None = Non
     through = now or datetime.now(UTC)
     with db.reading() as s:
         rows = list(s.scalars(_filtered(q).limit(size + 1)))
+        referencing = _referencing(q)
+        if referencing is not None:  # two indexed queries, merged in storage order
+            seen = {r.seq for r in rows}
+            rows += [r for r in s.scalars(referencing.limit(size + 1)) if r.seq not in seen]
+            rows = sorted(rows, key=lambda r: r.seq, reverse=not q.ascending)[: size + 1]
     more = q.cursor(rows[size - 1].seq) if len(rows) > size else None
-    return StatementPage([_format(r.statement, q.format) for r in rows[:size]], more, through)
+    statements = [formatted(r.statement, q.format, languages) for r in rows[:size]]
+    return StatementPage(statements, more, through)
 
 
 def activity_object(db: Database, activity_id: str) -> dict[str, Any]:

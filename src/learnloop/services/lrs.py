@@ -216,7 +216,7 @@ def write_group(
     voiding update) whatever its size: the checks run in Python on what they return. A statement
     already stored with the same content is not stored again."""
     ids = [i for batch in batches for i in batch.ids]
-    targets = [st["object"]["id"] for b in batches for st in b.statements if _voids(st)]
+    targets = [st["object"]["id"] for b in batches for st in b.statements if _refers(st)]
     known = _stored(s, ids + targets)
     results: list[list[str] | LearnloopError] = []
     fresh: list[dict[str, Any]] = []
@@ -237,12 +237,18 @@ def write_group(
         fresh.extend(mine)
         results.append(batch.ids)
     client_of = {st["id"]: b.client_id for b in batches for st in b.statements}
-    insert_statements(s, fresh, client_ids=[client_of[st["id"]] for st in fresh], now=now)
+    insert_statements(
+        s, fresh, client_ids=[client_of[st["id"]] for st in fresh], now=now, targets=known
+    )
     if voided:
         s.execute(update(XapiStatement).where(XapiStatement.id.in_(voided)).values(voided=True))
     for st in fresh:
         feed_learner_model(s, st, public_url=base_url, now=now)
     return results
+
+
+def _refers(st: dict[str, Any]) -> bool:
+    return bool(st["object"].get("objectType") == "StatementRef")
 
 
 def _voids(st: dict[str, Any]) -> bool:

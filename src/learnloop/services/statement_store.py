@@ -8,14 +8,14 @@ capped a batch at some 1,000 statements a second.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from learnloop.adapters.xapi import statement_keys
+from learnloop.adapters.xapi import statement_keys, target_keys
 from learnloop.storage.tables import XapiStatement, XapiStatementKey
 
 __all__ = ["insert_statement", "insert_statements"]
@@ -34,9 +34,11 @@ def insert_statements(
     *,
     client_ids: Sequence[int | None],
     now: datetime,
+    targets: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> None:
     """Store complete, valid statements (each with the LRS client that sent it, None for
-    learnloop's own) and their index keys in the caller's transaction."""
+    learnloop's own) and their index keys in the caller's transaction. ``targets``: statements
+    by id; one targeted through a StatementRef lends its keys to the statement targeting it."""
     if not statements:
         return
     keys = [statement_keys(st) for st in statements]
@@ -58,6 +60,18 @@ def insert_statements(
         for kind, values in (("agent", k.agents), ("activity", k.activities))
         for key in values
     ]
+    for st in statements:
+        obj = st["object"]
+        target = (
+            (targets or {}).get(obj.get("id", ""))
+            if obj.get("objectType") == "StatementRef"
+            else None
+        )
+        if target is not None:
+            seq = seq_of[st["id"]]
+            index_rows += [
+                {"seq": seq, "kind": kind, "key": key} for kind, key in target_keys(target)
+            ]
     if index_rows:
         s.execute(insert(_KEYS), index_rows)
 

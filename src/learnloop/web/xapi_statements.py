@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from learnloop.exceptions import InvalidInput
+from learnloop.reports.xapi_formats import accepted_languages
 from learnloop.reports.xapi_queries import StatementQuery, get_statement, query_statements
 from learnloop.services.lrs import LrsCaller, prepare_statements
 from learnloop.web.platform import Platform
@@ -72,6 +73,7 @@ def _get_statements(request: Request, platform: Platform) -> Response:
     params = request.query_params
     single = params.get("statementId"), params.get("voidedStatementId")
     fmt = params.get("format", "exact")
+    languages = accepted_languages(request.headers.get("accept-language"))
     if single[0] and single[1]:
         raise InvalidInput("statementId", "give statementId or voidedStatementId, not both")
     if single[0] or single[1]:
@@ -79,7 +81,9 @@ def _get_statements(request: Request, platform: Platform) -> Response:
         extra = sorted(set(params) - allowed)
         if extra:
             raise InvalidInput(extra[0], "cannot be combined with statementId")
-        statement = get_statement(platform.db, statement_id=single[0], voided_id=single[1], fmt=fmt)
+        statement = get_statement(
+            platform.db, statement_id=single[0], voided_id=single[1], fmt=fmt, languages=languages
+        )
         response = respond(request, statement, now_iso())
         stored = datetime.fromisoformat(statement["stored"].replace("Z", "+00:00"))
         response.headers["Last-Modified"] = stored.astimezone(UTC).strftime(
@@ -87,7 +91,7 @@ def _get_statements(request: Request, platform: Platform) -> Response:
         )
         return response
     query = StatementQuery.from_cursor(params["cursor"]) if "cursor" in params else _query(params)
-    page = query_statements(platform.db, query)
+    page = query_statements(platform.db, query, languages=languages)
     more = f"/xapi/statements?cursor={page.more}" if page.more else ""
     through = page.consistent_through.isoformat(timespec="milliseconds")
     return respond(request, {"statements": page.statements, "more": more}, through)

@@ -1,6 +1,6 @@
 """xAPI (the Experience API, 1.0.3 and 2.0.0): statement validation and indexing."""
 
-from learnloop.adapters.xapi.index import StatementKeys, statement_keys
+from learnloop.adapters.xapi.index import REF_KINDS, StatementKeys, statement_keys, target_keys
 from learnloop.adapters.xapi.statements import (
     InvalidStatement,
     agent_key,
@@ -9,10 +9,12 @@ from learnloop.adapters.xapi.statements import (
 )
 
 __all__ = [
+    "REF_KINDS",
     "InvalidStatement",
     "StatementKeys",
     "agent_key",
     "statement_keys",
+    "target_keys",
     "validate_agent",
     "validate_statement",
 ]

@@ -11,7 +11,7 @@ from typing import Any
 
 from learnloop.adapters.xapi.statements import agent_key
 
-__all__ = ["StatementKeys", "statement_keys"]
+__all__ = ["REF_KINDS", "StatementKeys", "statement_keys", "target_keys"]
 
 
 @dataclass
@@ -79,3 +79,34 @@ def statement_keys(statement: Mapping[str, Any]) -> StatementKeys:
     if "authority" in statement:
         _agents(statement["authority"], keys.agents)
     return keys
+
+
+# Index kinds under which a statement that targets another (a StatementRef, voiding included) is
+# filed with its target's keys: a query filtered on the target's verb, agent, activity or
+# registration returns the statements that target it too (xAPI 1.0.3, Filter Conditions for
+# StatementRefs). Short, for the 8-character kind column.
+REF_KINDS = {
+    "verb": "rverb",
+    "agent": "ragent",
+    "activity": "ract",
+    "registration": "rreg",
+    "related_agent": "rragent",
+    "related_activity": "rract",
+}
+
+
+def target_keys(target: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The (kind, key) index rows for a statement whose object is a StatementRef to ``target``."""
+    keys = statement_keys(target)
+    rows = [(REF_KINDS["verb"], keys.verb)]
+    if keys.actor:
+        rows.append((REF_KINDS["agent"], keys.actor))
+    if keys.object_id and keys.object_kind in ("Agent", "Group"):
+        rows.append((REF_KINDS["agent"], keys.object_id))
+    if keys.object_id and keys.object_kind == "Activity":
+        rows.append((REF_KINDS["activity"], keys.object_id))
+    if keys.registration:
+        rows.append((REF_KINDS["registration"], keys.registration))
+    rows += [(REF_KINDS["related_agent"], k) for k in sorted(keys.agents)]
+    rows += [(REF_KINDS["related_activity"], k) for k in sorted(keys.activities)]
+    return list(dict.fromkeys(rows))
