@@ -9,6 +9,7 @@ import json
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from argon2 import PasswordHasher
@@ -301,3 +302,41 @@ def test_a_request_naming_no_version_is_answered_in_the_configured_one(
             assert missing.headers["X-Experience-API-Version"] == default
             named = c.get("/xapi/statements", headers={**auth, "X-Experience-API-Version": "1.0.3"})
             assert named.headers["X-Experience-API-Version"] == "1.0.3"
+
+
+def test_the_alternate_request_syntax_of_xapi_1_0_3(
+    client: TestClient, lrs: dict[str, dict[str, str]]
+) -> None:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    statement_id = str(uuid.uuid4())
+    put = client.post(
+        "/xapi/statements?method=PUT",
+        content=urlencode({
+            "statementId": statement_id, "content": json.dumps(VALID[0]),
+            "Authorization": lrs["write"]["Authorization"], "X-Experience-API-Version": "1.0.3",
+        }),
+        headers=form,
+    )  # fmt: skip
+    assert put.status_code == 204, put.text
+    got = client.post(
+        "/xapi/statements?method=GET",
+        content=urlencode({"statementId": statement_id, **lrs["read"]}),
+        headers=form,
+    )
+    assert got.status_code == 200
+    assert got.json()["id"] == statement_id
+    extra = client.post(
+        f"/xapi/statements?method=GET&statementId={statement_id}",
+        content=urlencode(lrs["read"]),
+        headers=form,
+    )
+    assert extra.status_code == 400
+    assert "statementId" in extra.json()["error"]
+    not_a_form = client.post("/xapi/statements?method=PUT", json=VALID[0], headers=lrs["write"])
+    assert not_a_form.status_code == 400
+    v2 = client.post(
+        "/xapi/statements?method=GET",
+        content=urlencode({**lrs["read"], "X-Experience-API-Version": "2.0.0"}),
+        headers=form,
+    )
+    assert v2.status_code == 400  # xAPI 2.0 has no alternate syntax

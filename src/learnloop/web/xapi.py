@@ -35,6 +35,7 @@ from learnloop.services.lrs_documents import (
     write_document,
 )
 from learnloop.web.platform import Platform
+from learnloop.web.xapi_alternate import AlternateRequestSyntax
 from learnloop.web.xapi_http import (
     SUPPORTED,
     XapiError,
@@ -76,6 +77,7 @@ PlatformDep = Annotated[Platform, Depends(_platform)]
 def create_xapi() -> FastAPI:
     app = FastAPI(title="learnloop LRS", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.credential_cache = {}
+    app.add_middleware(AlternateRequestSyntax)
 
     @app.exception_handler(XapiError)
     async def xapi_error(request: Request, exc: XapiError) -> JSONResponse:
