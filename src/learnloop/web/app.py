@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -174,5 +175,12 @@ def create_app(
 
 
 def app_factory() -> FastAPI:
-    """For ``uvicorn --factory``: settings from the environment."""
-    return create_app(Settings())
+    """For ``uvicorn --factory``: settings from the environment.
+
+    What is built at start (templates, courses, the ORM's mappings) lives as long as the process:
+    ``gc.freeze`` moves it out of the collector's sight, so that the collections a busy server
+    runs do not walk it again and again."""
+    app = create_app(Settings())
+    gc.collect()
+    gc.freeze()
+    return app
