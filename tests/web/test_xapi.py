@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from learnloop.config import Settings
+from learnloop.reports import xapi_queries
 from learnloop.services.lrs import create_client, revoke_client
 from learnloop.storage.tables import XapiStatement
 from learnloop.web.app import create_app
@@ -174,9 +175,14 @@ def test_voiding(client: TestClient, lrs: dict[str, dict[str, str]]) -> None:
     assert client.post("/xapi/statements", json=again, headers=lrs["write"]).status_code == 400
 
 
+@pytest.mark.parametrize("listed_at_most", [5_000, 0])  # by their numbers, or in the database
 def test_a_filter_returns_the_statements_that_target_a_matching_one(
-    client: TestClient, lrs: dict[str, dict[str, str]]
+    client: TestClient,
+    lrs: dict[str, dict[str, str]],
+    listed_at_most: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(xapi_queries, "MAX_LISTED_REFERENCES", listed_at_most)
     verb = "http://example.com/verbs/rated"
     rated = {**copy.deepcopy(VALID[0]), "verb": {"id": verb}}
     (target,) = client.post("/xapi/statements", json=rated, headers=lrs["write"]).json()

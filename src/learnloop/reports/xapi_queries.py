@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi import REF_KINDS, InvalidStatement, agent_key, validate_agent
 from learnloop.exceptions import InvalidInput, NotFound
@@ -31,6 +32,9 @@ __all__ = [
 
 # The most statements one response carries (a client asking for more, or for 0, gets this many).
 MAX_PAGE = 500
+# Statements found through a StatementRef are fetched by their storage numbers up to this many;
+# past it the database intersects the key lookups itself.
+MAX_LISTED_REFERENCES = 5_000
 
 
 @dataclass(frozen=True)
@@ -143,33 +147,49 @@ def _agent_key(raw: str) -> str:
         raise InvalidInput("agent", f"is not an Agent or identified Group ({exc})") from None
 
 
-def _referencing(q: StatementQuery) -> Select[Any] | None:
+def _referencing(s: Session, q: StatementQuery) -> Select[Any] | None:
     """Statements that target, through a StatementRef, a statement matching the filters (a
-    voiding statement among them): filed at write time under their target's keys."""
-
-    def filed(kind: str, key: str) -> Any:
-        return XapiStatement.seq.in_(
-            select(XapiStatementKey.seq).where(
-                XapiStatementKey.kind == REF_KINDS[kind], XapiStatementKey.key == key
-            )
-        )
-
-    conditions = []
+    voiding statement among them): filed at write time under their target's keys. The filed
+    keys are read first (an index probe each), so a store without such statements pays
+    nothing more."""
+    wanted: list[tuple[str, str]] = []
     if q.verb:
-        conditions.append(filed("verb", q.verb))
+        wanted.append((REF_KINDS["verb"], q.verb))
     if q.registration:
-        conditions.append(filed("registration", q.registration))
+        wanted.append((REF_KINDS["registration"], q.registration))
     if q.agent:
-        conditions.append(
-            filed("related_agent" if q.related_agents else "agent", _agent_key(q.agent))
-        )
+        kind = "related_agent" if q.related_agents else "agent"
+        wanted.append((REF_KINDS[kind], _agent_key(q.agent)))
     if q.activity:
         kind = "related_activity" if q.related_activities else "activity"
-        conditions.append(filed(kind, q.activity))
-    if not conditions:
+        wanted.append((REF_KINDS[kind], q.activity))
+    if not wanted:
         return None
-    query = select(XapiStatement).where(XapiStatement.voided.is_(False), *conditions)
-    return _window(query, q)
+    candidates: set[int] | None = None
+    for kind, key in wanted:
+        seqs = set(
+            s.scalars(
+                select(XapiStatementKey.seq).where(
+                    XapiStatementKey.kind == kind, XapiStatementKey.key == key
+                )
+            )
+        )
+        candidates = seqs if candidates is None else candidates & seqs
+        if not candidates:
+            return None
+    assert candidates is not None
+    if len(candidates) <= MAX_LISTED_REFERENCES:
+        chosen: Any = XapiStatement.seq.in_(sorted(candidates))
+    else:  # many: let the database intersect them (within every parameter limit)
+        chosen = and_(*(
+            XapiStatement.seq.in_(
+                select(XapiStatementKey.seq).where(
+                    XapiStatementKey.kind == kind, XapiStatementKey.key == key
+                )
+            )
+            for kind, key in wanted
+        ))  # fmt: skip
+    return _window(select(XapiStatement).where(XapiStatement.voided.is_(False), chosen), q)
 
 
 def _window(query: Select[Any], q: StatementQuery) -> Select[Any]:
@@ -201,7 +221,7 @@ def query_statements(
     through = now or datetime.now(UTC)
     with db.reading() as s:
         rows = list(s.scalars(_filtered(q).limit(size + 1)))
-        referencing = _referencing(q)
+        referencing = _referencing(s, q)
         if referencing is not None:  # two indexed queries, merged in storage order
             seen = {r.seq for r in rows}
             rows += [r for r in s.scalars(referencing.limit(size + 1)) if r.seq not in seen]
