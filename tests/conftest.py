@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,23 +73,32 @@ def _sqlite_database(tmp_path: Path) -> Iterator[Database]:
     db.dispose()
 
 
-def _postgres_database() -> Iterator[Database]:
+@contextmanager
+def scratch_schema(prefix: str = "t") -> Iterator[str]:
+    """A PostgreSQL schema of its own for one test, dropped with everything in it afterwards."""
     if not postgres_available():
         skip_or_fail(f"PostgreSQL is not reachable at {POSTGRES_URL}")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
         c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-    db = Database(engine)
     try:
-        upgrade_database(db.engine)
-        yield db
+        yield schema
     finally:
-        db.dispose()
         with admin.connect() as c:
             c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _postgres_database() -> Iterator[Database]:
+    with scratch_schema() as schema:
+        engine = create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+        db = Database(engine)
+        try:
+            upgrade_database(db.engine)
+            yield db
+        finally:
+            db.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

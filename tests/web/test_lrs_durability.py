@@ -24,10 +24,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 
 from learnloop.storage.tables import XapiStatement
-from tests.conftest import POSTGRES_URL, postgres_available, skip_or_fail
+from tests.conftest import POSTGRES_URL, scratch_schema
 
 BIN = Path(sys.executable).parent / "learnloop"
 BATCH = 20
@@ -134,18 +134,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'lrs.db'}"
         return
-    if not postgres_available():
-        skip_or_fail(f"PostgreSQL is not reachable at {POSTGRES_URL}")
-    schema = f"kill_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
+    with scratch_schema("kill") as schema:
         yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_sigkill_mid_load_loses_nothing_acknowledged(database_url: str, tmp_path: Path) -> None:
@@ -196,12 +186,12 @@ def test_sigkill_mid_load_loses_nothing_acknowledged(database_url: str, tmp_path
 
         # The restarted server serves what it acknowledged before the kill.
         sample = sorted(acked)[0]
-        c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-        c.request("GET", f"/xapi/statements?statementId={sample}",
-                  headers={"Authorization": f"Basic {auth}", "X-Experience-API-Version": "1.0.3"})  # fmt: skip
-        response = c.getresponse()
+        web = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        web.request("GET", f"/xapi/statements?statementId={sample}",
+                    headers={"Authorization": f"Basic {auth}", "X-Experience-API-Version": "1.0.3"})  # fmt: skip
+        response = web.getresponse()
         found = json.loads(response.read())
-        c.close()
+        web.close()
         assert response.status == 200
         assert found["id"] == sample
     finally:
