@@ -104,38 +104,38 @@ def get_statement(
         return formatted(row.statement, fmt, languages)
 
 
-def _filtered(q: StatementQuery) -> Select[Any]:
+def _filtered(q: StatementQuery, agent: str | None) -> Select[Any]:
     query = select(XapiStatement).where(XapiStatement.voided.is_(False))
     if q.verb:
         query = query.where(XapiStatement.verb_id == q.verb)
     if q.registration:
         query = query.where(XapiStatement.registration == q.registration)
-    if q.agent:
-        key = _agent_key(q.agent)
+    if agent:
         if q.related_agents:
-            related = select(XapiStatementKey.seq).where(
-                XapiStatementKey.kind == "agent", XapiStatementKey.key == key
-            )
-            query = query.where(XapiStatement.seq.in_(related))
+            query = query.where(XapiStatement.seq.in_(_keyed("agent", agent)))
         else:
             query = query.where(
                 or_(
-                    XapiStatement.actor_key == key,
-                    (XapiStatement.object_id == key)
+                    XapiStatement.actor_key == agent,
+                    (XapiStatement.object_id == agent)
                     & XapiStatement.object_kind.in_(("Agent", "Group")),
                 )
             )
     if q.activity:
         if q.related_activities:
-            related = select(XapiStatementKey.seq).where(
-                XapiStatementKey.kind == "activity", XapiStatementKey.key == q.activity
-            )
-            query = query.where(XapiStatement.seq.in_(related))
+            query = query.where(XapiStatement.seq.in_(_keyed("activity", q.activity)))
         else:
             query = query.where(
                 XapiStatement.object_id == q.activity, XapiStatement.object_kind == "Activity"
             )
     return _window(query, q)
+
+
+def _keyed(kind: str, key: str) -> Select[Any]:
+    """The storage numbers of the statements filed under ``kind`` / ``key`` (an index lookup)."""
+    return select(XapiStatementKey.seq).where(
+        XapiStatementKey.kind == kind, XapiStatementKey.key == key
+    )
 
 
 def _agent_key(raw: str) -> str:
@@ -147,7 +147,7 @@ def _agent_key(raw: str) -> str:
         raise InvalidInput("agent", f"is not an Agent or identified Group ({exc})") from None
 
 
-def _referencing(s: Session, q: StatementQuery) -> Select[Any] | None:
+def _referencing(s: Session, q: StatementQuery, agent: str | None) -> Select[Any] | None:
     """Statements that target, through a StatementRef, a statement matching the filters (a
     voiding statement among them): filed at write time under their target's keys. The filed
     keys are read first (an index probe each), so a store without such statements pays
@@ -157,9 +157,9 @@ def _referencing(s: Session, q: StatementQuery) -> Select[Any] | None:
         wanted.append((REF_KINDS["verb"], q.verb))
     if q.registration:
         wanted.append((REF_KINDS["registration"], q.registration))
-    if q.agent:
+    if agent:
         kind = "related_agent" if q.related_agents else "agent"
-        wanted.append((REF_KINDS[kind], _agent_key(q.agent)))
+        wanted.append((REF_KINDS[kind], agent))
     if q.activity:
         kind = "related_activity" if q.related_activities else "activity"
         wanted.append((REF_KINDS[kind], q.activity))
@@ -167,13 +167,7 @@ def _referencing(s: Session, q: StatementQuery) -> Select[Any] | None:
         return None
     candidates: set[int] | None = None
     for kind, key in wanted:
-        seqs = set(
-            s.scalars(
-                select(XapiStatementKey.seq).where(
-                    XapiStatementKey.kind == kind, XapiStatementKey.key == key
-                )
-            )
-        )
+        seqs = set(s.scalars(_keyed(kind, key)))
         candidates = seqs if candidates is None else candidates & seqs
         if not candidates:
             return None
@@ -181,14 +175,7 @@ def _referencing(s: Session, q: StatementQuery) -> Select[Any] | None:
     if len(candidates) <= MAX_LISTED_REFERENCES:
         chosen: Any = XapiStatement.seq.in_(sorted(candidates))
     else:  # many: let the database intersect them (within every parameter limit)
-        chosen = and_(*(
-            XapiStatement.seq.in_(
-                select(XapiStatementKey.seq).where(
-                    XapiStatementKey.kind == kind, XapiStatementKey.key == key
-                )
-            )
-            for kind, key in wanted
-        ))  # fmt: skip
+        chosen = and_(*(XapiStatement.seq.in_(_keyed(kind, key)) for kind, key in wanted))
     return _window(select(XapiStatement).where(XapiStatement.voided.is_(False), chosen), q)
 
 
@@ -219,9 +206,10 @@ def query_statements(
     # Every statement is visible once its transaction commits, so the store is consistent
     # through the moment the query starts (taken before it runs).
     through = now or datetime.now(UTC)
+    agent = _agent_key(q.agent) if q.agent else None
     with db.reading() as s:
-        rows = list(s.scalars(_filtered(q).limit(size + 1)))
-        referencing = _referencing(s, q)
+        rows = list(s.scalars(_filtered(q, agent).limit(size + 1)))
+        referencing = _referencing(s, q, agent)
         if referencing is not None:  # two indexed queries, merged in storage order
             seen = {r.seq for r in rows}
             rows += [r for r in s.scalars(referencing.limit(size + 1)) if r.seq not in seen]
