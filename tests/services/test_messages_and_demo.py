@@ -9,7 +9,14 @@ from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.services.demo import setup_demo
 from learnloop.services.messages import send_feedback
 from learnloop.storage import Database
-from learnloop.storage.tables import Attempt, ClassMember, FeedbackMessage, Mastery, User
+from learnloop.storage.tables import (
+    Attempt,
+    ClassMember,
+    FeedbackMessage,
+    Mastery,
+    User,
+    XapiStatement,
+)
 from tests.conftest import World
 
 
@@ -85,6 +92,10 @@ def test_demo_builds_a_class_with_history_and_a_second_run_changes_nothing(
             select(Mastery.user_id, func.count()).where(Mastery.mastered).group_by(Mastery.user_id)
         ).all()
     assert len(per_learner) >= 12  # every simulated learner has a history
+    with db.reading() as s:
+        stored = list(s.scalars(select(XapiStatement.stored).order_by(XapiStatement.seq)))
+    assert len(stored) == sum(n for _, n in per_learner)  # each answer is a statement
+    assert stored == sorted(stored)  # recorded in time order across the class, as the LRS reads
     assert len({n for _, n in mastered}) >= 3  # and they are not all at the same place
     again = setup_demo(db, hasher, demo_course, password="demo-password")
     assert not again.created

@@ -19,13 +19,14 @@ from learnloop.adapters.xapi import REF_KINDS, InvalidStatement, agent_key, vali
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.reports.xapi_formats import formatted
 from learnloop.storage import Database
-from learnloop.storage.tables import XapiStatement, XapiStatementKey
+from learnloop.storage.tables import XapiAttachment, XapiStatement, XapiStatementKey
 
 __all__ = [
     "MAX_PAGE",
     "StatementPage",
     "StatementQuery",
     "activity_object",
+    "attachment_contents",
     "get_statement",
     "query_statements",
 ]
@@ -239,3 +240,18 @@ def activity_object(db: Database, activity_id: str) -> dict[str, Any]:
     if definition:
         out["definition"] = definition
     return out
+
+
+def attachment_contents(db: Database, sha2s: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+    """The stored content type and bytes of each attachment among ``sha2s`` (those sent by
+    fileUrl only have none)."""
+    wanted = sorted(set(sha2s))
+    found: dict[str, tuple[str, bytes]] = {}
+    with db.reading() as s:
+        for start in range(0, len(wanted), 500):  # within every database's parameter limit
+            rows = s.execute(
+                select(XapiAttachment.sha2, XapiAttachment.content_type, XapiAttachment.content)
+                .where(XapiAttachment.sha2.in_(wanted[start : start + 500]))
+            )  # fmt: skip
+            found.update({row.sha2: (row.content_type, row.content) for row in rows})
+    return found

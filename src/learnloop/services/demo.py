@@ -2,12 +2,15 @@
 
 The history is made the way real use would make it: each simulated learner (with a hidden true
 state the platform never sees) picks an unlocked objective, answers its items through
-``record_attempt``, and moves on when the platform says they have mastered it.
+``record_attempt``, and moves on when the platform says they have mastered it. The learners'
+answers are recorded in the order of their times, across the class, as a live class's would be
+(so the LRS's storage order is the order of its statements' "stored" times).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import heapq
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -80,10 +83,13 @@ def _simulate(
     steps: int,
     start: datetime,
     rng: np.random.Generator,
-) -> None:
-    """Practise like a learner who follows the platform's gating, for ``steps`` answers."""
+) -> Iterator[datetime]:
+    """Practise like a learner who follows the platform's gating, for ``steps`` answers: yields
+    the time of the next answer, and records it when resumed."""
     when = start
     for _ in range(steps):
+        when += timedelta(minutes=float(rng.uniform(1, 6)))
+        yield when
         with db.reading() as s:
             mastered = set(
                 s.scalars(
@@ -108,7 +114,6 @@ def _simulate(
             return
         item_key = activity.items[int(rng.integers(len(activity.items)))]
         correct = learner.answer(objective, rng)
-        when += timedelta(minutes=float(rng.uniform(1, 6)))
         record_attempt(
             db,
             viewer,
@@ -169,6 +174,7 @@ def setup_demo(
     add_to_class(db, class_id=class_id, user_id=newcomer.user_id)
     modalities = [m.value for m in Modality]
     keys = list(course.graph.topological_order)
+    runs: list[Iterator[datetime]] = []
     for i, (username, display) in enumerate(DEMO_LEARNERS):
         if progress:
             progress(f"simulating {display}")
@@ -188,7 +194,7 @@ def setup_demo(
         learner = SimulatedLearner.draw(course.graph, rng)
         steps = int(rng.integers(15, 70))
         start = now - timedelta(days=14) + timedelta(hours=int(rng.integers(0, 48)))
-        _simulate(db, course, viewer, learner, steps, start, rng)
+        runs.append(_simulate(db, course, viewer, learner, steps, start, rng))
         if i in (1, 4):
             send_feedback(
                 db,
@@ -198,4 +204,18 @@ def setup_demo(
                 body="Good persistence this week. When an answer is marked wrong, read the hint "
                 "before trying again: it usually points at the exact step to check.",
             )
+    if progress:
+        progress("recording the class's answers in time order")
+    _in_time_order(runs)
     return DemoLogins(**{**names.__dict__, "created": True, "class_id": class_id})
+
+
+def _in_time_order(runs: list[Iterator[datetime]]) -> None:
+    """Advance every learner's run, always the one whose next answer comes first."""
+    waiting = [(when, i) for i, run in enumerate(runs) if (when := next(run, None)) is not None]
+    heapq.heapify(waiting)
+    while waiting:
+        _, i = heapq.heappop(waiting)
+        upcoming = next(runs[i], None)
+        if upcoming is not None:
+            heapq.heappush(waiting, (upcoming, i))

@@ -12,7 +12,7 @@ import json
 import secrets
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +22,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi import InvalidStatement, validate_statement
+from learnloop.adapters.xapi.attachments import AttachmentContent, match_attachments
+from learnloop.adapters.xapi.statements import compared_durations
 from learnloop.exceptions import (
     AuthenticationFailed,
     Conflict,
@@ -31,7 +33,7 @@ from learnloop.exceptions import (
     NotFound,
     PermissionDenied,
 )
-from learnloop.services.statement_store import insert_statements
+from learnloop.services.statement_store import insert_attachments, insert_statements
 from learnloop.services.xapi_feed import feed_learner_model
 from learnloop.storage import Database
 from learnloop.storage.tables import LrsClient, XapiStatement
@@ -111,7 +113,8 @@ def authenticate_client(db: Database, hasher: PasswordHasher, key: str, secret: 
 
 def _comparable(statement: dict[str, Any]) -> str:
     return json.dumps(
-        {k: v for k, v in statement.items() if k not in _IGNORED_IN_COMPARISON}, sort_keys=True
+        {k: v for k, v in compared_durations(statement).items() if k not in _IGNORED_IN_COMPARISON},
+        sort_keys=True,
     )
 
 
@@ -159,10 +162,12 @@ def _listed(part: dict[str, Any]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class PreparedBatch:
-    """A request's statements, validated and completed but for "stored": ready to write."""
+    """A request's statements, validated and completed but for "stored": ready to write, with
+    the attachment contents the request carried."""
 
     client_id: int
     statements: list[dict[str, Any]]
+    attachments: list[AttachmentContent] = field(default_factory=list)
 
     @property
     def ids(self) -> list[str]:
@@ -176,23 +181,31 @@ def prepare_statements(
     base_url: str,
     version: str = "1.0.0",
     put_id: str | None = None,
+    contents: dict[str, AttachmentContent] | None = None,
 ) -> PreparedBatch:
     """Validate a batch (or, with ``put_id``, one statement to store under that id) and complete
-    it (ids, authority, version). Nothing is read or written: an invalid batch costs no lock."""
+    it (ids, authority, version). ``contents``: the attachment parts of a multipart request, by
+    SHA-2; every attachment without a fileUrl must be among them and each of them must be an
+    attachment of the batch. Nothing is read or written: an invalid batch costs no lock."""
     if not caller.can_write:
         raise PermissionDenied("these LRS credentials are read-only")
     if not statements:
         raise InvalidInput("statements", "send a statement or a non-empty list of statements")
     single = put_id is not None or len(statements) == 1
+    paths = ["statement" if single else f"statements[{i}]" for i in range(len(statements))]
     prepared = [
-        _prepare(raw, "statement" if single else f"statements[{i}]", caller, base_url, version)
-        for i, raw in enumerate(statements)
+        _prepare(raw, path, caller, base_url, version)
+        for raw, path in zip(statements, paths, strict=True)
     ]
+    try:
+        attachments = match_attachments(statements, paths, contents or {})
+    except InvalidStatement as exc:
+        raise InvalidInput(exc.path, exc.message) from None
     if put_id is not None:
         if prepared[0]["id"] != str(uuid.UUID(put_id)) and "id" in statements[0]:
             raise InvalidInput("statementId", "differs from the statement's own id")
         prepared[0]["id"] = str(uuid.UUID(put_id))
-    batch = PreparedBatch(caller.client_id, prepared)
+    batch = PreparedBatch(caller.client_id, prepared, attachments)
     if len(set(batch.ids)) != len(prepared):
         raise InvalidInput("statements", "the batch holds two statements with the same id")
     return batch
@@ -240,6 +253,8 @@ def write_group(
     insert_statements(
         s, fresh, client_ids=[client_of[st["id"]] for st in fresh], now=now, targets=known
     )
+    written = [b for b, r in zip(batches, results, strict=True) if not isinstance(r, Exception)]
+    insert_attachments(s, [a for b in written for a in b.attachments], now=now)
     if voided:
         s.execute(update(XapiStatement).where(XapiStatement.id.in_(voided)).values(voided=True))
     for st in fresh:

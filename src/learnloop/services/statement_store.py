@@ -12,13 +12,14 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi import statement_keys, target_keys
-from learnloop.storage.tables import XapiStatement, XapiStatementKey
+from learnloop.adapters.xapi.attachments import AttachmentContent
+from learnloop.storage.tables import XapiAttachment, XapiStatement, XapiStatementKey
 
-__all__ = ["insert_statement", "insert_statements"]
+__all__ = ["insert_attachments", "insert_statement", "insert_statements"]
 
 _STATEMENTS = cast(Table, XapiStatement.__table__)
 _KEYS = cast(Table, XapiStatementKey.__table__)
@@ -81,3 +82,21 @@ def insert_statement(
 ) -> None:
     """Store one complete, valid statement and its index keys in the caller's transaction."""
     insert_statements(s, [st], client_ids=[client_id], now=now)
+
+
+def insert_attachments(
+    s: Session, attachments: Sequence[AttachmentContent], *, now: datetime
+) -> None:
+    """Store attachment contents not stored yet (one row per SHA-2: the same file sent with many
+    statements is kept once) in the caller's transaction."""
+    fresh = {a.sha2: a for a in attachments}
+    if not fresh:
+        return
+    stored = set(s.scalars(select(XapiAttachment.sha2).where(XapiAttachment.sha2.in_(fresh))))
+    rows = [
+        {"sha2": a.sha2, "content_type": a.content_type, "content": a.content, "stored": now}
+        for sha2, a in sorted(fresh.items())
+        if sha2 not in stored
+    ]
+    if rows:
+        s.execute(insert(XapiAttachment), rows)

@@ -338,6 +338,17 @@ class XapiStatementKey(Base):
     key: Mapped[str] = mapped_column(String(600), primary_key=True)
 
 
+class XapiAttachment(Base):
+    """The content of a statement attachment sent in the request, stored once per SHA-2 (the
+    statements keep the attachment's metadata and name it by that digest)."""
+
+    __tablename__ = "xapi_attachments"
+    sha2: Mapped[str] = mapped_column(String(128), primary_key=True)  # hex, lower case
+    content_type: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    stored: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class XapiDocument(Base):
     """A State, Activity Profile or Agent Profile document (empty strings for unused scopes, so
     that the unique constraint holds on every database)."""

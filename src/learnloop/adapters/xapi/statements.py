@@ -417,6 +417,26 @@ def validate_agent(agent: Any, path: str = "agent") -> None:
     _agent(agent, path)
 
 
+_SECOND_FRACTION = re.compile(r"(\.\d{2})\d+S$")
+
+
+def compared_durations(statement: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy whose result durations (the statement's and a SubStatement's) keep at most two
+    decimals of seconds: xAPI compares durations, and statements holding them, to 0.01 s."""
+
+    def truncated(part: Mapping[str, Any]) -> dict[str, Any]:
+        out = dict(part)
+        result = out.get("result")
+        if isinstance(result, dict) and isinstance(result.get("duration"), str):
+            out["result"] = {**result, "duration": _SECOND_FRACTION.sub(r"\1S", result["duration"])}
+        return out
+
+    out = truncated(statement)
+    if isinstance(out.get("object"), dict):
+        out["object"] = truncated(out["object"])
+    return out
+
+
 def agent_key(agent: Mapping[str, Any]) -> str:
     """The canonical key of an Agent or identified Group (its inverse functional identifier)."""
     if "mbox" in agent:
