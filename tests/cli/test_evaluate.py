@@ -53,6 +53,7 @@ def test_evaluate_scores_every_model_once_per_interaction(
         "pfa",
         "best-lr",
         "best-lr+recency",
+        "best-lr+patterns",
     ]
     for row in data["results"]:
         assert row["n_test"] == n_test

@@ -12,6 +12,11 @@ P(correct) = σ(w · x), where x describes the item and what the learner did bef
   of the last three attempts overall (+1 right, −1 wrong, 0 none), in the spirit of recency-
   weighted PFA (Galyardt & Goldin 2015). Mastery-learning logs end runs after a streak, so
   recent outcomes carry much of what counts alone do not.
+- ``best-lr+patterns``: best-lr+recency plus one weight per *pattern* of the last four outcomes
+  (each right, wrong or none: 81 patterns), on the same KC and overall. The linear recency terms
+  add up the last outcomes; a pattern weight lets "wrong, then three right" differ from the sum
+  of its parts, as it does where a run ends on a streak (the "response pattern" features of
+  Schmucker et al. 2022, *Assessing the performance of online students*).
 
 KCs come from the log's q-matrix when it has one, else from its ``skill`` column. Fitting is
 L2-regularised maximum likelihood by L-BFGS on a sparse design built with numpy alone.
@@ -21,7 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Self
+from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -41,18 +46,35 @@ FEATURE_SETS: dict[str, frozenset[str]] = {
     "best-lr+recency": frozenset(
         {"bias", "item", "kc", "kc_counts_log", "total_counts_log", "recency"}
     ),
+    "best-lr+patterns": frozenset(
+        {"bias", "item", "kc", "kc_counts_log", "total_counts_log", "recency", "patterns"}
+    ),
 }
-_LAGS = 3
+_LAGS = 3  # last outcomes entering linearly (recency)
+# Last outcomes whose joint pattern has a weight (patterns): chosen on a validation split of
+# kt/assistments09's training learners (3: +0.004 AUC over recency alone, 4 to 6: +0.005).
+_PATTERN_LAGS = 4
+_KEPT = max(_LAGS, _PATTERN_LAGS)
+_PATTERNS = 3**_PATTERN_LAGS
 
 
 @dataclass
 class LearnerHistory:
-    """One learner's counts, per KC [successes, failures, last, second last, third last] and overall."""
+    """One learner's counts, per KC [successes, failures, last outcome, second last, ...] and
+    overall (outcomes +1 right, −1 wrong, 0 none; the last ``_KEPT`` of them)."""
 
     kc: dict[int, list[int]] = field(default_factory=dict)
     wins: int = 0
     fails: int = 0
-    lags: list[int] = field(default_factory=lambda: [0] * _LAGS)
+    lags: list[int] = field(default_factory=lambda: [0] * _KEPT)
+
+
+def _pattern(lags: list[IntArray] | list[int]) -> Any:
+    """The code (0 to 80) of the last ``_PATTERN_LAGS`` outcomes, the last one first."""
+    code: Any = 0
+    for lag in lags[:_PATTERN_LAGS]:
+        code = code * 3 + (lag + 1)
+    return code
 
 
 def _exclusive_history(
@@ -76,7 +98,7 @@ def _exclusive_history(
     fails = pos - wins
     signed = 2 * c - 1
     lags = []
-    for lag in range(1, _LAGS + 1):
+    for lag in range(1, _KEPT + 1):
         shifted = np.zeros(n, dtype=np.int64)
         shifted[lag:] = signed[:-lag] if lag < n else shifted[lag:]
         lags.append(np.where(pos >= lag, shifted, 0))
@@ -111,6 +133,8 @@ class LogisticKnowledgeTracing:
             ("total", 2 if "total_counts_log" in feats else 0),
             ("kc_recency", _LAGS if "recency" in feats else 0),
             ("recency", _LAGS if "recency" in feats else 0),
+            ("kc_pattern", _PATTERNS if "patterns" in feats else 0),
+            ("pattern", _PATTERNS if "patterns" in feats else 0),
         ]
         out: dict[str, tuple[int, int]] = {}
         start = 0
@@ -149,8 +173,10 @@ class LogisticKnowledgeTracing:
             add(r, lay["kc_wins"][0] + k, self._count(wins))
             add(r, lay["kc_fails"][0] + k, self._count(fails))
         if lay["kc_recency"][1]:
-            for j, lag in enumerate(lags):
+            for j, lag in enumerate(lags[:_LAGS]):
                 add(r, np.full(len(r), lay["kc_recency"][0] + j), lag.astype(np.float64))
+        if lay["kc_pattern"][1]:
+            add(r, lay["kc_pattern"][0] + _pattern(lags), 1.0)
         all_rows = np.arange(n, dtype=np.int64)
         if lay["bias"][1]:
             add(all_rows, np.zeros(n, dtype=np.int64), 1.0)
@@ -158,15 +184,17 @@ class LogisticKnowledgeTracing:
             pos = np.clip(np.searchsorted(self.items_, log.item), 0, len(self.items_) - 1)
             seen = self.items_[pos] == log.item
             add(all_rows[seen], lay["item"][0] + pos[seen], 1.0)
-        if lay["total"][1] or lay["recency"][1]:
+        if lay["total"][1] or lay["recency"][1] or lay["pattern"][1]:
             order, wins, fails, lags = _exclusive_history((log.learner,), all_rows, log.correct)
             r = all_rows[order]
             if lay["total"][1]:
                 add(r, np.full(n, lay["total"][0]), np.log1p(wins))
                 add(r, np.full(n, lay["total"][0] + 1), np.log1p(fails))
             if lay["recency"][1]:
-                for j, lag in enumerate(lags):
+                for j, lag in enumerate(lags[:_LAGS]):
                     add(r, np.full(n, lay["recency"][0] + j), lag.astype(np.float64))
+            if lay["pattern"][1]:
+                add(r, lay["pattern"][0] + _pattern(lags), 1.0)
         return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
 
     # -------------------------------------------------------------------------- fit
@@ -240,6 +268,8 @@ class LogisticKnowledgeTracing:
             if lay["kc"][1]:
                 z += w[lay["kc"][0] + k]
             if h is None:
+                if lay["kc_pattern"][1]:  # no attempt yet: the pattern "none, none, ..."
+                    z += w[lay["kc_pattern"][0] + _pattern([0] * _PATTERN_LAGS)]
                 continue
             if lay["kc_wins"][1]:
                 z += w[lay["kc_wins"][0] + k] * (h[0] if raw else math.log1p(h[0]))
@@ -247,6 +277,8 @@ class LogisticKnowledgeTracing:
             if lay["kc_recency"][1]:
                 start = lay["kc_recency"][0]
                 z += w[start] * h[2] + w[start + 1] * h[3] + w[start + 2] * h[4]
+            if lay["kc_pattern"][1]:
+                z += w[lay["kc_pattern"][0] + _pattern(h[2:])]
         if lay["total"][1]:
             z += w[lay["total"][0]] * math.log1p(state.wins) + w[lay["total"][0] + 1] * math.log1p(
                 state.fails
@@ -258,6 +290,8 @@ class LogisticKnowledgeTracing:
                 + w[start + 1] * state.lags[1]
                 + w[start + 2] * state.lags[2]
             )
+        if lay["pattern"][1]:
+            z += w[lay["pattern"][0] + _pattern(state.lags)]
         return 1.0 / (1.0 + math.exp(-z))
 
     def update(self, state: LearnerHistory, item: int, skill: int, correct: bool) -> LearnerHistory:
@@ -265,12 +299,12 @@ class LogisticKnowledgeTracing:
         for k in self._kcs(item, skill):
             h = state.kc.get(k)
             if h is None:
-                h = state.kc[k] = [0, 0, 0, 0, 0]
+                h = state.kc[k] = [0, 0] + [0] * _KEPT
             h[0 if correct else 1] += 1
-            h[4], h[3], h[2] = h[3], h[2], sign
+            h[2:] = [sign, *h[2:-1]]
         if correct:
             state.wins += 1
         else:
             state.fails += 1
-        state.lags = [sign, state.lags[0], state.lags[1]]
+        state.lags = [sign, *state.lags[:-1]]
         return state

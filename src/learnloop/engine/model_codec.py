@@ -26,8 +26,8 @@ __all__ = [
 ]
 
 # The kinds a course can choose (course.yaml, model.kind): each runs online from a learner's
-# per-objective counts. best-lr+recency needs the order of the last answers, which the platform
-# does not keep per objective, so it is for offline evaluation only.
+# per-objective counts. best-lr+recency and best-lr+patterns need the order of the last answers,
+# which the platform does not keep per objective, so they are for offline evaluation only.
 ONLINE_KINDS = ("bkt", "pfa", "best-lr")
 
 _BKT_ARRAYS = ("skills_", "prior_", "learn_", "guess_", "slip_", "forget_")
@@ -110,7 +110,7 @@ def state_from_counts(
     history = model.initial_state()
     for skill, (_, answers, right) in counts.items():
         if answers:
-            history.kc[skill] = [right, answers - right, 0, 0, 0]
+            history.kc[skill] = [right, answers - right] + [0] * (len(history.lags))
             history.wins += right
             history.fails += answers - right
     return history

@@ -19,6 +19,7 @@ MODELS: dict[str, Callable[[], LearnerModel]] = {
     "pfa": lambda: LogisticKnowledgeTracing(features="pfa"),
     "best-lr": lambda: LogisticKnowledgeTracing(features="best-lr"),
     "best-lr+recency": lambda: LogisticKnowledgeTracing(features="best-lr+recency"),
+    "best-lr+patterns": lambda: LogisticKnowledgeTracing(features="best-lr+patterns"),
 }
 
 
