@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from concurrent.futures import Future
 
@@ -9,7 +10,9 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
+from learnloop.adapters.xapi.attachments import AttachmentContent
 from learnloop.exceptions import Conflict, InvalidInput
+from learnloop.reports.xapi_queries import attachment_contents
 from learnloop.services.lrs import (
     VOIDED,
     LrsCaller,
@@ -21,7 +24,7 @@ from learnloop.services.lrs import (
 )
 from learnloop.services.statement_writer import StatementWriter
 from learnloop.storage import Database
-from learnloop.storage.tables import XapiStatement, XapiStatementKey
+from learnloop.storage.tables import XapiAttachment, XapiStatement, XapiStatementKey
 
 BASE = "https://learnloop.example"
 
@@ -120,3 +123,54 @@ def test_the_writer_answers_each_request_after_its_commit(db: Database, caller: 
     with db.reading() as s:
         stored = set(s.scalars(select(XapiStatement.id)))
     assert {i for ids in answered for i in ids} | {taken} == stored
+
+
+def with_attachment(n: int, content: bytes, statement_id: str | None = None) -> dict[str, object]:
+    st = statement(n, statement_id)
+    st["attachments"] = [
+        {
+            "usageType": "https://example.org/usage/essay", "display": {"en": "Essay"},
+            "contentType": "text/plain", "length": len(content),
+            "sha2": hashlib.sha256(content).hexdigest(),
+        }
+    ]  # fmt: skip
+    return st
+
+
+def parts(*contents: bytes) -> dict[str, AttachmentContent]:
+    return {
+        hashlib.sha256(c).hexdigest(): AttachmentContent(
+            hashlib.sha256(c).hexdigest(), "text/plain", c
+        )
+        for c in contents
+    }
+
+
+def test_attachments_are_stored_with_their_batch_once_each_and_not_with_a_failed_one(
+    db: Database, caller: LrsCaller
+) -> None:
+    taken = str(uuid.uuid4())
+    store_statements(db, caller, [statement(0, taken)], base_url=BASE)
+    essay, stray = b"essay\r\n\x00\xff", b"never stored"
+    kept = prepare_statements(
+        caller, [with_attachment(1, essay), with_attachment(2, essay)], base_url=BASE,
+        contents=parts(essay),
+    )  # fmt: skip
+    again = prepare_statements(caller, [with_attachment(3, essay)], base_url=BASE,
+                               contents=parts(essay))  # fmt: skip
+    clash = prepare_statements(caller, [with_attachment(9, stray, taken)], base_url=BASE,
+                               contents=parts(stray))  # fmt: skip
+    with db.transaction() as s:
+        results = write_group(s, [kept, again, clash], base_url=BASE, now=stored_instant())
+    assert isinstance(results[2], Conflict)
+    with db.reading() as s:
+        stored = s.execute(select(XapiAttachment.sha2, XapiAttachment.content)).all()
+    assert [(row.sha2, row.content) for row in stored] == [
+        (hashlib.sha256(essay).hexdigest(), essay)
+    ]
+    assert attachment_contents(db, [hashlib.sha256(essay).hexdigest(), "0" * 64]) == {
+        hashlib.sha256(essay).hexdigest(): ("text/plain", essay)
+    }
+    with pytest.raises(InvalidInput) as missing:
+        prepare_statements(caller, [with_attachment(4, b"no part")], base_url=BASE)
+    assert missing.value.field == "statement.attachments[0].sha2"
