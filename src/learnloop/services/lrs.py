@@ -168,6 +168,9 @@ class PreparedBatch:
     client_id: int
     statements: list[dict[str, Any]]
     attachments: list[AttachmentContent] = field(default_factory=list)
+    # The ids the client chose (or PUT named); the others are random UUIDs the LRS drew, which
+    # no stored statement can already hold, so the write looks up only these.
+    chosen_ids: list[str] = field(default_factory=list)
 
     @property
     def ids(self) -> list[str]:
@@ -205,7 +208,10 @@ def prepare_statements(
         if prepared[0]["id"] != str(uuid.UUID(put_id)) and "id" in statements[0]:
             raise InvalidInput("statementId", "differs from the statement's own id")
         prepared[0]["id"] = str(uuid.UUID(put_id))
-    batch = PreparedBatch(caller.client_id, prepared, attachments)
+    chosen = [st["id"] for raw, st in zip(statements, prepared, strict=True) if "id" in raw]
+    if put_id is not None:
+        chosen = [prepared[0]["id"]]
+    batch = PreparedBatch(caller.client_id, prepared, attachments, chosen)
     if len(set(batch.ids)) != len(prepared):
         raise InvalidInput("statements", "the batch holds two statements with the same id")
     return batch
@@ -227,8 +233,10 @@ def write_group(
 
     The whole group costs four queries (ids already stored, voided targets, the inserts, the
     voiding update) whatever its size: the checks run in Python on what they return. A statement
-    already stored with the same content is not stored again."""
-    ids = [i for batch in batches for i in batch.ids]
+    already stored with the same content is not stored again. Only ids the clients chose are
+    looked up: one the LRS drew (uuid4) is new, and the unique index would still refuse a
+    duplicate."""
+    ids = [i for batch in batches for i in batch.chosen_ids]
     targets = [st["object"]["id"] for b in batches for st in b.statements if _refers(st)]
     known = _stored(s, ids + targets)
     results: list[list[str] | LearnloopError] = []
