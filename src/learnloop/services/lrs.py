@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi import InvalidStatement, validate_statement
 from learnloop.adapters.xapi.attachments import AttachmentContent, match_attachments
-from learnloop.adapters.xapi.statements import compared_durations
+from learnloop.adapters.xapi.statements import compared_durations, normalised
 from learnloop.exceptions import (
     AuthenticationFailed,
     Conflict,
@@ -133,31 +133,11 @@ def _prepare(raw: Any, path: str, caller: LrsCaller, base_url: str, version: str
         raise InvalidInput(exc.path, exc.message) from None
     except (TypeError, AttributeError, KeyError) as exc:  # a shape no rule foresaw: still a 400
         raise InvalidInput(path, f"is malformed ({exc})") from None
-    statement: dict[str, Any] = _normalised(raw)
+    statement = normalised(raw)
     statement["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else str(uuid.uuid4())
     statement["authority"] = _authority(caller, base_url)
     statement.setdefault("version", version)
     return statement
-
-
-def _normalised(raw: dict[str, Any]) -> dict[str, Any]:
-    """A copy with every contextActivities value as a list (the LRS returns arrays even for one).
-    Only what changes is copied: the caller's statement is left as it was."""
-    statement = dict(raw)
-    _listed(statement)
-    sub = statement.get("object")
-    if isinstance(sub, dict) and sub.get("objectType") == "SubStatement":
-        statement["object"] = dict(sub)
-        _listed(statement["object"])
-    return statement
-
-
-def _listed(part: dict[str, Any]) -> None:
-    context = part.get("context")
-    activities = context.get("contextActivities") if isinstance(context, dict) else None
-    if isinstance(activities, dict) and not all(isinstance(v, list) for v in activities.values()):
-        listed = {k: v if isinstance(v, list) else [v] for k, v in activities.items()}
-        part["context"] = {**context, "contextActivities": listed}  # type: ignore[dict-item]
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from learnloop.adapters.xapi.statements import compared_durations
+from learnloop.adapters.xapi.statements import compared_durations, normalised
 
 __all__ = ["SIGNATURE_USAGE", "InvalidSignatureError", "check_signature"]
 
@@ -54,19 +54,9 @@ def _unsigned(statement: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _listed(part: dict[str, Any]) -> dict[str, Any]:
-    """contextActivities values as lists (a single activity and a list of one are the same)."""
-    context = part.get("context")
-    activities = context.get("contextActivities") if isinstance(context, dict) else None
-    if not isinstance(activities, dict):
-        return part
-    listed = {k: v if isinstance(v, list) else [v] for k, v in activities.items()}
-    return {**part, "context": {**context, "contextActivities": listed}}  # type: ignore[dict-item]
-
-
 def _equivalent(signed: dict[str, Any], received: dict[str, Any]) -> bool:
-    a = _listed(_unsigned(compared_durations(signed)))
-    b = _listed(_unsigned(compared_durations(received)))
+    a = normalised(_unsigned(compared_durations(signed)))
+    b = normalised(_unsigned(compared_durations(received)))
     for optional in ("id", "timestamp"):  # the LRS fills them in if the client did not
         if optional not in a or optional not in b:
             a.pop(optional, None)

@@ -417,6 +417,27 @@ def validate_agent(agent: Any, path: str = "agent") -> None:
     _agent(agent, path)
 
 
+def _listed(part: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(part)
+    context = out.get("context")
+    activities = context.get("contextActivities") if isinstance(context, dict) else None
+    if isinstance(activities, dict) and not all(isinstance(v, list) for v in activities.values()):
+        listed = {k: v if isinstance(v, list) else [v] for k, v in activities.items()}
+        out["context"] = {**context, "contextActivities": listed}  # type: ignore[dict-item]
+    return out
+
+
+def normalised(statement: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy with every contextActivities value as a list, a SubStatement's too (the LRS
+    returns arrays even for one activity, and a single activity equals a list of it). Only what
+    changes is copied: the statement given is left as it was."""
+    out = _listed(statement)
+    sub = out.get("object")
+    if isinstance(sub, dict) and sub.get("objectType") == "SubStatement":
+        out["object"] = _listed(sub)
+    return out
+
+
 _SECOND_FRACTION = re.compile(r"(\.\d{2})\d+S$")
 
 
