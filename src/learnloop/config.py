@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     # ADL's 1.0.3 and 2.0.0 suites each want their own version on that answer: run each suite
     # with this set to match (docs/xapi.md).
     xapi_default_version: Literal["1.0.3", "2.0.0"] = "1.0.3"
+    # The largest body the LRS reads (statements with their attachments, or a document), in
+    # bytes; a larger one is refused with 413 before it is read whole. Attachments are held in
+    # memory while a request is checked, so this bounds what one request can cost.
+    xapi_max_request_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
     # The demo accounts' password; empty means: generate one per install (kept in instance_dir).
     demo_password: str = ""
     pedagogy: PedagogySettings = Field(default_factory=PedagogySettings)

@@ -7,6 +7,7 @@ import base64
 import copy
 import json
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -145,6 +146,12 @@ def test_put_same_content_is_accepted_other_content_conflicts(
         "/xapi/statements", params={"statementId": sid}, json=mismatch, headers=lrs["write"]
     )
     assert r.status_code == 400
+    malformed = client.put(
+        "/xapi/statements", params={"statementId": "not-a-uuid"}, json=VALID[0],
+        headers=lrs["write"],
+    )  # fmt: skip
+    assert malformed.status_code == 400
+    assert malformed.json()["field"] == "statementId"
     assert stored_count(sqlite_world) == 1
     not_json = client.post(
         "/xapi/statements",
@@ -346,3 +353,38 @@ def test_the_alternate_request_syntax_of_xapi_1_0_3(
         headers=form,
     )
     assert v2.status_code == 400  # xAPI 2.0 has no alternate syntax
+
+
+def test_a_body_past_the_configured_limit_is_refused_before_it_is_stored(
+    sqlite_world: World, hasher: PasswordHasher, tmp_path: Path
+) -> None:
+    settings = Settings(
+        database_url="sqlite://", instance_dir=tmp_path, secret_key="test-secret",
+        xapi_max_request_bytes=4096,
+    )  # fmt: skip
+    writer = create_client(sqlite_world.db, hasher, name="big", can_write=True)
+    headers = basic(writer.key, writer.secret)
+    with TestClient(create_app(settings, database=sqlite_world.db, hasher=hasher)) as client:
+        small = client.post("/xapi/statements", json=VALID[0], headers=headers)
+        assert small.status_code == 200, small.text
+        many = [VALID[0]] * 20  # well past 4 KiB
+        big = client.post("/xapi/statements", json=many, headers=headers)
+        assert big.status_code == 413
+        assert "4096 bytes" in big.json()["error"]
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: refused as the stream passes it
+            yield json.dumps(many).encode()
+
+        streamed = client.post(
+            "/xapi/statements", content=chunks(),
+            headers={**headers, "Content-Type": "application/json"},
+        )  # fmt: skip
+        assert streamed.status_code == 413
+        document = client.put(
+            "/xapi/activities/profile",
+            params={"activityId": "https://example.org/a", "profileId": "p"},
+            content=b"x" * 5000,
+            headers={**headers, "Content-Type": "text/plain", "If-None-Match": "*"},
+        )
+        assert document.status_code == 413
+    assert stored_count(sqlite_world) == 1

@@ -174,6 +174,11 @@ def prepare_statements(
         raise PermissionDenied("these LRS credentials are read-only")
     if not statements:
         raise InvalidInput("statements", "send a statement or a non-empty list of statements")
+    if put_id is not None:
+        try:
+            put_id = str(uuid.UUID(put_id))
+        except ValueError:
+            raise InvalidInput("statementId", "is not a UUID") from None
     single = put_id is not None or len(statements) == 1
     paths = ["statement" if single else f"statements[{i}]" for i in range(len(statements))]
     prepared = [
@@ -185,9 +190,9 @@ def prepare_statements(
     except InvalidStatement as exc:
         raise InvalidInput(exc.path, exc.message) from None
     if put_id is not None:
-        if prepared[0]["id"] != str(uuid.UUID(put_id)) and "id" in statements[0]:
+        if prepared[0]["id"] != put_id and "id" in statements[0]:
             raise InvalidInput("statementId", "differs from the statement's own id")
-        prepared[0]["id"] = str(uuid.UUID(put_id))
+        prepared[0]["id"] = put_id
     chosen = [st["id"] for raw, st in zip(statements, prepared, strict=True) if "id" in raw]
     if put_id is not None:
         chosen = [prepared[0]["id"]]

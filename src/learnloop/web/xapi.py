@@ -45,6 +45,7 @@ from learnloop.web.xapi_http import (
     iri_param,
     json_error,
     only,
+    read_body,
     require_version,
     respond,
 )
@@ -156,7 +157,7 @@ def _document_routes(app: FastAPI, path: str, kind: str) -> None:
         if not doc_id:
             raise InvalidInput(id_name, "is required")
         write_document(
-            platform.db, caller, scope, doc_id, await request.body(),
+            platform.db, caller, scope, doc_id, await read_body(request),
             request.headers.get("content-type", "application/octet-stream"),
             merge=request.method == "POST", if_match=request.headers.get("if-match"),
             if_none_match=request.headers.get("if-none-match"),

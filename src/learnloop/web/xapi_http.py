@@ -28,7 +28,8 @@ from learnloop.web.platform import Platform
 
 __all__ = [
     "CREDENTIAL_CACHE_SECONDS", "SUPPORTED", "XapiError", "agent_param", "answer_version",
-    "authenticate", "headers_for", "iri_param", "json_error", "now_iso", "only", "read_json",
+    "authenticate", "headers_for", "iri_param", "json_error", "now_iso", "only", "read_body",
+    "read_json",
     "require_version", "respond", "statement_version",
 ]  # fmt: skip
 
@@ -114,11 +115,30 @@ def headers_for(request: Request, **extra: str) -> dict[str, str]:
     return {"X-Experience-API-Version": answer_version(request), **extra}
 
 
+async def read_body(request: Request) -> bytes:
+    """The request's body, refused with 413 past ``LEARNLOOP_XAPI_MAX_REQUEST_BYTES`` (by its
+    Content-Length before anything is read, else as soon as the stream passes the limit)."""
+    platform: Platform = request.app.state.platform
+    limit = platform.settings.xapi_max_request_bytes
+    declared = request.headers.get("content-length", "")
+    too_large = XapiError(413, f"the request body is larger than this LRS takes ({limit} bytes)")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def read_json(request: Request) -> Any:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
         raise InvalidInput("Content-Type", "send statements as application/json")
-    raw = await request.body()
+    raw = await read_body(request)
     try:
         return json.loads(raw)
     except ValueError:

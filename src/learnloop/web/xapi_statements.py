@@ -36,6 +36,7 @@ from learnloop.web.xapi_http import (
     authenticate,
     headers_for,
     now_iso,
+    read_body,
     read_json,
     respond,
     statement_version,
@@ -73,7 +74,7 @@ async def _read_statements(request: Request) -> tuple[Any, dict[str, AttachmentC
             "Content-Type", "send statements as application/json, or as multipart/mixed with "
             "their attachments",
         )  # fmt: skip
-    raw = await request.body()
+    raw = await read_body(request)
     # hashing the parts is CPU work that may be megabytes long: off the event loop
     return await run_in_threadpool(_split, raw, content_type)
 
