@@ -182,7 +182,11 @@ def test_a_course_chooses_its_learner_model(tmp_path: Path) -> None:
     )
     issues = issues_of(write_course(tmp_path / "bad", **{"course.yaml": unknown}))
     assert has(
-        issues, "course.yaml", 4, "model kind 'dkt' is not known (use one of bkt, pfa, best-lr)"
+        issues,
+        "course.yaml",
+        4,
+        "model kind 'dkt' is not known "
+        "(use one of bkt, pfa, best-lr, best-lr+recency, best-lr+patterns)",
     )
     per_objective = COURSE_YAML.replace(
         "    statement: I can do B.\n", "    statement: I can do B.\n    model: {kind: pfa}\n"

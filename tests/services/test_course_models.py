@@ -14,6 +14,7 @@ from sqlalchemy import select
 from learnloop.domain import Course, Viewer
 from learnloop.domain.learner_model import CourseModel
 from learnloop.engine.model_codec import model_from_json, state_from_counts
+from learnloop.reports.learner_state import load_learner_state
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import import_course
 from learnloop.services.demo import answer_for
@@ -114,3 +115,55 @@ def test_a_course_runs_its_authors_bkt_until_fitted_then_the_chosen_kind(
     assert model.fitted
     # a fitted model of another kind than the course now chooses is not used
     assert CourseModel(replace(course, model_kind="best-lr"), stored.model).kind == "bkt"
+
+
+@pytest.mark.parametrize("kind", ["best-lr+recency", "best-lr+patterns"])
+def test_a_model_with_recency_runs_online_from_the_last_outcomes_the_platform_keeps(
+    kind: str, db: Database, hasher: PasswordHasher, demo_course: Course
+) -> None:
+    course = replace(demo_course, slug=f"fractions-{kind}", model_kind=kind)
+    course_id, _ = import_course(db, course)
+    history(db, hasher, course, course_id)
+    assert fit_course_model(db, course_id, T0).fitted
+    with db.reading() as s:
+        stored = s.get(CourseLearnerModel, course_id)
+    assert stored is not None
+    assert stored.kind == kind
+    learner = learner_on(db, hasher, course_id, "streaky")
+    items = list(course.activities["parts-practice"].items)
+    answers = list(zip(items[:5], [False, True, True, True, False], strict=True))
+    for item, right in answers:
+        record_attempt(
+            db, learner, activity_key="parts-practice", item_key=item,
+            response=answer_for(course, item, right), now=T0,
+        )  # fmt: skip
+    # The same answers replayed through the fitted model, offline, in the order they came.
+    model = model_from_json(stored.model)
+    skills = {k: i for i, k in enumerate(course.objectives)}
+    item_index = {k: i for i, k in enumerate(course.items)}
+    state = model.initial_state()
+    for item, right in answers:
+        for objective in course.items[item].objectives:
+            state = model.update(state, item_index[item], skills[objective], right)
+    with db.reading() as s:
+        rows = {
+            m.objective_key: m
+            for m in s.scalars(select(Mastery).where(Mastery.user_id == learner.user_id))
+        }
+    assert "parts-of-a-whole" in rows
+    for key in rows:
+        probe = next(i.key for i in course.items.values() if key in i.objectives)
+        expected = model.predict(state, item_index[probe], skills[key])
+        assert rows[key].p_known == pytest.approx(expected), key
+    assert rows["parts-of-a-whole"].recent == "-+++"  # the last four, the last one first
+    # and the learner's page reads the same state back (Mastery.recent and the last answers)
+    with db.reading() as s:
+        view = load_learner_state(s, learner.user_id)
+    assert view.model is not None
+    assert view.model.kind == kind
+    assert view.recent == "-+++"
+    chance = view.expected_success()["parts-of-a-whole"]
+    probe = next(i.key for i in course.items.values() if "parts-of-a-whole" in i.objectives)
+    assert chance == pytest.approx(
+        model.predict(state, item_index[probe], skills["parts-of-a-whole"])
+    )

@@ -1,13 +1,15 @@
 """The learner model a course runs, behind the engine's one interface (``LearnerModel``:
 ``initial_state``, ``predict``, ``update``).
 
-The course chooses the kind in course.yaml (``model.kind``: bkt, pfa or best-lr). Until the model
+The course chooses the kind in course.yaml (``model.kind``: bkt, pfa, best-lr, best-lr+recency or
+best-lr+patterns). Until the model
 is fitted on the course's own answers (``services.models.fit_course_model``), the course runs BKT
 with its authors' parameters; after, the fitted model of the chosen kind.
 
 Skills are objectives (index in the course's objective order), items are items (index in the
 course's item order). A learner's state comes from what the platform keeps per objective
-(P(known) or the estimate, answers, right answers), so no second copy of it is stored. What an
+(P(known) or the estimate, answers, right answers, the last outcomes) and, for the kinds with
+recency, the learner's last counted answers, so no second copy of it is stored. What an
 objective's mastery estimate means depends on the kind: BKT's P(known), or a count model's
 predicted chance of a right answer on the objective's first question; the course's mastery
 threshold applies to it either way.
@@ -20,10 +22,10 @@ from typing import Any
 
 from learnloop.domain.course import Course
 from learnloop.engine.bkt import BayesianKnowledgeTracing
-from learnloop.engine.logistic_kt import LogisticKnowledgeTracing
+from learnloop.engine.logistic_kt import FEATURE_SETS, RECENT_OUTCOMES, LogisticKnowledgeTracing
 from learnloop.engine.model_codec import bkt_from_parameters, model_from_json, state_from_counts
 
-__all__ = ["CourseModel"]
+__all__ = ["CourseModel", "with_outcome"]
 
 
 class CourseModel:
@@ -52,10 +54,27 @@ class CourseModel:
     def estimates_p_known(self) -> bool:
         return isinstance(self.model, BayesianKnowledgeTracing)
 
-    def state(self, rows: Mapping[str, tuple[float, int, int]]) -> Any:
-        """A learner's state from (estimate, counted answers, right answers) per objective."""
+    @property
+    def uses_recent(self) -> bool:
+        """Whether the model reads the last outcomes (so the caller should pass them)."""
+        return isinstance(self.model, LogisticKnowledgeTracing) and (
+            "recency" in FEATURE_SETS[self.model.features]
+        )
+
+    def state(
+        self,
+        rows: Mapping[str, tuple[float, int, int]],
+        recent: Mapping[str, str] | None = None,
+        overall: str = "",
+    ) -> Any:
+        """A learner's state from (estimate, counted answers, right answers) per objective, the
+        last outcomes per objective (``recent``, as Mastery.recent keeps them) and the learner's
+        last outcomes over the course (``overall``): "+" right, "-" wrong, the last one first."""
         return state_from_counts(
-            self.model, {self._skill[k]: v for k, v in rows.items() if k in self._skill}
+            self.model,
+            {self._skill[k]: v for k, v in rows.items() if k in self._skill},
+            {self._skill[k]: _signs(v) for k, v in (recent or {}).items() if k in self._skill},
+            _signs(overall),
         )
 
     def update(self, state: Any, item: str, objective: str, correct: bool) -> Any:
@@ -74,3 +93,12 @@ class CourseModel:
         """The predicted chance of a right answer on the objective's first question."""
         probe = self._probe[objective]
         return self.model.predict(state, self._item.get(probe or "", -1), self._skill[objective])
+
+
+def _signs(outcomes: str) -> list[int]:
+    return [1 if c == "+" else -1 for c in outcomes]
+
+
+def with_outcome(recent: str, correct: bool) -> str:
+    """``recent`` (the last outcomes, the last one first) after one more answer."""
+    return (("+" if correct else "-") + recent)[:RECENT_OUTCOMES]

@@ -2,8 +2,8 @@
 anyone can read, diff and check, and loading it runs no code).
 
 ``model_to_json`` / ``model_from_json`` cover the models the platform can run online: BKT and the
-logistic family with count features (``pfa``, ``best-lr``). ``bkt_from_parameters`` builds a
-BKT model from an author's parameters, without data.
+logistic family (``pfa``, ``best-lr``, ``best-lr+recency``, ``best-lr+patterns``).
+``bkt_from_parameters`` builds a BKT model from an author's parameters, without data.
 """
 
 from __future__ import annotations
@@ -25,10 +25,9 @@ __all__ = [
     "state_from_counts",
 ]
 
-# The kinds a course can choose (course.yaml, model.kind): each runs online from a learner's
-# per-objective counts. best-lr+recency and best-lr+patterns need the order of the last answers,
-# which the platform does not keep per objective, so they are for offline evaluation only.
-ONLINE_KINDS = ("bkt", "pfa", "best-lr")
+# The kinds a course can choose (course.yaml, model.kind): each runs online from what the platform
+# keeps per objective (P(known) or counts, and the last outcomes) and the learner's last answers.
+ONLINE_KINDS = ("bkt", "pfa", "best-lr", "best-lr+recency", "best-lr+patterns")
 
 _BKT_ARRAYS = ("skills_", "prior_", "learn_", "guess_", "slip_", "forget_")
 
@@ -75,7 +74,7 @@ def model_from_json(data: Mapping[str, Any]) -> BayesianKnowledgeTracing | Logis
         for name in _BKT_ARRAYS[1:]:
             setattr(bkt, name, np.array(data[name], dtype=np.float64))
         return bkt
-    if kind in ("pfa", "best-lr"):
+    if kind in ONLINE_KINDS and kind != "bkt":
         lkt = LogisticKnowledgeTracing(features=str(kind), alpha=float(data["alpha"]))
         lkt.items_ = np.array(data["items_"], dtype=np.int64)
         lkt.n_kcs_ = int(data["n_kcs_"])
@@ -100,17 +99,27 @@ def model_from_json(data: Mapping[str, Any]) -> BayesianKnowledgeTracing | Logis
 def state_from_counts(
     model: BayesianKnowledgeTracing | LogisticKnowledgeTracing,
     counts: Mapping[int, tuple[float, int, int]],
+    recent: Mapping[int, Sequence[int]] | None = None,
+    overall: Sequence[int] = (),
 ) -> dict[int, float] | LearnerHistory:
-    """A learner's state from what the platform keeps per skill: (P(known), answers, right).
+    """A learner's state from what the platform keeps per skill: (P(known), answers, right),
+    and, for the models with recency, the last outcomes per skill and overall (+1 right, −1
+    wrong, the last one first).
 
     BKT's state is P(known) itself; the count models' state is the counts (their totals over
-    skills for best-lr's learner-level features)."""
+    skills for best-lr's learner-level features) and the last outcomes."""
     if isinstance(model, BayesianKnowledgeTracing):
         return {skill: p for skill, (p, _, _) in counts.items()}
     history = model.initial_state()
+    kept = len(history.lags)
+
+    def padded(outcomes: Sequence[int]) -> list[int]:
+        return [*list(outcomes)[:kept], *[0] * max(0, kept - len(outcomes))]
+
     for skill, (_, answers, right) in counts.items():
         if answers:
-            history.kc[skill] = [right, answers - right] + [0] * (len(history.lags))
+            history.kc[skill] = [right, answers - right, *padded((recent or {}).get(skill, ()))]
             history.wins += right
             history.fails += answers - right
+    history.lags = padded(overall)
     return history

@@ -13,7 +13,7 @@ from learnloop.domain.learner_model import CourseModel
 from learnloop.domain.reviews import MemoryCard as Card
 from learnloop.domain.reviews import ReviewScheduler
 from learnloop.engine import LearnerSnapshot
-from learnloop.storage.course_store import course_model, course_of_learner
+from learnloop.storage.course_store import course_model, course_of_learner, recent_outcomes
 from learnloop.storage.tables import (
     Attempt,
     CourseMemoryModel,
@@ -37,6 +37,7 @@ class LearnerState:
     scheduler: ReviewScheduler = field(default_factory=ReviewScheduler)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     model: CourseModel | None = None  # the course's learner model (for expected success)
+    recent: str = ""  # the last counted outcomes over the course (models with recency read them)
 
     def recall(self, key: str) -> float | None:
         """Predicted recall of a mastered objective now (None without a review card)."""
@@ -48,7 +49,9 @@ class LearnerState:
         if self.model is None:
             return {k: o.bkt.predict(self.p_known(k)) for k, o in self.course.objectives.items()}
         state = self.model.state(
-            {k: (m.p_known, m.attempts, m.correct) for k, m in self.mastery.items()}
+            {k: (m.p_known, m.attempts, m.correct) for k, m in self.mastery.items()},
+            {k: m.recent for k, m in self.mastery.items()},
+            self.recent,
         )
         return {k: self.model.expected_success(state, k) for k in self.course.objectives}
 
@@ -139,10 +142,11 @@ def load_learner_state(
         for objective in activity.objectives:
             last_modality[objective] = activity.modality.value
     cards, scheduler = load_cards(session, learner_id, course_id)
+    model = course_model(session, course_id, course)
+    recent = recent_outcomes(session, learner_id, course_id, course) if model.uses_recent else ""
     return LearnerState(
         course_id, course, profile, mastery, frozenset(done), last_modality, cards,
-        scheduler, now or datetime.now(UTC),
-        course_model(session, course_id, course),
+        scheduler, now or datetime.now(UTC), model, recent,
     )  # fmt: skip
 
 

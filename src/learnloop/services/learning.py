@@ -17,12 +17,18 @@ from learnloop.adapters.xapi.learnloop_ids import answer_statement
 from learnloop.config import DEFAULT_PUBLIC_URL
 from learnloop.domain import AnswerFeedback, Course, Grade, Modality, Viewer, grade, stage_feedback
 from learnloop.domain.grading import SOLUTION_AFTER_MISSES
+from learnloop.domain.learner_model import with_outcome
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.services.reviews import review_on_answer, scheduler_for, start_card
 from learnloop.services.statement_store import insert_statement
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
-from learnloop.storage.course_store import course_by_id, course_model, course_of_learner
+from learnloop.storage.course_store import (
+    course_by_id,
+    course_model,
+    course_of_learner,
+    recent_outcomes,
+)
 from learnloop.storage.tables import Attempt, LearnerProfile, Mastery, MasteryEvent
 
 __all__ = [
@@ -244,7 +250,13 @@ def apply_answer(
     scheduler = scheduler_for(s, course_id)
     # The learner model the course chose, through the engine's one interface.
     model = course_model(s, course_id, course)
-    state = model.state({k: (m.p_known, m.attempts, m.correct) for k, m in rows.items()})
+    state = model.state(
+        {k: (m.p_known, m.attempts, m.correct) for k, m in rows.items()},
+        {k: m.recent for k, m in rows.items()},
+        recent_outcomes(s, user_id, course_id, course, before=attempt.id)
+        if model.uses_recent
+        else "",
+    )
     for key in item.objectives:
         objective = course.objectives[key]
         row = rows.get(key)
@@ -256,6 +268,7 @@ def apply_answer(
                 p_known=model.estimate(state, key),
                 attempts=0,
                 correct=0,
+                recent="",
                 mastered=False,
                 threshold=objective.mastery.threshold,
                 min_attempts=objective.mastery.min_attempts,
@@ -277,6 +290,7 @@ def apply_answer(
             row.p_known = model.estimate(state, key)
             row.attempts += 1
             row.correct += int(result.correct)
+            row.recent = with_outcome(row.recent, result.correct)
             row.updated_at = now
         newly = False
         # Mastery, once reached, stays: dependents stay unlocked; spaced review keeps it true.

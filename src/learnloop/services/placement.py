@@ -138,7 +138,7 @@ def _place(
         if row is None:
             row = Mastery(
                 user_id=user_id, course_id=course_id, objective_key=key, attempts=0, correct=0,
-                mastered=False, threshold=objective.mastery.threshold,
+                recent="", mastered=False, threshold=objective.mastery.threshold,
                 min_attempts=objective.mastery.min_attempts,
             )  # fmt: skip
             s.add(row)

@@ -13,11 +13,14 @@ from sqlalchemy.orm import Session
 from learnloop.domain import Course
 from learnloop.domain.course_codec import course_from_dict
 from learnloop.domain.learner_model import CourseModel
+from learnloop.engine.logistic_kt import RECENT_OUTCOMES
 from learnloop.exceptions import NotFound
+from learnloop.storage.tables import Attempt, CourseLearnerModel, LearnerProfile
 from learnloop.storage.tables import Course as CourseRow
-from learnloop.storage.tables import CourseLearnerModel, LearnerProfile
 
-__all__ = ["course_by_id", "course_by_slug", "course_model", "course_of_learner"]
+__all__ = [
+    "course_by_id", "course_by_slug", "course_model", "course_of_learner", "recent_outcomes",
+]  # fmt: skip
 
 
 def _parse_row(row: CourseRow) -> Course:
@@ -63,3 +66,26 @@ def course_model(session: Session, course_id: int, course: Course) -> CourseMode
     """The learner model the course runs: its chosen kind once fitted, its authors' BKT before."""
     row = session.get(CourseLearnerModel, course_id)
     return CourseModel(course, row.model if row is not None else None)
+
+
+def recent_outcomes(
+    session: Session, user_id: int, course_id: int, course: Course, *, before: int | None = None
+) -> str:
+    """The learner's last counted outcomes in the course ("+" right, "-" wrong, the last one
+    first), one for each objective of the answer's item, as the fitted models saw them (before
+    the attempt ``before``, when given): what the models with recency read besides Mastery.recent."""
+    query = (
+        select(Attempt.item_key, Attempt.correct)
+        .where(
+            Attempt.user_id == user_id, Attempt.course_id == course_id, Attempt.counted.is_(True)
+        )
+        .order_by(Attempt.id.desc())
+        .limit(RECENT_OUTCOMES)
+    )
+    if before is not None:
+        query = query.where(Attempt.id < before)
+    out = ""
+    for item_key, correct in session.execute(query):
+        item = course.items.get(item_key)
+        out += ("+" if correct else "-") * (len(item.objectives) if item else 0)
+    return out[:RECENT_OUTCOMES]

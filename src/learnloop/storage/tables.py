@@ -177,6 +177,9 @@ class Mastery(Base):
     p_known: Mapped[float] = mapped_column(Float)  # BKT's P(known) after the last counted answer
     attempts: Mapped[int] = mapped_column(Integer)  # counted answers
     correct: Mapped[int] = mapped_column(Integer)
+    # the last counted outcomes on the objective, the last one first ("+" right, "-" wrong): what
+    # the learner models with recency read (domain.learner_model)
+    recent: Mapped[str] = mapped_column(String(8), default="", server_default="")
     mastered: Mapped[bool] = mapped_column(Boolean)
     mastered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # the criterion in force when mastery was last decided; a later change does not rewrite it
