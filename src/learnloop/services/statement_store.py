@@ -1,9 +1,10 @@
 """Writing xAPI statements and their index keys: shared by the LRS (``services.lrs``) and by the
 learning loop, which records every in-app answer as a statement (``services.learning``).
 
-A batch is written with two bulk INSERTs (statements, returning their storage order; then every
-index key), not one ORM object per row: the ORM's unit of work cost about 2 ms a statement, which
-capped a batch at some 1,000 statements a second.
+A batch is written with two bulk inserts (statements, with their storage numbers; then every
+index key: ``storage.bulk``, a multi-row INSERT on SQLite and COPY on PostgreSQL), not one ORM
+object per row: the ORM's unit of work cost about 2 ms a statement, which capped a batch at some
+1,000 statements a second.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi import statement_keys, target_keys
 from learnloop.adapters.xapi.attachments import AttachmentContent
+from learnloop.storage.bulk import insert_rows, insert_rows_returning_keys
 from learnloop.storage.tables import XapiAttachment, XapiStatement, XapiStatementKey
 
 __all__ = ["insert_attachments", "insert_statement", "insert_statements"]
@@ -52,9 +54,8 @@ def insert_statements(
         }
         for st, k, client in zip(statements, keys, client_ids, strict=True)
     ]  # fmt: skip
-    # Rows come back in any order (one multi-row INSERT); they are matched by statement id.
-    returned = s.execute(insert(_STATEMENTS).returning(_STATEMENTS.c.seq, _STATEMENTS.c.id), rows)
-    seq_of = {row.id: row.seq for row in returned}
+    # Storage numbers are matched to statements by id (rows may come back in any order).
+    seq_of = insert_rows_returning_keys(s, _STATEMENTS, rows, key="seq", by="id")
     index_rows = [
         {"seq": seq_of[st["id"]], "kind": kind, "key": key}
         for st, k in zip(statements, keys, strict=True)
@@ -73,8 +74,7 @@ def insert_statements(
             index_rows += [
                 {"seq": seq, "kind": kind, "key": key} for kind, key in target_keys(target)
             ]
-    if index_rows:
-        s.execute(insert(_KEYS), index_rows)
+    insert_rows(s, _KEYS, index_rows)
 
 
 def insert_statement(
