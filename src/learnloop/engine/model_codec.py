@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from learnloop.engine.bkt import BayesianKnowledgeTracing, BKTParams
-from learnloop.engine.logistic_kt import LearnerHistory, LogisticKnowledgeTracing
+from learnloop.engine.logistic_kt import FEATURE_SETS, LearnerHistory, LogisticKnowledgeTracing
 from learnloop.engine.response_log import QMatrix
 
 __all__ = [
@@ -25,9 +25,10 @@ __all__ = [
     "state_from_counts",
 ]
 
-# The kinds a course can choose (course.yaml, model.kind): each runs online from what the platform
-# keeps per objective (P(known) or counts, and the last outcomes) and the learner's last answers.
-ONLINE_KINDS = ("bkt", "pfa", "best-lr", "best-lr+recency", "best-lr+patterns")
+# The kinds a course can choose (course.yaml, model.kind): BKT and every logistic feature set, each
+# run online from what the platform keeps per objective (P(known) or counts, and the last
+# outcomes) and the learner's last answers.
+ONLINE_KINDS = ("bkt", *FEATURE_SETS)
 
 _BKT_ARRAYS = ("skills_", "prior_", "learn_", "guess_", "slip_", "forget_")
 
@@ -49,8 +50,6 @@ def model_to_json(model: object) -> dict[str, Any]:
             **{name: np.asarray(getattr(model, name)).tolist() for name in _BKT_ARRAYS},
         }
     if isinstance(model, LogisticKnowledgeTracing):
-        if model.features not in ONLINE_KINDS:
-            raise ValueError(f"{model.features!r} cannot run online in the platform")
         q = model.q_matrix_
         return {
             "kind": model.features,
@@ -74,7 +73,7 @@ def model_from_json(data: Mapping[str, Any]) -> BayesianKnowledgeTracing | Logis
         for name in _BKT_ARRAYS[1:]:
             setattr(bkt, name, np.array(data[name], dtype=np.float64))
         return bkt
-    if kind in ONLINE_KINDS and kind != "bkt":
+    if kind in FEATURE_SETS:
         lkt = LogisticKnowledgeTracing(features=str(kind), alpha=float(data["alpha"]))
         lkt.items_ = np.array(data["items_"], dtype=np.int64)
         lkt.n_kcs_ = int(data["n_kcs_"])

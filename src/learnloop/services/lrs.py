@@ -193,9 +193,9 @@ def prepare_statements(
         if prepared[0]["id"] != put_id and "id" in statements[0]:
             raise InvalidInput("statementId", "differs from the statement's own id")
         prepared[0]["id"] = put_id
-    chosen = [st["id"] for raw, st in zip(statements, prepared, strict=True) if "id" in raw]
-    if put_id is not None:
-        chosen = [prepared[0]["id"]]
+    chosen = [
+        st["id"] for raw, st in zip(statements, prepared, strict=True) if put_id or "id" in raw
+    ]
     batch = PreparedBatch(caller.client_id, prepared, attachments, chosen)
     if len(set(batch.ids)) != len(prepared):
         raise InvalidInput("statements", "the batch holds two statements with the same id")

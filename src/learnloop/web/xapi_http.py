@@ -22,6 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from learnloop.adapters.xapi import InvalidStatement, agent_key, validate_agent
+from learnloop.adapters.xapi.multipart import media_type
 from learnloop.exceptions import AuthenticationFailed, InvalidInput
 from learnloop.services.lrs import LrsCaller, authenticate_client
 from learnloop.web.platform import Platform
@@ -135,8 +136,7 @@ async def read_body(request: Request) -> bytes:
 
 
 async def read_json(request: Request) -> Any:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/json":
+    if media_type(request.headers.get("content-type", "")) != "application/json":
         raise InvalidInput("Content-Type", "send statements as application/json")
     raw = await read_body(request)
     try:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from learnloop.adapters.xapi.multipart import InvalidMultipart, Part, sha2_matches
+from learnloop.adapters.xapi.multipart import InvalidMultipart, Part, media_type, sha2_matches
 from learnloop.adapters.xapi.signature import (
     SIGNATURE_USAGE,
     InvalidSignatureError,
@@ -98,7 +98,7 @@ def _signature(
     content: AttachmentContent | None,
     here: str,
 ) -> None:
-    if attachment["contentType"].split(";")[0].strip().lower() != "application/octet-stream":
+    if media_type(attachment["contentType"]) != "application/octet-stream":
         raise InvalidStatement(
             f"{here}.contentType", "a signature is sent as application/octet-stream"
         )
