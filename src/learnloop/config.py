@@ -52,7 +52,19 @@ class Settings(BaseSettings):
     # Set true behind HTTPS so that cookies are never sent in clear.
     secure_cookies: bool = False
     session_hours: int = Field(default=12, ge=1)
+    # Failed logins allowed within the window before logins are refused for a while (429), per
+    # account and per address. NIST SP 800-63B (5.2.2) asks for at most 100 consecutive failures
+    # per account; 10 in 15 minutes stops online guessing (about 1,000 guesses a day) while an
+    # owner who mistypes is rarely refused, and a success clears the count. An address gets
+    # more because a school's pupils often share one public address.
+    login_failures_per_account: int = Field(default=10, ge=1)
+    login_failures_per_address: int = Field(default=100, ge=1)
+    login_failure_window_minutes: int = Field(default=15, ge=1)
     host: str = "127.0.0.1"
+    # Behind a reverse proxy, its address (comma-separated, or "*"): the client's address is then
+    # read from X-Forwarded-For. Empty: the connection's own address is the client's (and behind
+    # a proxy every client would share the proxy's, and its login-failure limit).
+    forwarded_allow_ips: str = ""
     port: int = Field(default=8000, ge=1, le=65535)
     # The address learners and content reach the platform at: learnloop's xAPI activity ids and
     # learners' xAPI accounts live under it (docs/xapi.md), so set it to the public URL.

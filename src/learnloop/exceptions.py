@@ -9,10 +9,13 @@ Every error the platform raises on purpose derives from ``LearnloopError``::
      ├── InvalidInput            a request names a bad field value; ``field`` says which
      │    └── DuplicateName      a username or slug is taken
      ├── AuthenticationFailed    wrong credentials, or an expired or unknown session
+     ├── TooManyAttempts         too many failed logins lately; ``retry_after`` seconds to wait
+     ├── Conflict                an xAPI statement id is stored with other content
      └── NotFittedError          a learner model was asked to predict before ``fit``
 
 The web layer maps them to HTTP: ContentError and InvalidInput to 400 (422 for API bodies that
-pydantic rejects), NotFound to 404, PermissionDenied to 403, AuthenticationFailed to 401.
+pydantic rejects), NotFound to 404, PermissionDenied to 403, AuthenticationFailed to 401,
+Conflict to 409, TooManyAttempts to 429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ __all__ = [
     "NotFittedError",
     "NotFound",
     "PermissionDenied",
+    "TooManyAttempts",
 ]
 
 
@@ -80,6 +84,19 @@ class DuplicateName(InvalidInput):
 
 class AuthenticationFailed(LearnloopError):
     """Credentials or a session token did not identify anyone."""
+
+
+class TooManyAttempts(LearnloopError):
+    """Logins for this account or from this address failed too often lately; none is checked
+    for ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(
+            "too many failed logins for this account or from this network; "
+            f"try again in {minutes} minute{'s' if minutes != 1 else ''}"
+        )
 
 
 class Conflict(LearnloopError):

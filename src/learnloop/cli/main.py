@@ -125,7 +125,10 @@ def serve(
 ) -> None:
     """Serve the platform (the database must be initialised)."""
     settings = _settings()
-    serve_app(host or settings.host, port or settings.port, workers=workers, access_log=access_log)
+    serve_app(
+        host or settings.host, port or settings.port, workers=workers, access_log=access_log,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )  # fmt: skip
 
 
 @app.command()

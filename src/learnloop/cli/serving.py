@@ -20,32 +20,35 @@ __all__ = ["serve_app"]
 APP = "learnloop.web.app:app_factory"
 
 
-def _config(host: str, port: int, access_log: bool) -> uvicorn.Config:
+def _config(host: str, port: int, access_log: bool, forwarded_allow_ips: str) -> uvicorn.Config:
+    # The client address (login limits count failures by it) comes from X-Forwarded-For only
+    # when the connection comes from a proxy named in ``forwarded_allow_ips``.
     return uvicorn.Config(
-        APP, factory=True, host=host, port=port, proxy_headers=False, access_log=access_log
-    )
+        APP, factory=True, host=host, port=port, access_log=access_log,
+        proxy_headers=bool(forwarded_allow_ips), forwarded_allow_ips=forwarded_allow_ips or None,
+    )  # fmt: skip
 
 
-def _worker(host: str, port: int, access_log: bool) -> None:
+def _worker(host: str, port: int, access_log: bool, forwarded_allow_ips: str) -> None:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     sock.listen(2048)
-    uvicorn.Server(_config(host, port, access_log)).run(sockets=[sock])
+    uvicorn.Server(_config(host, port, access_log, forwarded_allow_ips)).run(sockets=[sock])
 
 
-def serve_app(host: str, port: int, *, workers: int, access_log: bool) -> None:
+def serve_app(
+    host: str, port: int, *, workers: int, access_log: bool, forwarded_allow_ips: str = ""
+) -> None:
     """Serve until interrupted; with ``workers`` > 1, one process a worker."""
     if workers <= 1 or not hasattr(socket, "SO_REUSEPORT"):
-        uvicorn.Server(_config(host, port, access_log)).run()
+        uvicorn.Server(_config(host, port, access_log, forwarded_allow_ips)).run()
         return
     context = multiprocessing.get_context("spawn")
-    processes = [
-        context.Process(target=_worker, args=(host, port, access_log), daemon=True)
-        for _ in range(workers)
-    ]
+    args = (host, port, access_log, forwarded_allow_ips)
+    processes = [context.Process(target=_worker, args=args, daemon=True) for _ in range(workers)]
     for process in processes:
         process.start()
 

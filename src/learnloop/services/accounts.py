@@ -15,6 +15,12 @@ from sqlalchemy import delete, select
 
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import AuthenticationFailed, DuplicateName, InvalidInput
+from learnloop.services.login_limits import (
+    LoginLimits,
+    check_login_allowed,
+    clear_failures,
+    record_failure,
+)
 from learnloop.storage import Database
 from learnloop.storage.tables import AuthSession, LearnerProfile, User
 
@@ -85,9 +91,28 @@ def register_user(
         return _viewer(user)
 
 
-def authenticate(db: Database, hasher: PasswordHasher, username: str, password: str) -> Viewer:
-    with db.reading() as s:
-        user = s.scalar(select(User).where(User.username == username.strip()))
+def authenticate(
+    db: Database,
+    hasher: PasswordHasher,
+    username: str,
+    password: str,
+    *,
+    address: str = "",
+    limits: LoginLimits | None = None,
+    now: datetime | None = None,
+) -> Viewer:
+    """Who ``username`` and ``password`` identify. ``address`` is the client's IP. Each attempt
+    counts as a failure from before its password is checked (so that concurrent guesses cannot
+    slip past the limit while argon2 runs) until it succeeds, which clears the account's
+    failures; while the username or the address has too many, the attempt is refused with
+    ``TooManyAttempts`` and nothing is checked or recorded (services.login_limits)."""
+    limits = limits or LoginLimits()
+    now = now or datetime.now(UTC)
+    username = username.strip()
+    with db.transaction() as s:
+        check_login_allowed(s, username=username, address=address, limits=limits, now=now)
+        record_failure(s, username=username, address=address, limits=limits, now=now)
+        user = s.scalar(select(User).where(User.username == username))
     if user is None:
         with contextlib.suppress(VerificationError):
             hasher.verify(_dummy_hash(hasher), password)
@@ -96,6 +121,8 @@ def authenticate(db: Database, hasher: PasswordHasher, username: str, password: 
         hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         raise AuthenticationFailed("wrong username or password") from None
+    with db.transaction() as s:
+        clear_failures(s, username=username)
     return _viewer(user)
 
 

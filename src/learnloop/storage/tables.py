@@ -32,6 +32,7 @@ __all__ = [
     "Course",
     "FeedbackMessage",
     "LearnerProfile",
+    "LoginFailure",
     "Mastery",
     "MasteryEvent",
     "SchoolClass",
@@ -109,6 +110,20 @@ class AuthSession(Base):
     kind: Mapped[str] = mapped_column(String(8))  # cookie | api
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LoginFailure(Base):
+    """A failed login, kept for the failure window only (services.login_limits)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_username", "username", "at"),
+        Index("ix_login_failures_address", "address", "at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))  # as typed: the account need not exist
+    address: Mapped[str] = mapped_column(String(64))  # the client's IP address
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class Course(Base):

@@ -23,6 +23,7 @@ from learnloop.exceptions import (
     LearnloopError,
     NotFound,
     PermissionDenied,
+    TooManyAttempts,
 )
 from learnloop.services.statement_writer import StatementWriter
 from learnloop.storage import Database
@@ -51,6 +52,7 @@ _STATUS = {
     InvalidInput: 400,
     ContentError: 400,
     Conflict: 409,
+    TooManyAttempts: 429,
 }
 
 
@@ -97,6 +99,8 @@ def _api_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, InvalidInput):
         body = {"detail": exc.message, "field": exc.field}
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationFailed) else None
+    if isinstance(exc, TooManyAttempts):
+        headers = {"Retry-After": str(exc.retry_after)}
     return JSONResponse(body, status_code=_status_of(exc), headers=headers)
 
 

@@ -28,6 +28,12 @@ class LoginRequired(Exception):
     """A page needs a logged-in user; the app redirects to the login page."""
 
 
+def client_address(request: Request) -> str:
+    """The client's IP address as the server sees it (behind a reverse proxy, uvicorn takes it
+    from X-Forwarded-For only when the proxy is in ``--forwarded-allow-ips``)."""
+    return request.client.host if request.client else ""
+
+
 def get_platform(request: Request) -> Platform:
     platform: Platform = request.app.state.platform
     return platform

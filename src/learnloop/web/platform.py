@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from fastapi.templating import Jinja2Templates
 
 from learnloop.config import Settings
+from learnloop.services.login_limits import LoginLimits
 from learnloop.services.statement_writer import StatementWriter
 from learnloop.storage import Database
 
@@ -22,3 +24,11 @@ class Platform:
     templates: Jinja2Templates
     secret_key: str
     lrs_writer: StatementWriter  # the LRS's group commit (one writer thread a process)
+
+    @property
+    def login_limits(self) -> LoginLimits:
+        return LoginLimits(
+            per_account=self.settings.login_failures_per_account,
+            per_address=self.settings.login_failures_per_address,
+            window=timedelta(minutes=self.settings.login_failure_window_minutes),
+        )

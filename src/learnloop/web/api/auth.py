@@ -6,14 +6,17 @@ from fastapi import APIRouter, Request, Response
 
 from learnloop.services.accounts import authenticate, end_session, start_session
 from learnloop.web.api.schemas import TokenIn, TokenOut, ViewerOut
-from learnloop.web.deps import ApiViewer, PlatformDep
+from learnloop.web.deps import ApiViewer, PlatformDep, client_address
 
 router = APIRouter(tags=["auth"])
 
 
 @router.post("/auth/token", response_model=TokenOut)
-def create_token(body: TokenIn, platform: PlatformDep) -> TokenOut:
-    viewer = authenticate(platform.db, platform.hasher, body.username, body.password)
+def create_token(request: Request, body: TokenIn, platform: PlatformDep) -> TokenOut:
+    viewer = authenticate(
+        platform.db, platform.hasher, body.username, body.password,
+        address=client_address(request), limits=platform.login_limits,
+    )  # fmt: skip
     hours = platform.settings.session_hours
     token = start_session(platform.db, viewer.user_id, kind="api", hours=hours)
     return TokenOut(access_token=token, expires_in=hours * 3600)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from learnloop.domain import Role, Viewer
-from learnloop.exceptions import AuthenticationFailed, InvalidInput
+from learnloop.exceptions import AuthenticationFailed, InvalidInput, TooManyAttempts
 from learnloop.services.accounts import (
     authenticate,
     end_session,
@@ -16,7 +16,7 @@ from learnloop.services.accounts import (
     start_session,
     viewer_for_token,
 )
-from learnloop.web.deps import SESSION_COOKIE, CsrfChecked, PlatformDep
+from learnloop.web.deps import SESSION_COOKIE, CsrfChecked, PlatformDep, client_address
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import clear_session_cookie, redirect, render, set_session_cookie
 
@@ -65,9 +65,16 @@ def login(
     next: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        viewer = authenticate(platform.db, platform.hasher, username, password)
-    except AuthenticationFailed as exc:
+        viewer = authenticate(
+            platform.db, platform.hasher, username, password,
+            address=client_address(request), limits=platform.login_limits,
+        )  # fmt: skip
+    except (AuthenticationFailed, TooManyAttempts) as exc:
         context = {"next": _safe_next(next) or "", "error": str(exc), "username": username}
+        if isinstance(exc, TooManyAttempts):
+            refused = render(request, platform, "login.html", context, status_code=429)
+            refused.headers["Retry-After"] = str(exc.retry_after)
+            return refused
         return render(request, platform, "login.html", context, status_code=401)
     token = start_session(
         platform.db, viewer.user_id, kind="cookie", hours=platform.settings.session_hours
