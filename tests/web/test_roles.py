@@ -37,10 +37,13 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/teach/classes/{class_id}/learners/{learner_id}"): ({E, A}, 200, 403, 303),
     ("POST", "/teach/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 303, 403, 303),
     ("GET", "/admin"): ({A}, 200, 403, 303),
+    # everyone logged in downloads their own data (tests/web/test_learner_export.py: only theirs)
+    ("GET", "/account/data"): ({L, OL, OE, E, A}, 200, 403, 303),
 }
 API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("DELETE", "/api/v1/auth/token"): ({L, OL, OE, E, A}, 204, 401, 401),
     ("GET", "/api/v1/me"): ({L, OL, OE, E, A}, 200, 401, 401),
+    ("GET", "/api/v1/me/export"): ({L, OL, OE, E, A}, 200, 401, 401),
     ("GET", "/api/v1/courses"): ({L, OL, OE, E, A}, 200, 401, 401),
     ("GET", "/api/v1/courses/{slug}"): ({L, OL, OE, E, A}, 200, 401, 401),
     ("GET", "/api/v1/me/next-steps"): (LEARNERS, 200, 403, 401),

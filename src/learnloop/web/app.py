@@ -68,7 +68,7 @@ class SecurityHeaders:
     BaseHTTPMiddleware runs each request through extra tasks and streams, which cost the LRS
     about a third of its throughput."""
 
-    _PRIVATE = ("/learn", "/teach", "/admin", "/api", "/xapi")
+    _PRIVATE = ("/learn", "/teach", "/admin", "/account", "/api", "/xapi")
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 
+from learnloop.reports.learner_export import learner_export
 from learnloop.services.accounts import authenticate, end_session, start_session
 from learnloop.web.api.schemas import TokenIn, TokenOut, ViewerOut
 from learnloop.web.deps import ApiViewer, PlatformDep, client_address
@@ -36,4 +40,12 @@ def me(viewer: ApiViewer) -> ViewerOut:
         username=viewer.username,
         display_name=viewer.display_name,
         role=viewer.role.value,
+    )
+
+
+@router.get("/me/export")
+def export(platform: PlatformDep, viewer: ApiViewer) -> dict[str, Any]:
+    """Everything learnloop keeps about the caller (the same document as the page's download)."""
+    return learner_export(
+        platform.db, viewer, public_url=platform.settings.public_url, now=datetime.now(UTC)
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import AuthenticationFailed, InvalidInput, TooManyAttempts
+from learnloop.reports.learner_export import learner_export
 from learnloop.services.accounts import (
     authenticate,
     end_session,
@@ -16,7 +18,13 @@ from learnloop.services.accounts import (
     start_session,
     viewer_for_token,
 )
-from learnloop.web.deps import SESSION_COOKIE, CsrfChecked, PlatformDep, client_address
+from learnloop.web.deps import (
+    SESSION_COOKIE,
+    CsrfChecked,
+    PageViewer,
+    PlatformDep,
+    client_address,
+)
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import clear_session_cookie, redirect, render, set_session_cookie
 
@@ -128,3 +136,12 @@ def logout(request: Request, platform: PlatformDep) -> Response:
     response = redirect("/login")
     clear_session_cookie(response)
     return response
+
+
+@router.get("/account/data")
+def my_data(platform: PlatformDep, viewer: PageViewer) -> Response:
+    """Everything learnloop keeps about the logged-in user, as a JSON download."""
+    now = datetime.now(UTC)
+    data = learner_export(platform.db, viewer, public_url=platform.settings.public_url, now=now)
+    name = f"learnloop-{viewer.username}-{now.date().isoformat()}.json"
+    return JSONResponse(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})
