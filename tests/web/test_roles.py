@@ -37,6 +37,9 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/teach/classes/{class_id}/learners/{learner_id}"): ({E, A}, 200, 403, 303),
     ("POST", "/teach/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 303, 403, 303),
     ("GET", "/admin"): ({A}, 200, 403, 303),
+    # the request names no account: 400 for the admin, after the role check (tests/web/
+    # test_account_deletion.py deletes one)
+    ("POST", "/admin/accounts/delete"): ({A}, 400, 403, 303),
     # everyone logged in downloads their own data (tests/web/test_learner_export.py: only theirs)
     ("GET", "/account/data"): ({L, OL, OE, E, A}, 200, 403, 303),
 }

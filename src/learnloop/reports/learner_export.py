@@ -1,7 +1,7 @@
 """Everything learnloop keeps about one user, as one JSON document they can download.
 
-The rows are found from the schema, not from a list kept by hand: every table with a foreign key
-to ``users.id`` contributes the rows that name the user in any such column (a feedback message
+The rows are found from the schema (``storage.personal_data``, which the erasure reads too), not
+from a list kept by hand: every table with a foreign key to ``users.id`` contributes the rows that name the user in any such column (a feedback message
 sent or received, an attempt, a mastery event...). A table added later is exported without
 anyone remembering to add it. Added to those: the xAPI statements that mention the user's
 learner agent anywhere (as actor, object, instructor, team member...), the xAPI documents stored
@@ -15,41 +15,22 @@ import base64
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Table, or_, select
+from sqlalchemy import Table, or_, select
 from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi.learnloop_ids import learner_agent
 from learnloop.adapters.xapi.statements import agent_key
 from learnloop.domain import Viewer
 from learnloop.storage import Database
-from learnloop.storage.tables import (
-    Base,
-    LoginFailure,
-    User,
-    XapiDocument,
-    XapiStatement,
-    XapiStatementKey,
-)
+from learnloop.storage.personal_data import statements_naming, user_tables
+from learnloop.storage.tables import Base, LoginFailure, User, XapiDocument
 
-__all__ = ["SECRET_COLUMNS", "learner_export", "user_tables"]
+__all__ = ["SECRET_COLUMNS", "learner_export"]
 
 # Credentials, not data about the person: never exported (a copy of a hash helps only an attacker).
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
 # Tables exported by a rule of their own below (users is the user's own row).
 _OWN_RULES = frozenset({"users", "login_failures"})
-
-
-def user_tables() -> dict[str, list[Column[Any]]]:
-    """Every table with a foreign key to users.id, with the columns that hold it."""
-    users = User.__table__.c.id
-    out: dict[str, list[Column[Any]]] = {}
-    for table in Base.metadata.sorted_tables:
-        columns = [
-            fk.parent for fk in table.foreign_keys if fk.column is users and table.name != "users"
-        ]
-        if columns:
-            out[table.name] = columns
-    return out
 
 
 def _plain(value: Any) -> Any:
@@ -68,19 +49,6 @@ def _rows(s: Session, table: Table, where: Any) -> list[dict[str, Any]]:
     order = list(table.primary_key.columns)
     result = s.execute(select(*keep).where(where).order_by(*order))
     return [{k: _plain(v) for k, v in row._mapping.items()} for row in result]
-
-
-def _statements(s: Session, key: str) -> list[dict[str, Any]]:
-    # the "agent" keys of a statement are every agent it names, its actor included
-    mentioning = select(XapiStatementKey.seq).where(
-        XapiStatementKey.kind == "agent", XapiStatementKey.key == key
-    )
-    rows = s.scalars(
-        select(XapiStatement.statement)
-        .where(XapiStatement.seq.in_(mentioning))
-        .order_by(XapiStatement.seq)
-    )
-    return list(rows)
 
 
 def learner_export(
@@ -109,6 +77,6 @@ def learner_export(
             "user": user,
             "tables": tables,
             "xapi_agent": learner_agent(public_url, viewer.username),
-            "xapi_statements": _statements(s, key),
+            "xapi_statements": [st for _, st in statements_naming(s, key)],
             "xapi_documents": _rows(s, documents, documents.c.agent_key == key),
         }

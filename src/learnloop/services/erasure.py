@@ -1,0 +1,121 @@
+"""Deleting an account and everything learnloop keeps about the person, in one transaction.
+
+What goes is what ``reports.learner_export`` gives the person to download, found the same way
+(from the schema, so that a table added later is covered): their rows in every table with a
+foreign key to ``users.id``, the xAPI statements that name their learner agent anywhere (with
+the statements' index keys, and attachment contents no remaining statement refers to), the xAPI
+documents stored for that agent, their failed logins, and the account itself. Aggregates stay:
+a course's fitted learner-model parameters are not data about one person. A statement that
+voided or referred to a deleted one keeps only that statement's id.
+
+Only an administrator deletes, never their own account (another administrator can), and the
+username must be typed twice: the deletion cannot be undone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, Text, cast, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from learnloop.adapters.xapi.learnloop_ids import learner_agent
+from learnloop.adapters.xapi.statements import agent_key
+from learnloop.domain import Role, Viewer
+from learnloop.exceptions import InvalidInput, NotFound
+from learnloop.storage import Database
+from learnloop.storage.access import require_role
+from learnloop.storage.personal_data import statements_naming, user_tables
+from learnloop.storage.tables import (
+    Base,
+    LoginFailure,
+    User,
+    XapiAttachment,
+    XapiDocument,
+    XapiStatement,
+    XapiStatementKey,
+)
+
+__all__ = ["Erasure", "delete_account"]
+
+_CHUNK = 500  # ids per IN (...): within every database's parameter limit
+
+
+@dataclass(frozen=True)
+class Erasure:
+    username: str
+    rows: dict[str, int]  # table -> rows deleted
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+def _unreferenced(s: Session, digests: set[str]) -> list[str]:
+    """The digests among ``digests`` that no stored statement mentions any more (a scan of the
+    statements holding the digest's text: rare, and only when attachments were deleted)."""
+    return [
+        sha2
+        for sha2 in sorted(digests)
+        if not s.scalar(
+            select(func.count())
+            .select_from(XapiStatement)
+            .where(cast(XapiStatement.statement, Text).contains(sha2))
+        )
+    ]
+
+
+def _delete_in(s: Session, table: Any, column: Any, values: list[Any]) -> int:
+    count = 0
+    for start in range(0, len(values), _CHUNK):
+        result = s.execute(delete(table).where(column.in_(values[start : start + _CHUNK])))
+        count += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return count
+
+
+def delete_account(
+    db: Database, viewer: Viewer, *, username: str, confirm: str, public_url: str
+) -> Erasure:
+    require_role(viewer, Role.ADMIN)
+    username = username.strip()
+    if not username:
+        raise InvalidInput("username", "name the account to delete")
+    if confirm.strip() != username:
+        raise InvalidInput("confirm", "type the username a second time to confirm")
+    if username == viewer.username:
+        raise InvalidInput("username", "you cannot delete your own account; another admin can")
+    key = agent_key(learner_agent(public_url, username))
+    rows: dict[str, int] = {}
+    with db.transaction() as s:
+        user_id = s.scalar(select(User.id).where(User.username == username))
+        if user_id is None:
+            raise NotFound(f"no account named {username!r}")
+        named = statements_naming(s, key)
+        seqs = [seq for seq, _ in named]
+        digests = {
+            a["sha2"] for _, st in named for a in st.get("attachments", []) if isinstance(a, dict)
+        }
+        rows["xapi_statement_keys"] = _delete_in(s, XapiStatementKey, XapiStatementKey.seq, seqs)
+        rows["xapi_statement_keys"] += int(
+            s.execute(delete(XapiStatementKey).where(XapiStatementKey.key == key)).rowcount  # type: ignore[attr-defined]
+        )
+        rows["xapi_statements"] = _delete_in(s, XapiStatement, XapiStatement.seq, seqs)
+        rows["xapi_attachments"] = _delete_in(
+            s, XapiAttachment, XapiAttachment.sha2, _unreferenced(s, digests)
+        )
+        rows["xapi_documents"] = int(
+            s.execute(delete(XapiDocument).where(XapiDocument.agent_key == key)).rowcount  # type: ignore[attr-defined]
+        )
+        rows["login_failures"] = int(
+            s.execute(delete(LoginFailure).where(LoginFailure.username == username)).rowcount  # type: ignore[attr-defined]
+        )
+        # children before parents (mastery events before the attempts they refer to)
+        for name, columns in reversed(list(user_tables().items())):
+            if name in rows:
+                continue
+            table: Table = Base.metadata.tables[name]
+            where = or_(*(column == user_id for column in columns))
+            rows[name] = int(s.execute(delete(table).where(where)).rowcount)  # type: ignore[attr-defined]
+        rows["users"] = int(s.execute(delete(User).where(User.id == user_id)).rowcount)  # type: ignore[attr-defined]
+    return Erasure(username, rows)

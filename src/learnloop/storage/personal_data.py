@@ -1,0 +1,45 @@
+"""Where the data about one person lives, found from the schema: read by the export
+(``reports.learner_export``) and by the erasure (``services.erasure``), so that the two always
+cover the same rows, and a table added later is covered by both without a list kept by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Column, select
+from sqlalchemy.orm import Session
+
+from learnloop.storage.tables import Base, User, XapiStatement, XapiStatementKey
+
+__all__ = ["statements_naming", "user_tables"]
+
+
+def user_tables() -> dict[str, list[Column[Any]]]:
+    """Every table with a foreign key to users.id, with the columns that hold it, parents before
+    children (the schema's dependency order)."""
+    users = User.__table__.c.id
+    out: dict[str, list[Column[Any]]] = {}
+    for table in Base.metadata.sorted_tables:
+        columns = [
+            fk.parent for fk in table.foreign_keys if fk.column is users and table.name != "users"
+        ]
+        if columns:
+            out[table.name] = columns
+    return out
+
+
+def statements_naming(s: Session, key: str) -> list[tuple[int, dict[str, Any]]]:
+    """(storage number, statement) of every stored xAPI statement that names the agent ``key``
+    anywhere: its "agent" index keys are every agent it names, the actor included."""
+    rows = s.execute(
+        select(XapiStatement.seq, XapiStatement.statement)
+        .where(
+            XapiStatement.seq.in_(
+                select(XapiStatementKey.seq).where(
+                    XapiStatementKey.kind == "agent", XapiStatementKey.key == key
+                )
+            )
+        )
+        .order_by(XapiStatement.seq)
+    )
+    return [(row.seq, row.statement) for row in rows]
