@@ -157,3 +157,52 @@ def test_a_new_learner_takes_the_placement_diagnostic_in_the_browser(
     page.wait_for_url(f"{url}/learn")
     assert "objectives mastered" in page.locator(".lead").first.inner_text()
     assert not page.get_by_text("Take the placement diagnostic").count()
+
+
+def test_a_learner_downloads_their_data_and_the_admin_deletes_the_account(
+    server: Any, page: Any, tmp_path: Path
+) -> None:
+    import json
+
+    from playwright.sync_api import expect
+
+    url, _, _ = server
+    page.goto(f"{url}/register")
+    page.get_by_label("Your name").fill("Leaving Soon")
+    page.get_by_label("Username").fill("leaver")
+    page.get_by_label("Password", exact=True).fill("long enough pw")
+    page.get_by_label("Password again").fill("long enough pw")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(f"{url}/learn/onboarding")
+    course = page.get_by_label("Course")
+    if course.count():  # another test may have imported a second course
+        course.select_option(label="Fractions, from halves to word problems")
+    page.get_by_label(re.compile("placement diagnostic")).uncheck()
+    page.get_by_role("button", name="Save and start").click()
+    page.wait_for_url(f"{url}/learn")
+    page.goto(f"{url}/learn/activities/parts-practice")
+    answer = page.locator("#item-pw-4")
+    answer.get_by_label("Your answer").fill("5/12")
+    answer.get_by_role("button", name="Check").click()
+    expect(page.locator("#item-pw-4 .verdict")).to_contain_text("Correct")
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="My data").click()
+    saved = tmp_path / "data.json"
+    info.value.save_as(saved)
+    data = json.loads(saved.read_text())
+    assert data["user"]["username"] == "leaver"
+    assert [a["item_key"] for a in data["tables"]["attempts"]] == ["pw-4"]
+    assert len(data["xapi_statements"]) == 1
+    logout(page)
+
+    login(page, url, "admin")
+    page.wait_for_url(f"{url}/admin")
+    page.get_by_label("Username", exact=True).fill("leaver")
+    page.get_by_label("The username again, to confirm").fill("leaver")
+    page.get_by_role("button", name="Delete the account").click()
+    expect(page.locator(".ok")).to_contain_text("Deleted the account leaver")
+    logout(page)
+
+    login(page, url, "leaver", "long enough pw")
+    expect(page.locator(".error")).to_contain_text("wrong username or password")

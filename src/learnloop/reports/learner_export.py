@@ -1,9 +1,9 @@
 """Everything learnloop keeps about one user, as one JSON document they can download.
 
 The rows are found from the schema (``storage.personal_data``, which the erasure reads too), not
-from a list kept by hand: every table with a foreign key to ``users.id`` contributes the rows that name the user in any such column (a feedback message
-sent or received, an attempt, a mastery event...). A table added later is exported without
-anyone remembering to add it. Added to those: the xAPI statements that mention the user's
+from a list kept by hand: every table with a foreign key to ``users.id`` contributes the rows
+that name the user in any such column (a feedback message sent or received, an attempt, a
+mastery event...). A table added later is exported without anyone remembering to add it. Added to those: the xAPI statements that mention the user's
 learner agent anywhere (as actor, object, instructor, team member...), the xAPI documents stored
 for that agent, and the failed logins under their username. Left out, because they are
 credentials rather than data about the person: password and session-token hashes.
@@ -29,8 +29,6 @@ __all__ = ["SECRET_COLUMNS", "learner_export"]
 
 # Credentials, not data about the person: never exported (a copy of a hash helps only an attacker).
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
-# Tables exported by a rule of their own below (users is the user's own row).
-_OWN_RULES = frozenset({"users", "login_failures"})
 
 
 def _plain(value: Any) -> Any:
@@ -66,7 +64,6 @@ def learner_export(
                 or_(*(column == viewer.user_id for column in columns)),
             )
             for name, columns in user_tables().items()
-            if name not in _OWN_RULES
         }
         failures: Table = LoginFailure.__table__  # type: ignore[assignment]
         tables["login_failures"] = _rows(s, failures, failures.c.username == viewer.username)
