@@ -28,6 +28,7 @@ from learnloop.services.messages import send_feedback
 from learnloop.storage import Database
 from learnloop.storage.personal_data import statements_naming, user_tables
 from learnloop.storage.tables import (
+    AuditEvent,
     Base,
     LrsClient,
     XapiAttachment,
@@ -205,3 +206,4 @@ def test_a_failure_midway_deletes_nothing(
     assert _rows_about(w.db, w.learner.user_id) == before
     with w.db.reading() as s:
         assert len(statements_naming(s, _key(w.learner))) == 3
+        assert s.scalar(select(func.count()).where(AuditEvent.action == "account.deleted")) == 0

@@ -32,6 +32,9 @@ def test_the_admin_deletes_an_account_from_the_admin_page(
     done = _delete(client, w.learner.username, w.learner.username)
     assert done.status_code == 200
     assert f"Deleted the account {w.learner.username}" in done.text
+    assert f"<td>{w.admin.username}</td><td>account.deleted</td><td>{w.learner.username}</td>" in (
+        done.text
+    )
     with TestClient(client.app, follow_redirects=False) as other:
         page = other.get("/login")
         token = CSRF.search(page.text)

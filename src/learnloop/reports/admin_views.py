@@ -1,17 +1,28 @@
-"""What an administrator sees: accounts by role, courses and classes."""
+"""What an administrator sees: accounts by role, courses and classes, and the latest changes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from learnloop.domain import Role, Viewer
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
-from learnloop.storage.tables import Attempt, Course, User
+from learnloop.storage.tables import Attempt, AuditEvent, Course, User
 
-__all__ = ["AdminOverview", "admin_overview"]
+__all__ = ["RECENT_CHANGES_SHOWN", "AdminOverview", "AuditRow", "admin_overview"]
+
+RECENT_CHANGES_SHOWN = 20  # the admin page's audit trail: the latest changes, newest first
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: datetime
+    actor: str
+    action: str
+    subject: str
 
 
 @dataclass(frozen=True)
@@ -20,6 +31,7 @@ class AdminOverview:
     courses: list[tuple[str, str]]  # slug, title
     attempts: int
     database: str
+    changes: list[AuditRow]
 
 
 def admin_overview(db: Database, viewer: Viewer) -> AdminOverview:
@@ -32,4 +44,10 @@ def admin_overview(db: Database, viewer: Viewer) -> AdminOverview:
             for slug, title in s.execute(select(Course.slug, Course.title).order_by(Course.title))
         ]
         attempts = s.scalar(select(func.count()).select_from(Attempt)) or 0
-    return AdminOverview(accounts, courses, attempts, db.dialect)
+        events = s.scalars(
+            select(AuditEvent)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(RECENT_CHANGES_SHOWN)
+        )
+        changes = [AuditRow(e.at, e.actor, e.action, e.subject) for e in events]
+    return AdminOverview(accounts, courses, attempts, db.dialect, changes)

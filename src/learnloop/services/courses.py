@@ -12,6 +12,7 @@ from sqlalchemy import select
 from learnloop.domain import Course, Role
 from learnloop.domain.course_codec import course_to_dict
 from learnloop.exceptions import DuplicateName, InvalidInput, NotFound
+from learnloop.services.audit import OPERATOR, record_event
 from learnloop.storage import Database
 from learnloop.storage.tables import ClassMember, LearnerProfile, SchoolClass, User
 from learnloop.storage.tables import Course as CourseRow
@@ -20,29 +21,33 @@ __all__ = ["add_to_class", "create_class", "import_course"]
 
 
 def import_course(
-    db: Database, course: Course
+    db: Database, course: Course, *, actor: str = OPERATOR
 ) -> tuple[int, Literal["created", "updated", "unchanged"]]:
-    """Store a validated course under its slug; the same content again changes nothing."""
+    """Store a validated course under its slug; the same content again changes nothing. A new or
+    changed course is recorded in the audit trail."""
     content = course_to_dict(course)
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+    now = datetime.now(UTC)
     with db.transaction() as s:
         row = s.scalar(select(CourseRow).where(CourseRow.slug == course.slug))
+        if row is not None and row.content_hash == digest:
+            return row.id, "unchanged"
+        outcome: Literal["created", "updated"] = "created" if row is None else "updated"
         if row is None:
             row = CourseRow(
-                slug=course.slug,
-                title=course.title,
-                content=content,
-                content_hash=digest,
-                updated_at=datetime.now(UTC),
-            )
+                slug=course.slug, title=course.title, content=content, content_hash=digest,
+                updated_at=now,
+            )  # fmt: skip
             s.add(row)
             s.flush()
-            return row.id, "created"
-        if row.content_hash == digest:
-            return row.id, "unchanged"
-        row.title, row.content, row.content_hash = course.title, content, digest
-        row.updated_at = datetime.now(UTC)
-        return row.id, "updated"
+        else:
+            row.title, row.content, row.content_hash = course.title, content, digest
+            row.updated_at = now
+        record_event(
+            s, actor=actor, action=f"course.{outcome}", subject=course.slug, now=now,
+            details={"title": course.title, "content_hash": digest},
+        )  # fmt: skip
+        return row.id, outcome
 
 
 def create_class(db: Database, *, name: str, course_id: int) -> int:

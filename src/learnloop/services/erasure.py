@@ -9,12 +9,14 @@ a course's fitted learner-model parameters are not data about one person. A stat
 voided or referred to a deleted one keeps only that statement's id.
 
 Only an administrator deletes, never their own account (another administrator can), and the
-username must be typed twice: the deletion cannot be undone.
+username must be typed twice: the deletion cannot be undone. The audit trail keeps who deleted
+which username, and when.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, Text, cast, delete, func, or_, select
@@ -24,6 +26,7 @@ from learnloop.adapters.xapi.learnloop_ids import learner_agent
 from learnloop.adapters.xapi.statements import agent_key
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
+from learnloop.services.audit import record_event
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
 from learnloop.storage.personal_data import statements_naming, user_tables
@@ -75,8 +78,16 @@ def _delete_in(s: Session, table: Any, column: Any, values: list[Any]) -> int:
 
 
 def delete_account(
-    db: Database, viewer: Viewer, *, username: str, confirm: str, public_url: str
+    db: Database,
+    viewer: Viewer,
+    *,
+    username: str,
+    confirm: str,
+    public_url: str,
+    now: datetime | None = None,
 ) -> Erasure:
+    """Delete ``username``'s account and everything about them; the audit trail records who did
+    it, when, and how many rows went (services.audit)."""
     require_role(viewer, Role.ADMIN)
     username = username.strip()
     if not username:
@@ -118,4 +129,8 @@ def delete_account(
             where = or_(*(column == user_id for column in columns))
             rows[name] = int(s.execute(delete(table).where(where)).rowcount)  # type: ignore[attr-defined]
         rows["users"] = int(s.execute(delete(User).where(User.id == user_id)).rowcount)  # type: ignore[attr-defined]
+        record_event(
+            s, actor=viewer.username, action="account.deleted", subject=username,
+            now=now or datetime.now(UTC), details={"rows": rows},
+        )  # fmt: skip
     return Erasure(username, rows)

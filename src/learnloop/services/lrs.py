@@ -33,6 +33,7 @@ from learnloop.exceptions import (
     NotFound,
     PermissionDenied,
 )
+from learnloop.services.audit import OPERATOR, record_event
 from learnloop.services.statement_store import insert_attachments, insert_statements
 from learnloop.services.xapi_feed import feed_learner_model
 from learnloop.storage import Database
@@ -74,7 +75,13 @@ class LrsCaller:
 
 
 def create_client(
-    db: Database, hasher: PasswordHasher, *, name: str, can_write: bool, now: datetime | None = None
+    db: Database,
+    hasher: PasswordHasher,
+    *,
+    name: str,
+    can_write: bool,
+    now: datetime | None = None,
+    actor: str = OPERATOR,
 ) -> ClientCredentials:
     if not name.strip() or len(name) > 120:
         raise InvalidInput("name", "give a name of 1 to 120 characters")
@@ -82,21 +89,32 @@ def create_client(
     with db.transaction() as s:
         if s.scalar(select(LrsClient.id).where(LrsClient.name == name)) is not None:
             raise DuplicateName("name", f"an LRS client named {name!r} exists")
+        now = now or datetime.now(UTC)
         s.add(
             LrsClient(
                 name=name, key=key, secret_hash=hasher.hash(secret), can_write=can_write,
-                created_at=now or datetime.now(UTC), revoked_at=None,
+                created_at=now, revoked_at=None,
             )
+        )  # fmt: skip
+        record_event(
+            s, actor=actor, action="lrs_client.created", subject=name, now=now,
+            details={"can_write": can_write},
         )  # fmt: skip
     return ClientCredentials(name, key, secret, can_write)
 
 
-def revoke_client(db: Database, *, name: str, now: datetime | None = None) -> None:
+def revoke_client(
+    db: Database, *, name: str, now: datetime | None = None, actor: str = OPERATOR
+) -> None:
     with db.transaction() as s:
         client = s.scalar(select(LrsClient).where(LrsClient.name == name))
         if client is None:
             raise NotFound(f"no LRS client named {name!r}")
-        client.revoked_at = client.revoked_at or now or datetime.now(UTC)
+        if client.revoked_at is None:
+            client.revoked_at = now or datetime.now(UTC)
+            record_event(
+                s, actor=actor, action="lrs_client.revoked", subject=name, now=client.revoked_at
+            )
 
 
 def authenticate_client(db: Database, hasher: PasswordHasher, key: str, secret: str) -> LrsCaller:

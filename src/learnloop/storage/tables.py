@@ -26,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "Attempt",
+    "AuditEvent",
     "AuthSession",
     "Base",
     "ClassMember",
@@ -124,6 +125,19 @@ class LoginFailure(Base):
     username: Mapped[str] = mapped_column(String(64))  # as typed: the account need not exist
     address: Mapped[str] = mapped_column(String(64))  # the client's IP address
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class AuditEvent(Base):
+    """A change made by an administrator or on the command line, kept for accountability
+    (services.audit). Names, not foreign keys: the record outlives what it names."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(64))  # an admin's username, or "operator"
+    action: Mapped[str] = mapped_column(String(40))  # e.g. account.deleted
+    subject: Mapped[str] = mapped_column(String(200))  # a username, client name or course slug
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class Course(Base):
