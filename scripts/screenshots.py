@@ -22,7 +22,7 @@ def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     shots = [
         ("learner-home", "amara", "/learn", None),
-        ("learner-activity", "amara", "/learn/activities/equivalent-practice", ("#item-eq-3", "8")),
+        ("learner-activity", "amara", "/learn/activities/parts-practice", ("#item-pw-4", "5/7")),
         ("learner-progress", "amara", "/learn/progress", None),
         ("learner-reviews", "amara", "/learn/reviews", None),
         ("learner-placement", "newcomer", "/learn/placement", ("start", "")),

@@ -191,10 +191,13 @@ def setup_demo(
             interests=["cooking", "music", "football", "drawing", "games"][i % 5],
             preferred_modalities=list(rng.choice(modalities, size=2, replace=False)),
         )
-        learner = SimulatedLearner.draw(course.graph, rng)
-        steps = int(rng.integers(15, 70))
-        start = now - timedelta(days=14) + timedelta(hours=int(rng.integers(0, 48)))
-        runs.append(_simulate(db, course, viewer, learner, steps, start, rng))
+        # Each learner draws from a stream of their own: a history does not depend on the order
+        # in which the class's answers are recorded (_in_time_order interleaves them).
+        own = np.random.default_rng([seed, i])
+        learner = SimulatedLearner.draw(course.graph, own)
+        steps = int(own.integers(15, 70))
+        start = now - timedelta(days=14) + timedelta(hours=int(own.integers(0, 48)))
+        runs.append(_simulate(db, course, viewer, learner, steps, start, own))
         if i in (1, 4):
             send_feedback(
                 db,
