@@ -25,6 +25,9 @@ def test_the_admin_deletes_an_account_from_the_admin_page(
 ) -> None:
     w = sqlite_world
     login(client, w.admin.username)
+    page = client.get("/admin")
+    assert "<title>Admin · learnloop</title>" in page.text
+    assert page.text.count('action="/admin/accounts/delete"') == 1
     refused = _delete(client, w.learner.username, "not the same")
     assert refused.status_code == 400
     assert "type the username a second time" in refused.text
