@@ -22,6 +22,17 @@ def login(page: Any, url: str, username: str, password: str = DEMO_PASSWORD) -> 
     page.get_by_role("button", name="Log in").click()
 
 
+def register(page: Any, url: str, name: str, username: str) -> None:
+    """Create a learner account (password "long enough pw") and land on the onboarding."""
+    page.goto(f"{url}/register")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill("long enough pw")
+    page.get_by_label("Password again").fill("long enough pw")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(f"{url}/learn/onboarding")
+
+
 def logout(page: Any) -> None:
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(re.compile(r".*/login$"))
@@ -104,13 +115,7 @@ def test_a_script_in_a_course_never_runs_in_the_browser(
 
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"{url}/register")
-    page.get_by_label("Your name").fill("Mallory")
-    page.get_by_label("Username").fill("mallory")
-    page.get_by_label("Password", exact=True).fill("long enough pw")
-    page.get_by_label("Password again").fill("long enough pw")
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(f"{url}/learn/onboarding")
+    register(page, url, "Mallory", "mallory")
     page.get_by_label("Course").select_option(label="Mini course")
     page.get_by_role("button", name="Save and start").click()
     page.goto(f"{url}/learn/activities/a-read")
@@ -127,13 +132,7 @@ def test_a_new_learner_takes_the_placement_diagnostic_in_the_browser(
     from learnloop.services.demo import answer_for
 
     url, _, _ = server
-    page.goto(f"{url}/register")
-    page.get_by_label("Your name").fill("Pat")
-    page.get_by_label("Username").fill("pat")
-    page.get_by_label("Password", exact=True).fill("long enough pw")
-    page.get_by_label("Password again").fill("long enough pw")
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(f"{url}/learn/onboarding")
+    register(page, url, "Pat", "pat")
     page.get_by_label("Course").select_option(label="Fractions, from halves to word problems")
     assert page.get_by_label(re.compile("placement diagnostic")).is_checked()
     page.get_by_role("button", name="Save and start").click()
@@ -167,13 +166,7 @@ def test_a_learner_downloads_their_data_and_the_admin_deletes_the_account(
     from playwright.sync_api import expect
 
     url, _, _ = server
-    page.goto(f"{url}/register")
-    page.get_by_label("Your name").fill("Leaving Soon")
-    page.get_by_label("Username").fill("leaver")
-    page.get_by_label("Password", exact=True).fill("long enough pw")
-    page.get_by_label("Password again").fill("long enough pw")
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(f"{url}/learn/onboarding")
+    register(page, url, "Leaving Soon", "leaver")
     course = page.get_by_label("Course")
     if course.count():  # another test may have imported a second course
         course.select_option(label="Fractions, from halves to word problems")
