@@ -69,12 +69,16 @@ def _unreferenced(s: Session, digests: set[str]) -> list[str]:
     ]
 
 
+def _deleted(s: Session, table: Any, where: Any) -> int:
+    """Delete the rows of ``table`` matching ``where``; how many went."""
+    return int(s.execute(delete(table).where(where)).rowcount or 0)  # type: ignore[attr-defined]
+
+
 def _delete_in(s: Session, table: Any, column: Any, values: list[Any]) -> int:
-    count = 0
-    for start in range(0, len(values), _CHUNK):
-        result = s.execute(delete(table).where(column.in_(values[start : start + _CHUNK])))
-        count += int(result.rowcount or 0)  # type: ignore[attr-defined]
-    return count
+    return sum(
+        _deleted(s, table, column.in_(values[start : start + _CHUNK]))
+        for start in range(0, len(values), _CHUNK)
+    )
 
 
 def delete_account(
@@ -108,27 +112,18 @@ def delete_account(
             a["sha2"] for _, st in named for a in st.get("attachments", []) if isinstance(a, dict)
         }
         rows["xapi_statement_keys"] = _delete_in(s, XapiStatementKey, XapiStatementKey.seq, seqs)
-        rows["xapi_statement_keys"] += int(
-            s.execute(delete(XapiStatementKey).where(XapiStatementKey.key == key)).rowcount  # type: ignore[attr-defined]
-        )
+        rows["xapi_statement_keys"] += _deleted(s, XapiStatementKey, XapiStatementKey.key == key)
         rows["xapi_statements"] = _delete_in(s, XapiStatement, XapiStatement.seq, seqs)
         rows["xapi_attachments"] = _delete_in(
             s, XapiAttachment, XapiAttachment.sha2, _unreferenced(s, digests)
         )
-        rows["xapi_documents"] = int(
-            s.execute(delete(XapiDocument).where(XapiDocument.agent_key == key)).rowcount  # type: ignore[attr-defined]
-        )
-        rows["login_failures"] = int(
-            s.execute(delete(LoginFailure).where(LoginFailure.username == username)).rowcount  # type: ignore[attr-defined]
-        )
+        rows["xapi_documents"] = _deleted(s, XapiDocument, XapiDocument.agent_key == key)
+        rows["login_failures"] = _deleted(s, LoginFailure, LoginFailure.username == username)
         # children before parents (mastery events before the attempts they refer to)
         for name, columns in reversed(list(user_tables().items())):
-            if name in rows:
-                continue
             table: Table = Base.metadata.tables[name]
-            where = or_(*(column == user_id for column in columns))
-            rows[name] = int(s.execute(delete(table).where(where)).rowcount)  # type: ignore[attr-defined]
-        rows["users"] = int(s.execute(delete(User).where(User.id == user_id)).rowcount)  # type: ignore[attr-defined]
+            rows[name] = _deleted(s, table, or_(*(column == user_id for column in columns)))
+        rows["users"] = _deleted(s, User, User.id == user_id)
         record_event(
             s, actor=viewer.username, action="account.deleted", subject=username,
             now=now or datetime.now(UTC), details={"rows": rows},
