@@ -70,7 +70,9 @@ def _print_logins(logins: DemoLogins, password: str, url: str) -> None:
     table.add_row("learner", logins.learners[0], "home, next steps, an activity, progress map")
     table.add_row("learner (new)", logins.newcomer, "onboarding, then the first steps")
     table.add_row("educator", logins.educator, "class heatmap, who is stuck, a learner, feedback")
-    table.add_row("admin", logins.admin, "overview of accounts, courses and classes")
+    table.add_row(
+        "admin", logins.admin, "accounts, courses and classes; recent changes; deleting an account"
+    )
     console.print(table)
     console.print(f"Other demo learners: {', '.join(logins.learners[1:])}")
 
