@@ -15,15 +15,15 @@ import base64
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, or_, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi.learnloop_ids import learner_agent
 from learnloop.adapters.xapi.statements import agent_key
 from learnloop.domain import Viewer
 from learnloop.storage import Database
-from learnloop.storage.personal_data import statements_naming, user_tables
-from learnloop.storage.tables import Base, LoginFailure, User, XapiDocument
+from learnloop.storage.personal_data import statements_naming, user_rows
+from learnloop.storage.tables import LoginFailure, User, XapiDocument
 
 __all__ = ["SECRET_COLUMNS", "learner_export"]
 
@@ -58,12 +58,8 @@ def learner_export(
         user_table: Table = User.__table__  # type: ignore[assignment]
         (user,) = _rows(s, user_table, user_table.c.id == viewer.user_id)
         tables = {
-            name: _rows(
-                s,
-                Base.metadata.tables[name],
-                or_(*(column == viewer.user_id for column in columns)),
-            )
-            for name, columns in user_tables().items()
+            name: _rows(s, table, where)
+            for name, (table, where) in user_rows(viewer.user_id).items()
         }
         failures: Table = LoginFailure.__table__  # type: ignore[assignment]
         tables["login_failures"] = _rows(s, failures, failures.c.username == viewer.username)

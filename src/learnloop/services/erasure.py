@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, Text, cast, delete, func, or_, select
+from sqlalchemy import Text, cast, delete, func, select
 from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi.learnloop_ids import learner_agent
@@ -29,9 +29,8 @@ from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.audit import record_event
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
-from learnloop.storage.personal_data import statements_naming, user_tables
+from learnloop.storage.personal_data import statements_naming, user_rows
 from learnloop.storage.tables import (
-    Base,
     LoginFailure,
     User,
     XapiAttachment,
@@ -120,9 +119,8 @@ def delete_account(
         rows["xapi_documents"] = _deleted(s, XapiDocument, XapiDocument.agent_key == key)
         rows["login_failures"] = _deleted(s, LoginFailure, LoginFailure.username == username)
         # children before parents (mastery events before the attempts they refer to)
-        for name, columns in reversed(list(user_tables().items())):
-            table: Table = Base.metadata.tables[name]
-            rows[name] = _deleted(s, table, or_(*(column == user_id for column in columns)))
+        for name, (table, where) in reversed(list(user_rows(user_id).items())):
+            rows[name] = _deleted(s, table, where)
         rows["users"] = _deleted(s, User, User.id == user_id)
         record_event(
             s, actor=viewer.username, action="account.deleted", subject=username,

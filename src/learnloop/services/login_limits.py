@@ -29,10 +29,6 @@ from learnloop.storage.tables import LoginFailure
 
 __all__ = ["LoginLimits", "check_login_allowed", "clear_failures", "record_failure"]
 
-# Failures kept at most per check: the limits are small, so the query reads a few rows whatever
-# an attacker has sent.
-_MAX_READ = 1000
-
 
 @dataclass(frozen=True, slots=True)
 class LoginLimits:
@@ -55,11 +51,13 @@ def _retry_after(times: list[datetime], limit: int, window: timedelta, now: date
 def _recent(
     s: Session, column: InstrumentedAttribute[str], value: str, since: datetime, limit: int
 ) -> list[datetime]:
+    """The times of the newest ``limit`` failures for ``column == value`` within the window: the
+    limit is all a check needs, so it reads a few rows whatever an attacker has sent."""
     rows = s.scalars(
         select(LoginFailure.at)
         .where(column == value, LoginFailure.at > since)
         .order_by(LoginFailure.at.desc())
-        .limit(min(limit, _MAX_READ))
+        .limit(limit)
     )
     return list(rows)
 

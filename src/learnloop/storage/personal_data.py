@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, select
+from sqlalchemy import Column, ColumnElement, Table, or_, select
 from sqlalchemy.orm import Session
 
 from learnloop.storage.tables import Base, User, XapiStatement, XapiStatementKey
 
-__all__ = ["statements_naming", "user_tables"]
+__all__ = ["statements_naming", "user_rows", "user_tables"]
 
 
 def user_tables() -> dict[str, list[Column[Any]]]:
@@ -26,6 +26,15 @@ def user_tables() -> dict[str, list[Column[Any]]]:
         if columns:
             out[table.name] = columns
     return out
+
+
+def user_rows(user_id: int) -> dict[str, tuple[Table, ColumnElement[bool]]]:
+    """Per table of ``user_tables``, in the same order: the table and the condition that selects
+    its rows naming ``user_id`` in any of its user columns."""
+    return {
+        name: (Base.metadata.tables[name], or_(*(column == user_id for column in columns)))
+        for name, columns in user_tables().items()
+    }
 
 
 def statements_naming(s: Session, key: str) -> list[tuple[int, dict[str, Any]]]:
