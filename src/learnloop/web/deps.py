@@ -30,7 +30,7 @@ class LoginRequired(Exception):
 
 def client_address(request: Request) -> str:
     """The client's IP address as the server sees it (behind a reverse proxy, uvicorn takes it
-    from X-Forwarded-For only when the proxy is in ``--forwarded-allow-ips``)."""
+    from X-Forwarded-For only when the proxy is named in LEARNLOOP_FORWARDED_ALLOW_IPS)."""
     return request.client.host if request.client else ""
 
 
