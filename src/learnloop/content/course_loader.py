@@ -2,7 +2,7 @@
 
 Layout (docs/course-format.md)::
 
-    course.yaml          slug, title, description, mastery, model, objectives
+    course.yaml          slug, title, description, mastery, model, objectives, misconceptions
     activities/*.md      one activity a file: YAML front matter, then Markdown
     items/*.yaml         a list of items a file
 """
@@ -18,7 +18,7 @@ from learnloop.content.item_reader import read_items
 from learnloop.content.markdown import render_markdown
 from learnloop.content.source_issues import SourceIssues
 from learnloop.content.yaml_source import LineDict, LineList, YamlSyntaxError, parse_yaml
-from learnloop.domain import Activity, Course, Item, Modality, Objective
+from learnloop.domain import Activity, Course, Item, Misconception, Modality, Objective
 from learnloop.engine import BKTParams, MasteryCriterion, find_cycle
 from learnloop.engine.model_codec import ONLINE_KINDS
 from learnloop.exceptions import ContentError
@@ -35,7 +35,10 @@ DEFAULT_BKT = BKTParams(prior=0.2, learn=0.2, guess=0.2, slip=0.1)
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 T = TypeVar("T")
 
-_COURSE_FIELDS = {"slug", "title", "description", "mastery", "model", "objectives"}
+_COURSE_FIELDS = {
+    "slug", "title", "description", "mastery", "model", "objectives", "misconceptions",
+}  # fmt: skip
+_MISCONCEPTION_FIELDS = {"key", "title", "description"}
 _OBJECTIVE_FIELDS = {"key", "title", "statement", "prerequisites", "mastery", "model"}
 _ACTIVITY_FIELDS = {"title", "modality", "minutes", "objectives", "items"}
 _BKT_FIELDS = {"kind", "prior", "learn", "guess", "slip", "forget"}
@@ -345,6 +348,38 @@ def _cross_check(
             issues.add("course.yaml", 0, f"objective {key!r} has no activity: nothing teaches it")
 
 
+def _read_misconceptions(data: LineDict, issues: SourceIssues) -> dict[str, Misconception]:
+    """course.yaml's ``misconceptions``: a list of {key, title, description}."""
+    name = "course.yaml"
+    nodes = data.get("misconceptions", LineList())
+    if not isinstance(nodes, LineList):
+        issues.add(name, data.line_of("misconceptions"), "misconceptions must be a list")
+        return {}
+    out: dict[str, Misconception] = {}
+    for i, node in enumerate(nodes):
+        if not isinstance(node, LineDict):
+            issues.add(name, nodes.item_lines[i], "each misconception needs a key and a title")
+            continue
+        issues.check_fields(name, node, _MISCONCEPTION_FIELDS, "misconception")
+        key = node.get("key")
+        if not isinstance(key, str) or not KEY_PATTERN.match(key):
+            issues.add(
+                name,
+                node.line_of("key"),
+                f"misconception key {key!r} must be lower-case letters, digits, - or _",
+            )
+            continue
+        if key in out:
+            issues.add(name, node.line_of("key"), f"misconception {key!r} is defined twice")
+            continue
+        title = node.get("title")
+        if not isinstance(title, str) or not title.strip():
+            issues.add(name, node.line, f"misconception {key!r} needs a title")
+            title = key
+        out[key] = Misconception(key, title.strip(), str(node.get("description", "")).strip())
+    return out
+
+
 def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT_MASTERY) -> Course:
     """Read and validate the course folder at ``path``; ContentError lists every problem."""
     root = Path(path)
@@ -352,8 +387,9 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
     if not root.is_dir():
         raise ContentError(issues.single(str(root), 0, "not a folder"))
     data, objectives, _ = _read_course_file(root, issues, default_mastery)
+    misconceptions = _read_misconceptions(data, issues)
     activities, fronts = _read_activities(root, issues)
-    items = read_items(root, issues)
+    items = read_items(root, issues, set(misconceptions) if data else None)
     if "objectives" in data:  # without readable objectives, every reference would look wrong
         _cross_check(objectives, activities, fronts, items, issues)
     kind = _read_kind(data.get("model"), "course.yaml", issues)
@@ -366,4 +402,5 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
         activities=activities,
         items=items,
         model_kind=kind,
+        misconceptions=misconceptions,
     )

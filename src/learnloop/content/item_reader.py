@@ -32,8 +32,34 @@ def _text_list(value: Any) -> list[str] | None:
     return None
 
 
+def _misconception(
+    node: LineDict, file: str, key: str, issues: SourceIssues, known: set[str] | None
+) -> str:
+    """The ``misconception`` a choice or wrong answer is tagged with: a key from course.yaml."""
+    tag = node.get("misconception", "")
+    if tag == "":
+        return ""
+    if not isinstance(tag, str):
+        issues.add(file, node.line_of("misconception"), f"item {key!r}: misconception is a key")
+        return ""
+    if known is not None and tag not in known:
+        declared = ", ".join(sorted(known)) or "none"
+        issues.add(
+            file,
+            node.line_of("misconception"),
+            f"item {key!r}: misconception {tag!r} is not declared in course.yaml's misconceptions "
+            f"(declared: {declared})",
+        )
+    return tag
+
+
 def _choices(
-    node: LineDict, kind: ItemKind, file: str, key: str, issues: SourceIssues
+    node: LineDict,
+    kind: ItemKind,
+    file: str,
+    key: str,
+    issues: SourceIssues,
+    known: set[str] | None,
 ) -> tuple[Choice, ...]:
     raw = node.get("choices")
     if not isinstance(raw, LineList) or len(raw) < 2:
@@ -46,19 +72,28 @@ def _choices(
         if not isinstance(c, LineDict) or not isinstance(c.get("text"), (str, int, float)):
             issues.add(file, raw.item_lines[i], f"item {key!r}: each choice needs a text")
             continue
-        issues.check_fields(file, c, {"text", "correct", "feedback"}, "choice")
+        issues.check_fields(file, c, {"text", "correct", "feedback", "misconception"}, "choice")
         correct = c.get("correct", False)
         if not isinstance(correct, bool):
             issues.add(file, c.line_of("correct"), f"item {key!r}: correct must be true or false")
             correct = False
+        tag = _misconception(c, file, key, issues, known)
+        if correct and tag:
+            issues.add(
+                file,
+                c.line_of("misconception"),
+                f"item {key!r}: a correct choice cannot reveal a misconception",
+            )
         out.append(
             Choice(
                 key=chr(ord("a") + i),
                 text=render_markdown(str(c["text"]), inline=True),
                 correct=correct,
                 feedback=render_markdown(str(c.get("feedback", "")), inline=True),
+                misconception=tag,
             )
         )
+
     n_correct = sum(c.correct for c in out)
     if n_correct == 0:
         issues.add(
@@ -74,7 +109,12 @@ def _choices(
 
 
 def _wrong_answers(
-    node: LineDict, kind: ItemKind, file: str, key: str, issues: SourceIssues
+    node: LineDict,
+    kind: ItemKind,
+    file: str,
+    key: str,
+    issues: SourceIssues,
+    known: set[str] | None,
 ) -> tuple[WrongAnswer, ...]:
     raw = node.get("wrong_answers", [])
     if not isinstance(raw, list):
@@ -92,7 +132,7 @@ def _wrong_answers(
                 f"item {key!r}: each wrong answer needs {field} and feedback",
             )
             continue
-        issues.check_fields(file, w, {field, "feedback"}, "wrong answer")
+        issues.check_fields(file, w, {field, "feedback", "misconception"}, "wrong answer")
         match = str(w[field])
         try:
             if kind is ItemKind.NUMERIC:
@@ -104,11 +144,19 @@ def _wrong_answers(
                 file, w.line_of(field), f"item {key!r}: {field} {w[field]!r} is invalid ({exc})"
             )
             continue
-        out.append(WrongAnswer(match, render_markdown(str(w["feedback"]), inline=True)))
+        out.append(
+            WrongAnswer(
+                match,
+                render_markdown(str(w["feedback"]), inline=True),
+                _misconception(w, file, key, issues, known),
+            )
+        )
     return tuple(out)
 
 
-def _read_item(node: LineDict, file: str, issues: SourceIssues) -> Item | None:
+def _read_item(
+    node: LineDict, file: str, issues: SourceIssues, known: set[str] | None
+) -> Item | None:
     key = node.get("id")
     if not isinstance(key, str) or not _KEY.match(key):
         issues.add(
@@ -141,7 +189,7 @@ def _read_item(node: LineDict, file: str, issues: SourceIssues) -> Item | None:
     fields: dict[str, Any] = {}
     line = node.line
     if kind in (ItemKind.SINGLE_CHOICE, ItemKind.MULTIPLE_CHOICE):
-        fields["choices"] = _choices(node, kind, file, key, issues)
+        fields["choices"] = _choices(node, kind, file, key, issues, known)
     elif kind is ItemKind.NUMERIC:
         if "answer" not in node:
             issues.add(file, line, f"numeric item {key!r} has no correct answer: give 'answer'")
@@ -162,7 +210,7 @@ def _read_item(node: LineDict, file: str, issues: SourceIssues) -> Item | None:
             tolerance = 0.0
         fields["tolerance"] = float(tolerance)
         fields["unit"] = str(node.get("unit", ""))
-        fields["wrong_answers"] = _wrong_answers(node, kind, file, key, issues)
+        fields["wrong_answers"] = _wrong_answers(node, kind, file, key, issues, known)
     else:
         accepted = _text_list(node.get("accepted", [])) or []
         patterns = _text_list(node.get("patterns", [])) or []
@@ -184,7 +232,7 @@ def _read_item(node: LineDict, file: str, issues: SourceIssues) -> Item | None:
         fields["accepted"] = tuple(" ".join(a.split()) for a in accepted)
         fields["patterns"] = tuple(patterns)
         fields["case_sensitive"] = bool(node.get("case_sensitive", False))
-        fields["wrong_answers"] = _wrong_answers(node, kind, file, key, issues)
+        fields["wrong_answers"] = _wrong_answers(node, kind, file, key, issues, known)
     return Item(
         key=key,
         kind=kind,
@@ -197,7 +245,11 @@ def _read_item(node: LineDict, file: str, issues: SourceIssues) -> Item | None:
     )
 
 
-def read_items(root: Path, issues: SourceIssues) -> dict[str, Item]:
+def read_items(
+    root: Path, issues: SourceIssues, misconceptions: set[str] | None = None
+) -> dict[str, Item]:
+    """Every item under items/. ``misconceptions``: the keys course.yaml declares (None when it
+    could not be read, so that tags are not reported as undeclared for that reason)."""
     items: dict[str, Item] = {}
     folder = root / "items"
     if not folder.is_dir():
@@ -220,7 +272,7 @@ def read_items(root: Path, issues: SourceIssues) -> dict[str, Item]:
                     file, data.item_lines[i], "each item must be a mapping (id, type, prompt, ...)"
                 )
                 continue
-            item = _read_item(node, file, issues)
+            item = _read_item(node, file, issues, misconceptions)
             if item is None:
                 continue
             if item.key in items:

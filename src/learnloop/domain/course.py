@@ -19,6 +19,7 @@ __all__ = [
     "Course",
     "Item",
     "ItemKind",
+    "Misconception",
     "Modality",
     "Objective",
     "WrongAnswer",
@@ -46,6 +47,7 @@ class Choice:
     text: str  # HTML
     correct: bool
     feedback: str  # HTML: why this choice is right or wrong
+    misconception: str = ""  # the key of the misconception this choice reveals, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,17 @@ class WrongAnswer:
 
     match: str  # a number (numeric items) or a regular expression (short-text items)
     feedback: str  # HTML
+    misconception: str = ""  # the key of the misconception this answer reveals, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Misconception:
+    """A mistaken idea that some wrong answers reveal (course.yaml, misconceptions), so that an
+    educator sees who holds it rather than only who got an item wrong."""
+
+    key: str
+    title: str  # plain text: the mistaken idea in a few words
+    description: str = ""  # plain text: how it shows and what helps
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,8 @@ class Course:
     # the learner model the course chose (course.yaml, model.kind): bkt, pfa or best-lr; the
     # objectives' BKT parameters are its starting point until it is fitted on the course's data
     model_kind: str = "bkt"
+    # mistaken ideas that tagged wrong answers reveal (course.yaml, misconceptions)
+    misconceptions: dict[str, Misconception] = field(default_factory=dict)
 
     @cached_property
     def graph(self) -> SkillGraph:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from learnloop.domain.course import Item, ItemKind
+from learnloop.domain.course import Item, ItemKind, WrongAnswer
 from learnloop.exceptions import InvalidInput
 
 __all__ = ["AnswerFeedback", "Grade", "grade", "parse_number", "stage_feedback"]
@@ -28,6 +28,8 @@ class Grade:
     correct: bool
     feedback: tuple[str, ...]  # HTML snippets written for this particular answer
     answer_text: str  # the response as the learner gave it, normalized for display
+    # keys of the misconceptions the answer reveals (tagged choices or wrong answers it matched)
+    misconceptions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +77,14 @@ def _grade_choices(item: Item, response: list[str]) -> Grade:
         if missed:
             feedback += (f"{len(missed)} correct choice(s) not selected yet.",)
     text = ", ".join(c.text for c in item.choices if c.key in picked)
-    return Grade(correct, feedback, text)
+    revealed = tuple(
+        dict.fromkeys(c.misconception for c in item.choices if c.key in picked and c.misconception)
+    )
+    return Grade(correct, feedback, text, revealed)
+
+
+def _tags(wrong: WrongAnswer) -> tuple[str, ...]:
+    return (wrong.misconception,) if wrong.misconception else ()
 
 
 def grade(item: Item, response: str | list[str]) -> Grade:
@@ -98,7 +107,7 @@ def grade(item: Item, response: str | list[str]) -> Grade:
             return Grade(True, (), text)
         for wrong in item.wrong_answers:
             if abs(value - float(wrong.match)) <= item.tolerance + 1e-9:
-                return Grade(False, (wrong.feedback,), text)
+                return Grade(False, (wrong.feedback,), text, _tags(wrong))
         return Grade(False, (), text)
     flags = 0 if item.case_sensitive else re.IGNORECASE
     squashed = " ".join(text.split())
@@ -109,7 +118,7 @@ def grade(item: Item, response: str | list[str]) -> Grade:
         return Grade(True, (), squashed)
     for wrong in item.wrong_answers:
         if re.fullmatch(wrong.match, squashed, flags):
-            return Grade(False, (wrong.feedback,), squashed)
+            return Grade(False, (wrong.feedback,), squashed, _tags(wrong))
     return Grade(False, (), squashed)
 
 

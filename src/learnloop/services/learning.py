@@ -243,6 +243,7 @@ def apply_answer(
         feedback=asdict(feedback),
         created_at=now,
         statement_id=statement_id,
+        misconceptions=" ".join(result.misconceptions),
     )
     s.add(attempt)
     s.flush()

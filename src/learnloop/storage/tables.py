@@ -192,6 +192,8 @@ class Attempt(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     # the xAPI statement this answer came from, when content outside the app reported it
     statement_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    # keys of the misconceptions the answer revealed, space-separated, as graded at the time
+    misconceptions: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Mastery(Base):
