@@ -36,6 +36,27 @@ class PedagogySettings(BaseSettings):
     # Recommended next steps shown on the learner's home: 3 is enough to give a real choice and
     # few enough to read at a glance (product.md, "2-3 recommended next steps").
     recommendations_shown: int = Field(default=3, ge=2, le=10)
+    # Item analysis (educator's "Items and misconceptions"). An item's first-try rate and
+    # discrimination are judged only once this many of the class's learners tried it: with fewer,
+    # one learner moves the rate by more than 20 points, too much to call an item hard or easy.
+    item_min_learners: int = Field(default=5, ge=2)
+    # Classical item analysis calls items that fewer than 30% answer right "difficult" and those
+    # that more than 90-95% answer right "easy" (Ebel & Frisbie 1991); both tell the author
+    # little about who has learned what. First tries only: later tries follow hints.
+    item_hard_below: float = Field(default=0.30, gt=0.0, lt=1.0)
+    item_easy_above: float = Field(default=0.95, gt=0.0, le=1.0)
+    # An item-rest correlation under 0.2 marks an item that does not separate learners who know
+    # the objective from those who do not; Ebel's guideline calls it poor, to be revised.
+    item_discrimination_min: float = Field(default=0.2, ge=-1.0, le=1.0)
+    # ... judged only once this many learners tried the item: a correlation over n learners has a
+    # standard error of about 1/sqrt(n), over 0.3 below 10, as large as the gaps it should show.
+    item_discrimination_min_learners: int = Field(default=10, ge=3)
+    # A learner "shows" a misconception once this many answers revealed it: one can be a slip.
+    misconception_min_answers: int = Field(default=2, ge=1)
+    # Suggested groups hold at most this many learners: within-class groups of 3 to 4 learned
+    # most in Lou et al.'s meta-analysis (1996, Review of Educational Research 66(4)), and an
+    # educator can sit with four at a time.
+    group_size_max: int = Field(default=4, ge=2, le=12)
 
 
 class Settings(BaseSettings):

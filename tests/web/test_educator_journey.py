@@ -54,3 +54,48 @@ def test_heatmap_stuck_list_learner_page_and_feedback(
     home = clients["learner"].get("/learn").text
     assert "Let&#39;s look at quarters together on Monday." in home
     assert "Let&#39;s look at quarters" not in clients["other_learner"].get("/learn").text
+
+
+def test_items_misconceptions_and_groups_pages_and_api(
+    clients: dict[str, TestClient],
+    client: TestClient,
+    tokens: dict[str, str | None],
+    sqlite_world: World,
+) -> None:
+    from tests.reports.test_item_analysis import add_across, master_parts
+
+    w = sqlite_world
+    for viewer in (w.learner, w.other_learner):
+        master_parts(w, viewer)
+        add_across(w, viewer, 2)
+    overview = clients["educator"].get(f"/teach/classes/{w.class_id}").text
+    assert f'href="/teach/classes/{w.class_id}/items"' in overview
+    assert f'href="/teach/classes/{w.class_id}/groups"' in overview
+
+    page = clients["educator"].get(f"/teach/classes/{w.class_id}/items").text
+    start = page.index('<table class="misconceptions">')
+    table = page[start : page.index("</table>", start)]
+    first_row = table[table.index("<tbody>") : table.index("</tr>", table.index("<tbody>"))]
+    assert "Adds the tops and adds the bottoms" in first_row
+    assert "Lea</a> (2)" in first_row
+    assert "Omar</a> (2)" in first_row
+    assert "<q>5/14</q> × 4 (2 learners): <em>Adds the tops and adds the bottoms</em>" in page
+
+    groups = clients["educator"].get(f"/teach/classes/{w.class_id}/groups").text
+    assert "Misconception: Adds the tops and adds the bottoms" in groups
+    assert "Objective: Adding with like denominators" in groups
+
+    bearer = {"Authorization": f"Bearer {tokens['educator']}"}
+    api = client.get(f"/api/v1/classes/{w.class_id}/items", headers=bearer).json()
+    al1 = next(i for i in api["items"] if i["key"] == "al-1")
+    assert al1["wrong_answers"][0] == {
+        "text": "5/14", "answers": 4, "learners": 2,
+        "misconceptions": ["Adds the tops and adds the bottoms"],
+    }  # fmt: skip
+    mis = {m["key"]: m for m in api["misconceptions"]}
+    assert [x["display_name"] for x in mis["add-across"]["learners"]] == ["Lea", "Omar"]
+    grouped = client.get(f"/api/v1/classes/{w.class_id}/groups", headers=bearer).json()
+    kinds = {(g["kind"], g["key"]) for g in grouped["groups"]}
+    assert ("misconception", "add-across") in kinds
+    assert ("objective", "add-like") in kinds
+    assert grouped["max_size"] == 4

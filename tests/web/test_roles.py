@@ -35,6 +35,8 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/teach"): ({E, OE, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/learners/{learner_id}"): ({E, A}, 200, 403, 303),
+    ("GET", "/teach/classes/{class_id}/items"): ({E, A}, 200, 403, 303),
+    ("GET", "/teach/classes/{class_id}/groups"): ({E, A}, 200, 403, 303),
     ("POST", "/teach/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 303, 403, 303),
     ("GET", "/admin"): ({A}, 200, 403, 303),
     # the request names no account: 400 for the admin, after the role check (tests/web/
@@ -55,6 +57,8 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/me/feedback"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/classes"): ({E, OE, A}, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/report"): ({E, A}, 200, 403, 401),
+    ("GET", "/api/v1/classes/{class_id}/items"): ({E, A}, 200, 403, 401),
+    ("GET", "/api/v1/classes/{class_id}/groups"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/learners/{learner_id}/mastery"): ({E, A}, 200, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 201, 403, 401),
 }

@@ -9,7 +9,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.class_views import class_overview, classes_for, learner_detail
+from learnloop.reports.item_analysis import item_analysis
 from learnloop.reports.learner_views import progress_map
+from learnloop.reports.support_groups import support_groups
 from learnloop.services.messages import send_feedback
 from learnloop.web.charts import heatmap_svg, progress_map_svg, sparkline_svg
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
@@ -41,6 +43,18 @@ def overview(
         {"o": data, "heatmap": heatmap_svg(data)},
         viewer=viewer,
     )
+
+
+@router.get("/classes/{class_id}/items", response_class=HTMLResponse)
+def items(request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int) -> Response:
+    data = item_analysis(platform.db, viewer, class_id, platform.settings.pedagogy)
+    return render(request, platform, "teach/items.html", {"a": data}, viewer=viewer)
+
+
+@router.get("/classes/{class_id}/groups", response_class=HTMLResponse)
+def groups(request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int) -> Response:
+    data = support_groups(platform.db, viewer, class_id, platform.settings.pedagogy)
+    return render(request, platform, "teach/groups.html", {"g": data}, viewer=viewer)
 
 
 def _learner_page(

@@ -1,0 +1,155 @@
+"""Suggested small groups for targeted support, from the learner model (product.md, "groups ...
+suggested from the learner model: similar needs for targeted support, or mixed for peer help").
+
+Two kinds, each with a reason an educator can check:
+
+- **objective**: learners whose most pressing need is the same objective. A learner's need is
+  the unlocked, unmastered objective they have answered most on (ties: the earlier in the course);
+  a learner who has started nothing unlocked needs the first ready objective. Members are ordered
+  by their estimate, so that each group holds learners at a similar point, and each group is
+  offered peer helpers: learners who mastered that objective, the highest estimates first.
+- **misconception**: learners who show the same mistaken idea (``misconception_min_answers``
+  answers revealed it), most answers first.
+
+Groups hold at most ``group_size_max`` learners (engine.grouping.balanced_groups); a need that
+only one learner has gives no group, as one learner is not a group.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from learnloop.config import PedagogySettings
+from learnloop.domain import Viewer
+from learnloop.engine.grouping import assign_helpers, balanced_groups
+from learnloop.reports.item_analysis import item_analysis, learners_query
+from learnloop.storage import Database
+from learnloop.storage.access import require_class_educator
+from learnloop.storage.course_store import course_by_id
+from learnloop.storage.tables import Mastery
+
+__all__ = ["HELPERS_PER_GROUP", "Member", "SupportGroup", "SupportGroups", "support_groups"]
+
+HELPERS_PER_GROUP = 2  # peers who mastered the objective, offered per group: one may be away
+
+
+@dataclass(frozen=True)
+class Member:
+    learner_id: int
+    display_name: str
+    p_known: float | None  # on the group's objective; None for misconception groups
+    answers: int  # on the group's objective, or answers that revealed the misconception
+
+
+@dataclass(frozen=True)
+class SupportGroup:
+    kind: str  # objective | misconception
+    key: str  # the objective's or the misconception's key
+    title: str
+    reason: str  # plain language
+    members: tuple[Member, ...]
+    helpers: tuple[Member, ...]  # objective groups: peers who mastered it
+
+
+@dataclass(frozen=True)
+class SupportGroups:
+    class_id: int
+    class_name: str
+    groups: tuple[SupportGroup, ...]
+    ungrouped: tuple[tuple[int, str, str], ...]  # learner id, name, why not in a group
+    max_size: int
+
+
+def support_groups(
+    db: Database, viewer: Viewer, class_id: int, pedagogy: PedagogySettings
+) -> SupportGroups:
+    with db.reading() as s:
+        school_class = require_class_educator(s, viewer, class_id)
+        course = course_by_id(s, school_class.course_id)
+        names = {int(i): str(n) for i, n in s.execute(learners_query(class_id))}
+        rows = list(
+            s.scalars(
+                select(Mastery).where(
+                    Mastery.user_id.in_(list(names)), Mastery.course_id == school_class.course_id
+                )
+            )
+        )
+    state: dict[int, dict[str, Mastery]] = defaultdict(dict)
+    for m in rows:
+        if m.objective_key in course.objectives:
+            state[m.user_id][m.objective_key] = m
+    order = list(course.graph.topological_order)
+    needs: dict[str, list[Member]] = defaultdict(list)
+    ungrouped: list[tuple[int, str, str]] = []
+    for learner_id, name in names.items():
+        mine = state.get(learner_id, {})
+        if not any(m.attempts for m in mine.values()):
+            ungrouped.append((learner_id, name, "has not started the course"))
+            continue
+        mastered = {k for k, m in mine.items() if m.mastered}
+        open_ = [k for k in order if k not in mastered and course.graph.is_unlocked(k, mastered)]
+        if not open_:
+            ungrouped.append((learner_id, name, "has mastered every objective"))
+            continue
+        started = [k for k in open_ if k in mine and mine[k].attempts > 0]
+        if started:
+            need = max(started, key=lambda k: (mine[k].attempts, -order.index(k)))
+            m = mine[need]
+            needs[need].append(Member(learner_id, name, m.p_known, m.attempts))
+        else:
+            needs[open_[0]].append(Member(learner_id, name, None, 0))
+    groups: list[SupportGroup] = []
+    for key in order:
+        members = sorted(needs.get(key, []), key=lambda x: (x.p_known or 0.0, x.display_name))
+        if len(members) == 1:
+            only = members[0]
+            ungrouped.append(
+                (
+                    only.learner_id,
+                    only.display_name,
+                    f"the only one working on {course.objectives[key].title}",
+                )
+            )
+            continue
+        helpers_pool = sorted(
+            (
+                Member(u, names[u], mine[key].p_known, mine[key].attempts)
+                for u, mine in state.items()
+                if key in mine and mine[key].mastered
+            ),
+            key=lambda x: (-(x.p_known or 0.0), x.display_name),
+        )
+        cut = balanced_groups(members, pedagogy.group_size_max)
+        helpers = assign_helpers(cut, helpers_pool, HELPERS_PER_GROUP)
+        title = course.objectives[key].title
+        for group, helping in zip(cut, helpers, strict=True):
+            practised = [g for g in group if g.answers]
+            reason = f"{len(group)} learners working on {title}, not mastered yet" + (
+                f" ({sum(g.answers for g in practised) / len(practised):.0f} answers on average)"
+                if practised
+                else " (not started: ready to begin)"
+            )
+            groups.append(
+                SupportGroup("objective", key, title, reason, tuple(group), tuple(helping))
+            )
+    analysis = item_analysis(db, viewer, class_id, pedagogy)
+    for row in analysis.misconceptions:
+        members = [Member(x.learner_id, x.display_name, None, x.answers) for x in row.learners]
+        for group in balanced_groups(members, pedagogy.group_size_max):
+            reason = (
+                f"{len(group)} learners whose answers show the idea \u201c{row.title}\u201d "
+                f"({pedagogy.misconception_min_answers} or more answers each)"
+            )
+            groups.append(
+                SupportGroup("misconception", row.key, row.title, reason, tuple(group), ())
+            )
+    return SupportGroups(
+        class_id=class_id,
+        class_name=school_class.name,
+        groups=tuple(groups),
+        ungrouped=tuple(sorted(ungrouped, key=lambda x: x[1])),
+        max_size=pedagogy.group_size_max,
+    )

@@ -1,0 +1,121 @@
+"""Classes: items and misconceptions, and suggested groups, as JSON (the pages' twins)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from learnloop.reports.item_analysis import item_analysis
+from learnloop.reports.support_groups import support_groups
+from learnloop.web.deps import ApiViewer, PlatformDep
+
+router = APIRouter(prefix="/classes", tags=["classes"])
+
+
+class WrongAnswerOut(BaseModel):
+    text: str
+    answers: int
+    learners: int
+    misconceptions: list[str]
+
+
+class ItemStatsOut(BaseModel):
+    key: str
+    learners: int
+    answers: int
+    p_first: float | None
+    discrimination: float | None
+    flags: list[str]  # hard, easy, poor, negative
+    wrong_answers: list[WrongAnswerOut]
+
+
+class ShowingOut(BaseModel):
+    learner_id: int
+    display_name: str
+    answers: int
+
+
+class MisconceptionOut(BaseModel):
+    key: str
+    title: str
+    learners: list[ShowingOut]
+    answers: int
+    items: list[str]
+
+
+class ItemAnalysisOut(BaseModel):
+    class_id: int
+    learners: int
+    items: list[ItemStatsOut]
+    misconceptions: list[MisconceptionOut]
+
+
+class MemberOut(BaseModel):
+    learner_id: int
+    display_name: str
+    p_known: float | None
+    answers: int
+
+
+class GroupOut(BaseModel):
+    kind: str  # objective | misconception
+    key: str
+    title: str
+    reason: str
+    members: list[MemberOut]
+    helpers: list[MemberOut]
+
+
+class GroupsOut(BaseModel):
+    class_id: int
+    max_size: int
+    groups: list[GroupOut]
+
+
+@router.get("/{class_id}/items", response_model=ItemAnalysisOut)
+def items(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> ItemAnalysisOut:
+    a = item_analysis(platform.db, viewer, class_id, platform.settings.pedagogy)
+    return ItemAnalysisOut(
+        class_id=a.class_id,
+        learners=a.learners,
+        items=[
+            ItemStatsOut(
+                key=r.key, learners=r.learners, answers=r.answers, p_first=r.p_first,
+                discrimination=r.discrimination, flags=[code for code, _ in r.flags],
+                wrong_answers=[
+                    WrongAnswerOut(text=w.text, answers=w.answers, learners=w.learners,
+                                   misconceptions=list(w.misconceptions))
+                    for w in r.wrong_answers
+                ],
+            )
+            for r in a.items
+        ],
+        misconceptions=[
+            MisconceptionOut(
+                key=m.key, title=m.title, answers=m.answers, items=list(m.items),
+                learners=[ShowingOut(learner_id=x.learner_id, display_name=x.display_name,
+                                     answers=x.answers) for x in m.learners],
+            )
+            for m in a.misconceptions
+        ],
+    )  # fmt: skip
+
+
+def _member(m: object) -> MemberOut:
+    return MemberOut.model_validate(m, from_attributes=True)
+
+
+@router.get("/{class_id}/groups", response_model=GroupsOut)
+def groups(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> GroupsOut:
+    g = support_groups(platform.db, viewer, class_id, platform.settings.pedagogy)
+    return GroupsOut(
+        class_id=g.class_id,
+        max_size=g.max_size,
+        groups=[
+            GroupOut(
+                kind=x.kind, key=x.key, title=x.title, reason=x.reason,
+                members=[_member(m) for m in x.members], helpers=[_member(m) for m in x.helpers],
+            )
+            for x in g.groups
+        ],
+    )  # fmt: skip
