@@ -199,3 +199,50 @@ def test_a_learner_downloads_their_data_and_the_admin_deletes_the_account(
 
     login(page, url, "leaver", "long enough pw")
     expect(page.locator(".error")).to_contain_text("wrong username or password")
+
+
+def test_a_misconception_the_learner_shows_reaches_the_educators_pages(
+    server: Any, page: Any
+) -> None:
+    """Amara gives two answers tagged 'Mixes up what the top and bottom numbers count'; the
+    teacher's Items and misconceptions page counts them, and Suggested groups loads."""
+    from playwright.sync_api import expect
+
+    url, _, _ = server
+    idea = "Mixes up what the top and bottom numbers count"
+
+    def amara_count() -> int:
+        page.get_by_role("link", name="Items and misconceptions").click()
+        row = page.locator("table.misconceptions tr", has_text=idea)
+        expect(row).to_have_count(1)
+        found = re.search(r"Amara Okafor \((\d+)\)", row.inner_text())
+        return int(found.group(1)) if found else 0
+
+    login(page, url, "teacher")
+    page.wait_for_url(f"{url}/teach")
+    page.get_by_role("link", name=re.compile("Year 7 Fractions")).click()
+    before = amara_count()
+    logout(page)
+
+    login(page, url, "amara")
+    page.wait_for_url(f"{url}/learn")
+    page.goto(f"{url}/learn/activities/parts-read")
+    question = page.locator("#item-pw-1")
+    question.get_by_label("We have 8 parts").check()
+    question.get_by_role("button", name="Check").click()
+    expect(page.locator("#item-pw-1 .feedback")).to_contain_text("numerator's job")
+    page.goto(f"{url}/learn/activities/parts-practice")
+    answer = page.locator("#item-pw-6")
+    answer.get_by_label("Your answer").fill("denominator")
+    answer.get_by_role("button", name="Check").click()
+    expect(page.locator("#item-pw-6 .feedback")).to_contain_text("bottom")
+    logout(page)
+
+    login(page, url, "teacher")
+    page.wait_for_url(f"{url}/teach")
+    page.get_by_role("link", name=re.compile("Year 7 Fractions")).click()
+    assert amara_count() == before + 2
+    page.go_back()
+    page.get_by_role("link", name="Suggested groups").click()
+    expect(page.get_by_role("heading", name="Suggested groups")).to_be_visible()
+    expect(page.locator("li.group").first).to_contain_text("learners")

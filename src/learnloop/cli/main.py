@@ -69,7 +69,11 @@ def _print_logins(logins: DemoLogins, password: str, url: str) -> None:
     table.add_column("what to try")
     table.add_row("learner", logins.learners[0], "home, next steps, an activity, progress map")
     table.add_row("learner (new)", logins.newcomer, "onboarding, then the first steps")
-    table.add_row("educator", logins.educator, "class heatmap, who is stuck, a learner, feedback")
+    table.add_row(
+        "educator",
+        logins.educator,
+        "class heatmap, who is stuck, suggested groups, items and misconceptions, feedback",
+    )
     table.add_row(
         "admin", logins.admin, "accounts, courses and classes; recent changes; deleting an account"
     )

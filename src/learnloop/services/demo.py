@@ -10,9 +10,11 @@ answers are recorded in the order of their times, across the class, as a live cl
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 
 import numpy as np
 from argon2 import PasswordHasher
@@ -62,17 +64,56 @@ class DemoLogins:
     class_id: int
 
 
-def answer_for(course: Course, item_key: str, correct: bool) -> str | list[str]:
+# Share of demo learners who hold each of the course's misconceptions: enough that the
+# educator's "Items and misconceptions" page has something to show in a class of 14.
+MISCONCEPTION_SHARE = 0.3
+
+
+def answer_for(
+    course: Course,
+    item_key: str,
+    correct: bool,
+    *,
+    holds: frozenset[str] = frozenset(),
+    rng: np.random.Generator | None = None,
+) -> str | list[str]:
+    """A response to ``item_key`` that is right or wrong as asked. A wrong one is the authored
+    wrong answer of a misconception in ``holds`` when the item has one, else (with ``rng``) an
+    authored wrong answer at random, else a plain wrong one."""
     item = course.items[item_key]
     if item.choices:
         right = [c.key for c in item.choices if c.correct]
         wrong = [c.key for c in item.choices if not c.correct]
+        if not correct:
+            tagged = [c.key for c in item.choices if c.misconception in holds and not c.correct]
+            if tagged:
+                wrong = tagged[:1] + [w for w in wrong if w != tagged[0]]
+            elif rng is not None:
+                wrong = [wrong[int(rng.integers(len(wrong)))]]
         if item.kind.value == "single_choice":
             return right[0] if correct else wrong[0]
         return right if correct else right[:-1] + wrong[:1]
+    if not correct and item.wrong_answers:
+        revealing = [w for w in item.wrong_answers if w.misconception in holds]
+        if revealing:
+            return _wrong_text(item.kind.value, revealing[0].match)
+        if rng is not None and rng.random() < 0.5:
+            pick = item.wrong_answers[int(rng.integers(len(item.wrong_answers)))]
+            return _wrong_text(item.kind.value, pick.match)
     if item.answer is not None:
-        return repr(item.answer) if correct else repr(item.answer + 1.0)
+        # the right answer as stored; a wrong one written as a learner would, as a fraction
+        return repr(item.answer) if correct else _wrong_text("numeric", repr(item.answer + 1.0))
     return item.accepted[0] if correct and item.accepted else "I am not sure"
+
+
+def _wrong_text(kind: str, match: str) -> str:
+    """What a learner would type for an authored wrong answer: a numeric one (stored as a float)
+    as a fraction; a short-text one (a pattern) as the pattern's plain reading, when it matches."""
+    if kind == "numeric":
+        return str(Fraction(float(match)).limit_denominator(1000))
+    plain = re.sub(r"\(.*?\)\?", "", match)  # optional groups left out
+    plain = plain.replace("\\s*", "").replace("\\s+", " ").strip()
+    return plain if re.fullmatch(match, plain, re.IGNORECASE) else "I am not sure"
 
 
 def _simulate(
@@ -83,6 +124,7 @@ def _simulate(
     steps: int,
     start: datetime,
     rng: np.random.Generator,
+    habits: tuple[frozenset[str], np.random.Generator] | None = None,
 ) -> Iterator[datetime]:
     """Practise like a learner who follows the platform's gating, for ``steps`` answers: yields
     the time of the next answer, and records it when resumed."""
@@ -119,7 +161,13 @@ def _simulate(
             viewer,
             activity_key=activity.key,
             item_key=item_key,
-            response=answer_for(course, item_key, correct),
+            response=answer_for(
+                course,
+                item_key,
+                correct,
+                holds=habits[0] if habits else frozenset(),
+                rng=habits[1] if habits else None,
+            ),
             now=when,
         )
 
@@ -197,7 +245,15 @@ def setup_demo(
         learner = SimulatedLearner.draw(course.graph, own)
         steps = int(own.integers(15, 70))
         start = now - timedelta(days=14) + timedelta(hours=int(own.integers(0, 48)))
-        runs.append(_simulate(db, course, viewer, learner, steps, start, own))
+        # Which wrong answers they give comes from a second stream, so that the misconceptions
+        # leave the history of right and wrong (and so every mastery) as it was without them.
+        habits = np.random.default_rng([seed, i, 1])
+        holds = frozenset(
+            k for k in sorted(course.misconceptions) if habits.random() < MISCONCEPTION_SHARE
+        )
+        runs.append(
+            _simulate(db, course, viewer, learner, steps, start, own, habits=(holds, habits))
+        )
         if i in (1, 4):
             send_feedback(
                 db,
