@@ -28,6 +28,8 @@ def main(out: Path) -> None:
         ("learner-placement", "newcomer", "/learn/placement", ("start", "")),
         ("educator-class", "teacher", "/teach/classes/1", None),
         ("educator-learner", "teacher", "/teach/classes/1/learners/9", None),
+        ("educator-groups", "teacher", "/teach/classes/1/groups", None),
+        ("educator-items", "teacher", "/teach/classes/1/items", ("viewport", "")),
     ]
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -46,7 +48,9 @@ def main(out: Path) -> None:
                 page.get_by_role("button", name="Log in").click()
                 page.wait_for_load_state()
                 page.goto(f"{url}{path}")
-                if answer and answer[0] == "start":
+                if answer and answer[0] == "viewport":  # a long page: its first screen
+                    page.screenshot(path=str(out / f"{name}.png"))
+                elif answer and answer[0] == "start":
                     page.get_by_role("button", name="Start the diagnostic").click()
                     page.wait_for_load_state()
                     page.screenshot(path=str(out / f"{name}.png"), full_page=True)

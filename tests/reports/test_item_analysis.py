@@ -198,6 +198,7 @@ def test_groups_share_a_need_hold_at_most_the_setting_and_get_helpers(
     assert [(x.key, sorted(m.display_name for m in x.members)) for x in mis] == [
         ("add-across", ["Hal", "Hana"])
     ]
+    assert g.ungrouped == ()  # hal and hana are grouped, everyone else too
     wider = support_groups(
         world.db, world.educator, world.class_id, PedagogySettings(group_size_max=6)
     )

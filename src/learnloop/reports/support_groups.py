@@ -59,7 +59,7 @@ class SupportGroups:
     class_id: int
     class_name: str
     groups: tuple[SupportGroup, ...]
-    ungrouped: tuple[tuple[int, str, str], ...]  # learner id, name, why not in a group
+    ungrouped: tuple[tuple[int, str, str], ...]  # in no group at all: learner id, name, why
     max_size: int
 
 
@@ -146,10 +146,11 @@ def support_groups(
             groups.append(
                 SupportGroup("misconception", row.key, row.title, reason, tuple(group), ())
             )
+    grouped = {m.learner_id for g in groups for m in g.members}
     return SupportGroups(
         class_id=class_id,
         class_name=school_class.name,
         groups=tuple(groups),
-        ungrouped=tuple(sorted(ungrouped, key=lambda x: x[1])),
+        ungrouped=tuple(sorted((u for u in ungrouped if u[0] not in grouped), key=lambda x: x[1])),
         max_size=pedagogy.group_size_max,
     )
