@@ -99,3 +99,49 @@ def test_items_misconceptions_and_groups_pages_and_api(
     assert ("misconception", "add-across") in kinds
     assert ("objective", "add-like") in kinds
     assert grouped["max_size"] == 4
+
+
+def test_an_override_from_the_learner_page_reaches_the_learner_with_its_reason(
+    clients: dict[str, TestClient],
+    client: TestClient,
+    tokens: dict[str, str | None],
+    sqlite_world: World,
+) -> None:
+    w = sqlite_world
+    teacher = clients["educator"]
+    page = f"/teach/classes/{w.class_id}/learners/{w.learner.user_id}"
+    form = {"csrf_token": teacher.cookies["ll_csrf"], "objective": "parts-of-a-whole"}
+    refused = teacher.post(f"{page}/mastery", data={**form, "action": "mastered", "reason": " "})
+    assert refused.status_code == 400
+    assert "say why: the learner sees the reason" in refused.text
+    no_token = teacher.post(
+        f"{page}/mastery", data={"objective": "parts-of-a-whole", "action": "mastered",
+                                 "reason": "Seen on paper"},
+    )  # fmt: skip
+    assert no_token.status_code == 403  # CSRF
+    r = teacher.post(
+        f"{page}/mastery",
+        data={**form, "action": "mastered", "reason": "Explained <b>halves</b> at the board"},
+    )
+    assert r.status_code == 303
+    assert "overridden=1" in r.headers["location"]
+    progress = clients["learner"].get("/learn/progress").text
+    assert "What a fraction means marked mastered by Teacher" in progress
+    assert "<q>Explained &lt;b&gt;halves&lt;/b&gt; at the board</q>" in progress  # escaped
+    assert "marked mastered" not in clients["other_learner"].get("/learn/progress").text
+    bearer = {"Authorization": f"Bearer {tokens['educator']}"}
+    api = client.post(
+        f"/api/v1/classes/{w.class_id}/learners/{w.learner.user_id}/mastery-overrides",
+        headers=bearer,
+        json={"objective": "parts-of-a-whole", "action": "practice", "reason": "Check again"},
+    )
+    assert api.status_code == 201, api.text
+    assert api.json()["state"] == "mastered"
+    again = client.post(
+        f"/api/v1/classes/{w.class_id}/learners/{w.learner.user_id}/mastery-overrides",
+        headers=bearer,
+        json={"objective": "number-line", "action": "practice", "reason": "Check again"},
+    )
+    assert again.status_code == 400
+    assert "objective" in again.text
+    assert "sent back into practice by Teacher" in clients["learner"].get("/learn/progress").text

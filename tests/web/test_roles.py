@@ -38,6 +38,7 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/teach/classes/{class_id}/items"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/groups"): ({E, A}, 200, 403, 303),
     ("POST", "/teach/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 303, 403, 303),
+    ("POST", "/teach/classes/{class_id}/learners/{learner_id}/mastery"): ({E, A}, 303, 403, 303),
     ("GET", "/admin"): ({A}, 200, 403, 303),
     # the request names no account: 400 for the admin, after the role check (tests/web/
     # test_account_deletion.py deletes one)
@@ -61,6 +62,12 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/classes/{class_id}/groups"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/learners/{learner_id}/mastery"): ({E, A}, 200, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 201, 403, 401),
+    ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/mastery-overrides"): (
+        {E, A},
+        201,
+        403,
+        401,
+    ),
 }
 # Open to everyone by design: the ways in, and what carries no data.
 PUBLIC = {
@@ -146,6 +153,9 @@ def page_request(client: TestClient, method: str, path: str) -> Any:
         "response": "5/12",
         "body": "Keep going",
         "goal_objective": "compare",
+        "objective": "parts-of-a-whole",
+        "action": "mastered",
+        "reason": "Seen on paper",
     }
     return client.post(path, data=data)
 
@@ -176,7 +186,10 @@ def test_api_roles(
     allowed, ok, denied, anonymous = API[(method, path)]
     token = tokens[role]
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    body = {"activity": "parts-practice", "item": "pw-4", "response": "5/12", "body": "Keep going"}
+    body = {
+        "activity": "parts-practice", "item": "pw-4", "response": "5/12", "body": "Keep going",
+        "objective": "parts-of-a-whole", "action": "mastered", "reason": "Seen on paper",
+    }  # fmt: skip
     response = client.request(
         method, fill(path, sqlite_world), headers=headers, json=body if method == "POST" else None
     )

@@ -237,6 +237,24 @@ class MasteryEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class MasteryOverride(Base):
+    """An educator's judgment in place of the model's, with its reason: an objective marked
+    mastered, or a mastered one sent back into practice (services.mastery_overrides)."""
+
+    __tablename__ = "mastery_overrides"
+    __table_args__ = (Index("ix_mastery_overrides_learner", "user_id", "course_id", "created_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    objective_key: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))  # mastered | practice
+    reason: Mapped[str] = mapped_column(Text)  # plain text; the learner sees it
+    educator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    p_before: Mapped[float] = mapped_column(Float)
+    p_after: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class FeedbackMessage(Base):
     """Feedback an educator sends to one learner of their class."""
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from learnloop.reports.class_views import class_overview, classes_for
 from learnloop.reports.learner_views import progress_map
+from learnloop.services.mastery_overrides import override_mastery
 from learnloop.services.messages import send_feedback
 from learnloop.web.api.schemas import (
     ClassReportOut,
@@ -16,6 +17,8 @@ from learnloop.web.api.schemas import (
     FeedbackOut,
     LearnerReportOut,
     MasteryOut,
+    OverrideIn,
+    OverrideOut,
     StuckOut,
 )
 from learnloop.web.deps import ApiViewer, PlatformDep
@@ -83,3 +86,20 @@ def post_feedback(
     return FeedbackOut(
         id=message_id, sender=viewer.display_name, body=body.body.strip(), sent_at=datetime.now(UTC)
     )
+
+
+@router.post(
+    "/{class_id}/learners/{learner_id}/mastery-overrides",
+    response_model=OverrideOut,
+    status_code=201,
+)
+def post_override(
+    class_id: int, learner_id: int, body: OverrideIn, platform: PlatformDep, viewer: ApiViewer
+) -> OverrideOut:
+    override_id = override_mastery(
+        platform.db, viewer, class_id=class_id, learner_id=learner_id, objective=body.objective,
+        action=body.action, reason=body.reason,
+    )  # fmt: skip
+    _, objectives = progress_map(platform.db, viewer, learner_id, class_id)
+    state = next(o.state for o in objectives if o.key == body.objective)
+    return OverrideOut(id=override_id, objective=body.objective, action=body.action, state=state)

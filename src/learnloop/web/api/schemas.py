@@ -21,6 +21,8 @@ __all__ = [
     "ItemOut",
     "MasteryOut",
     "NextStepOut",
+    "OverrideIn",
+    "OverrideOut",
     "TokenIn",
     "TokenOut",
     "ViewerOut",
@@ -185,3 +187,16 @@ class ClassReportOut(BaseModel):
     learners: list[LearnerReportOut]
     stuck: list[StuckOut]
     stuck_threshold: int
+
+
+class OverrideIn(BaseModel):
+    objective: str = Field(max_length=64)
+    action: str = Field(max_length=16, description="mastered | practice")
+    reason: str = Field(max_length=2000, description="plain text; the learner sees it")
+
+
+class OverrideOut(BaseModel):
+    id: int
+    objective: str
+    action: str
+    state: str  # the objective's state for the learner afterwards

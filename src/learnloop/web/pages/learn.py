@@ -16,6 +16,7 @@ from learnloop.reports.learner_views import (
     onboarding_options,
     progress_map,
 )
+from learnloop.reports.mastery_overrides import overrides_for
 from learnloop.reports.review_views import placement_page, review_queue
 from learnloop.services.learning import complete_onboarding, record_attempt
 from learnloop.services.placement import answer_placement, start_placement
@@ -201,5 +202,6 @@ def progress(request: Request, platform: PlatformDep, viewer: PageViewer) -> Res
         "objectives": objectives,
         "chart": chart,
         "labels": MODALITY_LABELS,
+        "overrides": overrides_for(platform.db, viewer, viewer.user_id),
     }
     return render(request, platform, "learn/progress.html", context, viewer=viewer)

@@ -11,7 +11,9 @@ from learnloop.exceptions import InvalidInput
 from learnloop.reports.class_views import class_overview, classes_for, learner_detail
 from learnloop.reports.item_analysis import item_analysis
 from learnloop.reports.learner_views import progress_map
+from learnloop.reports.mastery_overrides import overrides_for
 from learnloop.reports.support_groups import support_groups
+from learnloop.services.mastery_overrides import MAX_REASON_LENGTH, override_mastery
 from learnloop.services.messages import send_feedback
 from learnloop.web.charts import heatmap_svg, progress_map_svg, sparkline_svg
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
@@ -66,6 +68,8 @@ def _learner_page(
     *,
     error: str | None = None,
     sent: bool = False,
+    override_error: str | None = None,
+    overridden: bool = False,
     status: int = 200,
 ) -> Response:
     detail = learner_detail(platform.db, viewer, class_id, learner_id)
@@ -81,6 +85,10 @@ def _learner_page(
         "chart": progress_map_svg(objectives, title=f"{detail.display_name}'s progress"),
         "error": error,
         "sent": sent,
+        "overrides": overrides_for(platform.db, viewer, learner_id, class_id),
+        "override_error": override_error,
+        "overridden": overridden,
+        "max_reason": MAX_REASON_LENGTH,
     }
     return render(
         request, platform, "teach/learner.html", context, viewer=viewer, status_code=status
@@ -95,8 +103,35 @@ def learner(
     class_id: int,
     learner_id: int,
     sent: int = 0,
+    overridden: int = 0,
 ) -> Response:
-    return _learner_page(request, platform, viewer, class_id, learner_id, sent=bool(sent))
+    return _learner_page(
+        request, platform, viewer, class_id, learner_id, sent=bool(sent),
+        overridden=bool(overridden),
+    )  # fmt: skip
+
+
+@router.post("/classes/{class_id}/learners/{learner_id}/mastery", dependencies=[CsrfChecked])
+def mastery_override(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    learner_id: int,
+    objective: Annotated[str, Form(max_length=64)] = "",
+    action: Annotated[str, Form(max_length=16)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        override_mastery(
+            platform.db, viewer, class_id=class_id, learner_id=learner_id, objective=objective,
+            action=action, reason=reason,
+        )  # fmt: skip
+    except InvalidInput as exc:
+        return _learner_page(
+            request, platform, viewer, class_id, learner_id, override_error=exc.message, status=400
+        )
+    return redirect(f"/teach/classes/{class_id}/learners/{learner_id}?overridden=1#override")
 
 
 @router.post("/classes/{class_id}/learners/{learner_id}/feedback", dependencies=[CsrfChecked])
