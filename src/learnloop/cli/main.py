@@ -1,4 +1,5 @@
-"""``learnloop``: init, run, serve, validate, import-course, create-user."""
+"""``learnloop``: init, run, serve, validate, import-course, create-user (and, from their own
+modules, evaluate, simulate and backup)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
+from learnloop.cli.backup import backup
 from learnloop.cli.evaluate import evaluate
 from learnloop.cli.serving import serve_app
 from learnloop.cli.simulate import simulate
@@ -40,6 +42,7 @@ console = Console()
 err = Console(stderr=True)
 app.command()(evaluate)
 app.command()(simulate)
+app.command()(backup)
 
 DEMO_COURSE = Path(str(files("learnloop") / "demo" / "fractions"))
 
