@@ -11,7 +11,8 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Mount, Route
 
-from learnloop.web.pages import accounts, admin, learn, teach
+from learnloop.services.discussion import post_message
+from learnloop.web.pages import accounts, admin, discussion, learn, teach
 from tests.conftest import World
 from tests.web.conftest import CSRF, ROLES
 
@@ -27,6 +28,7 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/learn/activities/{key}"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/activities/{key}/items/{item}"): (LEARNERS, 303, 403, 303),
     ("GET", "/learn/progress"): (LEARNERS, 200, 403, 303),
+    ("POST", "/learn/activities/{key}/discussion"): (LEARNERS, 303, 403, 303),
     ("GET", "/learn/reviews"): (LEARNERS, 200, 403, 303),
     ("GET", "/learn/placement"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/placement/start"): (LEARNERS, 303, 403, 303),
@@ -37,6 +39,11 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/teach/classes/{class_id}/learners/{learner_id}"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/items"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/groups"): ({E, A}, 200, 403, 303),
+    ("GET", "/teach/classes/{class_id}/discussion"): ({E, A}, 200, 403, 303),
+    ("POST", "/teach/classes/{class_id}/discussion"): ({E, A}, 303, 403, 303),
+    # the post is the world learner's: its author and the class's moderators take it down; to
+    # anyone else it does not exist
+    ("POST", "/discussion/posts/{post_id}/hide"): ({L, E, A}, 303, 404, 303),
     ("POST", "/teach/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 303, 403, 303),
     ("POST", "/teach/classes/{class_id}/learners/{learner_id}/mastery"): ({E, A}, 303, 403, 303),
     ("GET", "/admin"): ({A}, 200, 403, 303),
@@ -56,6 +63,11 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/me/attempts"): (LEARNERS, 201, 403, 401),
     ("GET", "/api/v1/me/mastery"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/feedback"): (LEARNERS, 200, 403, 401),
+    ("GET", "/api/v1/me/discussion/{activity}"): (LEARNERS, 200, 403, 401),
+    ("POST", "/api/v1/me/discussion/{activity}"): (LEARNERS, 201, 403, 401),
+    ("GET", "/api/v1/classes/{class_id}/discussion"): ({E, A}, 200, 403, 401),
+    ("POST", "/api/v1/classes/{class_id}/discussion"): ({E, A}, 201, 403, 401),
+    ("POST", "/api/v1/discussion/posts/{post_id}/hide"): ({L, E, A}, 204, 404, 401),
     ("GET", "/api/v1/classes"): ({E, OE, A}, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/report"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/items"): ({E, A}, 200, 403, 401),
@@ -122,7 +134,7 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
                     found.update((m, route.path + inner.path) for m in inner.methods or ())
         if isinstance(route, APIRoute):
             found.update((m, route.path) for m in route.methods)
-    for router in (accounts.router, learn.router, teach.router, admin.router):
+    for router in (accounts.router, learn.router, teach.router, admin.router, discussion.router):
         for r in router.routes:
             if isinstance(r, APIRoute) and not r.include_in_schema:
                 found.update((m, r.path) for m in r.methods)
@@ -134,8 +146,15 @@ def test_every_route_has_a_role_rule(app: FastAPI) -> None:
 
 
 def fill(path: str, world: World) -> str:
+    post_id = 0
+    if "{post_id}" in path:
+        post_id = post_message(
+            world.db, world.learner, activity_key="parts-practice", body="Is 2/4 the same as 1/2?"
+        )
     return path.format(
+        post_id=post_id,
         key="parts-practice",
+        activity="parts-practice",
         item="pw-4",
         class_id=world.class_id,
         learner_id=world.learner.user_id,
@@ -156,6 +175,7 @@ def page_request(client: TestClient, method: str, path: str) -> Any:
         "objective": "parts-of-a-whole",
         "action": "mastered",
         "reason": "Seen on paper",
+        "activity": "parts-practice",
     }
     return client.post(path, data=data)
 

@@ -2,7 +2,8 @@
 
 - An admin may see and do everything.
 - An educator may see the classes they teach and the learners in them, and nothing else.
-- A learner may see their own record, and nothing of another learner.
+- A learner may see their own record, and nothing of another learner; in a class, its
+  discussion threads (``learner_class``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,15 @@ from sqlalchemy.orm import Session
 
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import NotFound, PermissionDenied
-from learnloop.storage.tables import ClassMember, SchoolClass
+from learnloop.storage.tables import ClassMember, LearnerProfile, SchoolClass
 
-__all__ = ["require_class_educator", "require_learner", "require_learner_in_class", "require_role"]
+__all__ = [
+    "learner_class",
+    "require_class_educator",
+    "require_learner",
+    "require_learner_in_class",
+    "require_role",
+]
 
 
 def require_role(viewer: Viewer, *roles: Role) -> None:
@@ -50,3 +57,25 @@ def require_learner_in_class(session: Session, class_id: int, learner_id: int) -
     )
     if member is None:
         raise NotFound(f"learner {learner_id} is not in class {class_id}")
+
+
+def learner_class(s: Session, viewer: Viewer) -> SchoolClass:
+    """The class whose threads a learner uses: their class for the course they follow (the
+    earliest joined when they are in several for it)."""
+    profile = s.get(LearnerProfile, viewer.user_id)
+    if profile is None or profile.course_id is None:
+        raise NotFound("you are not following a course yet: finish onboarding first")
+    found = s.scalar(
+        select(SchoolClass)
+        .join(ClassMember, ClassMember.class_id == SchoolClass.id)
+        .where(
+            ClassMember.user_id == viewer.user_id,
+            ClassMember.role == Role.LEARNER.value,
+            SchoolClass.course_id == profile.course_id,
+        )
+        .order_by(SchoolClass.id)
+        .limit(1)
+    )
+    if found is None:
+        raise NotFound("discussion happens in a class: ask an educator to add you to one")
+    return found

@@ -255,6 +255,25 @@ class MasteryOverride(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class DiscussionPost(Base):
+    """A message in an activity's discussion, seen by the class that holds it (its learners and
+    educators) and nobody else. Hidden, not deleted, when its author or an educator takes it down,
+    so that moderation can be accounted for."""
+
+    __tablename__ = "discussion_posts"
+    __table_args__ = (
+        Index("ix_discussion_posts_thread", "class_id", "activity_key", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    activity_key: Mapped[str] = mapped_column(String(64))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)  # plain text, escaped when shown
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hidden_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
 class FeedbackMessage(Base):
     """Feedback an educator sends to one learner of their class."""
 

@@ -30,7 +30,7 @@ from learnloop.storage import Database
 from learnloop.web import api
 from learnloop.web.csrf import CsrfFailed
 from learnloop.web.deps import LoginRequired
-from learnloop.web.pages import accounts, admin, learn, teach
+from learnloop.web.pages import accounts, admin, discussion, learn, teach
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import redirect, render
 from learnloop.web.xapi import create_xapi
@@ -134,7 +134,7 @@ def create_app(
     xapi_app.state.platform = platform
     app.mount("/xapi", xapi_app)
 
-    for router in (accounts.router, learn.router, teach.router, admin.router):
+    for router in (accounts.router, learn.router, teach.router, admin.router, discussion.router):
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

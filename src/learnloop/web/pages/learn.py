@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from learnloop.domain import Modality
 from learnloop.exceptions import InvalidInput, NotFound
+from learnloop.reports.discussion import Thread, activity_thread
 from learnloop.reports.learner_views import (
     activity_view,
     learner_home,
@@ -18,6 +19,7 @@ from learnloop.reports.learner_views import (
 )
 from learnloop.reports.mastery_overrides import overrides_for
 from learnloop.reports.review_views import placement_page, review_queue
+from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.learning import complete_onboarding, record_attempt
 from learnloop.services.placement import answer_placement, start_placement
 from learnloop.web.charts import progress_map_svg
@@ -158,7 +160,14 @@ def _activity_page(
     status: int,
 ) -> Response:
     view = activity_view(platform.db, viewer, key)
-    context = {"view": view, "labels": MODALITY_LABELS, "errors": errors}
+    try:
+        thread: Thread | None = activity_thread(platform.db, viewer, key)
+    except NotFound:  # not in a class: no discussion to join
+        thread = None
+    context = {
+        "view": view, "labels": MODALITY_LABELS, "errors": errors, "thread": thread,
+        "max_post": MAX_POST_LENGTH,
+    }  # fmt: skip
     return render(
         request, platform, "learn/activity.html", context, viewer=viewer, status_code=status
     )
@@ -191,6 +200,21 @@ def answer(
     except InvalidInput as exc:
         return _activity_page(request, platform, viewer, key, {item: exc.message}, 400)
     return redirect(f"/learn/activities/{key}#item-{item}")
+
+
+@router.post("/activities/{key}/discussion", dependencies=[CsrfChecked])
+def discuss(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    key: str,
+    body: Annotated[str, Form(max_length=8000)] = "",
+) -> Response:
+    try:
+        post_message(platform.db, viewer, activity_key=key, body=body)
+    except InvalidInput as exc:
+        return _activity_page(request, platform, viewer, key, {"discussion": exc.message}, 400)
+    return redirect(f"/learn/activities/{key}#discussion")
 
 
 @router.get("/progress", response_class=HTMLResponse)

@@ -9,10 +9,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.class_views import class_overview, classes_for, learner_detail
+from learnloop.reports.discussion import class_discussion
 from learnloop.reports.item_analysis import item_analysis
 from learnloop.reports.learner_views import progress_map
 from learnloop.reports.mastery_overrides import overrides_for
 from learnloop.reports.support_groups import support_groups
+from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.mastery_overrides import MAX_REASON_LENGTH, override_mastery
 from learnloop.services.messages import send_feedback
 from learnloop.web.charts import heatmap_svg, progress_map_svg, sparkline_svg
@@ -57,6 +59,48 @@ def items(request: Request, platform: PlatformDep, viewer: PageViewer, class_id:
 def groups(request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int) -> Response:
     data = support_groups(platform.db, viewer, class_id, platform.settings.pedagogy)
     return render(request, platform, "teach/groups.html", {"g": data}, viewer=viewer)
+
+
+def _discussion_page(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    thread = class_discussion(platform.db, viewer, class_id)
+    overview = class_overview(platform.db, viewer, class_id, platform.settings.pedagogy)
+    activities = [(a.key, a.title) for a in overview.course.activities.values()]
+    context = {
+        "t": thread, "activities": activities, "error": error, "max_post": MAX_POST_LENGTH,
+    }  # fmt: skip
+    return render(
+        request, platform, "teach/discussion.html", context, viewer=viewer, status_code=status
+    )
+
+
+@router.get("/classes/{class_id}/discussion", response_class=HTMLResponse)
+def discussion(
+    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int
+) -> Response:
+    return _discussion_page(request, platform, viewer, class_id)
+
+
+@router.post("/classes/{class_id}/discussion", dependencies=[CsrfChecked])
+def discussion_post(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    activity: Annotated[str, Form(max_length=64)] = "",
+    body: Annotated[str, Form(max_length=8000)] = "",
+) -> Response:
+    try:
+        post_message(platform.db, viewer, activity_key=activity, body=body, class_id=class_id)
+    except InvalidInput as exc:
+        return _discussion_page(request, platform, viewer, class_id, exc.message, 400)
+    return redirect(f"/teach/classes/{class_id}/discussion")
 
 
 def _learner_page(
