@@ -47,6 +47,10 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/teach/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 303, 403, 303),
     ("POST", "/teach/classes/{class_id}/learners/{learner_id}/mastery"): ({E, A}, 303, 403, 303),
     ("GET", "/admin"): ({A}, 200, 403, 303),
+    ("POST", "/admin/classes"): ({A}, 303, 403, 303),
+    ("GET", "/admin/classes/{class_id}"): ({A}, 200, 403, 303),
+    ("POST", "/admin/classes/{class_id}/members"): ({A}, 303, 403, 303),
+    ("POST", "/admin/classes/{class_id}/members/{user_id}/remove"): ({A}, 303, 403, 303),
     # the request names no account: 400 for the admin, after the role check (tests/web/
     # test_account_deletion.py deletes one)
     ("POST", "/admin/accounts/delete"): ({A}, 400, 403, 303),
@@ -158,6 +162,7 @@ def fill(path: str, world: World) -> str:
         item="pw-4",
         class_id=world.class_id,
         learner_id=world.learner.user_id,
+        user_id=world.learner.user_id,
         slug="fractions",
     )
 
@@ -176,6 +181,9 @@ def page_request(client: TestClient, method: str, path: str) -> Any:
         "action": "mastered",
         "reason": "Seen on paper",
         "activity": "parts-practice",
+        "name": "Class Z",
+        "course": "fractions",
+        "usernames": "teacher2",
     }
     return client.post(path, data=data)
 

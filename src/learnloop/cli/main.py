@@ -1,5 +1,5 @@
 """``learnloop``: init, run, serve, validate, import-course, create-user (and, from their own
-modules, evaluate, simulate and backup)."""
+modules, evaluate, simulate, backup and import-roster)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from learnloop.cli.backup import backup
 from learnloop.cli.evaluate import evaluate
+from learnloop.cli.rosters import import_roster_command
 from learnloop.cli.serving import serve_app
 from learnloop.cli.simulate import simulate
 from learnloop.config import Settings
@@ -43,6 +44,7 @@ err = Console(stderr=True)
 app.command()(evaluate)
 app.command()(simulate)
 app.command()(backup)
+app.command("import-roster")(import_roster_command)
 
 DEMO_COURSE = Path(str(files("learnloop") / "demo" / "fractions"))
 

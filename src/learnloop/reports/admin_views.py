@@ -8,11 +8,19 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from learnloop.domain import Role, Viewer
+from learnloop.exceptions import NotFound
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
-from learnloop.storage.tables import Attempt, AuditEvent, Course, User
+from learnloop.storage.tables import Attempt, AuditEvent, ClassMember, Course, SchoolClass, User
 
-__all__ = ["RECENT_CHANGES_SHOWN", "AdminOverview", "AuditRow", "admin_overview"]
+__all__ = [
+    "RECENT_CHANGES_SHOWN",
+    "AdminOverview",
+    "AuditRow",
+    "ClassMembers",
+    "admin_overview",
+    "class_members",
+]
 
 RECENT_CHANGES_SHOWN = 20  # the admin page's audit trail: the latest changes, newest first
 
@@ -51,3 +59,33 @@ def admin_overview(db: Database, viewer: Viewer) -> AdminOverview:
         )
         changes = [AuditRow(e.at, e.actor, e.action, e.subject) for e in events]
     return AdminOverview(accounts, courses, attempts, db.dialect, changes)
+
+
+@dataclass(frozen=True)
+class ClassMembers:
+    id: int
+    name: str
+    course_title: str
+    members: list[tuple[int, str, str, str]]  # user id, username, display name, role
+
+
+def class_members(db: Database, viewer: Viewer, class_id: int) -> ClassMembers:
+    """Who is in a class, educators first, then by name (admins)."""
+    require_role(viewer, Role.ADMIN)
+    with db.reading() as s:
+        school_class = s.get(SchoolClass, class_id)
+        if school_class is None:
+            raise NotFound(f"class {class_id} does not exist")
+        course = s.get(Course, school_class.course_id)
+        rows = s.execute(
+            select(User.id, User.username, User.display_name, ClassMember.role)
+            .join(ClassMember, ClassMember.user_id == User.id)
+            .where(ClassMember.class_id == class_id)
+            .order_by(ClassMember.role != Role.EDUCATOR.value, User.display_name)
+        ).all()
+    return ClassMembers(
+        class_id,
+        school_class.name,
+        course.title if course else "",
+        [(int(i), str(u), str(d), str(r)) for i, u, d, r in rows],
+    )

@@ -1,4 +1,4 @@
-"""The administrator's overview, and deleting an account."""
+"""The administrator's overview, classes and their members, and deleting an account."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from learnloop.domain import Viewer
 from learnloop.exceptions import InvalidInput
-from learnloop.reports.admin_views import admin_overview
+from learnloop.reports.admin_views import admin_overview, class_members
 from learnloop.reports.class_views import classes_for
+from learnloop.services.classes import add_members, create_class_for, remove_member
 from learnloop.services.erasure import delete_account
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.platform import Platform
-from learnloop.web.rendering import render
+from learnloop.web.rendering import redirect, render
 
 router = APIRouter(prefix="/admin")
 
@@ -50,3 +51,65 @@ def delete(
         extra = {"delete_error": exc.message, "delete_field": exc.field, "delete_name": username}
         return _page(request, platform, viewer, extra, 400)
     return _page(request, platform, viewer, {"deleted": erased})
+
+
+@router.post("/classes", dependencies=[CsrfChecked])
+def create_class(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    name: Annotated[str, Form(max_length=400)] = "",
+    course: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    try:
+        class_id = create_class_for(platform.db, viewer, name=name, course_slug=course)
+    except InvalidInput as exc:
+        extra = {"class_error": exc.message, "class_field": exc.field, "class_name": name}
+        return _page(request, platform, viewer, extra, 400)
+    return redirect(f"/admin/classes/{class_id}")
+
+
+def _members_page(
+    request: Request,
+    platform: Platform,
+    viewer: Viewer,
+    class_id: int,
+    extra: dict[str, Any],
+    status: int = 200,
+) -> Response:
+    context = {"c": class_members(platform.db, viewer, class_id), **extra}
+    return render(request, platform, "admin/class.html", context, viewer=viewer, status_code=status)
+
+
+@router.get("/classes/{class_id}", response_class=HTMLResponse)
+def members(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    added: int = -1,
+    removed: str = "",
+) -> Response:
+    return _members_page(request, platform, viewer, class_id, {"added": added, "removed": removed})
+
+
+@router.post("/classes/{class_id}/members", dependencies=[CsrfChecked])
+def add(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    usernames: Annotated[str, Form(max_length=20000)] = "",
+) -> Response:
+    try:
+        done = add_members(platform.db, viewer, class_id=class_id, usernames=usernames)
+    except InvalidInput as exc:
+        extra = {"add_error": exc.message, "usernames": usernames}
+        return _members_page(request, platform, viewer, class_id, extra, 400)
+    return redirect(f"/admin/classes/{class_id}?added={len(done.added)}")
+
+
+@router.post("/classes/{class_id}/members/{user_id}/remove", dependencies=[CsrfChecked])
+def remove(platform: PlatformDep, viewer: PageViewer, class_id: int, user_id: int) -> Response:
+    username = remove_member(platform.db, viewer, class_id=class_id, user_id=user_id)
+    return redirect(f"/admin/classes/{class_id}?removed={username}")

@@ -1,0 +1,79 @@
+"""``learnloop import-roster FILE --passwords OUT``: accounts, classes and memberships from a CSV."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from argon2 import PasswordHasher
+from rich.console import Console
+from rich.table import Table
+
+from learnloop.config import Settings
+from learnloop.content.roster_csv import read_roster
+from learnloop.exceptions import ContentError
+from learnloop.services.rosters import import_roster
+from learnloop.storage import Database
+
+console = Console()
+
+
+def import_roster_command(
+    path: Annotated[
+        Path, typer.Argument(help="roster CSV: username,display_name,role,class,course")
+    ],
+    passwords: Annotated[
+        Path,
+        typer.Option(
+            help="new CSV for the new accounts' one-time passwords (readable by you only)"
+        ),
+    ],
+) -> None:
+    """Create the accounts and classes a roster names and add everyone to their classes, in one
+    transaction: any problem is reported with its line and nothing changes."""
+    try:
+        rows = read_roster(path)
+    except ContentError as exc:
+        for issue in exc.issues:
+            console.print(f"[red]{issue}[/red]", soft_wrap=True)
+        raise typer.Exit(1) from None
+    try:  # opened before the import, so that passwords can never be created and then lost
+        fd = os.open(passwords, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        console.print(f"[red]{passwords} exists already: choose a new file[/red]")
+        raise typer.Exit(1) from None
+    db = Database.from_url(Settings().database_url)
+    try:
+        with console.status(f"Importing {len(rows)} roster rows"):
+            result = import_roster(db, PasswordHasher(), rows, source=path.name)
+    except ContentError as exc:
+        os.close(fd)
+        passwords.unlink()
+        for issue in exc.issues:
+            console.print(f"[red]{issue}[/red]", soft_wrap=True)
+        console.print("Nothing was changed.")
+        raise typer.Exit(1) from None
+    finally:
+        db.dispose()
+    with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["username", "role", "password"])
+        writer.writerows(result.created_accounts)
+    table = Table(title=f"Roster {path.name} imported")
+    table.add_column("")
+    table.add_column("", justify="right")
+    table.add_row("accounts created", str(len(result.created_accounts)))
+    table.add_row("classes created", str(len(result.created_classes)))
+    table.add_row("memberships added", str(result.memberships_added))
+    table.add_row("memberships already there", str(result.memberships_kept))
+    console.print(table)
+    if result.created_accounts:
+        console.print(
+            f"One-time passwords of the new accounts are in {passwords}: hand them out, then "
+            "delete the file."
+        )
+    else:
+        passwords.unlink()

@@ -1,0 +1,141 @@
+"""Setting classes up: an admin creates a class on a course, adds people by username and removes
+them. Each is one transaction and an audit event. Educators do not enrol: a class's educator
+sees everything its learners do, so who is in a class is the admin's decision.
+
+Adding is all or nothing: one unknown username, or an admin's account, refuses the whole list
+with the names at fault, so a typo never leaves half a class enrolled. A learner added follows the
+class's course from then on. Removing someone ends their membership only: their answers, mastery
+and reviews stay theirs (deleting an account is the admin's separate, explicit step).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnloop.domain import Role, Viewer
+from learnloop.exceptions import DuplicateName, InvalidInput, NotFound
+from learnloop.services.audit import record_event
+from learnloop.storage import Database
+from learnloop.storage.access import require_class_educator, require_role
+from learnloop.storage.tables import ClassMember, LearnerProfile, SchoolClass, User
+from learnloop.storage.tables import Course as CourseRow
+
+__all__ = [
+    "MAX_CLASS_NAME",
+    "Enrolment",
+    "add_members",
+    "create_class_for",
+    "enrol",
+    "remove_member",
+    "usernames_in",
+]
+
+MAX_CLASS_NAME = 120
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    added: tuple[str, ...]  # usernames now in the class
+    already: tuple[str, ...]  # usernames that were in it
+
+
+def create_class_for(
+    db: Database, viewer: Viewer, *, name: str, course_slug: str, now: datetime | None = None
+) -> int:
+    """A new class on the course ``course_slug`` (admins)."""
+    require_role(viewer, Role.ADMIN)
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput("name", "a class needs a name")
+    if len(name) > MAX_CLASS_NAME:
+        raise InvalidInput("name", f"use at most {MAX_CLASS_NAME} characters")
+    now = now or datetime.now(UTC)
+    with db.transaction() as s:
+        course_id = s.scalar(select(CourseRow.id).where(CourseRow.slug == course_slug))
+        if course_id is None:
+            raise InvalidInput("course", f"there is no course {course_slug!r}")
+        if s.scalar(select(SchoolClass.id).where(SchoolClass.name == name)) is not None:
+            raise DuplicateName("name", f"a class named {name!r} exists")
+        row = SchoolClass(name=name, course_id=course_id, created_at=now)
+        s.add(row)
+        s.flush()
+        record_event(
+            s, actor=viewer.username, action="class.created", subject=name, now=now,
+            details={"class_id": row.id, "course": course_slug},
+        )  # fmt: skip
+        return row.id
+
+
+def usernames_in(text: str) -> list[str]:
+    """The usernames in what a person typed: one per line, or separated by commas or spaces."""
+    return list(dict.fromkeys(u for u in _SEPARATORS.split(text) if u))
+
+
+def enrol(s: Session, school_class: SchoolClass, user: User) -> bool:
+    """Add ``user`` to the class in the caller's transaction; False if they were in it."""
+    if s.get(ClassMember, (school_class.id, user.id)) is not None:
+        return False
+    s.add(ClassMember(class_id=school_class.id, user_id=user.id, role=user.role))
+    if user.role == Role.LEARNER.value:
+        profile = s.get(LearnerProfile, user.id)
+        if profile is None:
+            profile = LearnerProfile(user_id=user.id, interests="", preferred_modalities=[])
+            s.add(profile)
+        profile.course_id = school_class.course_id
+    return True
+
+
+def add_members(
+    db: Database, viewer: Viewer, *, class_id: int, usernames: str, now: datetime | None = None
+) -> Enrolment:
+    """Add existing accounts to a class (admins)."""
+    require_role(viewer, Role.ADMIN)
+    wanted = usernames_in(usernames)
+    if not wanted:
+        raise InvalidInput("usernames", "give at least one username")
+    now = now or datetime.now(UTC)
+    with db.transaction() as s:
+        school_class = require_class_educator(s, viewer, class_id)
+        users = {u.username: u for u in s.scalars(select(User).where(User.username.in_(wanted)))}
+        unknown = [u for u in wanted if u not in users]
+        if unknown:
+            raise InvalidInput("usernames", f"no account named {', '.join(unknown)}: nobody added")
+        admins = [u for u in wanted if users[u].role == Role.ADMIN.value]
+        if admins:
+            raise InvalidInput(
+                "usernames",
+                f"{', '.join(admins)}: admins see every class without joining one; nobody added",
+            )
+        added = [u for u in wanted if enrol(s, school_class, users[u])]
+        if added:
+            record_event(
+                s, actor=viewer.username, action="class.members_added", subject=school_class.name,
+                now=now, details={"class_id": class_id, "usernames": added},
+            )  # fmt: skip
+        return Enrolment(tuple(added), tuple(u for u in wanted if u not in added))
+
+
+def remove_member(
+    db: Database, viewer: Viewer, *, class_id: int, user_id: int, now: datetime | None = None
+) -> str:
+    """End one membership (admins); returns the username. The person's own records stay."""
+    require_role(viewer, Role.ADMIN)
+    now = now or datetime.now(UTC)
+    with db.transaction() as s:
+        school_class = require_class_educator(s, viewer, class_id)
+        member = s.get(ClassMember, (class_id, user_id))
+        user = s.get(User, user_id)
+        if member is None or user is None:
+            raise NotFound(f"user {user_id} is not in class {class_id}")
+        s.delete(member)
+        record_event(
+            s, actor=viewer.username, action="class.member_removed", subject=school_class.name,
+            now=now, details={"class_id": class_id, "username": user.username},
+        )  # fmt: skip
+        return user.username
