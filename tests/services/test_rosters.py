@@ -55,7 +55,9 @@ def test_a_roster_sets_classes_up_and_a_second_run_changes_nothing(
     assert (result.memberships_added, result.memberships_kept) == (5, 0)
     zoe_password = result.created_accounts[0][2]
     assert len(zoe_password) >= 16
-    assert authenticate(world.db, hasher, "zoe", zoe_password).display_name == "Zoë Adams"
+    zoe = authenticate(world.db, hasher, "zoe", zoe_password)
+    assert zoe.display_name == "Zoë Adams"
+    assert zoe.must_change_password  # a one-time password: she chooses her own first
     with world.db.reading() as s:
         ten_a = s.scalar(select(SchoolClass.id).where(SchoolClass.name == "10A"))
         stored = s.scalar(select(User.password_hash).where(User.username == "zoe"))

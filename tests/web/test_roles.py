@@ -56,6 +56,11 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/admin/accounts/delete"): ({A}, 400, 403, 303),
     # everyone logged in downloads their own data (tests/web/test_learner_export.py: only theirs)
     ("GET", "/account/data"): ({L, OL, OE, E, A}, 200, 403, 303),
+    ("GET", "/account/password"): ({L, OL, OE, E, A}, 200, 403, 303),
+    # the request gives no new password: 400 for everyone logged in (tests/web/test_passwords.py)
+    ("POST", "/account/password"): ({L, OL, OE, E, A}, 400, 403, 303),
+    # the request names no account: 400 for the admin, after the role check
+    ("POST", "/admin/accounts/password-reset"): ({A}, 400, 403, 303),
 }
 API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("DELETE", "/api/v1/auth/token"): ({L, OL, OE, E, A}, 204, 401, 401),

@@ -20,6 +20,7 @@ class Viewer:
     username: str
     display_name: str
     role: Role
+    must_change_password: bool = False  # holds a one-time password: the pages ask for a new one
 
     @property
     def is_admin(self) -> bool:

@@ -14,7 +14,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 
 from learnloop.domain import Role, Viewer
-from learnloop.exceptions import AuthenticationFailed, DuplicateName, InvalidInput
+from learnloop.exceptions import AuthenticationFailed, DuplicateName, InvalidInput, PermissionDenied
+from learnloop.services.audit import record_event
 from learnloop.services.login_limits import (
     LoginLimits,
     check_login_allowed,
@@ -27,8 +28,10 @@ from learnloop.storage.tables import AuthSession, LearnerProfile, User
 __all__ = [
     "MIN_PASSWORD_LENGTH",
     "authenticate",
+    "change_password",
     "end_session",
     "register_user",
+    "reset_password",
     "start_session",
     "viewer_for_token",
 ]
@@ -51,7 +54,9 @@ def _token_hash(token: str) -> str:
 
 
 def _viewer(user: User) -> Viewer:
-    return Viewer(user.id, user.username, user.display_name, Role(user.role))
+    return Viewer(
+        user.id, user.username, user.display_name, Role(user.role), user.must_change_password
+    )
 
 
 def register_user(
@@ -162,3 +167,55 @@ def viewer_for_token(db: Database, token: str, *, kind: str) -> Viewer:
     if row is None or row[1] <= datetime.now(UTC):
         raise AuthenticationFailed("not logged in, or the session has expired")
     return _viewer(row[0])
+
+
+def change_password(
+    db: Database,
+    hasher: PasswordHasher,
+    viewer: Viewer,
+    *,
+    current: str,
+    new: str,
+    keep_token: str | None = None,
+    address: str = "",
+    limits: LoginLimits | None = None,
+) -> None:
+    """Replace the viewer's password. The current one is checked as a login is (and counts
+    towards the login limits, so a stolen session cannot guess it); every other session and API
+    token of the account ends, the one ``keep_token`` names stays."""
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput("new", f"use at least {MIN_PASSWORD_LENGTH} characters")
+    if new == current:
+        raise InvalidInput("new", "choose a password other than the current one")
+    authenticate(db, hasher, viewer.username, current, address=address, limits=limits)
+    password_hash = hasher.hash(new)
+    with db.transaction() as s:
+        user = s.get(User, viewer.user_id)
+        if user is None:
+            raise AuthenticationFailed("the account no longer exists")
+        user.password_hash, user.must_change_password = password_hash, False
+        others = delete(AuthSession).where(AuthSession.user_id == viewer.user_id)
+        if keep_token is not None:
+            others = others.where(AuthSession.token_hash != _token_hash(keep_token))
+        s.execute(others)
+
+
+def reset_password(db: Database, hasher: PasswordHasher, viewer: Viewer, *, username: str) -> str:
+    """An admin gives ``username`` a new one-time password (returned, shown once): their sessions
+    end and they must choose their own at their next login. Audited."""
+    if not viewer.is_admin:
+        raise PermissionDenied("only an admin resets passwords")
+    username = username.strip()
+    password = secrets.token_urlsafe(12)
+    password_hash = hasher.hash(password)
+    now = datetime.now(UTC)
+    with db.transaction() as s:
+        user = s.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise InvalidInput("username", f"no account named {username!r}")
+        user.password_hash, user.must_change_password = password_hash, True
+        s.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+        record_event(
+            s, actor=viewer.username, action="account.password_reset", subject=username, now=now
+        )
+    return password

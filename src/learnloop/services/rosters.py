@@ -142,7 +142,7 @@ def import_roster(
                 )
             user = User(
                 username=r.username, display_name=r.display_name, password_hash=hashes[r.username],
-                role=r.role.value, created_at=now,
+                role=r.role.value, created_at=now, must_change_password=True,
             )  # fmt: skip
             s.add(user)
             users[r.username] = user

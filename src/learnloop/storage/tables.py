@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -82,6 +83,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))  # argon2id, with its parameters
     role: Mapped[str] = mapped_column(String(16))  # learner | educator | admin: the platform role
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # a one-time password (a roster import, an admin's reset): the pages ask for a new one first
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class LearnerProfile(Base):

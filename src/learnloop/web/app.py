@@ -29,7 +29,7 @@ from learnloop.services.statement_writer import StatementWriter
 from learnloop.storage import Database
 from learnloop.web import api
 from learnloop.web.csrf import CsrfFailed
-from learnloop.web.deps import LoginRequired
+from learnloop.web.deps import LoginRequired, PasswordChangeRequired
 from learnloop.web.pages import accounts, admin, discussion, learn, teach
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import redirect, render
@@ -146,6 +146,10 @@ def create_app(
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
         return redirect(f"/login?next={request.url.path}")
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def password_change_required(request: Request, exc: PasswordChangeRequired) -> Response:
+        return redirect("/account/password")
 
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, exc: CsrfFailed) -> HTMLResponse:

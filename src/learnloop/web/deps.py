@@ -7,17 +7,19 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from learnloop.domain import Viewer
-from learnloop.exceptions import AuthenticationFailed
+from learnloop.exceptions import AuthenticationFailed, PermissionDenied
 from learnloop.services.accounts import viewer_for_token
 from learnloop.web.csrf import check_csrf
 from learnloop.web.platform import Platform
 
 __all__ = [
+    "PASSWORD_CHANGE_PATHS",
     "SESSION_COOKIE",
     "ApiViewer",
     "CsrfChecked",
     "LoginRequired",
     "PageViewer",
+    "PasswordChangeRequired",
     "PlatformDep",
 ]
 
@@ -42,21 +44,35 @@ def get_platform(request: Request) -> Platform:
 PlatformDep = Annotated[Platform, Depends(get_platform)]
 
 
+class PasswordChangeRequired(Exception):
+    """The user holds a one-time password: every page but the password page sends them there."""
+
+
+# What a user with a one-time password may still reach: the page to change it, and the way out.
+PASSWORD_CHANGE_PATHS = ("/account/password", "/logout")
+
+
 def page_viewer(request: Request, platform: PlatformDep) -> Viewer:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise LoginRequired
     try:
-        return viewer_for_token(platform.db, token, kind="cookie")
+        viewer = viewer_for_token(platform.db, token, kind="cookie")
     except AuthenticationFailed:
         raise LoginRequired from None
+    if viewer.must_change_password and request.url.path not in PASSWORD_CHANGE_PATHS:
+        raise PasswordChangeRequired
+    return viewer
 
 
 def api_viewer(request: Request, platform: PlatformDep) -> Viewer:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise AuthenticationFailed("send 'Authorization: Bearer <token>' (POST /api/v1/auth/token)")
-    return viewer_for_token(platform.db, token.strip(), kind="api")
+    viewer = viewer_for_token(platform.db, token.strip(), kind="api")
+    if viewer.must_change_password:
+        raise PermissionDenied("choose your own password first, on the page /account/password")
+    return viewer
 
 
 async def csrf_checked(request: Request, platform: PlatformDep) -> None:

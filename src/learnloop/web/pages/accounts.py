@@ -12,7 +12,9 @@ from learnloop.domain import Role, Viewer
 from learnloop.exceptions import AuthenticationFailed, InvalidInput, TooManyAttempts
 from learnloop.reports.learner_export import learner_export
 from learnloop.services.accounts import (
+    MIN_PASSWORD_LENGTH,
     authenticate,
+    change_password,
     end_session,
     register_user,
     start_session,
@@ -145,3 +147,48 @@ def my_data(platform: PlatformDep, viewer: PageViewer) -> Response:
     data = learner_export(platform.db, viewer, public_url=platform.settings.public_url, now=now)
     name = f"learnloop-{viewer.username}-{now.date().isoformat()}.json"
     return JSONResponse(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _password_page(
+    request: Request, platform: PlatformDep, viewer: Viewer, *, error: str | None = None,
+    field: str | None = None, done: bool = False, status: int = 200,
+) -> Response:  # fmt: skip
+    context = {"error": error, "field": field, "done": done, "min_length": MIN_PASSWORD_LENGTH}
+    return render(request, platform, "password.html", context, viewer=viewer, status_code=status)
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def password_page(
+    request: Request, platform: PlatformDep, viewer: PageViewer, done: int = 0
+) -> Response:
+    return _password_page(request, platform, viewer, done=bool(done))
+
+
+@router.post("/account/password", dependencies=[CsrfChecked])
+def password_change(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    current: Annotated[str, Form(max_length=1024)] = "",
+    new: Annotated[str, Form(max_length=1024)] = "",
+    new_again: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    """Change one's own password; other sessions and API tokens of the account end."""
+    try:
+        if new != new_again:
+            raise InvalidInput("new_again", "the two new passwords differ")
+        change_password(
+            platform.db, platform.hasher, viewer, current=current, new=new,
+            keep_token=request.cookies.get(SESSION_COOKIE), address=client_address(request),
+            limits=platform.login_limits,
+        )  # fmt: skip
+    except InvalidInput as exc:
+        return _password_page(
+            request, platform, viewer, error=exc.message, field=exc.field, status=400
+        )
+    except AuthenticationFailed:
+        return _password_page(
+            request, platform, viewer, error="the current password is not right",
+            field="current", status=400,
+        )  # fmt: skip
+    return redirect("/account/password?done=1")

@@ -11,6 +11,7 @@ from learnloop.domain import Viewer
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.admin_views import admin_overview, class_members
 from learnloop.reports.class_views import classes_for
+from learnloop.services.accounts import reset_password
 from learnloop.services.classes import add_members, create_class_for, remove_member
 from learnloop.services.erasure import delete_account
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
@@ -113,3 +114,21 @@ def add(
 def remove(platform: PlatformDep, viewer: PageViewer, class_id: int, user_id: int) -> Response:
     username = remove_member(platform.db, viewer, class_id=class_id, user_id=user_id)
     return redirect(f"/admin/classes/{class_id}?removed={username}")
+
+
+@router.post("/accounts/password-reset", dependencies=[CsrfChecked])
+def password_reset(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    username: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """A one-time password for an account, shown on this page only; the person must change it."""
+    try:
+        password = reset_password(platform.db, platform.hasher, viewer, username=username)
+    except InvalidInput as exc:
+        return _page(request, platform, viewer, {"reset_error": exc.message}, 400)
+    extra = {"reset": (username.strip(), password)}
+    response = _page(request, platform, viewer, extra)
+    response.headers["Cache-Control"] = "no-store"
+    return response
