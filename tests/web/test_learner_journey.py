@@ -167,3 +167,10 @@ def test_a_script_in_a_course_file_never_reaches_the_page(
     assert "onerror" not in page.text.lower()
     assert "Read." in page.text
     assert "Pick" in page.text
+
+
+def test_the_home_says_how_far_the_goal_is(clients: dict[str, TestClient]) -> None:
+    # lea's goal, add-unlike, needs parts-of-a-whole, equivalent, add-like and itself; no date
+    home = clients["learner"].get("/learn").text
+    assert 'data-status="no-date"' in home
+    assert "4 objectives to go to Adding with unlike denominators" in home

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from learnloop.config import PedagogySettings
 from learnloop.domain import Activity, Course, Item, Viewer
+from learnloop.domain.goals import GoalPace, goal_pace
 from learnloop.domain.placement import offers_placement
 from learnloop.engine import ActivityOption, recommend
 from learnloop.exceptions import NotFound
@@ -81,6 +82,7 @@ class LearnerHome:
     reviews_due: int = 0
     back_in_practice: int = 0
     placement_offered: bool = False
+    pace: GoalPace | None = None  # progress against the goal (domain.goals)
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,16 @@ def learner_home(db: Database, viewer: Viewer, pedagogy: PedagogySettings) -> Le
         offered = placement_eligible(s, state)
     course = state.course
     goal = state.profile.goal_objective
+    pace = None
+    if goal in course.objectives:
+        practised = [
+            m.mastered_at for m in state.mastery.values()
+            if m.mastered and m.mastered_at is not None and m.attempts > 0
+        ]  # fmt: skip
+        pace = goal_pace(
+            course.graph, goal, course.objectives[goal].title, state.profile.goal_date,
+            set(state.mastered), practised, state.now,
+        )  # fmt: skip
     return LearnerHome(
         display_name=viewer.display_name,
         course_title=course.title,
@@ -204,6 +216,7 @@ def learner_home(db: Database, viewer: Viewer, pedagogy: PedagogySettings) -> Le
         reviews_due=len(state.due_reviews()),
         back_in_practice=len(state.refresh),
         placement_offered=offered,
+        pace=pace,
     )
 
 
