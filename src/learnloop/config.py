@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     # SQLite by default (embedded, nothing else to run); a postgresql+psycopg:// URL in production.
     database_url: str = "sqlite:///var/learnloop.db"
     # Where the instance keeps what is not in the database: the generated secret key, demo logins.
+    # text: uvicorn's readable lines; json: one JSON object a line, request ids included
+    log_format: Literal["text", "json"] = "text"
+    # The bearer token Prometheus sends to GET /metrics; empty: no metrics endpoint (404).
+    metrics_token: str = ""
     instance_dir: Path = Path("var")
     # Signs CSRF tokens. Empty means: generate one on first start and keep it in instance_dir.
     secret_key: str = ""

@@ -103,6 +103,9 @@ PUBLIC = {
     ("GET", "/xapi/about"),  # the LRS's versions: public by the xAPI specification
 }
 
+# Answers only the metrics token (LEARNLOOP_METRICS_TOKEN), never a user: tests/web/test_observability.py
+METRICS = {("GET", "/metrics")}
+
 # The LRS answers only LRS client credentials (HTTP Basic), never a user's session or token: every
 # role is refused with 401 (tests/web/test_xapi.py covers the clients, read-only and read-write).
 XAPI = {
@@ -151,7 +154,7 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
 
 
 def test_every_route_has_a_role_rule(app: FastAPI) -> None:
-    assert app_routes(app) == set(PAGES) | set(API) | PUBLIC | XAPI
+    assert app_routes(app) == set(PAGES) | set(API) | PUBLIC | XAPI | METRICS
 
 
 def fill(path: str, world: World) -> str:

@@ -138,7 +138,8 @@ def serve(
     settings = _settings()
     serve_app(
         host or settings.host, port or settings.port, workers=workers, access_log=access_log,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        forwarded_allow_ips=settings.forwarded_allow_ips, log_format=settings.log_format,
+        metrics_dir=settings.instance_dir / "metrics",
     )  # fmt: skip
 
 

@@ -30,6 +30,7 @@ from learnloop.storage import Database
 from learnloop.web import api
 from learnloop.web.csrf import CsrfFailed
 from learnloop.web.deps import LoginRequired, PasswordChangeRequired
+from learnloop.web.observability import RequestLog, metrics_response
 from learnloop.web.pages import accounts, admin, discussion, learn, teach
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import redirect, render
@@ -124,6 +125,7 @@ def create_app(
     app = FastAPI(title="learnloop", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.platform = platform
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog)  # outermost: times and logs everything, errors included
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     api_app = api.create_api()
@@ -136,6 +138,13 @@ def create_app(
 
     for router in (accounts.router, learn.router, teach.router, admin.router, discussion.router):
         app.include_router(router)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics(request: Request) -> Response:
+        status, body, media_type = metrics_response(
+            platform.settings.metrics_token, request.headers.get("authorization", "")
+        )
+        return Response(body, status_code=status, media_type=media_type)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -31,6 +31,7 @@ from learnloop.reports.xapi_queries import (
     query_statements,
 )
 from learnloop.services.lrs import LrsCaller, prepare_statements
+from learnloop.web.observability import STATEMENTS_ACCEPTED
 from learnloop.web.platform import Platform
 from learnloop.web.xapi_http import (
     authenticate,
@@ -87,6 +88,7 @@ async def _post_statements(request: Request, platform: Platform, caller: LrsCall
         contents=contents,
     )  # fmt: skip
     ids = await asyncio.wrap_future(platform.lrs_writer.submit(prepared))
+    STATEMENTS_ACCEPTED.inc(len(prepared.statements))
     return JSONResponse(ids, headers=headers_for(request))
 
 
@@ -102,6 +104,7 @@ async def _put_statement(request: Request, platform: Platform, caller: LrsCaller
         version=statement_version(request), contents=contents,
     )  # fmt: skip
     await asyncio.wrap_future(platform.lrs_writer.submit(prepared))
+    STATEMENTS_ACCEPTED.inc(len(prepared.statements))
     return Response(status_code=204, headers=headers_for(request))
 
 
