@@ -74,8 +74,8 @@ def test_the_api_counts_failures_too(
 
 
 def test_forwarded_addresses_are_trusted_only_from_the_named_proxies() -> None:
-    direct = _config("127.0.0.1", 8000, False, "")
+    direct = _config("127.0.0.1", 8000, False, "", "text")
     assert direct.proxy_headers is False
-    proxied = _config("127.0.0.1", 8000, False, "10.0.0.5")
+    proxied = _config("127.0.0.1", 8000, False, "10.0.0.5", "text")
     assert proxied.proxy_headers is True
     assert proxied.forwarded_allow_ips == "10.0.0.5"

@@ -20,6 +20,8 @@ _BY_KIND = {
     ItemKind.MULTIPLE_CHOICE: {"choices", "shuffle"},
     ItemKind.NUMERIC: {"answer", "tolerance", "unit", "wrong_answers"},
     ItemKind.SHORT_TEXT: {"accepted", "patterns", "case_sensitive", "wrong_answers"},
+    ItemKind.ORDERING: {"order"},
+    ItemKind.MATCHING: {"pairs", "distractors"},
 }
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 
@@ -154,6 +156,53 @@ def _wrong_answers(
     return tuple(out)
 
 
+def _order(node: LineDict, file: str, key: str, issues: SourceIssues) -> tuple[str, ...]:
+    steps = _text_list(node.get("order"))
+    if steps is None or len(steps) < 2:
+        issues.add(
+            file, node.line_of("order"), f"ordering item {key!r} needs 'order': 2 or more steps"
+        )
+        return ()
+    if len(set(steps)) != len(steps):
+        issues.add(file, node.line_of("order"), f"item {key!r}: two steps read the same")
+    return tuple(render_markdown(t, inline=True) for t in steps)
+
+
+def _pairs(
+    node: LineDict, file: str, key: str, issues: SourceIssues
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    raw = node.get("pairs")
+    if not isinstance(raw, LineList) or len(raw) < 2:
+        issues.add(file, node.line_of("pairs"), f"matching item {key!r} needs 'pairs': 2 or more")
+        return (), ()
+    pairs: list[tuple[str, str]] = []
+    for i, p in enumerate(raw):
+        if not isinstance(p, LineDict) or not all(
+            isinstance(p.get(side), (str, int, float)) for side in ("left", "right")
+        ):
+            issues.add(file, raw.item_lines[i], f"item {key!r}: each pair needs a left and a right")
+            continue
+        issues.check_fields(file, p, {"left", "right"}, "pair")
+        pairs.append((str(p["left"]), str(p["right"])))
+    distractors = _text_list(node.get("distractors", []))
+    if distractors is None:
+        issues.add(
+            file, node.line_of("distractors"), f"item {key!r}: distractors must be a list of texts"
+        )
+        distractors = []
+    rights = [r for _, r in pairs] + distractors
+    if len(set(rights)) != len(rights):
+        issues.add(
+            file, node.line_of("pairs"), f"item {key!r}: two right-hand options read the same"
+        )
+    if len({left for left, _ in pairs}) != len(pairs):
+        issues.add(file, node.line_of("pairs"), f"item {key!r}: two left-hand sides read the same")
+    html = tuple(
+        (render_markdown(a, inline=True), render_markdown(b, inline=True)) for a, b in pairs
+    )
+    return html, tuple(render_markdown(d, inline=True) for d in distractors)
+
+
 def _read_item(
     node: LineDict, file: str, issues: SourceIssues, known: set[str] | None
 ) -> Item | None:
@@ -211,6 +260,10 @@ def _read_item(
         fields["tolerance"] = float(tolerance)
         fields["unit"] = str(node.get("unit", ""))
         fields["wrong_answers"] = _wrong_answers(node, kind, file, key, issues, known)
+    elif kind is ItemKind.ORDERING:
+        fields["order"] = _order(node, file, key, issues)
+    elif kind is ItemKind.MATCHING:
+        fields["pairs"], fields["distractors"] = _pairs(node, file, key, issues)
     else:
         accepted = _text_list(node.get("accepted", [])) or []
         patterns = _text_list(node.get("patterns", [])) or []

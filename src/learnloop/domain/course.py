@@ -6,6 +6,7 @@ loader; everything else is plain text.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -39,6 +40,8 @@ class ItemKind(StrEnum):
     MULTIPLE_CHOICE = "multiple_choice"
     NUMERIC = "numeric"
     SHORT_TEXT = "short_text"
+    ORDERING = "ordering"
+    MATCHING = "matching"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,13 @@ class Misconception:
     description: str = ""  # plain text: how it shows and what helps
 
 
+def _fixed_shuffle(seed: str, entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    ranked = sorted(entries, key=lambda e: hashlib.sha256(f"{seed}/{e[0]}".encode()).digest())
+    if len(ranked) > 1 and ranked == entries:  # never shown in the answer's own order
+        ranked = ranked[1:] + ranked[:1]
+    return ranked
+
+
 @dataclass(frozen=True)
 class Item:
     key: str
@@ -85,7 +95,21 @@ class Item:
     patterns: tuple[str, ...] = ()  # short text: regular expressions matching a correct answer
     case_sensitive: bool = False
     wrong_answers: tuple[WrongAnswer, ...] = ()
+    order: tuple[str, ...] = ()  # ordering: HTML each, in the right order (keys a, b, c, ...)
+    pairs: tuple[tuple[str, str], ...] = ()  # matching: (left, its right), HTML each
+    distractors: tuple[str, ...] = ()  # matching: right-hand options that match nothing, HTML
     source: str = ""  # file:line where the item was written
+
+    def shown_order(self) -> list[tuple[str, str]]:
+        """An ordering item's steps as (key, text) in the order they are shown: a fixed shuffle
+        of the item (the same for everyone, never the right order for two or more steps)."""
+        return _fixed_shuffle(self.key, [(chr(97 + i), t) for i, t in enumerate(self.order)])
+
+    def match_options(self) -> list[tuple[str, str]]:
+        """A matching item's right-hand options as (key, text), shuffled as shown: the pairs'
+        right sides are keys a, b, ... in pair order, then the distractors."""
+        rights = [r for _, r in self.pairs] + list(self.distractors)
+        return _fixed_shuffle(self.key, [(chr(97 + i), t) for i, t in enumerate(rights)])
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,10 @@ def _item(d: dict[str, Any]) -> Item:
             "accepted": tuple(d["accepted"]),
             "patterns": tuple(d["patterns"]),
             "wrong_answers": tuple(WrongAnswer(**w) for w in d["wrong_answers"]),
+            # the item kinds ordering and matching came later: older courses have none of these
+            "order": tuple(d.get("order", ())),
+            "pairs": tuple((left, right) for left, right in d.get("pairs", ())),
+            "distractors": tuple(d.get("distractors", ())),
         }
     )
 

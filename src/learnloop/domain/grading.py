@@ -87,10 +87,39 @@ def _tags(wrong: WrongAnswer) -> tuple[str, ...]:
     return (wrong.misconception,) if wrong.misconception else ()
 
 
+def _grade_ordering(item: Item, response: list[str]) -> Grade:
+    keys = [chr(97 + i) for i in range(len(item.order))]
+    if sorted(response) != keys:
+        raise InvalidInput("response", f"put each of the {len(keys)} steps in exactly one place")
+    right = sum(a == b for a, b in zip(response, keys, strict=True))
+    text = " → ".join(item.order[ord(k) - 97] for k in response)
+    if right == len(keys):
+        return Grade(True, (), text)
+    return Grade(False, (f"{right} of {len(keys)} in the right place.",), text)
+
+
+def _grade_matching(item: Item, response: list[str]) -> Grade:
+    options = dict(item.match_options())
+    if len(response) != len(item.pairs) or any(r not in options for r in response):
+        raise InvalidInput("response", f"choose a match for each of the {len(item.pairs)} items")
+    right = sum(r == chr(97 + i) for i, r in enumerate(response))
+    text = "; ".join(
+        f"{left} → {options[r]}" for (left, _), r in zip(item.pairs, response, strict=True)
+    )
+    if right == len(item.pairs):
+        return Grade(True, (), text)
+    return Grade(False, (f"{right} of {len(item.pairs)} matched right.",), text)
+
+
 def grade(item: Item, response: str | list[str]) -> Grade:
-    """Grade ``response`` (choice keys for choice items, text otherwise); InvalidInput if unreadable."""
+    """Grade ``response`` (choice keys for choice items, step keys in order for ordering, option
+    keys in pair order for matching, text otherwise); InvalidInput if unreadable."""
     if item.kind in (ItemKind.SINGLE_CHOICE, ItemKind.MULTIPLE_CHOICE):
         return _grade_choices(item, [response] if isinstance(response, str) else list(response))
+    if item.kind is ItemKind.ORDERING:
+        return _grade_ordering(item, [response] if isinstance(response, str) else list(response))
+    if item.kind is ItemKind.MATCHING:
+        return _grade_matching(item, [response] if isinstance(response, str) else list(response))
     text = response if isinstance(response, str) else " ".join(response)
     text = text.strip()
     if not text:

@@ -93,6 +93,12 @@ def answer_for(
         if item.kind.value == "single_choice":
             return right[0] if correct else wrong[0]
         return right if correct else right[:-1] + wrong[:1]
+    if item.order:  # ordering: the steps in order, or the first two swapped
+        keys = [chr(97 + i) for i in range(len(item.order))]
+        return keys if correct else [keys[1], keys[0], *keys[2:]]
+    if item.pairs:  # matching: each left with its own right, or the first two crossed
+        keys = [chr(97 + i) for i in range(len(item.pairs))]
+        return keys if correct else [keys[1], keys[0], *keys[2:]]
     if not correct and item.wrong_answers:
         revealing = [w for w in item.wrong_answers if w.misconception in holds]
         if revealing:

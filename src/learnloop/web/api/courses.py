@@ -61,6 +61,9 @@ def get_course(slug: str, platform: PlatformDep, viewer: ApiViewer) -> CourseDet
                         objectives=list(i.objectives),
                         choices=[ChoiceOut(key=c.key, text=c.text) for c in i.choices],
                         unit=i.unit,
+                        steps=[ChoiceOut(key=k, text=t) for k, t in i.shown_order()],
+                        lefts=[left for left, _ in i.pairs],
+                        options=[ChoiceOut(key=k, text=t) for k, t in i.match_options()],
                     )
                     for i in (course.items[k] for k in a.items)
                 ],

@@ -74,6 +74,11 @@ class ItemOut(BaseModel):
     objectives: list[str]
     choices: list[ChoiceOut]
     unit: str
+    # ordering: the steps as shown (answer with their keys in order); matching: the left sides
+    # in order and the options (answer with one option key per left side, in order)
+    steps: list[ChoiceOut] = []
+    lefts: list[str] = []
+    options: list[ChoiceOut] = []
 
 
 class ActivityOut(BaseModel):
