@@ -1,5 +1,5 @@
 """``learnloop``: init, run, serve, validate, import-course, create-user (and, from their own
-modules, evaluate, simulate, backup and import-roster)."""
+modules, evaluate, simulate, backup, import-roster and import-gift)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from learnloop.cli.backup import backup
 from learnloop.cli.evaluate import evaluate
+from learnloop.cli.gift import import_gift
 from learnloop.cli.rosters import import_roster_command
 from learnloop.cli.serving import serve_app
 from learnloop.cli.simulate import simulate
@@ -45,6 +46,7 @@ app.command()(evaluate)
 app.command()(simulate)
 app.command()(backup)
 app.command("import-roster")(import_roster_command)
+app.command("import-gift")(import_gift)
 
 DEMO_COURSE = Path(str(files("learnloop") / "demo" / "fractions"))
 
