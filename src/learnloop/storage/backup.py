@@ -20,6 +20,8 @@ import shutil
 import sqlite3
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,20 +45,27 @@ class BackupReport:
     rows: dict[str, int]  # rows of COUNTED_TABLES in the copy (SQLite); tables with data (pg)
 
 
-def _partial(dest: Path) -> Path:
-    return dest.with_name(f".{dest.name}.partial-{os.getpid()}")
+@contextmanager
+def _placed(dest: Path) -> Iterator[Path]:
+    """A temporary path beside ``dest`` for the block to write and check: renamed to ``dest`` when
+    the block ends, removed if it raises, so ``dest`` never holds half a backup."""
+    tmp = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        yield tmp
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _backup_sqlite(engine: Engine, dest: Path) -> BackupReport:
     started = time.perf_counter()
-    tmp = _partial(dest)
-    tmp.unlink(missing_ok=True)
-    raw = engine.raw_connection()
-    try:
-        raw.cursor().execute("VACUUM INTO ?", (str(tmp),))
-    finally:
-        raw.close()
-    try:
+    with _placed(dest) as tmp:
+        raw = engine.raw_connection()
+        try:
+            raw.cursor().execute("VACUUM INTO ?", (str(tmp),))
+        finally:
+            raw.close()
         check = sqlite3.connect(f"file:{tmp}?mode=ro", uri=True)
         try:
             verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
@@ -69,10 +78,6 @@ def _backup_sqlite(engine: Engine, dest: Path) -> BackupReport:
             }
         finally:
             check.close()
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return BackupReport(
         dest, "sqlite", dest.stat().st_size, time.perf_counter() - started, revision, rows
     )
@@ -105,10 +110,9 @@ def _backup_postgres(engine: Engine, dest: Path, schema: str | None) -> BackupRe
             )
         tools[tool] = found
     started = time.perf_counter()
-    tmp = _partial(dest)
     args, env = _libpq(engine)
     only = ["--schema", schema] if schema else []
-    try:
+    with _placed(dest) as tmp:
         dump = subprocess.run(  # noqa: S603 (fixed program, arguments from the settings)
             [tools["pg_dump"], "--format=custom", "--no-owner", "--file", str(tmp), *only, *args],
             env=env, capture_output=True, text=True, check=False,
@@ -122,10 +126,6 @@ def _backup_postgres(engine: Engine, dest: Path, schema: str | None) -> BackupRe
             raise InvalidInput("path", f"the archive cannot be read back: {listing.stderr.strip()}")
         entries = [line for line in listing.stdout.splitlines() if " TABLE DATA " in line]
         rows = {"tables with data": len(entries)}
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return BackupReport(
         dest, "postgresql", dest.stat().st_size, time.perf_counter() - started, None, rows
     )
