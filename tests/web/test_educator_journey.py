@@ -145,3 +145,43 @@ def test_an_override_from_the_learner_page_reaches_the_learner_with_its_reason(
     assert again.status_code == 400
     assert "objective" in again.text
     assert "sent back into practice by Teacher" in clients["learner"].get("/learn/progress").text
+
+
+def test_an_activity_assigned_to_a_group_is_first_on_the_learners_home(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    for viewer in (w.learner, w.other_learner):  # both working on parts-of-a-whole: one group
+        record_attempt(w.db, viewer, activity_key="parts-practice", item_key="pw-3", response="b")
+    teacher = clients["educator"]
+    groups = teacher.get(f"/teach/classes/{w.class_id}/groups").text
+    assert f'action="/teach/classes/{w.class_id}/assign"' in groups
+    r = teacher.post(
+        f"/teach/classes/{w.class_id}/assign",
+        data={"csrf_token": teacher.cookies["ll_csrf"], "activity": "parts-read",
+              "note": "Read the part about equal pieces.",
+              "learner_id": [str(w.learner.user_id), str(w.other_learner.user_id)]},
+    )  # fmt: skip
+    assert r.status_code == 303
+    assert "Assigned to Lea, Omar" in teacher.get(r.headers["location"]).text
+    locked = teacher.post(
+        f"/teach/classes/{w.class_id}/assign",
+        data={"csrf_token": teacher.cookies["ll_csrf"], "activity": "add-like-practice",
+              "learner_id": [str(w.learner.user_id)], "back": "learner"},
+    )  # fmt: skip
+    assert locked.status_code == 400
+    assert "still locked for Lea" in locked.text
+    home = clients["learner"].get("/learn").text
+    section = home[home.index("Assigned by your educators") : home.index("Recommended next steps")]
+    assert "What is a fraction?" in section
+    assert "Read the part about equal pieces." in section
+    assignment_id = section.split('id="assignment-')[1].split('"')[0]
+    done = clients["learner"].post(
+        f"/learn/assignments/{assignment_id}/done",
+        data={"csrf_token": clients["learner"].cookies["ll_csrf"]},
+    )
+    assert done.status_code == 303
+    assert "Assigned by your educators" not in clients["learner"].get("/learn").text
+    learner_page = teacher.get(f"/teach/classes/{w.class_id}/learners/{w.learner.user_id}").text
+    assert "What is a fraction?, " in learner_page
+    assert ": done" in learner_page

@@ -9,9 +9,12 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from starlette.routing import Mount, Route
 
+from learnloop.services.assignments import assign_activity
 from learnloop.services.discussion import post_message
+from learnloop.storage.tables import Assignment
 from learnloop.web.pages import accounts, admin, discussion, learn, teach
 from tests.conftest import World
 from tests.web.conftest import CSRF, ROLES
@@ -29,6 +32,8 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/learn/activities/{key}/items/{item}"): (LEARNERS, 303, 403, 303),
     ("GET", "/learn/progress"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/activities/{key}/discussion"): (LEARNERS, 303, 403, 303),
+    # the world learner's assignment: to anyone else it does not exist
+    ("POST", "/learn/assignments/{assignment_id}/done"): ({L}, 303, 404, 303),
     ("GET", "/learn/reviews"): (LEARNERS, 200, 403, 303),
     ("GET", "/learn/placement"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/placement/start"): (LEARNERS, 303, 403, 303),
@@ -40,6 +45,7 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/teach/classes/{class_id}/items"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/groups"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/discussion"): ({E, A}, 200, 403, 303),
+    ("POST", "/teach/classes/{class_id}/assign"): ({E, A}, 303, 403, 303),
     ("POST", "/teach/classes/{class_id}/discussion"): ({E, A}, 303, 403, 303),
     # the post is the world learner's: its author and the class's moderators take it down; to
     # anyone else it does not exist
@@ -77,6 +83,9 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/classes/{class_id}/discussion"): ({E, A}, 200, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/discussion"): ({E, A}, 201, 403, 401),
     ("POST", "/api/v1/discussion/posts/{post_id}/hide"): ({L, E, A}, 204, 404, 401),
+    ("POST", "/api/v1/classes/{class_id}/assignments"): ({E, A}, 201, 403, 401),
+    ("GET", "/api/v1/me/assignments"): (LEARNERS, 200, 403, 401),
+    ("POST", "/api/v1/me/assignments/{assignment_id}/done"): ({L}, 204, 404, 401),
     ("GET", "/api/v1/classes"): ({E, OE, A}, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/report"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/items"): ({E, A}, 200, 403, 401),
@@ -158,12 +167,21 @@ def test_every_route_has_a_role_rule(app: FastAPI) -> None:
 
 
 def fill(path: str, world: World) -> str:
+    assignment_id = 0
+    if "{assignment_id}" in path:
+        assign_activity(
+            world.db, world.educator, class_id=world.class_id,
+            learner_ids=[world.learner.user_id], activity_key="parts-practice",
+        )  # fmt: skip
+        with world.db.reading() as s:
+            assignment_id = s.scalar(select(func.max(Assignment.id))) or 0
     post_id = 0
     if "{post_id}" in path:
         post_id = post_message(
             world.db, world.learner, activity_key="parts-practice", body="Is 2/4 the same as 1/2?"
         )
     return path.format(
+        assignment_id=assignment_id,
         post_id=post_id,
         key="parts-practice",
         activity="parts-practice",
@@ -175,7 +193,7 @@ def fill(path: str, world: World) -> str:
     )
 
 
-def page_request(client: TestClient, method: str, path: str) -> Any:
+def page_request(client: TestClient, method: str, path: str, world: World) -> Any:
     if method == "GET":
         return client.get(path)
     token = CSRF.search(client.get("/login").text) if not client.cookies.get("ll_session") else None
@@ -192,6 +210,7 @@ def page_request(client: TestClient, method: str, path: str) -> Any:
         "name": "Class Z",
         "course": "fractions",
         "usernames": "teacher2",
+        "learner_id": str(world.learner.user_id),
     }
     return client.post(path, data=data)
 
@@ -202,7 +221,7 @@ def test_page_roles(
     method: str, path: str, role: str, clients: dict[str, TestClient], sqlite_world: World
 ) -> None:
     allowed, ok, denied, anonymous = PAGES[(method, path)]
-    response = page_request(clients[role], method, fill(path, sqlite_world))
+    response = page_request(clients[role], method, fill(path, sqlite_world), sqlite_world)
     expected = anonymous if role == "anonymous" else (ok if role in allowed else denied)
     assert response.status_code == expected, (role, response.status_code, response.text[:300])
     if role == "anonymous":
@@ -225,6 +244,7 @@ def test_api_roles(
     body = {
         "activity": "parts-practice", "item": "pw-4", "response": "5/12", "body": "Keep going",
         "objective": "parts-of-a-whole", "action": "mastered", "reason": "Seen on paper",
+        "learner_ids": [sqlite_world.learner.user_id],
     }  # fmt: skip
     response = client.request(
         method, fill(path, sqlite_world), headers=headers, json=body if method == "POST" else None

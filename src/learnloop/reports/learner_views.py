@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -14,6 +14,7 @@ from learnloop.domain.goals import GoalPace, goal_pace
 from learnloop.domain.placement import offers_placement
 from learnloop.engine import ActivityOption, recommend
 from learnloop.exceptions import NotFound
+from learnloop.reports.assignments import AssignmentView, my_assignments
 from learnloop.reports.learner_state import LearnerState, load_learner_state, objective_state
 from learnloop.reports.reasons import explain
 from learnloop.reports.review_views import placement_eligible
@@ -83,6 +84,7 @@ class LearnerHome:
     back_in_practice: int = 0
     placement_offered: bool = False
     pace: GoalPace | None = None  # progress against the goal (domain.goals)
+    assignments: list[AssignmentView] = field(default_factory=list)  # open first
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,7 @@ def learner_home(db: Database, viewer: Viewer, pedagogy: PedagogySettings) -> Le
         back_in_practice=len(state.refresh),
         placement_offered=offered,
         pace=pace,
+        assignments=my_assignments(db, viewer, state.course_id, course),
     )
 
 

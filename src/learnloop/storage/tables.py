@@ -279,6 +279,22 @@ class DiscussionPost(Base):
     hidden_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
+class Assignment(Base):
+    """An activity an educator asks one learner of their class to do, with an optional note. Done
+    when the learner has answered each of its items since it was assigned, or says so."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (Index("ix_assignments_learner", "learner_id", "created_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    activity_key: Mapped[str] = mapped_column(String(64))
+    educator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text)  # plain text, may be empty
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the learner said so
+
+
 class FeedbackMessage(Base):
     """Feedback an educator sends to one learner of their class."""
 

@@ -19,6 +19,7 @@ from learnloop.reports.learner_views import (
 )
 from learnloop.reports.mastery_overrides import overrides_for
 from learnloop.reports.review_views import placement_page, review_queue
+from learnloop.services.assignments import mark_done
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.learning import complete_onboarding, record_attempt
 from learnloop.services.placement import answer_placement, start_placement
@@ -215,6 +216,12 @@ def discuss(
     except InvalidInput as exc:
         return _activity_page(request, platform, viewer, key, {"discussion": exc.message}, 400)
     return redirect(f"/learn/activities/{key}#discussion")
+
+
+@router.post("/assignments/{assignment_id}/done", dependencies=[CsrfChecked])
+def assignment_done(platform: PlatformDep, viewer: PageViewer, assignment_id: int) -> Response:
+    mark_done(platform.db, viewer, assignment_id)
+    return redirect("/learn")
 
 
 @router.get("/progress", response_class=HTMLResponse)

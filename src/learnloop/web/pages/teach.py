@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from learnloop.exceptions import InvalidInput
+from learnloop.reports.assignments import assignments_of_learner
 from learnloop.reports.class_views import class_overview, classes_for, learner_detail
 from learnloop.reports.discussion import class_discussion
 from learnloop.reports.item_analysis import item_analysis
 from learnloop.reports.learner_views import progress_map
 from learnloop.reports.mastery_overrides import overrides_for
 from learnloop.reports.support_groups import support_groups
+from learnloop.services.assignments import MAX_NOTE_LENGTH, assign_activity
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.mastery_overrides import MAX_REASON_LENGTH, override_mastery
 from learnloop.services.messages import send_feedback
@@ -55,10 +58,66 @@ def items(request: Request, platform: PlatformDep, viewer: PageViewer, class_id:
     return render(request, platform, "teach/items.html", {"a": data}, viewer=viewer)
 
 
-@router.get("/classes/{class_id}/groups", response_class=HTMLResponse)
-def groups(request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int) -> Response:
+def _groups_page(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    *,
+    assigned: str = "",
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
     data = support_groups(platform.db, viewer, class_id, platform.settings.pedagogy)
-    return render(request, platform, "teach/groups.html", {"g": data}, viewer=viewer)
+    overview = class_overview(platform.db, viewer, class_id, platform.settings.pedagogy)
+    activities = {
+        key: [(a.key, a.title) for a in overview.course.activities_for(key)]
+        for key in overview.course.objectives
+    }
+    context = {
+        "g": data, "activities": activities, "assigned": assigned, "error": error,
+        "max_note": MAX_NOTE_LENGTH,
+    }  # fmt: skip
+    return render(
+        request, platform, "teach/groups.html", context, viewer=viewer, status_code=status
+    )
+
+
+@router.get("/classes/{class_id}/groups", response_class=HTMLResponse)
+def groups(
+    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int, assigned: str = ""
+) -> Response:
+    return _groups_page(request, platform, viewer, class_id, assigned=assigned[:300])
+
+
+@router.post("/classes/{class_id}/assign", dependencies=[CsrfChecked])
+def assign(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    learner_id: Annotated[list[int] | None, Form()] = None,
+    activity: Annotated[str, Form(max_length=64)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+    back: Annotated[str, Form(max_length=16)] = "groups",
+) -> Response:
+    """Assign an activity to the learners named (a group, or one learner from their page)."""
+    ids = learner_id or []
+    try:
+        done = assign_activity(
+            platform.db, viewer, class_id=class_id, learner_ids=ids, activity_key=activity,
+            note=note,
+        )  # fmt: skip
+    except InvalidInput as exc:
+        if back == "learner" and len(ids) == 1:
+            return _learner_page(
+                request, platform, viewer, class_id, ids[0], assign_error=exc.message, status=400
+            )
+        return _groups_page(request, platform, viewer, class_id, error=exc.message, status=400)
+    names = ", ".join(done.assigned) or "nobody new"
+    if back == "learner" and len(ids) == 1:
+        return redirect(f"/teach/classes/{class_id}/learners/{ids[0]}?assigned=1#assign")
+    return redirect(f"/teach/classes/{class_id}/groups?assigned={quote(names)}")
 
 
 def _discussion_page(
@@ -114,6 +173,8 @@ def _learner_page(
     sent: bool = False,
     override_error: str | None = None,
     overridden: bool = False,
+    assign_error: str | None = None,
+    assigned: bool = False,
     status: int = 200,
 ) -> Response:
     detail = learner_detail(platform.db, viewer, class_id, learner_id)
@@ -133,6 +194,10 @@ def _learner_page(
         "override_error": override_error,
         "overridden": overridden,
         "max_reason": MAX_REASON_LENGTH,
+        "assignments": assignments_of_learner(platform.db, viewer, class_id, learner_id),
+        "assign_error": assign_error,
+        "assigned": assigned,
+        "max_note": MAX_NOTE_LENGTH,
     }
     return render(
         request, platform, "teach/learner.html", context, viewer=viewer, status_code=status
@@ -148,10 +213,11 @@ def learner(
     learner_id: int,
     sent: int = 0,
     overridden: int = 0,
+    assigned: int = 0,
 ) -> Response:
     return _learner_page(
         request, platform, viewer, class_id, learner_id, sent=bool(sent),
-        overridden=bool(overridden),
+        overridden=bool(overridden), assigned=bool(assigned),
     )  # fmt: skip
 
 

@@ -1,0 +1,106 @@
+"""Assignments as their readers see them: a learner, their own (open first); an educator, one
+learner of their class. An assignment is done when the learner said so or has answered every item
+of its activity since it was assigned."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from learnloop.domain import Course, Viewer
+from learnloop.storage import Database
+from learnloop.storage.access import (
+    require_class_educator,
+    require_learner,
+    require_learner_in_class,
+)
+from learnloop.storage.course_store import course_by_id, course_of_learner
+from learnloop.storage.tables import Assignment, Attempt, SchoolClass, User
+
+__all__ = ["AssignmentView", "assignments_for_me", "assignments_of_learner", "my_assignments"]
+
+
+@dataclass(frozen=True)
+class AssignmentView:
+    id: int
+    activity_key: str
+    activity_title: str
+    note: str
+    educator: str
+    assigned_at: datetime
+    done: bool
+    answered: int  # items of the activity answered since it was assigned
+    items: int
+
+
+def _views(
+    s: Session, rows: Sequence[tuple[Assignment, str | None]], course: Course, learner_id: int
+) -> list[AssignmentView]:
+    out = []
+    for a, educator in rows:
+        activity = course.activities.get(a.activity_key)
+        if activity is None:  # the course no longer has it
+            continue
+        answered = 0
+        if activity.items:
+            answered = int(
+                s.scalar(
+                    select(func.count(func.distinct(Attempt.item_key))).where(
+                        Attempt.user_id == learner_id, Attempt.activity_key == a.activity_key,
+                        Attempt.item_key.in_(activity.items), Attempt.created_at >= a.created_at,
+                    )
+                ) or 0
+            )  # fmt: skip
+        done = a.done_at is not None or (bool(activity.items) and answered >= len(activity.items))
+        out.append(
+            AssignmentView(
+                a.id, a.activity_key, activity.title, a.note, educator or "a former educator",
+                a.created_at, done, answered, len(activity.items),
+            )
+        )  # fmt: skip
+    out.sort(key=lambda v: (v.done, -v.assigned_at.timestamp()))
+    return out
+
+
+def _query(learner_id: int, class_ids: list[int]) -> Select[Assignment, str]:
+    educator = aliased(User)
+    return (
+        select(Assignment, educator.display_name)
+        .outerjoin(educator, educator.id == Assignment.educator_id)
+        .where(Assignment.learner_id == learner_id, Assignment.class_id.in_(class_ids))
+        .order_by(Assignment.created_at.desc())
+    )
+
+
+def my_assignments(
+    db: Database, viewer: Viewer, course_id: int, course: Course
+) -> list[AssignmentView]:
+    """The learner's assignments in their classes on ``course_id``."""
+    require_learner(viewer)
+    with db.reading() as s:
+        classes = list(s.scalars(select(SchoolClass.id).where(SchoolClass.course_id == course_id)))
+        rows = [(a, n) for a, n in s.execute(_query(viewer.user_id, classes))]
+        return _views(s, rows, course, viewer.user_id)
+
+
+def assignments_of_learner(
+    db: Database, viewer: Viewer, class_id: int, learner_id: int
+) -> list[AssignmentView]:
+    with db.reading() as s:
+        school_class = require_class_educator(s, viewer, class_id)
+        require_learner_in_class(s, class_id, learner_id)
+        course = course_by_id(s, school_class.course_id)
+        rows = [(a, n) for a, n in s.execute(_query(learner_id, [class_id]))]
+        return _views(s, rows, course, learner_id)
+
+
+def assignments_for_me(db: Database, viewer: Viewer) -> list[AssignmentView]:
+    """The learner's assignments in the course they follow."""
+    require_learner(viewer)
+    with db.reading() as s:
+        course_id, course = course_of_learner(s, viewer.user_id)
+    return my_assignments(db, viewer, course_id, course)

@@ -1,0 +1,124 @@
+"""Educators assign activities (product.md, Educator: "the educator can assign"): to one learner
+or to a suggested group, with an optional note. The learner sees it first on their home, beside
+the recommended next steps, and can still choose anything else that is unlocked.
+
+One transaction for the whole list: a learner outside the class, or one for whom the activity is
+still locked (its prerequisites not mastered), refuses it all, naming them, so that nobody is
+told to do what they cannot open. A learner who already has the activity assigned and not done
+is left as they are. The learner, or every item answered since, marks it done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from learnloop.domain import Role, Viewer
+from learnloop.exceptions import InvalidInput, NotFound
+from learnloop.storage import Database
+from learnloop.storage.access import require_class_educator, require_role
+from learnloop.storage.course_store import course_by_id
+from learnloop.storage.tables import Assignment, ClassMember, Mastery, User
+
+__all__ = ["MAX_NOTE_LENGTH", "Assigned", "assign_activity", "mark_done"]
+
+MAX_NOTE_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class Assigned:
+    assigned: tuple[str, ...]  # display names of the learners who got it
+    already: tuple[str, ...]  # those who had it open already
+
+
+def assign_activity(
+    db: Database,
+    viewer: Viewer,
+    *,
+    class_id: int,
+    learner_ids: list[int],
+    activity_key: str,
+    note: str = "",
+    now: datetime | None = None,
+) -> Assigned:
+    require_role(viewer, Role.EDUCATOR, Role.ADMIN)
+    note = note.strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        raise InvalidInput("note", f"use at most {MAX_NOTE_LENGTH} characters")
+    ids = list(dict.fromkeys(learner_ids))
+    if not ids:
+        raise InvalidInput("learner_ids", "choose at least one learner")
+    now = now or datetime.now(UTC)
+    with db.transaction() as s:
+        school_class = require_class_educator(s, viewer, class_id)
+        course = course_by_id(s, school_class.course_id)
+        activity = course.activities.get(activity_key)
+        if activity is None:
+            raise InvalidInput("activity", f"the course has no activity {activity_key!r}")
+        members = {
+            u.id: u
+            for u in s.scalars(
+                select(User)
+                .join(ClassMember, ClassMember.user_id == User.id)
+                .where(
+                    ClassMember.class_id == class_id,
+                    ClassMember.role == Role.LEARNER.value,
+                    User.id.in_(ids),
+                )
+            )
+        }
+        outside = [i for i in ids if i not in members]
+        if outside:
+            raise NotFound(f"learner(s) {', '.join(map(str, outside))} are not in this class")
+        mastered: dict[int, set[str]] = {i: set() for i in ids}
+        for user_id, key in s.execute(
+            select(Mastery.user_id, Mastery.objective_key).where(
+                Mastery.user_id.in_(ids), Mastery.course_id == school_class.course_id,
+                Mastery.mastered,
+            )
+        ):  # fmt: skip
+            mastered[user_id].add(key)
+        locked = [
+            members[i].display_name
+            for i in ids
+            if any(not course.graph.is_unlocked(o, mastered[i]) for o in activity.objectives)
+        ]
+        if locked:
+            raise InvalidInput(
+                "learner_ids",
+                f"{activity.title} is still locked for {', '.join(locked)}: nothing assigned",
+            )
+        open_for = set(
+            s.scalars(
+                select(Assignment.learner_id).where(
+                    Assignment.class_id == class_id, Assignment.activity_key == activity_key,
+                    Assignment.learner_id.in_(ids), Assignment.done_at.is_(None),
+                )
+            )
+        )  # fmt: skip
+        given = []
+        for i in ids:
+            if i in open_for:
+                continue
+            s.add(
+                Assignment(
+                    class_id=class_id, learner_id=i, activity_key=activity_key,
+                    educator_id=viewer.user_id, note=note, created_at=now,
+                )
+            )  # fmt: skip
+            given.append(members[i].display_name)
+        return Assigned(tuple(given), tuple(members[i].display_name for i in ids if i in open_for))
+
+
+def mark_done(
+    db: Database, viewer: Viewer, assignment_id: int, now: datetime | None = None
+) -> None:
+    """The learner says an assignment of theirs is done (anyone else: it does not exist)."""
+    with db.transaction() as s:
+        row = s.get(Assignment, assignment_id)
+        if row is None or row.learner_id != viewer.user_id:
+            raise NotFound(f"assignment {assignment_id} does not exist")
+        if row.done_at is None:
+            row.done_at = now or datetime.now(UTC)
