@@ -246,3 +246,40 @@ def test_a_misconception_the_learner_shows_reaches_the_educators_pages(
     page.get_by_role("link", name="Suggested groups").click()
     expect(page.get_by_role("heading", name="Suggested groups")).to_be_visible()
     expect(page.locator("li.group").first).to_contain_text("learners")
+
+
+def test_the_teacher_assigns_an_activity_and_the_learner_discusses_it(
+    server: Any, page: Any
+) -> None:
+    """In the browser: an assignment from a learner's page reaches their home; a post in the
+    activity's thread reaches the teacher's discussion page as text."""
+    from playwright.sync_api import expect
+
+    url, _, _ = server
+    login(page, url, "teacher")
+    page.wait_for_url(f"{url}/teach")
+    page.get_by_role("link", name=re.compile("Year 7 Fractions")).click()
+    page.get_by_role("link", name="Ben Schulz").first.click()
+    page.get_by_label("Activity", exact=True).select_option(label="What is a fraction?")
+    page.get_by_label("Note (optional)").fill("Look again at equal parts.")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.locator("#assign .ok")).to_contain_text("Assigned")
+    logout(page)
+
+    login(page, url, "ben")
+    page.wait_for_url(f"{url}/learn")
+    card = page.locator(".assignment").first
+    expect(card).to_contain_text("What is a fraction?")
+    expect(card).to_contain_text("Look again at equal parts.")
+    card.get_by_role("link", name="What is a fraction?").click()
+    page.get_by_label("Your post").fill("<b>Why</b> must the parts be equal?")
+    page.get_by_role("button", name="Post").click()
+    expect(page.locator("#discussion .post").last).to_contain_text(
+        "<b>Why</b> must the parts be equal?"
+    )
+    logout(page)
+
+    login(page, url, "teacher")
+    page.goto(f"{url}/teach/classes/1/discussion")
+    expect(page.locator(".post").first).to_contain_text("<b>Why</b> must the parts be equal?")
+    expect(page.locator(".post b")).to_have_count(0)  # shown as text, never as markup
