@@ -96,6 +96,19 @@ def _read_bkt(
         return default
 
 
+def _key_of(node: LineDict, what: str, issues: SourceIssues) -> str | None:
+    """The node's ``key`` if it is a valid one; else the problem is reported and None returned."""
+    key = node.get("key")
+    if isinstance(key, str) and KEY_PATTERN.match(key):
+        return key
+    issues.add(
+        "course.yaml",
+        node.line_of("key"),
+        f"{what} key {key!r} must be lower-case letters, digits, - or _",
+    )
+    return None
+
+
 def _read_course_file(
     root: Path, issues: SourceIssues, default_mastery: MasteryCriterion
 ) -> tuple[LineDict, dict[str, Objective], MasteryCriterion]:
@@ -138,13 +151,8 @@ def _read_course_file(
             )
             continue
         issues.check_fields(name, node, _OBJECTIVE_FIELDS, "objective")
-        key = node.get("key")
-        if not isinstance(key, str) or not KEY_PATTERN.match(key):
-            issues.add(
-                name,
-                node.line_of("key"),
-                f"objective key {key!r} must be lower-case letters, digits, - or _",
-            )
+        key = _key_of(node, "objective", issues)
+        if key is None:
             continue
         if key in objectives:
             issues.add(
@@ -361,13 +369,8 @@ def _read_misconceptions(data: LineDict, issues: SourceIssues) -> dict[str, Misc
             issues.add(name, nodes.item_lines[i], "each misconception needs a key and a title")
             continue
         issues.check_fields(name, node, _MISCONCEPTION_FIELDS, "misconception")
-        key = node.get("key")
-        if not isinstance(key, str) or not KEY_PATTERN.match(key):
-            issues.add(
-                name,
-                node.line_of("key"),
-                f"misconception key {key!r} must be lower-case letters, digits, - or _",
-            )
+        key = _key_of(node, "misconception", issues)
+        if key is None:
             continue
         if key in out:
             issues.add(name, node.line_of("key"), f"misconception {key!r} is defined twice")
