@@ -82,7 +82,9 @@ def _print_logins(logins: DemoLogins, password: str, url: str) -> None:
         "class heatmap, who is stuck, suggested groups, items and misconceptions, feedback",
     )
     table.add_row(
-        "admin", logins.admin, "accounts, courses and classes; recent changes; deleting an account"
+        "admin",
+        logins.admin,
+        "classes and their members, password resets, recent changes, deleting an account",
     )
     console.print(table)
     console.print(f"Other demo learners: {', '.join(logins.learners[1:])}")
