@@ -9,16 +9,16 @@ Layout (docs/course-format.md)::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from learnloop.content.item_reader import read_items
 from learnloop.content.markdown import render_markdown
+from learnloop.content.misconceptions import KEY_PATTERN, key_of, read_misconceptions
 from learnloop.content.source_issues import SourceIssues
 from learnloop.content.yaml_source import LineDict, LineList, YamlSyntaxError, parse_yaml
-from learnloop.domain import Activity, Course, Item, Misconception, Modality, Objective
+from learnloop.domain import Activity, Course, Item, Modality, Objective
 from learnloop.engine import BKTParams, MasteryCriterion, find_cycle
 from learnloop.engine.model_codec import ONLINE_KINDS
 from learnloop.exceptions import ContentError
@@ -32,13 +32,11 @@ __all__ = ["DEFAULT_BKT", "KEY_PATTERN", "load_course"]
 # The criterion when neither the settings nor the course give one (see config.PedagogySettings).
 DEFAULT_MASTERY = MasteryCriterion(0.95, 3)
 DEFAULT_BKT = BKTParams(prior=0.2, learn=0.2, guess=0.2, slip=0.1)
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 T = TypeVar("T")
 
 _COURSE_FIELDS = {
     "slug", "title", "description", "mastery", "model", "objectives", "misconceptions",
 }  # fmt: skip
-_MISCONCEPTION_FIELDS = {"key", "title", "description"}
 _OBJECTIVE_FIELDS = {"key", "title", "statement", "prerequisites", "mastery", "model"}
 _ACTIVITY_FIELDS = {"title", "modality", "minutes", "objectives", "items"}
 _BKT_FIELDS = {"kind", "prior", "learn", "guess", "slip", "forget"}
@@ -96,19 +94,6 @@ def _read_bkt(
         return default
 
 
-def _key_of(node: LineDict, what: str, issues: SourceIssues) -> str | None:
-    """The node's ``key`` if it is a valid one; else the problem is reported and None returned."""
-    key = node.get("key")
-    if isinstance(key, str) and KEY_PATTERN.match(key):
-        return key
-    issues.add(
-        "course.yaml",
-        node.line_of("key"),
-        f"{what} key {key!r} must be lower-case letters, digits, - or _",
-    )
-    return None
-
-
 def _read_course_file(
     root: Path, issues: SourceIssues, default_mastery: MasteryCriterion
 ) -> tuple[LineDict, dict[str, Objective], MasteryCriterion]:
@@ -151,7 +136,7 @@ def _read_course_file(
             )
             continue
         issues.check_fields(name, node, _OBJECTIVE_FIELDS, "objective")
-        key = _key_of(node, "objective", issues)
+        key = key_of(node, "objective", issues)
         if key is None:
             continue
         if key in objectives:
@@ -356,33 +341,6 @@ def _cross_check(
             issues.add("course.yaml", 0, f"objective {key!r} has no activity: nothing teaches it")
 
 
-def _read_misconceptions(data: LineDict, issues: SourceIssues) -> dict[str, Misconception]:
-    """course.yaml's ``misconceptions``: a list of {key, title, description}."""
-    name = "course.yaml"
-    nodes = data.get("misconceptions", LineList())
-    if not isinstance(nodes, LineList):
-        issues.add(name, data.line_of("misconceptions"), "misconceptions must be a list")
-        return {}
-    out: dict[str, Misconception] = {}
-    for i, node in enumerate(nodes):
-        if not isinstance(node, LineDict):
-            issues.add(name, nodes.item_lines[i], "each misconception needs a key and a title")
-            continue
-        issues.check_fields(name, node, _MISCONCEPTION_FIELDS, "misconception")
-        key = _key_of(node, "misconception", issues)
-        if key is None:
-            continue
-        if key in out:
-            issues.add(name, node.line_of("key"), f"misconception {key!r} is defined twice")
-            continue
-        title = node.get("title")
-        if not isinstance(title, str) or not title.strip():
-            issues.add(name, node.line, f"misconception {key!r} needs a title")
-            title = key
-        out[key] = Misconception(key, title.strip(), str(node.get("description", "")).strip())
-    return out
-
-
 def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT_MASTERY) -> Course:
     """Read and validate the course folder at ``path``; ContentError lists every problem."""
     root = Path(path)
@@ -390,7 +348,7 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
     if not root.is_dir():
         raise ContentError(issues.single(str(root), 0, "not a folder"))
     data, objectives, _ = _read_course_file(root, issues, default_mastery)
-    misconceptions = _read_misconceptions(data, issues)
+    misconceptions = read_misconceptions(data, issues)
     activities, fronts = _read_activities(root, issues)
     items = read_items(root, issues, set(misconceptions) if data else None)
     if "objectives" in data:  # without readable objectives, every reference would look wrong
