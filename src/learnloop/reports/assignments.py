@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from learnloop.domain import Course, Viewer
@@ -40,21 +40,28 @@ class AssignmentView:
 def _views(
     s: Session, rows: Sequence[tuple[Assignment, str | None]], course: Course, learner_id: int
 ) -> list[AssignmentView]:
+    since = min((a.created_at for a, _ in rows if a.done_at is None), default=None)
+    answers: list[tuple[str, str, datetime]] = []
+    if since is not None:  # one query for all: the answers since the oldest still open
+        answers = [
+            (activity, item, at)
+            for activity, item, at in s.execute(
+                select(Attempt.activity_key, Attempt.item_key, Attempt.created_at).where(
+                    Attempt.user_id == learner_id, Attempt.created_at >= since
+                )
+            )
+        ]
     out = []
     for a, educator in rows:
         activity = course.activities.get(a.activity_key)
         if activity is None:  # the course no longer has it
             continue
-        answered = 0
-        if activity.items:
-            answered = int(
-                s.scalar(
-                    select(func.count(func.distinct(Attempt.item_key))).where(
-                        Attempt.user_id == learner_id, Attempt.activity_key == a.activity_key,
-                        Attempt.item_key.in_(activity.items), Attempt.created_at >= a.created_at,
-                    )
-                ) or 0
-            )  # fmt: skip
+        answered = len(
+            {
+                item for key, item, at in answers
+                if key == a.activity_key and item in activity.items and at >= a.created_at
+            }
+        )  # fmt: skip
         done = a.done_at is not None or (bool(activity.items) and answered >= len(activity.items))
         out.append(
             AssignmentView(

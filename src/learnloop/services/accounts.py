@@ -30,6 +30,7 @@ __all__ = [
     "authenticate",
     "change_password",
     "end_session",
+    "one_time_password",
     "register_user",
     "reset_password",
     "start_session",
@@ -200,13 +201,19 @@ def change_password(
         s.execute(others)
 
 
+def one_time_password() -> str:
+    """A password to hand out once (a reset, a roster): 16 URL-safe characters, 96 random bits,
+    beyond guessing and short enough to type from a printed slip."""
+    return secrets.token_urlsafe(12)
+
+
 def reset_password(db: Database, hasher: PasswordHasher, viewer: Viewer, *, username: str) -> str:
     """An admin gives ``username`` a new one-time password (returned, shown once): their sessions
     end and they must choose their own at their next login. Audited."""
     if not viewer.is_admin:
         raise PermissionDenied("only an admin resets passwords")
     username = username.strip()
-    password = secrets.token_urlsafe(12)
+    password = one_time_password()
     password_hash = hasher.hash(password)
     now = datetime.now(UTC)
     with db.transaction() as s:

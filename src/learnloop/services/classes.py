@@ -15,27 +15,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from learnloop.domain import Role, Viewer
-from learnloop.exceptions import DuplicateName, InvalidInput, NotFound
+from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.audit import record_event
+from learnloop.services.courses import enrol, new_class
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator, require_role
-from learnloop.storage.tables import ClassMember, LearnerProfile, SchoolClass, User
+from learnloop.storage.tables import ClassMember, User
 from learnloop.storage.tables import Course as CourseRow
 
-__all__ = [
-    "MAX_CLASS_NAME",
-    "Enrolment",
-    "add_members",
-    "create_class_for",
-    "enrol",
-    "remove_member",
-    "usernames_in",
-]
+__all__ = ["Enrolment", "add_members", "create_class_for", "remove_member", "usernames_in"]
 
-MAX_CLASS_NAME = 120
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
@@ -50,23 +41,14 @@ def create_class_for(
 ) -> int:
     """A new class on the course ``course_slug`` (admins)."""
     require_role(viewer, Role.ADMIN)
-    name = " ".join(name.split())
-    if not name:
-        raise InvalidInput("name", "a class needs a name")
-    if len(name) > MAX_CLASS_NAME:
-        raise InvalidInput("name", f"use at most {MAX_CLASS_NAME} characters")
     now = now or datetime.now(UTC)
     with db.transaction() as s:
         course_id = s.scalar(select(CourseRow.id).where(CourseRow.slug == course_slug))
         if course_id is None:
             raise InvalidInput("course", f"there is no course {course_slug!r}")
-        if s.scalar(select(SchoolClass.id).where(SchoolClass.name == name)) is not None:
-            raise DuplicateName("name", f"a class named {name!r} exists")
-        row = SchoolClass(name=name, course_id=course_id, created_at=now)
-        s.add(row)
-        s.flush()
+        row = new_class(s, name=name, course_id=course_id, now=now)
         record_event(
-            s, actor=viewer.username, action="class.created", subject=name, now=now,
+            s, actor=viewer.username, action="class.created", subject=row.name, now=now,
             details={"class_id": row.id, "course": course_slug},
         )  # fmt: skip
         return row.id
@@ -75,20 +57,6 @@ def create_class_for(
 def usernames_in(text: str) -> list[str]:
     """The usernames in what a person typed: one per line, or separated by commas or spaces."""
     return list(dict.fromkeys(u for u in _SEPARATORS.split(text) if u))
-
-
-def enrol(s: Session, school_class: SchoolClass, user: User) -> bool:
-    """Add ``user`` to the class in the caller's transaction; False if they were in it."""
-    if s.get(ClassMember, (school_class.id, user.id)) is not None:
-        return False
-    s.add(ClassMember(class_id=school_class.id, user_id=user.id, role=user.role))
-    if user.role == Role.LEARNER.value:
-        profile = s.get(LearnerProfile, user.id)
-        if profile is None:
-            profile = LearnerProfile(user_id=user.id, interests="", preferred_modalities=[])
-            s.add(profile)
-        profile.course_id = school_class.course_id
-    return True
 
 
 def add_members(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from learnloop.domain import Course, Role
 from learnloop.domain.course_codec import course_to_dict
@@ -17,7 +18,9 @@ from learnloop.storage import Database
 from learnloop.storage.tables import ClassMember, LearnerProfile, SchoolClass, User
 from learnloop.storage.tables import Course as CourseRow
 
-__all__ = ["add_to_class", "create_class", "import_course"]
+__all__ = ["MAX_CLASS_NAME", "add_to_class", "create_class", "enrol", "import_course", "new_class"]
+
+MAX_CLASS_NAME = 120
 
 
 def import_course(
@@ -50,19 +53,45 @@ def import_course(
         return row.id, outcome
 
 
-def create_class(db: Database, *, name: str, course_id: int) -> int:
+def new_class(s: Session, *, name: str, course_id: int, now: datetime) -> SchoolClass:
+    """A class named ``name`` (spaces folded) on the course, in the caller's transaction."""
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("name", "a class needs a name")
+    if len(name) > MAX_CLASS_NAME:
+        raise InvalidInput("name", f"use at most {MAX_CLASS_NAME} characters")
+    if s.get(CourseRow, course_id) is None:
+        raise NotFound(f"course {course_id} does not exist")
+    if s.scalar(select(SchoolClass.id).where(SchoolClass.name == name)) is not None:
+        raise DuplicateName("name", f"a class named {name!r} exists")
+    row = SchoolClass(name=name, course_id=course_id, created_at=now)
+    s.add(row)
+    s.flush()
+    return row
+
+
+def create_class(db: Database, *, name: str, course_id: int) -> int:
     with db.transaction() as s:
-        if s.get(CourseRow, course_id) is None:
-            raise NotFound(f"course {course_id} does not exist")
-        if s.scalar(select(SchoolClass.id).where(SchoolClass.name == name)) is not None:
-            raise DuplicateName("name", f"a class named {name!r} exists")
-        row = SchoolClass(name=name, course_id=course_id, created_at=datetime.now(UTC))
-        s.add(row)
-        s.flush()
-        return row.id
+        return new_class(s, name=name, course_id=course_id, now=datetime.now(UTC)).id
+
+
+def _follow(s: Session, user_id: int, course_id: int) -> None:
+    profile = s.get(LearnerProfile, user_id)
+    if profile is None:
+        profile = LearnerProfile(user_id=user_id, interests="", preferred_modalities=[])
+        s.add(profile)
+    profile.course_id = course_id
+
+
+def enrol(s: Session, school_class: SchoolClass, user: User) -> bool:
+    """Add ``user`` to the class in the caller's transaction (a learner then follows its
+    course); False, and nothing changed, if they were in it."""
+    if s.get(ClassMember, (school_class.id, user.id)) is not None:
+        return False
+    s.add(ClassMember(class_id=school_class.id, user_id=user.id, role=user.role))
+    if user.role == Role.LEARNER.value:
+        _follow(s, user.id, school_class.course_id)
+    return True
 
 
 def add_to_class(db: Database, *, class_id: int, user_id: int) -> None:
@@ -74,11 +103,5 @@ def add_to_class(db: Database, *, class_id: int, user_id: int) -> None:
             raise NotFound("no such class or user")
         if user.role == Role.ADMIN.value:
             raise InvalidInput("user_id", "admins see every class without joining one")
-        if s.get(ClassMember, (class_id, user_id)) is None:
-            s.add(ClassMember(class_id=class_id, user_id=user_id, role=user.role))
-        if user.role == Role.LEARNER.value:
-            profile = s.get(LearnerProfile, user_id)
-            if profile is None:
-                profile = LearnerProfile(user_id=user_id, interests="", preferred_modalities=[])
-                s.add(profile)
-            profile.course_id = school_class.course_id
+        if not enrol(s, school_class, user) and user.role == Role.LEARNER.value:
+            _follow(s, user.id, school_class.course_id)

@@ -10,7 +10,6 @@ Running the same roster again changes nothing and creates nobody.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,16 +19,14 @@ from sqlalchemy import select
 from learnloop.content.roster_csv import RosterRow
 from learnloop.domain import Role
 from learnloop.exceptions import ContentError, ContentIssue
+from learnloop.services.accounts import one_time_password
 from learnloop.services.audit import OPERATOR, record_event
-from learnloop.services.classes import enrol
+from learnloop.services.courses import enrol
 from learnloop.storage import Database
 from learnloop.storage.tables import Course as CourseRow
 from learnloop.storage.tables import LearnerProfile, SchoolClass, User
 
 __all__ = ["RosterResult", "import_roster"]
-
-# 16 URL-safe characters (96 bits): beyond guessing, short enough to type from a printed slip.
-_PASSWORD_BYTES = 12
 
 
 @dataclass(frozen=True)
@@ -60,7 +57,7 @@ def import_roster(
     hashes: dict[str, str] = {}
     for r in rows:
         if r.username not in existing and r.username not in passwords:
-            passwords[r.username] = secrets.token_urlsafe(_PASSWORD_BYTES)
+            passwords[r.username] = one_time_password()
             hashes[r.username] = hasher.hash(passwords[r.username])
     with db.transaction() as s:
         issues: list[ContentIssue] = []
