@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from learnloop.domain import Role, Viewer
+from learnloop.domain import Course, Role, Viewer
 from learnloop.exceptions import NotFound
 from learnloop.storage import Database
 from learnloop.storage.access import learner_class, require_class_educator, require_learner
@@ -37,12 +37,13 @@ class PostView:
 class Thread:
     class_id: int
     class_name: str
-    posts: list[PostView]  # oldest first, as a conversation reads
+    posts: list[PostView]  # oldest first, as a conversation reads (class_discussion: newest)
+    course: Course
 
 
 def _posts(
     db: Database, viewer: Viewer, class_id: int | None, activity_key: str | None, newest: bool
-) -> tuple[int, str, list[PostView]]:
+) -> tuple[int, str, list[PostView], Course]:
     with db.reading() as s:
         if class_id is None:
             require_learner(viewer)
@@ -72,16 +73,14 @@ def _posts(
         )
         for p, name, role in rows
     ]  # fmt: skip
-    return school_class.id, school_class.name, posts if newest else posts[::-1]
+    return school_class.id, school_class.name, posts if newest else posts[::-1], course
 
 
 def activity_thread(db: Database, viewer: Viewer, activity_key: str) -> Thread:
     """The thread of ``activity_key`` in the learner's class (NotFound when not in a class)."""
-    class_id, name, posts = _posts(db, viewer, None, activity_key, newest=False)
-    return Thread(class_id, name, posts)
+    return Thread(*_posts(db, viewer, None, activity_key, newest=False))
 
 
 def class_discussion(db: Database, viewer: Viewer, class_id: int) -> Thread:
     """The class's most recent posts, every activity, newest first (educators and admins)."""
-    class_id, name, posts = _posts(db, viewer, class_id, None, newest=True)
-    return Thread(class_id, name, posts)
+    return Thread(*_posts(db, viewer, class_id, None, newest=True))

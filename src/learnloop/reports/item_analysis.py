@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,6 +32,7 @@ __all__ = [
     "WrongAnswerRow",
     "item_analysis",
     "learners_query",
+    "misconception_rows",
 ]
 
 WRONG_ANSWERS_SHOWN = 3  # the most frequent wrong answers listed per item: the ones worth a tag
@@ -124,6 +126,47 @@ def _flags(
     return tuple(out)
 
 
+def misconception_rows(
+    course: Course,
+    names: dict[int, str],
+    tagged: Iterable[tuple[int, str, str, datetime]],
+    pedagogy: PedagogySettings,
+) -> tuple[MisconceptionRow, ...]:
+    """Per misconception of the course, who shows it: ``tagged`` holds (learner, item, the
+    answer's space-separated tags, when) for the class's answers that revealed any."""
+    shown: dict[str, dict[int, list[datetime]]] = defaultdict(lambda: defaultdict(list))
+    shown_items: dict[str, set[str]] = defaultdict(set)
+    for user_id, item_key, tags, at in tagged:
+        if item_key not in course.items:  # an item the course no longer has
+            continue
+        for tag in tags.split():
+            shown[tag][user_id].append(at)
+            shown_items[tag].add(item_key)
+    out = []
+    for tag, m in course.misconceptions.items():
+        by_learner = shown.get(tag, {})
+        showing = sorted(
+            (
+                LearnerShowing(u, names[u], len(times), max(times))
+                for u, times in by_learner.items()
+                if len(times) >= pedagogy.misconception_min_answers
+            ),
+            key=lambda x: (-x.answers, x.display_name),
+        )
+        out.append(
+            MisconceptionRow(
+                key=tag,
+                title=m.title,
+                description=m.description,
+                learners=tuple(showing),
+                answers=sum(len(t) for t in by_learner.values()),
+                items=tuple(sorted(shown_items.get(tag, set()))),
+            )
+        )
+    out.sort(key=lambda r: (-len(r.learners), -r.answers, r.title))
+    return tuple(out)
+
+
 def item_analysis(
     db: Database, viewer: Viewer, class_id: int, pedagogy: PedagogySettings
 ) -> ItemAnalysis:
@@ -149,9 +192,7 @@ def item_analysis(
     wrong: dict[str, Counter[str]] = defaultdict(Counter)
     wrong_learners: dict[tuple[str, str], set[int]] = defaultdict(set)
     wrong_tags: dict[tuple[str, str], set[str]] = defaultdict(set)
-    shown: dict[str, dict[int, list[datetime]]] = defaultdict(lambda: defaultdict(list))
-    shown_items: dict[str, set[str]] = defaultdict(set)
-    for user_id, item_key, correct, text, tags, at in attempts:
+    for user_id, item_key, correct, text, tags, _at in attempts:
         i = index.get(item_key)
         if i is None:  # an item the course no longer has
             continue
@@ -160,10 +201,7 @@ def item_analysis(
         if not correct:
             wrong[item_key][text] += 1
             wrong_learners[(item_key, text)].add(user_id)
-        for tag in tags.split():
-            shown[tag][user_id].append(at)
-            shown_items[tag].add(item_key)
-            wrong_tags[(item_key, text)].add(tag)
+        wrong_tags[(item_key, text)].update(tags.split())
     stats = first_try_statistics(first_try, len(keys), pedagogy.item_discrimination_min_learners)
 
     def title(tag: str) -> str:
@@ -198,35 +236,15 @@ def item_analysis(
             )
         )  # fmt: skip
     rows.sort(key=lambda r: (not r.flags, r.p_first if r.p_first is not None else 2.0, r.key))
-    misconceptions = []
-    for tag, m in course.misconceptions.items():
-        by_learner = shown.get(tag, {})
-        showing = sorted(
-            (
-                LearnerShowing(u, names[u], len(times), max(times))
-                for u, times in by_learner.items()
-                if len(times) >= pedagogy.misconception_min_answers
-            ),
-            key=lambda x: (-x.answers, x.display_name),
-        )
-        misconceptions.append(
-            MisconceptionRow(
-                key=tag,
-                title=m.title,
-                description=m.description,
-                learners=tuple(showing),
-                answers=sum(len(t) for t in by_learner.values()),
-                items=tuple(sorted(shown_items.get(tag, set()))),
-            )
-        )
-    misconceptions.sort(key=lambda r: (-len(r.learners), -r.answers, r.title))
+    tagged = ((u, item, tags, at) for u, item, _, _, tags, at in attempts if tags)
+    misconceptions = misconception_rows(course, names, tagged, pedagogy)
     return ItemAnalysis(
         class_id=class_id,
         class_name=school_class.name,
         course=course,
         learners=len(names),
         items=tuple(rows),
-        misconceptions=tuple(misconceptions),
+        misconceptions=misconceptions,
         min_learners=pedagogy.item_min_learners,
         min_answers=pedagogy.misconception_min_answers,
         discrimination_min=pedagogy.item_discrimination_min,

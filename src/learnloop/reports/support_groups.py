@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from learnloop.config import PedagogySettings
-from learnloop.domain import Viewer
+from learnloop.domain import Course, Viewer
 from learnloop.engine.grouping import assign_helpers, balanced_groups
-from learnloop.reports.item_analysis import item_analysis, learners_query
+from learnloop.reports.item_analysis import learners_query, misconception_rows
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator
 from learnloop.storage.course_store import course_by_id
-from learnloop.storage.tables import Mastery
+from learnloop.storage.tables import Attempt, Mastery
 
 __all__ = ["HELPERS_PER_GROUP", "Member", "SupportGroup", "SupportGroups", "support_groups"]
 
@@ -61,6 +61,7 @@ class SupportGroups:
     groups: tuple[SupportGroup, ...]
     ungrouped: tuple[tuple[int, str, str], ...]  # in no group at all: learner id, name, why
     max_size: int
+    course: Course
 
 
 def support_groups(
@@ -77,6 +78,18 @@ def support_groups(
                 )
             )
         )
+        tagged = [
+            (int(u), str(item), str(tags), at)
+            for u, item, tags, at in s.execute(
+                select(
+                    Attempt.user_id, Attempt.item_key, Attempt.misconceptions, Attempt.created_at
+                ).where(
+                    Attempt.user_id.in_(list(names)),
+                    Attempt.course_id == school_class.course_id,
+                    Attempt.misconceptions != "",
+                )
+            )
+        ]
     state: dict[int, dict[str, Mastery]] = defaultdict(dict)
     for m in rows:
         if m.objective_key in course.objectives:
@@ -135,8 +148,7 @@ def support_groups(
             groups.append(
                 SupportGroup("objective", key, title, reason, tuple(group), tuple(helping))
             )
-    analysis = item_analysis(db, viewer, class_id, pedagogy)
-    for row in analysis.misconceptions:
+    for row in misconception_rows(course, names, tagged, pedagogy):
         members = [Member(x.learner_id, x.display_name, None, x.answers) for x in row.learners]
         for group in balanced_groups(members, pedagogy.group_size_max):
             reason = (
@@ -153,4 +165,5 @@ def support_groups(
         groups=tuple(groups),
         ungrouped=tuple(sorted((u for u in ungrouped if u[0] not in grouped), key=lambda x: x[1])),
         max_size=pedagogy.group_size_max,
+        course=course,
     )

@@ -69,10 +69,9 @@ def _groups_page(
     status: int = 200,
 ) -> Response:
     data = support_groups(platform.db, viewer, class_id, platform.settings.pedagogy)
-    overview = class_overview(platform.db, viewer, class_id, platform.settings.pedagogy)
     activities = {
-        key: [(a.key, a.title) for a in overview.course.activities_for(key)]
-        for key in overview.course.objectives
+        key: [(a.key, a.title) for a in data.course.activities_for(key)]
+        for key in data.course.objectives
     }
     context = {
         "g": data, "activities": activities, "assigned": assigned, "error": error,
@@ -129,8 +128,7 @@ def _discussion_page(
     status: int = 200,
 ) -> Response:
     thread = class_discussion(platform.db, viewer, class_id)
-    overview = class_overview(platform.db, viewer, class_id, platform.settings.pedagogy)
-    activities = [(a.key, a.title) for a in overview.course.activities.values()]
+    activities = [(a.key, a.title) for a in thread.course.activities.values()]
     context = {
         "t": thread, "activities": activities, "error": error, "max_post": MAX_POST_LENGTH,
     }  # fmt: skip
