@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from concurrent.futures import Future
 
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from learnloop.adapters.xapi.attachments import AttachmentContent
 from learnloop.exceptions import Conflict, InvalidInput
 from learnloop.reports.xapi_queries import attachment_contents
+from learnloop.services import statement_writer
 from learnloop.services.lrs import (
     VOIDED,
     LrsCaller,
@@ -22,6 +24,7 @@ from learnloop.services.lrs import (
     stored_instant,
     write_group,
 )
+from learnloop.services.statement_index import catch_up, keys_queued
 from learnloop.services.statement_writer import StatementWriter
 from learnloop.storage import Database
 from learnloop.storage.tables import XapiAttachment, XapiStatement, XapiStatementKey
@@ -64,11 +67,14 @@ def test_a_conflicting_batch_fails_alone_in_its_group(db: Database, caller: LrsC
     assert results[0] == first.ids
     assert isinstance(results[1], Conflict)
     assert results[2] == last.ids
+    catch_up(db)
     with db.reading() as s:
         stored = set(s.scalars(select(XapiStatement.id)))
         keys = s.scalar(select(func.count()).select_from(XapiStatementKey))
     assert stored == {taken, *first.ids, *last.ids}  # nothing of the conflicting batch
-    assert keys == 4 * 3  # actor, authority and object for each of the four statements
+    # for each of the four statements: its verb, actor ("who"), object, and, as related keys,
+    # the actor, the authority and the object
+    assert keys == 4 * 6
 
 
 def test_the_same_id_twice_in_one_group_is_stored_once_or_conflicts(
@@ -174,3 +180,40 @@ def test_attachments_are_stored_with_their_batch_once_each_and_not_with_a_failed
     with pytest.raises(InvalidInput) as missing:
         prepare_statements(caller, [with_attachment(4, b"no part")], base_url=BASE)
     assert missing.value.field == "statement.attachments[0].sha2"
+
+
+def _wait_until_filed(db: Database, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not keys_queued(db):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_the_writer_files_the_keys_once_the_requests_stop(
+    sqlite_db: Database, hasher: PasswordHasher
+) -> None:
+    create_client(sqlite_db, hasher, name="writer", can_write=True)
+    caller = LrsCaller(1, "writer", True)
+    writer = StatementWriter(sqlite_db, base_url=BASE)
+    writer.submit(prepare_statements(caller, [statement(1)], base_url=BASE)).result(timeout=30)
+    # nobody reads: the writer's pause files them (within INDEX_IDLE_SECONDS and a margin)
+    assert _wait_until_filed(sqlite_db, 5.0)
+
+
+def test_the_writer_files_the_keys_when_enough_wait(
+    sqlite_db: Database, hasher: PasswordHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    create_client(sqlite_db, hasher, name="writer", can_write=True)
+    caller = LrsCaller(1, "writer", True)
+    monkeypatch.setattr(statement_writer, "INDEX_IDLE_SECONDS", 60.0)  # no pause will file them
+    monkeypatch.setattr(statement_writer, "INDEX_BATCH_STATEMENTS", 3)
+    writer = StatementWriter(sqlite_db, base_url=BASE)
+    first = prepare_statements(caller, [statement(1), statement(2)], base_url=BASE)
+    writer.submit(first).result(timeout=30)
+    time.sleep(0.2)
+    assert keys_queued(sqlite_db)  # two of three: still waiting
+    second = prepare_statements(caller, [statement(3)], base_url=BASE)
+    writer.submit(second).result(timeout=30)
+    assert _wait_until_filed(sqlite_db, 5.0)

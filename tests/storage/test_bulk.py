@@ -1,5 +1,6 @@
-"""The LRS's bulk inserts (multi-row INSERT on SQLite, COPY on PostgreSQL) store the same rows,
-and a clash on a unique key is SQLAlchemy's IntegrityError on both, as the writer expects."""
+"""The LRS's bulk inserts (the driver's executemany on SQLite, COPY on PostgreSQL) store the same
+rows, their keys are filed from the queue as the statements said, and a clash on a unique key is
+SQLAlchemy's IntegrityError on both, as the writer expects."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from learnloop.services.statement_index import catch_up, keys_queued
 from learnloop.services.statement_store import insert_statements
 from learnloop.storage import Database
-from learnloop.storage.tables import XapiStatement, XapiStatementKey
+from learnloop.storage.tables import XapiIndexQueue, XapiStatement, XapiStatementKey
 
 NOW = datetime(2026, 12, 1, 8, 0, 0, 123000, tzinfo=UTC)
 
@@ -38,6 +40,12 @@ def test_rows_and_keys_are_stored_as_given(db: Database) -> None:
         insert_statements(
             s, batch, client_ids=[None] * 4, now=NOW, targets={str(batch[0]["id"]): batch[0]}
         )
+    queued = 4 if db.dialect == "sqlite" else 0  # SQLite files them later, PostgreSQL at once
+    with db.reading() as s:
+        assert len(s.scalars(select(XapiIndexQueue.seq)).all()) == queued
+    assert keys_queued(db) == (queued > 0)
+    catch_up(db)
+    assert not keys_queued(db)
     with db.reading() as s:
         rows = {r.id: r for r in s.scalars(select(XapiStatement))}
         keys = {
@@ -55,9 +63,16 @@ def test_rows_and_keys_are_stored_as_given(db: Database) -> None:
     assert (first.actor_key, first.object_kind) == ("mbox:mailto:l0@example.org", "Activity")
     assert len({r.seq for r in rows.values()}) == 4
     assert (first.seq, "activity", "http://example.org/course") in keys
+    assert (first.seq, "who", "mbox:mailto:l0@example.org") in keys
+    assert (first.seq, "verb", "http://adlnet.gov/expapi/verbs/answered") in keys
+    assert (first.seq, "object", "http://example.org/a0") in keys
+    assert (first.seq, "reg", str(uuid.UUID(int=99))) in keys
+    assert not any(seq == first.seq and kind == "object" and key.endswith("course")
+                   for seq, kind, key in keys)  # a parent is related, not the object  # fmt: skip
     ref = rows[str(batch[3]["id"])]
     # the StatementRef is filed under its target's keys too
-    assert any(seq == ref.seq and key == "mbox:mailto:l0@example.org" for seq, _, key in keys)
+    assert (ref.seq, "ragent", "mbox:mailto:l0@example.org") in keys
+    assert (ref.seq, "object", "http://example.org/a0") not in keys
 
 
 def test_a_clash_on_the_statement_id_is_an_integrity_error(db: Database) -> None:
@@ -67,3 +82,14 @@ def test_a_clash_on_the_statement_id_is_an_integrity_error(db: Database) -> None
         insert_statements(s, [statement(1), statement(0)], client_ids=[None, None], now=NOW)
     with db.reading() as s:
         assert len(s.scalars(select(XapiStatement.id)).all()) == 1  # nothing of the second batch
+
+
+def test_storage_numbers_follow_the_largest_stored(db: Database) -> None:
+    with db.transaction() as s:
+        insert_statements(s, [statement(0), statement(1)], client_ids=[None, None], now=NOW)
+    with db.transaction() as s:
+        insert_statements(s, [statement(2)], client_ids=[None], now=NOW)
+    with db.reading() as s:
+        seqs = {row.id: row.seq for row in s.execute(select(XapiStatement.id, XapiStatement.seq))}
+    assert sorted(seqs.values()) == [1, 2, 3]
+    assert seqs[str(uuid.UUID(int=3))] == 3  # the later write numbered after the earlier

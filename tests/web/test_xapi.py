@@ -20,7 +20,13 @@ from sqlalchemy import func, select
 
 from learnloop.config import Settings
 from learnloop.reports import xapi_queries
-from learnloop.services.lrs import create_client, revoke_client
+from learnloop.services.lrs import (
+    authenticate_client,
+    create_client,
+    revoke_client,
+    store_statements,
+)
+from learnloop.services.statement_index import keys_queued
 from learnloop.storage.tables import XapiStatement
 from learnloop.web.app import create_app
 from tests.conftest import World
@@ -388,3 +394,24 @@ def test_a_body_past_the_configured_limit_is_refused_before_it_is_stored(
         )
         assert document.status_code == 413
     assert stored_count(sqlite_world) == 1
+
+
+def test_a_query_finds_statements_whose_keys_wait_to_be_filed(
+    client: TestClient, lrs: dict[str, dict[str, str]], sqlite_world: World, hasher: PasswordHasher
+) -> None:
+    """Stored outside the writer (which would file them when idle): only the query's own
+    catching up files them, and an agent, verb and activity filter each find them."""
+    tool = create_client(sqlite_world.db, hasher, name="tool", can_write=True)
+    caller = authenticate_client(sqlite_world.db, hasher, tool.key, tool.secret)
+    store_statements(sqlite_world.db, caller, copy.deepcopy(VALID[:1]), base_url="http://t")
+    assert keys_queued(sqlite_world.db)
+    st = VALID[0]
+    for params in (
+        {"agent": json.dumps(st["actor"])},
+        {"verb": st["verb"]["id"]},
+        {"activity": st["object"]["id"]},
+    ):
+        r = client.get("/xapi/statements", params=params, headers=lrs["read"])
+        assert r.status_code == 200, r.text
+        assert len(r.json()["statements"]) == 1, params
+    assert not keys_queued(sqlite_world.db)

@@ -1,6 +1,11 @@
 """Reading the Learning Record Store: one statement, or statements matching filters, a page at a
-time. Every filter is an indexed lookup (actor, verb, object, registration, related keys, stored
-order); the ``more`` cursor carries the filters and where the page ended."""
+time. Every filter is an indexed lookup of the statement's filed keys (actor or agent object,
+verb, activity object, registration, related keys) or of the stored order; the ``more`` cursor
+carries the filters and where the page ended. On SQLite keys are filed after the write
+(``services.statement_index``): a filtered query that finds some waiting says so
+(``KeysNotFiled``), and the web layer files them and asks again; the other reads here that use
+keys are preceded by ``statement_index.catch_up``. Either way a read sees every statement
+acknowledged before it."""
 
 from __future__ import annotations
 
@@ -12,17 +17,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import Session, aliased
 
 from learnloop.adapters.xapi import REF_KINDS, InvalidStatement, agent_key, validate_agent
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.reports.xapi_formats import formatted
 from learnloop.storage import Database
-from learnloop.storage.tables import XapiAttachment, XapiStatement, XapiStatementKey
+from learnloop.storage.tables import (
+    XapiAttachment,
+    XapiIndexQueue,
+    XapiStatement,
+    XapiStatementKey,
+)
 
 __all__ = [
     "MAX_PAGE",
+    "KeysNotFiled",
     "StatementPage",
     "StatementQuery",
     "activity_object",
@@ -105,31 +116,41 @@ def get_statement(
         return formatted(row.statement, fmt, languages)
 
 
-def _filtered(q: StatementQuery, agent: str | None) -> Select[Any]:
-    query = select(XapiStatement).where(XapiStatement.voided.is_(False))
+# What a page needs of each statement: columns, not ORM objects (building the objects for a page
+# of 20 was 8% of the query's time: 1.45 ms against 1.35 ms at 100,000 statements, in-process).
+_READ = (XapiStatement.seq, XapiStatement.statement)
+
+
+def _wanted(q: StatementQuery, agent: str | None) -> list[tuple[str, str]]:
+    """The (kind, key) pairs a statement matching the filters is filed under."""
+    wanted: list[tuple[str, str]] = []
     if q.verb:
-        query = query.where(XapiStatement.verb_id == q.verb)
+        wanted.append(("verb", q.verb))
     if q.registration:
-        query = query.where(XapiStatement.registration == q.registration)
+        wanted.append(("reg", q.registration))
     if agent:
-        if q.related_agents:
-            query = query.where(XapiStatement.seq.in_(_keyed("agent", agent)))
-        else:
-            query = query.where(
-                or_(
-                    XapiStatement.actor_key == agent,
-                    (XapiStatement.object_id == agent)
-                    & XapiStatement.object_kind.in_(("Agent", "Group")),
-                )
-            )
+        wanted.append(("agent" if q.related_agents else "who", agent))
     if q.activity:
-        if q.related_activities:
-            query = query.where(XapiStatement.seq.in_(_keyed("activity", q.activity)))
-        else:
-            query = query.where(
-                XapiStatement.object_id == q.activity, XapiStatement.object_kind == "Activity"
-            )
-    return _window(query, q)
+        wanted.append(("activity" if q.related_activities else "object", q.activity))
+    return wanted
+
+
+def _filtered(q: StatementQuery, agent: str | None) -> Select[Any]:
+    """Statements matching the filters: read along the first filter's keys in storage order
+    (an index range, stopped at the page's end), each further filter a primary-key probe."""
+    wanted = _wanted(q, agent)
+    if not wanted:
+        return _window(select(*_READ).where(XapiStatement.voided.is_(False)), q)
+    keys = [aliased(XapiStatementKey) for _ in wanted]
+    query = select(*_READ).join(keys[0], keys[0].seq == XapiStatement.seq)
+    for key in keys[1:]:
+        query = query.join(key, key.seq == keys[0].seq)
+    conditions = [
+        condition
+        for key, (kind, value) in zip(keys, wanted, strict=True)
+        for condition in (key.kind == kind, key.key == value)
+    ]
+    return _window(query.where(XapiStatement.voided.is_(False), *conditions), q, keys[0].seq)
 
 
 def _keyed(kind: str, key: str) -> Select[Any]:
@@ -177,28 +198,40 @@ def _referencing(s: Session, q: StatementQuery, agent: str | None) -> Select[Any
         chosen: Any = XapiStatement.seq.in_(sorted(candidates))
     else:  # many: let the database intersect them (within every parameter limit)
         chosen = and_(*(XapiStatement.seq.in_(_keyed(kind, key)) for kind, key in wanted))
-    return _window(select(XapiStatement).where(XapiStatement.voided.is_(False), chosen), q)
+    return _window(select(*_READ).where(XapiStatement.voided.is_(False), chosen), q)
 
 
-def _window(query: Select[Any], q: StatementQuery) -> Select[Any]:
-    """The time bounds, the page position and the order, the same for every part of a query."""
+def _window(query: Select[Any], q: StatementQuery, seq: Any = XapiStatement.seq) -> Select[Any]:
+    """The time bounds, the page position and the order, the same for every part of a query;
+    ``seq``: the storage number to page and order by (a key row's, to read along its index)."""
     if q.since:
         query = query.where(XapiStatement.stored > _time(q.since, "since"))
     if q.until:
         query = query.where(XapiStatement.stored <= _time(q.until, "until"))
     if q.after is not None:
-        query = query.where(
-            XapiStatement.seq > q.after if q.ascending else XapiStatement.seq < q.after
-        )
-    order = XapiStatement.seq.asc() if q.ascending else XapiStatement.seq.desc()
+        query = query.where(seq > q.after if q.ascending else seq < q.after)
+    order = seq.asc() if q.ascending else seq.desc()
     return query.order_by(order)
 
 
+class KeysNotFiled(Exception):
+    """A filtered query found statements whose index keys wait to be filed: file them
+    (``services.statement_index.catch_up``) and ask again with ``check_filed=False``."""
+
+
 def query_statements(
-    db: Database, q: StatementQuery, now: datetime | None = None, languages: Sequence[str] = ()
+    db: Database,
+    q: StatementQuery,
+    now: datetime | None = None,
+    languages: Sequence[str] = (),
+    *,
+    check_filed: bool = True,
 ) -> StatementPage:
     """A page of statements; ``languages`` (from Accept-Language, best first) choose the one
-    entry of each language map that ``format=canonical`` keeps."""
+    entry of each language map that ``format=canonical`` keeps. With filters and
+    ``check_filed``, raises ``KeysNotFiled`` when the read's own snapshot holds a statement
+    whose keys are not filed yet, so that the answer never misses it; the check is one probe in
+    the same transaction, not a second one."""
     if q.format not in ("ids", "exact", "canonical"):
         raise InvalidInput("format", "must be ids, exact or canonical")
     if q.limit < 0:
@@ -209,11 +242,14 @@ def query_statements(
     through = now or datetime.now(UTC)
     agent = _agent_key(q.agent) if q.agent else None
     with db.reading() as s:
-        rows = list(s.scalars(_filtered(q, agent).limit(size + 1)))
+        waiting = select(XapiIndexQueue.seq).limit(1)
+        if check_filed and _wanted(q, agent) and s.scalar(waiting) is not None:
+            raise KeysNotFiled
+        rows = list(s.execute(_filtered(q, agent).limit(size + 1)))
         referencing = _referencing(s, q, agent)
         if referencing is not None:  # two indexed queries, merged in storage order
             seen = {r.seq for r in rows}
-            rows += [r for r in s.scalars(referencing.limit(size + 1)) if r.seq not in seen]
+            rows += [r for r in s.execute(referencing.limit(size + 1)) if r.seq not in seen]
             rows = sorted(rows, key=lambda r: r.seq, reverse=not q.ascending)[: size + 1]
     more = q.cursor(rows[size - 1].seq) if len(rows) > size else None
     statements = [formatted(r.statement, q.format, languages) for r in rows[:size]]
@@ -227,8 +263,9 @@ def activity_object(db: Database, activity_id: str) -> dict[str, Any]:
     with db.reading() as s:
         rows = s.scalars(
             select(XapiStatement.statement)
-            .where(XapiStatement.object_id == activity_id, XapiStatement.object_kind == "Activity")
-            .order_by(XapiStatement.seq)
+            .join(XapiStatementKey, XapiStatementKey.seq == XapiStatement.seq)
+            .where(XapiStatementKey.kind == "object", XapiStatementKey.key == activity_id)
+            .order_by(XapiStatementKey.seq)
         )
         for statement in rows:
             for key, value in (statement["object"].get("definition") or {}).items():

@@ -27,6 +27,7 @@ from learnloop.adapters.xapi.statements import agent_key
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.audit import record_event
+from learnloop.services.statement_index import file_queued_keys
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
 from learnloop.storage.personal_data import statements_naming, user_rows
@@ -105,6 +106,7 @@ def delete_account(
         user_id = s.scalar(select(User.id).where(User.username == username))
         if user_id is None:
             raise NotFound(f"no account named {username!r}")
+        file_queued_keys(s)  # the statements naming them are found by their filed keys
         named = statements_naming(s, key)
         seqs = [seq for seq, _ in named]
         digests = {

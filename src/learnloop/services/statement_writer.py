@@ -11,6 +11,7 @@ request capped single-statement POSTs at about 200 a second.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from concurrent.futures import Future
@@ -20,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from learnloop.exceptions import LearnloopError
 from learnloop.services.lrs import PreparedBatch, stored_instant, write_group
+from learnloop.services.statement_index import INDEX_BATCH_STATEMENTS, catch_up
 from learnloop.storage import Database
 
 __all__ = ["MAX_GROUP_STATEMENTS", "StatementWriter"]
@@ -30,6 +32,11 @@ MAX_GROUP_STATEMENTS = 2_000
 # The writer thread ends after this long with nothing to write (it starts again on demand), so
 # that an idle app, or one of the many a test suite makes, keeps no thread.
 IDLE_SECONDS = 5.0
+# With statements written and their keys not filed, the writer files them after this long with
+# no request waiting (``statement_index``): a pause in the load, not a gap between two requests.
+INDEX_IDLE_SECONDS = 0.05
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -47,6 +54,10 @@ class StatementWriter:
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._unfiled = 0  # statements written by this thread whose keys may not be filed yet
+        # Only SQLite queues keys to file later (``statement_store``); PostgreSQL files them
+        # with the statement, and the writer then has nothing to do after its last write.
+        self._files_keys = db.dialect == "sqlite"
 
     def submit(self, batch: PreparedBatch) -> Future[list[str]]:
         job = _Job(batch)
@@ -62,8 +73,13 @@ class StatementWriter:
     def _run(self) -> None:
         while True:
             try:
-                first = self._jobs.get(timeout=IDLE_SECONDS)
+                first = self._jobs.get(
+                    timeout=INDEX_IDLE_SECONDS if self._unfiled else IDLE_SECONDS
+                )
             except queue.Empty:
+                if self._unfiled:
+                    self._file_keys()
+                    continue
                 with self._lock:
                     if self._jobs.empty():
                         self._thread = None
@@ -79,6 +95,15 @@ class StatementWriter:
                 group.append(job)
                 size += len(job.batch.statements)
             self._write(group)
+            if self._unfiled >= INDEX_BATCH_STATEMENTS:
+                self._file_keys()
+
+    def _file_keys(self) -> None:
+        self._unfiled = 0
+        try:
+            catch_up(self._db)
+        except Exception:  # the keys stay queued: the next filing, or the next query, takes them
+            _log.exception("filing the index keys of stored statements failed")
 
     def _write(self, group: list[_Job]) -> None:
         try:
@@ -88,6 +113,8 @@ class StatementWriter:
                 job.done.set_exception(exc)
             return
         for job, result in zip(group, results, strict=True):
+            if self._files_keys and not isinstance(result, LearnloopError):
+                self._unfiled += len(result)
             if isinstance(result, LearnloopError):
                 job.done.set_exception(result)
             else:

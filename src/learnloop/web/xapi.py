@@ -34,6 +34,7 @@ from learnloop.services.lrs_documents import (
     list_document_ids,
     write_document,
 )
+from learnloop.services.statement_index import catch_up
 from learnloop.web.platform import Platform
 from learnloop.web.xapi_alternate import AlternateRequestSyntax
 from learnloop.web.xapi_http import (
@@ -113,6 +114,7 @@ def create_xapi() -> FastAPI:
     def activities(request: Request, platform: PlatformDep, caller: Caller) -> Response:
         params = only(request, {"activityId"})
         activity_id = iri_param(params, "activityId")
+        catch_up(platform.db)
         return respond(request, activity_object(platform.db, activity_id), "")
 
     @app.api_route("/agents", methods=["GET", "HEAD"], include_in_schema=False)

@@ -25,12 +25,14 @@ from learnloop.adapters.xapi.multipart import build_multipart, media_type, parse
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.xapi_formats import accepted_languages
 from learnloop.reports.xapi_queries import (
+    KeysNotFiled,
     StatementQuery,
     attachment_contents,
     get_statement,
     query_statements,
 )
 from learnloop.services.lrs import LrsCaller, prepare_statements
+from learnloop.services.statement_index import catch_up
 from learnloop.web.observability import STATEMENTS_ACCEPTED
 from learnloop.web.platform import Platform
 from learnloop.web.xapi_http import (
@@ -131,7 +133,14 @@ def _get_statements(request: Request, platform: Platform) -> Response:
         )
         return response
     query = StatementQuery.from_cursor(params["cursor"]) if "cursor" in params else _query(params)
-    page = query_statements(platform.db, query, languages=languages)
+    started = datetime.now(UTC)  # consistent through this: what was stored before is found
+    try:
+        page = query_statements(platform.db, query, now=started, languages=languages)
+    except KeysNotFiled:
+        catch_up(platform.db)
+        page = query_statements(
+            platform.db, query, now=started, languages=languages, check_filed=False
+        )
     more = f"/xapi/statements?cursor={page.more}" if page.more else ""
     if more and with_attachments:
         more += "&attachments=true"

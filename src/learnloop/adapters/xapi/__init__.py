@@ -1,6 +1,12 @@
 """xAPI (the Experience API, 1.0.3 and 2.0.0): statement validation and indexing."""
 
-from learnloop.adapters.xapi.index import REF_KINDS, StatementKeys, statement_keys, target_keys
+from learnloop.adapters.xapi.index import (
+    REF_KINDS,
+    StatementKeys,
+    index_pairs,
+    statement_keys,
+    target_keys,
+)
 from learnloop.adapters.xapi.statements import (
     InvalidStatement,
     agent_key,
@@ -13,6 +19,7 @@ __all__ = [
     "InvalidStatement",
     "StatementKeys",
     "agent_key",
+    "index_pairs",
     "statement_keys",
     "target_keys",
     "validate_agent",

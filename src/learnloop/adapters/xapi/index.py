@@ -11,7 +11,7 @@ from typing import Any
 
 from learnloop.adapters.xapi.statements import agent_key
 
-__all__ = ["REF_KINDS", "StatementKeys", "statement_keys", "target_keys"]
+__all__ = ["REF_KINDS", "StatementKeys", "index_pairs", "statement_keys", "target_keys"]
 
 
 @dataclass
@@ -110,3 +110,26 @@ def target_keys(target: Mapping[str, Any]) -> list[tuple[str, str]]:
     rows += [(REF_KINDS["related_agent"], k) for k in sorted(keys.agents)]
     rows += [(REF_KINDS["related_activity"], k) for k in sorted(keys.activities)]
     return list(dict.fromkeys(rows))
+
+
+def index_pairs(
+    keys: StatementKeys, target: Mapping[str, Any] | None = None
+) -> list[tuple[str, str]]:
+    """Every (kind, key) a statement is filed under (``XapiStatementKey``), once each: "who" (the
+    actor, or an agent object: the ``agent`` filter), "verb", "object" (an activity object),
+    "reg", every agent and activity mentioned ("agent", "activity"), and, when it refers to
+    ``target`` through a StatementRef, the target's keys (``target_keys``)."""
+    pairs: list[tuple[str, str]] = [("verb", keys.verb)]
+    if keys.actor:
+        pairs.append(("who", keys.actor))
+    if keys.object_id and keys.object_kind in ("Agent", "Group"):
+        pairs.append(("who", keys.object_id))
+    if keys.object_id and keys.object_kind == "Activity":
+        pairs.append(("object", keys.object_id))
+    if keys.registration:
+        pairs.append(("reg", keys.registration))
+    pairs += [("agent", k) for k in sorted(keys.agents)]
+    pairs += [("activity", k) for k in sorted(keys.activities)]
+    if target is not None:
+        pairs += target_keys(target)
+    return list(dict.fromkeys(pairs))

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 
 from learnloop.reports.learner_export import learner_export
 from learnloop.services.accounts import authenticate, end_session, start_session
+from learnloop.services.statement_index import catch_up
 from learnloop.web.api.schemas import TokenIn, TokenOut, ViewerOut
 from learnloop.web.deps import ApiViewer, PlatformDep, client_address
 
@@ -46,6 +47,7 @@ def me(viewer: ApiViewer) -> ViewerOut:
 @router.get("/me/export")
 def export(platform: PlatformDep, viewer: ApiViewer) -> dict[str, Any]:
     """Everything learnloop keeps about the caller (the same document as the page's download)."""
+    catch_up(platform.db)  # the statements naming the caller are found by their filed keys
     return learner_export(
         platform.db, viewer, public_url=platform.settings.public_url, now=datetime.now(UTC)
     )

@@ -20,6 +20,7 @@ from learnloop.services.accounts import (
     start_session,
     viewer_for_token,
 )
+from learnloop.services.statement_index import catch_up
 from learnloop.web.deps import (
     SESSION_COOKIE,
     CsrfChecked,
@@ -144,6 +145,7 @@ def logout(request: Request, platform: PlatformDep) -> Response:
 def my_data(platform: PlatformDep, viewer: PageViewer) -> Response:
     """Everything learnloop keeps about the logged-in user, as a JSON download."""
     now = datetime.now(UTC)
+    catch_up(platform.db)  # the statements naming the user are found by their filed keys
     data = learner_export(platform.db, viewer, public_url=platform.settings.public_url, now=now)
     name = f"learnloop-{viewer.username}-{now.date().isoformat()}.json"
     return JSONResponse(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})

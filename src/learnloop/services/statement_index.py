@@ -1,0 +1,67 @@
+"""Filing queued index keys (``xapi_index_queue``) where queries find statements
+(``xapi_statement_keys``), many statements at a time.
+
+A statement is acknowledged once its row and its queue row are committed; its keys are filed
+later, by the LRS's writer thread once ``INDEX_BATCH_STATEMENTS`` are waiting or it has nothing
+else to do, and always before a query reads them (``catch_up``): a query never misses an
+acknowledged statement. Filed in a batch, keys that share an index page share its write: a
+batch of 20,000 statements costs about 1.7 KB of SQLite's write-ahead log a statement, against
+some 16 KB more a statement when each commit of the acknowledgement path filed its own
+(``benchmarks/lrs_speed.py``; BENCHMARKS.md). The filing is one INSERT ... SELECT that the
+database runs itself (SQLite's json_each, PostgreSQL's json_array_elements): no key goes
+through Python twice.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from learnloop.storage import Database
+from learnloop.storage.tables import XapiIndexQueue
+
+__all__ = ["INDEX_BATCH_STATEMENTS", "catch_up", "file_queued_keys", "keys_queued"]
+
+# Statements the writer lets wait before it files their keys while requests keep coming: enough
+# that most index pages are written once a batch (1,000 actors and 500 activities fill about
+# 2,000 pages of the key index at 100,000 statements), few enough that filing them holds the
+# write lock for well under a second (about 0.5 s on the benchmark machine).
+INDEX_BATCH_STATEMENTS = 20_000
+
+_SQLITE_FILE = (
+    "INSERT OR IGNORE INTO xapi_statement_keys (seq, kind, key) "
+    "SELECT q.seq, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]') "
+    "FROM xapi_index_queue AS q, json_each(q.keys) AS j ORDER BY 2, 3, 1"
+)
+# The DELETE takes the rows it files: a second process filing at the same time waits for these
+# rows and then finds them gone, so no key is filed twice and none is left behind.
+_POSTGRES_FILE = (
+    "WITH taken AS (DELETE FROM xapi_index_queue RETURNING seq, keys) "
+    "INSERT INTO xapi_statement_keys (seq, kind, key) "
+    "SELECT taken.seq, e.value ->> 0, e.value ->> 1 "
+    "FROM taken, json_array_elements(taken.keys::json) AS e(value) "
+    "ORDER BY 2, 3, 1 ON CONFLICT DO NOTHING"
+)
+
+
+def file_queued_keys(s: Session) -> None:
+    """File every queued statement's keys and empty the queue, in the caller's transaction."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text(_POSTGRES_FILE))
+    else:  # SQLite: the write transaction holds the only write lock between the two
+        s.execute(text(_SQLITE_FILE))
+        s.execute(text("DELETE FROM xapi_index_queue"))
+
+
+def keys_queued(db: Database) -> bool:
+    """Whether some statement's keys wait to be filed (a read, not a lock)."""
+    with db.reading() as s:
+        return s.scalar(select(XapiIndexQueue.seq).limit(1)) is not None
+
+
+def catch_up(db: Database) -> None:
+    """File what is queued, so that a query run after this sees every statement committed
+    before it (a read, and no transaction, when nothing is queued)."""
+    if keys_queued(db):
+        with db.transaction() as s:
+            file_queued_keys(s)
