@@ -217,3 +217,23 @@ def test_the_writer_files_the_keys_when_enough_wait(
     second = prepare_statements(caller, [statement(3)], base_url=BASE)
     writer.submit(second).result(timeout=30)
     assert _wait_until_filed(sqlite_db, 5.0)
+
+
+def test_the_writer_files_keys_that_waited_too_long_under_a_steady_load(
+    sqlite_db: Database, hasher: PasswordHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    create_client(sqlite_db, hasher, name="writer", can_write=True)
+    caller = LrsCaller(1, "writer", True)
+    monkeypatch.setattr(statement_writer, "INDEX_IDLE_SECONDS", 60.0)
+    monkeypatch.setattr(statement_writer, "INDEX_BATCH_STATEMENTS", 10**9)
+    monkeypatch.setattr(statement_writer, "INDEX_MAX_WAIT_SECONDS", 0.2)
+    writer = StatementWriter(sqlite_db, base_url=BASE)
+    filed_during_load = 0
+    deadline = time.monotonic() + 1.0
+    n = 0
+    while time.monotonic() < deadline:  # one request after another: never idle, never a batch
+        n += 1
+        writer.submit(prepare_statements(caller, [statement(n)], base_url=BASE)).result(30)
+        with sqlite_db.reading() as s:
+            filed_during_load = int(s.scalar(select(func.count(XapiStatementKey.seq))) or 0)
+    assert filed_during_load > 0
