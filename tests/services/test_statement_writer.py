@@ -182,6 +182,12 @@ def test_attachments_are_stored_with_their_batch_once_each_and_not_with_a_failed
     assert missing.value.field == "statement.attachments[0].sha2"
 
 
+@pytest.fixture
+def sqlite_caller(sqlite_db: Database, hasher: PasswordHasher) -> LrsCaller:
+    create_client(sqlite_db, hasher, name="writer", can_write=True)
+    return LrsCaller(1, "writer", True)
+
+
 def _wait_until_filed(db: Database, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -192,10 +198,9 @@ def _wait_until_filed(db: Database, seconds: float) -> bool:
 
 
 def test_the_writer_files_the_keys_once_the_requests_stop(
-    sqlite_db: Database, hasher: PasswordHasher
+    sqlite_db: Database, sqlite_caller: LrsCaller
 ) -> None:
-    create_client(sqlite_db, hasher, name="writer", can_write=True)
-    caller = LrsCaller(1, "writer", True)
+    caller = sqlite_caller
     writer = StatementWriter(sqlite_db, base_url=BASE)
     writer.submit(prepare_statements(caller, [statement(1)], base_url=BASE)).result(timeout=30)
     # nobody reads: the writer's pause files them (within INDEX_IDLE_SECONDS and a margin)
@@ -203,10 +208,9 @@ def test_the_writer_files_the_keys_once_the_requests_stop(
 
 
 def test_the_writer_files_the_keys_when_enough_wait(
-    sqlite_db: Database, hasher: PasswordHasher, monkeypatch: pytest.MonkeyPatch
+    sqlite_db: Database, sqlite_caller: LrsCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    create_client(sqlite_db, hasher, name="writer", can_write=True)
-    caller = LrsCaller(1, "writer", True)
+    caller = sqlite_caller
     monkeypatch.setattr(statement_writer, "INDEX_IDLE_SECONDS", 60.0)  # no pause will file them
     monkeypatch.setattr(statement_writer, "INDEX_BATCH_STATEMENTS", 3)
     writer = StatementWriter(sqlite_db, base_url=BASE)
@@ -220,10 +224,9 @@ def test_the_writer_files_the_keys_when_enough_wait(
 
 
 def test_the_writer_files_keys_that_waited_too_long_under_a_steady_load(
-    sqlite_db: Database, hasher: PasswordHasher, monkeypatch: pytest.MonkeyPatch
+    sqlite_db: Database, sqlite_caller: LrsCaller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    create_client(sqlite_db, hasher, name="writer", can_write=True)
-    caller = LrsCaller(1, "writer", True)
+    caller = sqlite_caller
     monkeypatch.setattr(statement_writer, "INDEX_IDLE_SECONDS", 60.0)
     monkeypatch.setattr(statement_writer, "INDEX_BATCH_STATEMENTS", 10**9)
     monkeypatch.setattr(statement_writer, "INDEX_MAX_WAIT_SECONDS", 0.2)
