@@ -1,8 +1,8 @@
 """Writing xAPI statements: shared by the LRS (``services.lrs``) and by the learning loop, which
 records every in-app answer as a statement (``services.learning``).
 
-A batch is written with two bulk inserts (``storage.bulk``: the driver's executemany on SQLite,
-COPY on PostgreSQL), not one ORM object per row: the statements, with their storage numbers, and
+A batch is written with two bulk inserts (``storage.bulk``: multi-row INSERTs through the driver
+on SQLite, COPY on PostgreSQL), not one ORM object per row: the statements, with their storage numbers, and
 on SQLite one queue row each holding the keys it is to be filed under. Filing the keys there
 (``statement_index``) waits for a larger batch or for a query: written here, each key would land
 on a randomly placed index page, and a commit of 400 statements wrote some 20 KB of SQLite's

@@ -1,12 +1,13 @@
-"""Bulk inserts for the LRS's write path: the driver's executemany on SQLite, COPY on PostgreSQL.
+"""Bulk inserts for the LRS's write path: multi-row INSERTs through the driver on SQLite, COPY on
+PostgreSQL.
 
 SQLAlchemy's multi-row INSERT costs PostgreSQL most of a statement's write time in the driver
 (psycopg parses each long multi-row query anew, and rows without RETURNING go one by one through
 its pipeline): measured in-process, 166 µs a statement against 77 µs with COPY. So on PostgreSQL
 the storage numbers are drawn from the table's sequence first and the rows go in by COPY, in the
 session's transaction. On SQLite, SQLAlchemy's per-row parameter processing cost some 45 µs a
-statement (a batch of 400, measured in-process): the rows go to the driver's executemany as
-tuples, converted here as the column types would convert them, and storage numbers follow the
+statement (a batch of 400, measured in-process): the rows go to the driver as multi-row INSERTs
+of parameters converted here as the column types would convert them, and storage numbers follow the
 largest one stored, which is safe because a SQLite write transaction (BEGIN IMMEDIATE) holds the
 database's only write lock. A unique-key clash is raised as SQLAlchemy's IntegrityError, as the
 INSERT raises it.
@@ -50,20 +51,20 @@ def _copy(s: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
 
 def _sqlite_value(column: Any) -> Callable[[Any], Any]:
     """How SQLAlchemy would bind a value of ``column`` on SQLite (JSON text, DATETIME text in
-    SQLAlchemy's storage format, booleans as 0 and 1), for the driver's executemany."""
+    SQLAlchemy's storage format, booleans as 0 and 1), for the driver."""
     if isinstance(column.type, JSON):
         return lambda v: None if v is None else dumps(v)
     if isinstance(column.type, UTCDateTime | DateTime):
         known: dict[datetime, str] = {}  # a group's rows mostly share their times
 
-        def text(v: datetime | None) -> str | None:
+        def as_text(v: datetime | None) -> str | None:
             if v is None:
                 return None
             if v not in known:
                 known[v] = _sqlite_datetime(v)
             return known[v]
 
-        return text
+        return as_text
     if isinstance(column.type, Boolean):
         return lambda v: None if v is None else int(bool(v))
     return lambda v: v
