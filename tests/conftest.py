@@ -111,6 +111,12 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
+def postgres_db() -> Iterator[Database]:
+    """PostgreSQL only, for what only PostgreSQL does (its own side of a dialect's branch)."""
+    yield from _postgres_database()
+
+
+@pytest.fixture
 def sqlite_db(tmp_path: Path) -> Iterator[Database]:
     """SQLite only, for tests about the web layer where the backend is not the point."""
     yield from _sqlite_database(tmp_path)

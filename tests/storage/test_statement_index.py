@@ -14,13 +14,18 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, delete, inspect, select, text
+from sqlalchemy import create_engine, delete, func, inspect, select, text
 
 from learnloop.services.statement_index import catch_up, file_queued_keys, keys_queued
 from learnloop.services.statement_store import insert_statements
 from learnloop.storage import Database, upgrade_database
 from learnloop.storage.migrate import alembic_config
-from learnloop.storage.tables import XapiIndexQueue, XapiStatement, XapiStatementKey
+from learnloop.storage.tables import (
+    XapiIndexQueue,
+    XapiStatement,
+    XapiStatementId,
+    XapiStatementKey,
+)
 from tests.conftest import POSTGRES_URL, scratch_schema
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -54,8 +59,13 @@ def test_filing_moves_every_queued_key_once_and_empties_the_queue(sqlite_db: Dat
             for kind, key in json.loads(row.keys)
         }
     assert len(queued) == 10 * 5  # verb, who, object, and the actor and object as related keys
+    with db.reading() as s:
+        ids = {(r.id, r.seq) for r in s.scalars(select(XapiIndexQueue))}
+    assert len(ids) == 10  # and each statement's id, in its own column
     catch_up(db)
     assert keys(db) == sorted(queued)
+    with db.reading() as s:
+        assert {tuple(r) for r in s.execute(select(XapiStatementId.id, XapiStatementId.seq))} == ids
     assert not keys_queued(db)
     catch_up(db)  # nothing queued: nothing more
     assert len(keys(db)) == len(queued)
@@ -84,7 +94,7 @@ def _queue_by_hand(db: Database, part: int, count: int) -> None:
         for st in sts:
             seq = s.scalar(select(XapiStatement.seq).where(XapiStatement.id == st["id"]))
             pairs = [["verb", st["verb"]["id"]], ["who", f"p{part}"], ["who", f"q{seq}"]]
-            s.add(XapiIndexQueue(seq=seq, keys=json.dumps(pairs)))
+            s.add(XapiIndexQueue(seq=seq, id=st["id"], keys=json.dumps(pairs)))
 
 
 def test_two_filers_at_once_file_each_key_once(db: Database) -> None:
@@ -103,6 +113,8 @@ def test_two_filers_at_once_file_each_key_once(db: Database) -> None:
     catch_up(db)
     filed = keys(db)
     assert len(filed) == len(set(filed)) == 2 * rounds * 10 * 3
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(XapiStatementId)) == 2 * rounds * 10
     assert not keys_queued(db)
 
 
@@ -158,7 +170,7 @@ def test_the_migration_files_what_the_column_indexes_held(old_db: Database) -> N
         c.execute(text("INSERT INTO xapi_statement_keys (seq, kind, key) VALUES (1, 'agent', 'x')"))
         if old_db.dialect == "postgresql":  # the rows above took their numbers by hand
             c.execute(text("SELECT setval(pg_get_serial_sequence('xapi_statements', 'seq'), 3)"))
-    upgrade_database(old_db.engine)
+    upgrade_database(old_db.engine, "0014")
     assert keys(old_db) == [
         (1, "agent", "x"),
         (1, "object", "http://a/1"),
@@ -172,8 +184,21 @@ def test_the_migration_files_what_the_column_indexes_held(old_db: Database) -> N
         (3, "who", "mbox:mailto:b@example.org"),
     ]
     # and back: what is still queued is filed, the old kinds and the column indexes return
-    with old_db.transaction() as s:
-        insert_statements(s, [statement(4)], client_ids=[None], now=NOW)
+    with old_db.engine.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO xapi_statements (seq, id, stored, timestamp, actor_key, verb_id,"
+                " object_kind, object_id, voided, statement) VALUES (4, :id, :t, :t,"
+                " 'mbox:mailto:l4@example.org', 'http://v/1', 'Activity', 'http://a/4', false,"
+                " '{}')"
+            ),
+            {"id": str(uuid.UUID(int=4)), "t": NOW},
+        )
+        c.execute(
+            text("INSERT INTO xapi_index_queue (seq, keys) VALUES (4, :keys)"),
+            {"keys": json.dumps([["agent", "mbox:mailto:l4@example.org"],
+                                 ["activity", "http://a/4"], ["verb", "http://v/1"]])},
+        )  # fmt: skip
     command.downgrade(alembic_config(old_db.engine), "0013")
     with old_db.engine.connect() as c:
         kinds = dict(
@@ -183,4 +208,4 @@ def test_the_migration_files_what_the_column_indexes_held(old_db: Database) -> N
         seqs = c.execute(text("SELECT count(DISTINCT seq) FROM xapi_statement_keys")).scalar()
     assert kinds == {"agent": 2, "activity": 1}  # 'x', and statement 4's actor and object
     assert "ix_xapi_statements_verb" in indexes
-    assert seqs == 2  # statement 1's old key and statement 4's (on SQLite filed on the way down)
+    assert seqs == 2  # statement 1's old key and statement 4's, filed on the way down

@@ -24,6 +24,7 @@ from learnloop.adapters.xapi import REF_KINDS, InvalidStatement, agent_key, vali
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.reports.xapi_formats import formatted
 from learnloop.storage import Database
+from learnloop.storage.statement_lookup import statements_by_id
 from learnloop.storage.tables import (
     XapiAttachment,
     XapiIndexQueue,
@@ -110,7 +111,7 @@ def get_statement(
             "statementId" if statement_id else "voidedStatementId", "is not a UUID"
         ) from None
     with db.reading() as s:
-        row = s.scalar(select(XapiStatement).where(XapiStatement.id == key))
+        row = statements_by_id(s, [key]).get(key)
         if row is None or row.voided != (voided_id is not None):
             raise NotFound(f"no {'voided ' if voided_id else ''}statement {key}")
         return formatted(row.statement, fmt, languages)

@@ -37,6 +37,7 @@ from learnloop.storage.tables import (
     XapiAttachment,
     XapiDocument,
     XapiStatement,
+    XapiStatementId,
     XapiStatementKey,
 )
 
@@ -114,6 +115,7 @@ def delete_account(
         }
         rows["xapi_statement_keys"] = _delete_in(s, XapiStatementKey, XapiStatementKey.seq, seqs)
         rows["xapi_statement_keys"] += _deleted(s, XapiStatementKey, XapiStatementKey.key == key)
+        rows["xapi_statement_ids"] = _delete_in(s, XapiStatementId, XapiStatementId.seq, seqs)
         rows["xapi_statements"] = _delete_in(s, XapiStatement, XapiStatement.seq, seqs)
         rows["xapi_attachments"] = _delete_in(
             s, XapiAttachment, XapiAttachment.sha2, _unreferenced(s, digests)

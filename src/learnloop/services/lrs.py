@@ -38,6 +38,7 @@ from learnloop.services.audit import OPERATOR, record_event
 from learnloop.services.statement_store import insert_attachments, insert_statements
 from learnloop.services.xapi_feed import feed_learner_model
 from learnloop.storage import Database
+from learnloop.storage.statement_lookup import statements_by_id
 from learnloop.storage.tables import LrsClient, XapiStatement
 
 __all__ = [
@@ -247,14 +248,15 @@ def write_group(
     that rejects it whole (409 for an id stored with other content, 400 for voiding a voiding
     statement), in which case nothing of that batch is written and the others are.
 
-    The whole group costs four queries (ids already stored, voided targets, the inserts, the
-    voiding update) whatever its size: the checks run in Python on what they return. A statement
-    already stored with the same content is not stored again. Only ids the clients chose are
-    looked up: one the LRS drew (uuid4) is new, and the unique index would still refuse a
-    duplicate."""
+    The whole group costs a handful of queries (ids already stored and voided targets, the
+    inserts, the voiding update) whatever its size: the checks run in Python on what they
+    return. A statement already stored with the same content is not stored again. Only ids the
+    clients chose are looked up (``storage.statement_lookup``): one the LRS drew (122 random
+    bits) is new."""
     ids = [i for batch in batches for i in batch.chosen_ids]
     targets = [st["object"]["id"] for b in batches for st in b.statements if _refers(st)]
-    known = _stored(s, ids + targets)
+    stored_before = statements_by_id(s, ids + targets)
+    known = {i: row.statement for i, row in stored_before.items()}
     results: list[list[str] | LearnloopError] = []
     fresh: list[dict[str, Any]] = []
     voided: list[str] = []
@@ -274,13 +276,19 @@ def write_group(
         fresh.extend(mine)
         results.append(batch.ids)
     client_of = {st["id"]: b.client_id for b in batches for st in b.statements}
-    insert_statements(
+    seq_of = insert_statements(
         s, fresh, client_ids=[client_of[st["id"]] for st in fresh], now=now, targets=known
     )
     written = [b for b, r in zip(batches, results, strict=True) if not isinstance(r, Exception)]
     insert_attachments(s, [a for b in written for a in b.attachments], now=now)
+    # A voided target is stored, or written above; voiding an id never stored voids nothing.
+    seqs = [stored_before[i].seq if i in stored_before else seq_of.get(i) for i in voided]
     if voided:
-        s.execute(update(XapiStatement).where(XapiStatement.id.in_(voided)).values(voided=True))
+        s.execute(
+            update(XapiStatement)
+            .where(XapiStatement.seq.in_([q for q in seqs if q is not None]))
+            .values(voided=True)
+        )
     for st in fresh:
         feed_learner_model(s, st, public_url=base_url, now=now)
     return results
@@ -292,19 +300,6 @@ def _refers(st: dict[str, Any]) -> bool:
 
 def _voids(st: dict[str, Any]) -> bool:
     return bool(st["verb"]["id"] == VOIDED)
-
-
-def _stored(s: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The stored statements among ``ids``, by id."""
-    found: dict[str, dict[str, Any]] = {}
-    unique = sorted(set(ids))
-    for start in range(0, len(unique), 500):  # within every database's parameter limit
-        chunk = unique[start : start + 500]
-        rows = s.execute(
-            select(XapiStatement.id, XapiStatement.statement).where(XapiStatement.id.in_(chunk))
-        )
-        found.update({row.id: row.statement for row in rows})
-    return found
 
 
 def _check(batch: PreparedBatch, known: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

@@ -33,10 +33,17 @@ _SQLITE_FILE = (
     "SELECT q.seq, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]') "
     "FROM xapi_index_queue AS q, json_each(q.keys) AS j ORDER BY 2, 3, 1"
 )
+# The writer checked these ids against the stored ones before it wrote them.
+_SQLITE_FILE_IDS = (
+    "INSERT OR IGNORE INTO xapi_statement_ids (id, seq) "
+    "SELECT id, seq FROM xapi_index_queue ORDER BY id"
+)
 # The DELETE takes the rows it files: a second process filing at the same time waits for these
 # rows and then finds them gone, so no key is filed twice and none is left behind.
 _POSTGRES_FILE = (
-    "WITH taken AS (DELETE FROM xapi_index_queue RETURNING seq, keys) "
+    "WITH taken AS (DELETE FROM xapi_index_queue RETURNING seq, id, keys), "
+    "ids AS (INSERT INTO xapi_statement_ids (id, seq) SELECT id, seq FROM taken "
+    "ON CONFLICT DO NOTHING) "
     "INSERT INTO xapi_statement_keys (seq, kind, key) "
     "SELECT taken.seq, e.value ->> 0, e.value ->> 1 "
     "FROM taken, json_array_elements(taken.keys::json) AS e(value) "
@@ -45,10 +52,12 @@ _POSTGRES_FILE = (
 
 
 def file_queued_keys(s: Session) -> None:
-    """File every queued statement's keys and empty the queue, in the caller's transaction."""
+    """File every queued statement's id and keys and empty the queue, in the caller's
+    transaction."""
     if s.get_bind().dialect.name == "postgresql":
         s.execute(text(_POSTGRES_FILE))
     else:  # SQLite: the write transaction holds the only write lock between the two
+        s.execute(text(_SQLITE_FILE_IDS))
         s.execute(text(_SQLITE_FILE))
         s.execute(text("DELETE FROM xapi_index_queue"))
 

@@ -3,7 +3,7 @@ records every in-app answer as a statement (``services.learning``).
 
 A batch is written with two bulk inserts (``storage.bulk``: multi-row INSERTs through the driver
 on SQLite, COPY on PostgreSQL), not one ORM object per row: the statements, with their storage numbers, and
-on SQLite one queue row each holding the keys it is to be filed under. Filing the keys there
+on SQLite one queue row each holding its id and the keys it is to be filed under. Filing the keys there
 (``statement_index``) waits for a larger batch or for a query: written here, each key would land
 on a randomly placed index page, and a commit of 400 statements wrote some 20 KB of SQLite's
 write-ahead log a statement (measured), against 2 to 4 KB without them. PostgreSQL files them
@@ -13,7 +13,7 @@ at once (below).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
@@ -27,6 +27,7 @@ from learnloop.storage.tables import (
     XapiAttachment,
     XapiIndexQueue,
     XapiStatement,
+    XapiStatementId,
     XapiStatementKey,
 )
 
@@ -35,10 +36,7 @@ __all__ = ["insert_attachments", "insert_statement", "insert_statements"]
 _STATEMENTS = cast(Table, XapiStatement.__table__)
 _QUEUE = cast(Table, XapiIndexQueue.__table__)
 _KEYS = cast(Table, XapiStatementKey.__table__)
-
-
-def _to_utc(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+_IDS = cast(Table, XapiStatementId.__table__)
 
 
 def _target(st: Mapping[str, Any], targets: Mapping[str, Mapping[str, Any]] | None) -> Any:
@@ -55,35 +53,34 @@ def insert_statements(
     client_ids: Sequence[int | None],
     now: datetime,
     targets: Mapping[str, Mapping[str, Any]] | None = None,
-) -> None:
+) -> dict[str, int]:
     """Store complete, valid statements (each with the LRS client that sent it, None for
-    learnloop's own) and queue their index keys, in the caller's transaction. ``targets``:
-    statements by id; one targeted through a StatementRef lends its keys to the statement
-    targeting it."""
+    learnloop's own) and queue their index keys, in the caller's transaction; their storage
+    numbers, by id. ``targets``: statements by id; one targeted through a StatementRef lends its
+    keys to the statement targeting it."""
     if not statements:
-        return
-    keys = [statement_keys(st) for st in statements]
+        return {}
     rows = [
-        {
-            "id": st["id"], "stored": now, "timestamp": _to_utc(st["timestamp"]),
-            "actor_key": k.actor, "verb_id": k.verb, "object_kind": k.object_kind,
-            "object_id": k.object_id, "registration": k.registration, "voided": False,
-            "client_id": client, "statement": st,
-        }
-        for st, k, client in zip(statements, keys, client_ids, strict=True)
-    ]  # fmt: skip
+        {"id": st["id"], "stored": now, "voided": False, "client_id": client, "statement": st}
+        for st, client in zip(statements, client_ids, strict=True)
+    ]
     # Storage numbers are matched to statements by id (rows may come back in any order).
     seq_of = insert_rows_returning_keys(s, _STATEMENTS, rows, key="seq", by="id")
-    pairs = [(seq_of[st["id"]], index_pairs(k, _target(st, targets))) for st, k in
-             zip(statements, keys, strict=True)]  # fmt: skip
+    pairs = [(st["id"], seq_of[st["id"]], index_pairs(statement_keys(st), _target(st, targets)))
+             for st in statements]  # fmt: skip
     if s.get_bind().dialect.name == "postgresql":
         # Filed at once: PostgreSQL logs rows, not the pages they land on, and two processes
         # write side by side, so filing later gained nothing there (measured: 7,950 against
-        # 7,000 to 11,400 statements/s in batches) and cost queries a queue to look at.
-        insert_rows(s, _KEYS, [{"kind": kind, "key": key, "seq": seq} for seq, found in pairs
+        # 7,000 to 11,400 statements/s in batches) and cost queries a queue to look at. The id's
+        # row is what refuses a second copy (``XapiStatementId``).
+        insert_rows(s, _IDS, [{"id": id_, "seq": seq} for id_, seq, _ in pairs])
+        insert_rows(s, _KEYS, [{"kind": kind, "key": key, "seq": seq} for _, seq, found in pairs
                                for kind, key in found])  # fmt: skip
     else:
-        insert_rows(s, _QUEUE, [{"seq": seq, "keys": dumps(found)} for seq, found in pairs])
+        insert_rows(
+            s, _QUEUE, [{"seq": seq, "id": id_, "keys": dumps(found)} for id_, seq, found in pairs]
+        )
+    return seq_of
 
 
 def insert_statement(

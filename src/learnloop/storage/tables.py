@@ -395,22 +395,32 @@ class LrsClient(Base):
 
 
 class XapiStatement(Base):
-    """One stored statement: its JSON as stored, and what it is about (queries find it through
-    its index keys, ``XapiStatementKey``)."""
+    """One stored statement: its JSON as stored, when, and whether it is voided. Queries find it
+    through its index keys (``XapiStatementKey``) and its id (``XapiStatementId``): the id
+    column has no index of its own here (see ``XapiStatementId``)."""
 
     __tablename__ = "xapi_statements"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)  # storage order, for paging
-    id: Mapped[str] = mapped_column(String(36), unique=True)
+    id: Mapped[str] = mapped_column(String(36))
     stored: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    timestamp: Mapped[datetime] = mapped_column(UTCDateTime())
-    actor_key: Mapped[str | None] = mapped_column(String(600))
-    verb_id: Mapped[str] = mapped_column(String(600))
-    object_kind: Mapped[str] = mapped_column(String(16))
-    object_id: Mapped[str | None] = mapped_column(String(600))
-    registration: Mapped[str | None] = mapped_column(String(36))
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("lrs_clients.id"))
     statement: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class XapiStatementId(Base):
+    """A stored statement's id, unique. Filed with the index keys: a random UUID puts each
+    insert on a randomly placed page of an index that grows with the store (on SQLite, a unique
+    index on ``xapi_statements.id`` was a third of a commit's write-ahead log at 100,000
+    statements), so SQLite files ids from the queue in batches, where its one writer has
+    checked them first (``storage.statement_lookup``); PostgreSQL, where two processes write
+    side by side, files them with the statement, and this key refuses a second copy."""
+
+    __tablename__ = "xapi_statement_ids"
+    # No foreign key (its checks on delete would want an index on seq): erasure deletes its rows.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
 
 
 class XapiStatementKey(Base):
@@ -430,13 +440,16 @@ class XapiStatementKey(Base):
 
 
 class XapiIndexQueue(Base):
-    """A stored statement whose index keys are not filed yet: the keys, as a JSON list of
-    [kind, key] pairs (services/statement_index.py files them in batches)."""
+    """A stored statement whose id and index keys are not filed yet: the id, and the keys as a
+    JSON list of [kind, key] pairs (services/statement_index.py files them in batches). The
+    queue stays short (it is filed every ``INDEX_BATCH_STATEMENTS``), so an id is looked up here
+    by a scan, with no index to write."""
 
     __tablename__ = "xapi_index_queue"
     seq: Mapped[int] = mapped_column(
         ForeignKey("xapi_statements.seq", ondelete="CASCADE"), primary_key=True
     )
+    id: Mapped[str] = mapped_column(String(36))
     keys: Mapped[str] = mapped_column(Text)
 
 
