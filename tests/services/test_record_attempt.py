@@ -7,12 +7,16 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import event, func, select
 
+from learnloop.adapters.xapi.learnloop_ids import attempt_statement_id
+from learnloop.config import DEFAULT_PUBLIC_URL
 from learnloop.exceptions import InvalidInput, PermissionDenied
 from learnloop.services.learning import record_attempt
+from learnloop.services.lrs import authenticate_client, create_client, store_statements
 from learnloop.storage import Database
-from learnloop.storage.tables import Attempt, Mastery, MasteryEvent
+from learnloop.storage.tables import Attempt, Mastery, MasteryEvent, XapiStatement
 from tests.conftest import World
 
 
@@ -166,3 +170,31 @@ def test_attempt_and_mastery_are_stored_together_or_not_at_all(world: World) -> 
         1,
         1,
     )
+
+
+def test_an_answer_whose_statement_id_a_client_took_is_recorded_and_stored_once(
+    world: World, hasher: PasswordHasher
+) -> None:
+    """learnloop derives its statements' ids from the answer; a client that sent a statement
+    under the next answer's id first neither blocks the answer nor gets a second copy stored."""
+    with world.db.reading() as s:
+        next_attempt = int(s.scalar(select(func.max(Attempt.id))) or 0) + 1
+    taken = attempt_statement_id(DEFAULT_PUBLIC_URL, next_attempt)
+    made = create_client(world.db, hasher, name="early", can_write=True)
+    caller = authenticate_client(world.db, hasher, made.key, made.secret)
+    sent = {
+        "id": taken,
+        "actor": {"mbox": "mailto:someone@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+        "object": {"id": "http://example.org/elsewhere"},
+    }
+    store_statements(world.db, caller, [sent], base_url=DEFAULT_PUBLIC_URL)
+    outcome = record_attempt(
+        world.db, world.learner, activity_key="parts-practice", item_key="pw-4", response="5/12"
+    )
+    assert outcome.attempt_id == next_attempt
+    assert outcome.feedback.correct
+    with world.db.reading() as s:
+        rows = s.scalars(select(XapiStatement.statement).where(XapiStatement.id == taken)).all()
+    assert [r["verb"]["id"] for r in rows] == ["http://adlnet.gov/expapi/verbs/experienced"]
+    assert count(world.db, Attempt) == 1

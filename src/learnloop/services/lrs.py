@@ -22,7 +22,12 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from learnloop.adapters.xapi import InvalidStatement, validate_statement
+from learnloop.adapters.xapi import (
+    InvalidStatement,
+    index_pairs,
+    statement_keys,
+    validate_statement,
+)
 from learnloop.adapters.xapi.attachments import AttachmentContent, match_attachments
 from learnloop.adapters.xapi.statements import compared_durations, normalised
 from learnloop.exceptions import (
@@ -182,6 +187,9 @@ class PreparedBatch:
     # The ids the client chose (or PUT named); the others are random UUIDs the LRS drew, which
     # no stored statement can already hold, so the write looks up only these.
     chosen_ids: list[str] = field(default_factory=list)
+    # Each statement's own index keys (``index_pairs``), worked out here rather than while the
+    # writer holds the database's one write lock.
+    keys: list[list[tuple[str, str]]] = field(default_factory=list)
 
     @property
     def ids(self) -> list[str]:
@@ -228,7 +236,8 @@ def prepare_statements(
     chosen = [
         st["id"] for raw, st in zip(statements, prepared, strict=True) if put_id or "id" in raw
     ]
-    batch = PreparedBatch(caller.client_id, prepared, attachments, chosen)
+    keys = [index_pairs(statement_keys(st)) for st in prepared]
+    batch = PreparedBatch(caller.client_id, prepared, attachments, chosen, keys)
     if len(set(batch.ids)) != len(prepared):
         raise InvalidInput("statements", "the batch holds two statements with the same id")
     return batch
@@ -276,9 +285,11 @@ def write_group(
         fresh.extend(mine)
         results.append(batch.ids)
     client_of = {st["id"]: b.client_id for b in batches for st in b.statements}
+    keys_of = {st["id"]: k for b in batches for st, k in zip(b.statements, b.keys, strict=True)}
     seq_of = insert_statements(
-        s, fresh, client_ids=[client_of[st["id"]] for st in fresh], now=now, targets=known
-    )
+        s, fresh, client_ids=[client_of[st["id"]] for st in fresh], now=now, targets=known,
+        own_keys=[keys_of[st["id"]] for st in fresh],
+    )  # fmt: skip
     written = [b for b, r in zip(batches, results, strict=True) if not isinstance(r, Exception)]
     insert_attachments(s, [a for b in written for a in b.attachments], now=now)
     # A voided target is stored, or written above; voiding an id never stored voids nothing.

@@ -19,10 +19,11 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from learnloop.adapters.xapi import index_pairs, statement_keys
+from learnloop.adapters.xapi import index_pairs, statement_keys, target_keys
 from learnloop.adapters.xapi.attachments import AttachmentContent
 from learnloop.storage.bulk import insert_rows, insert_rows_returning_keys
 from learnloop.storage.json_text import dumps
+from learnloop.storage.statement_lookup import statements_by_id
 from learnloop.storage.tables import (
     XapiAttachment,
     XapiIndexQueue,
@@ -46,6 +47,12 @@ def _target(st: Mapping[str, Any], targets: Mapping[str, Mapping[str, Any]] | No
     return (targets or {}).get(obj.get("id", ""))
 
 
+def _with_target(
+    own: list[tuple[str, str]], target: Mapping[str, Any] | None
+) -> list[tuple[str, str]]:
+    return own if target is None else list(dict.fromkeys(own + target_keys(target)))
+
+
 def insert_statements(
     s: Session,
     statements: Sequence[dict[str, Any]],
@@ -53,11 +60,13 @@ def insert_statements(
     client_ids: Sequence[int | None],
     now: datetime,
     targets: Mapping[str, Mapping[str, Any]] | None = None,
+    own_keys: Sequence[list[tuple[str, str]]] | None = None,
 ) -> dict[str, int]:
     """Store complete, valid statements (each with the LRS client that sent it, None for
     learnloop's own) and queue their index keys, in the caller's transaction; their storage
     numbers, by id. ``targets``: statements by id; one targeted through a StatementRef lends its
-    keys to the statement targeting it."""
+    keys to the statement targeting it. ``own_keys``: each statement's ``index_pairs`` when the
+    caller has them already (the LRS works them out before it takes the write lock)."""
     if not statements:
         return {}
     rows = [
@@ -66,8 +75,10 @@ def insert_statements(
     ]
     # Storage numbers are matched to statements by id (rows may come back in any order).
     seq_of = insert_rows_returning_keys(s, _STATEMENTS, rows, key="seq", by="id")
-    pairs = [(st["id"], seq_of[st["id"]], index_pairs(statement_keys(st), _target(st, targets)))
-             for st in statements]  # fmt: skip
+    if own_keys is None:
+        own_keys = [index_pairs(statement_keys(st)) for st in statements]
+    pairs = [(st["id"], seq_of[st["id"]], _with_target(own, _target(st, targets)))
+             for st, own in zip(statements, own_keys, strict=True)]  # fmt: skip
     if s.get_bind().dialect.name == "postgresql":
         # Filed at once: PostgreSQL logs rows, not the pages they land on, and two processes
         # write side by side, so filing later gained nothing there (measured: 7,950 against
@@ -85,9 +96,16 @@ def insert_statements(
 
 def insert_statement(
     s: Session, st: dict[str, Any], *, client_id: int | None, now: datetime
-) -> None:
-    """Store one complete, valid statement and its index keys in the caller's transaction."""
+) -> bool:
+    """Store one complete, valid statement and its index keys in the caller's transaction,
+    unless a statement with its id is stored already; whether it was stored. learnloop's own
+    statements have ids derived from the answer (``attempt_statement_id``), which an LRS client
+    could have taken first: that statement is kept, and the answer is still recorded (on SQLite
+    nothing else would refuse the second copy before its id is filed)."""
+    if statements_by_id(s, [st["id"]]):
+        return False
     insert_statements(s, [st], client_ids=[client_id], now=now)
+    return True
 
 
 def insert_attachments(

@@ -4,7 +4,6 @@ statement mentions anywhere (for ``related_agents`` and ``related_activities``).
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,10 +24,18 @@ class StatementKeys:
     activities: set[str] = field(default_factory=set)  # every activity id mentioned (related)
 
 
+# An agent with one of these is identified (it has a key); an anonymous group has none.
+_IDENTIFIERS = frozenset(("mbox", "mbox_sha1sum", "openid", "account"))
+
+
+def _identified(agent: Mapping[str, Any]) -> bool:
+    return not _IDENTIFIERS.isdisjoint(agent.keys())
+
+
 def _agents(agent: Mapping[str, Any], into: set[str]) -> None:
-    with contextlib.suppress(ValueError):  # an anonymous group: only its members have keys
+    if _identified(agent):  # an anonymous group: only its members have keys
         into.add(agent_key(agent))
-    for member in agent.get("member", []) or []:
+    for member in agent.get("member") or ():
         _agents(member, into)
 
 
@@ -59,17 +66,11 @@ def statement_keys(statement: Mapping[str, Any]) -> StatementKeys:
     if kind == "Activity" or kind == "StatementRef":
         object_id: str | None = obj["id"]
     elif kind in ("Agent", "Group"):
-        object_id = (
-            agent_key(obj)
-            if any(k in obj for k in ("mbox", "mbox_sha1sum", "openid", "account"))
-            else None
-        )
+        object_id = agent_key(obj) if _identified(obj) else None
     else:
         object_id = None
     keys = StatementKeys(
-        actor=agent_key(actor)
-        if any(k in actor for k in ("mbox", "mbox_sha1sum", "openid", "account"))
-        else None,
+        actor=agent_key(actor) if _identified(actor) else None,
         verb=statement["verb"]["id"],
         object_kind=kind,
         object_id=object_id,
