@@ -21,6 +21,7 @@ from learnloop.domain import Course, Role, Viewer
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class, create_class, import_course
 from learnloop.services.learning import complete_onboarding
+from learnloop.services.lrs import LrsCaller, authenticate_client, create_client
 from learnloop.storage import Database, upgrade_database
 
 DEMO_COURSE = Path(__file__).parents[1] / "src" / "learnloop" / "demo" / "fractions"
@@ -101,6 +102,23 @@ def _postgres_database() -> Iterator[Database]:
             db.dispose()
 
 
+def database_at(kind: str, tmp_path: Path, revision: str) -> Iterator[Database]:
+    """A database of ``kind`` ("sqlite" or "postgres") migrated only to ``revision``, for tests
+    of the migrations after it."""
+    if kind == "sqlite":
+        db = Database.from_url(f"sqlite:///{tmp_path / 'old.db'}")
+        upgrade_database(db.engine, revision)
+        yield db
+        db.dispose()
+        return
+    with scratch_schema() as schema:
+        engine = create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+        db = Database(engine)
+        upgrade_database(db.engine, revision)
+        yield db
+        db.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A migrated, empty database: SQLite, then the same test on PostgreSQL."""
@@ -108,6 +126,13 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
         yield from _sqlite_database(tmp_path)
     else:
         yield from _postgres_database()
+
+
+@pytest.fixture
+def caller(db: Database, hasher: PasswordHasher) -> LrsCaller:
+    """Read-write LRS credentials on ``db`` (the first client created there)."""
+    made = create_client(db, hasher, name="writer", can_write=True)
+    return authenticate_client(db, hasher, made.key, made.secret)
 
 
 @pytest.fixture

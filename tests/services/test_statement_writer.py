@@ -45,12 +45,6 @@ def statement(
     return st
 
 
-@pytest.fixture
-def caller(db: Database, hasher: PasswordHasher) -> LrsCaller:
-    create_client(db, hasher, name="writer", can_write=True)
-    return LrsCaller(1, "writer", True)
-
-
 def count(db: Database) -> int:
     with db.reading() as s:
         return int(s.scalar(select(func.count()).select_from(XapiStatement)) or 0)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, delete, func, inspect, select, text
+from sqlalchemy import delete, func, inspect, select, text
 
 from learnloop.services.statement_index import catch_up, file_queued_keys, keys_queued
 from learnloop.services.statement_store import insert_statements
@@ -26,7 +26,7 @@ from learnloop.storage.tables import (
     XapiStatementId,
     XapiStatementKey,
 )
-from tests.conftest import POSTGRES_URL, scratch_schema
+from tests.conftest import database_at
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -135,18 +135,7 @@ def test_a_rolled_back_filing_leaves_the_keys_queued(db: Database) -> None:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def old_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A database at revision 0013, before the queue."""
-    if request.param == "sqlite":
-        db = Database.from_url(f"sqlite:///{tmp_path / 'old.db'}")
-        upgrade_database(db.engine, "0013")
-        yield db
-        db.dispose()
-        return
-    with scratch_schema() as schema:
-        engine = create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-        db = Database(engine)
-        upgrade_database(db.engine, "0013")
-        yield db
-        db.dispose()
+    yield from database_at(request.param, tmp_path, "0013")
 
 
 def test_the_migration_files_what_the_column_indexes_held(old_db: Database) -> None:

@@ -13,44 +13,20 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from argon2 import PasswordHasher
-from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy import inspect, select, text
 
 from learnloop.exceptions import Conflict, NotFound
 from learnloop.reports.xapi_queries import get_statement
-from learnloop.services.lrs import LrsCaller, authenticate_client, create_client, store_statements
+from learnloop.services.lrs import LrsCaller, store_statements
 from learnloop.services.statement_index import catch_up, keys_queued
 from learnloop.storage import Database, upgrade_database
 from learnloop.storage.migrate import alembic_config
 from learnloop.storage.statement_lookup import statements_by_id
-from learnloop.storage.tables import XapiStatement, XapiStatementId, XapiStatementKey
-from tests.conftest import POSTGRES_URL, scratch_schema
+from learnloop.storage.tables import XapiStatementId, XapiStatementKey
+from tests.conftest import database_at
+from tests.services.test_statement_writer import BASE, count, statement
 
-BASE = "https://learnloop.example"
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-VOIDED = "http://adlnet.gov/expapi/verbs/voided"
-
-
-def statement(n: int, statement_id: str | None = None, verb: str = "answered") -> dict[str, object]:
-    st: dict[str, object] = {
-        "actor": {"mbox": f"mailto:l{n}@example.org"},
-        "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}"},
-        "object": {"id": f"http://example.org/a{n}"},
-    }
-    if statement_id:
-        st["id"] = statement_id
-    return st
-
-
-@pytest.fixture
-def caller(db: Database, hasher: PasswordHasher) -> LrsCaller:
-    made = create_client(db, hasher, name="lookup", can_write=True)
-    return authenticate_client(db, hasher, made.key, made.secret)
-
-
-def count(db: Database) -> int:
-    with db.reading() as s:
-        return int(s.scalar(select(func.count()).select_from(XapiStatement)) or 0)
 
 
 @pytest.mark.parametrize("filed", [False, True])
@@ -95,18 +71,7 @@ def test_a_lookup_takes_many_ids_and_ignores_unknown_ones(db: Database, caller: 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_at_0014(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        db = Database.from_url(f"sqlite:///{tmp_path / 'old.db'}")
-        upgrade_database(db.engine, "0014")
-        yield db
-        db.dispose()
-        return
-    with scratch_schema() as schema:
-        engine = create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-        db = Database(engine)
-        upgrade_database(db.engine, "0014")
-        yield db
-        db.dispose()
+    yield from database_at(request.param, tmp_path, "0014")
 
 
 def test_the_migration_files_ids_as_keys_and_its_downgrade_restores_the_columns(
@@ -131,7 +96,7 @@ def test_the_migration_files_ids_as_keys_and_its_downgrade_restores_the_columns(
         # statement 2's keys still queued, as 0014 queued them
         c.execute(
             text("INSERT INTO xapi_index_queue (seq, keys) VALUES (2, :keys)"),
-            {"keys": json.dumps([["verb", "http://adlnet.gov/expapi/verbs/answered"]])},
+            {"keys": json.dumps([["verb", "http://adlnet.gov/expapi/verbs/experienced"]])},
         )
         if db.dialect == "postgresql":  # the rows above took their numbers by hand
             c.execute(text("SELECT setval(pg_get_serial_sequence('xapi_statements', 'seq'), 2)"))
@@ -159,9 +124,9 @@ def test_the_migration_files_ids_as_keys_and_its_downgrade_restores_the_columns(
         tables = set(inspect(c).get_table_names())
         unique = [u["column_names"] for u in inspect(c).get_unique_constraints("xapi_statements")]
     assert [tuple(r) for r in rows] == [
-        (1, "mbox:mailto:l1@example.org", "http://adlnet.gov/expapi/verbs/answered", "Activity",
+        (1, "mbox:mailto:l1@example.org", "http://adlnet.gov/expapi/verbs/experienced", "Activity",
          "http://example.org/a1", None),
-        (2, "mbox:mailto:l2@example.org", "http://adlnet.gov/expapi/verbs/answered", "Activity",
+        (2, "mbox:mailto:l2@example.org", "http://adlnet.gov/expapi/verbs/experienced", "Activity",
          "http://example.org/a2", str(uuid.UUID(int=9))),
     ]  # fmt: skip
     assert stamps == ["2026-11-30 22:00:00", "2026-12-01 08:00:00"]  # in UTC
