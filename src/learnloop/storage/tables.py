@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
-    MetaData,
     String,
     Text,
-    TypeDecorator,
-    UniqueConstraint,
     false,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
+
+from learnloop.storage.table_base import Base, UTCDateTime
+from learnloop.storage.xapi_tables import (  # the LRS's tables, part of the same schema
+    LrsClient,
+    XapiAttachment,
+    XapiDocument,
+    XapiIndexQueue,
+    XapiStatement,
+    XapiStatementId,
+    XapiStatementKey,
+)
 
 __all__ = [
     "Attempt",
@@ -35,44 +40,19 @@ __all__ = [
     "FeedbackMessage",
     "LearnerProfile",
     "LoginFailure",
+    "LrsClient",
     "Mastery",
     "MasteryEvent",
     "SchoolClass",
+    "UTCDateTime",
     "User",
+    "XapiAttachment",
+    "XapiDocument",
+    "XapiIndexQueue",
+    "XapiStatement",
+    "XapiStatementId",
+    "XapiStatementKey",
 ]
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timestamps are stored and returned as aware UTC, on SQLite as on PostgreSQL."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: learnloop stores aware UTC times only")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-_NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=_NAMING)
 
 
 class User(Base):
@@ -379,107 +359,3 @@ class CourseLearnerModel(Base):
     answers: Mapped[int] = mapped_column(Integer)  # counted answers it was fitted on
     auc: Mapped[float | None] = mapped_column(Float)  # on the last 20% of learners, held out
     fitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class LrsClient(Base):
-    """Credentials a system uses to send or read xAPI statements (HTTP Basic)."""
-
-    __tablename__ = "lrs_clients"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
-    key: Mapped[str] = mapped_column(String(64), unique=True)  # the Basic user name
-    secret_hash: Mapped[str] = mapped_column(String(255))  # argon2id of the secret
-    can_write: Mapped[bool] = mapped_column(Boolean)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class XapiStatement(Base):
-    """One stored statement: its JSON as stored, when, and whether it is voided. Queries find it
-    through its index keys (``XapiStatementKey``) and its id (``XapiStatementId``): the id
-    column has no index of its own here (see ``XapiStatementId``)."""
-
-    __tablename__ = "xapi_statements"
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True)  # storage order, for paging
-    id: Mapped[str] = mapped_column(String(36))
-    stored: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    voided: Mapped[bool] = mapped_column(Boolean, default=False)
-    client_id: Mapped[int | None] = mapped_column(ForeignKey("lrs_clients.id"))
-    statement: Mapped[dict[str, Any]] = mapped_column(JSON)
-
-
-class XapiStatementId(Base):
-    """A stored statement's id, unique. Filed with the index keys: a random UUID puts each
-    insert on a randomly placed page of an index that grows with the store (on SQLite, a unique
-    index on ``xapi_statements.id`` was a third of a commit's write-ahead log at 100,000
-    statements), so SQLite files ids from the queue in batches, where its one writer has
-    checked them first (``storage.statement_lookup``); PostgreSQL, where two processes write
-    side by side, files them with the statement, and this key refuses a second copy."""
-
-    __tablename__ = "xapi_statement_ids"
-    # No foreign key (its checks on delete would want an index on seq): erasure deletes its rows.
-    __table_args__ = ({"sqlite_with_rowid": False},)
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer)
-
-
-class XapiStatementKey(Base):
-    """What queries find a statement by: its actor or agent object ("who"), verb, activity
-    object ("object"), registration ("reg"), every agent and activity it mentions ("agent",
-    "activity", for related_agents / related_activities), and its target's keys when it refers
-    to another statement (``REF_KINDS``). Filed from ``XapiIndexQueue``."""
-
-    __tablename__ = "xapi_statement_keys"
-    # One B-tree, ordered as queries read it: on SQLite without a rowid, no second index and no
-    # foreign key (whose checks on delete would want one on seq); erasure deletes its rows
-    # itself. Filing a key so costs one B-tree insert, not three (about half the time).
-    __table_args__ = ({"sqlite_with_rowid": False},)
-    kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # see the docstring
-    key: Mapped[str] = mapped_column(String(600), primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-
-
-class XapiIndexQueue(Base):
-    """A stored statement whose id and index keys are not filed yet: the id, and the keys as a
-    JSON list of [kind, key] pairs (services/statement_index.py files them in batches). The
-    queue stays short (it is filed every ``INDEX_BATCH_STATEMENTS``), so an id is looked up here
-    by a scan, with no index to write."""
-
-    __tablename__ = "xapi_index_queue"
-    seq: Mapped[int] = mapped_column(
-        ForeignKey("xapi_statements.seq", ondelete="CASCADE"), primary_key=True
-    )
-    id: Mapped[str] = mapped_column(String(36))
-    keys: Mapped[str] = mapped_column(Text)
-
-
-class XapiAttachment(Base):
-    """The content of a statement attachment sent in the request, stored once per SHA-2 (the
-    statements keep the attachment's metadata and name it by that digest)."""
-
-    __tablename__ = "xapi_attachments"
-    sha2: Mapped[str] = mapped_column(String(128), primary_key=True)  # hex, lower case
-    content_type: Mapped[str] = mapped_column(String(255))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    stored: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class XapiDocument(Base):
-    """A State, Activity Profile or Agent Profile document (empty strings for unused scopes, so
-    that the unique constraint holds on every database)."""
-
-    __tablename__ = "xapi_documents"
-    __table_args__ = (
-        UniqueConstraint("kind", "activity_id", "agent_key", "registration", "doc_id"),
-        Index("ix_xapi_documents_scope", "kind", "activity_id", "agent_key", "registration"),
-    )
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # state | activity_profile | agent_profile
-    activity_id: Mapped[str] = mapped_column(String(600))
-    agent_key: Mapped[str] = mapped_column(String(600))
-    registration: Mapped[str] = mapped_column(String(36))
-    doc_id: Mapped[str] = mapped_column(String(600))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    content_type: Mapped[str] = mapped_column(String(200))
-    etag: Mapped[str] = mapped_column(String(64))  # SHA-1 of the content, hex
-    updated: Mapped[datetime] = mapped_column(UTCDateTime())
