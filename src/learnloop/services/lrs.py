@@ -292,9 +292,9 @@ def write_group(
     )  # fmt: skip
     written = [b for b, r in zip(batches, results, strict=True) if not isinstance(r, Exception)]
     insert_attachments(s, [a for b in written for a in b.attachments], now=now)
-    # A voided target is stored, or written above; voiding an id never stored voids nothing.
-    seqs = [stored_before[i].seq if i in stored_before else seq_of.get(i) for i in voided]
     if voided:
+        # A voided target is stored, or written above; voiding an id never stored voids nothing.
+        seqs = [stored_before[i].seq if i in stored_before else seq_of.get(i) for i in voided]
         s.execute(
             update(XapiStatement)
             .where(XapiStatement.seq.in_([q for q in seqs if q is not None]))

@@ -2,12 +2,12 @@
 records every in-app answer as a statement (``services.learning``).
 
 A batch is written with two bulk inserts (``storage.bulk``: multi-row INSERTs through the driver
-on SQLite, COPY on PostgreSQL), not one ORM object per row: the statements, with their storage numbers, and
-on SQLite one queue row each holding its id and the keys it is to be filed under. Filing the keys there
-(``statement_index``) waits for a larger batch or for a query: written here, each key would land
-on a randomly placed index page, and a commit of 400 statements wrote some 20 KB of SQLite's
-write-ahead log a statement (measured), against 2 to 4 KB without them. PostgreSQL files them
-at once (below).
+on SQLite, COPY on PostgreSQL), not one ORM object per row: the statements, with their storage
+numbers, and on SQLite one queue row each holding its id and the keys it is to be filed under.
+Filing them (``statement_index``) waits for a larger batch or for a query: written here, each key
+would land on a randomly placed index page, and a commit of 400 statements wrote some 20 KB of
+SQLite's write-ahead log a statement (measured), against 2 to 4 KB without them. PostgreSQL
+files them at once (below).
 """
 
 from __future__ import annotations

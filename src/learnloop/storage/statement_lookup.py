@@ -20,7 +20,8 @@ from learnloop.storage.tables import XapiIndexQueue, XapiStatement, XapiStatemen
 
 __all__ = ["StoredStatement", "statements_by_id"]
 
-# Ids a query names at most (each twice: key rows and queue), within every database's limit.
+# Ids a query names at most (each twice: the ids table and the queue), within every database's
+# parameter limit.
 _CHUNK = 500
 
 

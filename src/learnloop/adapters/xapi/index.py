@@ -113,13 +113,11 @@ def target_keys(target: Mapping[str, Any]) -> list[tuple[str, str]]:
     return list(dict.fromkeys(rows))
 
 
-def index_pairs(
-    keys: StatementKeys, target: Mapping[str, Any] | None = None
-) -> list[tuple[str, str]]:
+def index_pairs(keys: StatementKeys) -> list[tuple[str, str]]:
     """Every (kind, key) a statement is filed under (``XapiStatementKey``), once each: "who" (the
     actor, or an agent object: the ``agent`` filter), "verb", "object" (an activity object),
-    "reg", every agent and activity mentioned ("agent", "activity"), and, when it refers to
-    ``target`` through a StatementRef, the target's keys (``target_keys``)."""
+    "reg", and every agent and activity mentioned ("agent", "activity"). A statement that refers
+    to another through a StatementRef is filed under the target's keys too (``target_keys``)."""
     pairs: list[tuple[str, str]] = [("verb", keys.verb)]
     if keys.actor:
         pairs.append(("who", keys.actor))
@@ -131,6 +129,4 @@ def index_pairs(
         pairs.append(("reg", keys.registration))
     pairs += [("agent", k) for k in sorted(keys.agents)]
     pairs += [("activity", k) for k in sorted(keys.activities)]
-    if target is not None:
-        pairs += target_keys(target)
     return list(dict.fromkeys(pairs))
