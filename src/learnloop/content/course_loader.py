@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from learnloop.content.item_reader import read_items
 from learnloop.content.markdown import render_markdown
 from learnloop.content.misconceptions import KEY_PATTERN, key_of, read_misconceptions
+from learnloop.content.rubrics import read_rubric
 from learnloop.content.source_issues import SourceIssues
 from learnloop.content.yaml_source import LineDict, LineList, YamlSyntaxError, parse_yaml
 from learnloop.domain import Activity, Course, Item, Modality, Objective
@@ -38,7 +39,7 @@ _COURSE_FIELDS = {
     "slug", "title", "description", "mastery", "model", "objectives", "misconceptions",
 }  # fmt: skip
 _OBJECTIVE_FIELDS = {"key", "title", "statement", "prerequisites", "mastery", "model"}
-_ACTIVITY_FIELDS = {"title", "modality", "minutes", "objectives", "items"}
+_ACTIVITY_FIELDS = {"title", "modality", "minutes", "objectives", "items", "rubric"}
 _BKT_FIELDS = {"kind", "prior", "learn", "guess", "slip", "forget"}
 
 
@@ -297,6 +298,7 @@ def _read_activities(
             body=render_markdown(body),
             items=tuple(items) if isinstance(items, list) else (),
             source=f"{file}:1",
+            rubric=read_rubric(front, file, Modality(modality), issues),
         )
     return activities, fronts
 

@@ -9,6 +9,7 @@ from learnloop.domain.course import (
     Misconception,
     Modality,
     Objective,
+    RubricCriterion,
     WrongAnswer,
 )
 from learnloop.domain.grading import AnswerFeedback, Grade, grade, stage_feedback
@@ -26,6 +27,7 @@ __all__ = [
     "Modality",
     "Objective",
     "Role",
+    "RubricCriterion",
     "Viewer",
     "WrongAnswer",
     "grade",

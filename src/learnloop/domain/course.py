@@ -15,6 +15,7 @@ from typing import Any
 from learnloop.engine import BKTParams, MasteryCriterion, SkillGraph
 
 __all__ = [
+    "WORK_MODALITIES",
     "Activity",
     "Choice",
     "Course",
@@ -23,6 +24,7 @@ __all__ = [
     "Misconception",
     "Modality",
     "Objective",
+    "RubricCriterion",
     "WrongAnswer",
 ]
 
@@ -112,6 +114,20 @@ class Item:
         return _fixed_shuffle(self.key, [(chr(97 + i), t) for i, t in enumerate(rights)])
 
 
+# Activities whose outcome is work a learner hands in for an educator to read (product.md,
+# Collaboration: "rubric feedback on project work"), rather than answers the platform grades.
+WORK_MODALITIES = frozenset({Modality.PROJECT, Modality.HANDS_ON})
+
+
+@dataclass(frozen=True)
+class RubricCriterion:
+    """One row of a rubric: what is judged, and its levels from lowest to highest (plain text)."""
+
+    key: str
+    title: str
+    levels: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Activity:
     key: str
@@ -122,6 +138,12 @@ class Activity:
     body: str  # HTML
     items: tuple[str, ...] = ()
     source: str = ""
+    rubric: tuple[RubricCriterion, ...] = ()  # only on project and hands-on activities
+
+    @property
+    def takes_work(self) -> bool:
+        """Whether learners hand in work here for an educator's feedback."""
+        return self.modality in WORK_MODALITIES
 
 
 @dataclass(frozen=True)

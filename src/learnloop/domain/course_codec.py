@@ -14,6 +14,7 @@ from learnloop.domain.course import (
     Misconception,
     Modality,
     Objective,
+    RubricCriterion,
     WrongAnswer,
 )
 from learnloop.engine import BKTParams, MasteryCriterion
@@ -76,6 +77,11 @@ def _activity(d: dict[str, Any]) -> Activity:
             "modality": Modality(d["modality"]),
             "objectives": tuple(d["objectives"]),
             "items": tuple(d["items"]),
+            # rubrics came later: older courses have none
+            "rubric": tuple(
+                RubricCriterion(c["key"], c["title"], tuple(c["levels"]))
+                for c in d.get("rubric", ())
+            ),
         }
     )
 
