@@ -22,6 +22,7 @@ from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class, create_class, import_course
 from learnloop.services.learning import complete_onboarding
 from learnloop.services.lrs import LrsCaller, authenticate_client, create_client
+from learnloop.services.mastery_overrides import override_mastery
 from learnloop.storage import Database, upgrade_database
 
 DEMO_COURSE = Path(__file__).parents[1] / "src" / "learnloop" / "demo" / "fractions"
@@ -211,6 +212,24 @@ def build_world(db: Database, hasher: PasswordHasher, course: Course) -> World:
         other_learner,
         outsider,
     )
+
+
+def unlock_activity(world: World, learner: Viewer, activity: str) -> None:
+    """The class's educator marks every prerequisite of the activity's objectives mastered (with
+    a reason, as the product lets them), so that ``activity`` is unlocked for ``learner``."""
+    needed: set[str] = set()
+    todo = [p for o in world.course.activities[activity].objectives
+            for p in world.course.objectives[o].prerequisites]  # fmt: skip
+    while todo:
+        key = todo.pop()
+        if key not in needed:
+            needed.add(key)
+            todo.extend(world.course.objectives[key].prerequisites)
+    for key in sorted(needed):
+        override_mastery(
+            world.db, world.educator, class_id=world.class_id, learner_id=learner.user_id,
+            objective=key, action="mastered", reason="seen in class",
+        )  # fmt: skip
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from learnloop.storage.project_tables import ProjectReview, ProjectSubmission
 from learnloop.storage.table_base import Base, UTCDateTime
 from learnloop.storage.xapi_tables import (  # the LRS's tables, part of the same schema
     LrsClient,
@@ -43,6 +44,8 @@ __all__ = [
     "LrsClient",
     "Mastery",
     "MasteryEvent",
+    "ProjectReview",
+    "ProjectSubmission",
     "SchoolClass",
     "UTCDateTime",
     "User",
