@@ -283,3 +283,38 @@ def test_the_teacher_assigns_an_activity_and_the_learner_discusses_it(
     page.goto(f"{url}/teach/classes/1/discussion")
     expect(page.locator(".post").first).to_contain_text("<b>Why</b> must the parts be equal?")
     expect(page.locator(".post b")).to_have_count(0)  # shown as text, never as markup
+
+
+def test_the_teacher_gives_rubric_feedback_on_handed_in_work(server: Any, page: Any) -> None:
+    """In the browser: the demo's handed-in work waits on the teacher's page; the rubric is
+    filled in with the keyboard-usable radio buttons; the learner reads the feedback."""
+    from playwright.sync_api import expect
+
+    from learnloop.services.demo import DEMO_LEARNERS
+
+    url, _, _ = server
+    login(page, url, "teacher")
+    page.wait_for_url(f"{url}/teach")
+    page.get_by_role("link", name=re.compile("Year 7 Fractions")).click()
+    page.get_by_role("link", name="Handed-in work").click()
+    row = page.locator("table").first.locator("tbody tr").first
+    learner = row.locator("td").first.inner_text()
+    activity = row.locator("td").nth(1).inner_text()
+    row.get_by_role("link", name="Read and give feedback").click()
+    fieldsets = page.locator("fieldset")  # one a rubric criterion (measuring-cups has none)
+    for i in range(fieldsets.count()):
+        fieldsets.nth(i).get_by_role("radio").last.check()
+    page.get_by_label(re.compile("^Comment")).fill("Every <i>part</i> is there: well done.")
+    page.get_by_role("button", name="Save feedback").click()
+    expect(page.locator("p.ok")).to_contain_text(f"Feedback saved: {learner} sees it")
+    logout(page)
+
+    username = next(u for u, name in DEMO_LEARNERS if name == learner)
+    login(page, url, username)
+    page.wait_for_url(re.compile(rf"{url}/learn.*"))
+    page.goto(f"{url}/learn/progress")
+    page.get_by_role("link", name=activity).first.click()
+    review = page.locator("#work .review").first
+    expect(review).to_contain_text("Feedback from Ms. Rivera")
+    expect(review).to_contain_text("Every <i>part</i> is there: well done.")  # text, not markup
+    expect(page.locator("#work .review i")).to_have_count(0)

@@ -14,12 +14,15 @@ from starlette.routing import Mount, Route
 
 from learnloop.services.assignments import assign_activity
 from learnloop.services.discussion import post_message
+from learnloop.services.projects import submit_work
 from learnloop.storage.tables import Assignment
 from learnloop.web.pages import accounts, admin, discussion, learn, teach
-from tests.conftest import World
+from tests.conftest import World, unlock_activity
 from tests.web.conftest import CSRF, ROLES
 
 L, OL, OE, E, A = "learner", "other_learner", "other_educator", "educator", "admin"
+WORK = "recipe-project"  # the demo's project: its rubric's criteria, each given a level here
+LEVELS = {"scaling": 2, "working": 1, "mixed-numbers": 1, "checking": 0}
 LEARNERS = {L, OL}
 
 # (method, path template) -> (roles allowed, status when allowed, status when denied to a logged-in
@@ -32,6 +35,13 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/learn/activities/{key}/items/{item}"): (LEARNERS, 303, 403, 303),
     ("GET", "/learn/progress"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/activities/{key}/discussion"): (LEARNERS, 303, 403, 303),
+    # handed-in work: the recipe project, unlocked for both classmates (fill)
+    ("POST", "/learn/activities/{key}/work"): (LEARNERS, 303, 403, 303),
+    ("GET", "/teach/classes/{class_id}/work"): ({E, A}, 200, 403, 303),
+    # the work is the world learner's: to anyone but the class's educators and admins it does not
+    # exist
+    ("GET", "/teach/work/{submission_id}"): ({E, A}, 200, 404, 303),
+    ("POST", "/teach/work/{submission_id}/review"): ({E, A}, 303, 404, 303),
     # the world learner's assignment: to anyone else it does not exist
     ("POST", "/learn/assignments/{assignment_id}/done"): ({L}, 303, 404, 303),
     ("GET", "/learn/reviews"): (LEARNERS, 200, 403, 303),
@@ -86,6 +96,10 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/classes/{class_id}/assignments"): ({E, A}, 201, 403, 401),
     ("GET", "/api/v1/me/assignments"): (LEARNERS, 200, 403, 401),
     ("POST", "/api/v1/me/assignments/{assignment_id}/done"): ({L}, 204, 404, 401),
+    ("GET", "/api/v1/me/work/{activity}"): (LEARNERS, 200, 403, 401),
+    ("POST", "/api/v1/me/work/{activity}"): (LEARNERS, 201, 403, 401),
+    ("GET", "/api/v1/classes/{class_id}/work"): ({E, A}, 200, 403, 401),
+    ("POST", "/api/v1/work/{submission_id}/review"): ({E, A}, 204, 404, 401),
     ("GET", "/api/v1/classes"): ({E, OE, A}, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/report"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/items"): ({E, A}, 200, 403, 401),
@@ -180,11 +194,21 @@ def fill(path: str, world: World) -> str:
         post_id = post_message(
             world.db, world.learner, activity_key="parts-practice", body="Is 2/4 the same as 1/2?"
         )
+    work = "/work" in path and (
+        "{key}" in path or "{activity}" in path or "{submission_id}" in path
+    )
+    if work:  # the recipe project takes work: open it to both classmates
+        for learner in (world.learner, world.other_learner):
+            unlock_activity(world, learner, WORK)
+    submission_id = 0
+    if "{submission_id}" in path:
+        submission_id = submit_work(world.db, world.learner, activity_key=WORK, body="For 6: ...")
     return path.format(
         assignment_id=assignment_id,
         post_id=post_id,
-        key="parts-practice",
-        activity="parts-practice",
+        submission_id=submission_id,
+        key=WORK if work else "parts-practice",
+        activity=WORK if work else "parts-practice",
         item="pw-4",
         class_id=world.class_id,
         learner_id=world.learner.user_id,
@@ -211,6 +235,7 @@ def page_request(client: TestClient, method: str, path: str, world: World) -> An
         "course": "fractions",
         "usernames": "teacher2",
         "learner_id": str(world.learner.user_id),
+        **{f"level-{key}": str(level) for key, level in LEVELS.items()},
     }
     return client.post(path, data=data)
 
@@ -244,7 +269,7 @@ def test_api_roles(
     body = {
         "activity": "parts-practice", "item": "pw-4", "response": "5/12", "body": "Keep going",
         "objective": "parts-of-a-whole", "action": "mastered", "reason": "Seen on paper",
-        "learner_ids": [sqlite_world.learner.user_id],
+        "learner_ids": [sqlite_world.learner.user_id], "levels": LEVELS,
     }  # fmt: skip
     response = client.request(
         method, fill(path, sqlite_world), headers=headers, json=body if method == "POST" else None

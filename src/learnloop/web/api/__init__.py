@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from learnloop import __version__
-from learnloop.web.api import assignments, auth, class_analysis, classes, courses, discussion, me
+from learnloop.web.api import (
+    assignments,
+    auth,
+    class_analysis,
+    classes,
+    courses,
+    discussion,
+    me,
+    work,
+)
 
 __all__ = ["create_api"]
 
@@ -20,6 +29,6 @@ def create_api() -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    for module in (auth, courses, me, classes, class_analysis, discussion, assignments):
+    for module in (auth, courses, me, classes, class_analysis, discussion, assignments, work):
         api.include_router(module.router)
     return api

@@ -18,11 +18,13 @@ from learnloop.reports.learner_views import (
     progress_map,
 )
 from learnloop.reports.mastery_overrides import overrides_for
+from learnloop.reports.projects import learner_work, reviewed_work_of_mine
 from learnloop.reports.review_views import placement_page, review_queue
 from learnloop.services.assignments import mark_done
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.learning import complete_onboarding, record_attempt
 from learnloop.services.placement import answer_placement, start_placement
+from learnloop.services.projects import MAX_WORK_LENGTH, submit_work
 from learnloop.web.charts import progress_map_svg
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.rendering import redirect, render
@@ -50,7 +52,11 @@ def home(request: Request, platform: PlatformDep, viewer: PageViewer) -> Respons
         request,
         platform,
         "learn/home.html",
-        {"home": data, "labels": MODALITY_LABELS},
+        {
+            "home": data,
+            "labels": MODALITY_LABELS,
+            "work": reviewed_work_of_mine(platform.db, viewer),
+        },
         viewer=viewer,
     )
 
@@ -163,11 +169,12 @@ def _activity_page(
     view = activity_view(platform.db, viewer, key)
     try:
         thread: Thread | None = activity_thread(platform.db, viewer, key)
-    except NotFound:  # not in a class: no discussion to join
-        thread = None
+        work = learner_work(platform.db, viewer, key) if view.activity.takes_work else None
+    except NotFound:  # not in a class: no discussion to join, nobody to hand work to
+        thread, work = None, None
     context = {
         "view": view, "labels": MODALITY_LABELS, "errors": errors, "thread": thread,
-        "max_post": MAX_POST_LENGTH,
+        "max_post": MAX_POST_LENGTH, "work": work, "max_work": MAX_WORK_LENGTH,
     }  # fmt: skip
     return render(
         request, platform, "learn/activity.html", context, viewer=viewer, status_code=status
@@ -216,6 +223,21 @@ def discuss(
     except InvalidInput as exc:
         return _activity_page(request, platform, viewer, key, {"discussion": exc.message}, 400)
     return redirect(f"/learn/activities/{key}#discussion")
+
+
+@router.post("/activities/{key}/work", dependencies=[CsrfChecked])
+def hand_in(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    key: str,
+    body: Annotated[str, Form(max_length=4 * MAX_WORK_LENGTH)] = "",
+) -> Response:
+    try:
+        submit_work(platform.db, viewer, activity_key=key, body=body)
+    except InvalidInput as exc:
+        return _activity_page(request, platform, viewer, key, {"work": exc.message}, 400)
+    return redirect(f"/learn/activities/{key}#work")
 
 
 @router.post("/assignments/{assignment_id}/done", dependencies=[CsrfChecked])
