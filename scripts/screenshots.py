@@ -30,6 +30,7 @@ def main(out: Path) -> None:
         ("educator-learner", "teacher", "/teach/classes/1/learners/9", None),
         ("educator-groups", "teacher", "/teach/classes/1/groups", None),
         ("educator-items", "teacher", "/teach/classes/1/items", ("viewport", "")),
+        ("educator-work", "teacher", "/teach/work/1", None),  # the demo's first work, reviewed
     ]
     with (
         tempfile.TemporaryDirectory() as tmp,

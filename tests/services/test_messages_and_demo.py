@@ -14,6 +14,8 @@ from learnloop.storage.tables import (
     ClassMember,
     FeedbackMessage,
     Mastery,
+    ProjectReview,
+    ProjectSubmission,
     User,
     XapiStatement,
 )
@@ -73,7 +75,7 @@ def counts(db: Database) -> tuple[int, ...]:
     with db.reading() as s:
         return tuple(
             int(s.scalar(select(func.count()).select_from(t)) or 0)
-            for t in (User, ClassMember, Attempt, Mastery)
+            for t in (User, ClassMember, Attempt, Mastery, ProjectSubmission, ProjectReview)
         )
 
 
@@ -97,6 +99,15 @@ def test_demo_builds_a_class_with_history_and_a_second_run_changes_nothing(
     assert len(stored) == sum(n for _, n in per_learner)  # each answer is a statement
     assert stored == sorted(stored)  # recorded in time order across the class, as the LRS reads
     assert len({n for _, n in mastered}) >= 3  # and they are not all at the same place
+    with db.reading() as s:
+        work = s.execute(
+            select(ProjectSubmission.activity_key, ProjectReview.id)
+            .outerjoin(ProjectReview, ProjectReview.submission_id == ProjectSubmission.id)
+        ).all()  # fmt: skip
+    # learners far enough along hand in work, and the teacher has reviewed some of it
+    assert len(work) >= 4
+    assert {key for key, _ in work} >= {"fraction-strips"}
+    assert 0 < sum(review is not None for _, review in work) < len(work)
     again = setup_demo(db, hasher, demo_course, password="demo-password")
     assert not again.created
     assert again.class_id == first.class_id

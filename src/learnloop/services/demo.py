@@ -22,10 +22,12 @@ from sqlalchemy import select
 
 from learnloop.domain import Course, Modality, Role, Viewer
 from learnloop.engine.simulation import SimulatedLearner
+from learnloop.exceptions import PermissionDenied
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class, create_class, import_course
 from learnloop.services.learning import complete_onboarding, record_attempt
 from learnloop.services.messages import send_feedback
+from learnloop.services.projects import review_submission, submit_work
 from learnloop.storage import Database
 from learnloop.storage.tables import Mastery, SchoolClass
 
@@ -229,6 +231,7 @@ def setup_demo(
     modalities = [m.value for m in Modality]
     keys = list(course.graph.topological_order)
     runs: list[Iterator[datetime]] = []
+    learners: list[Viewer] = []
     for i, (username, display) in enumerate(DEMO_LEARNERS):
         if progress:
             progress(f"simulating {display}")
@@ -236,6 +239,7 @@ def setup_demo(
             db, hasher, username=username, password=password, display_name=display
         )
         add_to_class(db, class_id=class_id, user_id=viewer.user_id)
+        learners.append(viewer)
         complete_onboarding(
             db,
             viewer,
@@ -272,7 +276,48 @@ def setup_demo(
     if progress:
         progress("recording the class's answers in time order")
     _in_time_order(runs)
+    _hand_in_work(db, course, teacher, learners, now)
     return DemoLogins(**{**names.__dict__, "created": True, "class_id": class_id})
+
+
+# Work the demo learners hand in on the course's project and hands-on activities, most advanced
+# first: each learner hands in on the first of these that is unlocked for them.
+DEMO_WORK = {
+    "recipe-project": "Pancakes for 6 (× 3/2): flour 1 1/2 × 3/2 = 2 1/4 cups, milk 1 × 3/2 = 1 1/2 "
+    "cups, 2 eggs × 3/2 = 3 eggs, sugar 1/4 × 3/2 = 3/8 cup.\nFor 2 (× 1/2): flour 3/4 cup, milk "
+    "1/2 cup, 1 egg, sugar 1/8 cup.\nCheck: every amount for 6 is bigger than for 4.",
+    "measuring-cups": "1/2 + 1/4 = 3/4: three quarter cups filled the same bowl. 1/3 + 1/2 was a "
+    "bit less than a cup: 5/6. My own: 1/4 + 1/3 = 3/12 + 4/12 = 7/12.",
+    "fraction-strips": "1/2 lines up with 2/4 and 4/8. 1/4 lines up with 2/8. 1/3 lines up with "
+    "nothing, it is between 1/4 and 1/2. Photo: https://example.org/my-strips.jpg",
+}
+# Every other piece of demo work gets the teacher's feedback, so the educator's page shows both.
+DEMO_REVIEW_COMMENT = "Clear and careful. Next time, say how you checked your answer."
+
+
+def _hand_in_work(
+    db: Database, course: Course, teacher: Viewer, learners: list[Viewer], now: datetime
+) -> None:
+    handed = 0
+    for viewer in learners:
+        for key, body in DEMO_WORK.items():
+            if key not in course.activities:
+                continue
+            try:
+                work = submit_work(
+                    db, viewer, activity_key=key, body=body, now=now - timedelta(hours=20 - handed)
+                )
+            except PermissionDenied:  # still locked for this learner: the next one
+                continue
+            if handed % 2 == 0:
+                rubric = course.activities[key].rubric
+                review_submission(
+                    db, teacher, work, levels={c.key: len(c.levels) - 1 - (handed // 2) % 2
+                                               for c in rubric},
+                    comment=DEMO_REVIEW_COMMENT, now=now - timedelta(hours=2),
+                )  # fmt: skip
+            handed += 1
+            break
 
 
 def _in_time_order(runs: list[Iterator[datetime]]) -> None:
