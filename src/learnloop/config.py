@@ -53,6 +53,19 @@ class PedagogySettings(BaseSettings):
     item_discrimination_min_learners: int = Field(default=10, ge=3)
     # A learner "shows" a misconception once this many answers revealed it: one can be a slip.
     misconception_min_answers: int = Field(default=2, ge=1)
+    # Learning curves (educator's "Learning curves"): a point is drawn once this many of the
+    # class's learners reached that practice opportunity, as for item rates (item_min_learners).
+    # Curves run to stuck_min_attempts opportunities, where a learner counts as stuck.
+    curve_min_learners: int = Field(default=5, ge=2)
+    # A curve's category uses the categories of PSLC DataShop's learning-curve classification
+    # (Koedinger, Stamper et al.) with thresholds of our own: errors count as falling when the
+    # first two points' mean is curve_min_drop above the last two's (less is within the noise of a
+    # class: one learner of ten moves a rate by 10 points); a curve still above curve_high_error
+    # at its end (two answers in five wrong) is "still high"; one below curve_low_error from the
+    # start (under one in five wrong) that does not fall is "low and flat": practice past need.
+    curve_min_drop: float = Field(default=0.10, gt=0.0, lt=1.0)
+    curve_high_error: float = Field(default=0.40, gt=0.0, lt=1.0)
+    curve_low_error: float = Field(default=0.20, gt=0.0, lt=1.0)
     # Suggested groups hold at most this many learners: within-class groups of 3 to 4 learned
     # most in Lou et al.'s meta-analysis (1996, Review of Educational Research 66(4)), and an
     # educator can sit with four at a time.

@@ -10,8 +10,9 @@ from markupsafe import Markup, escape
 
 from learnloop.reports.class_views import ClassOverview
 from learnloop.reports.learner_views import ObjectiveView
+from learnloop.reports.learning_curves import ObjectiveCurve
 
-__all__ = ["heat_colour", "heatmap_svg", "progress_map_svg", "sparkline_svg"]
+__all__ = ["curve_svg", "heat_colour", "heatmap_svg", "progress_map_svg", "sparkline_svg"]
 
 _LOW = (254, 243, 199)  # amber-100: little evidence of knowledge
 _HIGH = (37, 99, 235)  # blue-600: close to mastery
@@ -180,3 +181,50 @@ def sparkline_svg(
         f'<polyline points="{line}" fill="none" stroke="#2563eb" stroke-width="2"/>'
         f'<circle cx="{xs[-1]:.1f}" cy="{ys[-1]:.1f}" r="2.5" fill="#2563eb"/></svg>'
     )
+
+
+def curve_svg(curve: ObjectiveCurve, *, horizon: int) -> Markup:
+    """One objective's learning curve: error rate (0 to 100%) against practice opportunity, each
+    point labelled with its rate; the page's table gives the same numbers."""
+    w, h, left, right, top, bottom = 280, 156, 42, 10, 10, 32
+    if not curve.points:  # the page says why: too few learners reached a first point
+        return Markup("")
+
+    def x(k: int) -> float:
+        return left + (w - left - right) * (k - 1) / max(1, horizon - 1)
+
+    def y(rate: float) -> float:
+        return top + (h - top - bottom) * (1.0 - rate)
+
+    line = " ".join(f"{x(p.opportunity):.1f},{y(p.error_rate):.1f}" for p in curve.points)
+    rates = ", ".join(f"{p.error_rate:.0%}" for p in curve.points)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="curve" width="{w}" height="{h}" '
+        f'viewBox="0 0 {w} {h}" role="img" aria-labelledby="c-{escape(curve.key)}-t">'
+        f'<title id="c-{escape(curve.key)}-t">{escape(curve.title)}: error rate at opportunities '
+        f"1 to {len(curve.points)}: {rates}</title>"
+    ]
+    for rate in (0.0, 0.5, 1.0):
+        parts.append(
+            f'<line x1="{left}" x2="{w - right}" y1="{y(rate):.1f}" y2="{y(rate):.1f}" '
+            f'stroke="#d1d5db"/><text x="{left - 4}" y="{y(rate) + 4:.1f}" text-anchor="end" '
+            f'font-size="10" fill="#4b5563">{rate:.0%}</text>'
+        )
+    for k in (1, horizon):
+        parts.append(
+            f'<text x="{x(k):.1f}" y="{h - 18}" text-anchor="middle" font-size="10" '
+            f'fill="#4b5563">{k}</text>'
+        )
+    parts.append(
+        f'<text x="{(left + w - right) / 2:.1f}" y="{h - 4}" text-anchor="middle" font-size="10" '
+        'fill="#4b5563">practice opportunity</text>'
+        f'<polyline points="{line}" fill="none" stroke="#2563eb" stroke-width="2"/>'
+    )
+    for p in curve.points:
+        parts.append(
+            f'<circle cx="{x(p.opportunity):.1f}" cy="{y(p.error_rate):.1f}" r="3" '
+            f'fill="#2563eb"><title>opportunity {p.opportunity}: {p.error_rate:.0%} wrong, '
+            f"{p.learners} learners</title></circle>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 (titles are escaped; the rest are numbers)

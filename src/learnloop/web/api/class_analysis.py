@@ -1,4 +1,5 @@
-"""Classes: items and misconceptions, and suggested groups, as JSON (the pages' twins)."""
+"""Classes: items and misconceptions, learning curves and suggested groups, as JSON (the pages'
+twins)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from learnloop.reports.item_analysis import item_analysis
+from learnloop.reports.learning_curves import class_learning_curves
 from learnloop.reports.support_groups import support_groups
 from learnloop.web.deps import ApiViewer, PlatformDep
 
@@ -48,6 +50,28 @@ class ItemAnalysisOut(BaseModel):
     learners: int
     items: list[ItemStatsOut]
     misconceptions: list[MisconceptionOut]
+
+
+class CurvePointOut(BaseModel):
+    opportunity: int
+    error_rate: float
+    learners: int
+
+
+class CurveOut(BaseModel):
+    objective: str
+    title: str
+    kind: str  # good, still-high, no-learning, low-and-flat, too-little-data
+    advice: str
+    learners: int
+    points: list[CurvePointOut]
+
+
+class CurvesOut(BaseModel):
+    class_id: int
+    horizon: int
+    min_learners: int
+    curves: list[CurveOut]
 
 
 class MemberOut(BaseModel):
@@ -117,5 +141,22 @@ def groups(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> GroupsOut
                 members=[_member(m) for m in x.members], helpers=[_member(m) for m in x.helpers],
             )
             for x in g.groups
+        ],
+    )  # fmt: skip
+
+
+@router.get("/{class_id}/learning-curves", response_model=CurvesOut)
+def learning_curves(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> CurvesOut:
+    c = class_learning_curves(platform.db, viewer, class_id, platform.settings.pedagogy)
+    return CurvesOut(
+        class_id=c.class_id, horizon=c.horizon, min_learners=c.min_learners,
+        curves=[
+            CurveOut(
+                objective=x.key, title=x.title, kind=x.kind.value, advice=x.advice,
+                learners=x.learners,
+                points=[CurvePointOut(opportunity=p.opportunity, error_rate=p.error_rate,
+                                      learners=p.learners) for p in x.points],
+            )
+            for x in c.curves
         ],
     )  # fmt: skip

@@ -14,13 +14,14 @@ from learnloop.reports.class_views import class_overview, classes_for, learner_d
 from learnloop.reports.discussion import class_discussion
 from learnloop.reports.item_analysis import item_analysis
 from learnloop.reports.learner_views import progress_map
+from learnloop.reports.learning_curves import class_learning_curves
 from learnloop.reports.mastery_overrides import overrides_for
 from learnloop.reports.support_groups import support_groups
 from learnloop.services.assignments import MAX_NOTE_LENGTH, assign_activity
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.mastery_overrides import MAX_REASON_LENGTH, override_mastery
 from learnloop.services.messages import send_feedback
-from learnloop.web.charts import heatmap_svg, progress_map_svg, sparkline_svg
+from learnloop.web.charts import curve_svg, heatmap_svg, progress_map_svg, sparkline_svg
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.rendering import redirect, render
 
@@ -80,6 +81,14 @@ def _groups_page(
     return render(
         request, platform, "teach/groups.html", context, viewer=viewer, status_code=status
     )
+
+
+@router.get("/classes/{class_id}/curves", response_class=HTMLResponse)
+def curves(request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int) -> Response:
+    data = class_learning_curves(platform.db, viewer, class_id, platform.settings.pedagogy)
+    charts = {c.key: curve_svg(c, horizon=data.horizon) for c in data.curves}
+    context = {"c": data, "charts": charts}
+    return render(request, platform, "teach/curves.html", context, viewer=viewer)
 
 
 @router.get("/classes/{class_id}/groups", response_class=HTMLResponse)
