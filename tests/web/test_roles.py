@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from learnloop.services.assignments import assign_activity
 from learnloop.services.discussion import post_message
 from learnloop.services.projects import submit_work
+from learnloop.services.reflections import write_reflection
 from learnloop.storage.tables import Assignment
 from learnloop.web.pages import accounts, admin, discussion, learn, teach
 from tests.conftest import World, unlock_activity
@@ -34,6 +35,10 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/learn/activities/{key}"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/activities/{key}/items/{item}"): (LEARNERS, 303, 403, 303),
     ("GET", "/learn/progress"): (LEARNERS, 200, 403, 303),
+    ("POST", "/learn/reflections"): (LEARNERS, 303, 403, 303),
+    # the world learner's reflection: to anyone else it does not exist
+    ("POST", "/learn/reflections/{reflection_id}/sharing"): ({L}, 303, 404, 303),
+    ("POST", "/learn/reflections/{reflection_id}/delete"): ({L}, 303, 404, 303),
     ("POST", "/learn/activities/{key}/discussion"): (LEARNERS, 303, 403, 303),
     # handed-in work: the recipe project, unlocked for both classmates (fill)
     ("POST", "/learn/activities/{key}/work"): (LEARNERS, 303, 403, 303),
@@ -98,6 +103,14 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/me/assignments"): (LEARNERS, 200, 403, 401),
     ("POST", "/api/v1/me/assignments/{assignment_id}/done"): ({L}, 204, 404, 401),
     ("GET", "/api/v1/me/work/{activity}"): (LEARNERS, 200, 403, 401),
+    ("GET", "/api/v1/me/reflections"): (LEARNERS, 200, 403, 401),
+    ("POST", "/api/v1/me/reflections"): (LEARNERS, 201, 403, 401),
+    ("GET", "/api/v1/classes/{class_id}/learners/{learner_id}/reflections"): (
+        {E, A},
+        200,
+        403,
+        401,
+    ),
     ("POST", "/api/v1/me/work/{activity}"): (LEARNERS, 201, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/work"): ({E, A}, 200, 403, 401),
     ("POST", "/api/v1/work/{submission_id}/review"): ({E, A}, 204, 404, 401),
@@ -202,6 +215,12 @@ def fill(path: str, world: World) -> str:
     if work:  # the recipe project takes work: open it to both classmates
         for learner in (world.learner, world.other_learner):
             unlock_activity(world, learner, WORK)
+    reflection_id = 0
+    if "{reflection_id}" in path:
+        reflection_id = write_reflection(
+            world.db, world.learner, objective="", went_well="the pizzas", still_hard="",
+            next_step="", shared=True,
+        )  # fmt: skip
     submission_id = 0
     if "{submission_id}" in path:
         submission_id = submit_work(world.db, world.learner, activity_key=WORK, body="For 6: ...")
@@ -209,6 +228,7 @@ def fill(path: str, world: World) -> str:
         assignment_id=assignment_id,
         post_id=post_id,
         submission_id=submission_id,
+        reflection_id=reflection_id,
         key=WORK if work else "parts-practice",
         activity=WORK if work else "parts-practice",
         item="pw-4",
@@ -238,6 +258,7 @@ def page_request(client: TestClient, method: str, path: str, world: World) -> An
         "usernames": "teacher2",
         "learner_id": str(world.learner.user_id),
         **{f"level-{key}": str(level) for key, level in LEVELS.items()},
+        "went_well": "The pizza questions",
     }
     return client.post(path, data=data)
 
@@ -272,6 +293,7 @@ def test_api_roles(
         "activity": "parts-practice", "item": "pw-4", "response": "5/12", "body": "Keep going",
         "objective": "parts-of-a-whole", "action": "mastered", "reason": "Seen on paper",
         "learner_ids": [sqlite_world.learner.user_id], "levels": LEVELS,
+        "went_well": "The pizza questions",
     }  # fmt: skip
     response = client.request(
         method, fill(path, sqlite_world), headers=headers, json=body if method == "POST" else None

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnloop.storage.project_tables import ProjectReview, ProjectSubmission
+from learnloop.storage.reflection_tables import Reflection
 from learnloop.storage.table_base import Base, UTCDateTime
 from learnloop.storage.xapi_tables import (  # the LRS's tables, part of the same schema
     LrsClient,
@@ -46,6 +47,7 @@ __all__ = [
     "MasteryEvent",
     "ProjectReview",
     "ProjectSubmission",
+    "Reflection",
     "SchoolClass",
     "UTCDateTime",
     "User",

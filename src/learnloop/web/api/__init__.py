@@ -13,6 +13,7 @@ from learnloop.web.api import (
     courses,
     discussion,
     me,
+    reflections,
     work,
 )
 
@@ -29,6 +30,16 @@ def create_api() -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    for module in (auth, courses, me, classes, class_analysis, discussion, assignments, work):
+    for module in (
+        auth,
+        courses,
+        me,
+        classes,
+        class_analysis,
+        discussion,
+        assignments,
+        work,
+        reflections,
+    ):
         api.include_router(module.router)
     return api

@@ -19,12 +19,19 @@ from learnloop.reports.learner_views import (
 )
 from learnloop.reports.mastery_overrides import overrides_for
 from learnloop.reports.projects import learner_work, reviewed_work_of_mine
+from learnloop.reports.reflections import reflections_for
 from learnloop.reports.review_views import placement_page, review_queue
 from learnloop.services.assignments import mark_done
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.learning import complete_onboarding, record_attempt
 from learnloop.services.placement import answer_placement, start_placement
 from learnloop.services.projects import MAX_WORK_LENGTH, submit_work
+from learnloop.services.reflections import (
+    MAX_REFLECTION_PART,
+    delete_reflection,
+    set_sharing,
+    write_reflection,
+)
 from learnloop.web.charts import progress_map_svg
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.rendering import redirect, render
@@ -246,8 +253,14 @@ def assignment_done(platform: PlatformDep, viewer: PageViewer, assignment_id: in
     return redirect("/learn")
 
 
-@router.get("/progress", response_class=HTMLResponse)
-def progress(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
+def _progress_page(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    *,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
     course, objectives = progress_map(platform.db, viewer, viewer.user_id)
     chart = progress_map_svg(objectives, title=f"Your progress in {course.title}")
     context = {
@@ -256,5 +269,53 @@ def progress(request: Request, platform: PlatformDep, viewer: PageViewer) -> Res
         "chart": chart,
         "labels": MODALITY_LABELS,
         "overrides": overrides_for(platform.db, viewer, viewer.user_id),
+        "reflections": reflections_for(platform.db, viewer, viewer.user_id),
+        "reflection_error": error,
+        "max_part": MAX_REFLECTION_PART,
     }
-    return render(request, platform, "learn/progress.html", context, viewer=viewer)
+    return render(
+        request, platform, "learn/progress.html", context, viewer=viewer, status_code=status
+    )
+
+
+@router.get("/progress", response_class=HTMLResponse)
+def progress(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
+    return _progress_page(request, platform, viewer)
+
+
+@router.post("/reflections", dependencies=[CsrfChecked])
+def reflect(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    objective: Annotated[str, Form(max_length=64)] = "",
+    went_well: Annotated[str, Form(max_length=4 * MAX_REFLECTION_PART)] = "",
+    still_hard: Annotated[str, Form(max_length=4 * MAX_REFLECTION_PART)] = "",
+    next_step: Annotated[str, Form(max_length=4 * MAX_REFLECTION_PART)] = "",
+    shared: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    try:
+        write_reflection(
+            platform.db, viewer, objective=objective, went_well=went_well, still_hard=still_hard,
+            next_step=next_step, shared=bool(shared),
+        )  # fmt: skip
+    except InvalidInput as exc:
+        return _progress_page(request, platform, viewer, error=exc.message, status=400)
+    return redirect("/learn/progress#reflections")
+
+
+@router.post("/reflections/{reflection_id}/sharing", dependencies=[CsrfChecked])
+def reflection_sharing(
+    platform: PlatformDep,
+    viewer: PageViewer,
+    reflection_id: int,
+    shared: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    set_sharing(platform.db, viewer, reflection_id, shared=bool(shared))
+    return redirect(f"/learn/progress#reflection-{reflection_id}")
+
+
+@router.post("/reflections/{reflection_id}/delete", dependencies=[CsrfChecked])
+def reflection_delete(platform: PlatformDep, viewer: PageViewer, reflection_id: int) -> Response:
+    delete_reflection(platform.db, viewer, reflection_id)
+    return redirect("/learn/progress#reflections")
