@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from learnloop.content.course_loader import load_course
+from learnloop.content.bank_import import bank_stem, write_bank
 from learnloop.exceptions import ContentError, ContentIssue
 
 __all__ = ["GiftQuestion", "add_gift_to_course", "parse_gift", "to_items"]
@@ -211,42 +209,13 @@ def add_gift_to_course(course_dir: Path, gift_file: Path, objective: str) -> tup
     """Write ``gift_file``'s questions into the course folder as ``items/NAME.yaml`` and an
     activity ``activities/NAME-questions.md`` that lists them, for ``objective``; then load the
     course. On any problem nothing is left written: ContentError says what and where."""
-    stem = re.sub(r"[^a-z0-9]+", "-", gift_file.stem.lower()).strip("-") or "gift"
-    items_path = course_dir / "items" / f"{stem}.yaml"
-    activity_path = course_dir / "activities" / f"{stem}-questions.md"
-    for path in (items_path, activity_path):
-        if path.exists():
-            raise ContentError([ContentIssue(str(path), 0, "exists already: rename the GIFT file")])
+    stem = bank_stem(gift_file, "gift")
     try:
         text = gift_file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError([ContentIssue(gift_file.name, 0, f"cannot read it: {exc}")]) from None
     items = to_items(parse_gift(text, gift_file.name), prefix=stem, objective=objective)
-    front = {
-        "title": f"Questions: {gift_file.stem}",
-        "modality": "interactive",
-        "minutes": max(5, 2 * len(items)),
-        "objectives": [objective],
-        "items": [i["id"] for i in items],
-    }
-    body = f"Questions imported from {gift_file.name}.\n"
-    items_path.parent.mkdir(exist_ok=True)
-    activity_path.parent.mkdir(exist_ok=True)
-    items_path.write_text(
-        "# Imported from "
-        + gift_file.name
-        + " (Moodle GIFT) by learnloop import-gift.\n"
-        + yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=100),
-        encoding="utf-8",
-    )
-    activity_path.write_text(
-        "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n" + body,
-        encoding="utf-8",
-    )
-    try:
-        load_course(course_dir)
-    except ContentError:
-        items_path.unlink()
-        activity_path.unlink()
-        raise
-    return items_path, activity_path, len(items)
+    return write_bank(
+        course_dir, stem=stem, items=items, objective=objective, source=gift_file.name,
+        how="Moodle GIFT, by learnloop import-gift",
+    )  # fmt: skip

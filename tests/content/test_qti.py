@@ -1,0 +1,171 @@
+"""IMS QTI into a course folder: a content package with a manifest, QTI 2.1, 2.2 and 3.0 items of
+every kind learnloop grades, graded as their responses say; refused items named by file and line;
+entities refused, never expanded; nothing written when anything is wrong. The QTI files under
+tests/fixtures/qti were written for these tests."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from learnloop.cli.main import app
+from learnloop.content import load_course
+from learnloop.content.qti import add_qti_to_course, read_qti
+from learnloop.domain import grade
+from learnloop.exceptions import ContentError
+from tests.content.course_factory import write_course
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "qti"
+GRADED = ["halves", "equivalent", "decimal", "denominator", "smallest-first", "where-on-the-line"]
+
+
+def package(tmp_path: Path, names: list[str], *, manifest: bool = True) -> Path:
+    path = tmp_path / "Fractions Bank.zip"
+    resources = "".join(
+        f'<resource identifier="r{i}" type="imsqti_item_xmlv2p1" href="items/{n}.xml">'
+        f'<file href="items/{n}.xml"/></resource>'
+        for i, n in enumerate(names)
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        if manifest:
+            z.writestr(
+                "imsmanifest.xml",
+                '<?xml version="1.0"?><manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" '
+                f'identifier="m"><organizations/><resources>{resources}'
+                '<resource identifier="web" type="webcontent" href="img/strip.png"/>'
+                "</resources></manifest>",
+            )
+        for n in names:
+            z.writestr(f"items/{n}.xml", (FIXTURES / f"{n}.xml").read_bytes())
+    return path
+
+
+def test_a_package_becomes_items_that_grade_as_their_qti_responses_say(tmp_path: Path) -> None:
+    course_dir = write_course(tmp_path / "course")
+    items_file, activity_file, n = add_qti_to_course(
+        course_dir, package(tmp_path, GRADED), objective="a"
+    )
+    assert (n, items_file.name, activity_file.name) == (
+        6,
+        "fractions-bank.yaml",
+        "fractions-bank-questions.md",
+    )
+    course = load_course(course_dir)
+    keys = list(course.activities["fractions-bank-questions"].items)
+    assert keys == [
+        "fractions-bank-halves", "fractions-bank-equiv-2", "fractions-bank-decimal",
+        "fractions-bank-name-bottom", "fractions-bank-order-1", "fractions-bank-match-1",
+    ]  # fmt: skip
+    halves, equivalent, decimal, name, order, match = (course.items[k] for k in keys)
+    assert [i.kind.value for i in (halves, equivalent, decimal, name, order, match)] == [
+        "single_choice", "multiple_choice", "numeric", "short_text", "ordering", "matching",
+    ]  # fmt: skip
+    assert "<strong>1/2</strong>" in halves.prompt
+    wrong = grade(halves, "b")  # choices are keyed a, b, c in the order written
+    assert not wrong.correct
+    assert "three of them make a whole" in " ".join(wrong.feedback)
+    assert grade(halves, "a").correct
+    assert halves.hints == ("Cut a pizza in two and another in three: compare one piece of each.",)
+    assert grade(equivalent, ["a", "c"]).correct
+    assert not grade(equivalent, ["a"]).correct
+    assert "Which fractions equal 1/2?" in equivalent.prompt
+    assert grade(decimal, "0.7505").correct  # the QTI tolerance, 0.001
+    assert not grade(decimal, "0.76").correct
+    assert grade(name, "The denominator").correct
+    assert not grade(name, "numerator").correct  # mapped to 0: not an accepted answer
+    assert order.order == ("1/5", "1/3", "1/2")
+    assert [(left, right) for left, right in match.pairs] == [
+        ("1/8", "close to 0"),
+        ("1/2", "exactly halfway"),
+    ]
+    assert match.distractors == ("more than 1",)
+
+
+def test_one_item_file_imports_alone(tmp_path: Path) -> None:
+    course_dir = write_course(tmp_path / "course")
+    _, _, n = add_qti_to_course(course_dir, FIXTURES / "denominator.xml", objective="b")
+    assert n == 1
+    assert "denominator-name-bottom" in load_course(course_dir).items
+
+
+def test_what_learnloop_does_not_grade_is_refused_with_its_line_and_nothing_is_written(
+    tmp_path: Path,
+) -> None:
+    course_dir = write_course(tmp_path / "course")
+    before = sorted(p.name for p in course_dir.rglob("*"))
+    with pytest.raises(ContentError) as info:
+        add_qti_to_course(course_dir, package(tmp_path, ["halves", "essay", "entity"]), "a")
+    messages = [(i.file, i.line, i.message) for i in info.value.issues]
+    assert messages[0] == (
+        "Fractions Bank.zip:items/essay.xml", 7,
+        "extendedTextInteraction is not supported: learnloop grades choice, text entry, order "
+        "and match",
+    )  # fmt: skip
+    assert messages[1][0] == "Fractions Bank.zip:items/entity.xml"
+    assert messages[1][2].startswith("refused: the XML declares entities")
+    assert sorted(p.name for p in course_dir.rglob("*")) == before
+
+
+def test_broken_xml_and_bad_packages_are_named(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xml"
+    broken.write_text(
+        '<?xml version="1.0"?>\n<assessmentItem identifier="x">\n  <itemBody>\n</assessmentItem>\n'
+    )
+    with pytest.raises(ContentError) as info:
+        read_qti(broken, prefix="b", objective="a")
+    [issue] = info.value.issues
+    assert (issue.file, issue.line) == ("broken.xml", 4)
+    assert issue.message.startswith("not well-formed XML: mismatched tag")
+    lonely = tmp_path / "lonely.zip"
+    with zipfile.ZipFile(lonely, "w") as z:
+        z.writestr(
+            "imsmanifest.xml",
+            '<manifest><resources><resource type="imsqti_item_xmlv2p1" href="q.xml"/>'
+            "</resources></manifest>",
+        )
+    with pytest.raises(ContentError, match=r"names 'q\.xml', which is not in it"):
+        read_qti(lonely, prefix="l", objective="a")
+    with pytest.raises(ContentError, match="no QTI items in it"):
+        read_qti(package(tmp_path, []), prefix="e", objective="a")
+
+
+def test_no_manifest_reads_every_xml_file(tmp_path: Path) -> None:
+    items = read_qti(
+        package(tmp_path, ["decimal", "halves"], manifest=False), prefix="p", objective="a"
+    )
+    assert [i["id"] for i in items] == ["p-decimal", "p-halves"]  # by file name
+
+
+def test_the_command_writes_or_says_why_not(tmp_path: Path) -> None:
+    course_dir = write_course(tmp_path / "course")
+    runner = CliRunner()
+    ok = runner.invoke(
+        app,
+        [
+            "import-qti",
+            str(FIXTURES / "halves.xml"),
+            "--course",
+            str(course_dir),
+            "--objective",
+            "a",
+        ],
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "1 items written" in ok.output
+    again = runner.invoke(
+        app,
+        [
+            "import-qti",
+            str(FIXTURES / "halves.xml"),
+            "--course",
+            str(course_dir),
+            "--objective",
+            "a",
+        ],
+    )
+    assert again.exit_code == 1
+    assert "exists already" in again.output
+    assert "Nothing was written." in again.output
