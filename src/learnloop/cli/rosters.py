@@ -1,4 +1,5 @@
-"""``learnloop import-roster FILE --passwords OUT``: accounts, classes and memberships from a CSV."""
+"""``learnloop import-roster FILE --passwords OUT [--course SLUG]``: accounts, classes and memberships
+from a roster CSV or a OneRoster 1.1 CSV export (a zip or folder)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from learnloop.config import Settings
+from learnloop.content.oneroster import is_oneroster, read_oneroster
 from learnloop.content.roster_csv import read_roster
 from learnloop.exceptions import ContentError
 from learnloop.services.rosters import import_roster
@@ -23,7 +25,11 @@ console = Console()
 
 def import_roster_command(
     path: Annotated[
-        Path, typer.Argument(help="roster CSV: username,display_name,role,class,course")
+        Path,
+        typer.Argument(
+            help="roster CSV (username,display_name,role,class,course), or a OneRoster 1.1 CSV "
+            "export: a zip or folder with users.csv, classes.csv and enrollments.csv"
+        ),
     ],
     passwords: Annotated[
         Path,
@@ -31,11 +37,21 @@ def import_roster_command(
             help="new CSV for the new accounts' one-time passwords (readable by you only)"
         ),
     ],
+    course: Annotated[
+        str, typer.Option(help="OneRoster only: the course (slug) that new classes follow")
+    ] = "",
 ) -> None:
     """Create the accounts and classes a roster names and add everyone to their classes, in one
     transaction: any problem is reported with its line and nothing changes."""
+    source = path.name
     try:
-        rows = read_roster(path)
+        if is_oneroster(path):
+            export = read_oneroster(path, course=course)
+            rows, source = export.rows, f"{path.name}:enrollments.csv"
+            for why, n in sorted(export.left_out.items()):
+                console.print(f"{n} enrollment(s) left out: {why}")
+        else:
+            rows = read_roster(path)
     except ContentError as exc:
         for issue in exc.issues:
             console.print(f"[red]{issue}[/red]", soft_wrap=True)
@@ -48,7 +64,7 @@ def import_roster_command(
     db = Database.from_url(Settings().database_url)
     try:
         with console.status(f"Importing {len(rows)} roster rows"):
-            result = import_roster(db, PasswordHasher(), rows, source=path.name)
+            result = import_roster(db, PasswordHasher(), rows, source=source)
     except ContentError as exc:
         os.close(fd)
         passwords.unlink()

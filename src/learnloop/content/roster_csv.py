@@ -19,12 +19,19 @@ from pathlib import Path
 from learnloop.domain import Role
 from learnloop.exceptions import ContentError, ContentIssue
 
-__all__ = ["ROSTER_COLUMNS", "RosterRow", "read_roster"]
+__all__ = ["MAX_ROWS", "ROSTER_COLUMNS", "RosterRow", "read_roster", "username_problem"]
 
 ROSTER_COLUMNS = ("username", "display_name", "role", "class", "course")
 _REQUIRED = ("username", "role", "class")
 _USERNAME = re.compile(r"^[a-zA-Z0-9_.-]{3,64}$")  # as accounts.USERNAME
 MAX_ROWS = 20_000  # a district's roster fits; a runaway export does not
+
+
+def username_problem(username: str) -> str:
+    """What is wrong with ``username`` as a learnloop username ("" when nothing)."""
+    if _USERNAME.match(username):
+        return ""
+    return f"username {username!r}: use 3 to 64 letters, digits, . - _"
 
 
 @dataclass(frozen=True)
@@ -71,12 +78,8 @@ def read_roster(path: Path) -> list[RosterRow]:
         if not any(values.values()):
             continue  # a blank line
         username = values.get("username", "")
-        if not _USERNAME.match(username):
-            issues.append(
-                ContentIssue(
-                    name, number, f"username {username!r}: use 3 to 64 letters, digits, . - _"
-                )
-            )
+        if problem := username_problem(username):
+            issues.append(ContentIssue(name, number, problem))
             continue
         role_text = values.get("role", "").lower()
         if role_text not in (Role.LEARNER.value, Role.EDUCATOR.value):
