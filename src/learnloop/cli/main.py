@@ -1,5 +1,5 @@
 """``learnloop``: init, run, serve, validate, import-course, create-user (and, from their own
-modules, evaluate, simulate, backup, import-roster, import-gift and import-qti)."""
+modules, evaluate, simulate, backup, import-roster, import-gift, import-qti and export-qti)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from sqlalchemy import select
 from learnloop.cli.backup import backup
 from learnloop.cli.evaluate import evaluate
 from learnloop.cli.gift import import_gift
-from learnloop.cli.qti import import_qti
+from learnloop.cli.qti import export_qti_command, import_qti
 from learnloop.cli.rosters import import_roster_command
 from learnloop.cli.serving import serve_app
 from learnloop.cli.simulate import simulate
@@ -49,6 +49,7 @@ app.command()(backup)
 app.command("import-roster")(import_roster_command)
 app.command("import-gift")(import_gift)
 app.command("import-qti")(import_qti)
+app.command("export-qti")(export_qti_command)
 
 DEMO_COURSE = Path(str(files("learnloop") / "demo" / "fractions"))
 

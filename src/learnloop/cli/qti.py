@@ -1,5 +1,6 @@
 """``learnloop import-qti FILE --course PATH --objective KEY``: an IMS QTI package (or one item
-file) into a course folder (content.qti), checked by loading the course."""
+file) into a course folder (content.qti), checked by loading the course; ``learnloop export-qti
+COURSE OUT.zip``: a course's items as a QTI 2.1 package (content.qti_export)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from learnloop.content import load_course
 from learnloop.content.qti import add_qti_to_course
+from learnloop.content.qti_export import export_qti
 from learnloop.exceptions import ContentError
 
 console = Console()
@@ -31,3 +34,27 @@ def import_qti(
         raise typer.Exit(1) from None
     console.print(f"{n} items written to {items} and listed by {activity}.")
     console.print(f"Review them, then `learnloop import-course {course}` to update the platform.")
+
+
+def export_qti_command(
+    course: Annotated[Path, typer.Argument(help="the course folder whose items to export")],
+    out: Annotated[Path, typer.Argument(help="the QTI 2.1 package to write (.zip)")],
+    objective: Annotated[str, typer.Option(help="only the items of this objective")] = "",
+) -> None:
+    """Write a course's items as an IMS QTI 2.1 content package, and list what QTI cannot hold."""
+    try:
+        loaded = load_course(course)
+    except ContentError as exc:
+        for issue in exc.issues:
+            console.print(f"[red]{issue}[/red]", soft_wrap=True)
+        raise typer.Exit(1) from None
+    if objective and objective not in loaded.objectives:
+        console.print(f"[red]the course has no objective {objective!r}[/red]")
+        raise typer.Exit(1)
+    if out.exists():
+        console.print(f"[red]{out} exists already: choose a new file[/red]", soft_wrap=True)
+        raise typer.Exit(1)
+    done = export_qti(loaded, out, objective=objective)
+    console.print(f"{done.items} items written to {out}.")
+    for line in done.left_out:
+        console.print(f"  left out: {line}", soft_wrap=True)
