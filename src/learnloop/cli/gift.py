@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from learnloop.cli.issues import bank_written, fail_with
 from learnloop.content.gift import add_gift_to_course
 from learnloop.exceptions import ContentError
 
@@ -23,11 +24,7 @@ def import_gift(
     """Add a GIFT file's questions to a course folder as items and an activity; nothing is
     written if any question or the resulting course has a problem."""
     try:
-        items, activity, n = add_gift_to_course(course, path, objective)
+        written = add_gift_to_course(course, path, objective)
     except ContentError as exc:
-        for issue in exc.issues:
-            console.print(f"[red]{issue}[/red]", soft_wrap=True)
-        console.print("Nothing was written.")
-        raise typer.Exit(1) from None
-    console.print(f"{n} questions written to {items} and listed by {activity}.")
-    console.print(f"Review them, then `learnloop import-course {course}` to update the platform.")
+        fail_with(console, exc, after="Nothing was written.")
+    bank_written(console, written, course, "questions")

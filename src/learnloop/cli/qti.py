@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from learnloop.cli.issues import bank_written, fail_with
 from learnloop.content import load_course
 from learnloop.content.qti import add_qti_to_course
 from learnloop.content.qti_export import export_qti
@@ -26,14 +27,10 @@ def import_qti(
     """Add a QTI package's items to a course folder with an activity that lists them; nothing is
     written if any item or the resulting course has a problem."""
     try:
-        items, activity, n = add_qti_to_course(course, path, objective)
+        written = add_qti_to_course(course, path, objective)
     except ContentError as exc:
-        for issue in exc.issues:
-            console.print(f"[red]{issue}[/red]", soft_wrap=True)
-        console.print("Nothing was written.")
-        raise typer.Exit(1) from None
-    console.print(f"{n} items written to {items} and listed by {activity}.")
-    console.print(f"Review them, then `learnloop import-course {course}` to update the platform.")
+        fail_with(console, exc, after="Nothing was written.")
+    bank_written(console, written, course, "items")
 
 
 def export_qti_command(
@@ -45,9 +42,7 @@ def export_qti_command(
     try:
         loaded = load_course(course)
     except ContentError as exc:
-        for issue in exc.issues:
-            console.print(f"[red]{issue}[/red]", soft_wrap=True)
-        raise typer.Exit(1) from None
+        fail_with(console, exc)
     if objective and objective not in loaded.objectives:
         console.print(f"[red]the course has no objective {objective!r}[/red]")
         raise typer.Exit(1)

@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from rich.console import Console
 from rich.table import Table
 
+from learnloop.cli.issues import fail_with
 from learnloop.config import Settings
 from learnloop.content.oneroster import is_oneroster, read_oneroster
 from learnloop.content.roster_csv import read_roster
@@ -53,9 +54,7 @@ def import_roster_command(
         else:
             rows = read_roster(path)
     except ContentError as exc:
-        for issue in exc.issues:
-            console.print(f"[red]{issue}[/red]", soft_wrap=True)
-        raise typer.Exit(1) from None
+        fail_with(console, exc)
     try:  # opened before the import, so that passwords can never be created and then lost
         fd = os.open(passwords, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -68,10 +67,7 @@ def import_roster_command(
     except ContentError as exc:
         os.close(fd)
         passwords.unlink()
-        for issue in exc.issues:
-            console.print(f"[red]{issue}[/red]", soft_wrap=True)
-        console.print("Nothing was changed.")
-        raise typer.Exit(1) from None
+        fail_with(console, exc, after="Nothing was changed.")
     finally:
         db.dispose()
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from learnloop.cli.issues import fail_with
 from learnloop.content import load_course
 from learnloop.exceptions import ContentError
 from learnloop.reports.class_simulation import POLICIES, PolicyResult, simulate_class
@@ -60,9 +61,7 @@ def simulate(
     try:
         loaded = load_course(course)
     except ContentError as exc:
-        for issue in exc.issues:
-            console.print(f"[red]{issue}[/red]", soft_wrap=True)
-        raise typer.Exit(1) from None
+        fail_with(console, exc)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("fitting the course's models on a pilot cohort", total=4)

@@ -10,14 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from learnloop.domain import Viewer
-from learnloop.exceptions import NotFound
 from learnloop.storage import Database
-from learnloop.storage.access import (
-    require_class_educator,
-    require_learner,
-    require_learner_in_class,
-)
-from learnloop.storage.course_store import course_by_id, course_of_learner
+from learnloop.storage.access import learner_record_scope
 from learnloop.storage.tables import MasteryOverride, User
 
 __all__ = ["OverrideRow", "overrides_for"]
@@ -41,15 +35,7 @@ def overrides_for(
 ) -> list[OverrideRow]:
     educator = aliased(User)
     with db.reading() as s:
-        if class_id is not None:
-            school_class = require_class_educator(s, viewer, class_id)
-            require_learner_in_class(s, class_id, learner_id)
-            course_id, course = school_class.course_id, course_by_id(s, school_class.course_id)
-        elif learner_id == viewer.user_id:
-            require_learner(viewer)
-            course_id, course = course_of_learner(s, learner_id)
-        else:
-            raise NotFound("no such learner")
+        course_id, course = learner_record_scope(s, viewer, learner_id, class_id)
         rows = list(
             s.execute(
                 select(MasteryOverride, educator.display_name)

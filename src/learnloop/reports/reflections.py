@@ -9,14 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from learnloop.domain import Viewer
-from learnloop.exceptions import NotFound
 from learnloop.storage import Database
-from learnloop.storage.access import (
-    require_class_educator,
-    require_learner,
-    require_learner_in_class,
-)
-from learnloop.storage.course_store import course_by_id, course_of_learner
+from learnloop.storage.access import learner_record_scope
 from learnloop.storage.tables import Reflection
 
 __all__ = ["ReflectionRow", "reflections_for"]
@@ -40,17 +34,10 @@ def reflections_for(
     """``learner_id``'s reflections: all of them for the learner themself (``class_id`` None),
     the shared ones for an educator of ``class_id`` (where the learner must be)."""
     with db.reading() as s:
+        course_id, course = learner_record_scope(s, viewer, learner_id, class_id)
         query = select(Reflection).where(Reflection.user_id == learner_id)
-        if class_id is not None:
-            school_class = require_class_educator(s, viewer, class_id)
-            require_learner_in_class(s, class_id, learner_id)
-            course_id, course = school_class.course_id, course_by_id(s, school_class.course_id)
+        if class_id is not None:  # an educator: only what the learner shares
             query = query.where(Reflection.shared)
-        elif learner_id == viewer.user_id:
-            require_learner(viewer)
-            course_id, course = course_of_learner(s, learner_id)
-        else:
-            raise NotFound("no such learner")
         rows = list(
             s.scalars(
                 query.where(Reflection.course_id == course_id).order_by(

@@ -11,12 +11,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from learnloop.domain import Role, Viewer
+from learnloop.domain import Course, Role, Viewer
 from learnloop.exceptions import NotFound, PermissionDenied
+from learnloop.storage.course_store import course_by_id, course_of_learner
 from learnloop.storage.tables import ClassMember, LearnerProfile, SchoolClass
 
 __all__ = [
     "learner_class",
+    "learner_record_scope",
     "require_class_educator",
     "require_learner",
     "require_learner_in_class",
@@ -79,3 +81,20 @@ def learner_class(s: Session, viewer: Viewer) -> SchoolClass:
     if found is None:
         raise NotFound("discussion happens in a class: ask an educator to add you to one")
     return found
+
+
+def learner_record_scope(
+    s: Session, viewer: Viewer, learner_id: int, class_id: int | None
+) -> tuple[int, Course]:
+    """The course (id and content) in which ``viewer`` may read ``learner_id``'s records: with
+    ``class_id``, that class's course, for its educators and admins, the learner being in the
+    class; without, the learner's own course, for the learner themself. Anything else: the
+    learner does not exist for the viewer."""
+    if class_id is not None:
+        school_class = require_class_educator(s, viewer, class_id)
+        require_learner_in_class(s, class_id, learner_id)
+        return school_class.course_id, course_by_id(s, school_class.course_id)
+    if learner_id == viewer.user_id:
+        require_learner(viewer)
+        return course_of_learner(s, learner_id)
+    raise NotFound("no such learner")
