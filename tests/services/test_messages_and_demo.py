@@ -16,6 +16,7 @@ from learnloop.storage.tables import (
     Mastery,
     ProjectReview,
     ProjectSubmission,
+    Reflection,
     User,
     XapiStatement,
 )
@@ -75,7 +76,15 @@ def counts(db: Database) -> tuple[int, ...]:
     with db.reading() as s:
         return tuple(
             int(s.scalar(select(func.count()).select_from(t)) or 0)
-            for t in (User, ClassMember, Attempt, Mastery, ProjectSubmission, ProjectReview)
+            for t in (
+                User,
+                ClassMember,
+                Attempt,
+                Mastery,
+                ProjectSubmission,
+                ProjectReview,
+                Reflection,
+            )
         )
 
 
@@ -108,6 +117,9 @@ def test_demo_builds_a_class_with_history_and_a_second_run_changes_nothing(
     assert len(work) >= 4
     assert {key for key, _ in work} >= {"fraction-strips"}
     assert 0 < sum(review is not None for _, review in work) < len(work)
+    with db.reading() as s:
+        shared = list(s.scalars(select(Reflection.shared)))
+    assert sorted(shared) == [False, True, True]  # reflections, some shared with the teacher
     again = setup_demo(db, hasher, demo_course, password="demo-password")
     assert not again.created
     assert again.class_id == first.class_id

@@ -28,6 +28,7 @@ from learnloop.services.courses import add_to_class, create_class, import_course
 from learnloop.services.learning import complete_onboarding, record_attempt
 from learnloop.services.messages import send_feedback
 from learnloop.services.projects import review_submission, submit_work
+from learnloop.services.reflections import write_reflection
 from learnloop.storage import Database
 from learnloop.storage.tables import Mastery, SchoolClass
 
@@ -277,6 +278,14 @@ def setup_demo(
         progress("recording the class's answers in time order")
     _in_time_order(runs)
     _hand_in_work(db, course, teacher, learners, now)
+    for viewer, (objective, well, hard, step, shared) in zip(
+        learners, DEMO_REFLECTIONS, strict=False
+    ):
+        write_reflection(
+            db, viewer, objective=objective if objective in course.objectives else "",
+            went_well=well, still_hard=hard, next_step=step, shared=shared,
+            now=now - timedelta(hours=3),
+        )  # fmt: skip
     return DemoLogins(**{**names.__dict__, "created": True, "class_id": class_id})
 
 
@@ -291,6 +300,24 @@ DEMO_WORK = {
     "fraction-strips": "1/2 lines up with 2/4 and 4/8. 1/4 lines up with 2/8. 1/3 lines up with "
     "nothing, it is between 1/4 and 1/2. Photo: https://example.org/my-strips.jpg",
 }
+# Reflections of the first demo learners (the educator reads the shared ones on their pages).
+DEMO_REFLECTIONS = (
+    (
+        "parts-of-a-whole",
+        "Drawing the pizzas helped me see the parts.",
+        "Remembering which number is on the bottom.",
+        "Say 'out of' when I read a fraction.",
+        True,
+    ),
+    (
+        "",
+        "I finished more than I planned this week.",
+        "Word problems: I do not know which operation to use.",
+        "Ask in the discussion before guessing.",
+        True,
+    ),
+    ("equivalent", "The fraction strips.", "", "Check with the strips before answering.", False),
+)
 # Every other piece of demo work gets the teacher's feedback, so the educator's page shows both.
 DEMO_REVIEW_COMMENT = "Clear and careful. Next time, say how you checked your answer."
 
