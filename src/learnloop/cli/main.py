@@ -1,5 +1,6 @@
 """``learnloop``: init, run, serve, validate, import-course, create-user (and, from their own
-modules, evaluate, simulate, backup, import-roster, import-gift, import-qti and export-qti)."""
+modules, evaluate, simulate, backup, import-roster, import-gift, import-qti, export-qti and
+import-case)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlalchemy import select
 
 from learnloop.cli.backup import backup
 from learnloop.cli.evaluate import evaluate
+from learnloop.cli.frameworks import import_case
 from learnloop.cli.gift import import_gift
 from learnloop.cli.qti import export_qti_command, import_qti
 from learnloop.cli.rosters import import_roster_command
@@ -50,6 +52,7 @@ app.command("import-roster")(import_roster_command)
 app.command("import-gift")(import_gift)
 app.command("import-qti")(import_qti)
 app.command("export-qti")(export_qti_command)
+app.command("import-case")(import_case)
 
 DEMO_COURSE = Path(str(files("learnloop") / "demo" / "fractions"))
 
