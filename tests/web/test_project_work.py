@@ -44,6 +44,9 @@ def test_work_goes_in_gets_rubric_feedback_and_comes_back(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in mine  # escaped, never run
     assert "<script>alert(1)</script>" not in mine
 
+    lea_page = teacher.get(f"/teach/classes/{w.class_id}/learners/{w.learner.user_id}").text
+    assert "Project — scale a recipe</a>" in lea_page
+    assert "<strong>waiting for feedback</strong>" in lea_page
     listing = teacher.get(f"/teach/classes/{w.class_id}/work").text
     assert "Waiting for feedback (1)" in listing
     submission = re.search(r'href="/teach/work/(\d+)"', listing)

@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session, aliased
 from learnloop.domain import Course, Role, RubricCriterion, Viewer
 from learnloop.exceptions import NotFound
 from learnloop.storage import Database
-from learnloop.storage.access import learner_class, require_class_educator, require_learner
+from learnloop.storage.access import (
+    learner_class,
+    require_class_educator,
+    require_learner,
+    require_learner_in_class,
+)
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import (
     ClassMember,
@@ -25,7 +30,7 @@ from learnloop.storage.tables import (
 
 __all__ = [
     "REVIEWED_SHOWN", "ClassWork", "LevelView", "ReviewView", "SubmissionView", "class_work",
-    "learner_work", "reviewed_work_of_mine", "submission_for_review",
+    "learner_work", "reviewed_work_of_mine", "submission_for_review", "work_of_learner",
 ]  # fmt: skip
 
 REVIEWED_SHOWN = 50  # reviewed work listed on the educator's page: a few weeks of a class
@@ -137,6 +142,20 @@ def reviewed_work_of_mine(db: Database, viewer: Viewer, limit: int = 3) -> list[
              ProjectSubmission.learner_id == viewer.user_id, ProjectReview.id.is_not(None)],
         )  # fmt: skip
     return sorted(mine, key=lambda v: v.review.at if v.review else v.at, reverse=True)[:limit]
+
+
+def work_of_learner(
+    db: Database, viewer: Viewer, class_id: int, learner_id: int
+) -> list[SubmissionView]:
+    """One learner's work in the class, newest first, for its educators and admins."""
+    with db.reading() as s:
+        school_class = require_class_educator(s, viewer, class_id)
+        require_learner_in_class(s, class_id, learner_id)
+        course = course_by_id(s, school_class.course_id)
+        return _views(
+            s, course,
+            [ProjectSubmission.class_id == class_id, ProjectSubmission.learner_id == learner_id],
+        )  # fmt: skip
 
 
 def class_work(db: Database, viewer: Viewer, class_id: int) -> ClassWork:

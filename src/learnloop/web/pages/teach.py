@@ -16,6 +16,7 @@ from learnloop.reports.item_analysis import item_analysis
 from learnloop.reports.learner_views import progress_map
 from learnloop.reports.learning_curves import class_learning_curves
 from learnloop.reports.mastery_overrides import overrides_for
+from learnloop.reports.projects import work_of_learner
 from learnloop.reports.reflections import reflections_for
 from learnloop.reports.support_groups import support_groups
 from learnloop.services.assignments import MAX_NOTE_LENGTH, assign_activity
@@ -200,6 +201,7 @@ def _learner_page(
         "sent": sent,
         "overrides": overrides_for(platform.db, viewer, learner_id, class_id),
         "reflections": reflections_for(platform.db, viewer, learner_id, class_id),
+        "work": work_of_learner(platform.db, viewer, class_id, learner_id),
         "override_error": override_error,
         "overridden": overridden,
         "max_reason": MAX_REASON_LENGTH,
