@@ -1,5 +1,6 @@
 """``learnloop import-gift FILE --course PATH --objective KEY``: a Moodle GIFT question bank
-into a course folder (content.gift), checked by loading the course."""
+into a course folder (content.gift), checked by loading the course; ``learnloop export-gift
+COURSE OUT.gift``: a course's items as GIFT (content.gift_export)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import typer
 from rich.console import Console
 
 from learnloop.cli.issues import bank_written, fail_with
+from learnloop.content import load_course
 from learnloop.content.gift import add_gift_to_course
+from learnloop.content.gift_export import export_gift
 from learnloop.exceptions import ContentError
 
 console = Console()
@@ -28,3 +31,25 @@ def import_gift(
     except ContentError as exc:
         fail_with(console, exc, after="Nothing was written.")
     bank_written(console, written, course, "questions")
+
+
+def export_gift_command(
+    course: Annotated[Path, typer.Argument(help="the course folder whose items to export")],
+    out: Annotated[Path, typer.Argument(help="the GIFT file to write")],
+    objective: Annotated[str, typer.Option(help="only the items of this objective")] = "",
+) -> None:
+    """Write a course's items as a Moodle GIFT file, and list what GIFT cannot hold."""
+    try:
+        loaded = load_course(course)
+    except ContentError as exc:
+        fail_with(console, exc)
+    if objective and objective not in loaded.objectives:
+        console.print(f"[red]the course has no objective {objective!r}[/red]")
+        raise typer.Exit(1)
+    if out.exists():
+        console.print(f"[red]{out} exists already: choose a new file[/red]", soft_wrap=True)
+        raise typer.Exit(1)
+    done = export_gift(loaded, out, objective=objective)
+    console.print(f"{done.items} items written to {out}.", soft_wrap=True)
+    for line in done.left_out:
+        console.print(f"  left out: {line}", soft_wrap=True)

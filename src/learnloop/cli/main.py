@@ -1,6 +1,6 @@
 """``learnloop``: init, run, serve, validate, import-course, create-user (and, from their own
-modules, evaluate, simulate, backup, import-roster, import-gift, import-qti, export-qti and
-import-case)."""
+modules, evaluate, simulate, backup, import-roster, import-gift, export-gift, import-qti,
+export-qti and import-case)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from sqlalchemy import select
 from learnloop.cli.backup import backup
 from learnloop.cli.evaluate import evaluate
 from learnloop.cli.frameworks import import_case
-from learnloop.cli.gift import import_gift
+from learnloop.cli.gift import export_gift_command, import_gift
 from learnloop.cli.qti import export_qti_command, import_qti
 from learnloop.cli.rosters import import_roster_command
 from learnloop.cli.serving import serve_app
@@ -50,6 +50,7 @@ app.command()(simulate)
 app.command()(backup)
 app.command("import-roster")(import_roster_command)
 app.command("import-gift")(import_gift)
+app.command("export-gift")(export_gift_command)
 app.command("import-qti")(import_qti)
 app.command("export-qti")(export_qti_command)
 app.command("import-case")(import_case)
