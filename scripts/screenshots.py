@@ -31,6 +31,7 @@ def main(out: Path) -> None:
         ("educator-groups", "teacher", "/teach/classes/1/groups", None),
         ("educator-items", "teacher", "/teach/classes/1/items", ("viewport", "")),
         ("educator-work", "teacher", "/teach/work/1", None),  # the demo's first work, reviewed
+        ("educator-curves", "teacher", "/teach/classes/1/curves", ("viewport", "")),
     ]
     with (
         tempfile.TemporaryDirectory() as tmp,
