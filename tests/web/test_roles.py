@@ -331,3 +331,23 @@ def test_the_lrs_refuses_every_user_role(
     # a logged-in page client carries its session cookie too
     response = clients[role].request(method, path, headers=headers, json={})
     assert response.status_code == 401, (role, response.text[:200])
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(k for k in PAGES if k[0] == "POST"))
+def test_every_form_needs_its_csrf_token(
+    method: str, path: str, clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    """Each POST page route, sent by a role allowed to use it, without a token and with a forged
+    one: refused with 403 before anything happens."""
+    allowed = PAGES[(method, path)][0]
+    role = next(r for r in (L, E, A, OL, OE) if r in allowed)
+    url = fill(path, sqlite_world)
+    data = {
+        "body": "Keep going",
+        "went_well": "x",
+        "reason": "Seen",
+        "objective": "parts-of-a-whole",
+    }
+    missing = clients[role].post(url, data=data)
+    forged = clients[role].post(url, data={**data, "csrf_token": "forged.0000"})
+    assert missing.status_code == forged.status_code == 403, (role, missing.status_code)
