@@ -97,7 +97,8 @@ def review_submission(
         raise InvalidInput("comment", f"use at most {MAX_COMMENT_LENGTH} characters")
     now = now or datetime.now(UTC)
     with db.transaction() as s:
-        submission = s.get(ProjectSubmission, submission_id)
+        # locked: two educators saving at once replace each other's review, never insert two
+        submission = s.get(ProjectSubmission, submission_id, with_for_update=True)
         if submission is None or not _moderates(s, viewer, submission.class_id):
             # the same answer inside and outside the class: no hint that the work exists
             raise NotFound(f"submission {submission_id} does not exist")
