@@ -102,7 +102,8 @@ def _item(item: Node, *, key: str, objective: str) -> dict[str, Any]:
         if part
     )  # fmt: skip
     out: dict[str, Any] = {"id": key, "objective": objective, "prompt": prompt or "(no prompt)"}
-    correct = response["correct"]
+    # a response scored by its mapping alone: the positively mapped values are the right ones
+    correct = response["correct"] or [k for k, v in response["mapped"] if v > 0]
     if interaction.tag == "choiceInteraction":
         choices = []
         for ident, node in _choices(interaction, "simpleChoice"):
