@@ -169,3 +169,20 @@ def test_the_command_writes_or_says_why_not(tmp_path: Path) -> None:
     assert again.exit_code == 1
     assert "exists already" in again.output
     assert "Nothing was written." in again.output
+
+
+def test_a_choice_scored_by_its_mapping_alone_takes_the_positive_values(tmp_path: Path) -> None:
+    item = tmp_path / "mapped.xml"
+    item.write_text(
+        '<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="m1">'
+        '<responseDeclaration identifier="R" cardinality="multiple" baseType="identifier">'
+        '<mapping><mapEntry mapKey="a" mappedValue="1"/><mapEntry mapKey="b" mappedValue="-1"/>'
+        '<mapEntry mapKey="c" mappedValue="1"/></mapping></responseDeclaration>'
+        '<itemBody><choiceInteraction responseIdentifier="R"><prompt>Which equal 1/2?</prompt>'
+        '<simpleChoice identifier="a">2/4</simpleChoice><simpleChoice identifier="b">1/3</simpleChoice>'
+        '<simpleChoice identifier="c">3/6</simpleChoice></choiceInteraction></itemBody>'
+        "</assessmentItem>"
+    )
+    [read] = read_qti(item, prefix="x", objective="a")
+    assert read["type"] == "multiple_choice"
+    assert [c["correct"] for c in read["choices"]] == [True, False, True]
