@@ -318,3 +318,37 @@ def test_the_teacher_gives_rubric_feedback_on_handed_in_work(server: Any, page: 
     expect(review).to_contain_text("Feedback from Ms. Rivera")
     expect(review).to_contain_text("Every <i>part</i> is there: well done.")  # text, not markup
     expect(page.locator("#work .review i")).to_have_count(0)
+
+
+def test_a_shared_reflection_reaches_the_teacher_and_the_curves_draw(
+    server: Any, page: Any
+) -> None:
+    """In the browser: a learner keeps a reflection and shares it from the progress page; the
+    teacher reads it on the learner's page, and the learning curves page draws its charts."""
+    from playwright.sync_api import expect
+
+    url, _, _ = server
+    login(page, url, "keiko")
+    page.wait_for_url(re.compile(rf"{url}/learn.*"))
+    page.goto(f"{url}/learn/progress")
+    page.get_by_label("About").select_option(label="What a fraction means")
+    page.get_by_label("What went well?").fill("Folding the <em>strips</em> myself.")
+    page.get_by_label("Share with my educators").check()
+    page.get_by_role("button", name="Keep this reflection").click()
+    entry = page.locator("#reflections .reflection").first
+    expect(entry).to_contain_text("Folding the <em>strips</em> myself.")  # text, not markup
+    expect(entry).to_contain_text("shared with your educators")
+    logout(page)
+
+    login(page, url, "teacher")
+    page.wait_for_url(f"{url}/teach")
+    page.get_by_role("link", name=re.compile("Year 7 Fractions")).click()
+    page.get_by_role("link", name="Keiko Tanaka").first.click()
+    shared = page.locator("#reflections")
+    expect(shared).to_contain_text("Folding the <em>strips</em> myself.")
+    expect(shared.locator("em")).to_have_count(0)
+    page.goto(f"{url}/teach/classes/1")
+    page.get_by_role("link", name="Learning curves").click()
+    charts = page.locator("svg.curve[role=img]")
+    assert charts.count() >= 1
+    expect(page.locator("table caption")).to_contain_text("Share of wrong answers")
