@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from starlette.routing import Mount, Route
 
 from learnloop.services.assignments import assign_activity
+from learnloop.services.class_groups import form_group
 from learnloop.services.discussion import post_message
 from learnloop.services.projects import submit_work
 from learnloop.services.reflections import write_reflection
@@ -60,6 +61,9 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/teach/classes/{class_id}/items"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/groups"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/curves"): ({E, A}, 200, 403, 303),
+    ("POST", "/teach/classes/{class_id}/groups/new"): ({E, A}, 303, 403, 303),
+    # a group of the world's class: to anyone but its educators and admins it does not exist
+    ("POST", "/teach/groups/{group_id}/disband"): ({E, A}, 303, 404, 303),
     ("GET", "/teach/classes/{class_id}/discussion"): ({E, A}, 200, 403, 303),
     ("POST", "/teach/classes/{class_id}/assign"): ({E, A}, 303, 403, 303),
     ("POST", "/teach/classes/{class_id}/discussion"): ({E, A}, 303, 403, 303),
@@ -104,6 +108,10 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/me/assignments/{assignment_id}/done"): ({L}, 204, 404, 401),
     ("GET", "/api/v1/me/work/{activity}"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/reflections"): (LEARNERS, 200, 403, 401),
+    ("GET", "/api/v1/me/class-groups"): (LEARNERS, 200, 403, 401),
+    ("GET", "/api/v1/classes/{class_id}/class-groups"): ({E, A}, 200, 403, 401),
+    ("POST", "/api/v1/classes/{class_id}/class-groups"): ({E, A}, 201, 403, 401),
+    ("POST", "/api/v1/class-groups/{group_id}/disband"): ({E, A}, 204, 404, 401),
     ("POST", "/api/v1/me/reflections"): (LEARNERS, 201, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/learners/{learner_id}/reflections"): (
         {E, A},
@@ -215,6 +223,12 @@ def fill(path: str, world: World) -> str:
     if work:  # the recipe project takes work: open it to both classmates
         for learner in (world.learner, world.other_learner):
             unlock_activity(world, learner, WORK)
+    group_id = 0
+    if "{group_id}" in path:
+        group_id = form_group(
+            world.db, world.educator, class_id=world.class_id, name="Table one",
+            learner_ids=[world.learner.user_id, world.other_learner.user_id],
+        )  # fmt: skip
     reflection_id = 0
     if "{reflection_id}" in path:
         reflection_id = write_reflection(
@@ -229,6 +243,7 @@ def fill(path: str, world: World) -> str:
         post_id=post_id,
         submission_id=submission_id,
         reflection_id=reflection_id,
+        group_id=group_id,
         key=WORK if work else "parts-practice",
         activity=WORK if work else "parts-practice",
         item="pw-4",
@@ -256,9 +271,9 @@ def page_request(client: TestClient, method: str, path: str, world: World) -> An
         "name": "Class Z",
         "course": "fractions",
         "usernames": "teacher2",
-        "learner_id": str(world.learner.user_id),
+        "learner_id": [str(world.learner.user_id), str(world.other_learner.user_id)],
         **{f"level-{key}": str(level) for key, level in LEVELS.items()},
-        "went_well": "The pizza questions",
+        "went_well": "The pizza questions",  # "name" above names a new class and a new group
     }
     return client.post(path, data=data)
 
@@ -292,7 +307,8 @@ def test_api_roles(
     body = {
         "activity": "parts-practice", "item": "pw-4", "response": "5/12", "body": "Keep going",
         "objective": "parts-of-a-whole", "action": "mastered", "reason": "Seen on paper",
-        "learner_ids": [sqlite_world.learner.user_id], "levels": LEVELS,
+        "learner_ids": [sqlite_world.learner.user_id, sqlite_world.other_learner.user_id],
+        "levels": LEVELS, "name": "Table two",
         "went_well": "The pizza questions",
     }  # fmt: skip
     response = client.request(

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from learnloop.storage.group_tables import ClassGroup, ClassGroupMember
 from learnloop.storage.project_tables import ProjectReview, ProjectSubmission
 from learnloop.storage.reflection_tables import Reflection
 from learnloop.storage.table_base import Base, UTCDateTime
@@ -37,6 +38,8 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "Base",
+    "ClassGroup",
+    "ClassGroupMember",
     "ClassMember",
     "Course",
     "FeedbackMessage",

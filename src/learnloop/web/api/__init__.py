@@ -9,6 +9,7 @@ from learnloop.web.api import (
     assignments,
     auth,
     class_analysis,
+    class_groups,
     classes,
     courses,
     discussion,
@@ -40,6 +41,7 @@ def create_api() -> FastAPI:
         assignments,
         work,
         reflections,
+        class_groups,
     ):
         api.include_router(module.router)
     return api

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from learnloop.domain import Modality
 from learnloop.exceptions import InvalidInput, NotFound
+from learnloop.reports.class_groups import my_groups
 from learnloop.reports.discussion import Thread, activity_thread
 from learnloop.reports.learner_views import (
     activity_view,
@@ -63,6 +64,7 @@ def home(request: Request, platform: PlatformDep, viewer: PageViewer) -> Respons
             "home": data,
             "labels": MODALITY_LABELS,
             "work": reviewed_work_of_mine(platform.db, viewer),
+            "groups": my_groups(platform.db, viewer),
         },
         viewer=viewer,
     )

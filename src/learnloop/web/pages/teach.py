@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.assignments import assignments_of_learner
+from learnloop.reports.class_groups import class_groups, class_learners
 from learnloop.reports.class_views import class_overview, classes_for, learner_detail
 from learnloop.reports.discussion import class_discussion
 from learnloop.reports.item_analysis import item_analysis
@@ -20,6 +21,7 @@ from learnloop.reports.projects import work_of_learner
 from learnloop.reports.reflections import reflections_for
 from learnloop.reports.support_groups import support_groups
 from learnloop.services.assignments import MAX_NOTE_LENGTH, assign_activity
+from learnloop.services.class_groups import MAX_GROUP_MEMBERS, disband_group, form_group
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.mastery_overrides import MAX_REASON_LENGTH, override_mastery
 from learnloop.services.messages import send_feedback
@@ -78,11 +80,35 @@ def _groups_page(
     }
     context = {
         "g": data, "activities": activities, "assigned": assigned, "error": error,
-        "max_note": MAX_NOTE_LENGTH,
+        "max_note": MAX_NOTE_LENGTH, "formed": class_groups(platform.db, viewer, class_id),
+        "learners": class_learners(platform.db, viewer, class_id), "max_members": MAX_GROUP_MEMBERS,
     }  # fmt: skip
     return render(
         request, platform, "teach/groups.html", context, viewer=viewer, status_code=status
     )
+
+
+@router.post("/classes/{class_id}/groups/new", dependencies=[CsrfChecked])
+def new_group(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    name: Annotated[str, Form(max_length=400)] = "",
+    learner_id: Annotated[list[int] | None, Form()] = None,
+) -> Response:
+    """Form a group: by hand, or keeping a suggested group as it is."""
+    try:
+        form_group(platform.db, viewer, class_id=class_id, name=name, learner_ids=learner_id or [])
+    except InvalidInput as exc:
+        return _groups_page(request, platform, viewer, class_id, error=exc.message, status=400)
+    return redirect(f"/teach/classes/{class_id}/groups#formed")
+
+
+@router.post("/groups/{group_id}/disband", dependencies=[CsrfChecked])
+def disband(platform: PlatformDep, viewer: PageViewer, group_id: int) -> Response:
+    class_id = disband_group(platform.db, viewer, group_id)
+    return redirect(f"/teach/classes/{class_id}/groups#formed")
 
 
 @router.get("/classes/{class_id}/curves", response_class=HTMLResponse)
