@@ -7,15 +7,20 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.learner_export import learner_export
 from learnloop.reports.projects import class_work, learner_work, submission_for_review
+from learnloop.services.accounts import register_user
+from learnloop.services.class_groups import disband_group, form_group
+from learnloop.services.courses import add_to_class
 from learnloop.services.erasure import delete_account
+from learnloop.services.learning import complete_onboarding
 from learnloop.services.projects import MAX_WORK_LENGTH, review_submission, submit_work
 from learnloop.storage.tables import ProjectReview, ProjectSubmission
-from tests.conftest import World, unlock_activity
+from tests.conftest import PASSWORD, World, unlock_activity
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 URL = "https://learn.example.org"
@@ -159,3 +164,35 @@ def test_work_leaves_with_the_learners_data_and_account(world: World) -> None:
     with world.db.reading() as s:
         assert s.scalar(select(func.count()).select_from(ProjectSubmission)) == 0
         assert s.scalar(select(func.count()).select_from(ProjectReview)) == 0
+
+
+def test_group_work_is_the_groups(world: World, hasher: PasswordHasher) -> None:
+    """Handed in for a group: every member sees it and its feedback, any member's better version
+    supersedes it, nobody else may hand in for the group; disbanded, it stays its author's."""
+    for viewer in (world.learner, world.other_learner):
+        unlock_activity(world, viewer, RECIPE)
+    team = form_group(world.db, world.educator, class_id=world.class_id, name="Bakers",
+                      learner_ids=[world.learner.user_id, world.other_learner.user_id])  # fmt: skip
+    first = submit_work(world.db, world.learner, activity_key=RECIPE, body="ours", group_id=team)
+    [seen] = learner_work(world.db, world.other_learner, RECIPE)
+    assert (seen.id, seen.group, seen.learner) == (first, "Bakers", "Lea")
+    review_submission(world.db, world.educator, first, levels=TOP, comment="Good team work.")
+    [seen] = learner_work(world.db, world.other_learner, RECIPE)
+    assert seen.review is not None
+    assert seen.review.comment == "Good team work."
+    better = submit_work(world.db, world.other_learner, activity_key=RECIPE, body="ours, v2",
+                         group_id=team)  # fmt: skip
+    assert [w.id for w in class_work(world.db, world.educator, world.class_id).awaiting] == [better]
+    _, _, others = submission_for_review(world.db, world.educator, better)
+    assert [o.id for o in others] == [first]  # the group's earlier version, by another member
+    pia = register_user(world.db, hasher, username="pia", password=PASSWORD, display_name="Pia")
+    add_to_class(world.db, class_id=world.class_id, user_id=pia.user_id)
+    complete_onboarding(world.db, pia, course_id=None, goal_objective="add-unlike",
+                        goal_date=None, interests="", preferred_modalities=[])  # fmt: skip
+    unlock_activity(world, pia, RECIPE)
+    for group in (team, team + 1000):  # a classmate outside the group; a group that is none
+        with pytest.raises(NotFound):
+            submit_work(world.db, pia, activity_key=RECIPE, body="x", group_id=group)
+    disband_group(world.db, world.educator, team)
+    assert [w.id for w in learner_work(world.db, world.learner, RECIPE)] == [first]
+    assert [w.id for w in learner_work(world.db, world.other_learner, RECIPE)] == [better]

@@ -8,6 +8,7 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from learnloop.services.class_groups import form_group
 from learnloop.storage.tables import ProjectReview, ProjectSubmission
 from tests.conftest import World, unlock_activity
 
@@ -124,3 +125,26 @@ def test_the_api_twins(
     assert [(lv["criterion"], lv["level"], lv["levels"]) for lv in mine["review"]["levels"]] == [
         ("scaling", 2, 3), ("working", 2, 3), ("mixed-numbers", 1, 3), ("checking", 1, 3),
     ]  # fmt: skip
+
+
+def test_work_handed_in_for_a_group_reaches_every_member(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    for viewer in (w.learner, w.other_learner):
+        unlock_activity(w, viewer, "recipe-project")
+    team = form_group(w.db, w.educator, class_id=w.class_id, name="Bakers",
+                      learner_ids=[w.learner.user_id, w.other_learner.user_id])  # fmt: skip
+    lea, omar = clients["learner"], clients["other_learner"]
+    page = lea.get(RECIPE).text
+    assert '<label for="work-group">Hand in for</label>' in page
+    assert f'<option value="{team}">Bakers (Lea, Omar)</option>' in page
+    bad = lea.post(f"{RECIPE}/work", data={"csrf_token": lea.cookies["ll_csrf"], "body": "ours",
+                                           "group_id": "x"})  # fmt: skip
+    assert bad.status_code == 400
+    done = lea.post(f"{RECIPE}/work", data={"csrf_token": lea.cookies["ll_csrf"], "body": "ours",
+                                            "group_id": str(team)})  # fmt: skip
+    assert done.status_code == 303
+    assert "for Bakers, by Lea" in omar.get(RECIPE).text
+    listing = clients["educator"].get(f"/teach/classes/{w.class_id}/work").text
+    assert "Lea for Bakers" in listing

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from learnloop.domain import Course, Role, RubricCriterion, Viewer
@@ -21,6 +21,8 @@ from learnloop.storage.access import (
 )
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import (
+    ClassGroup,
+    ClassGroupMember,
     ClassMember,
     ProjectReview,
     ProjectSubmission,
@@ -60,7 +62,9 @@ class SubmissionView:
     activity_key: str
     activity_title: str
     learner_id: int
-    learner: str
+    learner: str  # who handed it in
+    group_id: int | None  # handed in for this group of the class; None: alone
+    group: str  # the group's name, or ""
     body: str  # plain text: the templates escape it
     at: datetime
     review: ReviewView | None
@@ -89,26 +93,40 @@ def _review(course: Course, activity_key: str, review: ProjectReview, by: str) -
 def _views(s: Session, course: Course, where: list[ColumnElement[bool]]) -> list[SubmissionView]:
     learner, educator = aliased(User), aliased(User)
     rows = s.execute(
-        select(ProjectSubmission, learner.display_name, ProjectReview, educator.display_name)
+        select(
+            ProjectSubmission,
+            learner.display_name,
+            ProjectReview,
+            educator.display_name,
+            ClassGroup.name,
+        )
         .join(learner, learner.id == ProjectSubmission.learner_id)
+        .outerjoin(ClassGroup, ClassGroup.id == ProjectSubmission.group_id)
         .outerjoin(ProjectReview, ProjectReview.submission_id == ProjectSubmission.id)
         .outerjoin(educator, educator.id == ProjectReview.educator_id)
         .where(*where)
         .order_by(ProjectSubmission.submitted_at.desc(), ProjectSubmission.id.desc())
     )
     out = []
-    for sub, learner_name, review, educator_name in rows:
+    for sub, learner_name, review, educator_name, group_name in rows:
         activity = course.activities.get(sub.activity_key)
         out.append(
             SubmissionView(
                 sub.id, sub.class_id, sub.activity_key,
                 activity.title if activity is not None else sub.activity_key,
-                sub.learner_id, learner_name, sub.body, sub.submitted_at,
+                sub.learner_id, learner_name, sub.group_id, group_name or "", sub.body,
+                sub.submitted_at,
                 None if review is None
                 else _review(course, sub.activity_key, review, educator_name or "an educator"),
             )
         )  # fmt: skip
     return out
+
+
+def _mine_or_my_groups(user_id: int) -> ColumnElement[bool]:
+    """Work the learner handed in, or that was handed in for a group they are in."""
+    groups = select(ClassGroupMember.group_id).where(ClassGroupMember.user_id == user_id)
+    return or_(ProjectSubmission.learner_id == user_id, ProjectSubmission.group_id.in_(groups))
 
 
 def learner_work(db: Database, viewer: Viewer, activity_key: str) -> list[SubmissionView]:
@@ -121,7 +139,7 @@ def learner_work(db: Database, viewer: Viewer, activity_key: str) -> list[Submis
         return _views(
             s, course,
             [ProjectSubmission.class_id == school_class.id,
-             ProjectSubmission.learner_id == viewer.user_id,
+             _mine_or_my_groups(viewer.user_id),
              ProjectSubmission.activity_key == activity_key],
         )  # fmt: skip
 
@@ -139,7 +157,7 @@ def reviewed_work_of_mine(db: Database, viewer: Viewer, limit: int = 3) -> list[
         mine = _views(
             s, course,
             [ProjectSubmission.class_id == school_class.id,
-             ProjectSubmission.learner_id == viewer.user_id, ProjectReview.id.is_not(None)],
+             _mine_or_my_groups(viewer.user_id), ProjectReview.id.is_not(None)],
         )  # fmt: skip
     return sorted(mine, key=lambda v: v.review.at if v.review else v.at, reverse=True)[:limit]
 
@@ -165,12 +183,14 @@ def class_work(db: Database, viewer: Viewer, class_id: int) -> ClassWork:
         school_class = require_class_educator(s, viewer, class_id)
         course = course_by_id(s, school_class.course_id)
         every = _views(s, course, [ProjectSubmission.class_id == class_id])
-    latest: set[tuple[int, str]] = set()
+    latest: set[tuple[int, int, str]] = set()
     awaiting = []
-    for view in every:  # newest first: the first of each learner and activity is the latest
-        if (view.learner_id, view.activity_key) in latest:
+    for view in every:  # newest first: the first of each author and activity is the latest
+        # the author is the group for group work (any member's version supersedes), else the learner
+        key = (view.group_id or 0, 0 if view.group_id else view.learner_id, view.activity_key)
+        if key in latest:
             continue
-        latest.add((view.learner_id, view.activity_key))
+        latest.add(key)
         if view.review is None:
             awaiting.append(view)
     reviewed = sorted(
@@ -200,10 +220,15 @@ def submission_for_review(
         school_class = s.get(SchoolClass, row.class_id)
         assert school_class is not None  # the foreign key
         course = course_by_id(s, school_class.course_id)
+        author = (
+            ProjectSubmission.group_id == row.group_id
+            if row.group_id is not None
+            else (ProjectSubmission.learner_id == row.learner_id)
+            & ProjectSubmission.group_id.is_(None)
+        )
         versions = _views(
             s, course,
-            [ProjectSubmission.class_id == row.class_id,
-             ProjectSubmission.learner_id == row.learner_id,
+            [ProjectSubmission.class_id == row.class_id, author,
              ProjectSubmission.activity_key == row.activity_key],
         )  # fmt: skip
     activity = course.activities.get(row.activity_key)

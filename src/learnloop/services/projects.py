@@ -6,7 +6,9 @@ project or hands-on activity that is unlocked for them, in their class for the c
 educators, and admins, read it and give a level for each criterion of the activity's rubric and a
 comment. A submission is never edited: a better version is handed in as a new one, so feedback
 always refers to what its educator read. Reviewing again replaces the review, which records who
-gave it and when. Nobody outside the class sees the work: to them a submission does not exist.
+gave it and when. Work handed in for a group of the class (services.class_groups) is the group's:
+every member sees it and its feedback, and a better version by any of them supersedes it. Nobody
+outside the class sees the work: to them a submission does not exist.
 
 The rubric is feedback for the learner, not evidence for the learner model: mastery still comes
 from answers (an educator who judges an objective mastered from the work says so with a mastery
@@ -28,6 +30,8 @@ from learnloop.storage import Database
 from learnloop.storage.access import learner_class, require_learner
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import (
+    ClassGroup,
+    ClassGroupMember,
     ClassMember,
     ProjectReview,
     ProjectSubmission,
@@ -48,9 +52,11 @@ def submit_work(
     *,
     activity_key: str,
     body: str,
+    group_id: int | None = None,
     now: datetime | None = None,
 ) -> int:
-    """Hand in ``body`` on a project or hands-on activity of the learner's course; its id."""
+    """Hand in ``body`` on a project or hands-on activity of the learner's course, alone or for
+    ``group_id``, a group of their class they are in; its id."""
     require_learner(viewer)
     body = body.strip()
     if not body:
@@ -71,9 +77,14 @@ def submit_work(
             course, activity.objectives, mastery_rows(s, viewer.user_id, school_class.course_id)
         ):
             raise PermissionDenied("this activity is locked: master its prerequisites first")
+        if group_id is not None:
+            group = s.get(ClassGroup, group_id)
+            member = s.get(ClassGroupMember, (group_id, viewer.user_id))
+            if group is None or group.class_id != school_class.id or member is None:
+                raise NotFound(f"you are in no group {group_id} of your class")
         row = ProjectSubmission(
             class_id=school_class.id, learner_id=viewer.user_id, activity_key=activity_key,
-            body=body, submitted_at=now or datetime.now(UTC),
+            group_id=group_id, body=body, submitted_at=now or datetime.now(UTC),
         )  # fmt: skip
         s.add(row)
         s.flush()

@@ -27,6 +27,10 @@ class ProjectSubmission(Base):
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
     learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     activity_key: Mapped[str] = mapped_column(String(64))
+    # handed in for a group of the class (its members all see it and its feedback); None: alone
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("class_groups.id", ondelete="SET NULL"), index=True
+    )
     body: Mapped[str] = mapped_column(Text)  # plain text, escaped when shown
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -22,6 +22,7 @@ router = APIRouter(tags=["work"])
 
 class WorkIn(BaseModel):
     body: str = Field(max_length=MAX_WORK_LENGTH * 2)  # the service says what is too long
+    group_id: int | None = None  # for a group of the class the learner is in
 
 
 class WorkCreated(BaseModel):
@@ -48,6 +49,8 @@ class WorkOut(BaseModel):
     activity: str
     learner_id: int
     learner: str
+    group_id: int | None
+    group: str
     body: str
     submitted_at: datetime
     review: ReviewOut | None
@@ -76,6 +79,7 @@ def _out(v: SubmissionView) -> WorkOut:
         )  # fmt: skip
     return WorkOut(
         id=v.id, activity=v.activity_key, learner_id=v.learner_id, learner=v.learner,
+        group_id=v.group_id, group=v.group,
         body=v.body, submitted_at=v.at, review=review,
     )  # fmt: skip
 
@@ -87,7 +91,10 @@ def my_work(activity: str, platform: PlatformDep, viewer: ApiViewer) -> list[Wor
 
 @router.post("/me/work/{activity}", response_model=WorkCreated, status_code=201)
 def hand_in(activity: str, body: WorkIn, platform: PlatformDep, viewer: ApiViewer) -> WorkCreated:
-    return WorkCreated(id=submit_work(platform.db, viewer, activity_key=activity, body=body.body))
+    made = submit_work(
+        platform.db, viewer, activity_key=activity, body=body.body, group_id=body.group_id
+    )
+    return WorkCreated(id=made)
 
 
 @router.get("/classes/{class_id}/work", response_model=ClassWorkOut)

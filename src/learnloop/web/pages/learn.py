@@ -181,9 +181,10 @@ def _activity_page(
         work = learner_work(platform.db, viewer, key) if view.activity.takes_work else None
     except NotFound:  # not in a class: no discussion to join, nobody to hand work to
         thread, work = None, None
+    groups = [g for g in my_groups(platform.db, viewer) if thread and g.class_id == thread.class_id]
     context = {
         "view": view, "labels": MODALITY_LABELS, "errors": errors, "thread": thread,
-        "max_post": MAX_POST_LENGTH, "work": work, "max_work": MAX_WORK_LENGTH,
+        "max_post": MAX_POST_LENGTH, "work": work, "max_work": MAX_WORK_LENGTH, "groups": groups,
     }  # fmt: skip
     return render(
         request, platform, "learn/activity.html", context, viewer=viewer, status_code=status
@@ -241,9 +242,13 @@ def hand_in(
     viewer: PageViewer,
     key: str,
     body: Annotated[str, Form(max_length=4 * MAX_WORK_LENGTH)] = "",
+    group_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     try:
-        submit_work(platform.db, viewer, activity_key=key, body=body)
+        if group_id and not group_id.isdigit():
+            raise InvalidInput("group_id", "choose one of your groups")
+        group = int(group_id) if group_id else None
+        submit_work(platform.db, viewer, activity_key=key, body=body, group_id=group)
     except InvalidInput as exc:
         return _activity_page(request, platform, viewer, key, {"work": exc.message}, 400)
     return redirect(f"/learn/activities/{key}#work")
