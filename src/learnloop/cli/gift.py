@@ -10,8 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from learnloop.cli.issues import bank_written, fail_with
-from learnloop.content import load_course
+from learnloop.cli.issues import bank_written, export_items, fail_with
 from learnloop.content.gift import add_gift_to_course
 from learnloop.content.gift_export import export_gift
 from learnloop.exceptions import ContentError
@@ -39,17 +38,4 @@ def export_gift_command(
     objective: Annotated[str, typer.Option(help="only the items of this objective")] = "",
 ) -> None:
     """Write a course's items as a Moodle GIFT file, and list what GIFT cannot hold."""
-    try:
-        loaded = load_course(course)
-    except ContentError as exc:
-        fail_with(console, exc)
-    if objective and objective not in loaded.objectives:
-        console.print(f"[red]the course has no objective {objective!r}[/red]")
-        raise typer.Exit(1)
-    if out.exists():
-        console.print(f"[red]{out} exists already: choose a new file[/red]", soft_wrap=True)
-        raise typer.Exit(1)
-    done = export_gift(loaded, out, objective=objective)
-    console.print(f"{done.items} items written to {out}.", soft_wrap=True)
-    for line in done.left_out:
-        console.print(f"  left out: {line}", soft_wrap=True)
+    export_items(console, course, out, objective, export_gift)

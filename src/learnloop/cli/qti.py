@@ -10,8 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from learnloop.cli.issues import bank_written, fail_with
-from learnloop.content import load_course
+from learnloop.cli.issues import bank_written, export_items, fail_with
 from learnloop.content.qti import add_qti_to_course
 from learnloop.content.qti_export import export_qti
 from learnloop.exceptions import ContentError
@@ -39,17 +38,4 @@ def export_qti_command(
     objective: Annotated[str, typer.Option(help="only the items of this objective")] = "",
 ) -> None:
     """Write a course's items as an IMS QTI 2.1 content package, and list what QTI cannot hold."""
-    try:
-        loaded = load_course(course)
-    except ContentError as exc:
-        fail_with(console, exc)
-    if objective and objective not in loaded.objectives:
-        console.print(f"[red]the course has no objective {objective!r}[/red]")
-        raise typer.Exit(1)
-    if out.exists():
-        console.print(f"[red]{out} exists already: choose a new file[/red]", soft_wrap=True)
-        raise typer.Exit(1)
-    done = export_qti(loaded, out, objective=objective)
-    console.print(f"{done.items} items written to {out}.")
-    for line in done.left_out:
-        console.print(f"  left out: {line}", soft_wrap=True)
+    export_items(console, course, out, objective, export_qti)
