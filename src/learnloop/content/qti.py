@@ -79,7 +79,7 @@ def _item(item: Node, *, key: str, objective: str) -> dict[str, Any]:
     if item.tag != "assessmentItem":
         raise _Refused(item.line, f"<{item.raw_tag}> is not a QTI assessmentItem")
     body = item.first("itemBody")
-    found = [n for tag in sorted(_INTERACTIONS) for n in (body.find_all(tag) if body else [])]
+    found = body.find_all(*_INTERACTIONS) if body else []
     if len(found) != 1:
         raise _Refused(
             body.line if body else item.line,

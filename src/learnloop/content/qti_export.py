@@ -152,7 +152,7 @@ def _item_xml(item: Item, left_out: list[str]) -> ET.Element:
             _html(ET.SubElement(right_set, "simpleAssociableChoice", identifier=key,
                                 matchMax="1"), text)  # fmt: skip
     root.append(body)
-    if kind not in (ItemKind.NUMERIC,):
+    if kind is not ItemKind.NUMERIC:  # numeric items have their own tolerant processing above
         ET.SubElement(root, "responseProcessing", template=(
             "http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"))  # fmt: skip
     if item.hints:

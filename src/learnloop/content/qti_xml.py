@@ -45,13 +45,14 @@ class Node:
     line: int
     children: list[Node | str] = field(default_factory=list)
 
-    def find_all(self, tag: str) -> list[Node]:
+    def find_all(self, *tags: str) -> list[Node]:
+        """Every element below with one of ``tags``, in document order."""
         out: list[Node] = []
         for child in self.children:
             if isinstance(child, Node):
-                if child.tag == tag:
+                if child.tag in tags:
                     out.append(child)
-                out.extend(child.find_all(tag))
+                out.extend(child.find_all(*tags))
         return out
 
     def first(self, tag: str) -> Node | None:

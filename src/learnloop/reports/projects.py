@@ -10,11 +10,12 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from learnloop.domain import Course, Role, RubricCriterion, Viewer
+from learnloop.domain import Course, RubricCriterion, Viewer
 from learnloop.exceptions import NotFound
 from learnloop.storage import Database
 from learnloop.storage.access import (
     learner_class,
+    moderates_class,
     require_class_educator,
     require_learner,
     require_learner_in_class,
@@ -23,7 +24,6 @@ from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import (
     ClassGroup,
     ClassGroupMember,
-    ClassMember,
     ProjectReview,
     ProjectSubmission,
     SchoolClass,
@@ -208,14 +208,7 @@ def submission_for_review(
     first), for an educator of its class or an admin; NotFound for anyone else."""
     with db.reading() as s:
         row = s.get(ProjectSubmission, submission_id)
-        allowed = row is not None and (
-            viewer.is_admin
-            or (
-                (member := s.get(ClassMember, (row.class_id, viewer.user_id))) is not None
-                and member.role == Role.EDUCATOR.value
-            )
-        )
-        if row is None or not allowed:
+        if row is None or not moderates_class(s, viewer, row.class_id):
             raise NotFound(f"submission {submission_id} does not exist")
         school_class = s.get(SchoolClass, row.class_id)
         assert school_class is not None  # the foreign key

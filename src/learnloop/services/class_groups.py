@@ -17,7 +17,7 @@ from sqlalchemy import select
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.storage import Database
-from learnloop.storage.access import require_class_educator
+from learnloop.storage.access import moderates_class, require_class_educator
 from learnloop.storage.tables import ClassGroup, ClassGroupMember, ClassMember
 
 __all__ = ["MAX_GROUP_MEMBERS", "disband_group", "form_group"]
@@ -79,12 +79,8 @@ def disband_group(db: Database, viewer: Viewer, group_id: int) -> int:
     """Delete a group (its class's educators and admins); returns its class."""
     with db.transaction() as s:
         group = s.get(ClassGroup, group_id)
-        if group is None:
+        if group is None or not moderates_class(s, viewer, group.class_id):
             raise NotFound(f"group {group_id} does not exist")
-        if not viewer.is_admin:
-            member = s.get(ClassMember, (group.class_id, viewer.user_id))
-            if member is None or member.role != Role.EDUCATOR.value:
-                raise NotFound(f"group {group_id} does not exist")
         class_id = group.class_id
         s.delete(group)
         return class_id

@@ -14,9 +14,14 @@ from datetime import UTC, datetime
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.storage import Database
-from learnloop.storage.access import learner_class, require_class_educator, require_learner
+from learnloop.storage.access import (
+    learner_class,
+    moderates_class,
+    require_class_educator,
+    require_learner,
+)
 from learnloop.storage.course_store import course_by_id
-from learnloop.storage.tables import ClassMember, DiscussionPost
+from learnloop.storage.tables import DiscussionPost
 
 __all__ = ["MAX_POST_LENGTH", "hide_post", "post_message"]
 
@@ -68,10 +73,8 @@ def hide_post(
         post = s.get(DiscussionPost, post_id)
         if post is None or post.hidden_at is not None:
             raise NotFound(f"post {post_id} does not exist")
-        if post.author_id != viewer.user_id and not viewer.is_admin:
-            member = s.get(ClassMember, (post.class_id, viewer.user_id))
-            if member is None or member.role != Role.EDUCATOR.value:
-                # the same answer inside and outside the class: no hint that the post exists
-                raise NotFound(f"post {post_id} does not exist")
+        if post.author_id != viewer.user_id and not moderates_class(s, viewer, post.class_id):
+            # the same answer inside and outside the class: no hint that the post exists
+            raise NotFound(f"post {post_id} does not exist")
         post.hidden_at, post.hidden_by = now or datetime.now(UTC), viewer.user_id
         return post.class_id, post.activity_key

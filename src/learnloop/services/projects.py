@@ -21,18 +21,16 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from learnloop.domain import Role, RubricCriterion, Viewer
+from learnloop.domain import RubricCriterion, Viewer
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.services.learning import is_locked, mastery_rows
 from learnloop.storage import Database
-from learnloop.storage.access import learner_class, require_learner
+from learnloop.storage.access import learner_class, moderates_class, require_learner
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import (
     ClassGroup,
     ClassGroupMember,
-    ClassMember,
     ProjectReview,
     ProjectSubmission,
     SchoolClass,
@@ -110,7 +108,7 @@ def review_submission(
     with db.transaction() as s:
         # locked: two educators saving at once replace each other's review, never insert two
         submission = s.get(ProjectSubmission, submission_id, with_for_update=True)
-        if submission is None or not _moderates(s, viewer, submission.class_id):
+        if submission is None or not moderates_class(s, viewer, submission.class_id):
             # the same answer inside and outside the class: no hint that the work exists
             raise NotFound(f"submission {submission_id} does not exist")
         school_class = s.get(SchoolClass, submission.class_id)
@@ -149,10 +147,3 @@ def _checked_levels(
             )
         chosen[criterion.key] = level
     return chosen
-
-
-def _moderates(s: Session, viewer: Viewer, class_id: int) -> bool:
-    if viewer.is_admin:
-        return True
-    member = s.get(ClassMember, (class_id, viewer.user_id))
-    return member is not None and member.role == Role.EDUCATOR.value

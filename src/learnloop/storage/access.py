@@ -19,6 +19,7 @@ from learnloop.storage.tables import ClassMember, LearnerProfile, SchoolClass
 __all__ = [
     "learner_class",
     "learner_record_scope",
+    "moderates_class",
     "require_class_educator",
     "require_learner",
     "require_learner_in_class",
@@ -36,15 +37,20 @@ def require_learner(viewer: Viewer) -> None:
     require_role(viewer, Role.LEARNER)
 
 
+def moderates_class(session: Session, viewer: Viewer, class_id: int) -> bool:
+    """Whether ``viewer`` teaches the class or is an admin (who may see and do everything)."""
+    if viewer.is_admin:
+        return True
+    member = session.get(ClassMember, (class_id, viewer.user_id))
+    return member is not None and member.role == Role.EDUCATOR.value
+
+
 def require_class_educator(session: Session, viewer: Viewer, class_id: int) -> SchoolClass:
     """The class, if ``viewer`` teaches it or is an admin; NotFound or PermissionDenied otherwise."""
     school_class = session.get(SchoolClass, class_id)
     if school_class is None:
         raise NotFound(f"class {class_id} does not exist")
-    if viewer.is_admin:
-        return school_class
-    member = session.get(ClassMember, (class_id, viewer.user_id))
-    if member is None or member.role != Role.EDUCATOR.value:
+    if not moderates_class(session, viewer, class_id):
         raise PermissionDenied("only the class's educators can see this class")
     return school_class
 

@@ -181,7 +181,11 @@ def _activity_page(
         work = learner_work(platform.db, viewer, key) if view.activity.takes_work else None
     except NotFound:  # not in a class: no discussion to join, nobody to hand work to
         thread, work = None, None
-    groups = [g for g in my_groups(platform.db, viewer) if thread and g.class_id == thread.class_id]
+    groups = (  # the groups work can be handed in for: only asked where work is handed in
+        [g for g in my_groups(platform.db, viewer) if g.class_id == thread.class_id]
+        if thread is not None and work is not None
+        else []
+    )
     context = {
         "view": view, "labels": MODALITY_LABELS, "errors": errors, "thread": thread,
         "max_post": MAX_POST_LENGTH, "work": work, "max_work": MAX_WORK_LENGTH, "groups": groups,
