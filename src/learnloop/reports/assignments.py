@@ -13,12 +13,8 @@ from sqlalchemy.orm import Session, aliased
 
 from learnloop.domain import Course, Viewer
 from learnloop.storage import Database
-from learnloop.storage.access import (
-    require_class_educator,
-    require_learner,
-    require_learner_in_class,
-)
-from learnloop.storage.course_store import course_by_id, course_of_learner
+from learnloop.storage.access import learner_record_scope, require_learner
+from learnloop.storage.course_store import course_of_learner
 from learnloop.storage.tables import Assignment, Attempt, SchoolClass, User
 
 __all__ = ["AssignmentView", "assignments_for_me", "assignments_of_learner", "my_assignments"]
@@ -98,9 +94,7 @@ def assignments_of_learner(
     db: Database, viewer: Viewer, class_id: int, learner_id: int
 ) -> list[AssignmentView]:
     with db.reading() as s:
-        school_class = require_class_educator(s, viewer, class_id)
-        require_learner_in_class(s, class_id, learner_id)
-        course = course_by_id(s, school_class.course_id)
+        _, course = learner_record_scope(s, viewer, learner_id, class_id)
         rows = [(a, n) for a, n in s.execute(_query(learner_id, [class_id]))]
         return _views(s, rows, course, learner_id)
 

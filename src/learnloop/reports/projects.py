@@ -15,10 +15,10 @@ from learnloop.exceptions import NotFound
 from learnloop.storage import Database
 from learnloop.storage.access import (
     learner_class,
+    learner_record_scope,
     moderates_class,
     require_class_educator,
     require_learner,
-    require_learner_in_class,
 )
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import (
@@ -167,9 +167,7 @@ def work_of_learner(
 ) -> list[SubmissionView]:
     """One learner's work in the class, newest first, for its educators and admins."""
     with db.reading() as s:
-        school_class = require_class_educator(s, viewer, class_id)
-        require_learner_in_class(s, class_id, learner_id)
-        course = course_by_id(s, school_class.course_id)
+        _, course = learner_record_scope(s, viewer, learner_id, class_id)
         return _views(
             s, course,
             [ProjectSubmission.class_id == class_id, ProjectSubmission.learner_id == learner_id],
