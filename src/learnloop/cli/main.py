@@ -18,6 +18,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from learnloop.cli.backup import backup
+from learnloop.cli.csv_bank import export_csv_command, import_csv
 from learnloop.cli.evaluate import evaluate
 from learnloop.cli.frameworks import import_case
 from learnloop.cli.gift import export_gift_command, import_gift
@@ -51,6 +52,8 @@ app.command()(backup)
 app.command("import-roster")(import_roster_command)
 app.command("import-gift")(import_gift)
 app.command("export-gift")(export_gift_command)
+app.command("import-csv")(import_csv)
+app.command("export-csv")(export_csv_command)
 app.command("import-qti")(import_qti)
 app.command("export-qti")(export_qti_command)
 app.command("import-case")(import_case)
