@@ -149,6 +149,10 @@ PUBLIC = {
     ("GET", "/xapi/about"),  # the LRS's versions: public by the xAPI specification
 }
 
+# LTI 1.3, open to whoever the platform sends: a launch is checked by the platform's signature, the
+# one-time state and the nonce, never by a session or a role (tests/web/test_lti.py, for each role)
+LTI = {("GET", "/lti/login"), ("POST", "/lti/login"), ("POST", "/lti/launch"), ("GET", "/lti/jwks")}
+
 # Answers only the metrics token (LEARNLOOP_METRICS_TOKEN), never a user: tests/web/test_observability.py
 METRICS = {("GET", "/metrics")}
 
@@ -200,7 +204,7 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
 
 
 def test_every_route_has_a_role_rule(app: FastAPI) -> None:
-    assert app_routes(app) == set(PAGES) | set(API) | PUBLIC | XAPI | METRICS
+    assert app_routes(app) == set(PAGES) | set(API) | PUBLIC | XAPI | METRICS | LTI
 
 
 def fill(path: str, world: World) -> str:

@@ -18,7 +18,15 @@ from learnloop.storage import Database
 from learnloop.storage.tables import ClassMember, LearnerProfile, SchoolClass, User
 from learnloop.storage.tables import Course as CourseRow
 
-__all__ = ["MAX_CLASS_NAME", "add_to_class", "create_class", "enrol", "import_course", "new_class"]
+__all__ = [
+    "MAX_CLASS_NAME",
+    "add_to_class",
+    "create_class",
+    "enrol",
+    "follow_course",
+    "import_course",
+    "new_class",
+]
 
 MAX_CLASS_NAME = 120
 
@@ -75,7 +83,8 @@ def create_class(db: Database, *, name: str, course_id: int) -> int:
         return new_class(s, name=name, course_id=course_id, now=datetime.now(UTC)).id
 
 
-def _follow(s: Session, user_id: int, course_id: int) -> None:
+def follow_course(s: Session, user_id: int, course_id: int) -> None:
+    """Make ``course_id`` the learner's current course, in the caller's transaction."""
     profile = s.get(LearnerProfile, user_id)
     if profile is None:
         profile = LearnerProfile(user_id=user_id, interests="", preferred_modalities=[])
@@ -90,7 +99,7 @@ def enrol(s: Session, school_class: SchoolClass, user: User) -> bool:
         return False
     s.add(ClassMember(class_id=school_class.id, user_id=user.id, role=user.role))
     if user.role == Role.LEARNER.value:
-        _follow(s, user.id, school_class.course_id)
+        follow_course(s, user.id, school_class.course_id)
     return True
 
 
@@ -104,4 +113,4 @@ def add_to_class(db: Database, *, class_id: int, user_id: int) -> None:
         if user.role == Role.ADMIN.value:
             raise InvalidInput("user_id", "admins see every class without joining one")
         if not enrol(s, school_class, user) and user.role == Role.LEARNER.value:
-            _follow(s, user.id, school_class.course_id)
+            follow_course(s, user.id, school_class.course_id)

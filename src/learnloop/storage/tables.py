@@ -20,6 +20,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnloop.storage.group_tables import ClassGroup, ClassGroupMember
+from learnloop.storage.lti_tables import (
+    LtiAccount,
+    LtiContext,
+    LtiDeployment,
+    LtiLoginState,
+    LtiPlatform,
+    LtiToolKey,
+)
 from learnloop.storage.project_tables import ProjectReview, ProjectSubmission
 from learnloop.storage.reflection_tables import Reflection
 from learnloop.storage.table_base import Base, UTCDateTime
@@ -46,6 +54,12 @@ __all__ = [
     "LearnerProfile",
     "LoginFailure",
     "LrsClient",
+    "LtiAccount",
+    "LtiContext",
+    "LtiDeployment",
+    "LtiLoginState",
+    "LtiPlatform",
+    "LtiToolKey",
     "Mastery",
     "MasteryEvent",
     "ProjectReview",

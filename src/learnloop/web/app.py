@@ -31,7 +31,7 @@ from learnloop.web import api
 from learnloop.web.csrf import CsrfFailed
 from learnloop.web.deps import LoginRequired, PasswordChangeRequired
 from learnloop.web.observability import RequestLog, metrics_response
-from learnloop.web.pages import accounts, admin, discussion, learn, teach, work
+from learnloop.web.pages import accounts, admin, discussion, learn, lti, teach, work
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import redirect, render
 from learnloop.web.xapi import create_xapi
@@ -137,7 +137,8 @@ def create_app(
     app.mount("/xapi", xapi_app)
 
     for router in (
-        accounts.router, learn.router, teach.router, work.router, admin.router, discussion.router
+        accounts.router, learn.router, teach.router, work.router, admin.router, discussion.router,
+        lti.router,
     ):  # fmt: skip
         app.include_router(router)
 

@@ -1,0 +1,99 @@
+"""``learnloop lti-platform add|list|remove``: the LTI 1.3 platforms (Moodle, Canvas, Open edX)
+that may launch learnloop (services.lti), registered by the operator like the LRS's clients."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from learnloop.config import Settings
+from learnloop.exceptions import LearnloopError
+from learnloop.services.lti import (
+    PlatformRegistration,
+    platforms,
+    register_platform,
+    remove_platform,
+)
+from learnloop.storage import Database, upgrade_database
+
+console = Console()
+err = Console(stderr=True)
+lti_platform = typer.Typer(help="LTI 1.3 platforms that may launch learnloop.")
+
+
+def _database() -> tuple[Settings, Database]:
+    settings = Settings()
+    db = Database.from_url(settings.database_url)
+    upgrade_database(db.engine)
+    return settings, db
+
+
+@lti_platform.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="what to call the platform, e.g. 'School Moodle'")],
+    issuer: Annotated[str, typer.Option(help="the platform's issuer (its URL)")],
+    client_id: Annotated[str, typer.Option(help="the client id the platform gave learnloop")],
+    login_url: Annotated[str, typer.Option(help="the platform's OIDC authentication URL")],
+    token_url: Annotated[str, typer.Option(help="the platform's OAuth 2 access token URL")],
+    deployment: Annotated[list[str], typer.Option(help="a deployment id (repeat for several)")],
+    jwks_url: Annotated[str, typer.Option(help="the URL of the platform's public key set")] = "",
+    jwks_file: Annotated[
+        Path | None, typer.Option(help="the platform's key set as a JSON file, without a URL")
+    ] = None,
+    course: Annotated[str, typer.Option(help="the course a new platform course gets")] = "",
+) -> None:
+    """Register a platform, then print the tool's URLs to enter on the platform's side."""
+    settings, db = _database()
+    try:
+        jwks = json.loads(jwks_file.read_text()) if jwks_file else None
+        register_platform(db, PlatformRegistration(
+            name=name, issuer=issuer, client_id=client_id, auth_login_url=login_url,
+            auth_token_url=token_url, deployments=tuple(deployment), jwks_url=jwks_url,
+            jwks=jwks, course_slug=course,
+        ))  # fmt: skip
+    except (LearnloopError, OSError, ValueError) as exc:
+        err.print(str(exc), soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        db.dispose()
+    base = settings.public_url.rstrip("/")
+    console.print(f"Platform {name!r} registered. On the platform, enter:", soft_wrap=True)
+    for label, path in (("Initiate login URL", "/lti/login"), ("Redirection URI", "/lti/launch"),
+                        ("Target link URI", "/lti/launch"), ("Public keyset URL", "/lti/jwks")):  # fmt: skip
+        console.print(f"  {label}: {base}{path}", highlight=False, soft_wrap=True)
+    console.print("  Custom parameters (optional): course=SLUG, activity=KEY", highlight=False)
+
+
+@lti_platform.command("list")
+def list_command() -> None:
+    """The registered platforms."""
+    _, db = _database()
+    try:
+        rows = platforms(db)
+    finally:
+        db.dispose()
+    table = Table(title="LTI 1.3 platforms")
+    for column in ("name", "issuer", "client id", "deployments"):
+        table.add_column(column)
+    for name, issuer, client_id, deployments in rows:
+        table.add_row(name, issuer, client_id, ", ".join(deployments))
+    console.print(table)
+
+
+@lti_platform.command("remove")
+def remove(name: str) -> None:
+    """Forget a platform: its launches stop; the accounts and classes it made stay."""
+    _, db = _database()
+    try:
+        remove_platform(db, name=name)
+    except LearnloopError as exc:
+        err.print(str(exc), soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        db.dispose()
+    console.print(f"Platform {name!r} removed")

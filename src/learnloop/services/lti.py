@@ -1,0 +1,423 @@
+"""learnloop as an LTI 1.3 tool: an admin registers a platform; a launch from it signs its person
+in, as the learnloop account that stands for them, in the class that stands for its course.
+
+- ``register_platform`` / ``remove_platform`` (the operator: ``learnloop lti-platform``, as
+  for the LRS's clients).
+- ``begin_login`` answers the platform's login initiation: a one-time ``state`` and ``nonce``
+  are stored, and the browser is sent to the platform's authentication endpoint.
+- ``complete_launch`` takes the ``id_token`` the platform posts back: the state is consumed
+  (a replay finds none), the token verified against the platform's published keys (fetched again
+  when it names a key not seen yet), and then, in one transaction, the person's account (made on
+  the first launch, without a password: they sign in through the platform), the course's class
+  (made on the first launch from it, on the course the link or the registration names) and the
+  membership. A launch never makes an admin; the roles of its first launch make the account an
+  educator (Instructor, Teaching Assistant, Content Developer, Mentor, the context's
+  Administrator) or a learner, and a later launch with the other kind of role is refused rather
+  than quietly changing what the account may see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from learnloop.adapters.lti import (
+    Launch,
+    LaunchRefused,
+    ToolKey,
+    is_educator,
+    login_request_url,
+    new_tool_key,
+    platform_key,
+    public_jwks,
+    read_launch,
+    unverified_kid,
+)
+from learnloop.domain import Role
+from learnloop.exceptions import DuplicateName, InvalidInput, NotFound
+from learnloop.services.audit import OPERATOR, record_event
+from learnloop.services.courses import MAX_CLASS_NAME, enrol, follow_course, new_class
+from learnloop.storage import Database
+from learnloop.storage.tables import Course as CourseRow
+from learnloop.storage.tables import (
+    LearnerProfile,
+    LtiAccount,
+    LtiContext,
+    LtiDeployment,
+    LtiLoginState,
+    LtiPlatform,
+    LtiToolKey,
+    SchoolClass,
+    User,
+)
+
+__all__ = [
+    "LaunchResult",
+    "PlatformRegistration",
+    "begin_login",
+    "complete_launch",
+    "fetch_jwks",
+    "platforms",
+    "register_platform",
+    "remove_platform",
+    "tool_jwks",
+]
+
+# How long a login may take between the tool's redirect and the platform's answer: the platform
+# answers at once unless it asks its user to sign in first, which takes a minute or two.
+LOGIN_STATE_MINUTES = 10
+# A launch signed with a key the stored key set lacks fetches the set again, at most this often
+# (a rotated key is found at once; a stream of forged kids cannot make us hammer the platform).
+JWKS_REFETCH_SECONDS = 60
+# A platform's key set is a few kilobytes; a larger answer is not one.
+MAX_JWKS_BYTES = 1_000_000
+# Password hashes start with "$argon2"; this marker matches no password, so an account made by a
+# launch can sign in only through its platform (an admin may still reset it to a password).
+NO_PASSWORD = "!lti"  # noqa: S105
+_ACTIVITY_KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
+
+
+@dataclass(frozen=True)
+class PlatformRegistration:
+    name: str
+    issuer: str
+    client_id: str
+    auth_login_url: str
+    auth_token_url: str
+    deployments: tuple[str, ...]
+    jwks_url: str = ""
+    jwks: dict[str, Any] | None = None  # the platform's public keys, when it publishes no URL
+    course_slug: str = ""  # the course new platform courses get, unless a link names one
+
+
+@dataclass(frozen=True)
+class LaunchResult:
+    user_id: int
+    class_id: int
+    role: Role
+    next_url: str  # where the launch lands: the learner's home or activity, the class's page
+
+
+def _url(field: str, value: str) -> str:
+    parts = urlsplit(value)
+    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if parts.scheme != "https" and not (parts.scheme == "http" and local):
+        raise InvalidInput(field, f"{value!r} is not an https URL")
+    return value
+
+
+def register_platform(
+    db: Database, reg: PlatformRegistration, *, now: datetime | None = None, actor: str = OPERATOR
+) -> int:
+    """Register a platform (the operator, with ``learnloop lti-platform add``): its issuer, the
+    client id it gave learnloop, its endpoints, its keys (a URL, or the key set itself) and the
+    deployments it may launch with."""
+    now = now or datetime.now(UTC)
+    name = " ".join(reg.name.split())
+    if not name or len(name) > 120:
+        raise InvalidInput("name", "give the platform a name of 1 to 120 characters")
+    for field, value in (("issuer", reg.issuer), ("auth_login_url", reg.auth_login_url),
+                         ("auth_token_url", reg.auth_token_url)):  # fmt: skip
+        _url(field, value)
+    if not reg.client_id.strip():
+        raise InvalidInput("client_id", "give the client id the platform assigned")
+    if bool(reg.jwks_url) == (reg.jwks is not None):
+        raise InvalidInput(
+            "jwks_url", "give the platform's key set URL or its key set, one of them"
+        )
+    if reg.jwks_url:
+        _url("jwks_url", reg.jwks_url)
+    elif reg.jwks is not None:
+        try:
+            platform_key(reg.jwks, "")  # refuses what is not a JWKS
+        except LaunchRefused as exc:
+            raise InvalidInput("jwks", exc.message) from None
+        if not reg.jwks["keys"]:
+            raise InvalidInput("jwks", "the key set holds no key")
+    deployments = [d.strip() for d in reg.deployments if d.strip()]
+    if not deployments:
+        raise InvalidInput("deployment", "give at least one deployment id")
+    with db.transaction() as s:
+        course_id = None
+        if reg.course_slug:
+            course_id = s.scalar(select(CourseRow.id).where(CourseRow.slug == reg.course_slug))
+            if course_id is None:
+                raise InvalidInput("course", f"there is no course {reg.course_slug!r}")
+        if s.scalar(select(LtiPlatform.id).where(LtiPlatform.name == name)) is not None:
+            raise DuplicateName("name", f"a platform named {name!r} exists")
+        taken = s.scalar(select(LtiPlatform.id).where(
+            LtiPlatform.issuer == reg.issuer, LtiPlatform.client_id == reg.client_id
+        ))  # fmt: skip
+        if taken is not None:
+            raise DuplicateName("client_id", "this issuer and client id are registered already")
+        row = LtiPlatform(
+            name=name, issuer=reg.issuer, client_id=reg.client_id.strip(),
+            auth_login_url=reg.auth_login_url, auth_token_url=reg.auth_token_url,
+            jwks_url=reg.jwks_url, jwks=reg.jwks or {"keys": []}, jwks_fetched_at=None,
+            course_id=course_id, created_at=now,
+        )  # fmt: skip
+        s.add(row)
+        s.flush()
+        s.add_all(
+            LtiDeployment(platform_id=row.id, deployment_id=d) for d in dict.fromkeys(deployments)
+        )
+        record_event(
+            s, actor=actor, action="lti.platform_registered", subject=name, now=now,
+            details={"issuer": reg.issuer, "client_id": reg.client_id, "deployments": deployments},
+        )  # fmt: skip
+        return row.id
+
+
+def remove_platform(
+    db: Database, *, name: str, now: datetime | None = None, actor: str = OPERATOR
+) -> None:
+    """Forget a platform (the operator): its launches stop; the accounts and classes it made
+    stay, as ordinary ones."""
+    now = now or datetime.now(UTC)
+    with db.transaction() as s:
+        row = s.scalar(select(LtiPlatform).where(LtiPlatform.name == name))
+        if row is None:
+            raise NotFound(f"no platform named {name!r}")
+        s.delete(row)
+        record_event(s, actor=actor, action="lti.platform_removed", subject=name, now=now)
+
+
+def platforms(db: Database) -> list[tuple[str, str, str, list[str]]]:
+    """(name, issuer, client id, deployment ids) of every registered platform."""
+    with db.reading() as s:
+        rows = list(s.scalars(select(LtiPlatform).order_by(LtiPlatform.name)))
+        deployments: dict[int, list[str]] = {}
+        for platform_id, deployment in s.execute(
+            select(LtiDeployment.platform_id, LtiDeployment.deployment_id)
+        ):
+            deployments.setdefault(platform_id, []).append(deployment)
+        return [(r.name, r.issuer, r.client_id, sorted(deployments.get(r.id, []))) for r in rows]
+
+
+def _tool_keys(s: Session, now: datetime) -> list[ToolKey]:
+    rows = list(s.scalars(select(LtiToolKey).order_by(LtiToolKey.created_at)))
+    if not rows:
+        key = new_tool_key()
+        s.add(LtiToolKey(kid=key.kid, private_pem=key.private_pem, created_at=now))
+        return [key]
+    return [ToolKey(r.kid, r.private_pem) for r in rows]
+
+
+def tool_jwks(db: Database, *, now: datetime | None = None) -> dict[str, Any]:
+    """The tool's public keys as a JWKS; the first call makes the key pair."""
+    with db.transaction() as s:
+        return public_jwks(_tool_keys(s, now or datetime.now(UTC)))
+
+
+def _platform_for(s: Session, issuer: str, client_id: str) -> LtiPlatform:
+    query = select(LtiPlatform).where(LtiPlatform.issuer == issuer)
+    if client_id:
+        query = query.where(LtiPlatform.client_id == client_id)
+    rows = list(s.scalars(query))
+    if not rows:
+        raise InvalidInput("iss", f"no platform {issuer!r} is registered with this client id")
+    if len(rows) > 1:
+        raise InvalidInput("client_id", "several registrations of this issuer: send client_id")
+    return rows[0]
+
+
+def begin_login(
+    db: Database,
+    *,
+    issuer: str,
+    login_hint: str,
+    target_link_uri: str,
+    redirect_uri: str,
+    client_id: str = "",
+    lti_message_hint: str = "",
+    now: datetime | None = None,
+) -> str:
+    """The URL of the platform's authentication request for this login initiation."""
+    now = now or datetime.now(UTC)
+    for field, value in (("iss", issuer), ("login_hint", login_hint),
+                         ("target_link_uri", target_link_uri)):  # fmt: skip
+        if not value:
+            raise InvalidInput(field, "missing from the login initiation")
+    state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    with db.transaction() as s:
+        platform = _platform_for(s, issuer, client_id)
+        s.execute(delete(LtiLoginState).where(
+            LtiLoginState.created_at < now - timedelta(minutes=LOGIN_STATE_MINUTES)
+        ))  # fmt: skip
+        s.add(LtiLoginState(state=state, nonce=nonce, platform_id=platform.id, created_at=now))
+        return login_request_url(
+            platform.auth_login_url, client_id=platform.client_id, redirect_uri=redirect_uri,
+            login_hint=login_hint, state=state, nonce=nonce, lti_message_hint=lti_message_hint,
+        )  # fmt: skip
+
+
+def fetch_jwks(url: str) -> dict[str, Any]:
+    """The key set a platform publishes at ``url`` (HTTPS, or HTTP on this machine)."""
+    _url("jwks_url", url)
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 (checked above)
+            body = answer.read(MAX_JWKS_BYTES + 1)
+    except OSError as exc:
+        raise InvalidInput("jwks", f"the platform's key set could not be fetched: {exc}") from None
+    if len(body) > MAX_JWKS_BYTES:
+        raise InvalidInput("jwks", "the platform's key set is too large")
+    try:
+        value = json.loads(body)
+    except ValueError:
+        raise InvalidInput("jwks", "the platform's key set is not JSON") from None
+    if not isinstance(value, dict):
+        raise InvalidInput("jwks", "the platform's key set is not a JSON object")
+    return value
+
+
+def _signing_key(
+    db: Database, platform: LtiPlatform, kid: str, now: datetime,
+    fetch: Callable[[str], dict[str, Any]],
+) -> Any:  # fmt: skip
+    key = platform_key(platform.jwks, kid)
+    fresh = platform.jwks_fetched_at is not None and (
+        now - platform.jwks_fetched_at < timedelta(seconds=JWKS_REFETCH_SECONDS)
+    )
+    if key is None and platform.jwks_url and not fresh:
+        jwks = fetch(platform.jwks_url)
+        key = platform_key(jwks, kid)
+        with db.transaction() as s:  # the refreshed key set, kept whatever the launch's fate
+            row = s.get(LtiPlatform, platform.id)
+            if row is not None:
+                row.jwks, row.jwks_fetched_at = jwks, now
+    if key is None:
+        raise LaunchRefused("kid", f"the platform publishes no key {kid!r}")
+    return key
+
+
+def _account(s: Session, platform: LtiPlatform, launch: Launch, now: datetime) -> User:
+    role = Role.EDUCATOR if is_educator(launch.roles) else Role.LEARNER
+    link = s.get(LtiAccount, (platform.id, launch.subject))
+    if link is not None:
+        user = s.get(User, link.user_id)
+        if user is None:  # pragma: no cover - the foreign key cascades
+            raise NotFound("the account of this launch is gone")
+        if user.role != role.value:
+            raise InvalidInput("roles", (
+                f"this person's learnloop account is a {user.role}, and this launch says "
+                f"{role.value}: an admin must decide"
+            ))  # fmt: skip
+        if launch.name and launch.name != user.display_name:
+            user.display_name = launch.name[:120]
+        return user
+    digest = hashlib.sha256(f"{platform.issuer}\n{launch.subject}".encode()).hexdigest()[:16]
+    user = User(
+        username=f"lti-{platform.id}-{digest}", display_name=(launch.name or "LTI user")[:120],
+        password_hash=NO_PASSWORD, role=role.value, created_at=now,
+    )  # fmt: skip
+    s.add(user)
+    s.flush()
+    s.add(LtiAccount(platform_id=platform.id, subject=launch.subject, user_id=user.id))
+    if role is Role.LEARNER:
+        s.add(LearnerProfile(user_id=user.id, interests="", preferred_modalities=[]))
+    record_event(
+        s, actor=f"lti:{platform.name}", action="lti.account_created", subject=user.username,
+        now=now, details={"platform": platform.name, "role": role.value},
+    )  # fmt: skip
+    return user
+
+
+def _class(s: Session, platform: LtiPlatform, launch: Launch, now: datetime) -> SchoolClass:
+    if not launch.context_id:
+        raise LaunchRefused(
+            "https://purl.imsglobal.org/spec/lti/claim/context", "learnloop needs the course (context)"
+        )  # fmt: skip
+    link = s.get(LtiContext, (platform.id, launch.context_id))
+    if link is not None:
+        found = s.get(SchoolClass, link.class_id)
+        if found is None:  # pragma: no cover - the foreign key cascades
+            raise NotFound("the class of this course is gone")
+        return found
+    slug = launch.custom.get("course", "")
+    course_id = (
+        s.scalar(select(CourseRow.id).where(CourseRow.slug == slug)) if slug else platform.course_id
+    )
+    if course_id is None:
+        raise InvalidInput("custom", (
+            f"there is no course {slug!r}" if slug else
+            "no course for this link: set the custom parameter course=SLUG, or register the "
+            "platform with --course"
+        ))  # fmt: skip
+    base = f"{launch.context_title or launch.context_id} ({platform.name})"[: MAX_CLASS_NAME - 4]
+    name, n = base, 1
+    while s.scalar(select(SchoolClass.id).where(SchoolClass.name == name)) is not None:
+        n += 1
+        name = f"{base} {n}"
+    row = new_class(s, name=name, course_id=course_id, now=now)
+    s.add(LtiContext(platform_id=platform.id, context_id=launch.context_id, class_id=row.id))
+    record_event(
+        s, actor=f"lti:{platform.name}", action="class.created", subject=row.name, now=now,
+        details={"class_id": row.id, "platform": platform.name, "context": launch.context_id},
+    )  # fmt: skip
+    return row
+
+
+def complete_launch(
+    db: Database,
+    *,
+    id_token: str,
+    state: str,
+    now: datetime | None = None,
+    fetch: Callable[[str], dict[str, Any]] = fetch_jwks,
+) -> LaunchResult:
+    """Verify the platform's launch and sign its person in (see the module's docstring)."""
+    now = now or datetime.now(UTC)
+    try:
+        with db.reading() as s:
+            pending = s.get(LtiLoginState, state) if state else None
+            platform = s.get(LtiPlatform, pending.platform_id) if pending else None
+            if pending is None or platform is None:
+                raise LaunchRefused(
+                    "state", "unknown or used already: launch again from the platform"
+                )
+            if pending.created_at < now - timedelta(minutes=LOGIN_STATE_MINUTES):
+                raise LaunchRefused("state", "the login took too long: launch again")
+            deployments = set(s.scalars(
+                select(LtiDeployment.deployment_id).where(LtiDeployment.platform_id == platform.id)
+            ))  # fmt: skip
+        key = _signing_key(db, platform, unverified_kid(id_token), now, fetch)
+        launch = read_launch(
+            id_token, key=key, issuer=platform.issuer, client_id=platform.client_id,
+            nonce=pending.nonce, now=now.timestamp(),
+        )  # fmt: skip
+        if launch.deployment_id not in deployments:
+            raise LaunchRefused(
+                "https://purl.imsglobal.org/spec/lti/claim/deployment_id",
+                f"{launch.deployment_id!r} is not registered for {platform.name!r}",
+            )
+        with db.transaction() as s:
+            used = s.execute(delete(LtiLoginState).where(LtiLoginState.state == state))
+            if used.rowcount != 1:  # type: ignore[attr-defined]
+                raise LaunchRefused("state", "used already: launch again from the platform")
+            user = _account(s, platform, launch, now)
+            school_class = _class(s, platform, launch, now)
+            role = Role(user.role)
+            if not enrol(s, school_class, user) and role is Role.LEARNER:
+                follow_course(s, user.id, school_class.course_id)  # launched from this course now
+            activity = launch.custom.get("activity", "")
+            if role is Role.EDUCATOR:
+                next_url = f"/teach/classes/{school_class.id}"
+            elif activity and _ACTIVITY_KEY.match(activity):
+                next_url = f"/learn/activities/{activity}"
+            else:
+                next_url = "/learn"
+            return LaunchResult(user.id, school_class.id, role, next_url)
+    except LaunchRefused as exc:
+        raise InvalidInput(exc.claim, exc.message) from None

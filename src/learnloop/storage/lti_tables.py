@@ -1,0 +1,95 @@
+"""LTI 1.3 (services.lti): the platforms an admin registered, the launches under way, and which
+learnloop account and class stand for a platform's person and course. Part of the same schema as
+storage.tables, which exports them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from learnloop.storage.table_base import Base, UTCDateTime
+
+__all__ = [
+    "LtiAccount",
+    "LtiContext",
+    "LtiDeployment",
+    "LtiLoginState",
+    "LtiPlatform",
+    "LtiToolKey",
+]
+
+
+class LtiPlatform(Base):
+    """One registration of learnloop with a platform (its issuer and the client id it gave us)."""
+
+    __tablename__ = "lti_platforms"
+    __table_args__ = (UniqueConstraint("issuer", "client_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)  # what admins call it
+    issuer: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(255))
+    auth_login_url: Mapped[str] = mapped_column(String(1000))  # its OIDC authentication endpoint
+    auth_token_url: Mapped[str] = mapped_column(String(1000))  # its OAuth 2 token endpoint
+    jwks_url: Mapped[str] = mapped_column(String(1000))  # "" when its keys were given as a file
+    # the platform's public keys: fetched from jwks_url (again when a launch names a new key) or
+    # given once by the admin
+    jwks: Mapped[dict[str, Any]] = mapped_column(JSON)
+    jwks_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # the course a new platform course (context) gets as its class, unless the link says another
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LtiDeployment(Base):
+    """A deployment id the platform may launch with (a platform can deploy a tool several times)."""
+
+    __tablename__ = "lti_deployments"
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_platforms.id", ondelete="CASCADE"), primary_key=True
+    )
+    deployment_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+
+
+class LtiLoginState(Base):
+    """A login the tool started and the platform has not answered yet: the ``state`` and
+    ``nonce`` sent with it, each good for one launch (a replayed launch finds no row)."""
+
+    __tablename__ = "lti_login_states"
+    state: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LtiAccount(Base):
+    """The learnloop account that stands for one person (``sub``) of one platform."""
+
+    __tablename__ = "lti_accounts"
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_platforms.id", ondelete="CASCADE"), primary_key=True
+    )
+    subject: Mapped[str] = mapped_column(String(255), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+
+
+class LtiContext(Base):
+    """The learnloop class that stands for one course (context) of one platform."""
+
+    __tablename__ = "lti_contexts"
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_platforms.id", ondelete="CASCADE"), primary_key=True
+    )
+    context_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), unique=True)
+
+
+class LtiToolKey(Base):
+    """The tool's own signing keys (its public half at /lti/jwks): made on first need."""
+
+    __tablename__ = "lti_tool_keys"
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    private_pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

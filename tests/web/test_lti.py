@@ -1,0 +1,113 @@
+"""The LTI 1.3 endpoints through the app: the login initiation sends the browser to the platform;
+the platform's launch signs its person in whoever the browser was signed in as before, and a forged
+launch changes nothing for any role; the tool's key set is public."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+
+from learnloop.services.lti import PlatformRegistration, register_platform
+from tests.conftest import World
+from tests.lti_platform import CLIENT_ID, DEPLOYMENT, ISSUER, Platform
+from tests.web.conftest import ROLES
+
+HOMES = {"learner": "/learn", "other_learner": "/learn", "educator": "/teach",
+         "other_educator": "/teach", "admin": "/admin"}  # fmt: skip
+
+
+@pytest.fixture
+def platform(sqlite_world: World) -> Platform:
+    platform = Platform()
+    register_platform(sqlite_world.db, PlatformRegistration(
+        name="School Moodle", issuer=ISSUER, client_id=CLIENT_ID,
+        auth_login_url=ISSUER + "/mod/lti/auth.php", auth_token_url=ISSUER + "/mod/lti/token.php",
+        deployments=(DEPLOYMENT,), jwks=platform.jwks(), course_slug="fractions",
+    ))  # fmt: skip
+    return platform
+
+
+def _start(client: TestClient, *, post: bool = False) -> tuple[str, str]:
+    params = {"iss": ISSUER, "login_hint": "42", "target_link_uri": "http://testserver/lti/launch",
+              "lti_message_hint": "m-1"}  # fmt: skip
+    answer = (
+        client.post("/lti/login", data=params) if post else client.get("/lti/login", params=params)
+    )
+    assert answer.status_code == 303, answer.text
+    target = urlsplit(answer.headers["location"])
+    assert f"{target.scheme}://{target.netloc}{target.path}" == ISSUER + "/mod/lti/auth.php"
+    query = {k: v[0] for k, v in parse_qs(target.query).items()}
+    assert query["redirect_uri"].endswith("/lti/launch")
+    assert (query["client_id"], query["login_hint"], query["lti_message_hint"]) == (
+        CLIENT_ID,
+        "42",
+        "m-1",
+    )
+    return query["state"], query["nonce"]
+
+
+@pytest.mark.parametrize("post", [False, True])
+def test_a_launch_signs_the_platforms_person_in(
+    client: TestClient, platform: Platform, post: bool
+) -> None:
+    state, nonce = _start(client, post=post)
+    launched = client.post(
+        "/lti/launch", data={"id_token": platform.id_token(nonce), "state": state}
+    )
+    assert launched.status_code == 303, launched.text
+    assert launched.headers["location"] == "/learn"
+    home = client.get("/learn")
+    assert home.headers["location"] == "/learn/onboarding"  # a new learner starts as any does
+    onboarding = client.get("/learn/onboarding")
+    assert onboarding.status_code == 200
+    assert "Ada Lovelace" in onboarding.text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_for_every_role_a_forged_launch_changes_nothing_and_a_real_one_switches(
+    role: str, clients: dict[str, TestClient], platform: Platform
+) -> None:
+    client = clients[role]
+    before = client.get("/")
+    state, nonce = _start(client)
+    impostor = Platform()
+    forged = impostor.id_token(nonce, kid=platform.kid)
+    refused = client.post("/lti/launch", data={"id_token": forged, "state": state})
+    assert refused.status_code == 400
+    assert "id_token: not verified" in refused.text
+    after = client.get("/")
+    assert after.headers.get("location") == before.headers.get("location")
+    if role != "anonymous":
+        assert after.headers["location"] == HOMES[role]  # still signed in as themselves
+    state, nonce = _start(client)
+    launched = client.post(
+        "/lti/launch", data={"id_token": platform.id_token(nonce), "state": state}
+    )
+    assert launched.status_code == 303
+    assert client.get("/").headers["location"] == "/learn"  # now the platform's learner
+    assert "Ada Lovelace" in client.get("/learn/onboarding").text
+
+
+def test_what_is_not_a_launch_gets_a_page_that_says_why(
+    client: TestClient, platform: Platform
+) -> None:
+    unknown = client.get("/lti/login", params={"iss": "https://other.example", "login_hint": "1",
+                                               "target_link_uri": "x"})  # fmt: skip
+    assert unknown.status_code == 400
+    assert "iss: no platform" in unknown.text
+    empty = client.post("/lti/launch", data={})
+    assert empty.status_code == 400
+    assert "state: unknown or used already" in empty.text
+
+
+def test_the_tools_key_set_is_public(client: TestClient) -> None:
+    answer = client.get("/lti/jwks")
+    assert answer.status_code == 200
+    assert answer.headers["cache-control"] == "max-age=3600"
+    (key,) = answer.json()["keys"]
+    assert (key["kty"], key["alg"], key["use"]) == ("RSA", "RS256", "sig")
+    assert "d" not in key
+    assert "p" not in key
+    assert client.get("/lti/jwks").json() == answer.json()
