@@ -72,7 +72,7 @@ def _launch(
     url = begin_login(
         db, issuer=ISSUER, login_hint="42", target_link_uri=REDIRECT, redirect_uri=REDIRECT, now=now
     )
-    state, nonce = state_and_nonce(url)
+    state, nonce = state_and_nonce(url.url)
     return complete_launch(db, id_token=platform.id_token(nonce, **changes), state=state, now=now)
 
 
@@ -147,7 +147,7 @@ def test_a_replayed_or_stale_launch_is_refused(world: World, registered: Platfor
     url = begin_login(
         world.db, issuer=ISSUER, login_hint="42", target_link_uri=REDIRECT, redirect_uri=REDIRECT
     )
-    state, nonce = state_and_nonce(url)
+    state, nonce = state_and_nonce(url.url)
     token = registered.id_token(nonce)
     complete_launch(world.db, id_token=token, state=state)
     with pytest.raises(InvalidInput, match="state: unknown or used already"):
@@ -155,7 +155,7 @@ def test_a_replayed_or_stale_launch_is_refused(world: World, registered: Platfor
     then = datetime.now(UTC) - timedelta(minutes=LOGIN_STATE_MINUTES + 1)
     url = begin_login(world.db, issuer=ISSUER, login_hint="42", target_link_uri=REDIRECT,
                       redirect_uri=REDIRECT, now=then)  # fmt: skip
-    state, nonce = state_and_nonce(url)
+    state, nonce = state_and_nonce(url.url)
     with pytest.raises(InvalidInput, match="state: the login took too long"):
         complete_launch(world.db, id_token=registered.id_token(nonce), state=state)
     # a new login sweeps the stale ones away
@@ -181,7 +181,7 @@ def test_a_refused_launch_changes_nothing(
     url = begin_login(
         world.db, issuer=ISSUER, login_hint="42", target_link_uri=REDIRECT, redirect_uri=REDIRECT
     )
-    state, nonce = state_and_nonce(url)
+    state, nonce = state_and_nonce(url.url)
     changes = dict(changes)  # the parameters are shared by both databases' runs
     kid = changes.pop("kid", None)
     nonce = changes.pop("nonce", nonce)
@@ -214,7 +214,7 @@ def test_login_initiation_checks_the_platform(world: World, registered: Platform
         )
     url = begin_login(world.db, issuer=ISSUER, login_hint="1", target_link_uri=REDIRECT,
                       redirect_uri=REDIRECT, client_id="client-2")  # fmt: skip
-    assert "client_id=client-2" in url
+    assert "client_id=client-2" in url.url
 
 
 def test_registration_checks_every_field(world: World, platform: Platform) -> None:

@@ -4,12 +4,16 @@ launch changes nothing for any role; the tool's key set is public."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from learnloop.config import Settings
 from learnloop.services.lti import PlatformRegistration, register_platform
+from learnloop.web.app import create_app
 from tests.conftest import World
 from tests.lti_platform import CLIENT_ID, DEPLOYMENT, ISSUER, Platform
 from tests.web.conftest import ROLES
@@ -88,6 +92,41 @@ def test_for_every_role_a_forged_launch_changes_nothing_and_a_real_one_switches(
     assert launched.status_code == 303
     assert client.get("/").headers["location"] == "/learn"  # now the platform's learner
     assert "Ada Lovelace" in client.get("/learn/onboarding").text
+
+
+def test_a_launch_ends_the_session_it_replaces(
+    clients: dict[str, TestClient], platform: Platform
+) -> None:
+    client = clients["educator"]
+    old = client.cookies["ll_session"]
+    state, nonce = _start(client)
+    client.post("/lti/launch", data={"id_token": platform.id_token(nonce), "state": state})
+    assert client.cookies["ll_session"] != old
+    with TestClient(client.app, follow_redirects=False) as thief:
+        thief.cookies.set("ll_session", old)
+        assert thief.get("/teach").headers["location"].startswith("/login")
+
+
+def test_over_https_the_launch_must_come_back_to_the_browser_that_started_it(
+    sqlite_world: World, hasher: PasswordHasher, tmp_path: Path, platform: Platform
+) -> None:
+    settings = Settings(database_url="sqlite://", instance_dir=tmp_path, secret_key="test-secret",
+                        secure_cookies=True, public_url="https://testserver")  # fmt: skip
+    app = create_app(settings, database=sqlite_world.db, hasher=hasher)
+    with (
+        TestClient(app, base_url="https://testserver", follow_redirects=False) as victim,
+        TestClient(app, base_url="https://testserver", follow_redirects=False) as attacker,
+    ):
+        state, nonce = _start(attacker)
+        cookie = attacker.cookies["ll_lti_state"]
+        assert cookie == state
+        token = platform.id_token(nonce)
+        handed = victim.post("/lti/launch", data={"id_token": token, "state": state})
+        assert handed.status_code == 400
+        assert "this browser did not start the launch" in handed.text
+        own = attacker.post("/lti/launch", data={"id_token": token, "state": state})
+        assert own.status_code == 303, own.text
+        assert "ll_lti_state" not in attacker.cookies  # used once, then dropped
 
 
 def test_what_is_not_a_launch_gets_a_page_that_says_why(

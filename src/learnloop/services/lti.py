@@ -64,6 +64,7 @@ from learnloop.storage.tables import (
 
 __all__ = [
     "LaunchResult",
+    "LoginRequest",
     "PlatformRegistration",
     "begin_login",
     "complete_launch",
@@ -99,6 +100,12 @@ class PlatformRegistration:
     jwks_url: str = ""
     jwks: dict[str, Any] | None = None  # the platform's public keys, when it publishes no URL
     course_slug: str = ""  # the course new platform courses get, unless a link names one
+
+
+@dataclass(frozen=True)
+class LoginRequest:
+    url: str  # where to send the browser: the platform's authentication endpoint
+    state: str  # the one-time state it carries (the page also binds it to the browser)
 
 
 @dataclass(frozen=True)
@@ -242,8 +249,8 @@ def begin_login(
     client_id: str = "",
     lti_message_hint: str = "",
     now: datetime | None = None,
-) -> str:
-    """The URL of the platform's authentication request for this login initiation."""
+) -> LoginRequest:
+    """The platform's authentication request for this login initiation, and its state."""
     now = now or datetime.now(UTC)
     for field, value in (("iss", issuer), ("login_hint", login_hint),
                          ("target_link_uri", target_link_uri)):  # fmt: skip
@@ -256,10 +263,11 @@ def begin_login(
             LtiLoginState.created_at < now - timedelta(minutes=LOGIN_STATE_MINUTES)
         ))  # fmt: skip
         s.add(LtiLoginState(state=state, nonce=nonce, platform_id=platform.id, created_at=now))
-        return login_request_url(
+        url = login_request_url(
             platform.auth_login_url, client_id=platform.client_id, redirect_uri=redirect_uri,
             login_hint=login_hint, state=state, nonce=nonce, lti_message_hint=lti_message_hint,
         )  # fmt: skip
+        return LoginRequest(url, state)
 
 
 def fetch_jwks(url: str) -> dict[str, Any]:

@@ -1,8 +1,12 @@
 """LTI 1.3 endpoints, for the platforms an admin registered (services.lti): the login initiation
 (the platform's GET or POST), the launch (the platform's form post of its id_token) and the tool's
 public keys. They take no CSRF token and no session: the platform's signature, the one-time state
-and the nonce are what a launch is checked by, and a launch replaces whatever session the browser
-had."""
+and the nonce are what a launch is checked by, and a launch ends whatever session the browser had.
+
+Over HTTPS (``LEARNLOOP_SECURE_COOKIES``) the state is also bound to the browser that started the
+login, by a cookie the launch must bring back (SameSite=None, as the platform's form post is
+cross-site): without it, someone could hand a victim their own launch and sign the victim in as
+themselves. Plain-HTTP trials go without, since browsers keep SameSite=None cookies for HTTPS."""
 
 from __future__ import annotations
 
@@ -11,19 +15,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, Response
 
-from learnloop.services.accounts import start_session
-from learnloop.services.lti import begin_login, complete_launch, tool_jwks
-from learnloop.web.deps import PlatformDep
+from learnloop.exceptions import InvalidInput
+from learnloop.services.accounts import end_session, start_session
+from learnloop.services.lti import LOGIN_STATE_MINUTES, begin_login, complete_launch, tool_jwks
+from learnloop.web.deps import SESSION_COOKIE, PlatformDep
 from learnloop.web.rendering import redirect, set_session_cookie
 
 router = APIRouter(prefix="/lti")
 
+STATE_COOKIE = "ll_lti_state"
 # The longest id_token accepted: a launch's claims are a few kilobytes.
 MAX_ID_TOKEN = 65_536
 
 
 def _login(platform: PlatformDep, params: dict[str, Any]) -> Response:
-    url = begin_login(
+    started = begin_login(
         platform.db,
         issuer=str(params.get("iss", "")),
         login_hint=str(params.get("login_hint", "")),
@@ -32,7 +38,13 @@ def _login(platform: PlatformDep, params: dict[str, Any]) -> Response:
         lti_message_hint=str(params.get("lti_message_hint", "")),
         redirect_uri=platform.settings.public_url.rstrip("/") + "/lti/launch",
     )
-    return redirect(url)
+    response = redirect(started.url)
+    if platform.settings.secure_cookies:
+        response.set_cookie(
+            STATE_COOKIE, started.state, httponly=True, samesite="none", secure=True,
+            max_age=LOGIN_STATE_MINUTES * 60, path="/lti/",
+        )  # fmt: skip
+    return response
 
 
 @router.get("/login")
@@ -48,16 +60,23 @@ async def login_initiation_posted(request: Request, platform: PlatformDep) -> Re
 
 @router.post("/launch")
 def launch(
+    request: Request,
     platform: PlatformDep,
     id_token: Annotated[str, Form(max_length=MAX_ID_TOKEN)] = "",
     state: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
+    if platform.settings.secure_cookies and request.cookies.get(STATE_COOKIE) != state:
+        raise InvalidInput("state", "this browser did not start the launch: launch again")
     done = complete_launch(platform.db, id_token=id_token, state=state)
+    previous = request.cookies.get(SESSION_COOKIE)
+    if previous:
+        end_session(platform.db, previous)
     token = start_session(
         platform.db, done.user_id, kind="cookie", hours=platform.settings.session_hours
     )
     response = redirect(done.next_url)
     set_session_cookie(response, platform, token)
+    response.delete_cookie(STATE_COOKIE, path="/lti/")
     return response
 
 
