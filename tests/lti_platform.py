@@ -49,7 +49,11 @@ class Platform:
             CLAIM + "roles": [LEARNER],
         }
         for name, value in changes.items():
-            bare = name in claims or name in ("azp", "nbf", "given_name", "family_name", "email")
+            bare = (
+                name in claims
+                or name.startswith("https://")
+                or name in ("azp", "nbf", "given_name", "family_name", "email")
+            )
             claim = name if bare else CLAIM + name
             if value is None:
                 claims.pop(claim, None)

@@ -11,13 +11,16 @@ import jwt
 import pytest
 
 from learnloop.adapters.lti import (
+    AGS_CLAIM,
     CLAIM,
+    SCORE_SCOPE,
     LaunchRefused,
     is_educator,
     login_request_url,
     platform_key,
     public_jwks,
     read_launch,
+    scores_url,
     unverified_kid,
 )
 from tests.lti_platform import CLIENT_ID, INSTRUCTOR, ISSUER, LEARNER, Platform
@@ -162,3 +165,23 @@ def test_the_authentication_request() -> None:
         "prompt": "none", "client_id": CLIENT_ID, "redirect_uri": "https://learnloop.example/lti/launch",
         "login_hint": "42", "state": "s", "nonce": "n", "lti_message_hint": "hint",
     }  # fmt: skip
+
+
+def test_the_grade_services_claim_gives_the_line_item_only_with_the_score_scope(
+    platform: Platform,
+) -> None:
+    lineitem = "https://moodle.example.org/mod/lti/services.php/2/lineitems/7/lineitem?type_id=2"
+    scoped = {AGS_CLAIM: {"scope": [SCORE_SCOPE], "lineitem": lineitem}}
+    assert _read(platform, platform.id_token(NONCE, **scoped)).lineitem_url == lineitem
+    read_only = {
+        AGS_CLAIM: {
+            "scope": [SCORE_SCOPE.replace("score", "result.readonly")],
+            "lineitem": lineitem,
+        }
+    }
+    assert _read(platform, platform.id_token(NONCE, **read_only)).lineitem_url == ""
+    assert _read(platform, platform.id_token(NONCE)).lineitem_url == ""
+    with pytest.raises(LaunchRefused) as info:
+        _read(platform, platform.id_token(NONCE, **{AGS_CLAIM: "nope"}))
+    assert info.value.claim == AGS_CLAIM
+    assert scores_url(lineitem) == lineitem.replace("/lineitem?", "/lineitem/scores?")

@@ -63,3 +63,9 @@ def test_bad_input_is_named(env: Path) -> None:
     assert unknown_course.exit_code == 1
     assert "course: there is no course 'algebra'" in unknown_course.output
     assert "School Moodle" not in runner.invoke(app, ["lti-platform", "list"]).output
+
+
+def test_lti_sync_reports_what_it_sent(env: Path) -> None:
+    result = CliRunner().invoke(app, ["lti-sync"])
+    assert result.exit_code == 0, result.output
+    assert "0 scores sent, 0 unchanged, 0 failed." in result.output

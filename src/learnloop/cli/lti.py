@@ -1,5 +1,7 @@
 """``learnloop lti-platform add|list|remove``: the LTI 1.3 platforms (Moodle, Canvas, Open edX)
-that may launch learnloop (services.lti), registered by the operator like the LRS's clients."""
+that may launch learnloop (services.lti), registered by the operator like the LRS's clients;
+``learnloop lti-sync``: the learners' scores sent to the platforms' gradebooks
+(services.lti_grades)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from learnloop.config import Settings
@@ -19,6 +22,7 @@ from learnloop.services.lti import (
     register_platform,
     remove_platform,
 )
+from learnloop.services.lti_grades import sync_scores
 from learnloop.storage import Database, upgrade_database
 
 console = Console()
@@ -97,3 +101,24 @@ def remove(name: str) -> None:
     finally:
         db.dispose()
     console.print(f"Platform {name!r} removed")
+
+
+def lti_sync() -> None:
+    """Send each learner's score (objectives mastered) to the gradable platform links they
+    launched, where it changed; run it from cron as often as gradebooks should follow."""
+    _, db = _database()
+    try:
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("Sending scores", total=None)
+            report = sync_scores(
+                db, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    finally:
+        db.dispose()
+    console.print(
+        f"{report.sent} scores sent, {report.unchanged} unchanged, {len(report.failed)} failed."
+    )
+    for line in report.failed:
+        err.print(f"  {line}", soft_wrap=True, highlight=False)
+    if report.failed:
+        raise typer.Exit(1)

@@ -22,7 +22,7 @@ from learnloop.cli.csv_bank import export_csv_command, import_csv
 from learnloop.cli.evaluate import evaluate
 from learnloop.cli.frameworks import import_case
 from learnloop.cli.gift import export_gift_command, import_gift
-from learnloop.cli.lti import lti_platform
+from learnloop.cli.lti import lti_platform, lti_sync
 from learnloop.cli.qti import export_qti_command, import_qti
 from learnloop.cli.rosters import import_roster_command
 from learnloop.cli.serving import serve_app
@@ -278,6 +278,7 @@ def fit_model_command(
 
 
 app.add_typer(lti_platform, name="lti-platform")
+app.command("lti-sync")(lti_sync)
 lrs_client = typer.Typer(help="Credentials for systems that send or read xAPI statements.")
 app.add_typer(lrs_client, name="lrs-client")
 

@@ -55,8 +55,10 @@ from learnloop.storage.tables import (
     LtiAccount,
     LtiContext,
     LtiDeployment,
+    LtiLineItem,
     LtiLoginState,
     LtiPlatform,
+    LtiScore,
     LtiToolKey,
     SchoolClass,
     User,
@@ -73,6 +75,7 @@ __all__ = [
     "register_platform",
     "remove_platform",
     "tool_jwks",
+    "tool_keys",
 ]
 
 # How long a login may take between the tool's redirect and the platform's answer: the platform
@@ -212,7 +215,8 @@ def platforms(db: Database) -> list[tuple[str, str, str, list[str]]]:
         return [(r.name, r.issuer, r.client_id, sorted(deployments.get(r.id, []))) for r in rows]
 
 
-def _tool_keys(s: Session, now: datetime) -> list[ToolKey]:
+def tool_keys(s: Session, now: datetime) -> list[ToolKey]:
+    """The tool's signing keys, in the caller's transaction (the first call makes one)."""
     rows = list(s.scalars(select(LtiToolKey).order_by(LtiToolKey.created_at)))
     if not rows:
         key = new_tool_key()
@@ -224,7 +228,7 @@ def _tool_keys(s: Session, now: datetime) -> list[ToolKey]:
 def tool_jwks(db: Database, *, now: datetime | None = None) -> dict[str, Any]:
     """The tool's public keys as a JWKS; the first call makes the key pair."""
     with db.transaction() as s:
-        return public_jwks(_tool_keys(s, now or datetime.now(UTC)))
+        return public_jwks(tool_keys(s, now or datetime.now(UTC)))
 
 
 def _platform_for(s: Session, issuer: str, client_id: str) -> LtiPlatform:
@@ -377,6 +381,27 @@ def _class(s: Session, platform: LtiPlatform, launch: Launch, now: datetime) -> 
     return row
 
 
+def _gradable(
+    s: Session, platform: LtiPlatform, launch: Launch, school_class: SchoolClass, user: User
+) -> None:
+    """Note the link's line item, and the learner whose scores go to it (services.lti_grades)."""
+    _url("lineitem", launch.lineitem_url)
+    item = s.scalar(select(LtiLineItem).where(
+        LtiLineItem.platform_id == platform.id,
+        LtiLineItem.resource_link_id == launch.resource_link_id,
+    ))  # fmt: skip
+    if item is None:
+        item = LtiLineItem(
+            platform_id=platform.id, resource_link_id=launch.resource_link_id,
+            class_id=school_class.id, lineitem_url=launch.lineitem_url,
+        )  # fmt: skip
+        s.add(item)
+        s.flush()
+    item.lineitem_url = launch.lineitem_url  # the platform may have moved it
+    if user.role == Role.LEARNER.value and s.get(LtiScore, (item.id, user.id)) is None:
+        s.add(LtiScore(line_item_id=item.id, user_id=user.id, subject=launch.subject))
+
+
 def complete_launch(
     db: Database,
     *,
@@ -419,6 +444,8 @@ def complete_launch(
             role = Role(user.role)
             if not enrol(s, school_class, user) and role is Role.LEARNER:
                 follow_course(s, user.id, school_class.course_id)  # launched from this course now
+            if launch.lineitem_url:
+                _gradable(s, platform, launch, school_class, user)
             activity = launch.custom.get("activity", "")
             if role is Role.EDUCATOR:
                 next_url = f"/teach/classes/{school_class.id}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnloop.storage.table_base import Base, UTCDateTime
@@ -16,8 +16,10 @@ __all__ = [
     "LtiAccount",
     "LtiContext",
     "LtiDeployment",
+    "LtiLineItem",
     "LtiLoginState",
     "LtiPlatform",
+    "LtiScore",
     "LtiToolKey",
 ]
 
@@ -93,3 +95,32 @@ class LtiToolKey(Base):
     kid: Mapped[str] = mapped_column(String(64), primary_key=True)
     private_pem: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LtiLineItem(Base):
+    """A gradable platform link (its launches carry the assignment and grade services' claim):
+    the line item its learners' scores go to."""
+
+    __tablename__ = "lti_line_items"
+    __table_args__ = (UniqueConstraint("platform_id", "resource_link_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    resource_link_id: Mapped[str] = mapped_column(String(255))
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    lineitem_url: Mapped[str] = mapped_column(String(1000))  # as the latest launch gave it
+
+
+class LtiScore(Base):
+    """One learner who launched a gradable link, and the score last sent for them (None: none
+    yet), so that ``learnloop lti-sync`` sends only what changed."""
+
+    __tablename__ = "lti_scores"
+    line_item_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_line_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    subject: Mapped[str] = mapped_column(String(255))  # the platform's id for them (userId)
+    sent_given: Mapped[float | None] = mapped_column(Float, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

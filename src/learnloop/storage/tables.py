@@ -24,8 +24,10 @@ from learnloop.storage.lti_tables import (
     LtiAccount,
     LtiContext,
     LtiDeployment,
+    LtiLineItem,
     LtiLoginState,
     LtiPlatform,
+    LtiScore,
     LtiToolKey,
 )
 from learnloop.storage.project_tables import ProjectReview, ProjectSubmission
@@ -57,8 +59,10 @@ __all__ = [
     "LtiAccount",
     "LtiContext",
     "LtiDeployment",
+    "LtiLineItem",
     "LtiLoginState",
     "LtiPlatform",
+    "LtiScore",
     "LtiToolKey",
     "Mastery",
     "MasteryEvent",

@@ -21,8 +21,10 @@ from urllib.parse import urlencode
 import jwt
 
 __all__ = [
+    "AGS_CLAIM",
     "CLAIM",
     "EDUCATOR_ROLES",
+    "SCORE_SCOPE",
     "Launch",
     "LaunchRefused",
     "is_educator",
@@ -32,6 +34,8 @@ __all__ = [
 ]
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 _MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 # Context roles that teach: the instructor (and a teaching assistant, its sub-role), the content
 # developer and the context's administrator. A platform's *system* or *institution* Administrator
@@ -66,6 +70,9 @@ class Launch:
     resource_link_title: str
     target_link_uri: str
     custom: dict[str, str] = field(default_factory=dict)
+    # the assignment and grade services: the link's line item, when the platform lets the tool
+    # post scores to it ("" otherwise)
+    lineitem_url: str = ""
 
 
 def is_educator(roles: frozenset[str]) -> bool:
@@ -195,6 +202,18 @@ def read_launch(
     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
         raise LaunchRefused(CLAIM + "roles", "missing or not a list of strings")
     custom = _section(claims, "custom", required=False)
+    ags = claims.get(AGS_CLAIM)
+    lineitem = ""
+    if ags is not None:
+        if not isinstance(ags, dict):
+            raise LaunchRefused(AGS_CLAIM, "not an object")
+        scopes = ags.get("scope")
+        if (
+            isinstance(scopes, list)
+            and SCORE_SCOPE in scopes
+            and isinstance(ags.get("lineitem"), str)
+        ):
+            lineitem = ags["lineitem"]
     name = " ".join(
         str(claims.get("name") or f"{claims.get('given_name', '')} {claims.get('family_name', '')}")
         .split()
@@ -212,4 +231,5 @@ def read_launch(
         resource_link_title=str(link.get("title") or ""),
         target_link_uri=_text(claims, CLAIM + "target_link_uri"),
         custom={str(k): str(v) for k, v in custom.items()},
+        lineitem_url=lineitem,
     )

@@ -1,8 +1,8 @@
 """LTI 1.3 tool
 
 Registered platforms and their deployments, logins under way, and the accounts and classes that
-stand for a platform's people and courses; the tool's own signing keys (product.md,
-Interoperability: "LTI 1.3 tool").
+stand for a platform's people and courses; gradable links and the scores sent to them; the tool's
+own signing keys (product.md, Interoperability: "LTI 1.3 tool").
 
 Revision ID: 0020
 Revises: 0019
@@ -102,11 +102,49 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("kid", name=op.f("pk_lti_tool_keys")),
     )  # fmt: skip
+    op.create_table(
+        "lti_line_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("platform_id", sa.Integer(), nullable=False),
+        sa.Column("resource_link_id", sa.String(length=255), nullable=False),
+        sa.Column("class_id", sa.Integer(), nullable=False),
+        sa.Column("lineitem_url", sa.String(length=1000), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["class_id"], ["classes.id"], name=op.f("fk_lti_line_items_class_id_classes"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["platform_id"], ["lti_platforms.id"],
+            name=op.f("fk_lti_line_items_platform_id_lti_platforms"), ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_lti_line_items")),
+        sa.UniqueConstraint(
+            "platform_id", "resource_link_id", name=op.f("uq_lti_line_items_platform_id")
+        ),
+    )  # fmt: skip
+    op.create_table(
+        "lti_scores",
+        sa.Column("line_item_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("subject", sa.String(length=255), nullable=False),
+        sa.Column("sent_given", sa.Float(), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["line_item_id"], ["lti_line_items.id"],
+            name=op.f("fk_lti_scores_line_item_id_lti_line_items"), ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_lti_scores_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("line_item_id", "user_id", name=op.f("pk_lti_scores")),
+    )  # fmt: skip
+    op.create_index(op.f("ix_lti_scores_user_id"), "lti_scores", ["user_id"], unique=False)
 
 
 def downgrade() -> None:
     for table in (
-        "lti_tool_keys", "lti_contexts", "lti_accounts", "lti_login_states", "lti_deployments",
-        "lti_platforms",
+        "lti_scores", "lti_line_items", "lti_tool_keys", "lti_contexts", "lti_accounts",
+        "lti_login_states", "lti_deployments", "lti_platforms",
     ):  # fmt: skip
         op.drop_table(table)

@@ -1,0 +1,165 @@
+"""Grade passback to LTI platforms (Assignment and Grade Services): ``learnloop lti-sync`` sends
+each learner who launched a gradable link the share of their course's objectives they have
+mastered, as a score on that link's line item, when it has changed since the last one sent.
+
+Sending is outside the learning loop on purpose: an answer never waits for a platform, and a
+platform that is down loses nothing. What was sent is recorded per learner and link only once the
+platform took it, so the next run sends what is still owed. One access token per platform and run
+(the client-credentials grant with a client assertion signed by the tool's key).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from learnloop.adapters.lti import (
+    SCORE_MEDIA_TYPE,
+    client_assertion,
+    score,
+    scores_url,
+    token_request,
+)
+from learnloop.services.lti import tool_keys
+from learnloop.storage import Database
+from learnloop.storage.course_store import course_by_id
+from learnloop.storage.tables import LtiLineItem, LtiPlatform, LtiScore, Mastery, SchoolClass
+
+__all__ = ["SyncReport", "sync_scores"]
+
+# Seconds to wait for a platform's token or score endpoint before counting the score as owed.
+HTTP_TIMEOUT_SECONDS = 10
+
+
+@dataclass
+class SyncReport:
+    sent: int = 0
+    unchanged: int = 0
+    failed: list[str] = field(default_factory=list)  # "platform, learner: why", one per score
+
+
+@dataclass(frozen=True)
+class _Owed:
+    line_item_id: int
+    user_id: int
+    subject: str
+    platform_id: int
+    lineitem_url: str
+    given: float
+    maximum: float
+
+
+class _PlatformError(Exception):
+    pass
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> bytes:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as answer:  # noqa: S310
+            return bytes(answer.read(1_000_000))
+    except urllib.error.HTTPError as exc:
+        exc.close()  # its body is not read: free the connection
+        raise _PlatformError(f"{url} answered {exc.code}") from None
+    except OSError as exc:
+        raise _PlatformError(f"{url} could not be reached: {exc}") from None
+
+
+def _access_token(db: Database, platform: LtiPlatform, now: datetime) -> str:
+    with db.transaction() as s:
+        key = tool_keys(s, now)[0]
+    assertion = client_assertion(
+        key, client_id=platform.client_id, token_url=platform.auth_token_url, now=now,
+        jti=secrets.token_urlsafe(16),
+    )  # fmt: skip
+    body = urllib.parse.urlencode(token_request(assertion)).encode()
+    answer = _post(
+        platform.auth_token_url, body, {"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    try:
+        token = json.loads(answer)["access_token"]
+    except (ValueError, KeyError, TypeError):
+        raise _PlatformError(f"{platform.auth_token_url} gave no access token") from None
+    if not isinstance(token, str) or not token:
+        raise _PlatformError(f"{platform.auth_token_url} gave no access token")
+    return token
+
+
+def _owed(db: Database) -> tuple[list[_Owed], int, dict[int, LtiPlatform]]:
+    """Every score whose value differs from the one last sent, how many are unchanged, and the
+    platforms concerned."""
+    with db.reading() as s:
+        rows = s.execute(
+            select(LtiScore, LtiLineItem, SchoolClass.course_id)
+            .join(LtiLineItem, LtiLineItem.id == LtiScore.line_item_id)
+            .join(SchoolClass, SchoolClass.id == LtiLineItem.class_id)
+        ).all()
+        mastered = {
+            (user_id, course_id): int(n)
+            for user_id, course_id, n in s.execute(
+                select(Mastery.user_id, Mastery.course_id, func.count())
+                .where(Mastery.mastered.is_(True))
+                .group_by(Mastery.user_id, Mastery.course_id)
+            )
+        }
+        sizes = {cid: len(course_by_id(s, cid).objectives) for cid in {r[2] for r in rows}}
+        platforms = {p.id: p for p in s.scalars(select(LtiPlatform))}
+    owed, unchanged = [], 0
+    for row, item, course_id in rows:
+        given = float(mastered.get((row.user_id, course_id), 0))
+        if row.sent_given == given:
+            unchanged += 1
+            continue
+        owed.append(_Owed(
+            row.line_item_id, row.user_id, row.subject, item.platform_id, item.lineitem_url,
+            given, float(sizes[course_id]),
+        ))  # fmt: skip
+    return owed, unchanged, platforms
+
+
+def sync_scores(
+    db: Database,
+    *,
+    now: datetime | None = None,
+    progress: Callable[[int, int], Any] | None = None,
+) -> SyncReport:
+    """Send every changed score (see the module's docstring); ``progress(done, total)`` after each."""
+    now = now or datetime.now(UTC)
+    owed, unchanged, platforms = _owed(db)
+    report = SyncReport(unchanged=unchanged)
+    tokens: dict[int, str | _PlatformError] = {}
+    for n, due in enumerate(owed, start=1):
+        platform = platforms[due.platform_id]
+        try:
+            if due.platform_id not in tokens:
+                try:
+                    tokens[due.platform_id] = _access_token(db, platform, now)
+                except _PlatformError as exc:
+                    tokens[due.platform_id] = exc
+            token = tokens[due.platform_id]
+            if isinstance(token, _PlatformError):
+                raise token
+            body = score(user_id=due.subject, given=due.given, maximum=due.maximum, now=now)
+            _post(scores_url(due.lineitem_url), json.dumps(body).encode(), {
+                "Content-Type": SCORE_MEDIA_TYPE, "Authorization": f"Bearer {token}",
+            })  # fmt: skip
+        except _PlatformError as exc:
+            report.failed.append(f"{platform.name}, learner {due.user_id}: {exc}")
+        else:
+            with db.transaction() as s:
+                row = s.get(LtiScore, (due.line_item_id, due.user_id))
+                if row is not None:
+                    row.sent_given, row.sent_at = due.given, now
+            report.sent += 1
+        if progress is not None:
+            progress(n, len(owed))
+    return report
