@@ -4,13 +4,20 @@ publishes its key set and signs id_tokens the way Moodle or Canvas does (the cla
 
 from __future__ import annotations
 
+import secrets
 import time
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
 
 from learnloop.adapters.lti import CLAIM, new_tool_key
+from learnloop.services.lti import PlatformRegistration, register_platform
+from learnloop.storage.tables import LtiDeepLink
+
+if TYPE_CHECKING:
+    from tests.conftest import World
 
 ISSUER = "https://moodle.example.org"
 CLIENT_ID = "learnloop-client-7"
@@ -72,3 +79,29 @@ def state_and_nonce(auth_url: str) -> tuple[str, str]:
     """What the tool's authentication request carries (the platform signs the nonce back)."""
     query = parse_qs(urlsplit(auth_url).query)
     return query["state"][0], query["nonce"][0]
+
+
+def register(world: World, platform: Platform, **changes: Any) -> int:
+    """Register ``platform`` on the world's database, new platform courses on the demo course."""
+    fields: dict[str, Any] = {
+        "name": "School Moodle", "issuer": ISSUER, "client_id": CLIENT_ID,
+        "auth_login_url": ISSUER + "/mod/lti/auth.php", "auth_token_url": ISSUER + "/mod/lti/token.php",
+        "deployments": (DEPLOYMENT,), "jwks": platform.jwks(), "course_slug": "fractions",
+    }  # fmt: skip
+    fields.update(changes)
+    return register_platform(world.db, PlatformRegistration(**fields))
+
+
+def pending_deep_link(world: World) -> str:
+    """A deep-linking request of the world's educator for their class, as their launch leaves it."""
+    platform_id = register(world, Platform(), name=f"Moodle {secrets.token_hex(3)}",
+                           client_id=secrets.token_hex(4))  # fmt: skip
+    link_id = secrets.token_urlsafe(24)
+    with world.db.transaction() as s:
+        s.add(LtiDeepLink(
+            id=link_id, platform_id=platform_id, user_id=world.educator.user_id,
+            class_id=world.class_id, deployment_id=DEPLOYMENT,
+            return_url=ISSUER + "/mod/lti/contentitem_return.php", data="moodle-data-1",
+            accept_multiple=True, accept_line_items=True, created_at=datetime.now(UTC),
+        ))  # fmt: skip
+    return link_id

@@ -15,8 +15,8 @@ from learnloop.config import Settings
 from learnloop.services.lti import PlatformRegistration, register_platform
 from learnloop.web.app import create_app
 from tests.conftest import World
-from tests.lti_platform import CLIENT_ID, DEPLOYMENT, ISSUER, Platform
-from tests.web.conftest import ROLES
+from tests.lti_platform import CLIENT_ID, DEPLOYMENT, ISSUER, Platform, pending_deep_link
+from tests.web.conftest import CSRF, ROLES
 
 HOMES = {"learner": "/learn", "other_learner": "/learn", "educator": "/teach",
          "other_educator": "/teach", "admin": "/admin"}  # fmt: skip
@@ -150,3 +150,45 @@ def test_the_tools_key_set_is_public(client: TestClient) -> None:
     assert "d" not in key
     assert "p" not in key
     assert client.get("/lti/jwks").json() == answer.json()
+
+
+def test_an_instructor_deep_links_through_the_pages(client: TestClient, platform: Platform) -> None:
+    state, nonce = _start(client)
+    settings = {"deep_link_return_url": ISSUER + "/mod/lti/contentitem_return.php",
+                "accept_types": ["ltiResourceLink"], "data": "d-1"}  # fmt: skip
+    token = platform.id_token(
+        nonce, message_type="LtiDeepLinkingRequest", resource_link=None, sub="teacher-9",
+        roles=["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"],
+        deep_linking_settings=settings,
+    )  # fmt: skip
+    launched = client.post("/lti/launch", data={"id_token": token, "state": state})
+    assert launched.status_code == 303, launched.text
+    page_url = launched.headers["location"]
+    assert page_url.startswith("/lti/deep-link/")
+    page = client.get(page_url)
+    assert page.status_code == 200
+    assert 'name="activity" value="parts-practice"' in page.text
+    csrf = CSRF.search(page.text)
+    assert csrf
+    missing = client.post(page_url, data={"csrf_token": csrf.group(1)})  # nothing chosen: a cancel
+    assert missing.status_code == 200
+    assert "Nothing chosen" in missing.text
+    assert client.get(page_url).status_code == 404  # answered once
+
+
+def test_the_answer_page_may_post_to_the_platform_only(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    link_id = pending_deep_link(sqlite_world)
+    client = clients["educator"]
+    page = client.get(f"/lti/deep-link/{link_id}")
+    csrf = CSRF.search(page.text)
+    assert csrf
+    answer = client.post(f"/lti/deep-link/{link_id}", data={"csrf_token": csrf.group(1),
+                                                             "activity": ["parts-practice"], "graded": "yes"})  # fmt: skip
+    assert answer.status_code == 200
+    assert f'action="{ISSUER}/mod/lti/contentitem_return.php"' in answer.text
+    assert 'name="JWT" value="ey' in answer.text
+    policy = answer.headers["content-security-policy"]
+    assert f"form-action 'self' {ISSUER};" in policy + ";"
+    assert "form-action 'self';" in client.get("/teach").headers["content-security-policy"] + ";"

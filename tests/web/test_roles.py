@@ -20,6 +20,7 @@ from learnloop.services.reflections import write_reflection
 from learnloop.storage.tables import Assignment
 from learnloop.web.pages import accounts, admin, discussion, learn, teach
 from tests.conftest import World, unlock_activity
+from tests.lti_platform import pending_deep_link
 from tests.web.conftest import CSRF, ROLES
 
 L, OL, OE, E, A = "learner", "other_learner", "other_educator", "educator", "admin"
@@ -51,6 +52,9 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # the world learner's assignment: to anyone else it does not exist
     ("POST", "/learn/assignments/{assignment_id}/done"): ({L}, 303, 404, 303),
     ("GET", "/learn/reviews"): (LEARNERS, 200, 403, 303),
+    # the educator's pending LTI deep-linking request: to anyone else it does not exist
+    ("GET", "/lti/deep-link/{link_id}"): ({E}, 200, 404, 303),
+    ("POST", "/lti/deep-link/{link_id}"): ({E}, 200, 404, 303),
     ("GET", "/learn/placement"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/placement/start"): (LEARNERS, 303, 403, 303),
     # a learner without a diagnostic in progress has nothing to answer: 404, after the role check
@@ -239,6 +243,9 @@ def fill(path: str, world: World) -> str:
             world.db, world.learner, objective="", went_well="the pizzas", still_hard="",
             next_step="", shared=True,
         )  # fmt: skip
+    link_id = ""
+    if "{link_id}" in path:
+        link_id = pending_deep_link(world)
     submission_id = 0
     if "{submission_id}" in path:
         submission_id = submit_work(world.db, world.learner, activity_key=WORK, body="For 6: ...")
@@ -248,6 +255,7 @@ def fill(path: str, world: World) -> str:
         submission_id=submission_id,
         reflection_id=reflection_id,
         group_id=group_id,
+        link_id=link_id,
         key=WORK if work else "parts-practice",
         activity=WORK if work else "parts-practice",
         item="pw-4",

@@ -13,7 +13,8 @@ in, as the learnloop account that stands for them, in the class that stands for 
   membership. A launch never makes an admin; the roles of its first launch make the account an
   educator (Instructor, Teaching Assistant, Content Developer, Mentor, the context's
   Administrator) or a learner, and a later launch with the other kind of role is refused rather
-  than quietly changing what the account may see.
+  than quietly changing what the account may see. An instructor's deep-linking launch leaves a
+  request for them to answer (services.lti_deep_linking) instead of landing on the class.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from learnloop.adapters.lti import (
+    CLAIM,
+    DEEP_LINKING,
     Launch,
     LaunchRefused,
     ToolKey,
@@ -54,6 +57,7 @@ from learnloop.storage.tables import (
     LearnerProfile,
     LtiAccount,
     LtiContext,
+    LtiDeepLink,
     LtiDeployment,
     LtiLineItem,
     LtiLoginState,
@@ -396,8 +400,10 @@ def _gradable(
             class_id=school_class.id, lineitem_url=launch.lineitem_url,
         )  # fmt: skip
         s.add(item)
-        s.flush()
     item.lineitem_url = launch.lineitem_url  # the platform may have moved it
+    activity = launch.custom.get("activity", "")
+    item.activity_key = activity if _ACTIVITY_KEY.match(activity) else ""
+    s.flush()
     if user.role == Role.LEARNER.value and s.get(LtiScore, (item.id, user.id)) is None:
         s.add(LtiScore(line_item_id=item.id, user_id=user.id, subject=launch.subject))
 
@@ -440,10 +446,24 @@ def complete_launch(
             if used.rowcount != 1:  # type: ignore[attr-defined]
                 raise LaunchRefused("state", "used already: launch again from the platform")
             user = _account(s, platform, launch, now)
+            if launch.message_type == DEEP_LINKING and user.role != Role.EDUCATOR.value:
+                raise LaunchRefused(
+                    CLAIM + "roles", "only an instructor chooses learnloop activities for a course"
+                )
             school_class = _class(s, platform, launch, now)
             role = Role(user.role)
             if not enrol(s, school_class, user) and role is Role.LEARNER:
                 follow_course(s, user.id, school_class.course_id)  # launched from this course now
+            if launch.message_type == DEEP_LINKING:
+                link_id = secrets.token_urlsafe(24)
+                s.add(LtiDeepLink(
+                    id=link_id, platform_id=platform.id, user_id=user.id,
+                    class_id=school_class.id, deployment_id=launch.deployment_id,
+                    return_url=_url("deep_link_return_url", launch.deep_link_return_url),
+                    data=launch.deep_link_data, accept_multiple=launch.deep_link_multiple,
+                    accept_line_items=launch.deep_link_line_items, created_at=now,
+                ))  # fmt: skip
+                return LaunchResult(user.id, school_class.id, role, f"/lti/deep-link/{link_id}")
             if launch.lineitem_url:
                 _gradable(s, platform, launch, school_class, user)
             activity = launch.custom.get("activity", "")

@@ -1,6 +1,7 @@
 """Grade passback to LTI platforms (Assignment and Grade Services): ``learnloop lti-sync`` sends
-each learner who launched a gradable link the share of their course's objectives they have
-mastered, as a score on that link's line item, when it has changed since the last one sent.
+each learner who launched a gradable link how many of its objectives they have mastered (the
+activity's, for a link to one activity; else the course's), as a score on that link's line item,
+when it has changed since the last one sent.
 
 Sending is outside the learning loop on purpose: an answer never waits for a platform, and a
 platform that is down loses nothing. What was sent is recorded per learner and link only once the
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from learnloop.adapters.lti import (
     SCORE_MEDIA_TYPE,
@@ -103,25 +104,27 @@ def _owed(db: Database) -> tuple[list[_Owed], int, dict[int, LtiPlatform]]:
             .join(LtiLineItem, LtiLineItem.id == LtiScore.line_item_id)
             .join(SchoolClass, SchoolClass.id == LtiLineItem.class_id)
         ).all()
-        mastered = {
-            (user_id, course_id): int(n)
-            for user_id, course_id, n in s.execute(
-                select(Mastery.user_id, Mastery.course_id, func.count())
-                .where(Mastery.mastered.is_(True))
-                .group_by(Mastery.user_id, Mastery.course_id)
+        mastered: dict[tuple[int, int], set[str]] = {}
+        for user_id, course_id, objective in s.execute(
+            select(Mastery.user_id, Mastery.course_id, Mastery.objective_key).where(
+                Mastery.mastered.is_(True)
             )
-        }
-        sizes = {cid: len(course_by_id(s, cid).objectives) for cid in {r[2] for r in rows}}
+        ):
+            mastered.setdefault((user_id, course_id), set()).add(objective)
+        courses = {cid: course_by_id(s, cid) for cid in {r[2] for r in rows}}
         platforms = {p.id: p for p in s.scalars(select(LtiPlatform))}
     owed, unchanged = [], 0
     for row, item, course_id in rows:
-        given = float(mastered.get((row.user_id, course_id), 0))
+        course = courses[course_id]
+        activity = course.activities.get(item.activity_key) if item.activity_key else None
+        counted = set(activity.objectives) if activity is not None else set(course.objectives)
+        given = float(len(counted & mastered.get((row.user_id, course_id), set())))
         if row.sent_given == given:
             unchanged += 1
             continue
         owed.append(_Owed(
             row.line_item_id, row.user_id, row.subject, item.platform_id, item.lineitem_url,
-            given, float(sizes[course_id]),
+            given, float(len(counted)),
         ))  # fmt: skip
     return owed, unchanged, platforms
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnloop.storage.table_base import Base, UTCDateTime
@@ -15,6 +15,7 @@ from learnloop.storage.table_base import Base, UTCDateTime
 __all__ = [
     "LtiAccount",
     "LtiContext",
+    "LtiDeepLink",
     "LtiDeployment",
     "LtiLineItem",
     "LtiLoginState",
@@ -108,6 +109,9 @@ class LtiLineItem(Base):
     resource_link_id: Mapped[str] = mapped_column(String(255))
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
     lineitem_url: Mapped[str] = mapped_column(String(1000))  # as the latest launch gave it
+    # the activity the link opens (custom parameter activity): its objectives are what the score
+    # counts; "" for a link to the whole course
+    activity_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class LtiScore(Base):
@@ -124,3 +128,20 @@ class LtiScore(Base):
     subject: Mapped[str] = mapped_column(String(255))  # the platform's id for them (userId)
     sent_given: Mapped[float | None] = mapped_column(Float, nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class LtiDeepLink(Base):
+    """An instructor's deep-linking request, waiting for them to choose activities: where to send
+    the choice, and what the platform asked to get back with it. Used once."""
+
+    __tablename__ = "lti_deep_links"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random: in the page's URL
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    deployment_id: Mapped[str] = mapped_column(String(255))
+    return_url: Mapped[str] = mapped_column(String(1000))
+    data: Mapped[str] = mapped_column(Text)  # the platform's opaque data, echoed back
+    accept_multiple: Mapped[bool] = mapped_column(Boolean)
+    accept_line_items: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -23,6 +23,7 @@ from learnloop.storage.group_tables import ClassGroup, ClassGroupMember
 from learnloop.storage.lti_tables import (
     LtiAccount,
     LtiContext,
+    LtiDeepLink,
     LtiDeployment,
     LtiLineItem,
     LtiLoginState,
@@ -58,6 +59,7 @@ __all__ = [
     "LrsClient",
     "LtiAccount",
     "LtiContext",
+    "LtiDeepLink",
     "LtiDeployment",
     "LtiLineItem",
     "LtiLoginState",

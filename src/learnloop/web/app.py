@@ -33,19 +33,13 @@ from learnloop.web.deps import LoginRequired, PasswordChangeRequired
 from learnloop.web.observability import RequestLog, metrics_response
 from learnloop.web.pages import accounts, admin, discussion, learn, lti, teach, work
 from learnloop.web.platform import Platform
-from learnloop.web.rendering import redirect, render
+from learnloop.web.rendering import CSP, redirect, render
 from learnloop.web.xapi import create_xapi
 
 __all__ = ["app_factory", "create_app"]
 
 HERE = Path(__file__).parent
 
-# No inline script anywhere; authored content is sanitized, and this forbids the rest.
-_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "media-src 'self' https:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
-    "form-action 'self'"
-)
 _STATUS = {
     NotFound: 404,
     PermissionDenied: 403,
@@ -83,7 +77,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", _CSP)
+                headers.setdefault("Content-Security-Policy", CSP)
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["Referrer-Policy"] = "same-origin"
                 headers["X-Frame-Options"] = "DENY"

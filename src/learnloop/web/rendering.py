@@ -12,7 +12,15 @@ from learnloop.web.csrf import CSRF_COOKIE, new_csrf_token, valid_csrf_token
 from learnloop.web.deps import SESSION_COOKIE
 from learnloop.web.platform import Platform
 
-__all__ = ["clear_session_cookie", "redirect", "render", "set_session_cookie"]
+__all__ = ["CSP", "clear_session_cookie", "redirect", "render", "set_session_cookie"]
+
+
+# No inline script anywhere; authored content is sanitized, and this forbids the rest.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self' https:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'"
+)
 
 
 def render(

@@ -1,6 +1,11 @@
 """LTI 1.3 (IMS Learning Tools Interoperability): learnloop as a tool launched from a platform
 such as Moodle, Canvas or Open edX. Pure: no storage, no network (services.lti does both)."""
 
+from learnloop.adapters.lti.deep_linking import (
+    DEEP_LINKING_RESPONSE,
+    ChosenActivity,
+    deep_linking_response,
+)
 from learnloop.adapters.lti.grades import (
     SCORE_MEDIA_TYPE,
     client_assertion,
@@ -12,6 +17,7 @@ from learnloop.adapters.lti.keys import ToolKey, new_tool_key, platform_key, pub
 from learnloop.adapters.lti.launch import (
     AGS_CLAIM,
     CLAIM,
+    DEEP_LINKING,
     EDUCATOR_ROLES,
     SCORE_SCOPE,
     Launch,
@@ -25,13 +31,18 @@ from learnloop.adapters.lti.launch import (
 __all__ = [
     "AGS_CLAIM",
     "CLAIM",
+    "DEEP_LINKING",
+    "DEEP_LINKING_RESPONSE",
     "EDUCATOR_ROLES",
+    "RESOURCE_LINK",
     "SCORE_MEDIA_TYPE",
     "SCORE_SCOPE",
+    "ChosenActivity",
     "Launch",
     "LaunchRefused",
     "ToolKey",
     "client_assertion",
+    "deep_linking_response",
     "is_educator",
     "login_request_url",
     "new_tool_key",

@@ -7,8 +7,9 @@ answers with an OpenID Connect authentication request (``login_request_url``); t
 posts back an ``id_token``, a JWT signed with one of the keys it publishes (a JWKS). ``read_launch``
 verifies the signature (RS256, as the Security Framework requires), ``iss``, ``aud`` (and ``azp``
 when there are several audiences), ``exp``, ``iat`` and the ``nonce`` the tool sent, then the LTI
-claims of a ``LtiResourceLinkRequest``: version 1.3.0, the deployment, the resource link, the
-target link and the roles. PyJWT does the JWT part; a refusal is ``LaunchRefused`` with the claim
+claims of a ``LtiResourceLinkRequest`` (version 1.3.0, the deployment, the resource link, the
+target link and the roles) or of a ``LtiDeepLinkingRequest`` (its deep-linking settings instead of
+a resource link). PyJWT does the JWT part; a refusal is ``LaunchRefused`` with the claim
 at fault.
 """
 
@@ -23,6 +24,7 @@ import jwt
 __all__ = [
     "AGS_CLAIM",
     "CLAIM",
+    "DEEP_LINKING",
     "EDUCATOR_ROLES",
     "SCORE_SCOPE",
     "Launch",
@@ -34,6 +36,8 @@ __all__ = [
 ]
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+RESOURCE_LINK = "LtiResourceLinkRequest"
+DEEP_LINKING = "LtiDeepLinkingRequest"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 _MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
@@ -73,6 +77,13 @@ class Launch:
     # the assignment and grade services: the link's line item, when the platform lets the tool
     # post scores to it ("" otherwise)
     lineitem_url: str = ""
+    message_type: str = "LtiResourceLinkRequest"
+    # a deep-linking request (an instructor choosing content in the platform's editor): where to
+    # send the choice, the platform's data to echo back, and what it accepts
+    deep_link_return_url: str = ""
+    deep_link_data: str = ""
+    deep_link_multiple: bool = True
+    deep_link_line_items: bool = True
 
 
 def is_educator(roles: frozenset[str]) -> bool:
@@ -188,15 +199,25 @@ def read_launch(
         raise LaunchRefused("azp", f"several audiences, and azp is not {client_id!r}")
     if claims.get("nonce") != nonce:
         raise LaunchRefused("nonce", "not the one this tool sent: start the launch again")
-    if claims.get(CLAIM + "message_type") != "LtiResourceLinkRequest":
-        raise LaunchRefused(CLAIM + "message_type", "only LtiResourceLinkRequest is supported")
+    kind = claims.get(CLAIM + "message_type")
+    if kind not in (RESOURCE_LINK, DEEP_LINKING):
+        raise LaunchRefused(CLAIM + "message_type", f"must be {RESOURCE_LINK} or {DEEP_LINKING}")
     if claims.get(CLAIM + "version") != "1.3.0":
         raise LaunchRefused(CLAIM + "version", "must be 1.3.0")
     deployment = _text(claims, CLAIM + "deployment_id")
-    link = _section(claims, "resource_link", required=True)
-    link_id = link.get("id")
-    if not isinstance(link_id, str) or not link_id:
+    link = _section(claims, "resource_link", required=kind == RESOURCE_LINK)
+    link_id = link.get("id", "")
+    if kind == RESOURCE_LINK and (not isinstance(link_id, str) or not link_id):
         raise LaunchRefused(CLAIM + "resource_link", "has no id")
+    settings = _section(claims, "deep_linking_settings", required=kind == DEEP_LINKING)
+    if kind == DEEP_LINKING:
+        if not isinstance(settings.get("deep_link_return_url"), str):
+            raise LaunchRefused(CLAIM + "deep_linking_settings", "has no deep_link_return_url")
+        accepted = settings.get("accept_types")
+        if not isinstance(accepted, list) or "ltiResourceLink" not in accepted:
+            raise LaunchRefused(
+                CLAIM + "deep_linking_settings", "must accept ltiResourceLink, all learnloop offers"
+            )
     context = _section(claims, "context", required=False)
     roles = claims.get(CLAIM + "roles")
     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
@@ -227,9 +248,14 @@ def read_launch(
         roles=frozenset(roles),
         context_id=str(context.get("id") or ""),
         context_title=str(context.get("title") or context.get("label") or ""),
-        resource_link_id=link_id,
+        resource_link_id=str(link_id),
         resource_link_title=str(link.get("title") or ""),
         target_link_uri=_text(claims, CLAIM + "target_link_uri"),
         custom={str(k): str(v) for k, v in custom.items()},
         lineitem_url=lineitem,
+        message_type=str(kind),
+        deep_link_return_url=str(settings.get("deep_link_return_url", "")),
+        deep_link_data=str(settings.get("data", "")) if settings.get("data") is not None else "",
+        deep_link_multiple=settings.get("accept_multiple") is not False,
+        deep_link_line_items=settings.get("accept_lineitem") is not False,
     )

@@ -1,6 +1,7 @@
 """LTI 1.3 endpoints, for the platforms an admin registered (services.lti): the login initiation
 (the platform's GET or POST), the launch (the platform's form post of its id_token) and the tool's
-public keys. They take no CSRF token and no session: the platform's signature, the one-time state
+public keys; and the page where an instructor launched for deep linking chooses activities (a form
+like any other, with its CSRF token). The launch endpoints take no CSRF token and no session: the platform's signature, the one-time state
 and the nonce are what a launch is checked by, and a launch ends whatever session the browser had.
 
 Over HTTPS (``LEARNLOOP_SECURE_COOKIES``) the state is also bound to the browser that started the
@@ -11,15 +12,17 @@ themselves. Plain-HTTP trials go without, since browsers keep SameSite=None cook
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from learnloop.exceptions import InvalidInput
 from learnloop.services.accounts import end_session, start_session
 from learnloop.services.lti import LOGIN_STATE_MINUTES, begin_login, complete_launch, tool_jwks
-from learnloop.web.deps import SESSION_COOKIE, PlatformDep
-from learnloop.web.rendering import redirect, set_session_cookie
+from learnloop.services.lti_deep_linking import answer_deep_link, deep_link_for
+from learnloop.web.deps import SESSION_COOKIE, CsrfChecked, PageViewer, PlatformDep
+from learnloop.web.rendering import CSP, redirect, render, set_session_cookie
 
 router = APIRouter(prefix="/lti")
 
@@ -78,6 +81,49 @@ def launch(
     set_session_cookie(response, platform, token)
     response.delete_cookie(STATE_COOKIE, path="/lti/")
     return response
+
+
+@router.get("/deep-link/{link_id}", response_class=HTMLResponse)
+def deep_link(
+    request: Request, platform: PlatformDep, viewer: PageViewer, link_id: str
+) -> Response:
+    choice = deep_link_for(platform.db, viewer, link_id)
+    return render(
+        request, platform, "lti/deep_link.html", {"d": choice, "error": None}, viewer=viewer
+    )
+
+
+@router.post("/deep-link/{link_id}", dependencies=[CsrfChecked])
+def deep_link_answer(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    link_id: str,
+    activity: Annotated[list[str] | None, Form(max_length=64)] = None,
+    graded: Annotated[str, Form(max_length=8)] = "",
+    cancel: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    try:
+        answer = answer_deep_link(
+            platform.db, viewer, link_id, activity_keys=[] if cancel else (activity or []),
+            graded=bool(graded) and not cancel, public_url=platform.settings.public_url,
+        )  # fmt: skip
+    except InvalidInput as exc:
+        choice = deep_link_for(platform.db, viewer, link_id)
+        context = {"d": choice, "error": exc.message}
+        return render(
+            request, platform, "lti/deep_link.html", context, viewer=viewer, status_code=400
+        )
+    page = render(
+        request, platform, "lti/deep_link_return.html",
+        {"return_url": answer.return_url, "jwt": answer.jwt, "chosen": answer.chosen}, viewer=viewer,
+    )  # fmt: skip
+    # the one form that leaves learnloop: to the platform's return URL
+    target = urlsplit(answer.return_url)
+    page.headers["Content-Security-Policy"] = CSP.replace(
+        "form-action 'self'", f"form-action 'self' {target.scheme}://{target.netloc}"
+    )
+    return page
 
 
 @router.get("/jwks")

@@ -109,6 +109,7 @@ def upgrade() -> None:
         sa.Column("resource_link_id", sa.String(length=255), nullable=False),
         sa.Column("class_id", sa.Integer(), nullable=False),
         sa.Column("lineitem_url", sa.String(length=1000), nullable=False),
+        sa.Column("activity_key", sa.String(length=64), server_default="", nullable=False),
         sa.ForeignKeyConstraint(
             ["class_id"], ["classes.id"], name=op.f("fk_lti_line_items_class_id_classes"),
             ondelete="CASCADE",
@@ -140,11 +141,38 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("line_item_id", "user_id", name=op.f("pk_lti_scores")),
     )  # fmt: skip
     op.create_index(op.f("ix_lti_scores_user_id"), "lti_scores", ["user_id"], unique=False)
+    op.create_table(
+        "lti_deep_links",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("platform_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("class_id", sa.Integer(), nullable=False),
+        sa.Column("deployment_id", sa.String(length=255), nullable=False),
+        sa.Column("return_url", sa.String(length=1000), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("accept_multiple", sa.Boolean(), nullable=False),
+        sa.Column("accept_line_items", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["class_id"], ["classes.id"], name=op.f("fk_lti_deep_links_class_id_classes"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["platform_id"], ["lti_platforms.id"],
+            name=op.f("fk_lti_deep_links_platform_id_lti_platforms"), ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_lti_deep_links_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_lti_deep_links")),
+    )  # fmt: skip
+    op.create_index(op.f("ix_lti_deep_links_user_id"), "lti_deep_links", ["user_id"], unique=False)
 
 
 def downgrade() -> None:
     for table in (
-        "lti_scores", "lti_line_items", "lti_tool_keys", "lti_contexts", "lti_accounts",
+        "lti_deep_links", "lti_scores", "lti_line_items", "lti_tool_keys", "lti_contexts", "lti_accounts",
         "lti_login_states", "lti_deployments", "lti_platforms",
     ):  # fmt: skip
         op.drop_table(table)
