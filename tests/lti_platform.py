@@ -4,9 +4,12 @@ publishes its key set and signs id_tokens the way Moodle or Canvas does (the cla
 
 from __future__ import annotations
 
+import json
 import secrets
+import threading
 import time
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -81,15 +84,20 @@ def state_and_nonce(auth_url: str) -> tuple[str, str]:
     return query["state"][0], query["nonce"][0]
 
 
-def register(world: World, platform: Platform, **changes: Any) -> int:
-    """Register ``platform`` on the world's database, new platform courses on the demo course."""
+def registration(platform: Platform, **changes: Any) -> PlatformRegistration:
+    """The registration of ``platform`` (new platform courses on the demo course), changed."""
     fields: dict[str, Any] = {
         "name": "School Moodle", "issuer": ISSUER, "client_id": CLIENT_ID,
         "auth_login_url": ISSUER + "/mod/lti/auth.php", "auth_token_url": ISSUER + "/mod/lti/token.php",
         "deployments": (DEPLOYMENT,), "jwks": platform.jwks(), "course_slug": "fractions",
     }  # fmt: skip
     fields.update(changes)
-    return register_platform(world.db, PlatformRegistration(**fields))
+    return PlatformRegistration(**fields)
+
+
+def register(world: World, platform: Platform, **changes: Any) -> int:
+    """Register ``platform`` on the world's database."""
+    return register_platform(world.db, registration(platform, **changes))
 
 
 def pending_deep_link(world: World) -> str:
@@ -105,3 +113,100 @@ def pending_deep_link(world: World) -> str:
             accept_multiple=True, accept_line_items=True, created_at=datetime.now(UTC),
         ))  # fmt: skip
     return link_id
+
+
+class PlatformServer:
+    """The platform's service endpoints over real HTTP on 127.0.0.1: its token endpoint (which
+    checks the tool's client assertion against the key set the tool publishes, as a platform
+    does), a line item's scores, a course's roster in pages, and its own key set. ``down`` makes every endpoint
+    answer 503; ``errors`` holds what a malformed request broke (a test asserts it stays empty)."""
+
+    def __init__(self, tool_keys: dict[str, Any]) -> None:
+        self.tool_keys = tool_keys
+        self.scores: list[dict[str, Any]] = []
+        self.scopes: list[str] = []  # of each token request
+        self.roster: list[list[dict[str, Any]]] = []  # members, page by page
+        self.jwks: dict[str, Any] = {"keys": []}  # the platform's own public keys, at /jwks
+        self.jwks_fetches = 0
+        self.down = False
+        self.errors: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self._guarded(self._post)
+
+            def do_GET(self) -> None:
+                self._guarded(self._get)
+
+            def _guarded(self, handle: Any) -> None:
+                if outer.down:
+                    self._answer(503, {})
+                    return
+                try:
+                    handle()
+                except Exception as exc:  # a broken request: say so, and fail the test
+                    outer.errors.append(repr(exc))
+                    self._answer(500, {})
+
+            def _post(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                path = urlsplit(self.path)
+                if path.path == "/token":
+                    form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+                    key = jwt.PyJWKSet.from_dict(outer.tool_keys).keys[0].key
+                    claims = jwt.decode(form["client_assertion"], key, algorithms=["RS256"],
+                                        audience=outer.url + "/token")  # fmt: skip
+                    assert (claims["iss"], claims["sub"]) == (CLIENT_ID, CLIENT_ID)
+                    assert form["grant_type"] == "client_credentials"
+                    outer.scopes.append(form["scope"])
+                    self._answer(200, {"access_token": "tok-1", "token_type": "Bearer"})
+                elif path.path == "/lineitems/7/lineitem/scores" and path.query == "type_id=2":
+                    assert self.headers["Authorization"] == "Bearer tok-1"
+                    assert self.headers["Content-Type"] == "application/vnd.ims.lis.v1.score+json"
+                    outer.scores.append(json.loads(body))
+                    self._answer(200, {})
+                else:
+                    self._answer(404, {})
+
+            def _get(self) -> None:
+                path = urlsplit(self.path)
+                if path.path == "/jwks":
+                    outer.jwks_fetches += 1
+                    self._answer(200, outer.jwks)
+                    return
+                if path.path != "/memberships":
+                    self._answer(404, {})
+                    return
+                assert self.headers["Authorization"] == "Bearer tok-1"
+                assert (
+                    self.headers["Accept"]
+                    == "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+                )
+                page = int(parse_qs(path.query).get("page", ["0"])[0])
+                more = page + 1 < len(outer.roster)
+                link = f'<{outer.url}/memberships?page={page + 1}>; rel="next"' if more else ""
+                body = {"id": outer.url + self.path, "context": {"id": "course-99"},
+                        "members": outer.roster[page] if outer.roster else []}  # fmt: skip
+                self._answer(200, body, link)
+
+            def _answer(self, status: int, body: dict[str, Any], link: str = "") -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                if link:
+                    self.send_header("Link", link)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

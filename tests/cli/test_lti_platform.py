@@ -68,4 +68,8 @@ def test_bad_input_is_named(env: Path) -> None:
 def test_lti_sync_reports_what_it_sent(env: Path) -> None:
     result = CliRunner().invoke(app, ["lti-sync"])
     assert result.exit_code == 0, result.output
-    assert "0 scores sent, 0 unchanged, 0 failed." in result.output
+    assert (
+        "Rosters: 0 added to their classes, 0 there already, 0 skipped, 0 courses failed."
+        in result.output
+    )
+    assert "Scores: 0 sent, 0 unchanged, 0 failed." in result.output

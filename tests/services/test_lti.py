@@ -5,12 +5,9 @@ keys are fetched over HTTP and fetched again when it rotates them."""
 
 from __future__ import annotations
 
-import json
 import re
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -22,7 +19,6 @@ from learnloop.services.lti import (
     JWKS_REFETCH_SECONDS,
     LOGIN_STATE_MINUTES,
     NO_PASSWORD,
-    PlatformRegistration,
     begin_login,
     complete_launch,
     platforms,
@@ -40,19 +36,18 @@ from learnloop.storage.tables import (
     User,
 )
 from tests.conftest import World
-from tests.lti_platform import CLIENT_ID, DEPLOYMENT, INSTRUCTOR, ISSUER, Platform, state_and_nonce
+from tests.lti_platform import (
+    CLIENT_ID,
+    DEPLOYMENT,
+    INSTRUCTOR,
+    ISSUER,
+    Platform,
+    PlatformServer,
+    registration,
+    state_and_nonce,
+)
 
 REDIRECT = "http://127.0.0.1:8000/lti/launch"
-
-
-def _registration(platform: Platform, **changes: Any) -> PlatformRegistration:
-    fields: dict[str, Any] = {
-        "name": "School Moodle", "issuer": ISSUER, "client_id": CLIENT_ID,
-        "auth_login_url": ISSUER + "/mod/lti/auth.php", "auth_token_url": ISSUER + "/mod/lti/token.php",
-        "deployments": (DEPLOYMENT,), "jwks": platform.jwks(), "course_slug": "fractions",
-    }  # fmt: skip
-    fields.update(changes)
-    return PlatformRegistration(**fields)
 
 
 @pytest.fixture
@@ -62,7 +57,7 @@ def platform() -> Platform:
 
 @pytest.fixture
 def registered(world: World, platform: Platform) -> Platform:
-    register_platform(world.db, _registration(platform))
+    register_platform(world.db, registration(platform))
     return platform
 
 
@@ -135,7 +130,7 @@ def test_links_choose_the_course_and_the_activity(world: World, registered: Plat
 
 
 def test_without_a_course_the_launch_says_how_to_give_one(world: World, platform: Platform) -> None:
-    register_platform(world.db, _registration(platform, course_slug=""))
+    register_platform(world.db, registration(platform, course_slug=""))
     with pytest.raises(InvalidInput, match="set the custom parameter course=SLUG"):
         _launch(world.db, platform)
     assert _count(world.db, LtiAccount) == 0  # one transaction: no account without its class
@@ -207,7 +202,7 @@ def test_login_initiation_checks_the_platform(world: World, registered: Platform
             world.db, issuer=ISSUER, login_hint="", target_link_uri=REDIRECT, redirect_uri=REDIRECT
         )
     second = Platform()
-    register_platform(world.db, _registration(second, name="Second", client_id="client-2"))
+    register_platform(world.db, registration(second, name="Second", client_id="client-2"))
     with pytest.raises(InvalidInput, match="client_id: several registrations"):
         begin_login(
             world.db, issuer=ISSUER, login_hint="1", target_link_uri=REDIRECT, redirect_uri=REDIRECT
@@ -234,66 +229,43 @@ def test_registration_checks_every_field(world: World, platform: Platform) -> No
     ]
     for changes, message in bad:
         with pytest.raises(InvalidInput) as info:
-            register_platform(world.db, _registration(platform, **changes))
+            register_platform(world.db, registration(platform, **changes))
         assert str(info.value).startswith(message), str(info.value)
-    register_platform(world.db, _registration(platform))
+    register_platform(world.db, registration(platform))
     with pytest.raises(DuplicateName):
-        register_platform(world.db, _registration(platform, name="Again"))
+        register_platform(world.db, registration(platform, name="Again"))
     assert platforms(world.db) == [("School Moodle", ISSUER, CLIENT_ID, [DEPLOYMENT])]
     remove_platform(world.db, name="School Moodle")
     assert platforms(world.db) == []
 
 
-class _KeyServer:
-    """The platform's key set over real HTTP on 127.0.0.1, counting the fetches."""
-
-    def __init__(self, jwks: dict[str, Any]) -> None:
-        self.jwks = jwks
-        self.fetches = 0
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.fetches += 1
-                body = json.dumps(outer.jwks).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/jwks"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 @pytest.fixture
-def key_server(platform: Platform) -> Iterator[_KeyServer]:
-    server = _KeyServer(platform.jwks())
+def key_server(platform: Platform) -> Iterator[PlatformServer]:
+    server = PlatformServer({"keys": []})
+    server.jwks = platform.jwks()
     yield server
-    server.server.shutdown()
-    server.server.server_close()
+    server.close()
 
 
 def test_the_platforms_keys_are_fetched_and_refetched_on_rotation(
-    world: World, platform: Platform, key_server: _KeyServer
+    world: World, platform: Platform, key_server: PlatformServer
 ) -> None:
-    register_platform(world.db, _registration(platform, jwks=None, jwks_url=key_server.url))
+    register_platform(
+        world.db, registration(platform, jwks=None, jwks_url=key_server.url + "/jwks")
+    )
     now = datetime.now(UTC)
     _launch(world.db, platform, now=now)
     _launch(world.db, platform, now=now + timedelta(seconds=1))
-    assert key_server.fetches == 1  # kept, not fetched for every launch
+    assert key_server.jwks_fetches == 1  # kept, not fetched for every launch
     rotated = Platform()
     key_server.jwks = rotated.jwks()
     soon = now + timedelta(seconds=JWKS_REFETCH_SECONDS / 2)
     with pytest.raises(InvalidInput, match="kid: the platform publishes no key"):
         _launch(world.db, rotated, now=soon, sub="someone-else")
-    assert key_server.fetches == 1  # an unknown kid fetches at most once a minute
+    assert key_server.jwks_fetches == 1  # an unknown kid fetches at most once a minute
     later = now + timedelta(seconds=JWKS_REFETCH_SECONDS + 1)
     _launch(world.db, rotated, now=later)
-    assert key_server.fetches == 2
+    assert key_server.jwks_fetches == 2
 
 
 def test_the_tool_key_is_made_once(world: World) -> None:

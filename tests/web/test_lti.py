@@ -12,10 +12,9 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from learnloop.config import Settings
-from learnloop.services.lti import PlatformRegistration, register_platform
 from learnloop.web.app import create_app
 from tests.conftest import World
-from tests.lti_platform import CLIENT_ID, DEPLOYMENT, ISSUER, Platform, pending_deep_link
+from tests.lti_platform import CLIENT_ID, ISSUER, Platform, pending_deep_link, register
 from tests.web.conftest import CSRF, ROLES
 
 HOMES = {"learner": "/learn", "other_learner": "/learn", "educator": "/teach",
@@ -25,11 +24,7 @@ HOMES = {"learner": "/learn", "other_learner": "/learn", "educator": "/teach",
 @pytest.fixture
 def platform(sqlite_world: World) -> Platform:
     platform = Platform()
-    register_platform(sqlite_world.db, PlatformRegistration(
-        name="School Moodle", issuer=ISSUER, client_id=CLIENT_ID,
-        auth_login_url=ISSUER + "/mod/lti/auth.php", auth_token_url=ISSUER + "/mod/lti/token.php",
-        deployments=(DEPLOYMENT,), jwks=platform.jwks(), course_slug="fractions",
-    ))  # fmt: skip
+    register(sqlite_world, platform)
     return platform
 
 

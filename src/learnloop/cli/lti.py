@@ -23,6 +23,7 @@ from learnloop.services.lti import (
     remove_platform,
 )
 from learnloop.services.lti_grades import sync_scores
+from learnloop.services.lti_rosters import sync_rosters
 from learnloop.storage import Database, upgrade_database
 
 console = Console()
@@ -104,11 +105,16 @@ def remove(name: str) -> None:
 
 
 def lti_sync() -> None:
-    """Send each learner's score (objectives mastered) to the gradable platform links they
-    launched, where it changed; run it from cron as often as gradebooks should follow."""
+    """Read the platforms' rosters (names and roles) into their classes, then send each learner's
+    score (objectives mastered) to the gradable links they launched, where it changed; run it
+    from cron as often as classes and gradebooks should follow."""
     _, db = _database()
     try:
         with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("Reading rosters", total=None)
+            rosters = sync_rosters(
+                db, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
             task = bar.add_task("Sending scores", total=None)
             report = sync_scores(
                 db, progress=lambda done, total: bar.update(task, completed=done, total=total)
@@ -116,9 +122,13 @@ def lti_sync() -> None:
     finally:
         db.dispose()
     console.print(
-        f"{report.sent} scores sent, {report.unchanged} unchanged, {len(report.failed)} failed."
+        f"Rosters: {rosters.added} added to their classes, {rosters.already} there already, "
+        f"{len(rosters.skipped)} skipped, {len(rosters.failed)} courses failed."
     )
-    for line in report.failed:
+    console.print(
+        f"Scores: {report.sent} sent, {report.unchanged} unchanged, {len(report.failed)} failed."
+    )
+    for line in rosters.skipped + rosters.failed + report.failed:
         err.print(f"  {line}", soft_wrap=True, highlight=False)
-    if report.failed:
+    if rosters.failed or report.failed:
         raise typer.Exit(1)

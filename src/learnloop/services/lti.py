@@ -75,6 +75,7 @@ __all__ = [
     "begin_login",
     "complete_launch",
     "fetch_jwks",
+    "person_account",
     "platforms",
     "register_platform",
     "remove_platform",
@@ -319,28 +320,44 @@ def _signing_key(
 
 
 def _account(s: Session, platform: LtiPlatform, launch: Launch, now: datetime) -> User:
-    role = Role.EDUCATOR if is_educator(launch.roles) else Role.LEARNER
-    link = s.get(LtiAccount, (platform.id, launch.subject))
+    return person_account(
+        s, platform, subject=launch.subject, name=launch.name, roles=launch.roles, now=now
+    )
+
+
+def person_account(
+    s: Session,
+    platform: LtiPlatform,
+    *,
+    subject: str,
+    name: str,
+    roles: frozenset[str],
+    now: datetime,
+) -> User:
+    """The account that stands for the platform's person ``subject``, made if need be (in the
+    caller's transaction); InvalidInput if their roles now say the other kind of account."""
+    role = Role.EDUCATOR if is_educator(roles) else Role.LEARNER
+    link = s.get(LtiAccount, (platform.id, subject))
     if link is not None:
         user = s.get(User, link.user_id)
         if user is None:  # pragma: no cover - the foreign key cascades
             raise NotFound("the account of this launch is gone")
         if user.role != role.value:
             raise InvalidInput("roles", (
-                f"this person's learnloop account is a {user.role}, and this launch says "
+                f"this person's learnloop account is a {user.role}, and the platform now says "
                 f"{role.value}: an admin must decide"
             ))  # fmt: skip
-        if launch.name and launch.name != user.display_name:
-            user.display_name = launch.name[:120]
+        if name and name != user.display_name:
+            user.display_name = name[:120]
         return user
-    digest = hashlib.sha256(f"{platform.issuer}\n{launch.subject}".encode()).hexdigest()[:16]
+    digest = hashlib.sha256(f"{platform.issuer}\n{subject}".encode()).hexdigest()[:16]
     user = User(
-        username=f"lti-{platform.id}-{digest}", display_name=(launch.name or "LTI user")[:120],
+        username=f"lti-{platform.id}-{digest}", display_name=(name or "LTI user")[:120],
         password_hash=NO_PASSWORD, role=role.value, created_at=now,
     )  # fmt: skip
     s.add(user)
     s.flush()
-    s.add(LtiAccount(platform_id=platform.id, subject=launch.subject, user_id=user.id))
+    s.add(LtiAccount(platform_id=platform.id, subject=subject, user_id=user.id))
     if role is Role.LEARNER:
         s.add(LearnerProfile(user_id=user.id, interests="", preferred_modalities=[]))
     record_event(
@@ -357,6 +374,8 @@ def _class(s: Session, platform: LtiPlatform, launch: Launch, now: datetime) -> 
         )  # fmt: skip
     link = s.get(LtiContext, (platform.id, launch.context_id))
     if link is not None:
+        if launch.memberships_url:  # a launch that does not mention the service keeps it
+            link.memberships_url = launch.memberships_url
         found = s.get(SchoolClass, link.class_id)
         if found is None:  # pragma: no cover - the foreign key cascades
             raise NotFound("the class of this course is gone")
@@ -377,7 +396,10 @@ def _class(s: Session, platform: LtiPlatform, launch: Launch, now: datetime) -> 
         n += 1
         name = f"{base} {n}"
     row = new_class(s, name=name, course_id=course_id, now=now)
-    s.add(LtiContext(platform_id=platform.id, context_id=launch.context_id, class_id=row.id))
+    s.add(LtiContext(
+        platform_id=platform.id, context_id=launch.context_id, class_id=row.id,
+        memberships_url=launch.memberships_url,
+    ))  # fmt: skip
     record_event(
         s, actor=f"lti:{platform.name}", action="class.created", subject=row.name, now=now,
         details={"class_id": row.id, "platform": platform.name, "context": launch.context_id},

@@ -12,10 +12,6 @@ platform took it, so the next run sends what is still owed. One access token per
 from __future__ import annotations
 
 import json
-import secrets
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,22 +19,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from learnloop.adapters.lti import (
-    SCORE_MEDIA_TYPE,
-    client_assertion,
-    score,
-    scores_url,
-    token_request,
-)
-from learnloop.services.lti import tool_keys
+from learnloop.adapters.lti import SCORE_MEDIA_TYPE, SCORE_SCOPE, score, scores_url
+from learnloop.services.lti_calls import PlatformError, access_token, post
 from learnloop.storage import Database
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import LtiLineItem, LtiPlatform, LtiScore, Mastery, SchoolClass
 
 __all__ = ["SyncReport", "sync_scores"]
-
-# Seconds to wait for a platform's token or score endpoint before counting the score as owed.
-HTTP_TIMEOUT_SECONDS = 10
 
 
 @dataclass
@@ -57,42 +44,6 @@ class _Owed:
     lineitem_url: str
     given: float
     maximum: float
-
-
-class _PlatformError(Exception):
-    pass
-
-
-def _post(url: str, body: bytes, headers: dict[str, str]) -> bytes:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as answer:  # noqa: S310
-            return bytes(answer.read(1_000_000))
-    except urllib.error.HTTPError as exc:
-        exc.close()  # its body is not read: free the connection
-        raise _PlatformError(f"{url} answered {exc.code}") from None
-    except OSError as exc:
-        raise _PlatformError(f"{url} could not be reached: {exc}") from None
-
-
-def _access_token(db: Database, platform: LtiPlatform, now: datetime) -> str:
-    with db.transaction() as s:
-        key = tool_keys(s, now)[0]
-    assertion = client_assertion(
-        key, client_id=platform.client_id, token_url=platform.auth_token_url, now=now,
-        jti=secrets.token_urlsafe(16),
-    )  # fmt: skip
-    body = urllib.parse.urlencode(token_request(assertion)).encode()
-    answer = _post(
-        platform.auth_token_url, body, {"Content-Type": "application/x-www-form-urlencoded"}
-    )
-    try:
-        token = json.loads(answer)["access_token"]
-    except (ValueError, KeyError, TypeError):
-        raise _PlatformError(f"{platform.auth_token_url} gave no access token") from None
-    if not isinstance(token, str) or not token:
-        raise _PlatformError(f"{platform.auth_token_url} gave no access token")
-    return token
 
 
 def _owed(db: Database) -> tuple[list[_Owed], int, dict[int, LtiPlatform]]:
@@ -139,23 +90,23 @@ def sync_scores(
     now = now or datetime.now(UTC)
     owed, unchanged, platforms = _owed(db)
     report = SyncReport(unchanged=unchanged)
-    tokens: dict[int, str | _PlatformError] = {}
+    tokens: dict[int, str | PlatformError] = {}
     for n, due in enumerate(owed, start=1):
         platform = platforms[due.platform_id]
         try:
             if due.platform_id not in tokens:
                 try:
-                    tokens[due.platform_id] = _access_token(db, platform, now)
-                except _PlatformError as exc:
+                    tokens[due.platform_id] = access_token(db, platform, SCORE_SCOPE, now)
+                except PlatformError as exc:
                     tokens[due.platform_id] = exc
             token = tokens[due.platform_id]
-            if isinstance(token, _PlatformError):
+            if isinstance(token, PlatformError):
                 raise token
             body = score(user_id=due.subject, given=due.given, maximum=due.maximum, now=now)
-            _post(scores_url(due.lineitem_url), json.dumps(body).encode(), {
+            post(scores_url(due.lineitem_url), json.dumps(body).encode(), {
                 "Content-Type": SCORE_MEDIA_TYPE, "Authorization": f"Bearer {token}",
             })  # fmt: skip
-        except _PlatformError as exc:
+        except PlatformError as exc:
             report.failed.append(f"{platform.name}, learner {due.user_id}: {exc}")
         else:
             with db.transaction() as s:

@@ -87,6 +87,9 @@ class LtiContext(Base):
     )
     context_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), unique=True)
+    # where the platform lists the course's members (names and roles), as the latest launch said;
+    # "" when it does not offer the service
+    memberships_url: Mapped[str] = mapped_column(String(1000), default="", server_default="")
 
 
 class LtiToolKey(Base):

@@ -33,13 +33,13 @@ def client_assertion(
     return jwt.encode(claims, key.private_pem, algorithm="RS256", headers={"kid": key.kid})
 
 
-def token_request(assertion: str) -> dict[str, str]:
-    """The form the tool posts to the platform's token URL for a score-posting access token."""
+def token_request(assertion: str, scope: str = SCORE_SCOPE) -> dict[str, str]:
+    """The form the tool posts to the platform's token URL for an access token to ``scope``."""
     return {
         "grant_type": "client_credentials",
         "client_assertion_type": ASSERTION_TYPE,
         "client_assertion": assertion,
-        "scope": SCORE_SCOPE,
+        "scope": scope,
     }
 
 

@@ -40,6 +40,7 @@ RESOURCE_LINK = "LtiResourceLinkRequest"
 DEEP_LINKING = "LtiDeepLinkingRequest"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 _MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 # Context roles that teach: the instructor (and a teaching assistant, its sub-role), the content
 # developer and the context's administrator. A platform's *system* or *institution* Administrator
@@ -84,6 +85,8 @@ class Launch:
     deep_link_data: str = ""
     deep_link_multiple: bool = True
     deep_link_line_items: bool = True
+    # names and roles: where the platform lists the course's members ("" when it does not)
+    memberships_url: str = ""
 
 
 def is_educator(roles: frozenset[str]) -> bool:
@@ -150,6 +153,15 @@ def _section(claims: dict[str, Any], name: str, *, required: bool) -> dict[str, 
     if not isinstance(value, dict):
         raise LaunchRefused(CLAIM + name, "missing or not an object")
     return value
+
+
+def _memberships(claims: dict[str, Any]) -> str:
+    service = claims.get(NRPS)
+    if service is None:
+        return ""
+    if not isinstance(service, dict) or not isinstance(service.get("context_memberships_url"), str):
+        raise LaunchRefused(NRPS, "has no context_memberships_url")
+    return str(service["context_memberships_url"])
 
 
 def read_launch(
@@ -258,4 +270,5 @@ def read_launch(
         deep_link_data=str(settings.get("data", "")) if settings.get("data") is not None else "",
         deep_link_multiple=settings.get("accept_multiple") is not False,
         deep_link_line_items=settings.get("accept_lineitem") is not False,
+        memberships_url=_memberships(claims),
     )

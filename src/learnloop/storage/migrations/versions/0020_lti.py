@@ -84,6 +84,7 @@ def upgrade() -> None:
         sa.Column("platform_id", sa.Integer(), nullable=False),
         sa.Column("context_id", sa.String(length=255), nullable=False),
         sa.Column("class_id", sa.Integer(), nullable=False),
+        sa.Column("memberships_url", sa.String(length=1000), server_default="", nullable=False),
         sa.ForeignKeyConstraint(
             ["class_id"], ["classes.id"], name=op.f("fk_lti_contexts_class_id_classes"),
             ondelete="CASCADE",

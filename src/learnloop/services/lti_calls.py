@@ -1,0 +1,70 @@
+"""Calls from the tool to a platform's services (grades, rosters): an access token bought with a
+client assertion signed by the tool's key (the IMS Security Framework's client-credentials grant),
+and plain HTTPS requests that turn every failure into one ``PlatformError`` naming the URL."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import datetime
+
+from learnloop.adapters.lti import client_assertion, token_request
+from learnloop.services.lti import tool_keys
+from learnloop.storage import Database
+from learnloop.storage.tables import LtiPlatform
+
+__all__ = ["PlatformError", "access_token", "get", "post"]
+
+# Seconds to wait for a platform's endpoint before counting the call as failed (retried next run).
+HTTP_TIMEOUT_SECONDS = 10
+# The largest answer read from a platform: a page of a roster or a token is far smaller.
+MAX_ANSWER_BYTES = 10_000_000
+
+
+class PlatformError(Exception):
+    """A platform's endpoint could not be reached, refused, or answered nonsense."""
+
+
+def _call(request: urllib.request.Request) -> tuple[bytes, str]:
+    try:
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as answer:  # noqa: S310
+            return bytes(answer.read(MAX_ANSWER_BYTES)), answer.headers.get("Link", "")
+    except urllib.error.HTTPError as exc:
+        exc.close()  # its body is not read: free the connection
+        raise PlatformError(f"{request.full_url} answered {exc.code}") from None
+    except OSError as exc:
+        raise PlatformError(f"{request.full_url} could not be reached: {exc}") from None
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> bytes:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    return _call(request)[0]
+
+
+def get(url: str, headers: dict[str, str]) -> tuple[bytes, str]:
+    """The answer's body and its Link header (for paging)."""
+    return _call(urllib.request.Request(url, headers=headers, method="GET"))  # noqa: S310
+
+
+def access_token(db: Database, platform: LtiPlatform, scope: str, now: datetime) -> str:
+    """A bearer token for ``scope`` from the platform's token URL."""
+    with db.transaction() as s:
+        key = tool_keys(s, now)[0]
+    assertion = client_assertion(
+        key, client_id=platform.client_id, token_url=platform.auth_token_url, now=now,
+        jti=secrets.token_urlsafe(16),
+    )  # fmt: skip
+    answer = post(
+        platform.auth_token_url, urllib.parse.urlencode(token_request(assertion, scope)).encode(),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    try:
+        token = json.loads(answer)["access_token"]
+    except (ValueError, KeyError, TypeError):
+        raise PlatformError(f"{platform.auth_token_url} gave no access token") from None
+    if not isinstance(token, str) or not token:
+        raise PlatformError(f"{platform.auth_token_url} gave no access token")
+    return token
