@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from learnloop.config import Settings
+from learnloop.services.lrs import create_client
 from learnloop.web.app import create_app
 from tests.conftest import World
 from tests.lti_platform import CLIENT_ID, ISSUER, Platform, pending_deep_link, register
@@ -187,3 +188,22 @@ def test_the_answer_page_may_post_to_the_platform_only(
     policy = answer.headers["content-security-policy"]
     assert f"form-action 'self' {ISSUER};" in policy + ";"
     assert "form-action 'self';" in client.get("/teach").headers["content-security-policy"] + ";"
+
+
+def test_the_admin_sees_the_connected_systems(
+    clients: dict[str, TestClient], platform: Platform, sqlite_world: World
+) -> None:
+    state, nonce = _start(clients["anonymous"])
+    clients["anonymous"].post(
+        "/lti/launch", data={"id_token": platform.id_token(nonce), "state": state}
+    )
+    create_client(sqlite_world.db, PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
+                  name="H5P server", can_write=False)  # fmt: skip
+    page = clients["admin"].get("/admin")
+    assert page.status_code == 200
+    text = " ".join(page.text.split())
+    assert (
+        f"<td>LTI platform</td><td>School Moodle</td><td>{ISSUER}, 1 deployment</td><td>1 class, 1 account</td>"
+        in text
+    )
+    assert "<td>LRS client</td><td>H5P server</td><td>read only</td>" in text
