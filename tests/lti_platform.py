@@ -16,7 +16,14 @@ from urllib.parse import parse_qs, urlsplit
 import jwt
 
 from learnloop.adapters.lti import CLAIM, new_tool_key
-from learnloop.services.lti import PlatformRegistration, register_platform
+from learnloop.services.lti import (
+    LaunchResult,
+    PlatformRegistration,
+    begin_login,
+    complete_launch,
+    register_platform,
+)
+from learnloop.storage import Database
 from learnloop.storage.tables import LtiDeepLink
 
 if TYPE_CHECKING:
@@ -210,3 +217,22 @@ class PlatformServer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def launch(
+    db: Database,
+    platform: Platform,
+    *,
+    issuer: str = ISSUER,
+    now: datetime | None = None,
+    **changes: Any,
+) -> LaunchResult:
+    """One whole launch through the services: the login initiation, then the platform's signed
+    answer to it (its claims changed by ``changes``)."""
+    started = begin_login(
+        db, issuer=issuer, login_hint="42", target_link_uri="https://tool/lti/launch",
+        redirect_uri="https://tool/lti/launch", now=now,
+    )  # fmt: skip
+    state, nonce = state_and_nonce(started.url)
+    token = platform.id_token(nonce, **({"iss": issuer} if issuer != ISSUER else {}), **changes)
+    return complete_launch(db, id_token=token, state=state, now=now)

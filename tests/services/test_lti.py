@@ -43,6 +43,7 @@ from tests.lti_platform import (
     ISSUER,
     Platform,
     PlatformServer,
+    launch,
     registration,
     state_and_nonce,
 )
@@ -61,23 +62,13 @@ def registered(world: World, platform: Platform) -> Platform:
     return platform
 
 
-def _launch(
-    db: Database, platform: Platform, *, now: datetime | None = None, **changes: Any
-) -> Any:
-    url = begin_login(
-        db, issuer=ISSUER, login_hint="42", target_link_uri=REDIRECT, redirect_uri=REDIRECT, now=now
-    )
-    state, nonce = state_and_nonce(url.url)
-    return complete_launch(db, id_token=platform.id_token(nonce, **changes), state=state, now=now)
-
-
 def _count(db: Database, table: Any) -> int:
     with db.reading() as s:
         return int(s.scalar(select(func.count()).select_from(table)) or 0)
 
 
 def test_a_first_launch_makes_the_account_and_the_class(world: World, registered: Platform) -> None:
-    done = _launch(world.db, registered)
+    done = launch(world.db, registered)
     assert done.next_url == "/learn"
     with world.db.reading() as s:
         user = s.get(User, done.user_id)
@@ -95,7 +86,7 @@ def test_a_first_launch_makes_the_account_and_the_class(world: World, registered
         profile = s.get(LearnerProfile, done.user_id)
         assert profile is not None
         assert profile.course_id == world.course_id
-    again = _launch(world.db, registered, name="Ada King")
+    again = launch(world.db, registered, name="Ada King")
     assert (again.user_id, again.class_id) == (done.user_id, done.class_id)
     with world.db.reading() as s:
         renamed = s.get(User, done.user_id)
@@ -105,8 +96,8 @@ def test_a_first_launch_makes_the_account_and_the_class(world: World, registered
 
 
 def test_an_instructor_becomes_the_classes_educator(world: World, registered: Platform) -> None:
-    learner = _launch(world.db, registered)
-    teacher = _launch(world.db, registered, sub="moodle-teacher-1", roles=[INSTRUCTOR])
+    learner = launch(world.db, registered)
+    teacher = launch(world.db, registered, sub="moodle-teacher-1", roles=[INSTRUCTOR])
     assert teacher.class_id == learner.class_id
     assert teacher.next_url == f"/teach/classes/{teacher.class_id}"
     with world.db.reading() as s:
@@ -116,12 +107,12 @@ def test_an_instructor_becomes_the_classes_educator(world: World, registered: Pl
 
 
 def test_links_choose_the_course_and_the_activity(world: World, registered: Platform) -> None:
-    done = _launch(world.db, registered, custom={"activity": "parts-practice"})
+    done = launch(world.db, registered, custom={"activity": "parts-practice"})
     assert done.next_url == "/learn/activities/parts-practice"
-    weird = _launch(world.db, registered, custom={"activity": "../../admin"})
+    weird = launch(world.db, registered, custom={"activity": "../../admin"})
     assert weird.next_url == "/learn"  # never a path the link makes up
     with pytest.raises(InvalidInput, match="custom: there is no course 'algebra'"):
-        _launch(
+        launch(
             world.db,
             registered,
             context={"id": "c2", "title": "Other"},
@@ -132,9 +123,9 @@ def test_links_choose_the_course_and_the_activity(world: World, registered: Plat
 def test_without_a_course_the_launch_says_how_to_give_one(world: World, platform: Platform) -> None:
     register_platform(world.db, registration(platform, course_slug=""))
     with pytest.raises(InvalidInput, match="set the custom parameter course=SLUG"):
-        _launch(world.db, platform)
+        launch(world.db, platform)
     assert _count(world.db, LtiAccount) == 0  # one transaction: no account without its class
-    done = _launch(world.db, platform, custom={"course": "fractions"})
+    done = launch(world.db, platform, custom={"course": "fractions"})
     assert done.class_id
 
 
@@ -188,9 +179,9 @@ def test_a_refused_launch_changes_nothing(
 
 
 def test_a_launch_never_changes_an_accounts_role(world: World, registered: Platform) -> None:
-    _launch(world.db, registered)
+    launch(world.db, registered)
     with pytest.raises(InvalidInput, match="roles: this person's learnloop account is a learner"):
-        _launch(world.db, registered, roles=[INSTRUCTOR])
+        launch(world.db, registered, roles=[INSTRUCTOR])
 
 
 def test_login_initiation_checks_the_platform(world: World, registered: Platform) -> None:
@@ -254,17 +245,17 @@ def test_the_platforms_keys_are_fetched_and_refetched_on_rotation(
         world.db, registration(platform, jwks=None, jwks_url=key_server.url + "/jwks")
     )
     now = datetime.now(UTC)
-    _launch(world.db, platform, now=now)
-    _launch(world.db, platform, now=now + timedelta(seconds=1))
+    launch(world.db, platform, now=now)
+    launch(world.db, platform, now=now + timedelta(seconds=1))
     assert key_server.jwks_fetches == 1  # kept, not fetched for every launch
     rotated = Platform()
     key_server.jwks = rotated.jwks()
     soon = now + timedelta(seconds=JWKS_REFETCH_SECONDS / 2)
     with pytest.raises(InvalidInput, match="kid: the platform publishes no key"):
-        _launch(world.db, rotated, now=soon, sub="someone-else")
+        launch(world.db, rotated, now=soon, sub="someone-else")
     assert key_server.jwks_fetches == 1  # an unknown kid fetches at most once a minute
     later = now + timedelta(seconds=JWKS_REFETCH_SECONDS + 1)
-    _launch(world.db, rotated, now=later)
+    launch(world.db, rotated, now=later)
     assert key_server.jwks_fetches == 2
 
 
@@ -277,7 +268,7 @@ def test_the_tool_key_is_made_once(world: World) -> None:
 def test_erasing_a_launched_account_forgets_its_platform_identity(
     world: World, registered: Platform
 ) -> None:
-    done = _launch(world.db, registered)
+    done = launch(world.db, registered)
     with world.db.reading() as s:
         username = s.get(User, done.user_id).username  # type: ignore[union-attr]
     delete_account(
@@ -288,5 +279,5 @@ def test_erasing_a_launched_account_forgets_its_platform_identity(
         public_url="http://127.0.0.1:8000",
     )
     assert _count(world.db, LtiAccount) == 0
-    _launch(world.db, registered)  # the same person launching again gets a new, empty account
+    launch(world.db, registered)  # the same person launching again gets a new, empty account
     assert _count(world.db, LtiAccount) == 1

@@ -13,15 +13,18 @@ import pytest
 
 from learnloop.adapters.lti import AGS_CLAIM, SCORE_SCOPE
 from learnloop.services.lti import (
-    begin_login,
-    complete_launch,
     tool_jwks,
 )
 from learnloop.services.lti_grades import sync_scores
 from learnloop.services.mastery_overrides import override_mastery
-from learnloop.storage import Database
 from tests.conftest import World
-from tests.lti_platform import INSTRUCTOR, Platform, PlatformServer, register, state_and_nonce
+from tests.lti_platform import (
+    INSTRUCTOR,
+    Platform,
+    PlatformServer,
+    launch,
+    register,
+)
 
 
 @pytest.fixture
@@ -44,13 +47,6 @@ def platform(world: World, gradebook: PlatformServer) -> Platform:
     return platform
 
 
-def _launch(db: Database, platform: Platform, issuer: str, **changes: Any) -> Any:
-    url = begin_login(db, issuer=issuer, login_hint="1", target_link_uri="x", redirect_uri="x")
-    state, nonce = state_and_nonce(url.url)
-    token = platform.id_token(nonce, iss=issuer, **changes)
-    return complete_launch(db, id_token=token, state=state)
-
-
 def _gradable(book: PlatformServer) -> dict[str, Any]:
     return {
         AGS_CLAIM: {
@@ -63,17 +59,17 @@ def _gradable(book: PlatformServer) -> dict[str, Any]:
 def test_scores_go_to_the_line_item_when_they_change(
     world: World, platform: Platform, gradebook: PlatformServer
 ) -> None:
-    ada = _launch(world.db, platform, gradebook.url, **_gradable(gradebook))
-    _launch(
+    ada = launch(world.db, platform, issuer=gradebook.url, **_gradable(gradebook))
+    launch(
         world.db,
         platform,
-        gradebook.url,
+        issuer=gradebook.url,
         sub="teacher-1",
         roles=[INSTRUCTOR],
         **_gradable(gradebook),
     )
-    _launch(
-        world.db, platform, gradebook.url, sub="no-grades"
+    launch(
+        world.db, platform, issuer=gradebook.url, sub="no-grades"
     )  # a link without grades: nothing owed
     now = datetime.now(UTC).replace(microsecond=0)  # the platform checks the assertion's iat
     first = sync_scores(world.db, now=now)
@@ -99,7 +95,7 @@ def test_scores_go_to_the_line_item_when_they_change(
 def test_a_platform_that_is_down_is_owed_the_score(
     world: World, platform: Platform, gradebook: PlatformServer
 ) -> None:
-    _launch(world.db, platform, gradebook.url, **_gradable(gradebook))
+    launch(world.db, platform, issuer=gradebook.url, **_gradable(gradebook))
     gradebook.down = True
     failed = sync_scores(world.db)
     assert failed.sent == 0
@@ -117,6 +113,6 @@ def test_a_launch_without_the_score_scope_is_not_graded(
 ) -> None:
     claim = {AGS_CLAIM: {"scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"],
                          "lineitem": gradebook.url + "/lineitems/7/lineitem?type_id=2"}}  # fmt: skip
-    _launch(world.db, platform, gradebook.url, **claim)
+    launch(world.db, platform, issuer=gradebook.url, **claim)
     assert sync_scores(world.db).sent == 0
     assert gradebook.scores == []

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from learnloop.adapters.lti import NRPS_CLAIM, ROSTER_SCOPE
-from learnloop.services.lti import begin_login, complete_launch, tool_jwks
+from learnloop.services.lti import tool_jwks
 from learnloop.services.lti_rosters import sync_rosters
 from learnloop.storage import Database
 from learnloop.storage.tables import ClassMember, User
@@ -21,8 +21,8 @@ from tests.lti_platform import (
     LEARNER,
     Platform,
     PlatformServer,
+    launch,
     register,
-    state_and_nonce,
 )
 
 
@@ -38,14 +38,6 @@ def platform(world: World, server: PlatformServer) -> Platform:
     platform = Platform()
     register(world, platform, issuer=server.url, auth_token_url=server.url + "/token")
     return platform
-
-
-def _launch(db: Database, platform: Platform, issuer: str, **changes: Any) -> Any:
-    url = begin_login(db, issuer=issuer, login_hint="1", target_link_uri="x", redirect_uri="x")
-    state, nonce = state_and_nonce(url.url)
-    return complete_launch(
-        db, id_token=platform.id_token(nonce, iss=issuer, **changes), state=state
-    )
 
 
 def _member(user_id: str, name: str, role: str = LEARNER, **extra: Any) -> dict[str, Any]:
@@ -71,7 +63,7 @@ def test_the_roster_fills_the_class(
             "service_versions": ["2.0"],
         }
     }
-    first = _launch(world.db, platform, server.url, **offer)
+    first = launch(world.db, platform, issuer=server.url, **offer)
     server.roster = [
         [_member("moodle-user-42", "Ada Lovelace"), _member("t-1", "Mr Babbage", INSTRUCTOR)],
         [_member("p-2", "Grace Hopper"), _member("p-3", "Gone Away", status="Inactive")],
@@ -84,7 +76,7 @@ def test_the_roster_fills_the_class(
         "Ada Lovelace": "learner", "Mr Babbage": "educator", "Grace Hopper": "learner",
     }  # fmt: skip
     # Grace's first launch finds the account the roster made
-    grace = _launch(world.db, platform, server.url, sub="p-2", name="Grace Hopper")
+    grace = launch(world.db, platform, issuer=server.url, sub="p-2", name="Grace Hopper")
     assert _class_members(world.db, grace.class_id)["Grace Hopper"] == "learner"
     again = sync_rosters(world.db)
     assert (again.added, again.already) == (0, 3)
@@ -94,7 +86,7 @@ def test_a_changed_role_is_reported_and_left(
     world: World, platform: Platform, server: PlatformServer
 ) -> None:
     offer = {NRPS_CLAIM: {"context_memberships_url": server.url + "/memberships"}}
-    _launch(world.db, platform, server.url, **offer)
+    launch(world.db, platform, issuer=server.url, **offer)
     server.roster = [
         [_member("moodle-user-42", "Ada Lovelace", INSTRUCTOR), _member("p-2", "Grace Hopper")]
     ]
@@ -108,7 +100,7 @@ def test_a_platform_that_fails_changes_nothing(
     world: World, platform: Platform, server: PlatformServer
 ) -> None:
     offer = {NRPS_CLAIM: {"context_memberships_url": server.url + "/memberships"}}
-    first = _launch(world.db, platform, server.url, **offer)
+    first = launch(world.db, platform, issuer=server.url, **offer)
     server.roster = [
         [_member("p-2", "Grace Hopper")],
         [{"name": "no id"}],
@@ -125,7 +117,7 @@ def test_a_platform_that_fails_changes_nothing(
 def test_courses_without_the_service_are_not_read(
     world: World, platform: Platform, server: PlatformServer
 ) -> None:
-    _launch(world.db, platform, server.url)
+    launch(world.db, platform, issuer=server.url)
     report = sync_rosters(world.db)
     assert (report.added, report.failed) == (0, [])
     assert server.scopes == []  # no token asked for

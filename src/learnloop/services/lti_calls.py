@@ -16,7 +16,7 @@ from learnloop.services.lti import tool_keys
 from learnloop.storage import Database
 from learnloop.storage.tables import LtiPlatform
 
-__all__ = ["PlatformError", "access_token", "get", "post"]
+__all__ = ["PlatformError", "Tokens", "access_token", "get", "post"]
 
 # Seconds to wait for a platform's endpoint before counting the call as failed (retried next run).
 HTTP_TIMEOUT_SECONDS = 10
@@ -68,3 +68,23 @@ def access_token(db: Database, platform: LtiPlatform, scope: str, now: datetime)
     if not isinstance(token, str) or not token:
         raise PlatformError(f"{platform.auth_token_url} gave no access token")
     return token
+
+
+class Tokens:
+    """One access token per platform for a run of calls: a platform that refused once is not
+    asked again in the same run (its calls fail with the same error)."""
+
+    def __init__(self, db: Database, scope: str, now: datetime) -> None:
+        self._db, self._scope, self._now = db, scope, now
+        self._known: dict[int, str | PlatformError] = {}
+
+    def of(self, platform: LtiPlatform) -> str:
+        if platform.id not in self._known:
+            try:
+                self._known[platform.id] = access_token(self._db, platform, self._scope, self._now)
+            except PlatformError as exc:
+                self._known[platform.id] = exc
+        token = self._known[platform.id]
+        if isinstance(token, PlatformError):
+            raise token
+        return token

@@ -17,7 +17,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from learnloop.adapters.lti import ChosenActivity, deep_linking_response
-from learnloop.domain import Viewer
+from learnloop.domain import Course, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.lti import tool_keys
 from learnloop.storage import Database
@@ -66,6 +66,14 @@ def _pending(s: Session, viewer: Viewer, link_id: str, now: datetime) -> LtiDeep
     return row
 
 
+def _context(s: Session, row: LtiDeepLink) -> tuple[SchoolClass, LtiPlatform, Course]:
+    school_class = s.get(SchoolClass, row.class_id)
+    platform = s.get(LtiPlatform, row.platform_id)
+    if school_class is None or platform is None:  # pragma: no cover - foreign keys cascade
+        raise NotFound("no such content request")
+    return school_class, platform, course_by_id(s, school_class.course_id)
+
+
 def deep_link_for(
     db: Database, viewer: Viewer, link_id: str, *, now: datetime | None = None
 ) -> DeepLinkChoice:
@@ -73,11 +81,7 @@ def deep_link_for(
     now = now or datetime.now(UTC)
     with db.reading() as s:
         row = _pending(s, viewer, link_id, now)
-        school_class = s.get(SchoolClass, row.class_id)
-        platform = s.get(LtiPlatform, row.platform_id)
-        if school_class is None or platform is None:  # pragma: no cover - foreign keys cascade
-            raise NotFound("no such content request")
-        course = course_by_id(s, school_class.course_id)
+        school_class, platform, course = _context(s, row)
         return DeepLinkChoice(
             link_id, school_class.name, course.title, platform.name,
             [(a.key, a.title, a.modality.value, len(a.objectives)) for a in course.activities.values()],
@@ -100,11 +104,7 @@ def answer_deep_link(
     keys = list(dict.fromkeys(k for k in activity_keys if k))
     with db.transaction() as s:
         row = _pending(s, viewer, link_id, now)
-        school_class = s.get(SchoolClass, row.class_id)
-        platform = s.get(LtiPlatform, row.platform_id)
-        if school_class is None or platform is None:  # pragma: no cover - foreign keys cascade
-            raise NotFound("no such content request")
-        course = course_by_id(s, school_class.course_id)
+        school_class, platform, course = _context(s, row)
         unknown = [k for k in keys if k not in course.activities]
         if unknown:
             raise InvalidInput("activity", f"the course has no activity {', '.join(unknown)}")

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from learnloop.adapters.lti import SCORE_MEDIA_TYPE, SCORE_SCOPE, score, scores_url
-from learnloop.services.lti_calls import PlatformError, access_token, post
+from learnloop.services.lti_calls import PlatformError, Tokens, post
 from learnloop.storage import Database
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import LtiLineItem, LtiPlatform, LtiScore, Mastery, SchoolClass
@@ -90,18 +90,11 @@ def sync_scores(
     now = now or datetime.now(UTC)
     owed, unchanged, platforms = _owed(db)
     report = SyncReport(unchanged=unchanged)
-    tokens: dict[int, str | PlatformError] = {}
+    tokens = Tokens(db, SCORE_SCOPE, now)
     for n, due in enumerate(owed, start=1):
         platform = platforms[due.platform_id]
         try:
-            if due.platform_id not in tokens:
-                try:
-                    tokens[due.platform_id] = access_token(db, platform, SCORE_SCOPE, now)
-                except PlatformError as exc:
-                    tokens[due.platform_id] = exc
-            token = tokens[due.platform_id]
-            if isinstance(token, PlatformError):
-                raise token
+            token = tokens.of(platform)
             body = score(user_id=due.subject, given=due.given, maximum=due.maximum, now=now)
             post(scores_url(due.lineitem_url), json.dumps(body).encode(), {
                 "Content-Type": SCORE_MEDIA_TYPE, "Authorization": f"Bearer {token}",

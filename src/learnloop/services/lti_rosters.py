@@ -31,7 +31,7 @@ from learnloop.adapters.lti import (
 from learnloop.exceptions import InvalidInput
 from learnloop.services.courses import enrol
 from learnloop.services.lti import person_account
-from learnloop.services.lti_calls import PlatformError, access_token, get
+from learnloop.services.lti_calls import PlatformError, Tokens, get
 from learnloop.storage import Database
 from learnloop.storage.tables import LtiContext, LtiPlatform, SchoolClass
 
@@ -82,19 +82,12 @@ def sync_rosters(
         ]
         platforms = {p.id: p for p in s.scalars(select(LtiPlatform))}
     report = RosterReport()
-    tokens: dict[int, str | PlatformError] = {}
+    tokens = Tokens(db, ROSTER_SCOPE, now)
     for n, (platform_id, context_id, class_id, url) in enumerate(contexts, start=1):
         platform = platforms[platform_id]
         where = f"{platform.name}, course {context_id}"
         try:
-            if platform_id not in tokens:
-                try:
-                    tokens[platform_id] = access_token(db, platform, ROSTER_SCOPE, now)
-                except PlatformError as exc:
-                    tokens[platform_id] = exc
-            token = tokens[platform_id]
-            if isinstance(token, PlatformError):
-                raise token
+            token = tokens.of(platform)
             roster = _roster(url, token)
         except PlatformError as exc:
             report.failed.append(f"{where}: {exc}")
