@@ -184,6 +184,23 @@ def test_a_launch_never_changes_an_accounts_role(world: World, registered: Platf
         launch(world.db, registered, roles=[INSTRUCTOR])
 
 
+def test_logins_under_way_are_capped(
+    world: World, registered: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import learnloop.services.lti as lti
+
+    monkeypatch.setattr(lti, "MAX_PENDING_LOGINS", 2)
+    for _ in range(2):
+        begin_login(
+            world.db, issuer=ISSUER, login_hint="1", target_link_uri=REDIRECT, redirect_uri=REDIRECT
+        )
+    with pytest.raises(InvalidInput, match="too many logins under way"):
+        begin_login(
+            world.db, issuer=ISSUER, login_hint="1", target_link_uri=REDIRECT, redirect_uri=REDIRECT
+        )
+    assert _count(world.db, LtiLoginState) == 2
+
+
 def test_login_initiation_checks_the_platform(world: World, registered: Platform) -> None:
     with pytest.raises(InvalidInput, match=re.escape("iss: no platform 'https://other.example'")):
         begin_login(world.db, issuer="https://other.example", login_hint="1", target_link_uri=REDIRECT,

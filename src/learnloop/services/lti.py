@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from learnloop.adapters.lti import (
@@ -86,6 +86,9 @@ __all__ = [
 # How long a login may take between the tool's redirect and the platform's answer: the platform
 # answers at once unless it asks its user to sign in first, which takes a minute or two.
 LOGIN_STATE_MINUTES = 10
+# Logins under way at most (each is a row until answered or stale): anyone can start one, so a
+# flood of them must not grow the table without bound; a school's busiest minute starts hundreds.
+MAX_PENDING_LOGINS = 10_000
 # A launch signed with a key the stored key set lacks fetches the set again, at most this often
 # (a rotated key is found at once; a stream of forged kids cannot make us hammer the platform).
 JWKS_REFETCH_SECONDS = 60
@@ -258,6 +261,7 @@ def begin_login(
     client_id: str = "",
     lti_message_hint: str = "",
     now: datetime | None = None,
+    max_pending: int = MAX_PENDING_LOGINS,
 ) -> LoginRequest:
     """The platform's authentication request for this login initiation, and its state."""
     now = now or datetime.now(UTC)
@@ -271,6 +275,9 @@ def begin_login(
         s.execute(delete(LtiLoginState).where(
             LtiLoginState.created_at < now - timedelta(minutes=LOGIN_STATE_MINUTES)
         ))  # fmt: skip
+        pending = s.scalar(select(func.count()).select_from(LtiLoginState)) or 0
+        if pending >= max_pending:
+            raise InvalidInput("iss", "too many logins under way: try again in a few minutes")
         s.add(LtiLoginState(state=state, nonce=nonce, platform_id=platform.id, created_at=now))
         url = login_request_url(
             platform.auth_login_url, client_id=platform.client_id, redirect_uri=redirect_uri,
