@@ -184,20 +184,15 @@ def test_a_launch_never_changes_an_accounts_role(world: World, registered: Platf
         launch(world.db, registered, roles=[INSTRUCTOR])
 
 
-def test_logins_under_way_are_capped(
-    world: World, registered: Platform, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import learnloop.services.lti as lti
+def test_logins_under_way_are_capped(world: World, registered: Platform) -> None:
+    def start() -> None:
+        begin_login(world.db, issuer=ISSUER, login_hint="1", target_link_uri=REDIRECT,
+                    redirect_uri=REDIRECT, max_pending=2)  # fmt: skip
 
-    monkeypatch.setattr(lti, "MAX_PENDING_LOGINS", 2)
-    for _ in range(2):
-        begin_login(
-            world.db, issuer=ISSUER, login_hint="1", target_link_uri=REDIRECT, redirect_uri=REDIRECT
-        )
+    start()
+    start()
     with pytest.raises(InvalidInput, match="too many logins under way"):
-        begin_login(
-            world.db, issuer=ISSUER, login_hint="1", target_link_uri=REDIRECT, redirect_uri=REDIRECT
-        )
+        start()
     assert _count(world.db, LtiLoginState) == 2
 
 
