@@ -72,7 +72,7 @@ def test_the_name_falls_back_to_given_and_family_names(platform: Platform) -> No
         ({"nonce": "another-nonce"}, "nonce"),
         ({"sub": None}, "sub"),
         ({"exp": None}, "exp"),
-        ({"message_type": "LtiDeepLinkingRequest"}, CLAIM + "message_type"),
+        ({"message_type": "LtiSubmissionReviewRequest"}, CLAIM + "message_type"),
         ({"version": "1.1"}, CLAIM + "version"),
         ({"deployment_id": None}, CLAIM + "deployment_id"),
         ({"resource_link": None}, CLAIM + "resource_link"),
@@ -185,3 +185,24 @@ def test_the_grade_services_claim_gives_the_line_item_only_with_the_score_scope(
         _read(platform, platform.id_token(NONCE, **{AGS_CLAIM: "nope"}))
     assert info.value.claim == AGS_CLAIM
     assert scores_url(lineitem) == lineitem.replace("/lineitem?", "/lineitem/scores?")
+
+
+def test_a_deep_linking_request_needs_its_settings_not_a_resource_link(platform: Platform) -> None:
+    settings = {"deep_link_return_url": "https://moodle.example.org/return", "accept_types": ["ltiResourceLink"],
+                "accept_multiple": False, "data": "opaque"}  # fmt: skip
+    deep = {"message_type": "LtiDeepLinkingRequest", "resource_link": None}
+    launch = _read(platform, platform.id_token(NONCE, deep_linking_settings=settings, **deep))
+    assert (launch.message_type, launch.resource_link_id) == ("LtiDeepLinkingRequest", "")
+    assert (launch.deep_link_return_url, launch.deep_link_data) == (
+        "https://moodle.example.org/return",
+        "opaque",
+    )
+    assert (launch.deep_link_multiple, launch.deep_link_line_items) == (False, True)
+    for broken in (
+        None,
+        {"accept_types": ["ltiResourceLink"]},
+        {**settings, "accept_types": ["html"]},
+    ):
+        with pytest.raises(LaunchRefused) as info:
+            _read(platform, platform.id_token(NONCE, deep_linking_settings=broken, **deep))
+        assert info.value.claim == CLAIM + "deep_linking_settings"
