@@ -125,7 +125,8 @@ def pending_deep_link(world: World) -> str:
 class PlatformServer:
     """The platform's service endpoints over real HTTP on 127.0.0.1: its token endpoint (which
     checks the tool's client assertion against the key set the tool publishes, as a platform
-    does), a line item's scores, a course's roster in pages, and its own key set. ``down`` makes every endpoint
+    does), a line item's scores, a course's roster in pages, its own key set, and its OpenID
+    configuration and registration endpoint for dynamic registration. ``down`` makes every endpoint
     answer 503; ``errors`` holds what a malformed request broke (a test asserts it stays empty)."""
 
     def __init__(self, tool_keys: dict[str, Any]) -> None:
@@ -135,6 +136,8 @@ class PlatformServer:
         self.roster: list[list[dict[str, Any]]] = []  # members, page by page
         self.jwks: dict[str, Any] = {"keys": []}  # the platform's own public keys, at /jwks
         self.jwks_fetches = 0
+        self.registrations: list[dict[str, Any]] = []  # dynamic registrations received
+        self.configuration_changes: dict[str, Any] = {}  # to break the OpenID configuration
         self.down = False
         self.errors: list[str] = []
         outer = self
@@ -168,6 +171,13 @@ class PlatformServer:
                     assert form["grant_type"] == "client_credentials"
                     outer.scopes.append(form["scope"])
                     self._answer(200, {"access_token": "tok-1", "token_type": "Bearer"})
+                elif path.path == "/registrations":
+                    assert self.headers["Authorization"] == "Bearer reg-token-1"
+                    outer.registrations.append(json.loads(body))
+                    self._answer(200, {
+                        "client_id": "dyn-client-1",
+                        "https://purl.imsglobal.org/spec/lti-tool-configuration": {"deployment_id": "dep-9"},
+                    })  # fmt: skip
                 elif path.path == "/lineitems/7/lineitem/scores" and path.query == "type_id=2":
                     assert self.headers["Authorization"] == "Bearer tok-1"
                     assert self.headers["Content-Type"] == "application/vnd.ims.lis.v1.score+json"
@@ -181,6 +191,17 @@ class PlatformServer:
                 if path.path == "/jwks":
                     outer.jwks_fetches += 1
                     self._answer(200, outer.jwks)
+                    return
+                if path.path == "/.well-known/openid-configuration":
+                    self._answer(200, {
+                        "issuer": outer.url, "authorization_endpoint": outer.url + "/auth",
+                        "token_endpoint": outer.url + "/token", "jwks_uri": outer.url + "/jwks",
+                        "registration_endpoint": outer.url + "/registrations",
+                        "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                            "product_family_code": "moodle", "version": "4.5",
+                        },
+                        **outer.configuration_changes,
+                    })  # fmt: skip
                     return
                 if path.path != "/memberships":
                     self._answer(404, {})

@@ -73,3 +73,13 @@ def test_lti_sync_reports_what_it_sent(env: Path) -> None:
         in result.output
     )
     assert "Scores: 0 sent, 0 unchanged, 0 failed." in result.output
+
+
+def test_invite_prints_a_one_time_link(env: Path) -> None:
+    result = CliRunner().invoke(app, ["lti-platform", "invite", "--course", "fractions"])
+    assert result.exit_code == 1  # the empty database has no course yet
+    assert "course: there is no course 'fractions'" in result.output
+    made = CliRunner().invoke(app, ["lti-platform", "invite", "--name", "School Moodle"])
+    assert made.exit_code == 0, made.output
+    assert "Registration link (one use, 7 days):" in made.output
+    assert "https://learn.example.org/lti/register/" in made.output

@@ -13,9 +13,18 @@ from fastapi.testclient import TestClient
 
 from learnloop.config import Settings
 from learnloop.services.lrs import create_client
+from learnloop.services.lti import tool_jwks
+from learnloop.services.lti_registration import invite_platform
 from learnloop.web.app import create_app
 from tests.conftest import World
-from tests.lti_platform import CLIENT_ID, ISSUER, Platform, pending_deep_link, register
+from tests.lti_platform import (
+    CLIENT_ID,
+    ISSUER,
+    Platform,
+    PlatformServer,
+    pending_deep_link,
+    register,
+)
 from tests.web.conftest import CSRF, ROLES
 
 HOMES = {"learner": "/learn", "other_learner": "/learn", "educator": "/teach",
@@ -207,3 +216,27 @@ def test_the_admin_sees_the_connected_systems(
         in text
     )
     assert "<td>LRS client</td><td>H5P server</td><td>read only</td>" in text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_registration_link_works_once_for_whoever_holds_it(
+    role: str, clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    server = PlatformServer(tool_jwks(sqlite_world.db))
+    try:
+        code = invite_platform(sqlite_world.db, course_slug="fractions")
+        params = {"openid_configuration": server.url + "/.well-known/openid-configuration",
+                  "registration_token": "reg-token-1"}  # fmt: skip
+        page = clients[role].get(f"/lti/register/{code}", params=params)
+        assert page.status_code == 200, page.text
+        assert "learnloop is registered" in page.text
+        assert f"frame-ancestors {server.url};" in page.headers["content-security-policy"]
+        assert "x-frame-options" not in page.headers  # the platform frames this page
+        assert '<script src="/static/lti-close.js" defer></script>' in page.text
+        again = clients[role].get(f"/lti/register/{code}", params=params)
+        assert again.status_code == 404
+        assert "unknown, used or expired" in again.text
+        assert len(server.registrations) == 1
+    finally:
+        server.close()
+    assert clients[role].get("/teach").headers.get("x-frame-options") == "DENY"

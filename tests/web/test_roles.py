@@ -155,7 +155,13 @@ PUBLIC = {
 
 # LTI 1.3, open to whoever the platform sends: a launch is checked by the platform's signature, the
 # one-time state and the nonce, never by a session or a role (tests/web/test_lti.py, for each role)
-LTI = {("GET", "/lti/login"), ("POST", "/lti/login"), ("POST", "/lti/launch"), ("GET", "/lti/jwks")}
+LTI = {
+    ("GET", "/lti/login"),
+    ("POST", "/lti/login"),
+    ("POST", "/lti/launch"),
+    ("GET", "/lti/jwks"),
+    ("GET", "/lti/register/{code}"),
+}  # the one-time code is the authority: tests/web/test_lti.py
 
 # Answers only the metrics token (LEARNLOOP_METRICS_TOKEN), never a user: tests/web/test_observability.py
 METRICS = {("GET", "/metrics")}

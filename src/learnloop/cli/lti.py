@@ -23,6 +23,7 @@ from learnloop.services.lti import (
     remove_platform,
 )
 from learnloop.services.lti_grades import sync_scores
+from learnloop.services.lti_registration import INVITE_DAYS, invite_platform
 from learnloop.services.lti_rosters import sync_rosters
 from learnloop.storage import Database, upgrade_database
 
@@ -72,6 +73,30 @@ def add(
                         ("Target link URI", "/lti/launch"), ("Public keyset URL", "/lti/jwks")):  # fmt: skip
         console.print(f"  {label}: {base}{path}", highlight=False, soft_wrap=True)
     console.print("  Custom parameters (optional): course=SLUG, activity=KEY", highlight=False)
+
+
+@lti_platform.command("invite")
+def invite(
+    name: Annotated[
+        str, typer.Option(help="what to call the platform (else from its answer)")
+    ] = "",
+    course: Annotated[str, typer.Option(help="the course a new platform course gets")] = "",
+) -> None:
+    """Print a one-time link that registers a platform by itself (LTI Dynamic Registration):
+    its administrator gives the link to the platform as the tool's registration URL."""
+    settings, db = _database()
+    try:
+        code = invite_platform(db, name=name, course_slug=course)
+    except LearnloopError as exc:
+        err.print(str(exc), soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        db.dispose()
+    url = f"{settings.public_url.rstrip('/')}/lti/register/{code}"
+    console.print(f"Registration link (one use, {INVITE_DAYS} days):", highlight=False)
+    console.print(f"  {url}", highlight=False, soft_wrap=True)
+    console.print("On Moodle: Site administration > Plugins > External tool > Manage tools, "
+                  "'Tool URL'; on Canvas: Developer keys > + LTI Registration.")  # fmt: skip
 
 
 @lti_platform.command("list")

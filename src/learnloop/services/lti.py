@@ -72,7 +72,9 @@ __all__ = [
     "LaunchResult",
     "LoginRequest",
     "PlatformRegistration",
+    "add_platform",
     "begin_login",
+    "check_registration",
     "complete_launch",
     "fetch_jwks",
     "person_account",
@@ -127,12 +129,70 @@ class LaunchResult:
     next_url: str  # where the launch lands: the learner's home or activity, the class's page
 
 
-def _url(field: str, value: str) -> str:
+def check_url(field: str, value: str) -> str:
+    """``value`` if it is an HTTPS URL (or HTTP on this machine, for trials); else InvalidInput."""
     parts = urlsplit(value)
     local = parts.hostname in ("localhost", "127.0.0.1", "::1")
     if parts.scheme != "https" and not (parts.scheme == "http" and local):
         raise InvalidInput(field, f"{value!r} is not an https URL")
     return value
+
+
+def check_registration(reg: PlatformRegistration) -> tuple[str, list[str]]:
+    """The registration's name (spaces folded) and deployment ids, once every field is valid."""
+    name = " ".join(reg.name.split())
+    if not name or len(name) > 120:
+        raise InvalidInput("name", "give the platform a name of 1 to 120 characters")
+    for field, value in (("issuer", reg.issuer), ("auth_login_url", reg.auth_login_url),
+                         ("auth_token_url", reg.auth_token_url)):  # fmt: skip
+        check_url(field, value)
+    if not reg.client_id.strip():
+        raise InvalidInput("client_id", "give the client id the platform assigned")
+    if bool(reg.jwks_url) == (reg.jwks is not None):
+        raise InvalidInput(
+            "jwks_url", "give the platform's key set URL or its key set, one of them"
+        )
+    if reg.jwks_url:
+        check_url("jwks_url", reg.jwks_url)
+    elif reg.jwks is not None:
+        try:
+            platform_key(reg.jwks, "")  # refuses what is not a JWKS
+        except LaunchRefused as exc:
+            raise InvalidInput("jwks", exc.message) from None
+        if not reg.jwks["keys"]:
+            raise InvalidInput("jwks", "the key set holds no key")
+    deployments = list(dict.fromkeys(d.strip() for d in reg.deployments if d.strip()))
+    if not deployments:
+        raise InvalidInput("deployment", "give at least one deployment id")
+    return name, deployments
+
+
+def add_platform(
+    s: Session, reg: PlatformRegistration, *, course_id: int | None, now: datetime, actor: str
+) -> int:
+    """Store a checked registration (``check_registration``) in the caller's transaction."""
+    name, deployments = check_registration(reg)
+    if s.scalar(select(LtiPlatform.id).where(LtiPlatform.name == name)) is not None:
+        raise DuplicateName("name", f"a platform named {name!r} exists")
+    taken = s.scalar(select(LtiPlatform.id).where(
+        LtiPlatform.issuer == reg.issuer, LtiPlatform.client_id == reg.client_id
+    ))  # fmt: skip
+    if taken is not None:
+        raise DuplicateName("client_id", "this issuer and client id are registered already")
+    row = LtiPlatform(
+        name=name, issuer=reg.issuer, client_id=reg.client_id.strip(),
+        auth_login_url=reg.auth_login_url, auth_token_url=reg.auth_token_url,
+        jwks_url=reg.jwks_url, jwks=reg.jwks or {"keys": []}, jwks_fetched_at=None,
+        course_id=course_id, created_at=now,
+    )  # fmt: skip
+    s.add(row)
+    s.flush()
+    s.add_all(LtiDeployment(platform_id=row.id, deployment_id=d) for d in deployments)
+    record_event(
+        s, actor=actor, action="lti.platform_registered", subject=name, now=now,
+        details={"issuer": reg.issuer, "client_id": reg.client_id, "deployments": deployments},
+    )  # fmt: skip
+    return row.id
 
 
 def register_platform(
@@ -142,59 +202,14 @@ def register_platform(
     client id it gave learnloop, its endpoints, its keys (a URL, or the key set itself) and the
     deployments it may launch with."""
     now = now or datetime.now(UTC)
-    name = " ".join(reg.name.split())
-    if not name or len(name) > 120:
-        raise InvalidInput("name", "give the platform a name of 1 to 120 characters")
-    for field, value in (("issuer", reg.issuer), ("auth_login_url", reg.auth_login_url),
-                         ("auth_token_url", reg.auth_token_url)):  # fmt: skip
-        _url(field, value)
-    if not reg.client_id.strip():
-        raise InvalidInput("client_id", "give the client id the platform assigned")
-    if bool(reg.jwks_url) == (reg.jwks is not None):
-        raise InvalidInput(
-            "jwks_url", "give the platform's key set URL or its key set, one of them"
-        )
-    if reg.jwks_url:
-        _url("jwks_url", reg.jwks_url)
-    elif reg.jwks is not None:
-        try:
-            platform_key(reg.jwks, "")  # refuses what is not a JWKS
-        except LaunchRefused as exc:
-            raise InvalidInput("jwks", exc.message) from None
-        if not reg.jwks["keys"]:
-            raise InvalidInput("jwks", "the key set holds no key")
-    deployments = [d.strip() for d in reg.deployments if d.strip()]
-    if not deployments:
-        raise InvalidInput("deployment", "give at least one deployment id")
+    check_registration(reg)
     with db.transaction() as s:
         course_id = None
         if reg.course_slug:
             course_id = s.scalar(select(CourseRow.id).where(CourseRow.slug == reg.course_slug))
             if course_id is None:
                 raise InvalidInput("course", f"there is no course {reg.course_slug!r}")
-        if s.scalar(select(LtiPlatform.id).where(LtiPlatform.name == name)) is not None:
-            raise DuplicateName("name", f"a platform named {name!r} exists")
-        taken = s.scalar(select(LtiPlatform.id).where(
-            LtiPlatform.issuer == reg.issuer, LtiPlatform.client_id == reg.client_id
-        ))  # fmt: skip
-        if taken is not None:
-            raise DuplicateName("client_id", "this issuer and client id are registered already")
-        row = LtiPlatform(
-            name=name, issuer=reg.issuer, client_id=reg.client_id.strip(),
-            auth_login_url=reg.auth_login_url, auth_token_url=reg.auth_token_url,
-            jwks_url=reg.jwks_url, jwks=reg.jwks or {"keys": []}, jwks_fetched_at=None,
-            course_id=course_id, created_at=now,
-        )  # fmt: skip
-        s.add(row)
-        s.flush()
-        s.add_all(
-            LtiDeployment(platform_id=row.id, deployment_id=d) for d in dict.fromkeys(deployments)
-        )
-        record_event(
-            s, actor=actor, action="lti.platform_registered", subject=name, now=now,
-            details={"issuer": reg.issuer, "client_id": reg.client_id, "deployments": deployments},
-        )  # fmt: skip
-        return row.id
+        return add_platform(s, reg, course_id=course_id, now=now, actor=actor)
 
 
 def remove_platform(
@@ -288,7 +303,7 @@ def begin_login(
 
 def fetch_jwks(url: str) -> dict[str, Any]:
     """The key set a platform publishes at ``url`` (HTTPS, or HTTP on this machine)."""
-    _url("jwks_url", url)
+    check_url("jwks_url", url)
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 (checked above)
@@ -418,7 +433,7 @@ def _gradable(
     s: Session, platform: LtiPlatform, launch: Launch, school_class: SchoolClass, user: User
 ) -> None:
     """Note the link's line item, and the learner whose scores go to it (services.lti_grades)."""
-    _url("lineitem", launch.lineitem_url)
+    check_url("lineitem", launch.lineitem_url)
     item = s.scalar(select(LtiLineItem).where(
         LtiLineItem.platform_id == platform.id,
         LtiLineItem.resource_link_id == launch.resource_link_id,
@@ -488,7 +503,7 @@ def complete_launch(
                 s.add(LtiDeepLink(
                     id=link_id, platform_id=platform.id, user_id=user.id,
                     class_id=school_class.id, deployment_id=launch.deployment_id,
-                    return_url=_url("deep_link_return_url", launch.deep_link_return_url),
+                    return_url=check_url("deep_link_return_url", launch.deep_link_return_url),
                     data=launch.deep_link_data, accept_multiple=launch.deep_link_multiple,
                     accept_line_items=launch.deep_link_line_items, created_at=now,
                 ))  # fmt: skip

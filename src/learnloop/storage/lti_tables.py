@@ -17,6 +17,7 @@ __all__ = [
     "LtiContext",
     "LtiDeepLink",
     "LtiDeployment",
+    "LtiInvite",
     "LtiLineItem",
     "LtiLoginState",
     "LtiPlatform",
@@ -148,3 +149,16 @@ class LtiDeepLink(Base):
     accept_multiple: Mapped[bool] = mapped_column(Boolean)
     accept_line_items: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LtiInvite(Base):
+    """A one-time link for a platform to register itself (LTI Dynamic Registration), made by the
+    operator with ``learnloop lti-platform invite``; only the SHA-256 of its code is kept."""
+
+    __tablename__ = "lti_invites"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))  # the platform's name here ("": from its answer)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -80,7 +80,10 @@ class SecurityHeaders:
                 headers.setdefault("Content-Security-Policy", CSP)
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["Referrer-Policy"] = "same-origin"
-                headers["X-Frame-Options"] = "DENY"
+                if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:
+                    # older browsers read only this; a page that a platform may frame (LTI
+                    # registration) says so in its own policy instead
+                    headers["X-Frame-Options"] = "DENY"
                 if private:
                     headers["Cache-Control"] = "no-store"
             await send(message)

@@ -35,6 +35,12 @@ from learnloop.adapters.lti.names_roles import (
     members,
     next_page,
 )
+from learnloop.adapters.lti.registration import (
+    PlatformConfiguration,
+    client_registration,
+    platform_configuration,
+    registered,
+)
 
 __all__ = [
     "AGS_CLAIM",
@@ -52,17 +58,21 @@ __all__ = [
     "Launch",
     "LaunchRefused",
     "Member",
+    "PlatformConfiguration",
     "ToolKey",
     "client_assertion",
+    "client_registration",
     "deep_linking_response",
     "is_educator",
     "login_request_url",
     "members",
     "new_tool_key",
     "next_page",
+    "platform_configuration",
     "platform_key",
     "public_jwks",
     "read_launch",
+    "registered",
     "score",
     "scores_url",
     "token_request",

@@ -17,10 +17,11 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from learnloop.exceptions import InvalidInput
+from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.accounts import end_session, start_session
 from learnloop.services.lti import LOGIN_STATE_MINUTES, begin_login, complete_launch, tool_jwks
 from learnloop.services.lti_deep_linking import answer_deep_link, deep_link_for
+from learnloop.services.lti_registration import register_dynamically
 from learnloop.web.deps import SESSION_COOKIE, CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.rendering import CSP, redirect, render, set_session_cookie
 
@@ -122,6 +123,38 @@ def deep_link_answer(
     target = urlsplit(answer.return_url)
     page.headers["Content-Security-Policy"] = CSP.replace(
         "form-action 'self'", f"form-action 'self' {target.scheme}://{target.netloc}"
+    )
+    return page
+
+
+@router.get("/register/{code}", response_class=HTMLResponse)
+def dynamic_registration(
+    request: Request,
+    platform: PlatformDep,
+    code: str,
+    openid_configuration: str = "",
+    registration_token: str = "",
+) -> Response:
+    """Opened by the platform (in a frame or a window), with its configuration and token; the
+    one-time code in the path is the authority, so there is no session and no form."""
+    context: dict[str, Any] = {"r": None, "error": None}
+    status = 200
+    try:
+        context["r"] = done = register_dynamically(
+            platform.db, code=code, configuration_url=openid_configuration,
+            registration_token=registration_token, public_url=platform.settings.public_url,
+        )  # fmt: skip
+        origin = done.origin
+    except (InvalidInput, NotFound) as exc:
+        context["error"] = str(exc) if isinstance(exc, NotFound) else f"{exc.field}: {exc.message}"
+        status = 404 if isinstance(exc, NotFound) else 400
+        parts = urlsplit(openid_configuration)
+        origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
+    page = render(request, platform, "lti/registered.html", context, status_code=status)
+    # the platform shows this page in its own frame: let it, and only it
+    page.headers["Content-Security-Policy"] = CSP.replace(
+        "frame-ancestors 'none'",
+        f"frame-ancestors {origin}" if origin else "frame-ancestors 'none'",
     )
     return page
 

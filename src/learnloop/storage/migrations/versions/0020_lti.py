@@ -169,11 +169,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lti_deep_links")),
     )  # fmt: skip
     op.create_index(op.f("ix_lti_deep_links_user_id"), "lti_deep_links", ["user_id"], unique=False)
+    op.create_table(
+        "lti_invites",
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("course_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["course_id"], ["courses.id"], name=op.f("fk_lti_invites_course_id_courses")
+        ),
+        sa.PrimaryKeyConstraint("code_hash", name=op.f("pk_lti_invites")),
+    )  # fmt: skip
 
 
 def downgrade() -> None:
     for table in (
-        "lti_deep_links", "lti_scores", "lti_line_items", "lti_tool_keys", "lti_contexts", "lti_accounts",
+        "lti_invites", "lti_deep_links", "lti_scores", "lti_line_items", "lti_tool_keys", "lti_contexts", "lti_accounts",
         "lti_login_states", "lti_deployments", "lti_platforms",
     ):  # fmt: skip
         op.drop_table(table)

@@ -1,0 +1,94 @@
+"""Dynamic registration, on both databases, against a platform served over HTTP: a one-time link
+registers learnloop with the platform and stores the platform with the client id and deployment it
+answered, so that its launches work; a link works once and until it expires; a configuration
+that does not hold together is refused and leaves the link usable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from learnloop.exceptions import InvalidInput, NotFound
+from learnloop.services.lti import platforms, tool_jwks
+from learnloop.services.lti_registration import (
+    INVITE_DAYS,
+    Registered,
+    invite_platform,
+    register_dynamically,
+)
+from tests.conftest import World
+from tests.lti_platform import Platform, PlatformServer, launch
+
+PUBLIC = "https://learn.example.org"
+
+
+@pytest.fixture
+def server(world: World) -> Iterator[PlatformServer]:
+    running = PlatformServer(tool_jwks(world.db))
+    yield running
+    running.close()
+
+
+def _register(world: World, server: PlatformServer, code: str, **changes: str) -> Registered:
+    fields = {"configuration_url": server.url + "/.well-known/openid-configuration",
+              "registration_token": "reg-token-1", **changes}  # fmt: skip
+    return register_dynamically(world.db, code=code, public_url=PUBLIC, **fields)
+
+
+def test_a_link_registers_the_platform_and_its_launches_work(
+    world: World, server: PlatformServer
+) -> None:
+    code = invite_platform(world.db, course_slug="fractions")
+    done = _register(world, server, code)
+    assert server.errors == []
+    (asked,) = server.registrations
+    assert asked["initiate_login_uri"] == PUBLIC + "/lti/login"
+    assert asked["redirect_uris"] == [PUBLIC + "/lti/launch"]
+    assert asked["jwks_uri"] == PUBLIC + "/lti/jwks"
+    assert asked["token_endpoint_auth_method"] == "private_key_jwt"
+    assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in asked["scope"].split()
+    messages = asked["https://purl.imsglobal.org/spec/lti-tool-configuration"]["messages"]
+    assert {m["type"] for m in messages} == {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
+    host = server.url.split("//")[1]
+    assert platforms(world.db) == [(f"moodle at {host}", server.url, "dyn-client-1", ["dep-9"])]
+    assert done.origin == server.url
+    platform = Platform()
+    server.jwks = platform.jwks()
+    result = launch(
+        world.db, platform, issuer=server.url, aud="dyn-client-1", deployment_id="dep-9"
+    )
+    assert result.next_url == "/learn"  # on the invite's course: no custom parameter needed
+    with pytest.raises(NotFound, match="unknown, used or expired"):
+        _register(world, server, code)
+    assert len(server.registrations) == 1
+
+
+def test_a_link_expires_and_a_made_up_one_does_not_exist(
+    world: World, server: PlatformServer
+) -> None:
+    old = invite_platform(world.db, now=datetime.now(UTC) - timedelta(days=INVITE_DAYS, minutes=1))
+    with pytest.raises(NotFound):
+        _register(world, server, old)
+    with pytest.raises(NotFound):
+        _register(world, server, "made-up")
+    assert server.registrations == []
+
+
+def test_a_configuration_that_does_not_hold_together_is_refused(
+    world: World, server: PlatformServer
+) -> None:
+    code = invite_platform(world.db, name="School Moodle")
+    server.configuration_changes = {"issuer": "https://elsewhere.example.org"}
+    with pytest.raises(InvalidInput, match="issuer: not on the host that served the configuration"):
+        _register(world, server, code)
+    server.configuration_changes = {"registration_endpoint": None}
+    with pytest.raises(InvalidInput, match="registration_endpoint: missing"):
+        _register(world, server, code)
+    server.configuration_changes = {}
+    with pytest.raises(InvalidInput, match="answered 404"):
+        _register(world, server, code, configuration_url=server.url + "/nothing-here")
+    assert server.registrations == []
+    done = _register(world, server, code)  # the link is still good
+    assert done.name == "School Moodle"
