@@ -5,16 +5,10 @@ when it changed, and keeps what a failing platform still owes for the next run."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-
 from learnloop.adapters.lti import AGS_CLAIM, SCORE_SCOPE
-from learnloop.services.lti import (
-    tool_jwks,
-)
 from learnloop.services.lti_grades import sync_scores
 from learnloop.services.mastery_overrides import override_mastery
 from tests.conftest import World
@@ -23,28 +17,7 @@ from tests.lti_platform import (
     Platform,
     PlatformServer,
     launch,
-    register,
 )
-
-
-@pytest.fixture
-def gradebook(world: World) -> Iterator[PlatformServer]:
-    book = PlatformServer(tool_jwks(world.db))
-    yield book
-    book.close()
-
-
-@pytest.fixture
-def platform(world: World, gradebook: PlatformServer) -> Platform:
-    platform = Platform()
-    register(
-        world,
-        platform,
-        issuer=gradebook.url,
-        auth_login_url=gradebook.url + "/auth",
-        auth_token_url=gradebook.url + "/token",
-    )
-    return platform
 
 
 def _gradable(book: PlatformServer) -> dict[str, Any]:
@@ -57,26 +30,28 @@ def _gradable(book: PlatformServer) -> dict[str, Any]:
 
 
 def test_scores_go_to_the_line_item_when_they_change(
-    world: World, platform: Platform, gradebook: PlatformServer
+    world: World, served_platform: Platform, platform_server: PlatformServer
 ) -> None:
-    ada = launch(world.db, platform, issuer=gradebook.url, **_gradable(gradebook))
-    launch(
-        world.db,
-        platform,
-        issuer=gradebook.url,
-        sub="teacher-1",
-        roles=[INSTRUCTOR],
-        **_gradable(gradebook),
+    ada = launch(
+        world.db, served_platform, issuer=platform_server.url, **_gradable(platform_server)
     )
     launch(
-        world.db, platform, issuer=gradebook.url, sub="no-grades"
+        world.db,
+        served_platform,
+        issuer=platform_server.url,
+        sub="teacher-1",
+        roles=[INSTRUCTOR],
+        **_gradable(platform_server),
+    )
+    launch(
+        world.db, served_platform, issuer=platform_server.url, sub="no-grades"
     )  # a link without grades: nothing owed
     now = datetime.now(UTC).replace(microsecond=0)  # the platform checks the assertion's iat
     first = sync_scores(world.db, now=now)
-    assert gradebook.errors == []
+    assert platform_server.errors == []
     assert (first.sent, first.unchanged, first.failed) == (1, 0, [])  # the learner only
     objectives = float(len(world.course.objectives))
-    assert gradebook.scores == [{
+    assert platform_server.scores == [{
         "userId": "moodle-user-42", "scoreGiven": 0.0, "scoreMaximum": objectives,
         "activityProgress": "InProgress", "gradingProgress": "FullyGraded",
         "timestamp": now.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
@@ -88,31 +63,34 @@ def test_scores_go_to_the_line_item_when_they_change(
                          objective=key, action="mastered", reason="seen in class")  # fmt: skip
     later = sync_scores(world.db)
     assert later.sent == 1
-    assert gradebook.scores[-1]["scoreGiven"] == 2.0
-    assert gradebook.scopes == [SCORE_SCOPE, SCORE_SCOPE]  # one token per run that sends anything
+    assert platform_server.scores[-1]["scoreGiven"] == 2.0
+    assert platform_server.scopes == [
+        SCORE_SCOPE,
+        SCORE_SCOPE,
+    ]  # one token per run that sends anything
 
 
 def test_a_platform_that_is_down_is_owed_the_score(
-    world: World, platform: Platform, gradebook: PlatformServer
+    world: World, served_platform: Platform, platform_server: PlatformServer
 ) -> None:
-    launch(world.db, platform, issuer=gradebook.url, **_gradable(gradebook))
-    gradebook.down = True
+    launch(world.db, served_platform, issuer=platform_server.url, **_gradable(platform_server))
+    platform_server.down = True
     failed = sync_scores(world.db)
     assert failed.sent == 0
     assert len(failed.failed) == 1
     assert failed.failed[0].startswith("School Moodle, learner ")
     assert "answered 503" in failed.failed[0]
-    gradebook.down = False
+    platform_server.down = False
     retried = sync_scores(world.db)
     assert (retried.sent, retried.failed) == (1, [])
-    assert len(gradebook.scores) == 1
+    assert len(platform_server.scores) == 1
 
 
 def test_a_launch_without_the_score_scope_is_not_graded(
-    world: World, platform: Platform, gradebook: PlatformServer
+    world: World, served_platform: Platform, platform_server: PlatformServer
 ) -> None:
     claim = {AGS_CLAIM: {"scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"],
-                         "lineitem": gradebook.url + "/lineitems/7/lineitem?type_id=2"}}  # fmt: skip
-    launch(world.db, platform, issuer=gradebook.url, **claim)
+                         "lineitem": platform_server.url + "/lineitems/7/lineitem?type_id=2"}}  # fmt: skip
+    launch(world.db, served_platform, issuer=platform_server.url, **claim)
     assert sync_scores(world.db).sent == 0
-    assert gradebook.scores == []
+    assert platform_server.scores == []

@@ -4,14 +4,11 @@ whose roles changed are left as they are; a failing platform changes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from learnloop.adapters.lti import NRPS_CLAIM, ROSTER_SCOPE
-from learnloop.services.lti import tool_jwks
 from learnloop.services.lti_rosters import sync_rosters
 from learnloop.storage import Database
 from learnloop.storage.tables import ClassMember, User
@@ -22,22 +19,7 @@ from tests.lti_platform import (
     Platform,
     PlatformServer,
     launch,
-    register,
 )
-
-
-@pytest.fixture
-def server(world: World) -> Iterator[PlatformServer]:
-    running = PlatformServer(tool_jwks(world.db))
-    yield running
-    running.close()
-
-
-@pytest.fixture
-def platform(world: World, server: PlatformServer) -> Platform:
-    platform = Platform()
-    register(world, platform, issuer=server.url, auth_token_url=server.url + "/token")
-    return platform
 
 
 def _member(user_id: str, name: str, role: str = LEARNER, **extra: Any) -> dict[str, Any]:
@@ -55,39 +37,41 @@ def _class_members(db: Database, class_id: int) -> dict[str, str]:
 
 
 def test_the_roster_fills_the_class(
-    world: World, platform: Platform, server: PlatformServer
+    world: World, served_platform: Platform, platform_server: PlatformServer
 ) -> None:
     offer = {
         NRPS_CLAIM: {
-            "context_memberships_url": server.url + "/memberships",
+            "context_memberships_url": platform_server.url + "/memberships",
             "service_versions": ["2.0"],
         }
     }
-    first = launch(world.db, platform, issuer=server.url, **offer)
-    server.roster = [
+    first = launch(world.db, served_platform, issuer=platform_server.url, **offer)
+    platform_server.roster = [
         [_member("moodle-user-42", "Ada Lovelace"), _member("t-1", "Mr Babbage", INSTRUCTOR)],
         [_member("p-2", "Grace Hopper"), _member("p-3", "Gone Away", status="Inactive")],
     ]
     report = sync_rosters(world.db)
     assert (report.added, report.already, report.skipped, report.failed) == (2, 1, [], [])
-    assert server.errors == []
-    assert server.scopes == [ROSTER_SCOPE]
+    assert platform_server.errors == []
+    assert platform_server.scopes == [ROSTER_SCOPE]
     assert _class_members(world.db, first.class_id) == {
         "Ada Lovelace": "learner", "Mr Babbage": "educator", "Grace Hopper": "learner",
     }  # fmt: skip
     # Grace's first launch finds the account the roster made
-    grace = launch(world.db, platform, issuer=server.url, sub="p-2", name="Grace Hopper")
+    grace = launch(
+        world.db, served_platform, issuer=platform_server.url, sub="p-2", name="Grace Hopper"
+    )
     assert _class_members(world.db, grace.class_id)["Grace Hopper"] == "learner"
     again = sync_rosters(world.db)
     assert (again.added, again.already) == (0, 3)
 
 
 def test_a_changed_role_is_reported_and_left(
-    world: World, platform: Platform, server: PlatformServer
+    world: World, served_platform: Platform, platform_server: PlatformServer
 ) -> None:
-    offer = {NRPS_CLAIM: {"context_memberships_url": server.url + "/memberships"}}
-    launch(world.db, platform, issuer=server.url, **offer)
-    server.roster = [
+    offer = {NRPS_CLAIM: {"context_memberships_url": platform_server.url + "/memberships"}}
+    launch(world.db, served_platform, issuer=platform_server.url, **offer)
+    platform_server.roster = [
         [_member("moodle-user-42", "Ada Lovelace", INSTRUCTOR), _member("p-2", "Grace Hopper")]
     ]
     report = sync_rosters(world.db)
@@ -97,11 +81,11 @@ def test_a_changed_role_is_reported_and_left(
 
 
 def test_a_platform_that_fails_changes_nothing(
-    world: World, platform: Platform, server: PlatformServer
+    world: World, served_platform: Platform, platform_server: PlatformServer
 ) -> None:
-    offer = {NRPS_CLAIM: {"context_memberships_url": server.url + "/memberships"}}
-    first = launch(world.db, platform, issuer=server.url, **offer)
-    server.roster = [
+    offer = {NRPS_CLAIM: {"context_memberships_url": platform_server.url + "/memberships"}}
+    first = launch(world.db, served_platform, issuer=platform_server.url, **offer)
+    platform_server.roster = [
         [_member("p-2", "Grace Hopper")],
         [{"name": "no id"}],
     ]  # the second page is broken
@@ -110,14 +94,14 @@ def test_a_platform_that_fails_changes_nothing(
     assert len(report.failed) == 1
     assert "members[0].user_id: missing or not a string" in report.failed[0]
     assert "Grace Hopper" not in _class_members(world.db, first.class_id)
-    server.down = True
+    platform_server.down = True
     assert "answered 503" in sync_rosters(world.db).failed[0]
 
 
 def test_courses_without_the_service_are_not_read(
-    world: World, platform: Platform, server: PlatformServer
+    world: World, served_platform: Platform, platform_server: PlatformServer
 ) -> None:
-    launch(world.db, platform, issuer=server.url)
+    launch(world.db, served_platform, issuer=platform_server.url)
     report = sync_rosters(world.db)
     assert (report.added, report.failed) == (0, [])
-    assert server.scopes == []  # no token asked for
+    assert platform_server.scopes == []  # no token asked for
