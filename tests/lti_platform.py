@@ -16,13 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 import jwt
 
 from learnloop.adapters.lti import CLAIM, new_tool_key
-from learnloop.services.lti import (
-    LaunchResult,
-    PlatformRegistration,
-    begin_login,
-    complete_launch,
-    register_platform,
-)
+from learnloop.services.lti import LaunchResult, begin_login, complete_launch
+from learnloop.services.lti_platforms import PlatformRegistration, register_platform
 from learnloop.storage import Database
 from learnloop.storage.tables import LtiDeepLink
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from learnloop.services.lti import tool_jwks
+from learnloop.services.lti_platforms import tool_jwks
 from tests.conftest import World
 from tests.lti_platform import Platform, PlatformServer, register
 

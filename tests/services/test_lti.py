@@ -21,6 +21,8 @@ from learnloop.services.lti import (
     NO_PASSWORD,
     begin_login,
     complete_launch,
+)
+from learnloop.services.lti_platforms import (
     platforms,
     register_platform,
     remove_platform,

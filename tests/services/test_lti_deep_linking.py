@@ -14,8 +14,9 @@ import pytest
 from learnloop.adapters.lti import CLAIM
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
-from learnloop.services.lti import begin_login, complete_launch, tool_jwks
+from learnloop.services.lti import begin_login, complete_launch
 from learnloop.services.lti_deep_linking import DEEP_LINK_MINUTES, answer_deep_link, deep_link_for
+from learnloop.services.lti_platforms import tool_jwks
 from learnloop.storage import Database
 from learnloop.storage.tables import User
 from tests.conftest import World

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from learnloop.exceptions import InvalidInput, NotFound
-from learnloop.services.lti import platforms
+from learnloop.services.lti_platforms import platforms
 from learnloop.services.lti_registration import (
     INVITE_DAYS,
     Registered,

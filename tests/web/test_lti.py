@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from learnloop.config import Settings
 from learnloop.services.lrs import create_client
-from learnloop.services.lti import tool_jwks
+from learnloop.services.lti_platforms import tool_jwks
 from learnloop.services.lti_registration import invite_platform
 from learnloop.web.app import create_app
 from tests.conftest import World

@@ -16,13 +16,13 @@ from rich.table import Table
 
 from learnloop.config import Settings
 from learnloop.exceptions import LearnloopError
-from learnloop.services.lti import (
+from learnloop.services.lti_grades import sync_scores
+from learnloop.services.lti_platforms import (
     PlatformRegistration,
     platforms,
     register_platform,
     remove_platform,
 )
-from learnloop.services.lti_grades import sync_scores
 from learnloop.services.lti_registration import INVITE_DAYS, invite_platform
 from learnloop.services.lti_rosters import sync_rosters
 from learnloop.storage import Database, upgrade_database

@@ -1,8 +1,7 @@
 """learnloop as an LTI 1.3 tool: an admin registers a platform; a launch from it signs its person
 in, as the learnloop account that stands for them, in the class that stands for its course.
 
-- ``register_platform`` / ``remove_platform`` (the operator: ``learnloop lti-platform``, as
-  for the LRS's clients).
+- The platforms are registered beforehand (services.lti_platforms).
 - ``begin_login`` answers the platform's login initiation: a one-time ``state`` and ``nonce``
   are stored, and the browser is sent to the platform's authentication endpoint.
 - ``complete_launch`` takes the ``id_token`` the platform posts back: the state is consumed
@@ -20,15 +19,12 @@ in, as the learnloop account that stands for them, in the class that stands for 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import secrets
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -38,19 +34,17 @@ from learnloop.adapters.lti import (
     DEEP_LINKING,
     Launch,
     LaunchRefused,
-    ToolKey,
     is_educator,
     login_request_url,
-    new_tool_key,
     platform_key,
-    public_jwks,
     read_launch,
     unverified_kid,
 )
 from learnloop.domain import Role
-from learnloop.exceptions import DuplicateName, InvalidInput, NotFound
-from learnloop.services.audit import OPERATOR, record_event
+from learnloop.exceptions import InvalidInput, NotFound
+from learnloop.services.audit import record_event
 from learnloop.services.courses import MAX_CLASS_NAME, enrol, follow_course, new_class
+from learnloop.services.lti_platforms import check_url, fetch_jwks
 from learnloop.storage import Database
 from learnloop.storage.tables import Course as CourseRow
 from learnloop.storage.tables import (
@@ -63,7 +57,6 @@ from learnloop.storage.tables import (
     LtiLoginState,
     LtiPlatform,
     LtiScore,
-    LtiToolKey,
     SchoolClass,
     User,
 )
@@ -71,18 +64,9 @@ from learnloop.storage.tables import (
 __all__ = [
     "LaunchResult",
     "LoginRequest",
-    "PlatformRegistration",
-    "add_platform",
     "begin_login",
-    "check_registration",
     "complete_launch",
-    "fetch_jwks",
     "person_account",
-    "platforms",
-    "register_platform",
-    "remove_platform",
-    "tool_jwks",
-    "tool_keys",
 ]
 
 # How long a login may take between the tool's redirect and the platform's answer: the platform
@@ -94,25 +78,10 @@ MAX_PENDING_LOGINS = 10_000
 # A launch signed with a key the stored key set lacks fetches the set again, at most this often
 # (a rotated key is found at once; a stream of forged kids cannot make us hammer the platform).
 JWKS_REFETCH_SECONDS = 60
-# A platform's key set is a few kilobytes; a larger answer is not one.
-MAX_JWKS_BYTES = 1_000_000
 # Password hashes start with "$argon2"; this marker matches no password, so an account made by a
 # launch can sign in only through its platform (an admin may still reset it to a password).
 NO_PASSWORD = "!lti"  # noqa: S105
 _ACTIVITY_KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
-
-
-@dataclass(frozen=True)
-class PlatformRegistration:
-    name: str
-    issuer: str
-    client_id: str
-    auth_login_url: str
-    auth_token_url: str
-    deployments: tuple[str, ...]
-    jwks_url: str = ""
-    jwks: dict[str, Any] | None = None  # the platform's public keys, when it publishes no URL
-    course_slug: str = ""  # the course new platform courses get, unless a link names one
 
 
 @dataclass(frozen=True)
@@ -127,131 +96,6 @@ class LaunchResult:
     class_id: int
     role: Role
     next_url: str  # where the launch lands: the learner's home or activity, the class's page
-
-
-def check_url(field: str, value: str) -> str:
-    """``value`` if it is an HTTPS URL (or HTTP on this machine, for trials); else InvalidInput."""
-    parts = urlsplit(value)
-    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
-    if parts.scheme != "https" and not (parts.scheme == "http" and local):
-        raise InvalidInput(field, f"{value!r} is not an https URL")
-    return value
-
-
-def check_registration(reg: PlatformRegistration) -> tuple[str, list[str]]:
-    """The registration's name (spaces folded) and deployment ids, once every field is valid."""
-    name = " ".join(reg.name.split())
-    if not name or len(name) > 120:
-        raise InvalidInput("name", "give the platform a name of 1 to 120 characters")
-    for field, value in (("issuer", reg.issuer), ("auth_login_url", reg.auth_login_url),
-                         ("auth_token_url", reg.auth_token_url)):  # fmt: skip
-        check_url(field, value)
-    if not reg.client_id.strip():
-        raise InvalidInput("client_id", "give the client id the platform assigned")
-    if bool(reg.jwks_url) == (reg.jwks is not None):
-        raise InvalidInput(
-            "jwks_url", "give the platform's key set URL or its key set, one of them"
-        )
-    if reg.jwks_url:
-        check_url("jwks_url", reg.jwks_url)
-    elif reg.jwks is not None:
-        try:
-            platform_key(reg.jwks, "")  # refuses what is not a JWKS
-        except LaunchRefused as exc:
-            raise InvalidInput("jwks", exc.message) from None
-        if not reg.jwks["keys"]:
-            raise InvalidInput("jwks", "the key set holds no key")
-    deployments = list(dict.fromkeys(d.strip() for d in reg.deployments if d.strip()))
-    if not deployments:
-        raise InvalidInput("deployment", "give at least one deployment id")
-    return name, deployments
-
-
-def add_platform(
-    s: Session, reg: PlatformRegistration, *, course_id: int | None, now: datetime, actor: str
-) -> int:
-    """Store a checked registration (``check_registration``) in the caller's transaction."""
-    name, deployments = check_registration(reg)
-    if s.scalar(select(LtiPlatform.id).where(LtiPlatform.name == name)) is not None:
-        raise DuplicateName("name", f"a platform named {name!r} exists")
-    taken = s.scalar(select(LtiPlatform.id).where(
-        LtiPlatform.issuer == reg.issuer, LtiPlatform.client_id == reg.client_id
-    ))  # fmt: skip
-    if taken is not None:
-        raise DuplicateName("client_id", "this issuer and client id are registered already")
-    row = LtiPlatform(
-        name=name, issuer=reg.issuer, client_id=reg.client_id.strip(),
-        auth_login_url=reg.auth_login_url, auth_token_url=reg.auth_token_url,
-        jwks_url=reg.jwks_url, jwks=reg.jwks or {"keys": []}, jwks_fetched_at=None,
-        course_id=course_id, created_at=now,
-    )  # fmt: skip
-    s.add(row)
-    s.flush()
-    s.add_all(LtiDeployment(platform_id=row.id, deployment_id=d) for d in deployments)
-    record_event(
-        s, actor=actor, action="lti.platform_registered", subject=name, now=now,
-        details={"issuer": reg.issuer, "client_id": reg.client_id, "deployments": deployments},
-    )  # fmt: skip
-    return row.id
-
-
-def register_platform(
-    db: Database, reg: PlatformRegistration, *, now: datetime | None = None, actor: str = OPERATOR
-) -> int:
-    """Register a platform (the operator, with ``learnloop lti-platform add``): its issuer, the
-    client id it gave learnloop, its endpoints, its keys (a URL, or the key set itself) and the
-    deployments it may launch with."""
-    now = now or datetime.now(UTC)
-    check_registration(reg)
-    with db.transaction() as s:
-        course_id = None
-        if reg.course_slug:
-            course_id = s.scalar(select(CourseRow.id).where(CourseRow.slug == reg.course_slug))
-            if course_id is None:
-                raise InvalidInput("course", f"there is no course {reg.course_slug!r}")
-        return add_platform(s, reg, course_id=course_id, now=now, actor=actor)
-
-
-def remove_platform(
-    db: Database, *, name: str, now: datetime | None = None, actor: str = OPERATOR
-) -> None:
-    """Forget a platform (the operator): its launches stop; the accounts and classes it made
-    stay, as ordinary ones."""
-    now = now or datetime.now(UTC)
-    with db.transaction() as s:
-        row = s.scalar(select(LtiPlatform).where(LtiPlatform.name == name))
-        if row is None:
-            raise NotFound(f"no platform named {name!r}")
-        s.delete(row)
-        record_event(s, actor=actor, action="lti.platform_removed", subject=name, now=now)
-
-
-def platforms(db: Database) -> list[tuple[str, str, str, list[str]]]:
-    """(name, issuer, client id, deployment ids) of every registered platform."""
-    with db.reading() as s:
-        rows = list(s.scalars(select(LtiPlatform).order_by(LtiPlatform.name)))
-        deployments: dict[int, list[str]] = {}
-        for platform_id, deployment in s.execute(
-            select(LtiDeployment.platform_id, LtiDeployment.deployment_id)
-        ):
-            deployments.setdefault(platform_id, []).append(deployment)
-        return [(r.name, r.issuer, r.client_id, sorted(deployments.get(r.id, []))) for r in rows]
-
-
-def tool_keys(s: Session, now: datetime) -> list[ToolKey]:
-    """The tool's signing keys, in the caller's transaction (the first call makes one)."""
-    rows = list(s.scalars(select(LtiToolKey).order_by(LtiToolKey.created_at)))
-    if not rows:
-        key = new_tool_key()
-        s.add(LtiToolKey(kid=key.kid, private_pem=key.private_pem, created_at=now))
-        return [key]
-    return [ToolKey(r.kid, r.private_pem) for r in rows]
-
-
-def tool_jwks(db: Database, *, now: datetime | None = None) -> dict[str, Any]:
-    """The tool's public keys as a JWKS; the first call makes the key pair."""
-    with db.transaction() as s:
-        return public_jwks(tool_keys(s, now or datetime.now(UTC)))
 
 
 def _platform_for(s: Session, issuer: str, client_id: str) -> LtiPlatform:
@@ -299,26 +143,6 @@ def begin_login(
             login_hint=login_hint, state=state, nonce=nonce, lti_message_hint=lti_message_hint,
         )  # fmt: skip
         return LoginRequest(url, state)
-
-
-def fetch_jwks(url: str) -> dict[str, Any]:
-    """The key set a platform publishes at ``url`` (HTTPS, or HTTP on this machine)."""
-    check_url("jwks_url", url)
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 (checked above)
-            body = answer.read(MAX_JWKS_BYTES + 1)
-    except OSError as exc:
-        raise InvalidInput("jwks", f"the platform's key set could not be fetched: {exc}") from None
-    if len(body) > MAX_JWKS_BYTES:
-        raise InvalidInput("jwks", "the platform's key set is too large")
-    try:
-        value = json.loads(body)
-    except ValueError:
-        raise InvalidInput("jwks", "the platform's key set is not JSON") from None
-    if not isinstance(value, dict):
-        raise InvalidInput("jwks", "the platform's key set is not a JSON object")
-    return value
 
 
 def _signing_key(

@@ -12,7 +12,7 @@ import urllib.request
 from datetime import datetime
 
 from learnloop.adapters.lti import client_assertion, token_request
-from learnloop.services.lti import tool_keys
+from learnloop.services.lti_platforms import tool_keys
 from learnloop.storage import Database
 from learnloop.storage.tables import LtiPlatform
 

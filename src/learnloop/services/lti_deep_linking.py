@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from learnloop.adapters.lti import ChosenActivity, deep_linking_response
 from learnloop.domain import Course, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
-from learnloop.services.lti import tool_keys
+from learnloop.services.lti_platforms import tool_keys
 from learnloop.storage import Database
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import Course as CourseRow

@@ -31,8 +31,8 @@ from learnloop.adapters.lti import (
 )
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.audit import OPERATOR, record_event
-from learnloop.services.lti import PlatformRegistration, add_platform, check_url
 from learnloop.services.lti_calls import PlatformError, get, post
+from learnloop.services.lti_platforms import PlatformRegistration, add_platform, check_url
 from learnloop.storage import Database
 from learnloop.storage.tables import Course as CourseRow
 from learnloop.storage.tables import LtiInvite, LtiPlatform

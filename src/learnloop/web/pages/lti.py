@@ -19,8 +19,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.accounts import end_session, start_session
-from learnloop.services.lti import LOGIN_STATE_MINUTES, begin_login, complete_launch, tool_jwks
+from learnloop.services.lti import LOGIN_STATE_MINUTES, begin_login, complete_launch
 from learnloop.services.lti_deep_linking import answer_deep_link, deep_link_for
+from learnloop.services.lti_platforms import tool_jwks
 from learnloop.services.lti_registration import register_dynamically
 from learnloop.web.deps import SESSION_COOKIE, CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.rendering import CSP, redirect, render, set_session_cookie
