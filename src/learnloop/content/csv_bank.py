@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from learnloop.content.bank_import import bank_stem, write_bank
+from learnloop.content.item_reader import ITEM_KEY
 from learnloop.domain.grading import parse_number
 from learnloop.exceptions import ContentError, ContentIssue
 
@@ -39,7 +40,6 @@ KINDS = ("single_choice", "multiple_choice", "true_false", "numeric", "short_tex
 _NUMBERED = ("choice", "feedback", "misconception", "hint")
 COLUMNS = ("type", "prompt", "id", "correct", "answer", "tolerance", "unit", "hint", "solution")
 _COLUMN = re.compile(r"^(choice|feedback|misconception|hint)(\d+)$")
-_KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 _TRUE, _FALSE = {"true", "t", "yes", "y", "1"}, {"false", "f", "no", "n", "0"}
 
 
@@ -217,7 +217,7 @@ def _item(row: _Row, n: int, prefix: str, objective: str) -> tuple[dict[str, Any
     cells, problems = row.cells, []
     kind = re.sub(r"[\s-]+", "_", cells.get("type", "").lower())
     key = cells.get("id", f"{prefix}-{n}")
-    if not _KEY.match(key):
+    if not ITEM_KEY.match(key):
         problems.append(f"id: {key!r} is not a key (lower-case letters, digits, . _ -)")
     if kind not in KINDS:
         problems.append(f"type: {cells.get('type', '')!r} is not one of {', '.join(KINDS)}")

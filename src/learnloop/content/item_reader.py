@@ -12,7 +12,7 @@ from learnloop.content.yaml_source import LineDict, LineList, YamlSyntaxError, p
 from learnloop.domain import Choice, Item, ItemKind, WrongAnswer
 from learnloop.domain.grading import parse_number
 
-__all__ = ["read_items"]
+__all__ = ["ITEM_KEY", "read_items"]
 
 _COMMON = {"id", "type", "prompt", "objectives", "objective", "hints", "solution"}
 _BY_KIND = {
@@ -23,7 +23,7 @@ _BY_KIND = {
     ItemKind.ORDERING: {"order"},
     ItemKind.MATCHING: {"pairs", "distractors"},
 }
-_KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
+ITEM_KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")  # an item id
 
 
 def _text_list(value: Any) -> list[str] | None:
@@ -207,7 +207,7 @@ def _read_item(
     node: LineDict, file: str, issues: SourceIssues, known: set[str] | None
 ) -> Item | None:
     key = node.get("id")
-    if not isinstance(key, str) or not _KEY.match(key):
+    if not isinstance(key, str) or not ITEM_KEY.match(key):
         issues.add(
             file,
             node.line_of("id"),

@@ -19,7 +19,6 @@ in, as the learnloop account that stands for them, in the class that stands for 
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,11 +39,13 @@ from learnloop.adapters.lti import (
     read_launch,
     unverified_kid,
 )
+from learnloop.content.course_loader import KEY_PATTERN
 from learnloop.domain import Role
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.audit import record_event
 from learnloop.services.courses import MAX_CLASS_NAME, enrol, follow_course, new_class
-from learnloop.services.lti_platforms import check_url, fetch_jwks
+from learnloop.services.lti_calls import fetch_jwks
+from learnloop.services.lti_platforms import check_url
 from learnloop.storage import Database
 from learnloop.storage.tables import Course as CourseRow
 from learnloop.storage.tables import (
@@ -81,7 +82,6 @@ JWKS_REFETCH_SECONDS = 60
 # Password hashes start with "$argon2"; this marker matches no password, so an account made by a
 # launch can sign in only through its platform (an admin may still reset it to a password).
 NO_PASSWORD = "!lti"  # noqa: S105
-_ACTIVITY_KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 
 
 @dataclass(frozen=True)
@@ -163,12 +163,6 @@ def _signing_key(
     if key is None:
         raise LaunchRefused("kid", f"the platform publishes no key {kid!r}")
     return key
-
-
-def _account(s: Session, platform: LtiPlatform, launch: Launch, now: datetime) -> User:
-    return person_account(
-        s, platform, subject=launch.subject, name=launch.name, roles=launch.roles, now=now
-    )
 
 
 def person_account(
@@ -270,7 +264,7 @@ def _gradable(
         s.add(item)
     item.lineitem_url = launch.lineitem_url  # the platform may have moved it
     activity = launch.custom.get("activity", "")
-    item.activity_key = activity if _ACTIVITY_KEY.match(activity) else ""
+    item.activity_key = activity if KEY_PATTERN.match(activity) else ""
     s.flush()
     if user.role == Role.LEARNER.value and s.get(LtiScore, (item.id, user.id)) is None:
         s.add(LtiScore(line_item_id=item.id, user_id=user.id, subject=launch.subject))
@@ -313,7 +307,9 @@ def complete_launch(
             used = s.execute(delete(LtiLoginState).where(LtiLoginState.state == state))
             if used.rowcount != 1:  # type: ignore[attr-defined]
                 raise LaunchRefused("state", "used already: launch again from the platform")
-            user = _account(s, platform, launch, now)
+            user = person_account(
+                s, platform, subject=launch.subject, name=launch.name, roles=launch.roles, now=now
+            )
             if launch.message_type == DEEP_LINKING and user.role != Role.EDUCATOR.value:
                 raise LaunchRefused(
                     CLAIM + "roles", "only an instructor chooses learnloop activities for a course"
@@ -337,7 +333,7 @@ def complete_launch(
             activity = launch.custom.get("activity", "")
             if role is Role.EDUCATOR:
                 next_url = f"/teach/classes/{school_class.id}"
-            elif activity and _ACTIVITY_KEY.match(activity):
+            elif activity and KEY_PATTERN.match(activity):
                 next_url = f"/learn/activities/{activity}"
             else:
                 next_url = "/learn"

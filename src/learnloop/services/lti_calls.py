@@ -10,18 +10,22 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import datetime
+from typing import Any
 
 from learnloop.adapters.lti import client_assertion, token_request
-from learnloop.services.lti_platforms import tool_keys
+from learnloop.exceptions import InvalidInput
+from learnloop.services.lti_platforms import check_url, signing_keys
 from learnloop.storage import Database
 from learnloop.storage.tables import LtiPlatform
 
-__all__ = ["PlatformError", "Tokens", "access_token", "get", "post"]
+__all__ = ["PlatformError", "Tokens", "access_token", "fetch_jwks", "get", "json_of", "post"]
 
 # Seconds to wait for a platform's endpoint before counting the call as failed (retried next run).
 HTTP_TIMEOUT_SECONDS = 10
 # The largest answer read from a platform: a page of a roster or a token is far smaller.
 MAX_ANSWER_BYTES = 10_000_000
+# A platform's key set is a few kilobytes; a larger answer is not one.
+MAX_JWKS_BYTES = 1_000_000
 
 
 class PlatformError(Exception):
@@ -49,10 +53,32 @@ def get(url: str, headers: dict[str, str]) -> tuple[bytes, str]:
     return _call(urllib.request.Request(url, headers=headers, method="GET"))  # noqa: S310
 
 
+def json_of(body: bytes, url: str) -> Any:
+    """The JSON a platform answered at ``url``."""
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise PlatformError(f"{url} did not answer JSON") from None
+
+
+def fetch_jwks(url: str) -> dict[str, Any]:
+    """The key set a platform publishes at ``url`` (HTTPS, or HTTP on this machine)."""
+    check_url("jwks_url", url)
+    try:
+        body, _ = get(url, {"Accept": "application/json"})
+        if len(body) > MAX_JWKS_BYTES:
+            raise PlatformError(f"{url}: the key set is too large")
+        value = json_of(body, url)
+    except PlatformError as exc:
+        raise InvalidInput("jwks", f"the platform's key set could not be fetched: {exc}") from None
+    if not isinstance(value, dict):
+        raise InvalidInput("jwks", "the platform's key set is not a JSON object")
+    return value
+
+
 def access_token(db: Database, platform: LtiPlatform, scope: str, now: datetime) -> str:
     """A bearer token for ``scope`` from the platform's token URL."""
-    with db.transaction() as s:
-        key = tool_keys(s, now)[0]
+    key = signing_keys(db, now)[0]
     assertion = client_assertion(
         key, client_id=platform.client_id, token_url=platform.auth_token_url, now=now,
         jti=secrets.token_urlsafe(16),
@@ -61,10 +87,8 @@ def access_token(db: Database, platform: LtiPlatform, scope: str, now: datetime)
         platform.auth_token_url, urllib.parse.urlencode(token_request(assertion, scope)).encode(),
         {"Content-Type": "application/x-www-form-urlencoded"},
     )  # fmt: skip
-    try:
-        token = json.loads(answer)["access_token"]
-    except (ValueError, KeyError, TypeError):
-        raise PlatformError(f"{platform.auth_token_url} gave no access token") from None
+    found = json_of(answer, platform.auth_token_url)
+    token = found.get("access_token") if isinstance(found, dict) else None
     if not isinstance(token, str) or not token:
         raise PlatformError(f"{platform.auth_token_url} gave no access token")
     return token

@@ -58,7 +58,7 @@ def _owed(db: Database) -> tuple[list[_Owed], int, dict[int, LtiPlatform]]:
         mastered: dict[tuple[int, int], set[str]] = {}
         for user_id, course_id, objective in s.execute(
             select(Mastery.user_id, Mastery.course_id, Mastery.objective_key).where(
-                Mastery.mastered.is_(True)
+                Mastery.mastered.is_(True), Mastery.user_id.in_(select(LtiScore.user_id))
             )
         ):
             mastered.setdefault((user_id, course_id), set()).add(objective)

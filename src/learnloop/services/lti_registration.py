@@ -18,7 +18,6 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -31,7 +30,7 @@ from learnloop.adapters.lti import (
 )
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.audit import OPERATOR, record_event
-from learnloop.services.lti_calls import PlatformError, get, post
+from learnloop.services.lti_calls import PlatformError, get, json_of, post
 from learnloop.services.lti_platforms import PlatformRegistration, add_platform, check_url
 from learnloop.storage import Database
 from learnloop.storage.tables import Course as CourseRow
@@ -118,7 +117,7 @@ def register_dynamically(
     try:
         check_url("openid_configuration", configuration_url)
         body, _ = get(configuration_url, {"Accept": "application/json"})
-        config = platform_configuration(_json(body, configuration_url), configuration_url)
+        config = platform_configuration(json_of(body, configuration_url), configuration_url)
         for field in (
             "authorization_endpoint",
             "token_endpoint",
@@ -131,7 +130,7 @@ def register_dynamically(
             headers["Authorization"] = f"Bearer {registration_token}"
         request = client_registration(public_url, name=TOOL_NAME)
         answer = post(config.registration_endpoint, json.dumps(request).encode(), headers)
-        client_id, deployment = registered(_json(answer, config.registration_endpoint))
+        client_id, deployment = registered(json_of(answer, config.registration_endpoint))
     except LaunchRefused as exc:
         raise InvalidInput(exc.claim, exc.message) from None
     except PlatformError as exc:
@@ -153,10 +152,3 @@ def register_dynamically(
     return Registered(
         name, config.issuer, client_id, deployment, f"{parts.scheme}://{parts.netloc}"
     )
-
-
-def _json(body: bytes, url: str) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:
-        raise InvalidInput("openid_configuration", f"{url} did not answer JSON") from None

@@ -12,7 +12,6 @@ class as it was, for the next run.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,7 +30,7 @@ from learnloop.adapters.lti import (
 from learnloop.exceptions import InvalidInput
 from learnloop.services.courses import enrol
 from learnloop.services.lti import person_account
-from learnloop.services.lti_calls import PlatformError, Tokens, get
+from learnloop.services.lti_calls import PlatformError, Tokens, get, json_of
 from learnloop.storage import Database
 from learnloop.storage.tables import LtiContext, LtiPlatform, SchoolClass
 
@@ -55,10 +54,7 @@ def _roster(url: str, token: str) -> list[Member]:
     pages = 0
     while url and pages < MAX_ROSTER_PAGES:
         body, link = get(url, {"Accept": MEMBERSHIP_MEDIA_TYPE, "Authorization": f"Bearer {token}"})
-        try:
-            container: Any = json.loads(body)
-        except ValueError:
-            raise PlatformError(f"{url} did not answer JSON") from None
+        container = json_of(body, url)
         try:
             found.extend(members(container))
         except LaunchRefused as exc:

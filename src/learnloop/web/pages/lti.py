@@ -58,9 +58,19 @@ def login_initiation(request: Request, platform: PlatformDep) -> Response:
 
 
 @router.post("/login")
-async def login_initiation_posted(request: Request, platform: PlatformDep) -> Response:
-    form = await request.form()
-    return _login(platform, {k: v for k, v in form.items() if isinstance(v, str)})
+def login_initiation_posted(
+    platform: PlatformDep,
+    iss: Annotated[str, Form(max_length=1000)] = "",
+    login_hint: Annotated[str, Form(max_length=1000)] = "",
+    target_link_uri: Annotated[str, Form(max_length=1000)] = "",
+    client_id: Annotated[str, Form(max_length=255)] = "",
+    lti_message_hint: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    # a plain (sync) route like the rest: begin_login writes to the database, which must not
+    # run on the event loop
+    params = {"iss": iss, "login_hint": login_hint, "target_link_uri": target_link_uri,
+              "client_id": client_id, "lti_message_hint": lti_message_hint}  # fmt: skip
+    return _login(platform, params)
 
 
 @router.post("/launch")
