@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test lint typecheck contracts unit screenshots bench clean install wrk
+.PHONY: run test lint typecheck contracts unit screenshots bench clean install wrk messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ wrk:
 
 bench: $(STAMP) .bench-venv/.installed .bench-fsrs-venv/.installed .bench-ralph-venv/.installed wrk
 	$(BIN)/python benchmarks/run_all.py
+
+# Brings src/learnloop/locales/*/LC_MESSAGES/messages.po up to date with the source.
+messages: $(STAMP)
+	$(BIN)/python scripts/messages.py
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py docs/screenshots

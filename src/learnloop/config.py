@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     # ADL's 1.0.3 and 2.0.0 suites each want their own version on that answer: run each suite
     # with this set to match (docs/xapi.md).
     xapi_default_version: Literal["1.0.3", "2.0.0"] = "1.0.3"
+    # The pages' language for a reader who chose none and whose browser asks for none that
+    # learnloop has a catalog for (src/learnloop/locales): "en", or "fr".
+    default_language: str = "en"
     # The largest body the LRS reads (statements with their attachments, or a document), in
     # bytes; a larger one is refused with 413 before it is read whole. Attachments are held in
     # memory while a request is checked, so this bounds what one request can cost.

@@ -151,6 +151,9 @@ PUBLIC = {
     ("GET", "/healthz"),
     ("POST", "/api/v1/auth/token"),
     ("GET", "/xapi/about"),  # the LRS's versions: public by the xAPI specification
+    # the pages' language, for anyone (the login page speaks it too); CSRF-checked
+    # (tests/web/test_languages.py)
+    ("POST", "/language"),
 }
 
 # LTI 1.3, open to whoever the platform sends: a launch is checked by the platform's signature, the

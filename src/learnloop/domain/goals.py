@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from learnloop.domain.language import IN_ENGLISH, Wording
 from learnloop.engine import SkillGraph
 
 __all__ = ["PACE_WINDOW_DAYS", "GoalPace", "goal_pace"]
@@ -39,6 +40,8 @@ def goal_pace(
     mastered: set[str],
     practised_mastery_times: list[datetime],
     now: datetime,
+    *,
+    words: Wording = IN_ENGLISH,
 ) -> GoalPace:
     """``practised_mastery_times``: when each objective mastered through practice was mastered."""
     remaining = len(graph.path_to(goal, mastered))
@@ -48,23 +51,38 @@ def goal_pace(
     per_week = recent * 7 / PACE_WINDOW_DAYS if recent else None
     if remaining == 0:
         return GoalPace("done", 0, None, None, per_week, None,
-                        f"You have mastered everything on the way to {goal_title}.")  # fmt: skip
+                        words("You have mastered everything on the way to %(goal)s.", goal=goal_title))  # fmt: skip
     projected = today + timedelta(weeks=remaining / per_week) if per_week else None
-    to_go = f"{remaining} objective{'s' if remaining != 1 else ''} to go"
     if goal_date is None:
-        return GoalPace("no-date", remaining, None, None, per_week, projected,
-                        f"{to_go} to {goal_title}. Set a date to see the pace it needs.")  # fmt: skip
+        return GoalPace("no-date", remaining, None, None, per_week, projected, words.plural(
+            "%(num)s objective to go to %(goal)s. Set a date to see the pace it needs.",
+            "%(num)s objectives to go to %(goal)s. Set a date to see the pace it needs.",
+            remaining, goal=goal_title))  # fmt: skip
     days_left = (goal_date - today).days
     if days_left < 0:
-        return GoalPace("overdue", remaining, days_left, None, per_week, projected,
-                        f"Your date has passed with {to_go}: choose a new one.")  # fmt: skip
+        return GoalPace("overdue", remaining, days_left, None, per_week, projected, words.plural(
+            "Your date has passed with %(num)s objective to go: choose a new one.",
+            "Your date has passed with %(num)s objectives to go: choose a new one.",
+            remaining))  # fmt: skip
     needed = remaining * 7 / max(days_left, 1)
-    head = f"{to_go} in {days_left} day{'s' if days_left != 1 else ''}: about {needed:.1f} a week"
+    to_go = words.plural("%(num)s objective to go", "%(num)s objectives to go", remaining)
+    head = words.plural(
+        "%(to_go)s in %(num)s day: about %(needed)s a week",
+        "%(to_go)s in %(num)s days: about %(needed)s a week",
+        days_left,
+        to_go=to_go,
+        needed=words.decimal(needed),
+    )
     if per_week is None or projected is None:
         return GoalPace("starting", remaining, days_left, needed, None, None, f"{head}.")
-    pace = f"at your pace of {per_week:.1f} a week you get there by {projected:%d %B}"
+    pace = words(
+        "at your pace of %(per_week)s a week you get there by %(date)s",
+        per_week=words.decimal(per_week),
+        date=words.day_month(projected),
+    )
     if projected <= goal_date:
         return GoalPace("on-track", remaining, days_left, needed, per_week, projected,
-                        f"On track. {head}; {pace}.")  # fmt: skip
-    return GoalPace("behind", remaining, days_left, needed, per_week, projected,
-                    f"Behind. {head}; {pace}. A later date, or more practice a week, closes the gap.")  # fmt: skip
+                        words("On track. %(head)s; %(pace)s.", head=head, pace=pace))  # fmt: skip
+    return GoalPace("behind", remaining, days_left, needed, per_week, projected, words(
+        "Behind. %(head)s; %(pace)s. A later date, or more practice a week, closes the gap.",
+        head=head, pace=pace))  # fmt: skip

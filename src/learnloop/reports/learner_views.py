@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from learnloop.config import PedagogySettings
 from learnloop.domain import Activity, Course, Item, Viewer
 from learnloop.domain.goals import GoalPace, goal_pace
+from learnloop.domain.language import IN_ENGLISH, Wording
 from learnloop.domain.placement import offers_placement
 from learnloop.engine import ActivityOption, recommend
 from learnloop.exceptions import NotFound
@@ -132,7 +133,7 @@ class Onboarding:
     placement_offered: bool = False  # no practice or placement in the course yet
 
 
-def _next_steps(state: LearnerState, pedagogy: PedagogySettings) -> list[NextStep]:
+def _next_steps(state: LearnerState, pedagogy: PedagogySettings, words: Wording) -> list[NextStep]:
     course = state.course
     options = [
         ActivityOption(a.key, a.objectives, a.modality.value, a.minutes, bool(a.items))
@@ -153,6 +154,7 @@ def _next_steps(state: LearnerState, pedagogy: PedagogySettings) -> list[NextSte
             course,
             p_known=state.p_known(rec.objective),
             attempts=state.attempts(rec.objective),
+            words=words,
         )
         out.append(
             NextStep(
@@ -187,7 +189,10 @@ def feedback_received(db: Database, viewer: Viewer) -> list[Message]:
         return _messages(s, viewer.user_id)
 
 
-def learner_home(db: Database, viewer: Viewer, pedagogy: PedagogySettings) -> LearnerHome:
+def learner_home(
+    db: Database, viewer: Viewer, pedagogy: PedagogySettings, *, words: Wording = IN_ENGLISH
+) -> LearnerHome:
+    """The learner's home; its sentences (reasons, pace) written with ``words``."""
     require_learner(viewer)
     with db.reading() as s:
         state = load_learner_state(s, viewer.user_id)
@@ -203,7 +208,7 @@ def learner_home(db: Database, viewer: Viewer, pedagogy: PedagogySettings) -> Le
         ]  # fmt: skip
         pace = goal_pace(
             course.graph, goal, course.objectives[goal].title, state.profile.goal_date,
-            set(state.mastered), practised, state.now,
+            set(state.mastered), practised, state.now, words=words,
         )  # fmt: skip
     return LearnerHome(
         display_name=viewer.display_name,
@@ -213,7 +218,7 @@ def learner_home(db: Database, viewer: Viewer, pedagogy: PedagogySettings) -> Le
         goal_date=state.profile.goal_date,
         mastered=len(state.mastered),
         total=len(course.objectives),
-        next_steps=_next_steps(state, pedagogy),
+        next_steps=_next_steps(state, pedagogy, words),
         messages=messages,
         reviews_due=len(state.due_reviews()),
         back_in_practice=len(state.refresh),

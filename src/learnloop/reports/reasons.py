@@ -3,49 +3,89 @@
 from __future__ import annotations
 
 from learnloop.domain import Course
+from learnloop.domain.language import IN_ENGLISH, N_, Wording
 from learnloop.engine import Reason, Recommendation
 from learnloop.engine.recommendation import band_distance
 
-__all__ = ["explain"]
+__all__ = ["MODALITY_NAMES", "explain"]
+
+# A modality's name inside a sentence ("a reading activity"), marked for the catalogs.
+MODALITY_NAMES = {
+    "reading": N_("reading"),
+    "video": N_("video"),
+    "interactive": N_("interactive"),
+    "hands-on": N_("hands-on"),
+    "project": N_("project"),
+}
 
 
-def _titles(course: Course, keys: tuple[str, ...]) -> str:
+def _titles(course: Course, keys: tuple[str, ...], words: Wording) -> str:
     names = [course.objectives[k].title for k in keys if k in course.objectives]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return words("%(list)s and %(last)s", list=", ".join(names[:-1]), last=names[-1])
 
 
-def explain(rec: Recommendation, course: Course, *, p_known: float, attempts: int) -> str:
+def explain(
+    rec: Recommendation,
+    course: Course,
+    *,
+    p_known: float,
+    attempts: int,
+    words: Wording = IN_ENGLISH,
+) -> str:
     objective = course.objectives[rec.objective].title
-    modality = course.activities[rec.activity].modality.value
+    # The modality's name, in the reader's language, in lower case inside a sentence.
+    modality = words(MODALITY_NAMES[course.activities[rec.activity].modality.value])
     if rec.reason is Reason.GOAL:
-        goal = _titles(course, rec.related)
+        goal = _titles(course, rec.related, words)
         text = (
-            f"Toward your goal “{goal}”: this is the goal itself."
+            words("Toward your goal “%(goal)s”: this is the goal itself.", goal=goal)
             if rec.objective in rec.related
-            else f"Toward your goal “{goal}”: {objective} is next on the way."
-        )
+            else words(
+                "Toward your goal “%(goal)s”: %(objective)s is next on the way.",
+                goal=goal, objective=objective,
+            )
+        )  # fmt: skip
     elif rec.reason is Reason.CONTINUE:
-        text = f"Keep going: you are at {p_known:.0%} on {objective}."
+        text = words(
+            "Keep going: you are at %(percent)s on %(objective)s.",
+            percent=words.percent(p_known), objective=objective,
+        )  # fmt: skip
     elif rec.reason is Reason.READY:
-        text = f"Ready: you mastered {_titles(course, rec.related)}."
+        text = words(
+            "Ready: you mastered %(objectives)s.", objectives=_titles(course, rec.related, words)
+        )
     elif rec.reason is Reason.REVIEW:
         recall = rec.expected_success
-        text = f"Review: you mastered {objective}" + (
-            f"; your memory of it is down to about {recall:.0%}." if recall is not None else "."
-        )
-    elif rec.reason is Reason.REFRESH:
         text = (
-            f"Refresh: your last review of {objective} slipped; a little practice brings it back."
+            words(
+                "Review: you mastered %(objective)s; your memory of it is down to about %(percent)s.",
+                objective=objective, percent=words.percent(recall),
+            )
+            if recall is not None
+            else words("Review: you mastered %(objective)s.", objective=objective)
+        )  # fmt: skip
+    elif rec.reason is Reason.REFRESH:
+        text = words(
+            "Refresh: your last review of %(objective)s slipped; a little practice brings it back.",
+            objective=objective,
         )
     elif rec.reason is Reason.TRY_ANOTHER_WAY:
-        text = f"Try another way: {objective} has taken {attempts} tries; a {modality} activity explains it differently."
+        text = words(
+            "Try another way: %(objective)s has taken %(attempts)s tries; a %(modality)s activity explains it differently.",
+            objective=objective, attempts=attempts, modality=modality,
+        )  # fmt: skip
     else:
-        text = f"A good place to start: {objective} needs nothing before it."
+        text = words(
+            "A good place to start: %(objective)s needs nothing before it.", objective=objective
+        )
     success = rec.expected_success
     if rec.reason is not Reason.REVIEW and success is not None and band_distance(success) == 0:
-        text += f" You should get about {success:.0%} right: the zone where practice teaches most."
+        text += " " + words(
+            "You should get about %(percent)s right: the zone where practice teaches most.",
+            percent=words.percent(success),
+        )
     if rec.preferred and rec.reason is not Reason.TRY_ANOTHER_WAY:
-        text += f" It is a {modality} activity, as you prefer."
+        text += " " + words("It is a %(modality)s activity, as you prefer.", modality=modality)
     return text

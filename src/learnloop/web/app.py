@@ -27,7 +27,7 @@ from learnloop.exceptions import (
 )
 from learnloop.services.statement_writer import StatementWriter
 from learnloop.storage import Database
-from learnloop.web import api
+from learnloop.web import api, i18n
 from learnloop.web.csrf import CsrfFailed
 from learnloop.web.deps import LoginRequired, PasswordChangeRequired
 from learnloop.web.observability import RequestLog, metrics_response
@@ -110,6 +110,7 @@ def create_app(
 ) -> FastAPI:
     """The platform's ASGI app. The database must already be migrated (``learnloop init``)."""
     templates = Jinja2Templates(directory=HERE / "templates")
+    i18n.install(templates.env)
     db = database or Database.from_url(settings.database_url)
     platform = Platform(
         settings=settings,
@@ -118,6 +119,7 @@ def create_app(
         templates=templates,
         secret_key=settings.resolved_secret_key(),
         lrs_writer=StatementWriter(db, base_url=settings.public_url),
+        catalogs=i18n.Catalogs.load(settings.default_language),
     )
     app = FastAPI(title="learnloop", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.platform = platform

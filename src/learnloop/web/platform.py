@@ -12,6 +12,7 @@ from learnloop.config import Settings
 from learnloop.services.login_limits import LoginLimits
 from learnloop.services.statement_writer import StatementWriter
 from learnloop.storage import Database
+from learnloop.web.i18n import Catalogs
 
 __all__ = ["Platform"]
 
@@ -24,6 +25,7 @@ class Platform:
     templates: Jinja2Templates
     secret_key: str
     lrs_writer: StatementWriter  # the LRS's group commit (one writer thread a process)
+    catalogs: Catalogs  # the languages the pages speak (web.i18n)
 
     @property
     def login_limits(self) -> LoginLimits:

@@ -8,11 +8,22 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from learnloop.domain import Viewer
+from learnloop.domain.language import Translator, Wording
 from learnloop.web.csrf import CSRF_COOKIE, new_csrf_token, valid_csrf_token
 from learnloop.web.deps import SESSION_COOKIE
+from learnloop.web.i18n import LANGUAGE_COOKIE, use
 from learnloop.web.platform import Platform
 
-__all__ = ["CSP", "clear_session_cookie", "redirect", "render", "set_session_cookie"]
+__all__ = [
+    "CSP",
+    "clear_session_cookie",
+    "language_of",
+    "redirect",
+    "render",
+    "set_session_cookie",
+    "translator_for",
+    "wording_for",
+]
 
 
 # No inline script anywhere; authored content is sanitized, and this forbids the rest.
@@ -21,6 +32,23 @@ CSP = (
     "media-src 'self' https:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'self'"
 )
+
+
+def language_of(request: Request, platform: Platform) -> str:
+    """The language this request's pages speak (``web.i18n``)."""
+    return platform.catalogs.choose(
+        request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language")
+    )
+
+
+def translator_for(request: Request, platform: Platform) -> Translator:
+    """The translations of this request's language."""
+    return platform.catalogs.translator(language_of(request, platform))
+
+
+def wording_for(request: Request, platform: Platform) -> Wording:
+    """How a report writes this request's sentences (``domain.language``)."""
+    return platform.catalogs.wording(language_of(request, platform))
 
 
 def render(
@@ -36,12 +64,20 @@ def render(
     fresh = not valid_csrf_token(token, platform.secret_key)
     if fresh:
         token = new_csrf_token(platform.secret_key)
-    response = platform.templates.TemplateResponse(
-        request,
-        template,
-        {"viewer": viewer, "csrf_token": token, **context},
-        status_code=status_code,
-    )
+    language = language_of(request, platform)
+    with use(language, platform.catalogs.translator(language)):
+        response = platform.templates.TemplateResponse(
+            request,
+            template,
+            {
+                "viewer": viewer, "csrf_token": token, "lang": language,
+                "languages": platform.catalogs.languages, **context,
+            },
+            status_code=status_code,
+        )  # fmt: skip
+    response.headers["Content-Language"] = language
+    vary = response.headers.get("Vary")
+    response.headers["Vary"] = f"{vary}, Accept-Language" if vary else "Accept-Language"
     if fresh and token:
         response.set_cookie(
             CSRF_COOKIE,

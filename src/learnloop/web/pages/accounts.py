@@ -28,6 +28,7 @@ from learnloop.web.deps import (
     PlatformDep,
     client_address,
 )
+from learnloop.web.i18n import LANGUAGE_COOKIE
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import clear_session_cookie, redirect, render, set_session_cookie
 
@@ -138,6 +139,29 @@ def logout(request: Request, platform: PlatformDep) -> Response:
         end_session(platform.db, token)
     response = redirect("/login")
     clear_session_cookie(response)
+    return response
+
+
+# A reader's choice of language is kept for a year in their browser (no account needed: the
+# login page speaks it too).
+LANGUAGE_COOKIE_DAYS = 365
+
+
+@router.post("/language", dependencies=[CsrfChecked])
+def choose_language(
+    platform: PlatformDep,
+    lang: Annotated[str, Form(max_length=16)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    if lang not in platform.catalogs.languages:
+        raise InvalidInput(
+            "lang", f"learnloop speaks {', '.join(platform.catalogs.languages)}, not {lang!r}"
+        )
+    response = redirect(_safe_next(next) or "/")
+    response.set_cookie(
+        LANGUAGE_COOKIE, lang, max_age=LANGUAGE_COOKIE_DAYS * 86400, httponly=True,
+        samesite="lax", secure=platform.settings.secure_cookies, path="/",
+    )  # fmt: skip
     return response
 
 

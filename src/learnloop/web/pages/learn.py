@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from learnloop.domain import Modality
+from learnloop.domain.language import N_
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.reports.class_groups import my_groups
 from learnloop.reports.discussion import Thread, activity_thread
@@ -35,23 +36,33 @@ from learnloop.services.reflections import (
 )
 from learnloop.web.charts import progress_map_svg
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
-from learnloop.web.rendering import redirect, render
+from learnloop.web.rendering import redirect, render, translator_for, wording_for
 
 router = APIRouter(prefix="/learn")
 
+# In English; templates show them through the reader's catalog (``_(labels[m])``).
 MODALITY_LABELS = {
-    "reading": "Reading",
-    "video": "Video",
-    "interactive": "Interactive practice",
-    "hands-on": "Hands-on task",
-    "project": "Project",
+    "reading": N_("Reading"),
+    "video": N_("Video"),
+    "interactive": N_("Interactive practice"),
+    "hands-on": N_("Hands-on task"),
+    "project": N_("Project"),
+}
+# An objective's state for the learner (``reports.learner_views``), in words.
+STATE_LABELS = {
+    "mastered": N_("mastered"),
+    "in-progress": N_("in progress"),
+    "ready": N_("ready"),
+    "locked": N_("locked"),
 }
 
 
 @router.get("", response_class=HTMLResponse)
 def home(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
     try:
-        data = learner_home(platform.db, viewer, platform.settings.pedagogy)
+        data = learner_home(
+            platform.db, viewer, platform.settings.pedagogy, words=wording_for(request, platform)
+        )
     except NotFound:
         return redirect("/learn/onboarding")
     if not data.onboarded:
@@ -63,6 +74,7 @@ def home(request: Request, platform: PlatformDep, viewer: PageViewer) -> Respons
         {
             "home": data,
             "labels": MODALITY_LABELS,
+            "states": STATE_LABELS,
             "work": reviewed_work_of_mine(platform.db, viewer),
             "groups": my_groups(platform.db, viewer),
         },
@@ -75,7 +87,10 @@ def onboarding_page(request: Request, platform: PlatformDep, viewer: PageViewer)
     options = onboarding_options(platform.db, viewer)
     context = {
         "options": options,
-        "modalities": [(m.value, MODALITY_LABELS[m.value]) for m in Modality],
+        "modalities": [
+            (m.value, translator_for(request, platform).gettext(MODALITY_LABELS[m.value]))
+            for m in Modality
+        ],
         "error": None,
     }
     return render(request, platform, "learn/onboarding.html", context, viewer=viewer)
@@ -111,7 +126,10 @@ def onboarding(
         options = onboarding_options(platform.db, viewer)
         context = {
             "options": options,
-            "modalities": [(m.value, MODALITY_LABELS[m.value]) for m in Modality],
+            "modalities": [
+                (m.value, translator_for(request, platform).gettext(MODALITY_LABELS[m.value]))
+                for m in Modality
+            ],
             "error": f"{exc.field}: {exc.message}",
         }
         return render(
@@ -187,7 +205,7 @@ def _activity_page(
         else []
     )
     context = {
-        "view": view, "labels": MODALITY_LABELS, "errors": errors, "thread": thread,
+        "view": view, "labels": MODALITY_LABELS, "states": STATE_LABELS, "errors": errors, "thread": thread,
         "max_post": MAX_POST_LENGTH, "work": work, "max_work": MAX_WORK_LENGTH, "groups": groups,
     }  # fmt: skip
     return render(
@@ -279,6 +297,7 @@ def _progress_page(
         "objectives": objectives,
         "chart": chart,
         "labels": MODALITY_LABELS,
+        "states": STATE_LABELS,
         "overrides": overrides_for(platform.db, viewer, viewer.user_id),
         "reflections": reflections_for(platform.db, viewer, viewer.user_id),
         "reflection_error": error,

@@ -1,0 +1,162 @@
+"""Pages in the reader's language: catalogs, the choice of language, and Jinja's gettext.
+
+The catalogs are the gettext ``.po`` files under ``learnloop/locales/<lang>/LC_MESSAGES/``,
+read once at start (Babel) and compiled in memory: the repository holds text only. A request's
+language is the one the reader chose (the ``lang`` cookie, set by the language form at the foot
+of every page), else the first of their browser's languages (Accept-Language) that has a
+catalog, else the instance's default. A message with no translation shows in English.
+
+Templates mark text with ``{% trans %}`` and ``_()`` (Jinja's i18n extension, new-style:
+``_("%(n)s due", n=3)`` escapes and fills in). The catalog in force for the page being rendered
+is held in a context variable that ``use`` sets around each render.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
+from importlib import resources
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import Translations
+from jinja2 import Environment
+
+from learnloop.domain.language import ENGLISH, IN_ENGLISH, Translator, Wording
+from learnloop.reports.xapi_formats import accepted_languages
+
+__all__ = [
+    "LANGUAGE_COOKIE",
+    "SOURCE_LANGUAGE",
+    "Catalogs",
+    "install",
+    "use",
+]
+
+SOURCE_LANGUAGE = "en"
+LANGUAGE_COOKIE = "lang"
+# The date formats templates ask for by name (CLDR's, so each language writes its own order).
+DATE_FORMATS = ("short", "medium", "long", "day-month")
+
+
+class Catalogs:
+    """Every language learnloop speaks, with its translations; English needs none."""
+
+    def __init__(self, translations: dict[str, Translator], default: str = SOURCE_LANGUAGE):
+        self._translations: dict[str, Translator] = {SOURCE_LANGUAGE: ENGLISH, **translations}
+        if default not in self._translations:
+            raise ValueError(f"default language {default!r} has no catalog")
+        self.default = default
+
+    @classmethod
+    def load(cls, default: str = SOURCE_LANGUAGE) -> Catalogs:
+        """The catalogs shipped in the package."""
+        found: dict[str, Translator] = {}
+        root = resources.files("learnloop") / "locales"
+        for folder in root.iterdir():
+            po = folder / "LC_MESSAGES" / "messages.po"
+            if po.is_file():
+                found[folder.name] = compile_po(po.read_bytes(), folder.name)
+        return cls(found, default)
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(self._translations)
+
+    def translator(self, language: str) -> Translator:
+        return self._translations.get(language, ENGLISH)
+
+    def wording(self, language: str) -> Wording:
+        """Sentences in this language, with its numbers and dates."""
+        if language == SOURCE_LANGUAGE:
+            return IN_ENGLISH
+        locale = Locale.parse(language)
+        return Wording(
+            translator=self.translator(language),
+            day_month=lambda day: format_skeleton("MMMMd", day, locale=locale),
+            decimal=lambda value: format_decimal(value, "0.0", locale=locale),
+            percent=lambda share: format_percent(share, locale=locale),
+        )
+
+    def choose(self, cookie: str | None, accept_language: str | None) -> str:
+        """The reader's language: their choice, their browser's, or the instance's."""
+        if cookie in self._translations:
+            return cookie
+        for tag in accepted_languages(accept_language):
+            primary = tag.split("-")[0].lower()
+            if primary in self._translations:
+                return primary
+        return self.default
+
+
+def compile_po(source: bytes, language: str) -> Translations:
+    """A .po file as gettext translations, compiled in memory (fuzzy entries left out)."""
+    catalog = read_po(io.BytesIO(source), locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+_current: ContextVar[tuple[str, Translator]] = ContextVar(
+    "learnloop_language", default=(SOURCE_LANGUAGE, ENGLISH)
+)
+
+
+@contextmanager
+def use(language: str, translator: Translator) -> Iterator[None]:
+    """Render in this language inside the block."""
+    token = _current.set((language, translator))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def _gettext(message: str) -> str:
+    return _current.get()[1].gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return _current.get()[1].ngettext(singular, plural, n)
+
+
+def _format_date(value: date | datetime, form: str = "medium") -> str:
+    if form not in DATE_FORMATS:
+        raise ValueError(f"unknown date format {form!r}; one of {', '.join(DATE_FORMATS)}")
+    locale = Locale.parse(_current.get()[0])
+    if form == "day-month":  # "Dec 5" in English, "5 déc." in French
+        return format_skeleton("MMMd", value, locale=locale)
+    return format_date(value, form, locale=locale)
+
+
+def _format_datetime(value: datetime) -> str:
+    """Day, month and time: "Dec 5, 14:03", "5 déc., 14:03"."""
+    day = format_skeleton("MMMd", value, locale=Locale.parse(_current.get()[0]))
+    return f"{day}, {value:%H:%M}"
+
+
+def install(env: Environment) -> None:
+    """Give a Jinja environment gettext in the language of the page being rendered, and the
+    ``date`` filter (``{{ when|date("long") }}``)."""
+    env.add_extension("jinja2.ext.i18n")
+    env.policies["ext.i18n.trimmed"] = (
+        True  # a {% trans %} block's line breaks are not the message's
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        _gettext, _ngettext, newstyle=True
+    )
+    env.filters["date"] = _format_date
+    env.filters["datetime"] = _format_datetime
+    env.globals["language_name"] = language_name
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself: "English", "français"."""
+    return Locale.parse(code).get_display_name(code) or code

@@ -1,0 +1,121 @@
+"""The pages in the reader's language: chosen by the reader, else by their browser, else by the
+instance; English wherever a catalog has no translation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+
+from learnloop.config import Settings
+from learnloop.web.app import create_app
+from learnloop.web.i18n import LANGUAGE_COOKIE
+from tests.conftest import World
+from tests.web.conftest import csrf_of, login
+
+FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
+
+
+def test_the_browser_language_chooses_the_pages_language(client: TestClient) -> None:
+    french = client.get("/login", headers=FRENCH)
+    assert french.status_code == 200
+    assert '<html lang="fr">' in french.text
+    assert "Se connecter" in french.text
+    assert "Nom d’utilisateur" in french.text
+    assert french.headers["Content-Language"] == "fr"
+    assert "Accept-Language" in french.headers["Vary"]
+    # a language learnloop has no catalog for: the instance's default, English
+    german = client.get("/login", headers={"Accept-Language": "de-DE,de;q=0.9"})
+    assert '<html lang="en">' in german.text
+    assert "Log in" in german.text
+    assert "Se connecter" not in german.text
+    # the most wanted language that has a catalog wins
+    ranked = client.get("/login", headers={"Accept-Language": "de, en;q=0.8, fr;q=0.9"})
+    assert '<html lang="fr">' in ranked.text
+
+
+def test_the_readers_choice_beats_the_browser_and_is_kept(client: TestClient) -> None:
+    token = csrf_of(client)
+    chosen = client.post(
+        "/language", data={"csrf_token": token, "lang": "fr", "next": "/register?x=1"}
+    )
+    assert chosen.status_code == 303
+    assert chosen.headers["location"] == "/register?x=1"
+    cookie = chosen.headers["set-cookie"]
+    assert f"{LANGUAGE_COOKIE}=fr" in cookie
+    assert "HttpOnly" in cookie
+    assert "samesite=lax" in cookie.lower()
+    page = client.get("/register", headers={"Accept-Language": "en"})
+    assert '<html lang="fr">' in page.text
+    assert "Créer un compte d’apprenant" in page.text
+    # and back to English
+    client.post("/language", data={"csrf_token": token, "lang": "en", "next": "/login"})
+    assert '<html lang="en">' in client.get("/login", headers=FRENCH).text
+
+
+def test_choosing_a_language_is_checked(client: TestClient) -> None:
+    token = csrf_of(client)
+    for data in ({"lang": "fr"}, {"lang": "fr", "csrf_token": "forged.0000"}):
+        refused = client.post("/language", data=data)
+        assert refused.status_code == 403
+        assert LANGUAGE_COOKIE not in refused.headers.get("set-cookie", "")
+    unknown = client.post("/language", data={"csrf_token": token, "lang": "xx"})
+    assert unknown.status_code == 400
+    assert "lang" in unknown.text
+    assert LANGUAGE_COOKIE not in unknown.headers.get("set-cookie", "")
+    # never a redirect to another site
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        away = client.post("/language", data={"csrf_token": token, "lang": "fr", "next": target})
+        assert away.status_code == 303
+        assert away.headers["location"] == "/"
+
+
+def test_a_learners_pages_speak_french_sentences_included(
+    client: TestClient, sqlite_world: World
+) -> None:
+    login(client, sqlite_world.learner.username)
+    client.cookies.set(LANGUAGE_COOKIE, "fr")
+    home = client.get("/learn")
+    assert home.status_code == 200, home.text
+    text = home.text
+    assert '<html lang="fr">' in text
+    assert "Prochaines étapes recommandées" in text
+    assert ">Accueil<" in text
+    assert ">Mes progrès<" in text
+    # the recommendation policy's reasons, written by reports.reasons in French
+    reasons = [line for line in text.splitlines() if 'class="reason"' in line]
+    assert reasons
+    for line in reasons:
+        assert any(
+            start in line
+            for start in (
+                "Vers votre objectif", "Continuez", "Prêt", "Révision", "Rafraîchir",
+                "Essayez autrement", "Un bon point de départ",
+            )
+        ), line  # fmt: skip
+    for path, words in [
+        ("/learn/progress", "Mes progrès"),
+        ("/learn/reviews", "Révisions"),
+        ("/learn/activities/parts-practice", "Vérifier"),
+        ("/account/password", "Mot de passe actuel"),
+    ]:
+        page = client.get(path)
+        assert page.status_code == 200, (path, page.status_code)
+        assert words in page.text, path
+        assert "Skip to content" not in page.text
+        assert "Aller au contenu" in page.text
+
+
+def test_the_instance_default_language(
+    sqlite_world: World, hasher: PasswordHasher, tmp_path: Path
+) -> None:
+    settings = Settings(
+        database_url="sqlite://", instance_dir=tmp_path, secret_key="test-secret",
+        default_language="fr",
+    )  # fmt: skip
+    app = create_app(settings, database=sqlite_world.db, hasher=hasher)
+    with TestClient(app, follow_redirects=False) as c:
+        assert '<html lang="fr">' in c.get("/login").text
+        # a browser that asks for English still gets it
+        assert '<html lang="en">' in c.get("/login", headers={"Accept-Language": "en"}).text
