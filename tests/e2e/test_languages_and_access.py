@@ -1,0 +1,129 @@
+"""In a real browser: a French-speaking learner's pages, and every main page checked against
+WCAG 2.1 A and AA by axe-core (Deque's engine, shipped by axe-playwright-python) in both languages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.e2e.live_server import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+# The rules of WCAG 2.0 and 2.1, levels A and AA (axe-core's tags); best practices are not a test.
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture
+def french_page(browser: Any) -> Iterator[Any]:
+    """A browser whose language is French (its Accept-Language says so)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def log_in(page: Any, url: str, username: str, *, french: bool = False) -> None:
+    page.goto(f"{url}/login")
+    page.get_by_label("Nom d’utilisateur" if french else "Username").fill(username)
+    page.get_by_label("Mot de passe" if french else "Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter" if french else "Log in").click()
+    page.wait_for_load_state()
+
+
+def violations(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, options=WCAG_AA).response["violations"]
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}): {v['help']}: "
+        + "; ".join(str(n["target"]) for n in v["nodes"][:5])
+        for v in found
+    ]
+
+
+def test_a_french_browser_gets_french_pages_and_the_reader_can_switch(
+    server: Any, french_page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    url, _, _ = server
+    page = french_page
+    page.goto(f"{url}/login")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    log_in(page, url, "ben", french=True)
+    page.wait_for_url(f"{url}/learn")
+    expect(page.get_by_role("heading", name="Prochaines étapes recommandées")).to_be_visible()
+    expect(page.locator(".reason").first).not_to_contain_text("Toward your goal")
+
+    page.goto(f"{url}/learn/activities/parts-practice")
+    question = page.locator("#item-pw-5")
+    question.get_by_label("4/3 of a pizza").check()  # the course itself is written in English
+    question.get_by_role("button", name="Vérifier").click()
+    expect(page.locator("#item-pw-5 .verdict")).to_contain_text("Pas tout à fait")
+    expect(page.locator("#item-pw-5 .hint")).to_contain_text("Indice")
+
+    # the reader prefers English: the choice beats the browser, here and on the next pages
+    page.get_by_label("Langue").select_option("en")
+    page.get_by_role("button", name="Changer").click()
+    page.wait_for_url(f"{url}/learn/activities/parts-practice")
+    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("#item-pw-5").get_by_role("button", name="Check")).to_be_visible()
+    page.goto(f"{url}/learn")
+    expect(page.get_by_role("heading", name="Recommended next steps")).to_be_visible()
+
+
+LEARNER_PAGES = ["/learn", "/learn/progress", "/learn/reviews", "/learn/placement",
+                 "/learn/activities/parts-practice", "/learn/activities/recipe-project",
+                 "/account/password"]  # fmt: skip
+
+
+def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: Any) -> None:
+    url, _, _ = server
+    problems: list[str] = []
+    for path in ("/login", "/register"):
+        for p in (page, french_page):
+            p.goto(url + path)
+            problems += violations(p)
+
+    log_in(page, url, "chloe")
+    log_in(french_page, url, "dev", french=True)
+    for p in (page, french_page):
+        for path in LEARNER_PAGES:
+            p.goto(url + path)
+            problems += violations(p)
+        # a page with feedback on a wrong answer showing
+        p.goto(f"{url}/learn/activities/parts-practice")
+        question = p.locator("#item-pw-5")
+        question.get_by_label("4/3 of a pizza").check()
+        question.locator("button[type=submit]").click()
+        p.locator("#item-pw-5 .verdict").wait_for()
+        problems += violations(p)
+
+    page.context.clear_cookies()
+    log_in(page, url, "teacher")
+    page.goto(f"{url}/teach")
+    problems += violations(page)
+    page.get_by_role("link", name=re.compile("Year 7 Fractions")).first.click()
+    page.wait_for_load_state()
+    problems += violations(page)
+    class_url = page.url.rstrip("/")
+    learner = page.locator("ul.learner-links a").first.get_attribute("href")
+    for path in ("/items", "/groups", "/curves", "/discussion", "/work"):
+        page.goto(class_url + path)
+        problems += violations(page)
+    page.goto(url + learner)
+    problems += violations(page)
+
+    page.context.clear_cookies()
+    log_in(page, url, "admin")
+    page.goto(f"{url}/admin")
+    problems += violations(page)
+    page.locator("a[href^='/admin/classes/']").first.click()
+    page.wait_for_load_state()
+    problems += violations(page)
+    assert problems == []
