@@ -89,3 +89,19 @@ def test_a_catalog_with_a_fuzzy_entry_leaves_it_in_english() -> None:
     assert (
         translations.ngettext("%(num)s review due", "%(num)s reviews due", 2) == "%(num)s révisions"
     )
+
+
+def test_no_message_hides_inside_an_f_string() -> None:
+    """Babel's extractor does not look inside an f-string's braces: a message written there would
+    never reach a catalog and would show in English whatever the reader's language."""
+    hidden = re.compile(
+        r"""\bf["'].*\{[^{}]*\b(?:words(?:\.plural)?|_|gettext|ngettext)\(\s*["']"""
+    )
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "src" / "learnloop").rglob("*.py"))
+        for n, line in enumerate(path.read_text().splitlines(), start=1)
+        if hidden.search(line)
+    ]
+    assert found == []
+    assert hidden.search("""x = f'<t>{escape(words("no answers yet"))}</t>'""")

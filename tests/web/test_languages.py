@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from learnloop.config import Settings
+from learnloop.services.learning import record_attempt
 from learnloop.web.app import create_app
 from learnloop.web.i18n import LANGUAGE_COOKIE
 from tests.conftest import World
@@ -119,3 +120,46 @@ def test_the_instance_default_language(
         assert '<html lang="fr">' in c.get("/login").text
         # a browser that asks for English still gets it
         assert '<html lang="en">' in c.get("/login", headers={"Accept-Language": "en"}).text
+
+
+def test_an_educators_pages_speak_french_reports_and_charts_included(
+    client: TestClient, sqlite_world: World
+) -> None:
+    world = sqlite_world
+    # two learners working on the same objective make a suggested group with its reason
+    for learner in (world.learner, world.other_learner):
+        record_attempt(
+            world.db, learner, activity_key="parts-practice", item_key="pw-5", response="b"
+        )
+    login(client, world.educator.username)
+    client.cookies.set(LANGUAGE_COOKIE, "fr")
+    base = f"/teach/classes/{world.class_id}"
+    overview = client.get(base).text
+    assert "Qui est bloqué" in overview
+    assert "Carte de maîtrise" in overview
+    assert "Maîtrise de 7B" in overview  # the heatmap's SVG title
+    assert "apprenants sur" in overview  # its description
+    groups = client.get(f"{base}/groups").text
+    assert "Groupes suggérés" in groups
+    assert "apprenants travaillent sur" in groups  # support_groups' reason, in French
+    assert "learners working on" not in groups
+    items = client.get(f"{base}/items").text
+    assert "Questions et idées fausses" in items
+    curves = client.get(f"{base}/curves").text
+    assert "Courbes d’apprentissage" in curves
+    learner = client.get(f"{base}/learners/{world.learner.user_id}").text
+    assert "Maîtrise et historique" in learner
+    assert f"Progrès de {world.learner.display_name}" in learner  # the progress map's title
+    for page in (overview, groups, items, curves, learner):
+        assert '<html lang="fr">' in page
+
+
+def test_an_admins_pages_speak_french(client: TestClient, sqlite_world: World) -> None:
+    login(client, sqlite_world.admin.username)
+    client.cookies.set(LANGUAGE_COOKIE, "fr")
+    admin = client.get("/admin").text
+    assert "Comptes" in admin
+    assert "Supprimer un compte" in admin
+    members = client.get(f"/admin/classes/{sqlite_world.class_id}").text
+    assert "Ajouter des personnes" in members
+    assert ">apprenant<" in members  # a member's role, in words

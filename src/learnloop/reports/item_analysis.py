@@ -18,6 +18,7 @@ from sqlalchemy import Select, select
 
 from learnloop.config import PedagogySettings
 from learnloop.domain import Course, Role, Viewer
+from learnloop.domain.language import IN_ENGLISH, Wording
 from learnloop.engine.grouping import first_try_statistics
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator
@@ -104,24 +105,29 @@ def learners_query(class_id: int) -> Select[int, str]:
 
 
 def _flags(
-    p: float | None, d: float | None, n: int, pedagogy: PedagogySettings
+    p: float | None, d: float | None, n: int, pedagogy: PedagogySettings, words: Wording
 ) -> tuple[tuple[str, str], ...]:
     if p is None or n < pedagogy.item_min_learners:
         return ()
     out: list[tuple[str, str]] = []
     if p < pedagogy.item_hard_below:
-        out.append(("hard", f"only {p:.0%} right at the first try: does an activity teach it?"))
+        out.append(("hard", words(
+            "only %(percent)s right at the first try: does an activity teach it?",
+            percent=words.percent(p))))  # fmt: skip
     elif p > pedagogy.item_easy_above:
-        out.append(("easy", f"{p:.0%} right at the first try: it tells you little"))
+        out.append(("easy", words(
+            "%(percent)s right at the first try: it tells you little", percent=words.percent(p))))  # fmt: skip
     if d is not None and d < NEGATIVE_BELOW:
         out.append(
-            ("negative", f"discrimination {d:+.2f}: learners who do well elsewhere miss it "
-             "more often; check the key and the wording")
+            ("negative", words(
+                "discrimination %(d)s: learners who do well elsewhere miss it more often; check "
+                "the key and the wording", d=format(d, "+.2f")))
         )  # fmt: skip
     elif d is not None and d < pedagogy.item_discrimination_min:
         out.append(
-            ("poor", f"discrimination {d:+.2f}: it hardly separates those who know the "
-             "objective from those who do not")
+            ("poor", words(
+                "discrimination %(d)s: it hardly separates those who know the objective from "
+                "those who do not", d=format(d, "+.2f")))
         )  # fmt: skip
     return tuple(out)
 
@@ -168,8 +174,14 @@ def misconception_rows(
 
 
 def item_analysis(
-    db: Database, viewer: Viewer, class_id: int, pedagogy: PedagogySettings
+    db: Database,
+    viewer: Viewer,
+    class_id: int,
+    pedagogy: PedagogySettings,
+    *,
+    words: Wording = IN_ENGLISH,
 ) -> ItemAnalysis:
+    """Per item and misconception of the class's course; flags written with ``words``."""
     with db.reading() as s:
         school_class = require_class_educator(s, viewer, class_id)
         course = course_by_id(s, school_class.course_id)
@@ -225,7 +237,7 @@ def item_analysis(
                 answers=answers[key],
                 p_first=p,
                 discrimination=d,
-                flags=_flags(p, d, n, pedagogy),
+                flags=_flags(p, d, n, pedagogy, words),
                 wrong_answers=tuple(
                     WrongAnswerRow(
                         text, count, len(wrong_learners[(key, text)]),

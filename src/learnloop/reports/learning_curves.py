@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from learnloop.config import PedagogySettings
 from learnloop.domain import Viewer
+from learnloop.domain.language import N_
 from learnloop.engine.learning_curves import CurveKind, CurvePoint, classify_curve, learning_curve
 from learnloop.reports.item_analysis import learners_query
 from learnloop.storage import Database
@@ -21,18 +22,32 @@ from learnloop.storage.access import require_class_educator
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import Attempt
 
-__all__ = ["CURVE_ADVICE", "ClassCurves", "ObjectiveCurve", "class_learning_curves"]
+__all__ = ["CURVE_ADVICE", "CURVE_NAMES", "ClassCurves", "ObjectiveCurve", "class_learning_curves"]
 
 # What each category asks of the educator, in a sentence.
+# In English; pages show them through the reader's catalog (``_(cv.advice)``).
 CURVE_ADVICE = {
-    CurveKind.GOOD: "errors fall with practice",
-    CurveKind.STILL_HIGH: "errors fall, but many answers are still wrong: more practice or "
-    "another way in (a different activity) may help",
-    CurveKind.NO_LEARNING: "errors do not fall with practice: check the items and how the "
-    "objective is taught, or whether it hides two skills",
-    CurveKind.LOW_AND_FLAT: "few errors from the first answer: learners knew it already, and "
-    "could move on sooner",
-    CurveKind.TOO_LITTLE_DATA: "too few learners have practised it yet",
+    CurveKind.GOOD: N_("errors fall with practice"),
+    CurveKind.STILL_HIGH: N_(
+        "errors fall, but many answers are still wrong: more practice or another way in (a "
+        "different activity) may help"
+    ),
+    CurveKind.NO_LEARNING: N_(
+        "errors do not fall with practice: check the items and how the objective is taught, or "
+        "whether it hides two skills"
+    ),
+    CurveKind.LOW_AND_FLAT: N_(
+        "few errors from the first answer: learners knew it already, and could move on sooner"
+    ),
+    CurveKind.TOO_LITTLE_DATA: N_("too few learners have practised it yet"),
+}
+# Each category's name, likewise.
+CURVE_NAMES = {
+    CurveKind.GOOD: N_("Good"),
+    CurveKind.STILL_HIGH: N_("Still high"),
+    CurveKind.NO_LEARNING: N_("No learning"),
+    CurveKind.LOW_AND_FLAT: N_("Low and flat"),
+    CurveKind.TOO_LITTLE_DATA: N_("Too little data"),
 }
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from learnloop.config import PedagogySettings
 from learnloop.domain import Course, Viewer
+from learnloop.domain.language import IN_ENGLISH, Wording
 from learnloop.engine.grouping import assign_helpers, balanced_groups
 from learnloop.reports.item_analysis import learners_query, misconception_rows
 from learnloop.storage import Database
@@ -65,8 +66,14 @@ class SupportGroups:
 
 
 def support_groups(
-    db: Database, viewer: Viewer, class_id: int, pedagogy: PedagogySettings
+    db: Database,
+    viewer: Viewer,
+    class_id: int,
+    pedagogy: PedagogySettings,
+    *,
+    words: Wording = IN_ENGLISH,
 ) -> SupportGroups:
+    """Suggested groups of the class; reasons written with ``words``."""
     with db.reading() as s:
         school_class = require_class_educator(s, viewer, class_id)
         course = course_by_id(s, school_class.course_id)
@@ -100,12 +107,12 @@ def support_groups(
     for learner_id, name in names.items():
         mine = state.get(learner_id, {})
         if not any(m.attempts for m in mine.values()):
-            ungrouped.append((learner_id, name, "has not started the course"))
+            ungrouped.append((learner_id, name, words("has not started the course")))
             continue
         mastered = {k for k, m in mine.items() if m.mastered}
         open_ = [k for k in order if k not in mastered and course.graph.is_unlocked(k, mastered)]
         if not open_:
-            ungrouped.append((learner_id, name, "has mastered every objective"))
+            ungrouped.append((learner_id, name, words("has mastered every objective")))
             continue
         started = [k for k in open_ if k in mine and mine[k].attempts > 0]
         if started:
@@ -123,7 +130,10 @@ def support_groups(
                 (
                     only.learner_id,
                     only.display_name,
-                    f"the only one working on {course.objectives[key].title}",
+                    words(
+                        "the only one working on %(objective)s",
+                        objective=course.objectives[key].title,
+                    ),
                 )
             )
             continue
@@ -140,21 +150,28 @@ def support_groups(
         title = course.objectives[key].title
         for group, helping in zip(cut, helpers, strict=True):
             practised = [g for g in group if g.answers]
-            reason = f"{len(group)} learners working on {title}, not mastered yet" + (
-                f" ({sum(g.answers for g in practised) / len(practised):.0f} answers on average)"
+            reason = (
+                words(
+                    "%(n)s learners working on %(objective)s, not mastered yet (%(answers)s "
+                    "answers on average)", n=len(group), objective=title,
+                    answers=format(sum(g.answers for g in practised) / len(practised), ".0f"),
+                )
                 if practised
-                else " (not started: ready to begin)"
-            )
+                else words(
+                    "%(n)s learners working on %(objective)s, not mastered yet (not started: "
+                    "ready to begin)", n=len(group), objective=title,
+                )
+            )  # fmt: skip
             groups.append(
                 SupportGroup("objective", key, title, reason, tuple(group), tuple(helping))
             )
     for row in misconception_rows(course, names, tagged, pedagogy):
         members = [Member(x.learner_id, x.display_name, None, x.answers) for x in row.learners]
         for group in balanced_groups(members, pedagogy.group_size_max):
-            reason = (
-                f"{len(group)} learners whose answers show the idea \u201c{row.title}\u201d "
-                f"({pedagogy.misconception_min_answers} or more answers each)"
-            )
+            reason = words(
+                "%(n)s learners whose answers show the idea “%(idea)s” (%(min)s or more answers "
+                "each)", n=len(group), idea=row.title, min=pedagogy.misconception_min_answers,
+            )  # fmt: skip
             groups.append(
                 SupportGroup("misconception", row.key, row.title, reason, tuple(group), ())
             )

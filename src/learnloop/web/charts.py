@@ -8,6 +8,7 @@ from datetime import datetime
 
 from markupsafe import Markup, escape
 
+from learnloop.domain.language import IN_ENGLISH, N_, Wording
 from learnloop.reports.class_views import ClassOverview
 from learnloop.reports.learner_views import ObjectiveView
 from learnloop.reports.learning_curves import ObjectiveCurve
@@ -19,6 +20,27 @@ _HIGH = (37, 99, 235)  # blue-600: close to mastery
 _MASTERED = "#15803d"
 _LOCKED = "#e5e7eb"
 _UNSEEN = "#f8fafc"
+
+
+def _text(text: str) -> str:
+    """Text escaped for the SVG, as a plain string (adding a str to a Markup would escape the
+    markup around it)."""
+    return str(escape(text))
+
+
+# An objective's state in the heatmap's cell titles, and on the progress map's nodes.
+CELL_STATES = {
+    "mastered": N_("mastered"),
+    "in-progress": N_("in-progress"),
+    "ready": N_("ready"),
+    "locked": N_("locked"),
+}
+NODE_STATES = {
+    "mastered": N_("mastered"),
+    "in-progress": N_("in progress"),
+    "ready": N_("ready"),
+    "locked": N_("locked"),
+}
 
 
 def heat_colour(p: float | None, state: str = "") -> str:
@@ -41,7 +63,7 @@ def _text_colour(p: float | None, state: str) -> str:
     )
 
 
-def heatmap_svg(overview: ClassOverview) -> Markup:
+def heatmap_svg(overview: ClassOverview, *, words: Wording = IN_ENGLISH) -> Markup:
     """Learners (rows) by objectives (columns), each cell P(known) or a mastered tick."""
     cell_w, cell_h, left, top = 58, 30, 170, 150
     n_rows, n_cols = len(overview.learners), len(overview.objectives)
@@ -50,10 +72,20 @@ def heatmap_svg(overview: ClassOverview) -> Markup:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="hm-title hm-desc">',
-        f'<title id="hm-title">Mastery of {escape(overview.name)}</title>',
-        f'<desc id="hm-desc">{n_rows} learners by {n_cols} objectives. Each cell gives the estimated '
-        "chance that the learner knows the objective; a tick marks mastery, a dash an objective still "
-        "locked. The table below gives the same figures.</desc>",
+        '<title id="hm-title">'
+        + _text(words("Mastery of %(class_name)s", class_name=overview.name))
+        + "</title>",
+        '<desc id="hm-desc">'
+        + _text(
+            words(
+                "%(rows)s learners by %(cols)s objectives. Each cell gives the estimated chance that the "
+                "learner knows the objective; a tick marks mastery, a dash an objective still locked. The "
+                "table below gives the same figures.",
+                rows=n_rows,
+                cols=n_cols,
+            )
+        )
+        + "</desc>",
     ]
     for j, (_, title) in enumerate(overview.objectives):
         x = left + j * cell_w + cell_w / 2
@@ -68,19 +100,22 @@ def heatmap_svg(overview: ClassOverview) -> Markup:
         for j, cell in enumerate(row.cells):
             x = left + j * cell_w
             colour = heat_colour(cell.p_known, cell.state)
+            answers = words.plural("%(num)s answer", "%(num)s answers", cell.attempts)
             label = (
                 "✓"
                 if cell.state == "mastered"
                 else (
                     "–"
                     if cell.state == "locked"
-                    else (f"{cell.p_known:.0%}" if cell.p_known is not None else "·")
+                    else (words.percent(cell.p_known) if cell.p_known is not None else "·")
                 )
             )
             parts.append(
                 f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" rx="3" fill="{colour}">'
-                f"<title>{escape(row.display_name)}, {escape(overview.objectives[j][1])}: {cell.state}"
-                f"{'' if cell.p_known is None else f', {cell.p_known:.0%}'}, {cell.attempts} answers</title></rect>"
+                f"<title>{escape(row.display_name)}, {escape(overview.objectives[j][1])}: "
+                f"{_text(words(CELL_STATES[cell.state]))}"
+                f"{'' if cell.p_known is None else ', ' + words.percent(cell.p_known)}, "
+                f"{_text(answers)}</title></rect>"
                 f'<text x="{x + cell_w / 2:.0f}" y="{y + cell_h / 2 + 4:.0f}" text-anchor="middle" '
                 f'fill="{_text_colour(cell.p_known, cell.state)}" aria-hidden="true">{label}</text>'
             )
@@ -102,7 +137,9 @@ def _wrap(text: str, width: int, lines: int) -> list[str]:
     return out
 
 
-def progress_map_svg(objectives: Sequence[ObjectiveView], *, title: str) -> Markup:
+def progress_map_svg(
+    objectives: Sequence[ObjectiveView], *, title: str, words: Wording = IN_ENGLISH
+) -> Markup:
     """The prerequisite graph, left to right by depth, each node coloured and labelled by state."""
     node_w, node_h, gap_x, gap_y, pad = 180, 66, 48, 16, 12
     columns: dict[int, list[ObjectiveView]] = {}
@@ -118,8 +155,14 @@ def progress_map_svg(objectives: Sequence[ObjectiveView], *, title: str) -> Mark
         f'<svg xmlns="http://www.w3.org/2000/svg" class="progress-map" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="pm-title pm-desc">',
         f'<title id="pm-title">{escape(title)}</title>',
-        '<desc id="pm-desc">Objectives from left to right in prerequisite order; an arrow leads from a '
-        "prerequisite to what it unlocks. The list below says the same in words.</desc>",
+        '<desc id="pm-desc">'
+        + _text(
+            words(
+                "Objectives from left to right in prerequisite order; an arrow leads from a prerequisite "
+                "to what it unlocks. The list below says the same in words."
+            )
+        )
+        + "</desc>",
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#94a3b8"/></marker></defs>',
     ]
@@ -134,17 +177,13 @@ def progress_map_svg(objectives: Sequence[ObjectiveView], *, title: str) -> Mark
                     f'<path d="M {sx:.0f} {sy:.0f} C {mx:.0f} {sy:.0f}, {mx:.0f} {ey:.0f}, {ex:.0f} {ey:.0f}" '
                     'fill="none" stroke="#94a3b8" stroke-width="1.5" marker-end="url(#arrow)"/>'
                 )
-    labels = {
-        "mastered": "mastered",
-        "in-progress": "in progress",
-        "ready": "ready",
-        "locked": "locked",
-    }
     for o in objectives:
         x, y = pos[o.key]
         colour = heat_colour(o.p_known if o.attempts else None, o.state)
         text_colour = _text_colour(o.p_known if o.attempts else None, o.state)
-        status = labels[o.state] + (f" · {o.p_known:.0%}" if o.state == "in-progress" else "")
+        status = _text(words(NODE_STATES[o.state])) + (
+            f" · {words.percent(o.p_known)}" if o.state == "in-progress" else ""
+        )
         dash = ' stroke-dasharray="4 3"' if o.state == "locked" else ""
         stroke = 2 if o.state == "ready" else 1
         parts.append(
@@ -161,12 +200,17 @@ def progress_map_svg(objectives: Sequence[ObjectiveView], *, title: str) -> Mark
 
 
 def sparkline_svg(
-    points: Sequence[tuple[datetime, float]], *, threshold: float, label: str
+    points: Sequence[tuple[datetime, float]],
+    *,
+    threshold: float,
+    label: str,
+    words: Wording = IN_ENGLISH,
 ) -> Markup:
     """P(known) after each answer, with the mastery threshold as a dashed line."""
     w, h, pad = 160, 36, 3
     if not points:
-        return Markup('<span class="muted">no answers yet</span>')
+        none_yet = _text(words("no answers yet"))
+        return Markup(f'<span class="muted">{none_yet}</span>')  # noqa: S704 (escaped)
     n = len(points)
     xs = [pad + (w - 2 * pad) * (i / max(1, n - 1)) for i in range(n)]
     ys = [h - pad - (h - 2 * pad) * p for _, p in points]
@@ -175,15 +219,24 @@ def sparkline_svg(
     first, last = points[0][1], points[-1][1]
     return Markup(  # noqa: S704 (the label is escaped; the rest are numbers)
         f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" width="{w}" height="{h}" '
-        f'viewBox="0 0 {w} {h}" role="img" aria-label="{escape(label)}: from {first:.0%} to {last:.0%} '
-        f'over {n} answers">'
+        f'viewBox="0 0 {w} {h}" role="img" aria-label="{escape(label)}: '
+        + _text(
+            words.plural(
+                "from %(first)s to %(last)s over %(num)s answer",
+                "from %(first)s to %(last)s over %(num)s answers",
+                n,
+                first=words.percent(first),
+                last=words.percent(last),
+            )
+        )
+        + '">'
         f'<line x1="0" x2="{w}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#15803d" stroke-dasharray="3 3"/>'
         f'<polyline points="{line}" fill="none" stroke="#2563eb" stroke-width="2"/>'
         f'<circle cx="{xs[-1]:.1f}" cy="{ys[-1]:.1f}" r="2.5" fill="#2563eb"/></svg>'
     )
 
 
-def curve_svg(curve: ObjectiveCurve, *, horizon: int) -> Markup:
+def curve_svg(curve: ObjectiveCurve, *, horizon: int, words: Wording = IN_ENGLISH) -> Markup:
     """One objective's learning curve: error rate (0 to 100%) against practice opportunity, each
     point labelled with its rate; the page's table gives the same numbers."""
     w, h, left, right, top, bottom = 280, 156, 42, 10, 10, 32
@@ -197,18 +250,27 @@ def curve_svg(curve: ObjectiveCurve, *, horizon: int) -> Markup:
         return top + (h - top - bottom) * (1.0 - rate)
 
     line = " ".join(f"{x(p.opportunity):.1f},{y(p.error_rate):.1f}" for p in curve.points)
-    rates = ", ".join(f"{p.error_rate:.0%}" for p in curve.points)
+    axis = _text(words("practice opportunity"))
+    rates = ", ".join(words.percent(p.error_rate) for p in curve.points)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="curve" width="{w}" height="{h}" '
         f'viewBox="0 0 {w} {h}" role="img" aria-labelledby="c-{escape(curve.key)}-t">'
-        f'<title id="c-{escape(curve.key)}-t">{escape(curve.title)}: error rate at opportunities '
-        f"1 to {len(curve.points)}: {rates}</title>"
+        f'<title id="c-{escape(curve.key)}-t">'
+        + _text(
+            words(
+                "%(objective)s: error rate at opportunities 1 to %(last)s: %(rates)s",
+                objective=curve.title,
+                last=len(curve.points),
+                rates=rates,
+            )
+        )
+        + "</title>"
     ]
     for rate in (0.0, 0.5, 1.0):
         parts.append(
             f'<line x1="{left}" x2="{w - right}" y1="{y(rate):.1f}" y2="{y(rate):.1f}" '
             f'stroke="#d1d5db"/><text x="{left - 4}" y="{y(rate) + 4:.1f}" text-anchor="end" '
-            f'font-size="10" fill="#4b5563">{rate:.0%}</text>'
+            f'font-size="10" fill="#4b5563">{words.percent(rate)}</text>'
         )
     for k in (1, horizon):
         parts.append(
@@ -217,14 +279,22 @@ def curve_svg(curve: ObjectiveCurve, *, horizon: int) -> Markup:
         )
     parts.append(
         f'<text x="{(left + w - right) / 2:.1f}" y="{h - 4}" text-anchor="middle" font-size="10" '
-        'fill="#4b5563">practice opportunity</text>'
+        f'fill="#4b5563">{axis}</text>'
         f'<polyline points="{line}" fill="none" stroke="#2563eb" stroke-width="2"/>'
     )
     for p in curve.points:
         parts.append(
             f'<circle cx="{x(p.opportunity):.1f}" cy="{y(p.error_rate):.1f}" r="3" '
-            f'fill="#2563eb"><title>opportunity {p.opportunity}: {p.error_rate:.0%} wrong, '
-            f"{p.learners} learners</title></circle>"
+            'fill="#2563eb"><title>'
+            + _text(
+                words(
+                    "opportunity %(k)s: %(percent)s wrong, %(n)s learners",
+                    k=p.opportunity,
+                    percent=words.percent(p.error_rate),
+                    n=p.learners,
+                )
+            )
+            + "</title></circle>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (titles are escaped; the rest are numbers)

@@ -30,6 +30,7 @@ from jinja2 import Environment
 
 from learnloop.domain.language import ENGLISH, IN_ENGLISH, Translator, Wording
 from learnloop.reports.xapi_formats import accepted_languages
+from learnloop.web.vocabulary import MODALITY_LABELS, ROLE_LABELS, STATE_LABELS
 
 __all__ = [
     "LANGUAGE_COOKIE",
@@ -104,15 +105,15 @@ def compile_po(source: bytes, language: str) -> Translations:
     return Translations(fp=buffer)
 
 
-_current: ContextVar[tuple[str, Translator]] = ContextVar(
-    "learnloop_language", default=(SOURCE_LANGUAGE, ENGLISH)
+_current: ContextVar[tuple[str, Wording]] = ContextVar(
+    "learnloop_language", default=(SOURCE_LANGUAGE, IN_ENGLISH)
 )
 
 
 @contextmanager
-def use(language: str, translator: Translator) -> Iterator[None]:
+def use(language: str, words: Wording) -> Iterator[None]:
     """Render in this language inside the block."""
-    token = _current.set((language, translator))
+    token = _current.set((language, words))
     try:
         yield
     finally:
@@ -120,11 +121,11 @@ def use(language: str, translator: Translator) -> Iterator[None]:
 
 
 def _gettext(message: str) -> str:
-    return _current.get()[1].gettext(message)
+    return _current.get()[1].translator.gettext(message)
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:
-    return _current.get()[1].ngettext(singular, plural, n)
+    return _current.get()[1].translator.ngettext(singular, plural, n)
 
 
 def _format_date(value: date | datetime, form: str = "medium") -> str:
@@ -134,6 +135,11 @@ def _format_date(value: date | datetime, form: str = "medium") -> str:
     if form == "day-month":  # "Dec 5" in English, "5 déc." in French
         return format_skeleton("MMMd", value, locale=locale)
     return format_date(value, form, locale=locale)
+
+
+def _format_percent(share: float) -> str:
+    """A share from 0 to 1 as a whole percentage: "85%", "85 %"."""
+    return _current.get()[1].percent(share)
 
 
 def _format_datetime(value: datetime) -> str:
@@ -154,7 +160,11 @@ def install(env: Environment) -> None:
     )
     env.filters["date"] = _format_date
     env.filters["datetime"] = _format_datetime
+    env.filters["percent"] = _format_percent
     env.globals["language_name"] = language_name
+    env.globals["labels"] = MODALITY_LABELS
+    env.globals["states"] = STATE_LABELS
+    env.globals["roles"] = ROLE_LABELS
 
 
 def language_name(code: str) -> str:

@@ -65,7 +65,7 @@ def render(
     if fresh:
         token = new_csrf_token(platform.secret_key)
     language = language_of(request, platform)
-    with use(language, platform.catalogs.translator(language)):
+    with use(language, platform.catalogs.wording(language)):
         response = platform.templates.TemplateResponse(
             request,
             template,

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from learnloop.domain import Modality
-from learnloop.domain.language import N_
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.reports.class_groups import my_groups
 from learnloop.reports.discussion import Thread, activity_thread
@@ -37,24 +36,9 @@ from learnloop.services.reflections import (
 from learnloop.web.charts import progress_map_svg
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.rendering import redirect, render, translator_for, wording_for
+from learnloop.web.vocabulary import MODALITY_LABELS
 
 router = APIRouter(prefix="/learn")
-
-# In English; templates show them through the reader's catalog (``_(labels[m])``).
-MODALITY_LABELS = {
-    "reading": N_("Reading"),
-    "video": N_("Video"),
-    "interactive": N_("Interactive practice"),
-    "hands-on": N_("Hands-on task"),
-    "project": N_("Project"),
-}
-# An objective's state for the learner (``reports.learner_views``), in words.
-STATE_LABELS = {
-    "mastered": N_("mastered"),
-    "in-progress": N_("in progress"),
-    "ready": N_("ready"),
-    "locked": N_("locked"),
-}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -73,8 +57,6 @@ def home(request: Request, platform: PlatformDep, viewer: PageViewer) -> Respons
         "learn/home.html",
         {
             "home": data,
-            "labels": MODALITY_LABELS,
-            "states": STATE_LABELS,
             "work": reviewed_work_of_mine(platform.db, viewer),
             "groups": my_groups(platform.db, viewer),
         },
@@ -205,7 +187,7 @@ def _activity_page(
         else []
     )
     context = {
-        "view": view, "labels": MODALITY_LABELS, "states": STATE_LABELS, "errors": errors, "thread": thread,
+        "view": view,  "errors": errors, "thread": thread,
         "max_post": MAX_POST_LENGTH, "work": work, "max_work": MAX_WORK_LENGTH, "groups": groups,
     }  # fmt: skip
     return render(
@@ -291,13 +273,14 @@ def _progress_page(
     status: int = 200,
 ) -> Response:
     course, objectives = progress_map(platform.db, viewer, viewer.user_id)
-    chart = progress_map_svg(objectives, title=f"Your progress in {course.title}")
+    words = wording_for(request, platform)
+    chart = progress_map_svg(
+        objectives, title=words("Your progress in %(course)s", course=course.title), words=words
+    )
     context = {
         "course": course,
         "objectives": objectives,
         "chart": chart,
-        "labels": MODALITY_LABELS,
-        "states": STATE_LABELS,
         "overrides": overrides_for(platform.db, viewer, viewer.user_id),
         "reflections": reflections_for(platform.db, viewer, viewer.user_id),
         "reflection_error": error,

@@ -15,7 +15,7 @@ from learnloop.reports.class_views import class_overview, classes_for, learner_d
 from learnloop.reports.discussion import class_discussion
 from learnloop.reports.item_analysis import item_analysis
 from learnloop.reports.learner_views import progress_map
-from learnloop.reports.learning_curves import class_learning_curves
+from learnloop.reports.learning_curves import CURVE_NAMES, class_learning_curves
 from learnloop.reports.mastery_overrides import overrides_for
 from learnloop.reports.projects import work_of_learner
 from learnloop.reports.reflections import reflections_for
@@ -27,7 +27,7 @@ from learnloop.services.mastery_overrides import MAX_REASON_LENGTH, override_mas
 from learnloop.services.messages import send_feedback
 from learnloop.web.charts import curve_svg, heatmap_svg, progress_map_svg, sparkline_svg
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
-from learnloop.web.rendering import redirect, render
+from learnloop.web.rendering import redirect, render, wording_for
 
 router = APIRouter(prefix="/teach")
 
@@ -52,14 +52,17 @@ def overview(
         request,
         platform,
         "teach/class.html",
-        {"o": data, "heatmap": heatmap_svg(data)},
+        {"o": data, "heatmap": heatmap_svg(data, words=wording_for(request, platform))},
         viewer=viewer,
     )
 
 
 @router.get("/classes/{class_id}/items", response_class=HTMLResponse)
 def items(request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int) -> Response:
-    data = item_analysis(platform.db, viewer, class_id, platform.settings.pedagogy)
+    data = item_analysis(
+        platform.db, viewer, class_id, platform.settings.pedagogy,
+        words=wording_for(request, platform),
+    )  # fmt: skip
     return render(request, platform, "teach/items.html", {"a": data}, viewer=viewer)
 
 
@@ -73,7 +76,10 @@ def _groups_page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    data = support_groups(platform.db, viewer, class_id, platform.settings.pedagogy)
+    data = support_groups(
+        platform.db, viewer, class_id, platform.settings.pedagogy,
+        words=wording_for(request, platform),
+    )  # fmt: skip
     activities = {
         key: [(a.key, a.title) for a in data.course.activities_for(key)]
         for key in data.course.objectives
@@ -114,8 +120,9 @@ def disband(platform: PlatformDep, viewer: PageViewer, group_id: int) -> Respons
 @router.get("/classes/{class_id}/curves", response_class=HTMLResponse)
 def curves(request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int) -> Response:
     data = class_learning_curves(platform.db, viewer, class_id, platform.settings.pedagogy)
-    charts = {c.key: curve_svg(c, horizon=data.horizon) for c in data.curves}
-    context = {"c": data, "charts": charts}
+    words = wording_for(request, platform)
+    charts = {c.key: curve_svg(c, horizon=data.horizon, words=words) for c in data.curves}
+    context = {"c": data, "charts": charts, "names": CURVE_NAMES}
     return render(request, platform, "teach/curves.html", context, viewer=viewer)
 
 
@@ -150,7 +157,7 @@ def assign(
                 request, platform, viewer, class_id, ids[0], assign_error=exc.message, status=400
             )
         return _groups_page(request, platform, viewer, class_id, error=exc.message, status=400)
-    names = ", ".join(done.assigned) or "nobody new"
+    names = ", ".join(done.assigned) or wording_for(request, platform)("nobody new")
     if back == "learner" and len(ids) == 1:
         return redirect(f"/teach/classes/{class_id}/learners/{ids[0]}?assigned=1#assign")
     return redirect(f"/teach/classes/{class_id}/groups?assigned={quote(names)}")
@@ -215,14 +222,21 @@ def _learner_page(
     detail = learner_detail(platform.db, viewer, class_id, learner_id)
     _, objectives = progress_map(platform.db, viewer, learner_id, class_id)
     threshold = platform.settings.pedagogy.mastery_threshold
+    words = wording_for(request, platform)
     sparks = {
-        key: sparkline_svg(detail.history.get(key, []), threshold=threshold, label=title)
+        key: sparkline_svg(
+            detail.history.get(key, []), threshold=threshold, label=title, words=words
+        )
         for key, title, *_ in detail.mastery
     }
     context = {
         "d": detail,
         "sparks": sparks,
-        "chart": progress_map_svg(objectives, title=f"{detail.display_name}'s progress"),
+        "chart": progress_map_svg(
+            objectives,
+            title=words("%(name)s's progress", name=detail.display_name),
+            words=words,
+        ),
         "error": error,
         "sent": sent,
         "overrides": overrides_for(platform.db, viewer, learner_id, class_id),

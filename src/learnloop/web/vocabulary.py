@@ -1,0 +1,30 @@
+"""Words the pages show for the platform's own codes (an activity's modality, an objective's
+state, an account's role), in English and marked for the catalogs; templates show them through
+the reader's catalog (``{{ _(labels[modality]) }}``). ``i18n.install`` makes them globals of
+every template."""
+
+from __future__ import annotations
+
+from learnloop.domain.language import N_
+
+__all__ = ["MODALITY_LABELS", "ROLE_LABELS", "STATE_LABELS"]
+
+MODALITY_LABELS = {
+    "reading": N_("Reading"),
+    "video": N_("Video"),
+    "interactive": N_("Interactive practice"),
+    "hands-on": N_("Hands-on task"),
+    "project": N_("Project"),
+}
+# An objective's state for a learner (``reports.learner_views``).
+STATE_LABELS = {
+    "mastered": N_("mastered"),
+    "in-progress": N_("in progress"),
+    "ready": N_("ready"),
+    "locked": N_("locked"),
+}
+ROLE_LABELS = {
+    "learner": N_("learner"),
+    "educator": N_("educator"),
+    "admin": N_("admin"),
+}
