@@ -24,8 +24,10 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "src" / "learnloop" / "locales"
 # gettext's names, and domain.language.Wording's: words("..."), words.plural("...", "...", n)
+# and learnloop's errors (learnloop.exceptions), whose message a page shows (web.rendering.said)
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "words": None,
-            "plural": (1, 2)}  # fmt: skip
+            "plural": (1, 2), "InvalidInput": (2,), "DuplicateName": (2,), "NotFound": None,
+            "PermissionDenied": None, "AuthenticationFailed": None}  # fmt: skip
 
 
 def extract(root: Path = ROOT) -> Catalog:

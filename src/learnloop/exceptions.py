@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "N_",
     "AuthenticationFailed",
     "Conflict",
     "ContentError",
@@ -37,8 +38,24 @@ __all__ = [
 ]
 
 
+def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name)
+    """Mark a message for the translation catalogs (``make messages``); it is translated where
+    it is shown."""
+    return message
+
+
 class LearnloopError(Exception):
-    """Base of every error learnloop raises on purpose."""
+    """Base of every error learnloop raises on purpose.
+
+    Its message is English, written with ``%(name)s`` placeholders and their ``values`` apart
+    (``NotFound("no class %(id)s", id=7)``), so that a page can say it in the reader's language
+    (``web.rendering.said``): ``template`` is what the catalogs translate, ``str(error)`` the
+    English with the values filled in."""
+
+    def __init__(self, message: str = "", **values: object) -> None:
+        self.template = message
+        self.values = values
+        super().__init__(message % values if values else message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +89,12 @@ class PermissionDenied(LearnloopError):
 class InvalidInput(LearnloopError):
     """A request carries a bad value; ``field`` names it."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, **values: object) -> None:
         self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
+        self.message = message % values if values else message
+        super().__init__(f"{field}: {self.message}")
+        self.template = message  # the message alone, without the field
+        self.values = values
 
 
 class DuplicateName(InvalidInput):
@@ -93,10 +112,16 @@ class TooManyAttempts(LearnloopError):
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
         minutes = max(1, -(-retry_after // 60))
-        super().__init__(
-            "too many failed logins for this account or from this network; "
-            f"try again in {minutes} minute{'s' if minutes != 1 else ''}"
-        )
+        one, many = _TRY_AGAIN
+        super().__init__(one if minutes == 1 else many, minutes=minutes)
+
+
+_TRY_AGAIN = (
+    N_("too many failed logins for this account or from this network; try again in %(minutes)s "
+       "minute"),
+    N_("too many failed logins for this account or from this network; try again in %(minutes)s "
+       "minutes"),
+)  # fmt: skip
 
 
 class Conflict(LearnloopError):

@@ -163,3 +163,32 @@ def test_an_admins_pages_speak_french(client: TestClient, sqlite_world: World) -
     members = client.get(f"/admin/classes/{sqlite_world.class_id}").text
     assert "Ajouter des personnes" in members
     assert ">apprenant<" in members  # a member's role, in words
+
+
+def test_errors_speak_the_readers_language_and_the_api_stays_english(
+    client: TestClient, sqlite_world: World
+) -> None:
+    client.cookies.set(LANGUAGE_COOKIE, "fr")
+    token = csrf_of(client)
+    short = client.post(
+        "/register",
+        data={"csrf_token": token, "display_name": "Zoé", "username": "zoe",
+              "password": "court", "password_again": "court"},
+    )  # fmt: skip
+    assert short.status_code == 400
+    assert "utilisez au moins 8 caractères" in short.text  # the service's message, with its value
+    assert "use at least" not in short.text
+    wrong = client.post(
+        "/login", data={"csrf_token": token, "username": "zoe", "password": "nope nope"}
+    )
+    assert wrong.status_code == 401
+    assert "nom d’utilisateur ou mot de passe incorrect" in wrong.text
+    login(client, sqlite_world.learner.username)
+    missing = client.get("/learn/activities/no-such-activity")
+    assert missing.status_code == 404
+    assert "Introuvable" in missing.text
+    assert "l’activité &#39;no-such-activity&#39; n’existe pas" in missing.text
+    # the JSON API answers programs: its messages stay English whatever the browser asks
+    api = client.get("/api/v1/me", headers=FRENCH)
+    assert api.status_code == 401
+    assert "Bearer" in api.json()["detail"]

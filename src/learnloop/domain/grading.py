@@ -64,7 +64,9 @@ def _grade_choices(item: Item, response: list[str]) -> Grade:
     chosen = [r for r in response if r]
     unknown = [r for r in chosen if r not in keys]
     if unknown:
-        raise InvalidInput("response", f"item {item.key} has no choice {unknown[0]!r}")
+        raise InvalidInput(
+            "response", "item %(key)s has no choice %(value)s", key=item.key, value=repr(unknown[0])
+        )
     if not chosen:
         raise InvalidInput("response", "choose an answer first")
     if item.kind is ItemKind.SINGLE_CHOICE and len(chosen) != 1:
@@ -90,7 +92,9 @@ def _tags(wrong: WrongAnswer) -> tuple[str, ...]:
 def _grade_ordering(item: Item, response: list[str]) -> Grade:
     keys = [chr(97 + i) for i in range(len(item.order))]
     if sorted(response) != keys:
-        raise InvalidInput("response", f"put each of the {len(keys)} steps in exactly one place")
+        raise InvalidInput(
+            "response", "put each of the %(n)s steps in exactly one place", n=len(keys)
+        )
     right = sum(a == b for a, b in zip(response, keys, strict=True))
     text = " → ".join(item.order[ord(k) - 97] for k in response)
     if right == len(keys):
@@ -101,7 +105,9 @@ def _grade_ordering(item: Item, response: list[str]) -> Grade:
 def _grade_matching(item: Item, response: list[str]) -> Grade:
     options = dict(item.match_options())
     if len(response) != len(item.pairs) or any(r not in options for r in response):
-        raise InvalidInput("response", f"choose a match for each of the {len(item.pairs)} items")
+        raise InvalidInput(
+            "response", "choose a match for each of the %(n)s items", n=len(item.pairs)
+        )
     right = sum(r == chr(97 + i) for i, r in enumerate(response))
     text = "; ".join(
         f"{left} → {options[r]}" for (left, _), r in zip(item.pairs, response, strict=True)
@@ -129,7 +135,9 @@ def grade(item: Item, response: str | list[str]) -> Grade:
             value = parse_number(text.removesuffix(item.unit).strip() if item.unit else text)
         except (ValueError, ZeroDivisionError):
             raise InvalidInput(
-                "response", f"{text!r} is not a number (write 0.75, 3/4, 1 1/2 or 75%)"
+                "response",
+                "%(text)s is not a number (write 0.75, 3/4, 1 1/2 or 75%%)",
+                text=repr(text),
             ) from None
         assert item.answer is not None
         if abs(value - item.answer) <= item.tolerance + 1e-9:

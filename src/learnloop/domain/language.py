@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from learnloop.exceptions import N_
+
 __all__ = ["ENGLISH", "IN_ENGLISH", "N_", "English", "Translator", "Wording"]
 
 
@@ -72,9 +74,3 @@ class Wording:
 
 
 IN_ENGLISH = Wording()
-
-
-def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name)
-    """Mark a message for the catalogs where it is defined; it is translated where it is shown
-    (``_(label)`` in a template)."""
-    return message

@@ -134,7 +134,7 @@ def class_members(db: Database, viewer: Viewer, class_id: int) -> ClassMembers:
     with db.reading() as s:
         school_class = s.get(SchoolClass, class_id)
         if school_class is None:
-            raise NotFound(f"class {class_id} does not exist")
+            raise NotFound("class %(class_id)s does not exist", class_id=class_id)
         course = s.get(Course, school_class.course_id)
         rows = s.execute(
             select(User.id, User.username, User.display_name, ClassMember.role)

@@ -52,7 +52,9 @@ def _posts(
             school_class = require_class_educator(s, viewer, class_id)
         course = course_by_id(s, school_class.course_id)
         if activity_key is not None and activity_key not in course.activities:
-            raise NotFound(f"activity {activity_key!r} does not exist")
+            raise NotFound(
+                "activity %(activity_key)s does not exist", activity_key=repr(activity_key)
+            )
         query = (
             select(DiscussionPost, User.display_name, User.role)
             .join(User, User.id == DiscussionPost.author_id)

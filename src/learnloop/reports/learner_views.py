@@ -277,7 +277,9 @@ def activity_view(db: Database, viewer: Viewer, activity_key: str) -> ActivityVi
         state = load_learner_state(s, viewer.user_id)
         activity = state.course.activities.get(activity_key)
         if activity is None:
-            raise NotFound(f"activity {activity_key!r} does not exist")
+            raise NotFound(
+                "activity %(activity_key)s does not exist", activity_key=repr(activity_key)
+            )
         latest: dict[str, Attempt] = {}
         for attempt in s.scalars(
             select(Attempt)

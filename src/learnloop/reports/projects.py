@@ -207,7 +207,9 @@ def submission_for_review(
     with db.reading() as s:
         row = s.get(ProjectSubmission, submission_id)
         if row is None or not moderates_class(s, viewer, row.class_id):
-            raise NotFound(f"submission {submission_id} does not exist")
+            raise NotFound(
+                "submission %(submission_id)s does not exist", submission_id=submission_id
+            )
         school_class = s.get(SchoolClass, row.class_id)
         assert school_class is not None  # the foreign key
         course = course_by_id(s, school_class.course_id)

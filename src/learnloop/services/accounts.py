@@ -75,14 +75,18 @@ def register_user(
     if not USERNAME.match(username):
         raise InvalidInput("username", "use 3 to 64 letters, digits, '.', '-' or '_'")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("password", f"use at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidInput(
+            "password",
+            "use at least %(min)s characters",
+            min=MIN_PASSWORD_LENGTH,
+        )
     display_name = " ".join(display_name.split()) or username
     if len(display_name) > 120:
         raise InvalidInput("display_name", "use at most 120 characters")
     password_hash = hasher.hash(password)
     with db.transaction() as s:
         if s.scalar(select(User.id).where(User.username == username)) is not None:
-            raise DuplicateName("username", f"{username!r} is taken")
+            raise DuplicateName("username", "%(username)s is taken", username=repr(username))
         user = User(
             username=username,
             display_name=display_name,
@@ -185,7 +189,11 @@ def change_password(
     towards the login limits, so a stolen session cannot guess it); every other session and API
     token of the account ends, the one ``keep_token`` names stays."""
     if len(new) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("new", f"use at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidInput(
+            "new",
+            "use at least %(min)s characters",
+            min=MIN_PASSWORD_LENGTH,
+        )
     if new == current:
         raise InvalidInput("new", "choose a password other than the current one")
     authenticate(db, hasher, viewer.username, current, address=address, limits=limits)
@@ -219,7 +227,7 @@ def reset_password(db: Database, hasher: PasswordHasher, viewer: Viewer, *, user
     with db.transaction() as s:
         user = s.scalar(select(User).where(User.username == username))
         if user is None:
-            raise InvalidInput("username", f"no account named {username!r}")
+            raise InvalidInput("username", "no account named %(username)s", username=repr(username))
         user.password_hash, user.must_change_password = password_hash, True
         s.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
         record_event(

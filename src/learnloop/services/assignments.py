@@ -46,7 +46,7 @@ def assign_activity(
     require_role(viewer, Role.EDUCATOR, Role.ADMIN)
     note = note.strip()
     if len(note) > MAX_NOTE_LENGTH:
-        raise InvalidInput("note", f"use at most {MAX_NOTE_LENGTH} characters")
+        raise InvalidInput("note", "use at most %(max)s characters", max=MAX_NOTE_LENGTH)
     ids = list(dict.fromkeys(learner_ids))
     if not ids:
         raise InvalidInput("learner_ids", "choose at least one learner")
@@ -56,7 +56,11 @@ def assign_activity(
         course = course_by_id(s, school_class.course_id)
         activity = course.activities.get(activity_key)
         if activity is None:
-            raise InvalidInput("activity", f"the course has no activity {activity_key!r}")
+            raise InvalidInput(
+                "activity",
+                "the course has no activity %(activity_key)s",
+                activity_key=repr(activity_key),
+            )
         members = {
             u.id: u
             for u in s.scalars(
@@ -71,7 +75,9 @@ def assign_activity(
         }
         outside = [i for i in ids if i not in members]
         if outside:
-            raise NotFound(f"learner(s) {', '.join(map(str, outside))} are not in this class")
+            raise NotFound(
+                "learner(s) %(names)s are not in this class", names=", ".join(map(str, outside))
+            )
         mastered: dict[int, set[str]] = {i: set() for i in ids}
         for user_id, key in s.execute(
             select(Mastery.user_id, Mastery.objective_key).where(
@@ -88,7 +94,9 @@ def assign_activity(
         if locked:
             raise InvalidInput(
                 "learner_ids",
-                f"{activity.title} is still locked for {', '.join(locked)}: nothing assigned",
+                "%(title)s is still locked for %(names)s: nothing assigned",
+                title=activity.title,
+                names=", ".join(locked),
             )
         open_for = set(
             s.scalars(
@@ -119,6 +127,8 @@ def mark_done(
     with db.transaction() as s:
         row = s.get(Assignment, assignment_id)
         if row is None or row.learner_id != viewer.user_id:
-            raise NotFound(f"assignment {assignment_id} does not exist")
+            raise NotFound(
+                "assignment %(assignment_id)s does not exist", assignment_id=assignment_id
+            )
         if row.done_at is None:
             row.done_at = now or datetime.now(UTC)

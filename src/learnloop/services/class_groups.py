@@ -42,10 +42,14 @@ def form_group(
     if not name:
         raise InvalidInput("name", "give the group a name")
     if len(name) > MAX_GROUP_NAME:
-        raise InvalidInput("name", f"use at most {MAX_GROUP_NAME} characters")
+        raise InvalidInput("name", "use at most %(max)s characters", max=MAX_GROUP_NAME)
     ids = list(dict.fromkeys(learner_ids))
     if not 2 <= len(ids) <= MAX_GROUP_MEMBERS:
-        raise InvalidInput("learner_ids", f"choose 2 to {MAX_GROUP_MEMBERS} learners")
+        raise InvalidInput(
+            "learner_ids",
+            "choose 2 to %(max)s learners",
+            max=MAX_GROUP_MEMBERS,
+        )
     with db.transaction() as s:
         require_class_educator(s, viewer, class_id)
         members = set(
@@ -59,12 +63,16 @@ def form_group(
         )
         outside = [i for i in ids if i not in members]
         if outside:
-            raise NotFound(f"learner(s) {', '.join(map(str, outside))} are not in this class")
+            raise NotFound(
+                "learner(s) %(names)s are not in this class", names=", ".join(map(str, outside))
+            )
         taken = s.scalar(
             select(ClassGroup.id).where(ClassGroup.class_id == class_id, ClassGroup.name == name)
         )
         if taken is not None:
-            raise InvalidInput("name", f"the class has a group called {name!r} already")
+            raise InvalidInput(
+                "name", "the class has a group called %(name)s already", name=repr(name)
+            )
         group = ClassGroup(
             class_id=class_id, name=name, educator_id=viewer.user_id,
             created_at=now or datetime.now(UTC),
@@ -80,7 +88,7 @@ def disband_group(db: Database, viewer: Viewer, group_id: int) -> int:
     with db.transaction() as s:
         group = s.get(ClassGroup, group_id)
         if group is None or not moderates_class(s, viewer, group.class_id):
-            raise NotFound(f"group {group_id} does not exist")
+            raise NotFound("group %(group_id)s does not exist", group_id=group_id)
         class_id = group.class_id
         s.delete(group)
         return class_id

@@ -45,7 +45,9 @@ def create_class_for(
     with db.transaction() as s:
         course_id = s.scalar(select(CourseRow.id).where(CourseRow.slug == course_slug))
         if course_id is None:
-            raise InvalidInput("course", f"there is no course {course_slug!r}")
+            raise InvalidInput(
+                "course", "there is no course %(course_slug)s", course_slug=repr(course_slug)
+            )
         row = new_class(s, name=name, course_id=course_id, now=now)
         record_event(
             s, actor=viewer.username, action="class.created", subject=row.name, now=now,
@@ -73,12 +75,15 @@ def add_members(
         users = {u.username: u for u in s.scalars(select(User).where(User.username.in_(wanted)))}
         unknown = [u for u in wanted if u not in users]
         if unknown:
-            raise InvalidInput("usernames", f"no account named {', '.join(unknown)}: nobody added")
+            raise InvalidInput(
+                "usernames", "no account named %(names)s: nobody added", names=", ".join(unknown)
+            )
         admins = [u for u in wanted if users[u].role == Role.ADMIN.value]
         if admins:
             raise InvalidInput(
                 "usernames",
-                f"{', '.join(admins)}: admins see every class without joining one; nobody added",
+                "%(names)s: admins see every class without joining one; nobody added",
+                names=", ".join(admins),
             )
         added = [u for u in wanted if enrol(s, school_class, users[u])]
         if added:
@@ -100,7 +105,9 @@ def remove_member(
         member = s.get(ClassMember, (class_id, user_id))
         user = s.get(User, user_id)
         if member is None or user is None:
-            raise NotFound(f"user {user_id} is not in class {class_id}")
+            raise NotFound(
+                "user %(user_id)s is not in class %(class_id)s", user_id=user_id, class_id=class_id
+            )
         s.delete(member)
         record_event(
             s, actor=viewer.username, action="class.member_removed", subject=school_class.name,

@@ -67,11 +67,11 @@ def new_class(s: Session, *, name: str, course_id: int, now: datetime) -> School
     if not name:
         raise InvalidInput("name", "a class needs a name")
     if len(name) > MAX_CLASS_NAME:
-        raise InvalidInput("name", f"use at most {MAX_CLASS_NAME} characters")
+        raise InvalidInput("name", "use at most %(max)s characters", max=MAX_CLASS_NAME)
     if s.get(CourseRow, course_id) is None:
-        raise NotFound(f"course {course_id} does not exist")
+        raise NotFound("course %(course_id)s does not exist", course_id=course_id)
     if s.scalar(select(SchoolClass.id).where(SchoolClass.name == name)) is not None:
-        raise DuplicateName("name", f"a class named {name!r} exists")
+        raise DuplicateName("name", "a class named %(name)s exists", name=repr(name))
     row = SchoolClass(name=name, course_id=course_id, created_at=now)
     s.add(row)
     s.flush()

@@ -43,7 +43,7 @@ def post_message(
     if not body:
         raise InvalidInput("body", "write something first")
     if len(body) > MAX_POST_LENGTH:
-        raise InvalidInput("body", f"use at most {MAX_POST_LENGTH} characters")
+        raise InvalidInput("body", "use at most %(max)s characters", max=MAX_POST_LENGTH)
     with db.transaction() as s:
         if class_id is None:  # a learner's own class
             require_learner(viewer)
@@ -54,7 +54,9 @@ def post_message(
             school_class = require_class_educator(s, viewer, class_id)
         course = course_by_id(s, school_class.course_id)
         if activity_key not in course.activities:
-            raise NotFound(f"activity {activity_key!r} does not exist")
+            raise NotFound(
+                "activity %(activity_key)s does not exist", activity_key=repr(activity_key)
+            )
         post = DiscussionPost(
             class_id=school_class.id, activity_key=activity_key, author_id=viewer.user_id,
             body=body, created_at=now or datetime.now(UTC),
@@ -72,9 +74,9 @@ def hide_post(
     with db.transaction() as s:
         post = s.get(DiscussionPost, post_id)
         if post is None or post.hidden_at is not None:
-            raise NotFound(f"post {post_id} does not exist")
+            raise NotFound("post %(post_id)s does not exist", post_id=post_id)
         if post.author_id != viewer.user_id and not moderates_class(s, viewer, post.class_id):
             # the same answer inside and outside the class: no hint that the post exists
-            raise NotFound(f"post {post_id} does not exist")
+            raise NotFound("post %(post_id)s does not exist", post_id=post_id)
         post.hidden_at, post.hidden_by = now or datetime.now(UTC), viewer.user_id
         return post.class_id, post.activity_key

@@ -106,7 +106,7 @@ def delete_account(
     with db.transaction() as s:
         user_id = s.scalar(select(User.id).where(User.username == username))
         if user_id is None:
-            raise NotFound(f"no account named {username!r}")
+            raise NotFound("no account named %(username)s", username=repr(username))
         file_queued_keys(s)  # the statements naming them are found by their filed keys
         named = statements_naming(s, key)
         seqs = [seq for seq, _ in named]

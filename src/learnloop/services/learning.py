@@ -79,7 +79,10 @@ def complete_onboarding(
     for modality in preferred_modalities:
         if modality not in known:
             raise InvalidInput(
-                "preferred_modalities", f"{modality!r} is not one of {sorted(known)}"
+                "preferred_modalities",
+                "%(modality)s is not one of %(value)s",
+                modality=repr(modality),
+                value=sorted(known),
             )
     if len(interests) > 1000:
         raise InvalidInput("interests", "use at most 1000 characters")
@@ -100,7 +103,9 @@ def complete_onboarding(
         course = course_by_id(s, profile.course_id)
         if goal_objective and goal_objective not in course.objectives:
             raise InvalidInput(
-                "goal_objective", f"{goal_objective!r} is not an objective of this course"
+                "goal_objective",
+                "%(goal_objective)s is not an objective of this course",
+                goal_objective=repr(goal_objective),
             )
         if goal_date is not None and goal_date < (now or datetime.now(UTC)).date():
             raise InvalidInput("goal_date", "a goal date cannot be in the past")
@@ -150,7 +155,11 @@ def record_attempt(
         course_id, course = course_of_learner(s, viewer.user_id)
         activity = course.activities.get(activity_key)
         if activity is None or item_key not in activity.items:
-            raise NotFound(f"activity {activity_key!r} has no item {item_key!r}")
+            raise NotFound(
+                "activity %(activity_key)s has no item %(item_key)s",
+                activity_key=repr(activity_key),
+                item_key=repr(item_key),
+            )
         item = course.items[item_key]
         rows = mastery_rows(s, viewer.user_id, course_id)
         missing = _locked_objectives(
@@ -158,7 +167,7 @@ def record_attempt(
         )
         if missing:
             names = ", ".join(course.objectives[m].title for m in missing)
-            raise PermissionDenied(f"this activity is locked: master {names} first")
+            raise PermissionDenied("this activity is locked: master %(names)s first", names=names)
         result = grade(item, response)  # InvalidInput for an unreadable answer: nothing stored
         outcome = apply_answer(
             s, user_id=viewer.user_id, course_id=course_id, course=course, rows=rows,

@@ -50,11 +50,20 @@ def override_mastery(
     now = now or datetime.now(UTC)
     reason = " ".join(reason.split())
     if action not in OVERRIDE_ACTIONS:
-        raise InvalidInput("action", f"use one of {', '.join(OVERRIDE_ACTIONS)}, not {action!r}")
+        raise InvalidInput(
+            "action",
+            "use one of %(names)s, not %(action)s",
+            names=", ".join(OVERRIDE_ACTIONS),
+            action=repr(action),
+        )
     if not reason:
         raise InvalidInput("reason", "say why: the learner sees the reason")
     if len(reason) > MAX_REASON_LENGTH:
-        raise InvalidInput("reason", f"use at most {MAX_REASON_LENGTH} characters")
+        raise InvalidInput(
+            "reason",
+            "use at most %(max)s characters",
+            max=MAX_REASON_LENGTH,
+        )
     with db.transaction() as s:
         school_class = require_class_educator(s, viewer, class_id)
         require_learner_in_class(s, class_id, learner_id)
@@ -62,7 +71,9 @@ def override_mastery(
         course = course_by_id(s, course_id)
         target = course.objectives.get(objective)
         if target is None:
-            raise InvalidInput("objective", f"the course has no objective {objective!r}")
+            raise InvalidInput(
+                "objective", "the course has no objective %(objective)s", objective=repr(objective)
+            )
         row = s.scalar(
             select(Mastery)
             .where(
@@ -75,7 +86,7 @@ def override_mastery(
         before = row.p_known if row is not None else target.bkt.prior
         if action == "mastered":
             if row is not None and row.mastered:
-                raise InvalidInput("objective", f"{target.title} is already mastered")
+                raise InvalidInput("objective", "%(title)s is already mastered", title=target.title)
             if row is None:
                 row = Mastery(
                     user_id=learner_id, course_id=course_id, objective_key=objective,
@@ -93,7 +104,9 @@ def override_mastery(
         else:
             if row is None or not row.mastered:
                 raise InvalidInput(
-                    "objective", f"{target.title} is not mastered: it is in practice already"
+                    "objective",
+                    "%(title)s is not mastered: it is in practice already",
+                    title=target.title,
                 )
             card = s.get(MemoryCard, (learner_id, course_id, objective))
             if card is None:  # mastered before spaced review existed

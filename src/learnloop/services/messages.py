@@ -24,7 +24,11 @@ def send_feedback(
     if not body:
         raise InvalidInput("body", "write the feedback first")
     if len(body) > MAX_FEEDBACK_LENGTH:
-        raise InvalidInput("body", f"use at most {MAX_FEEDBACK_LENGTH} characters")
+        raise InvalidInput(
+            "body",
+            "use at most %(max)s characters",
+            max=MAX_FEEDBACK_LENGTH,
+        )
     with db.transaction() as s:
         require_class_educator(s, viewer, class_id)
         require_learner_in_class(s, class_id, learner_id)

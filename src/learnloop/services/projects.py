@@ -61,16 +61,22 @@ def submit_work(
         raise InvalidInput("body", "write or paste your work first")
     if len(body) > MAX_WORK_LENGTH:
         raise InvalidInput(
-            "body", f"use at most {MAX_WORK_LENGTH} characters (link to anything longer)"
+            "body",
+            "use at most %(max)s characters (link to anything longer)",
+            max=MAX_WORK_LENGTH,
         )
     with db.transaction() as s:
         school_class = learner_class(s, viewer)
         course = course_by_id(s, school_class.course_id)
         activity = course.activities.get(activity_key)
         if activity is None:
-            raise NotFound(f"activity {activity_key!r} does not exist")
+            raise NotFound(
+                "activity %(activity_key)s does not exist", activity_key=repr(activity_key)
+            )
         if not activity.takes_work:
-            raise InvalidInput("activity", f"{activity.title} takes answers, not handed-in work")
+            raise InvalidInput(
+                "activity", "%(title)s takes answers, not handed-in work", title=activity.title
+            )
         if is_locked(
             course, activity.objectives, mastery_rows(s, viewer.user_id, school_class.course_id)
         ):
@@ -79,7 +85,7 @@ def submit_work(
             group = s.get(ClassGroup, group_id)
             member = s.get(ClassGroupMember, (group_id, viewer.user_id))
             if group is None or group.class_id != school_class.id or member is None:
-                raise NotFound(f"you are in no group {group_id} of your class")
+                raise NotFound("you are in no group %(group_id)s of your class", group_id=group_id)
         row = ProjectSubmission(
             class_id=school_class.id, learner_id=viewer.user_id, activity_key=activity_key,
             group_id=group_id, body=body, submitted_at=now or datetime.now(UTC),
@@ -103,14 +109,20 @@ def review_submission(
     Returns the submission's class and learner."""
     comment = comment.strip()
     if len(comment) > MAX_COMMENT_LENGTH:
-        raise InvalidInput("comment", f"use at most {MAX_COMMENT_LENGTH} characters")
+        raise InvalidInput(
+            "comment",
+            "use at most %(max)s characters",
+            max=MAX_COMMENT_LENGTH,
+        )
     now = now or datetime.now(UTC)
     with db.transaction() as s:
         # locked: two educators saving at once replace each other's review, never insert two
         submission = s.get(ProjectSubmission, submission_id, with_for_update=True)
         if submission is None or not moderates_class(s, viewer, submission.class_id):
             # the same answer inside and outside the class: no hint that the work exists
-            raise NotFound(f"submission {submission_id} does not exist")
+            raise NotFound(
+                "submission %(submission_id)s does not exist", submission_id=submission_id
+            )
         school_class = s.get(SchoolClass, submission.class_id)
         assert school_class is not None  # the foreign key
         course = course_by_id(s, school_class.course_id)
@@ -135,15 +147,22 @@ def _checked_levels(
     known = {c.key for c in rubric}
     unknown = sorted(set(levels) - known)
     if unknown:
-        raise InvalidInput("levels", f"the rubric has no criterion {unknown[0]!r}")
+        raise InvalidInput(
+            "levels", "the rubric has no criterion %(value)s", value=repr(unknown[0])
+        )
     for criterion in rubric:
         level = levels.get(criterion.key)
         if level is None:
-            raise InvalidInput(f"levels.{criterion.key}", f"choose a level for {criterion.title}")
+            raise InvalidInput(
+                f"levels.{criterion.key}", "choose a level for %(title)s", title=criterion.title
+            )
         if not 0 <= level < len(criterion.levels):
             raise InvalidInput(
                 f"levels.{criterion.key}",
-                f"{criterion.title}: a level from 0 to {len(criterion.levels) - 1}, not {level}",
+                "%(title)s: a level from 0 to %(n)s, not %(level)s",
+                title=criterion.title,
+                n=len(criterion.levels) - 1,
+                level=level,
             )
         chosen[criterion.key] = level
     return chosen

@@ -44,13 +44,19 @@ def write_reflection(
              "next_step": next_step.strip()}  # fmt: skip
     for field, text in parts.items():
         if len(text) > MAX_REFLECTION_PART:
-            raise InvalidInput(field, f"use at most {MAX_REFLECTION_PART} characters")
+            raise InvalidInput(
+                field,
+                "use at most %(max)s characters",
+                max=MAX_REFLECTION_PART,
+            )
     if not any(parts.values()):
         raise InvalidInput("went_well", "write at least one of the three")
     with db.transaction() as s:
         course_id, course = course_of_learner(s, viewer.user_id)
         if objective and objective not in course.objectives:
-            raise InvalidInput("objective", f"the course has no objective {objective!r}")
+            raise InvalidInput(
+                "objective", "the course has no objective %(objective)s", objective=repr(objective)
+            )
         row = Reflection(
             user_id=viewer.user_id, course_id=course_id, objective_key=objective, shared=shared,
             created_at=now or datetime.now(UTC), **parts,
@@ -64,7 +70,7 @@ def _own(s: Session, viewer: Viewer, reflection_id: int) -> Reflection:
     row = s.get(Reflection, reflection_id)
     if row is None or row.user_id != viewer.user_id:
         # anyone else's reflection does not exist for them, shared or not
-        raise NotFound(f"reflection {reflection_id} does not exist")
+        raise NotFound("reflection %(reflection_id)s does not exist", reflection_id=reflection_id)
     return row
 
 

@@ -30,7 +30,7 @@ __all__ = [
 def require_role(viewer: Viewer, *roles: Role) -> None:
     if viewer.role not in roles:
         names = " or ".join(r.value for r in roles)
-        raise PermissionDenied(f"this is for {names} accounts")
+        raise PermissionDenied("this is for %(names)s accounts", names=names)
 
 
 def require_learner(viewer: Viewer) -> None:
@@ -49,7 +49,7 @@ def require_class_educator(session: Session, viewer: Viewer, class_id: int) -> S
     """The class, if ``viewer`` teaches it or is an admin; NotFound or PermissionDenied otherwise."""
     school_class = session.get(SchoolClass, class_id)
     if school_class is None:
-        raise NotFound(f"class {class_id} does not exist")
+        raise NotFound("class %(class_id)s does not exist", class_id=class_id)
     if not moderates_class(session, viewer, class_id):
         raise PermissionDenied("only the class's educators can see this class")
     return school_class
@@ -64,7 +64,11 @@ def require_learner_in_class(session: Session, class_id: int, learner_id: int) -
         )
     )
     if member is None:
-        raise NotFound(f"learner {learner_id} is not in class {class_id}")
+        raise NotFound(
+            "learner %(learner_id)s is not in class %(class_id)s",
+            learner_id=learner_id,
+            class_id=class_id,
+        )
 
 
 def learner_class(s: Session, viewer: Viewer) -> SchoolClass:

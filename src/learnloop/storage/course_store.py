@@ -44,14 +44,14 @@ def _cached(course_id: int, content_hash: str, content: dict[str, Any]) -> Cours
 def course_by_id(session: Session, course_id: int) -> Course:
     row = session.get(CourseRow, course_id)
     if row is None:
-        raise NotFound(f"course {course_id} does not exist")
+        raise NotFound("course %(course_id)s does not exist", course_id=course_id)
     return _parse_row(row)
 
 
 def course_by_slug(session: Session, slug: str) -> tuple[int, Course]:
     row = session.scalar(select(CourseRow).where(CourseRow.slug == slug))
     if row is None:
-        raise NotFound(f"course {slug!r} does not exist")
+        raise NotFound("course %(slug)s does not exist", slug=repr(slug))
     return row.id, _parse_row(row)
 
 

@@ -33,7 +33,7 @@ from learnloop.web.deps import LoginRequired, PasswordChangeRequired
 from learnloop.web.observability import RequestLog, metrics_response
 from learnloop.web.pages import accounts, admin, discussion, learn, lti, teach, work
 from learnloop.web.platform import Platform
-from learnloop.web.rendering import CSP, redirect, render
+from learnloop.web.rendering import CSP, redirect, render, said, wording_for
 from learnloop.web.xapi import create_xapi
 
 __all__ = ["app_factory", "create_app"]
@@ -165,23 +165,34 @@ def create_app(
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, exc: CsrfFailed) -> HTMLResponse:
         return render(
-            request, platform, "error.html", {"status": 403, "message": str(exc)}, status_code=403
+            request,
+            platform,
+            "error.html",
+            {"status": 403, "message": wording_for(request, platform)(str(exc))},
+            status_code=403,
         )
 
     @app.exception_handler(LearnloopError)
     async def page_error(request: Request, exc: LearnloopError) -> HTMLResponse:
         status = _status_of(exc)
+        message = said(request, platform, exc)
+        if isinstance(exc, InvalidInput):  # a form of its own would mark the field: name it
+            message = f"{exc.field}: {message}"
         return render(
             request,
             platform,
             "error.html",
-            {"status": status, "message": str(exc)},
+            {"status": status, "message": message},
             status_code=status,
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
-        message = "This page does not exist." if exc.status_code == 404 else str(exc.detail)
+        message = (
+            wording_for(request, platform)("This page does not exist.")
+            if exc.status_code == 404
+            else str(exc.detail)
+        )
         return render(
             request,
             platform,

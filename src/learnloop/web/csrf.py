@@ -14,6 +14,8 @@ import secrets
 
 from fastapi import Request
 
+from learnloop.exceptions import N_
+
 __all__ = ["CSRF_COOKIE", "CSRF_FIELD", "CsrfFailed", "new_csrf_token", "valid_csrf_token"]
 
 CSRF_COOKIE = "ll_csrf"
@@ -51,5 +53,5 @@ async def check_csrf(request: Request, key: str) -> None:
         and hmac.compare_digest(field, cookie)
     ):
         raise CsrfFailed(
-            "the form's security token is missing or stale; reload the page and try again"
+            N_("the form's security token is missing or stale; reload the page and try again")
         )

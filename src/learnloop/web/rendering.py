@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from learnloop.domain import Viewer
 from learnloop.domain.language import Translator, Wording
+from learnloop.exceptions import LearnloopError
 from learnloop.web.csrf import CSRF_COOKIE, new_csrf_token, valid_csrf_token
 from learnloop.web.deps import SESSION_COOKIE
 from learnloop.web.i18n import LANGUAGE_COOKIE, use
@@ -20,6 +21,7 @@ __all__ = [
     "language_of",
     "redirect",
     "render",
+    "said",
     "set_session_cookie",
     "translator_for",
     "wording_for",
@@ -49,6 +51,16 @@ def translator_for(request: Request, platform: Platform) -> Translator:
 def wording_for(request: Request, platform: Platform) -> Wording:
     """How a report writes this request's sentences (``domain.language``)."""
     return platform.catalogs.wording(language_of(request, platform))
+
+
+def said(request: Request, platform: Platform, error: LearnloopError) -> str:
+    """An error's message in the reader's language (its English where the catalog has none);
+    an invalid field's message without the field's name."""
+    return (
+        wording_for(request, platform)(error.template, **error.values)
+        if error.template
+        else str(error)
+    )
 
 
 def render(

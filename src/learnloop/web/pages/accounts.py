@@ -30,7 +30,7 @@ from learnloop.web.deps import (
 )
 from learnloop.web.i18n import LANGUAGE_COOKIE
 from learnloop.web.platform import Platform
-from learnloop.web.rendering import clear_session_cookie, redirect, render, set_session_cookie
+from learnloop.web.rendering import clear_session_cookie, redirect, render, said, set_session_cookie
 
 router = APIRouter()
 
@@ -82,7 +82,11 @@ def login(
             address=client_address(request), limits=platform.login_limits,
         )  # fmt: skip
     except (AuthenticationFailed, TooManyAttempts) as exc:
-        context = {"next": _safe_next(next) or "", "error": str(exc), "username": username}
+        context = {
+            "next": _safe_next(next) or "",
+            "error": said(request, platform, exc),
+            "username": username,
+        }
         if isinstance(exc, TooManyAttempts):
             refused = render(request, platform, "login.html", context, status_code=429)
             refused.headers["Retry-After"] = str(exc.retry_after)
@@ -122,7 +126,7 @@ def register(
             display_name=display_name,
         )
     except InvalidInput as exc:
-        context = {"error": exc.message, "field": exc.field, "form": form}
+        context = {"error": said(request, platform, exc), "field": exc.field, "form": form}
         return render(request, platform, "register.html", context, status_code=400)
     token = start_session(
         platform.db, viewer.user_id, kind="cookie", hours=platform.settings.session_hours
@@ -155,7 +159,10 @@ def choose_language(
 ) -> Response:
     if lang not in platform.catalogs.languages:
         raise InvalidInput(
-            "lang", f"learnloop speaks {', '.join(platform.catalogs.languages)}, not {lang!r}"
+            "lang",
+            "learnloop speaks %(names)s, not %(lang)s",
+            names=", ".join(platform.catalogs.languages),
+            lang=repr(lang),
         )
     response = redirect(_safe_next(next) or "/")
     response.set_cookie(
@@ -210,7 +217,12 @@ def password_change(
         )  # fmt: skip
     except InvalidInput as exc:
         return _password_page(
-            request, platform, viewer, error=exc.message, field=exc.field, status=400
+            request,
+            platform,
+            viewer,
+            error=said(request, platform, exc),
+            field=exc.field,
+            status=400,
         )
     except AuthenticationFailed:
         return _password_page(

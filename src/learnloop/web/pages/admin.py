@@ -16,7 +16,7 @@ from learnloop.services.classes import add_members, create_class_for, remove_mem
 from learnloop.services.erasure import delete_account
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.platform import Platform
-from learnloop.web.rendering import redirect, render
+from learnloop.web.rendering import redirect, render, said
 
 router = APIRouter(prefix="/admin")
 
@@ -49,7 +49,11 @@ def delete(
             public_url=platform.settings.public_url,
         )  # fmt: skip
     except InvalidInput as exc:
-        extra = {"delete_error": exc.message, "delete_field": exc.field, "delete_name": username}
+        extra = {
+            "delete_error": said(request, platform, exc),
+            "delete_field": exc.field,
+            "delete_name": username,
+        }
         return _page(request, platform, viewer, extra, 400)
     return _page(request, platform, viewer, {"deleted": erased})
 
@@ -65,7 +69,11 @@ def create_class(
     try:
         class_id = create_class_for(platform.db, viewer, name=name, course_slug=course)
     except InvalidInput as exc:
-        extra = {"class_error": exc.message, "class_field": exc.field, "class_name": name}
+        extra = {
+            "class_error": said(request, platform, exc),
+            "class_field": exc.field,
+            "class_name": name,
+        }
         return _page(request, platform, viewer, extra, 400)
     return redirect(f"/admin/classes/{class_id}")
 
@@ -105,7 +113,7 @@ def add(
     try:
         done = add_members(platform.db, viewer, class_id=class_id, usernames=usernames)
     except InvalidInput as exc:
-        extra = {"add_error": exc.message, "usernames": usernames}
+        extra = {"add_error": said(request, platform, exc), "usernames": usernames}
         return _members_page(request, platform, viewer, class_id, extra, 400)
     return redirect(f"/admin/classes/{class_id}?added={len(done.added)}")
 
@@ -127,7 +135,7 @@ def password_reset(
     try:
         password = reset_password(platform.db, platform.hasher, viewer, username=username)
     except InvalidInput as exc:
-        return _page(request, platform, viewer, {"reset_error": exc.message}, 400)
+        return _page(request, platform, viewer, {"reset_error": said(request, platform, exc)}, 400)
     extra = {"reset": (username.strip(), password)}
     response = _page(request, platform, viewer, extra)
     response.headers["Cache-Control"] = "no-store"

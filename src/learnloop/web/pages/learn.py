@@ -35,7 +35,7 @@ from learnloop.services.reflections import (
 )
 from learnloop.web.charts import progress_map_svg
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
-from learnloop.web.rendering import redirect, render, translator_for, wording_for
+from learnloop.web.rendering import redirect, render, said, translator_for, wording_for
 from learnloop.web.vocabulary import MODALITY_LABELS
 
 router = APIRouter(prefix="/learn")
@@ -112,7 +112,7 @@ def onboarding(
                 (m.value, translator_for(request, platform).gettext(MODALITY_LABELS[m.value]))
                 for m in Modality
             ],
-            "error": f"{exc.field}: {exc.message}",
+            "error": said(request, platform, exc),
         }
         return render(
             request, platform, "learn/onboarding.html", context, viewer=viewer, status_code=400
@@ -154,7 +154,7 @@ def placement_answer(
         )
     except InvalidInput as exc:
         page = placement_page(platform.db, viewer)
-        context = {"page": page, "error": exc.message}
+        context = {"page": page, "error": said(request, platform, exc)}
         return render(
             request, platform, "learn/placement.html", context, viewer=viewer, status_code=400
         )
@@ -220,7 +220,9 @@ def answer(
             public_url=platform.settings.public_url,
         )
     except InvalidInput as exc:
-        return _activity_page(request, platform, viewer, key, {item: exc.message}, 400)
+        return _activity_page(
+            request, platform, viewer, key, {item: said(request, platform, exc)}, 400
+        )
     return redirect(f"/learn/activities/{key}#item-{item}")
 
 
@@ -235,7 +237,9 @@ def discuss(
     try:
         post_message(platform.db, viewer, activity_key=key, body=body)
     except InvalidInput as exc:
-        return _activity_page(request, platform, viewer, key, {"discussion": exc.message}, 400)
+        return _activity_page(
+            request, platform, viewer, key, {"discussion": said(request, platform, exc)}, 400
+        )
     return redirect(f"/learn/activities/{key}#discussion")
 
 
@@ -254,7 +258,9 @@ def hand_in(
         group = int(group_id) if group_id else None
         submit_work(platform.db, viewer, activity_key=key, body=body, group_id=group)
     except InvalidInput as exc:
-        return _activity_page(request, platform, viewer, key, {"work": exc.message}, 400)
+        return _activity_page(
+            request, platform, viewer, key, {"work": said(request, platform, exc)}, 400
+        )
     return redirect(f"/learn/activities/{key}#work")
 
 
@@ -313,7 +319,9 @@ def reflect(
             next_step=next_step, shared=bool(shared),
         )  # fmt: skip
     except InvalidInput as exc:
-        return _progress_page(request, platform, viewer, error=exc.message, status=400)
+        return _progress_page(
+            request, platform, viewer, error=said(request, platform, exc), status=400
+        )
     return redirect("/learn/progress#reflections")
 
 

@@ -24,7 +24,7 @@ from learnloop.services.lti_deep_linking import answer_deep_link, deep_link_for
 from learnloop.services.lti_platforms import tool_jwks
 from learnloop.services.lti_registration import register_dynamically
 from learnloop.web.deps import SESSION_COOKIE, CsrfChecked, PageViewer, PlatformDep
-from learnloop.web.rendering import CSP, redirect, render, set_session_cookie
+from learnloop.web.rendering import CSP, redirect, render, said, set_session_cookie
 
 router = APIRouter(prefix="/lti")
 
@@ -122,7 +122,7 @@ def deep_link_answer(
         )  # fmt: skip
     except InvalidInput as exc:
         choice = deep_link_for(platform.db, viewer, link_id)
-        context = {"d": choice, "error": exc.message}
+        context = {"d": choice, "error": said(request, platform, exc)}
         return render(
             request, platform, "lti/deep_link.html", context, viewer=viewer, status_code=400
         )

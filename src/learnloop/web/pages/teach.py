@@ -27,7 +27,7 @@ from learnloop.services.mastery_overrides import MAX_REASON_LENGTH, override_mas
 from learnloop.services.messages import send_feedback
 from learnloop.web.charts import curve_svg, heatmap_svg, progress_map_svg, sparkline_svg
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
-from learnloop.web.rendering import redirect, render, wording_for
+from learnloop.web.rendering import redirect, render, said, wording_for
 
 router = APIRouter(prefix="/teach")
 
@@ -107,7 +107,9 @@ def new_group(
     try:
         form_group(platform.db, viewer, class_id=class_id, name=name, learner_ids=learner_id or [])
     except InvalidInput as exc:
-        return _groups_page(request, platform, viewer, class_id, error=exc.message, status=400)
+        return _groups_page(
+            request, platform, viewer, class_id, error=said(request, platform, exc), status=400
+        )
     return redirect(f"/teach/classes/{class_id}/groups#formed")
 
 
@@ -154,9 +156,17 @@ def assign(
     except InvalidInput as exc:
         if back == "learner" and len(ids) == 1:
             return _learner_page(
-                request, platform, viewer, class_id, ids[0], assign_error=exc.message, status=400
+                request,
+                platform,
+                viewer,
+                class_id,
+                ids[0],
+                assign_error=said(request, platform, exc),
+                status=400,
             )
-        return _groups_page(request, platform, viewer, class_id, error=exc.message, status=400)
+        return _groups_page(
+            request, platform, viewer, class_id, error=said(request, platform, exc), status=400
+        )
     names = ", ".join(done.assigned) or wording_for(request, platform)("nobody new")
     if back == "learner" and len(ids) == 1:
         return redirect(f"/teach/classes/{class_id}/learners/{ids[0]}?assigned=1#assign")
@@ -200,7 +210,9 @@ def discussion_post(
     try:
         post_message(platform.db, viewer, activity_key=activity, body=body, class_id=class_id)
     except InvalidInput as exc:
-        return _discussion_page(request, platform, viewer, class_id, exc.message, 400)
+        return _discussion_page(
+            request, platform, viewer, class_id, said(request, platform, exc), 400
+        )
     return redirect(f"/teach/classes/{class_id}/discussion")
 
 
@@ -290,7 +302,13 @@ def mastery_override(
         )  # fmt: skip
     except InvalidInput as exc:
         return _learner_page(
-            request, platform, viewer, class_id, learner_id, override_error=exc.message, status=400
+            request,
+            platform,
+            viewer,
+            class_id,
+            learner_id,
+            override_error=said(request, platform, exc),
+            status=400,
         )
     return redirect(f"/teach/classes/{class_id}/learners/{learner_id}?overridden=1#override")
 
@@ -308,6 +326,12 @@ def feedback(
         send_feedback(platform.db, viewer, class_id=class_id, learner_id=learner_id, body=body)
     except InvalidInput as exc:
         return _learner_page(
-            request, platform, viewer, class_id, learner_id, error=exc.message, status=400
+            request,
+            platform,
+            viewer,
+            class_id,
+            learner_id,
+            error=said(request, platform, exc),
+            status=400,
         )
     return redirect(f"/teach/classes/{class_id}/learners/{learner_id}?sent=1")

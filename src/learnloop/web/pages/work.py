@@ -10,7 +10,7 @@ from learnloop.exceptions import InvalidInput
 from learnloop.reports.projects import class_work, submission_for_review
 from learnloop.services.projects import MAX_COMMENT_LENGTH, review_submission
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
-from learnloop.web.rendering import redirect, render
+from learnloop.web.rendering import redirect, render, said
 
 router = APIRouter(prefix="/teach")
 
@@ -68,5 +68,7 @@ async def review(
             raise InvalidInput("comment", "must be text")
         review_submission(platform.db, viewer, submission_id, levels=levels, comment=comment)
     except InvalidInput as exc:
-        return _review_page(request, platform, viewer, submission_id, error=exc.message, status=400)
+        return _review_page(
+            request, platform, viewer, submission_id, error=said(request, platform, exc), status=400
+        )
     return redirect(f"/teach/work/{submission_id}?saved=1")
