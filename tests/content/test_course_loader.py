@@ -9,6 +9,7 @@ import pytest
 
 from learnloop.content import load_course
 from learnloop.domain import Course, ItemKind
+from learnloop.domain.course_codec import course_from_dict, course_to_dict
 from learnloop.exceptions import ContentError, ContentIssue
 from tests.content.course_factory import ACTIVITY_A, COURSE_YAML, ITEMS, write_course
 
@@ -194,3 +195,16 @@ def test_a_course_chooses_its_learner_model(tmp_path: Path) -> None:
     )
     issues = issues_of(write_course(tmp_path / "obj", **{"course.yaml": per_objective}))
     assert has(issues, "course.yaml", 10, "the model kind is chosen for the whole course")
+
+
+def test_a_course_says_its_language_and_a_bad_tag_is_named_with_its_line(tmp_path: Path) -> None:
+    french = COURSE_YAML.replace("title: Mini course\n", "title: Mini course\nlanguage: fr-CA\n")
+    course = load_course(write_course(tmp_path / "fr", **{"course.yaml": french}))
+    assert course.language == "fr-CA"
+    assert course_from_dict(course_to_dict(course)).language == "fr-CA"  # as stored
+    assert load_course(write_course(tmp_path / "default")).language == "en"
+    bad = COURSE_YAML.replace("title: Mini course\n", "title: Mini course\nlanguage: French!\n")
+    issues = issues_of(write_course(tmp_path / "bad", **{"course.yaml": bad}))
+    assert has(
+        issues, "course.yaml", 3, "language 'French!' is not a language tag (en, fr, pt-BR, ...)"
+    )

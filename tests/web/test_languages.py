@@ -192,3 +192,21 @@ def test_errors_speak_the_readers_language_and_the_api_stays_english(
     api = client.get("/api/v1/me", headers=FRENCH)
     assert api.status_code == 401
     assert "Bearer" in api.json()["detail"]
+
+
+def test_course_text_on_a_page_in_another_language_says_its_own(
+    client: TestClient, sqlite_world: World
+) -> None:
+    """WCAG 2.1, 3.1.2: the demo course is written in English; on a French page its text carries
+    lang="en", so that a screen reader reads it in English; on an English page nothing is added."""
+    login(client, sqlite_world.learner.username)
+    english = client.get("/learn/activities/parts-practice").text
+    assert '<article class="card content">' in english
+    assert '<div class="prompt">' in english
+    client.cookies.set(LANGUAGE_COOKIE, "fr")
+    french = client.get("/learn/activities/parts-practice").text
+    assert '<article class="card content" lang="en">' in french
+    assert '<div class="prompt" lang="en">' in french
+    assert '<h1 lang="en">' in french
+    progress = client.get("/learn/progress").text
+    assert '<p lang="en">' in progress  # an objective's statement

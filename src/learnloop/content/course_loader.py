@@ -9,6 +9,7 @@ Layout (docs/course-format.md)::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,8 +37,11 @@ DEFAULT_BKT = BKTParams(prior=0.2, learn=0.2, guess=0.2, slip=0.1)
 T = TypeVar("T")
 
 _COURSE_FIELDS = {
-    "slug", "title", "description", "mastery", "model", "objectives", "misconceptions",
+    "slug", "title", "description", "mastery", "model", "objectives", "misconceptions", "language",
 }  # fmt: skip
+# A BCP 47 language tag as HTML's lang attribute takes it: a language, then subtags (fr, fr-CA,
+# zh-Hant, es-419).
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _OBJECTIVE_FIELDS = {"key", "title", "statement", "prerequisites", "mastery", "model"}
 _ACTIVITY_FIELDS = {"title", "modality", "minutes", "objectives", "items", "rubric"}
 _BKT_FIELDS = {"kind", "prior", "learn", "guess", "slip", "forget"}
@@ -356,6 +360,12 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
     if "objectives" in data:  # without readable objectives, every reference would look wrong
         _cross_check(objectives, activities, fronts, items, issues)
     kind = _read_kind(data.get("model"), "course.yaml", issues)
+    language = data.get("language", "en")
+    if not (isinstance(language, str) and LANGUAGE_TAG.match(language)):
+        issues.add(
+            "course.yaml", data.line_of("language"),
+            f"language {language!r} is not a language tag (en, fr, pt-BR, ...)",
+        )  # fmt: skip
     issues.raise_if_any()
     return Course(
         slug=str(data["slug"]),
@@ -366,4 +376,5 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
         items=items,
         model_kind=kind,
         misconceptions=misconceptions,
+        language=str(language),
     )

@@ -170,6 +170,10 @@ class Course:
     model_kind: str = "bkt"
     # mistaken ideas that tagged wrong answers reveal (course.yaml, misconceptions)
     misconceptions: dict[str, Misconception] = field(default_factory=dict)
+    # the language the course is written in (course.yaml, language; a BCP 47 tag such as en or
+    # fr-CA): its text is marked with it, so that a screen reader reads an English course on a
+    # French page in English (WCAG 2.1, 3.1.2 Language of Parts)
+    language: str = "en"
 
     @cached_property
     def graph(self) -> SkillGraph:

@@ -98,6 +98,7 @@ def course_from_dict(data: dict[str, Any]) -> Course:
         items={k: _item(v) for k, v in data["items"].items()},
         extra=dict(data.get("extra", {})),
         model_kind=str(data.get("model_kind", "bkt")),  # courses stored before it was a choice
+        language=str(data.get("language", "en")),  # courses stored before it was said
         misconceptions={  # none in courses stored before misconceptions existed
             k: Misconception(**v) for k, v in data.get("misconceptions", {}).items()
         },

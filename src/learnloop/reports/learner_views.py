@@ -116,6 +116,7 @@ class ItemFeedback:
 class ActivityView:
     activity: Activity
     course_title: str
+    course_language: str  # what the course's own text is written in
     locked_by: list[str]
     objectives: list[ObjectiveView]
     items: list[tuple[Item, ItemFeedback | None]]
@@ -321,6 +322,7 @@ def activity_view(db: Database, viewer: Viewer, activity_key: str) -> ActivityVi
     return ActivityView(
         activity,
         course.title,
+        course.language,
         list(dict.fromkeys(locked)),
         _objective_views(state, list(activity.objectives)),
         items,

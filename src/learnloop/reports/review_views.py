@@ -160,6 +160,7 @@ class PlacementPage:
     number: int  # its number (1-based)
     limit: int  # the most questions it will ask
     summary: PlacementSummary | None  # the latest placement, finished or not
+    course_language: str = "en"  # what the question's own text is written in
 
 
 def placement_page(db: Database, viewer: Viewer) -> PlacementPage:
@@ -183,5 +184,6 @@ def placement_page(db: Database, viewer: Viewer) -> PlacementPage:
     if current.next_item is None:
         raise NotFound("the diagnostic has no question left")
     return PlacementPage(
-        False, current.next_item, len(row.answers) + 1, current.test.max_questions, summary
-    )
+        False, current.next_item, len(row.answers) + 1, current.test.max_questions, summary,
+        course.language,
+    )  # fmt: skip

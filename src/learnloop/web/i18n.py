@@ -27,6 +27,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 from jinja2 import Environment
+from markupsafe import Markup
 
 from learnloop.domain.language import ENGLISH, IN_ENGLISH, Translator, Wording
 from learnloop.reports.xapi_formats import accepted_languages
@@ -162,9 +163,18 @@ def install(env: Environment) -> None:
     env.filters["datetime"] = _format_datetime
     env.filters["percent"] = _format_percent
     env.globals["language_name"] = language_name
+    env.globals["lang_of"] = lang_of
     env.globals["labels"] = MODALITY_LABELS
     env.globals["states"] = STATE_LABELS
     env.globals["roles"] = ROLE_LABELS
+
+
+def lang_of(code: str) -> Markup:
+    """` lang="..."` for text written in another language than the page's (authored course text
+    on a page in the reader's language; WCAG 2.1, 3.1.2), else nothing."""
+    if code.split("-")[0].lower() == _current.get()[0]:
+        return Markup("")
+    return Markup(' lang="%s"') % code
 
 
 def language_name(code: str) -> str:
