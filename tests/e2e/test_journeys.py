@@ -82,7 +82,7 @@ def test_learner_answers_wrong_then_right_and_the_educator_sees_it(server: Any, 
     page.get_by_role("link", name=re.compile("Year 7 Fractions")).click()
     titles = page.locator("svg.heatmap title").all_text_contents()
     cell = next(t for t in titles if t.startswith("New Learner, What a fraction means"))
-    assert f"in-progress, {mastery}%, 2 answers" in cell
+    assert f"in progress, {mastery}%, 2 answers" in cell
 
     page.goto(
         page.url.rstrip("/")

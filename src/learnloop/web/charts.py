@@ -8,10 +8,11 @@ from datetime import datetime
 
 from markupsafe import Markup, escape
 
-from learnloop.domain.language import IN_ENGLISH, N_, Wording
+from learnloop.domain.language import IN_ENGLISH, Wording
 from learnloop.reports.class_views import ClassOverview
 from learnloop.reports.learner_views import ObjectiveView
 from learnloop.reports.learning_curves import ObjectiveCurve
+from learnloop.web.vocabulary import STATE_LABELS
 
 __all__ = ["curve_svg", "heat_colour", "heatmap_svg", "progress_map_svg", "sparkline_svg"]
 
@@ -26,21 +27,6 @@ def _text(text: str) -> str:
     """Text escaped for the SVG, as a plain string (adding a str to a Markup would escape the
     markup around it)."""
     return str(escape(text))
-
-
-# An objective's state in the heatmap's cell titles, and on the progress map's nodes.
-CELL_STATES = {
-    "mastered": N_("mastered"),
-    "in-progress": N_("in-progress"),
-    "ready": N_("ready"),
-    "locked": N_("locked"),
-}
-NODE_STATES = {
-    "mastered": N_("mastered"),
-    "in-progress": N_("in progress"),
-    "ready": N_("ready"),
-    "locked": N_("locked"),
-}
 
 
 def heat_colour(p: float | None, state: str = "") -> str:
@@ -113,7 +99,7 @@ def heatmap_svg(overview: ClassOverview, *, words: Wording = IN_ENGLISH) -> Mark
             parts.append(
                 f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" rx="3" fill="{colour}">'
                 f"<title>{escape(row.display_name)}, {escape(overview.objectives[j][1])}: "
-                f"{_text(words(CELL_STATES[cell.state]))}"
+                f"{_text(words(STATE_LABELS[cell.state]))}"
                 f"{'' if cell.p_known is None else ', ' + words.percent(cell.p_known)}, "
                 f"{_text(answers)}</title></rect>"
                 f'<text x="{x + cell_w / 2:.0f}" y="{y + cell_h / 2 + 4:.0f}" text-anchor="middle" '
@@ -181,7 +167,7 @@ def progress_map_svg(
         x, y = pos[o.key]
         colour = heat_colour(o.p_known if o.attempts else None, o.state)
         text_colour = _text_colour(o.p_known if o.attempts else None, o.state)
-        status = _text(words(NODE_STATES[o.state])) + (
+        status = _text(words(STATE_LABELS[o.state])) + (
             f" · {words.percent(o.p_known)}" if o.state == "in-progress" else ""
         )
         dash = ' stroke-dasharray="4 3"' if o.state == "locked" else ""
