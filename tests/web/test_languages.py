@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
@@ -120,6 +121,13 @@ def test_the_instance_default_language(
         assert '<html lang="fr">' in c.get("/login").text
         # a browser that asks for English still gets it
         assert '<html lang="en">' in c.get("/login", headers={"Accept-Language": "en"}).text
+    # a default learnloop has no catalog for stops the start, naming it
+    unknown = Settings(
+        database_url="sqlite://", instance_dir=tmp_path, secret_key="test-secret",
+        default_language="xx",
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="default language 'xx' has no catalog"):
+        create_app(unknown, database=sqlite_world.db, hasher=hasher)
 
 
 def test_an_educators_pages_speak_french_reports_and_charts_included(
