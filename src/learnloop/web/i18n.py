@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
+from functools import cache
 from importlib import resources
 
 from babel import Locale
@@ -29,7 +30,7 @@ from babel.support import Translations
 from jinja2 import Environment
 from markupsafe import Markup
 
-from learnloop.domain.language import ENGLISH, IN_ENGLISH, Translator, Wording
+from learnloop.domain.language import IN_ENGLISH, Translator, Wording
 from learnloop.reports.xapi_formats import accepted_languages
 from learnloop.web.vocabulary import MODALITY_LABELS, ROLE_LABELS, STATE_LABELS
 
@@ -51,8 +52,12 @@ class Catalogs:
     """Every language learnloop speaks, with its translations; English needs none."""
 
     def __init__(self, translations: dict[str, Translator], default: str = SOURCE_LANGUAGE):
-        self._translations: dict[str, Translator] = {SOURCE_LANGUAGE: ENGLISH, **translations}
-        if default not in self._translations:
+        # each language's Wording, built once: a request only looks its language up
+        self._wordings = {SOURCE_LANGUAGE: IN_ENGLISH} | {
+            language: _wording(language, translator)
+            for language, translator in translations.items()
+        }
+        if default not in self._wordings:
             raise ValueError(f"default language {default!r} has no catalog")
         self.default = default
 
@@ -69,32 +74,38 @@ class Catalogs:
 
     @property
     def languages(self) -> list[str]:
-        return sorted(self._translations)
-
-    def translator(self, language: str) -> Translator:
-        return self._translations.get(language, ENGLISH)
+        return sorted(self._wordings)
 
     def wording(self, language: str) -> Wording:
-        """Sentences in this language, with its numbers and dates."""
-        if language == SOURCE_LANGUAGE:
-            return IN_ENGLISH
-        locale = Locale.parse(language)
-        return Wording(
-            translator=self.translator(language),
-            day_month=lambda day: format_skeleton("MMMMd", day, locale=locale),
-            decimal=lambda value: format_decimal(value, "0.0", locale=locale),
-            percent=lambda share: format_percent(share, locale=locale),
-        )
+        """Sentences in this language, with its numbers and dates (English for one learnloop
+        does not speak)."""
+        return self._wordings.get(language, IN_ENGLISH)
 
     def choose(self, cookie: str | None, accept_language: str | None) -> str:
         """The reader's language: their choice, their browser's, or the instance's."""
-        if cookie in self._translations:
+        if cookie in self._wordings:
             return cookie
         for tag in accepted_languages(accept_language):
             primary = tag.split("-")[0].lower()
-            if primary in self._translations:
+            if primary in self._wordings:
                 return primary
         return self.default
+
+
+def _wording(language: str, translator: Translator) -> Wording:
+    locale = _locale(language)
+    return Wording(
+        translator=translator,
+        day_month=lambda day: format_skeleton("MMMMd", day, locale=locale),
+        decimal=lambda value: format_decimal(value, "0.0", locale=locale),
+        percent=lambda share: format_percent(share, locale=locale),
+    )
+
+
+@cache
+def _locale(language: str) -> Locale:
+    """CLDR's data for a language, parsed once."""
+    return Locale.parse(language)
 
 
 def compile_po(source: bytes, language: str) -> Translations:
@@ -132,7 +143,7 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 def _format_date(value: date | datetime, form: str = "medium") -> str:
     if form not in DATE_FORMATS:
         raise ValueError(f"unknown date format {form!r}; one of {', '.join(DATE_FORMATS)}")
-    locale = Locale.parse(_current.get()[0])
+    locale = _locale(_current.get()[0])
     if form == "day-month":  # "Dec 5" in English, "5 déc." in French
         return format_skeleton("MMMd", value, locale=locale)
     return format_date(value, form, locale=locale)
@@ -145,13 +156,14 @@ def _format_percent(share: float) -> str:
 
 def _format_datetime(value: datetime) -> str:
     """Day, month and time: "Dec 5, 14:03", "5 déc., 14:03"."""
-    day = format_skeleton("MMMd", value, locale=Locale.parse(_current.get()[0]))
+    day = format_skeleton("MMMd", value, locale=_locale(_current.get()[0]))
     return f"{day}, {value:%H:%M}"
 
 
 def install(env: Environment) -> None:
-    """Give a Jinja environment gettext in the language of the page being rendered, and the
-    ``date`` filter (``{{ when|date("long") }}``)."""
+    """Give a Jinja environment gettext in the language of the page being rendered, the
+    ``date``, ``datetime`` and ``percent`` filters in its conventions (``{{ when|date("long") }}``),
+    and the words for the platform's codes (``web.vocabulary``)."""
     env.add_extension("jinja2.ext.i18n")
     env.policies["ext.i18n.trimmed"] = (
         True  # a {% trans %} block's line breaks are not the message's
@@ -179,4 +191,4 @@ def lang_of(code: str) -> Markup:
 
 def language_name(code: str) -> str:
     """A language's name in itself: "English", "français"."""
-    return Locale.parse(code).get_display_name(code) or code
+    return _locale(code).get_display_name(code) or code

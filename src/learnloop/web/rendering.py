@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from learnloop.domain import Viewer
-from learnloop.domain.language import Translator, Wording
+from learnloop.domain.language import Wording
 from learnloop.exceptions import LearnloopError
 from learnloop.web.csrf import CSRF_COOKIE, new_csrf_token, valid_csrf_token
 from learnloop.web.deps import SESSION_COOKIE
@@ -23,7 +23,6 @@ __all__ = [
     "render",
     "said",
     "set_session_cookie",
-    "translator_for",
     "wording_for",
 ]
 
@@ -41,11 +40,6 @@ def language_of(request: Request, platform: Platform) -> str:
     return platform.catalogs.choose(
         request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language")
     )
-
-
-def translator_for(request: Request, platform: Platform) -> Translator:
-    """The translations of this request's language."""
-    return platform.catalogs.translator(language_of(request, platform))
 
 
 def wording_for(request: Request, platform: Platform) -> Wording:

@@ -35,7 +35,7 @@ from learnloop.services.reflections import (
 )
 from learnloop.web.charts import progress_map_svg
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
-from learnloop.web.rendering import redirect, render, said, translator_for, wording_for
+from learnloop.web.rendering import redirect, render, said, wording_for
 from learnloop.web.vocabulary import MODALITY_LABELS
 
 router = APIRouter(prefix="/learn")
@@ -69,10 +69,7 @@ def onboarding_page(request: Request, platform: PlatformDep, viewer: PageViewer)
     options = onboarding_options(platform.db, viewer)
     context = {
         "options": options,
-        "modalities": [
-            (m.value, translator_for(request, platform).gettext(MODALITY_LABELS[m.value]))
-            for m in Modality
-        ],
+        "modalities": [(m.value, MODALITY_LABELS[m.value]) for m in Modality],
         "error": None,
     }
     return render(request, platform, "learn/onboarding.html", context, viewer=viewer)
@@ -108,10 +105,7 @@ def onboarding(
         options = onboarding_options(platform.db, viewer)
         context = {
             "options": options,
-            "modalities": [
-                (m.value, translator_for(request, platform).gettext(MODALITY_LABELS[m.value]))
-                for m in Modality
-            ],
+            "modalities": [(m.value, MODALITY_LABELS[m.value]) for m in Modality],
             "error": said(request, platform, exc),
         }
         return render(
@@ -187,7 +181,7 @@ def _activity_page(
         else []
     )
     context = {
-        "view": view,  "errors": errors, "thread": thread,
+        "view": view, "errors": errors, "thread": thread,
         "max_post": MAX_POST_LENGTH, "work": work, "max_work": MAX_WORK_LENGTH, "groups": groups,
     }  # fmt: skip
     return render(
