@@ -120,6 +120,12 @@ class Settings(BaseSettings):
     xapi_max_request_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
     # The demo accounts' password; empty means: generate one per install (kept in instance_dir).
     demo_password: str = ""
+    # Where `learnloop remind` sends the learners' e-mail reminders: smtp://host[:port] (plain,
+    # for a relay on the same host), smtp+starttls://user:password@host[:587], or
+    # smtps://user:password@host[:465]. Empty: no e-mail, and the reminders page says so.
+    smtp_url: str = ""
+    # The reminders' From address (the relay must accept it).
+    mail_from: str = "learnloop@localhost"
     pedagogy: PedagogySettings = Field(default_factory=PedagogySettings)
 
     def resolved_secret_key(self) -> str:

@@ -89,7 +89,7 @@ def home_and_first_class(page: Any, url: str, username: str, home: str, language
     return found + violations(page)
 
 
-LEARNER_PAGES = ["/learn", "/learn/progress", "/learn/reviews", "/learn/placement",
+LEARNER_PAGES = ["/learn", "/learn/progress", "/learn/reviews", "/learn/placement", "/learn/reminders",
                  "/learn/activities/parts-practice", "/learn/activities/recipe-project",
                  "/account/password"]  # fmt: skip
 

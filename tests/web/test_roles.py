@@ -38,6 +38,9 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/learn/activities/{key}/items/{item}"): (LEARNERS, 303, 403, 303),
     ("GET", "/learn/progress"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/reflections"): (LEARNERS, 303, 403, 303),
+    ("GET", "/learn/reminders"): (LEARNERS, 200, 403, 303),
+    ("POST", "/learn/reminders"): (LEARNERS, 303, 403, 303),
+    ("POST", "/learn/reminders/stop"): (LEARNERS, 303, 403, 303),
     # the world learner's reflection: to anyone else it does not exist
     ("POST", "/learn/reflections/{reflection_id}/sharing"): ({L}, 303, 404, 303),
     ("POST", "/learn/reflections/{reflection_id}/delete"): ({L}, 303, 404, 303),
@@ -112,6 +115,9 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/me/assignments/{assignment_id}/done"): ({L}, 204, 404, 401),
     ("GET", "/api/v1/me/work/{activity}"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/reflections"): (LEARNERS, 200, 403, 401),
+    ("GET", "/api/v1/me/reminders"): (LEARNERS, 204, 403, 401),  # 204: none asked for yet
+    ("PUT", "/api/v1/me/reminders"): (LEARNERS, 204, 403, 401),
+    ("DELETE", "/api/v1/me/reminders"): (LEARNERS, 204, 403, 401),
     ("GET", "/api/v1/me/class-groups"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/class-groups"): ({E, A}, 200, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/class-groups"): ({E, A}, 201, 403, 401),
@@ -154,6 +160,10 @@ PUBLIC = {
     # the pages' language, for anyone (the login page speaks it too); CSRF-checked
     # (tests/web/test_languages.py)
     ("POST", "/language"),
+    # a reminder's own stop link: its HMAC token is the authority, for one learner's reminders
+    # only, and GET stops nothing (tests/web/test_reminders_pages.py, tests/cli/test_remind.py)
+    ("GET", "/reminders/stop"),
+    ("POST", "/reminders/stop"),
 }
 
 # LTI 1.3, open to whoever the platform sends: a launch is checked by the platform's signature, the
@@ -295,6 +305,8 @@ def page_request(client: TestClient, method: str, path: str, world: World) -> An
         "learner_id": [str(world.learner.user_id), str(world.other_learner.user_id)],
         **{f"level-{key}": str(level) for key, level in LEVELS.items()},
         "went_well": "The pizza questions",  # "name" above names a new class and a new group
+        "email": "lea@example.org",
+        "frequency": "daily",
     }
     return client.post(path, data=data)
 
@@ -330,11 +342,12 @@ def test_api_roles(
         "objective": "parts-of-a-whole", "action": "mastered", "reason": "Seen on paper",
         "learner_ids": [sqlite_world.learner.user_id, sqlite_world.other_learner.user_id],
         "levels": LEVELS, "name": "Table two",
-        "went_well": "The pizza questions",
+        "went_well": "The pizza questions", "email": "lea@example.org", "frequency": "daily",
     }  # fmt: skip
     response = client.request(
-        method, fill(path, sqlite_world), headers=headers, json=body if method == "POST" else None
-    )
+        method, fill(path, sqlite_world), headers=headers,
+        json=body if method in ("POST", "PUT") else None,
+    )  # fmt: skip
     expected = anonymous if role == "anonymous" else (ok if role in allowed else denied)
     assert response.status_code == expected, (role, response.text[:300])
 

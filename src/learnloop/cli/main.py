@@ -1,6 +1,6 @@
 """``learnloop``: init, run, serve, validate, import-course, create-user (and, from their own
 modules, evaluate, simulate, backup, import-roster, import-gift, export-gift, import-qti,
-export-qti and import-case)."""
+export-qti, import-case and remind)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from learnloop.cli.frameworks import import_case
 from learnloop.cli.gift import export_gift_command, import_gift
 from learnloop.cli.lti import lti_platform, lti_sync
 from learnloop.cli.qti import export_qti_command, import_qti
+from learnloop.cli.reminders import remind
 from learnloop.cli.rosters import import_roster_command
 from learnloop.cli.serving import serve_app
 from learnloop.cli.simulate import simulate
@@ -50,6 +51,7 @@ err = Console(stderr=True)
 app.command()(evaluate)
 app.command()(simulate)
 app.command()(backup)
+app.command()(remind)
 app.command("import-roster")(import_roster_command)
 app.command("import-gift")(import_gift)
 app.command("export-gift")(export_gift_command)

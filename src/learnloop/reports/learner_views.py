@@ -191,12 +191,18 @@ def feedback_received(db: Database, viewer: Viewer) -> list[Message]:
 
 
 def learner_home(
-    db: Database, viewer: Viewer, pedagogy: PedagogySettings, *, words: Wording = IN_ENGLISH
+    db: Database,
+    viewer: Viewer,
+    pedagogy: PedagogySettings,
+    *,
+    words: Wording = IN_ENGLISH,
+    now: datetime | None = None,
 ) -> LearnerHome:
-    """The learner's home; its sentences (reasons, pace) written with ``words``."""
+    """The learner's home at ``now`` (the clock when None); its sentences (reasons, pace)
+    written with ``words``."""
     require_learner(viewer)
     with db.reading() as s:
-        state = load_learner_state(s, viewer.user_id)
+        state = load_learner_state(s, viewer.user_id, now)
         messages = _messages(s, viewer.user_id)
         offered = placement_eligible(s, state)
     course = state.course

@@ -34,6 +34,7 @@ from learnloop.storage.lti_tables import (
 )
 from learnloop.storage.project_tables import ProjectReview, ProjectSubmission
 from learnloop.storage.reflection_tables import Reflection
+from learnloop.storage.reminder_tables import ReminderSubscription
 from learnloop.storage.table_base import Base, UTCDateTime
 from learnloop.storage.xapi_tables import (  # the LRS's tables, part of the same schema
     LrsClient,
@@ -73,6 +74,7 @@ __all__ = [
     "ProjectReview",
     "ProjectSubmission",
     "Reflection",
+    "ReminderSubscription",
     "SchoolClass",
     "UTCDateTime",
     "User",

@@ -13,24 +13,18 @@ is held in a context variable that ``use`` sets around each render.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
-from functools import cache
-from importlib import resources
 
-from babel import Locale
 from babel.dates import format_date, format_skeleton
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
-from babel.support import Translations
 from jinja2 import Environment
 from markupsafe import Markup
 
-from learnloop.domain.language import IN_ENGLISH, Translator, Wording
+from learnloop.content import catalogs
+from learnloop.content.catalogs import SOURCE_LANGUAGE, compile_po, locale_of
+from learnloop.domain.language import IN_ENGLISH, Wording
 from learnloop.reports.xapi_formats import accepted_languages
 from learnloop.web.vocabulary import MODALITY_LABELS, ROLE_LABELS, STATE_LABELS
 
@@ -38,83 +32,28 @@ __all__ = [
     "LANGUAGE_COOKIE",
     "SOURCE_LANGUAGE",
     "Catalogs",
+    "compile_po",
     "install",
     "use",
 ]
 
-SOURCE_LANGUAGE = "en"
 LANGUAGE_COOKIE = "lang"
 # The date formats templates ask for by name (CLDR's, so each language writes its own order).
 DATE_FORMATS = ("short", "medium", "long", "day-month")
 
 
-class Catalogs:
-    """Every language learnloop speaks, with its translations; English needs none."""
-
-    def __init__(self, translations: dict[str, Translator], default: str = SOURCE_LANGUAGE):
-        # each language's Wording, built once: a request only looks its language up
-        self._wordings = {SOURCE_LANGUAGE: IN_ENGLISH} | {
-            language: _wording(language, translator)
-            for language, translator in translations.items()
-        }
-        if default not in self._wordings:
-            raise ValueError(f"default language {default!r} has no catalog")
-        self.default = default
-
-    @classmethod
-    def load(cls, default: str = SOURCE_LANGUAGE) -> Catalogs:
-        """The catalogs shipped in the package."""
-        found: dict[str, Translator] = {}
-        root = resources.files("learnloop") / "locales"
-        for folder in root.iterdir():
-            po = folder / "LC_MESSAGES" / "messages.po"
-            if po.is_file():
-                found[folder.name] = compile_po(po.read_bytes(), folder.name)
-        return cls(found, default)
-
-    @property
-    def languages(self) -> list[str]:
-        return sorted(self._wordings)
-
-    def wording(self, language: str) -> Wording:
-        """Sentences in this language, with its numbers and dates (English for one learnloop
-        does not speak)."""
-        return self._wordings.get(language, IN_ENGLISH)
+class Catalogs(catalogs.Catalogs):
+    """The catalogs (``content.catalogs``), and how a request's language is chosen from them."""
 
     def choose(self, cookie: str | None, accept_language: str | None) -> str:
         """The reader's language: their choice, their browser's, or the instance's."""
-        if cookie in self._wordings:
+        if cookie is not None and self.speaks(cookie):
             return cookie
         for tag in accepted_languages(accept_language):
             primary = tag.split("-")[0].lower()
-            if primary in self._wordings:
+            if self.speaks(primary):
                 return primary
         return self.default
-
-
-def _wording(language: str, translator: Translator) -> Wording:
-    locale = _locale(language)
-    return Wording(
-        translator=translator,
-        day_month=lambda day: format_skeleton("MMMMd", day, locale=locale),
-        decimal=lambda value: format_decimal(value, "0.0", locale=locale),
-        percent=lambda share: format_percent(share, locale=locale),
-    )
-
-
-@cache
-def _locale(language: str) -> Locale:
-    """CLDR's data for a language, parsed once."""
-    return Locale.parse(language)
-
-
-def compile_po(source: bytes, language: str) -> Translations:
-    """A .po file as gettext translations, compiled in memory (fuzzy entries left out)."""
-    catalog = read_po(io.BytesIO(source), locale=language)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(fp=buffer)
 
 
 _current: ContextVar[tuple[str, Wording]] = ContextVar(
@@ -143,7 +82,7 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 def _format_date(value: date | datetime, form: str = "medium") -> str:
     if form not in DATE_FORMATS:
         raise ValueError(f"unknown date format {form!r}; one of {', '.join(DATE_FORMATS)}")
-    locale = _locale(_current.get()[0])
+    locale = locale_of(_current.get()[0])
     if form == "day-month":  # "Dec 5" in English, "5 déc." in French
         return format_skeleton("MMMd", value, locale=locale)
     return format_date(value, form, locale=locale)
@@ -156,7 +95,7 @@ def _format_percent(share: float) -> str:
 
 def _format_datetime(value: datetime) -> str:
     """Day, month and time: "Dec 5, 14:03", "5 déc., 14:03"."""
-    day = format_skeleton("MMMd", value, locale=_locale(_current.get()[0]))
+    day = format_skeleton("MMMd", value, locale=locale_of(_current.get()[0]))
     return f"{day}, {value:%H:%M}"
 
 
@@ -191,4 +130,4 @@ def lang_of(code: str) -> Markup:
 
 def language_name(code: str) -> str:
     """A language's name in itself: "English", "français"."""
-    return _locale(code).get_display_name(code) or code
+    return locale_of(code).get_display_name(code) or code

@@ -15,6 +15,7 @@ from learnloop.web.api import (
     discussion,
     me,
     reflections,
+    reminders,
     work,
 )
 
@@ -41,6 +42,7 @@ def create_api() -> FastAPI:
         assignments,
         work,
         reflections,
+        reminders,
         class_groups,
     ):
         api.include_router(module.router)

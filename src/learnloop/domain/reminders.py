@@ -1,0 +1,157 @@
+"""E-mail reminders (product.md, Autonomy: "reminders"): when one is due, what it says, and the
+link that stops them.
+
+A learner asks for reminders daily or weekly. A reminder goes out only when there is something
+to do that the learner may not know of: reviews that have fallen due, a goal that has fallen
+behind its date, work an educator assigned, or a message an educator wrote since the last
+reminder. A learner with nothing waiting gets nothing: a reminder that says "keep going" every
+day teaches people to ignore the ones that matter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from learnloop.domain.goals import GoalPace
+from learnloop.domain.language import IN_ENGLISH, Wording
+from learnloop.exceptions import InvalidInput
+
+__all__ = [
+    "FREQUENCIES",
+    "REMINDER_SLACK",
+    "Digest",
+    "ReminderText",
+    "check_email",
+    "check_frequency",
+    "reminder_due",
+    "reminder_text",
+    "stop_token",
+    "stop_token_matches",
+]
+
+FREQUENCIES: dict[str, timedelta] = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
+# A reminder counts as due this long before its full interval has passed: `learnloop remind`
+# runs from cron, and a run that ends a few minutes later than yesterday's must not make the
+# next day's run skip the learner (a daily reminder would then come every other day). Four
+# hours keeps two reminders of the same learner at least 20 hours apart.
+REMINDER_SLACK = timedelta(hours=4)
+# The goal states worth an e-mail: the learner is behind the pace their date needs, or the date
+# has passed. "starting" and "on-track" need nothing from them.
+PACE_WORTH_A_REMINDER = frozenset({"behind", "overdue"})
+# An address as RFC 5321 lets it through a relay: at most 254 characters, one "@", a local part
+# and a domain with a dot, no spaces or angle brackets (which would break the header).
+MAX_EMAIL_LENGTH = 254
+_EMAIL = re.compile(r"[^@\s<>,;\"]{1,64}@[^@\s<>,;\"]+\.[^@\s<>,;\".]{2,}")
+
+
+def check_email(address: str) -> str:
+    """The address, stripped, or InvalidInput naming the field ``email``."""
+    address = address.strip()
+    if not address:
+        raise InvalidInput("email", "give the e-mail address to send reminders to")
+    if len(address) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(address):
+        raise InvalidInput(
+            "email", "%(address)s is not an e-mail address like name@example.org", address=address
+        )
+    return address
+
+
+def check_frequency(frequency: str) -> str:
+    if frequency not in FREQUENCIES:
+        raise InvalidInput("frequency", "choose daily or weekly")
+    return frequency
+
+
+def reminder_due(frequency: str, last_sent: datetime | None, now: datetime) -> bool:
+    """Whether a learner reminded at ``last_sent`` may be reminded again at ``now``."""
+    return last_sent is None or now - last_sent >= FREQUENCIES[frequency] - REMINDER_SLACK
+
+
+def stop_token(secret: str, user_id: int, email: str) -> str:
+    """What the link in a reminder carries to stop reminders without logging in: an HMAC of the
+    learner and the address under the instance's secret key, so a link stops only its own
+    learner's reminders, and only while they go to that address."""
+    message = f"learnloop-reminders-stop:{user_id}:{email.lower()}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def stop_token_matches(secret: str, user_id: int, email: str, token: str) -> bool:
+    return hmac.compare_digest(stop_token(secret, user_id, email), token)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What one learner's reminder would say, read from the learning record (reports.reminders)."""
+
+    user_id: int
+    email: str
+    language: str
+    frequency: str
+    display_name: str
+    course_title: str
+    reviews_due: int = 0
+    pace: GoalPace | None = None  # only when it is worth a reminder (PACE_WORTH_A_REMINDER)
+    assignments: list[str] = field(default_factory=list)  # titles of open assignments
+    new_messages: int = 0  # educators' messages since the last reminder
+    next_step: tuple[str, str] | None = None  # (activity title, its reason in plain words)
+
+    @property
+    def has_news(self) -> bool:
+        """Whether anything here is worth an e-mail (the next step alone is not)."""
+        return bool(self.reviews_due or self.pace or self.assignments or self.new_messages)
+
+
+@dataclass(frozen=True)
+class ReminderText:
+    subject: str
+    body: str
+
+
+def reminder_text(
+    digest: Digest, *, home_url: str, stop_url: str, words: Wording = IN_ENGLISH
+) -> ReminderText:
+    """The e-mail, in plain text, written with ``words`` (the learner's language)."""
+    lines: list[str] = []
+    if digest.reviews_due:
+        lines.append(words.plural(
+            "%(num)s review is due: a few minutes now keep what you mastered.",
+            "%(num)s reviews are due: a few minutes now keep what you mastered.",
+            digest.reviews_due))  # fmt: skip
+    if digest.pace is not None:
+        lines.append(words("Your goal: %(sentence)s", sentence=digest.pace.sentence))
+    if digest.assignments:
+        lines.append(words.plural(
+            "Your educator assigned %(num)s activity: %(titles)s.",
+            "Your educator assigned %(num)s activities: %(titles)s.",
+            len(digest.assignments), titles=", ".join(digest.assignments)))  # fmt: skip
+    if digest.new_messages:
+        lines.append(words.plural(
+            "%(num)s new message from your educators.",
+            "%(num)s new messages from your educators.",
+            digest.new_messages))  # fmt: skip
+    if digest.next_step is not None:
+        title, reason = digest.next_step
+        lines.append(words("Suggested next: %(title)s (%(reason)s).", title=title, reason=reason))
+    why = words("You get this daily because you asked for reminders.")
+    if digest.frequency == "weekly":
+        why = words("You get this at most once a week because you asked for reminders.")
+    body = "\n".join([
+        words("Hello %(name)s,", name=digest.display_name),
+        "",
+        words("Waiting for you in %(course)s:", course=digest.course_title),
+        "",
+        *(f"- {line}" for line in lines),
+        "",
+        words("Open learnloop: %(url)s", url=home_url),
+        "",
+        "-- ",
+        why,
+        words("Stop them with one click: %(url)s", url=stop_url),
+        "",
+    ])  # fmt: skip
+    subject = words("What is waiting for you in %(course)s", course=digest.course_title)
+    return ReminderText(subject, body)

@@ -1,0 +1,105 @@
+"""Reminders, read: a learner's own settings, and the reminders due at a moment
+(``learnloop remind`` sends them; services.reminders records what went out)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from learnloop.config import PedagogySettings
+from learnloop.domain import Role, Viewer
+from learnloop.domain.language import Wording
+from learnloop.domain.reminders import PACE_WORTH_A_REMINDER, Digest, reminder_due
+from learnloop.exceptions import NotFound
+from learnloop.reports.learner_views import learner_home
+from learnloop.storage import Database
+from learnloop.storage.access import require_learner
+from learnloop.storage.tables import FeedbackMessage, ReminderSubscription, User
+
+__all__ = ["MyReminders", "due_digests", "my_reminders"]
+
+
+@dataclass(frozen=True)
+class MyReminders:
+    email: str
+    frequency: str
+    language: str
+    since: datetime
+    last_sent_at: datetime | None
+
+
+def my_reminders(db: Database, viewer: Viewer) -> MyReminders | None:
+    """The learner's reminder settings; None while they have asked for none."""
+    require_learner(viewer)
+    with db.reading() as s:
+        row = s.get(ReminderSubscription, viewer.user_id)
+        if row is None:
+            return None
+        return MyReminders(row.email, row.frequency, row.language, row.created_at,
+                           row.last_sent_at)  # fmt: skip
+
+
+def due_digests(
+    db: Database,
+    pedagogy: PedagogySettings,
+    now: datetime,
+    words_for: Callable[[str], Wording],
+) -> list[Digest]:
+    """The reminders due at ``now``: one per learner who asked for them, whose last one is a
+    day or a week old (``domain.reminders.reminder_due``) and who has something waiting
+    (``Digest.has_news``), written with ``words_for(their language)``. A learner not yet
+    following a course has nothing waiting."""
+    with db.reading() as s:
+        rows = s.execute(
+            select(ReminderSubscription, User)
+            .join(User, User.id == ReminderSubscription.user_id)
+            .where(User.role == Role.LEARNER.value)
+            .order_by(ReminderSubscription.user_id)
+        ).all()
+        due = [
+            (sub, user) for sub, user in rows if reminder_due(sub.frequency, sub.last_sent_at, now)
+        ]
+        fresh = {
+            user.id: s.scalar(
+                select(func.count())
+                .select_from(FeedbackMessage)
+                .where(
+                    FeedbackMessage.recipient_id == user.id,
+                    FeedbackMessage.created_at > (sub.last_sent_at or sub.created_at),
+                    FeedbackMessage.created_at <= now,
+                )
+            )
+            or 0
+            for sub, user in due
+        }
+    out = []
+    for sub, user in due:
+        viewer = Viewer(user.id, user.username, user.display_name, Role.LEARNER)
+        words = words_for(sub.language)
+        try:
+            home = learner_home(db, viewer, pedagogy, words=words, now=now)
+        except NotFound:  # no course yet
+            continue
+        if not home.onboarded:
+            continue
+        pace = home.pace if home.pace and home.pace.status in PACE_WORTH_A_REMINDER else None
+        step = home.next_steps[0] if home.next_steps else None
+        digest = Digest(
+            user_id=user.id,
+            email=sub.email,
+            language=sub.language,
+            frequency=sub.frequency,
+            display_name=user.display_name,
+            course_title=home.course_title,
+            reviews_due=home.reviews_due,
+            pace=pace,
+            assignments=[a.activity_title for a in home.assignments if not a.done],
+            new_messages=fresh[user.id],
+            next_step=(step.title, step.reason_text) if step else None,
+        )
+        if digest.has_news:
+            out.append(digest)
+    return out

@@ -1,0 +1,173 @@
+"""E-mail reminders in the database: a learner asks for them, changes and stops them (also from a
+reminder's link); the reminders due say what waits, and a sent one waits its interval."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from learnloop.config import PedagogySettings
+from learnloop.content.catalogs import Catalogs
+from learnloop.domain.reminders import Digest, stop_token
+from learnloop.exceptions import InvalidInput, PermissionDenied
+from learnloop.reports.reminders import due_digests, my_reminders
+from learnloop.services.assignments import assign_activity
+from learnloop.services.demo import answer_for
+from learnloop.services.learning import record_attempt
+from learnloop.services.messages import send_feedback
+from learnloop.services.reminders import (
+    record_reminder_sent,
+    stop_reminders,
+    stop_reminders_with_token,
+    want_reminders,
+)
+from tests.conftest import World
+
+NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
+LONG_AGO = NOW - timedelta(days=90)
+CATALOGS = Catalogs.load()
+
+
+def due(world: World, at: datetime = NOW) -> dict[int, Digest]:
+    return {d.user_id: d for d in due_digests(world.db, PedagogySettings(), at, CATALOGS.wording)}
+
+
+def master_parts(world: World, when: datetime) -> None:
+    for item in ["pw-3", "pw-4", "pw-5", "pw-6", "pw-7"]:
+        record_attempt(
+            world.db, world.learner, activity_key="parts-practice", item_key=item,
+            response=answer_for(world.course, item, True), now=when,
+        )  # fmt: skip
+
+
+def test_a_learner_asks_for_reminders_changes_them_and_stops_them(world: World) -> None:
+    assert my_reminders(world.db, world.learner) is None
+    want_reminders(world.db, world.learner, email=" lea@example.org ", frequency="weekly",
+                   language="en", now=LONG_AGO)  # fmt: skip
+    mine = my_reminders(world.db, world.learner)
+    assert mine is not None
+    assert (mine.email, mine.frequency, mine.language, mine.since) == (
+        "lea@example.org", "weekly", "en", LONG_AGO)  # fmt: skip
+    record_reminder_sent(world.db, user_id=world.learner.user_id, email="lea@example.org", at=NOW)
+    want_reminders(world.db, world.learner, email="lea@school.example", frequency="daily",
+                   language="fr")  # fmt: skip
+    changed = my_reminders(world.db, world.learner)
+    assert changed is not None
+    assert (changed.email, changed.frequency, changed.language) == (
+        "lea@school.example", "daily", "fr")  # fmt: skip
+    assert changed.since == LONG_AGO  # the same request, changed
+    assert changed.last_sent_at == NOW  # so changing it sends no extra reminder
+    assert stop_reminders(world.db, world.learner)
+    assert my_reminders(world.db, world.learner) is None  # the address is gone
+    assert not stop_reminders(world.db, world.learner)
+
+
+def test_only_a_learner_asks_and_a_bad_request_changes_nothing(world: World) -> None:
+    with pytest.raises(PermissionDenied):
+        want_reminders(world.db, world.educator, email="t@example.org", frequency="daily",
+                       language="en")  # fmt: skip
+    want_reminders(world.db, world.learner, email="lea@example.org", frequency="daily",
+                   language="en")  # fmt: skip
+    for email, frequency, field in (("lea@", "daily", "email"),
+                                    ("lea@other.example", "hourly", "frequency")):  # fmt: skip
+        with pytest.raises(InvalidInput) as caught:
+            want_reminders(world.db, world.learner, email=email, frequency=frequency,
+                           language="en")  # fmt: skip
+        assert caught.value.field == field
+    mine = my_reminders(world.db, world.learner)
+    assert mine is not None
+    assert (mine.email, mine.frequency) == ("lea@example.org", "daily")
+
+
+def test_reminders_go_only_to_learners_with_something_waiting(world: World) -> None:
+    for viewer, address in ((world.learner, "lea@example.org"),
+                            (world.other_learner, "omar@example.org")):  # fmt: skip
+        want_reminders(world.db, viewer, email=address, frequency="daily", language="en",
+                       now=LONG_AGO)  # fmt: skip
+    master_parts(world, NOW - timedelta(days=60))  # mastered long enough ago to be due for review
+    found = due(world)
+    assert set(found) == {world.learner.user_id}  # Omar has nothing waiting: no e-mail
+    lea = found[world.learner.user_id]
+    assert lea.reviews_due >= 1
+    assert lea.email == "lea@example.org"
+    assert lea.assignments == []
+    assert lea.new_messages == 0
+
+    assign_activity(world.db, world.educator, class_id=world.class_id,
+                    learner_ids=[world.other_learner.user_id], activity_key="parts-practice")  # fmt: skip
+    send_feedback(world.db, world.educator, class_id=world.class_id,
+                  learner_id=world.other_learner.user_id, body="Try the pizza questions")  # fmt: skip
+    omar = due(world)[world.other_learner.user_id]
+    assert omar.assignments == [world.course.activities["parts-practice"].title]
+    assert omar.new_messages == 1
+    assert omar.reviews_due == 0
+
+
+def test_a_sent_reminder_waits_its_interval_and_counts_only_newer_messages(world: World) -> None:
+    want_reminders(world.db, world.other_learner, email="omar@example.org", frequency="daily",
+                   language="en", now=LONG_AGO)  # fmt: skip
+    send_feedback(world.db, world.educator, class_id=world.class_id,
+                  learner_id=world.other_learner.user_id, body="Well done today")  # fmt: skip
+    assert due(world)[world.other_learner.user_id].new_messages == 1
+    record_reminder_sent(world.db, user_id=world.other_learner.user_id, email="omar@example.org",
+                         at=NOW)  # fmt: skip
+    assert world.other_learner.user_id not in due(world, NOW + timedelta(hours=3))
+    # a day on, that message is old news and nothing else waits: nothing is sent
+    assert world.other_learner.user_id not in due(world, NOW + timedelta(days=1))
+    assign_activity(world.db, world.educator, class_id=world.class_id,
+                    learner_ids=[world.other_learner.user_id], activity_key="parts-practice")  # fmt: skip
+    assert world.other_learner.user_id not in due(world, NOW + timedelta(hours=3))
+    later = due(world, NOW + timedelta(days=1))[world.other_learner.user_id]
+    assert later.new_messages == 0
+    assert later.assignments
+
+
+def test_a_reminder_sent_to_an_address_since_changed_is_not_recorded(world: World) -> None:
+    want_reminders(world.db, world.learner, email="lea@example.org", frequency="daily",
+                   language="en", now=LONG_AGO)  # fmt: skip
+    want_reminders(world.db, world.learner, email="lea@school.example", frequency="daily",
+                   language="en")  # fmt: skip
+    record_reminder_sent(world.db, user_id=world.learner.user_id, email="lea@example.org", at=NOW)
+    mine = my_reminders(world.db, world.learner)
+    assert mine is not None
+    assert mine.last_sent_at is None
+
+
+def test_a_reminders_link_stops_only_its_own_learners_reminders(world: World) -> None:
+    want_reminders(world.db, world.learner, email="lea@example.org", frequency="daily",
+                   language="en")  # fmt: skip
+    want_reminders(world.db, world.other_learner, email="omar@example.org", frequency="daily",
+                   language="en")  # fmt: skip
+    lea = world.learner.user_id
+    token = stop_token("k", lea, "lea@example.org")
+    assert not stop_reminders_with_token(world.db, secret="k", user_id=world.other_learner.user_id,
+                                         token=token)  # fmt: skip
+    assert not stop_reminders_with_token(world.db, secret="other", user_id=lea, token=token)
+    assert my_reminders(world.db, world.other_learner) is not None
+    assert stop_reminders_with_token(world.db, secret="k", user_id=lea, token=token)
+    assert my_reminders(world.db, world.learner) is None
+    assert not stop_reminders_with_token(world.db, secret="k", user_id=lea, token=token)
+    # asking again under another address: the old link stops nothing
+    want_reminders(world.db, world.learner, email="lea@school.example", frequency="daily",
+                   language="en")  # fmt: skip
+    assert not stop_reminders_with_token(world.db, secret="k", user_id=lea, token=token)
+
+
+def test_a_learners_reminder_is_written_in_their_language(world: World) -> None:
+    want_reminders(world.db, world.learner, email="lea@example.org", frequency="daily",
+                   language="en", now=LONG_AGO)  # fmt: skip
+    want_reminders(world.db, world.other_learner, email="omar@example.org", frequency="daily",
+                   language="fr", now=LONG_AGO)  # fmt: skip
+    for learner in (world.learner, world.other_learner):
+        send_feedback(world.db, world.educator, class_id=world.class_id,
+                      learner_id=learner.user_id, body="Hello")  # fmt: skip
+    found = due(world)
+    english = found[world.learner.user_id].next_step
+    french = found[world.other_learner.user_id].next_step
+    assert english is not None
+    assert french is not None
+    assert english[0] == french[0]  # the same first step: the course's own title
+    assert english[1] != french[1]  # its reason in each learner's language
+    assert english[1].startswith("Toward your goal")
+    assert french[1].startswith("Vers votre objectif")
