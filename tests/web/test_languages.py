@@ -218,3 +218,28 @@ def test_course_text_on_a_page_in_another_language_says_its_own(
     assert '<h1 lang="en">' in french
     progress = client.get("/learn/progress").text
     assert '<p lang="en">' in progress  # an objective's statement
+
+
+def test_the_apis_sentences_follow_accept_language_and_its_codes_do_not(
+    client: TestClient, tokens: dict[str, str | None], sqlite_world: World
+) -> None:
+    world = sqlite_world
+    for learner in (world.learner, world.other_learner):
+        record_attempt(
+            world.db, learner, activity_key="parts-practice", item_key="pw-5", response="b"
+        )
+    learner = {"Authorization": f"Bearer {tokens['learner']}"}
+    english = client.get("/api/v1/me/next-steps", headers=learner)
+    french = client.get("/api/v1/me/next-steps", headers=learner | FRENCH)
+    assert (english.headers["content-language"], french.headers["content-language"]) == ("en", "fr")
+    assert french.headers["vary"] == "Accept-Language"
+    first_en, first_fr = english.json()[0], french.json()[0]
+    assert first_en["reason"] == first_fr["reason"]  # a code, for programs
+    assert first_en["reason_text"] != first_fr["reason_text"]
+    assert first_fr["reason_text"].startswith("Vers votre objectif")
+    educator = {"Authorization": f"Bearer {tokens['educator']}"}
+    groups = client.get(f"/api/v1/classes/{world.class_id}/groups", headers=educator | FRENCH)
+    reasons = [g["reason"] for g in groups.json()["groups"]]
+    assert any("apprenants travaillent sur" in r for r in reasons)
+    curves = client.get(f"/api/v1/classes/{world.class_id}/learning-curves", headers=FRENCH)
+    assert curves.status_code == 401  # the language changes no rule: no token, no answer

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
 from learnloop.domain import Viewer
+from learnloop.domain.language import Wording
 from learnloop.exceptions import AuthenticationFailed, PermissionDenied
 from learnloop.services.accounts import viewer_for_token
 from learnloop.web.csrf import check_csrf
@@ -16,6 +17,7 @@ __all__ = [
     "PASSWORD_CHANGE_PATHS",
     "SESSION_COOKIE",
     "ApiViewer",
+    "ApiWords",
     "CsrfChecked",
     "LoginRequired",
     "PageViewer",
@@ -79,6 +81,18 @@ async def csrf_checked(request: Request, platform: PlatformDep) -> None:
     await check_csrf(request, platform.secret_key)
 
 
+def api_words(request: Request, response: Response, platform: PlatformDep) -> Wording:
+    """How an API answer writes its sentences for people (reasons, flags, advice): in the first
+    language of the request's Accept-Language that learnloop speaks, else the instance's
+    default; the answer says which (Content-Language) and that it depends on the header. Codes
+    and field names stay as they are, for programs."""
+    language = platform.catalogs.choose(None, request.headers.get("accept-language"))
+    response.headers["Content-Language"] = language
+    response.headers["Vary"] = "Accept-Language"
+    return platform.catalogs.wording(language)
+
+
 PageViewer = Annotated[Viewer, Depends(page_viewer)]
 ApiViewer = Annotated[Viewer, Depends(api_viewer)]
+ApiWords = Annotated[Wording, Depends(api_words)]
 CsrfChecked = Depends(csrf_checked)

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from learnloop.reports.item_analysis import item_analysis
 from learnloop.reports.learning_curves import class_learning_curves
 from learnloop.reports.support_groups import support_groups
-from learnloop.web.deps import ApiViewer, PlatformDep
+from learnloop.web.deps import ApiViewer, ApiWords, PlatformDep
 
 router = APIRouter(prefix="/classes", tags=["classes"])
 
@@ -130,8 +130,9 @@ def _member(m: object) -> MemberOut:
 
 
 @router.get("/{class_id}/groups", response_model=GroupsOut)
-def groups(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> GroupsOut:
-    g = support_groups(platform.db, viewer, class_id, platform.settings.pedagogy)
+def groups(class_id: int, platform: PlatformDep, viewer: ApiViewer, words: ApiWords) -> GroupsOut:
+    """Each group's ``reason`` is in the request's language (Accept-Language)."""
+    g = support_groups(platform.db, viewer, class_id, platform.settings.pedagogy, words=words)
     return GroupsOut(
         class_id=g.class_id,
         max_size=g.max_size,
@@ -146,13 +147,17 @@ def groups(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> GroupsOut
 
 
 @router.get("/{class_id}/learning-curves", response_model=CurvesOut)
-def learning_curves(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> CurvesOut:
+def learning_curves(
+    class_id: int, platform: PlatformDep, viewer: ApiViewer, words: ApiWords
+) -> CurvesOut:
+    """Each curve's ``advice`` is in the request's language (Accept-Language); ``kind`` is a
+    code."""
     c = class_learning_curves(platform.db, viewer, class_id, platform.settings.pedagogy)
     return CurvesOut(
         class_id=c.class_id, horizon=c.horizon, min_learners=c.min_learners,
         curves=[
             CurveOut(
-                objective=x.key, title=x.title, kind=x.kind.value, advice=x.advice,
+                objective=x.key, title=x.title, kind=x.kind.value, advice=words(x.advice),
                 learners=x.learners,
                 points=[CurvePointOut(opportunity=p.opportunity, error_rate=p.error_rate,
                                       learners=p.learners) for p in x.points],

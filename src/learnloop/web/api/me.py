@@ -14,14 +14,15 @@ from learnloop.web.api.schemas import (
     MasteryOut,
     NextStepOut,
 )
-from learnloop.web.deps import ApiViewer, PlatformDep
+from learnloop.web.deps import ApiViewer, ApiWords, PlatformDep
 
 router = APIRouter(prefix="/me", tags=["learner"])
 
 
 @router.get("/next-steps", response_model=list[NextStepOut])
-def next_steps(platform: PlatformDep, viewer: ApiViewer) -> list[NextStepOut]:
-    home = learner_home(platform.db, viewer, platform.settings.pedagogy)
+def next_steps(platform: PlatformDep, viewer: ApiViewer, words: ApiWords) -> list[NextStepOut]:
+    """``reason_text`` is in the request's language (Accept-Language); ``reason`` is a code."""
+    home = learner_home(platform.db, viewer, platform.settings.pedagogy, words=words)
     return [
         NextStepOut(
             activity=s.activity,
