@@ -3,7 +3,9 @@ password hasher, the demo course, and a small world with every role the platform
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from learnloop.content import load_course
+from learnloop.content.course_media import media_bytes
 from learnloop.domain import Course, Role, Viewer
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class, create_class, import_course
@@ -68,9 +71,25 @@ def demo_course() -> Course:
     return load_course(DEMO_COURSE)
 
 
-def _sqlite_database(tmp_path: Path) -> Iterator[Database]:
-    db = Database.from_url(f"sqlite:///{tmp_path / 'learnloop.db'}")
+def demo_media(course: Course) -> dict[str, bytes]:
+    """The bytes of the demo course's media files, for import_course."""
+    return media_bytes(DEMO_COURSE, course)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the head once per run (the migrations take most of a small
+    test's time); each test's database starts as a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "learnloop.db"
+    db = Database.from_url(f"sqlite:///{path}")
     upgrade_database(db.engine)
+    db.dispose()  # the last connection folds the write-ahead log into the file
+    return path
+
+
+def _sqlite_database(tmp_path: Path, template: Path) -> Iterator[Database]:
+    shutil.copyfile(template, tmp_path / "learnloop.db")
+    db = Database.from_url(f"sqlite:///{tmp_path / 'learnloop.db'}")
     yield db
     db.dispose()
 
@@ -124,7 +143,7 @@ def database_at(kind: str, tmp_path: Path, revision: str) -> Iterator[Database]:
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A migrated, empty database: SQLite, then the same test on PostgreSQL."""
     if request.param == "sqlite":
-        yield from _sqlite_database(tmp_path)
+        yield from _sqlite_database(tmp_path, request.getfixturevalue("sqlite_template"))
     else:
         yield from _postgres_database()
 
@@ -143,9 +162,9 @@ def postgres_db() -> Iterator[Database]:
 
 
 @pytest.fixture
-def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+def sqlite_db(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
     """SQLite only, for tests about the web layer where the backend is not the point."""
-    yield from _sqlite_database(tmp_path)
+    yield from _sqlite_database(tmp_path, sqlite_template)
 
 
 @dataclass(frozen=True)
@@ -166,7 +185,7 @@ class World:
 
 
 def build_world(db: Database, hasher: PasswordHasher, course: Course) -> World:
-    course_id, _ = import_course(db, course)
+    course_id, _ = import_course(db, course, media=demo_media(course))
     class_id = create_class(db, name="7B", course_id=course_id)
     other_class_id = create_class(db, name="8C", course_id=course_id)
 
@@ -237,9 +256,28 @@ def world(db: Database, hasher: PasswordHasher, demo_course: Course) -> World:
     return build_world(db, hasher, demo_course)
 
 
+@pytest.fixture(scope="session")
+def sqlite_world_template(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path, demo_course: Course
+) -> tuple[Path, World]:
+    """The world built once per run on SQLite; each test of ``sqlite_world`` gets a copy."""
+    path = tmp_path_factory.mktemp("world") / "learnloop.db"
+    shutil.copyfile(sqlite_template, path)
+    db = Database.from_url(f"sqlite:///{path}")
+    world = build_world(db, PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
+                        demo_course)  # fmt: skip
+    db.dispose()
+    return path, world
+
+
 @pytest.fixture
-def sqlite_world(sqlite_db: Database, hasher: PasswordHasher, demo_course: Course) -> World:
-    return build_world(sqlite_db, hasher, demo_course)
+def sqlite_world(tmp_path: Path, sqlite_world_template: tuple[Path, World]) -> Iterator[World]:
+    """The world on SQLite: a copy of one built once (the same ids, names and class)."""
+    template, world = sqlite_world_template
+    shutil.copyfile(template, tmp_path / "learnloop.db")
+    db = Database.from_url(f"sqlite:///{tmp_path / 'learnloop.db'}")
+    yield dataclasses.replace(world, db=db)
+    db.dispose()
 
 
 @pytest.fixture

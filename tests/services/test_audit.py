@@ -17,7 +17,7 @@ from learnloop.services.erasure import delete_account
 from learnloop.services.lrs import create_client, revoke_client
 from learnloop.storage import Database
 from learnloop.storage.tables import AuditEvent
-from tests.conftest import World
+from tests.conftest import World, demo_media
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -31,9 +31,10 @@ def _events(db: Database) -> list[tuple[str, str, str]]:
 def test_a_course_import_is_recorded_when_it_changes_something(
     db: Database, demo_course: Course
 ) -> None:
-    import_course(db, demo_course)
-    import_course(db, demo_course)  # unchanged: nothing to record
-    import_course(db, replace(demo_course, title="Fractions, revised"), actor="ana")
+    media = demo_media(demo_course)
+    import_course(db, demo_course, media=media)
+    import_course(db, demo_course, media=media)  # unchanged: nothing to record
+    import_course(db, replace(demo_course, title="Fractions, revised"), media=media, actor="ana")
     assert _events(db) == [
         (OPERATOR, "course.created", demo_course.slug),
         ("ana", "course.updated", demo_course.slug),

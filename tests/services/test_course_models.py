@@ -22,6 +22,7 @@ from learnloop.services.learning import complete_onboarding, record_attempt
 from learnloop.services.models import MIN_ANSWERS_TO_FIT, fit_course_model
 from learnloop.storage import Database
 from learnloop.storage.tables import Attempt, CourseLearnerModel, Mastery
+from tests.conftest import demo_media
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -64,7 +65,7 @@ def test_a_course_runs_its_authors_bkt_until_fitted_then_the_chosen_kind(
     db: Database, hasher: PasswordHasher, demo_course: Course
 ) -> None:
     course = replace(demo_course, slug="fractions-pfa", model_kind="pfa")
-    course_id, _ = import_course(db, course)
+    course_id, _ = import_course(db, course, media=demo_media(course))
     first = learner_on(db, hasher, course_id, "early")
     outcome = record_attempt(
         db, first, activity_key="parts-practice", item_key="pw-4",
@@ -122,7 +123,7 @@ def test_a_model_with_recency_runs_online_from_the_last_outcomes_the_platform_ke
     kind: str, db: Database, hasher: PasswordHasher, demo_course: Course
 ) -> None:
     course = replace(demo_course, slug=f"fractions-{kind}", model_kind=kind)
-    course_id, _ = import_course(db, course)
+    course_id, _ = import_course(db, course, media=demo_media(course))
     history(db, hasher, course, course_id)
     assert fit_course_model(db, course_id, T0).fitted
     with db.reading() as s:

@@ -20,7 +20,7 @@ from learnloop.storage.tables import (
     User,
     XapiStatement,
 )
-from tests.conftest import World
+from tests.conftest import World, demo_media
 
 
 def test_feedback_goes_from_the_class_educator_to_a_class_learner(world: World) -> None:
@@ -91,7 +91,9 @@ def counts(db: Database) -> tuple[int, ...]:
 def test_demo_builds_a_class_with_history_and_a_second_run_changes_nothing(
     db: Database, hasher: PasswordHasher, demo_course: Course
 ) -> None:
-    first = setup_demo(db, hasher, demo_course, password="demo-password")
+    first = setup_demo(
+        db, hasher, demo_course, password="demo-password", media=demo_media(demo_course)
+    )
     assert first.created
     assert len(first.learners) >= 12
     before = counts(db)
@@ -120,7 +122,9 @@ def test_demo_builds_a_class_with_history_and_a_second_run_changes_nothing(
     with db.reading() as s:
         shared = list(s.scalars(select(Reflection.shared)))
     assert sorted(shared) == [False, True, True]  # reflections, some shared with the teacher
-    again = setup_demo(db, hasher, demo_course, password="demo-password")
+    again = setup_demo(
+        db, hasher, demo_course, password="demo-password", media=demo_media(demo_course)
+    )
     assert not again.created
     assert again.class_id == first.class_id
     assert counts(db) == before

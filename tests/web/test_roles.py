@@ -39,6 +39,8 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/learn/progress"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/reflections"): (LEARNERS, 303, 403, 303),
     ("GET", "/learn/reminders"): (LEARNERS, 200, 403, 303),
+    # a course's images: anyone signed in (course text is what any learner may choose to follow)
+    ("GET", "/media/{slug}/{path}"): ({L, OL, OE, E, A}, 200, 403, 303),
     ("POST", "/learn/reminders"): (LEARNERS, 303, 403, 303),
     ("POST", "/learn/reminders/stop"): (LEARNERS, 303, 403, 303),
     # the world learner's reflection: to anyone else it does not exist
@@ -282,6 +284,7 @@ def fill(path: str, world: World) -> str:
         learner_id=world.learner.user_id,
         user_id=world.learner.user_id,
         slug="fractions",
+        path="three-quarters.svg",
     )
 
 

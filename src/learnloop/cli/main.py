@@ -30,6 +30,7 @@ from learnloop.cli.serving import serve_app
 from learnloop.cli.simulate import simulate
 from learnloop.config import Settings
 from learnloop.content import load_course
+from learnloop.content.course_media import media_bytes
 from learnloop.domain import Role
 from learnloop.domain.reviews import MIN_REVIEWS_TO_FIT
 from learnloop.engine import MasteryCriterion
@@ -117,6 +118,7 @@ def _init(settings: Settings, demo: bool) -> DemoLogins | None:
                 PasswordHasher(),
                 course,
                 password=_demo_password(settings),
+                media=media_bytes(DEMO_COURSE, course),
                 progress=lambda msg: status.update(f"Demo class: {msg}"),
             )
         console.print(
@@ -207,7 +209,7 @@ def import_course_command(path: Annotated[Path, typer.Argument(help="A course fo
     db = Database.from_url(settings.database_url)
     try:
         upgrade_database(db.engine)
-        course_id, status = import_course(db, course)
+        course_id, status = import_course(db, course, media=media_bytes(path, course))
     finally:
         db.dispose()
     console.print(f"course {course.slug!r} (id {course_id}): {status}")

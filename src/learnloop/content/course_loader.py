@@ -14,8 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from learnloop.content.course_media import read_media, unknown_media_references
 from learnloop.content.item_reader import read_items
-from learnloop.content.markdown import render_markdown
+from learnloop.content.markdown import media_links, render_markdown
 from learnloop.content.misconceptions import KEY_PATTERN, key_of, read_misconceptions
 from learnloop.content.rubrics import read_rubric
 from learnloop.content.source_issues import SourceIssues
@@ -355,8 +356,12 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
         raise ContentError(issues.single(str(root), 0, "not a folder"))
     data, objectives, _ = _read_course_file(root, issues, default_mastery)
     misconceptions = read_misconceptions(data, issues)
-    activities, fronts = _read_activities(root, issues)
-    items = read_items(root, issues, set(misconceptions) if data else None)
+    media, refused = read_media(root, issues)
+    unknown_media_references(root, media, refused, issues)
+    with media_links(f"/media/{data.get('slug', '')}/"):
+        activities, fronts = _read_activities(root, issues)
+        items = read_items(root, issues, set(misconceptions) if data else None)
+        description = render_markdown(str(data.get("description", "")))
     if "objectives" in data:  # without readable objectives, every reference would look wrong
         _cross_check(objectives, activities, fronts, items, issues)
     kind = _read_kind(data.get("model"), "course.yaml", issues)
@@ -370,11 +375,12 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
     return Course(
         slug=str(data["slug"]),
         title=str(data["title"]),
-        description=render_markdown(str(data.get("description", ""))),
+        description=description,
         objectives=objectives,
         activities=activities,
         items=items,
         model_kind=kind,
         misconceptions=misconceptions,
         language=str(language),
+        media=media,
     )

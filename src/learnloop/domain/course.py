@@ -21,6 +21,7 @@ __all__ = [
     "Course",
     "Item",
     "ItemKind",
+    "MediaFile",
     "Misconception",
     "Modality",
     "Objective",
@@ -156,6 +157,17 @@ class Objective:
     bkt: BKTParams
 
 
+@dataclass(frozen=True, slots=True)
+class MediaFile:
+    """An image, sound or video of the course's ``media/`` folder, shown by its text as
+    ``media/<path>``; the bytes are stored apart (storage: course_media), named by their SHA-256."""
+
+    path: str  # inside media/, with / between folders
+    content_type: str
+    size: int
+    sha256: str
+
+
 @dataclass(frozen=True)
 class Course:
     slug: str
@@ -174,6 +186,8 @@ class Course:
     # fr-CA): its text is marked with it, so that a screen reader reads an English course on a
     # French page in English (WCAG 2.1, 3.1.2 Language of Parts)
     language: str = "en"
+    # the files of its media/ folder, by path (their bytes are stored apart)
+    media: dict[str, MediaFile] = field(default_factory=dict)
 
     @cached_property
     def graph(self) -> SkillGraph:

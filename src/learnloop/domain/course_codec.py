@@ -11,6 +11,7 @@ from learnloop.domain.course import (
     Course,
     Item,
     ItemKind,
+    MediaFile,
     Misconception,
     Modality,
     Objective,
@@ -36,6 +37,8 @@ def _plain(value: Any) -> Any:
 
 def course_to_dict(course: Course) -> dict[str, Any]:
     data: dict[str, Any] = _plain(course)
+    if not data["media"]:  # a course without media keeps the content hash it had before them
+        del data["media"]
     data["format"] = FORMAT_VERSION
     return data
 
@@ -102,4 +105,5 @@ def course_from_dict(data: dict[str, Any]) -> Course:
         misconceptions={  # none in courses stored before misconceptions existed
             k: Misconception(**v) for k, v in data.get("misconceptions", {}).items()
         },
+        media={k: MediaFile(**v) for k, v in data.get("media", {}).items()},  # none before media
     )

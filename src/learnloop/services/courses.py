@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from learnloop.domain import Course, Role
@@ -15,7 +16,13 @@ from learnloop.domain.course_codec import course_to_dict
 from learnloop.exceptions import DuplicateName, InvalidInput, NotFound
 from learnloop.services.audit import OPERATOR, record_event
 from learnloop.storage import Database
-from learnloop.storage.tables import ClassMember, LearnerProfile, SchoolClass, User
+from learnloop.storage.tables import (
+    ClassMember,
+    CourseMediaFile,
+    LearnerProfile,
+    SchoolClass,
+    User,
+)
 from learnloop.storage.tables import Course as CourseRow
 
 __all__ = [
@@ -32,10 +39,16 @@ MAX_CLASS_NAME = 120
 
 
 def import_course(
-    db: Database, course: Course, *, actor: str = OPERATOR
+    db: Database,
+    course: Course,
+    *,
+    media: Mapping[str, bytes] | None = None,
+    actor: str = OPERATOR,
 ) -> tuple[int, Literal["created", "updated", "unchanged"]]:
-    """Store a validated course under its slug; the same content again changes nothing. A new or
+    """Store a validated course under its slug, with the bytes of its media files
+    (``content.course_media.media_bytes``); the same content again changes nothing. A new or
     changed course is recorded in the audit trail."""
+    _check_media(course, media or {})
     content = course_to_dict(course)
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
     now = datetime.now(UTC)
@@ -54,11 +67,42 @@ def import_course(
         else:
             row.title, row.content, row.content_hash = course.title, content, digest
             row.updated_at = now
+        _store_media(s, row.id, course, media or {})
         record_event(
             s, actor=actor, action=f"course.{outcome}", subject=course.slug, now=now,
             details={"title": course.title, "content_hash": digest},
         )  # fmt: skip
         return row.id, outcome
+
+
+def _check_media(course: Course, media: Mapping[str, bytes]) -> None:
+    for path, file in course.media.items():
+        content = media.get(path)
+        if content is None or hashlib.sha256(content).hexdigest() != file.sha256:
+            raise InvalidInput(
+                "media", "the bytes of media/%(path)s are missing or changed", path=path
+            )
+
+
+def _store_media(s: Session, course_id: int, course: Course, media: Mapping[str, bytes]) -> None:
+    """Keep the course's media as this version has them: new and changed files written,
+    files it no longer has deleted, unchanged ones left alone."""
+    query = select(CourseMediaFile.path, CourseMediaFile.sha256).where(
+        CourseMediaFile.course_id == course_id
+    )
+    stored: dict[str, str] = {row.path: row.sha256 for row in s.execute(query)}
+    gone = [path for path in stored if path not in course.media]
+    if gone:
+        s.execute(
+            delete(CourseMediaFile).where(
+                CourseMediaFile.course_id == course_id, CourseMediaFile.path.in_(gone)
+            )
+        )
+    for path, file in course.media.items():
+        if stored.get(path) == file.sha256:
+            continue
+        s.merge(CourseMediaFile(course_id=course_id, path=path, content_type=file.content_type,
+                                sha256=file.sha256, content=media[path]))  # fmt: skip
 
 
 def new_class(s: Session, *, name: str, course_id: int, now: datetime) -> SchoolClass:

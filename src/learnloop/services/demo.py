@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
@@ -187,13 +187,15 @@ def setup_demo(
     course: Course,
     *,
     password: str,
+    media: Mapping[str, bytes] | None = None,
     now: datetime | None = None,
     seed: int = 7,
     progress: Callable[[str], None] | None = None,
 ) -> DemoLogins:
-    """Load the demo course and class; a second call finds them and changes nothing."""
+    """Load the demo course (with the bytes of its media files) and class; a second call finds
+    them and changes nothing."""
     now = now or datetime.now(UTC)
-    course_id, _ = import_course(db, course)
+    course_id, _ = import_course(db, course, media=media)
     names = DemoLogins(
         created=False,
         admin=DEMO_ADMIN[0],

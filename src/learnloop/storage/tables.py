@@ -32,6 +32,7 @@ from learnloop.storage.lti_tables import (
     LtiScore,
     LtiToolKey,
 )
+from learnloop.storage.media_tables import CourseMediaFile
 from learnloop.storage.project_tables import ProjectReview, ProjectSubmission
 from learnloop.storage.reflection_tables import Reflection
 from learnloop.storage.reminder_tables import ReminderSubscription
@@ -55,6 +56,7 @@ __all__ = [
     "ClassGroupMember",
     "ClassMember",
     "Course",
+    "CourseMediaFile",
     "FeedbackMessage",
     "LearnerProfile",
     "LoginFailure",

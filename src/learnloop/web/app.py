@@ -31,7 +31,17 @@ from learnloop.web import api, i18n
 from learnloop.web.csrf import CsrfFailed
 from learnloop.web.deps import LoginRequired, PasswordChangeRequired
 from learnloop.web.observability import RequestLog, metrics_response
-from learnloop.web.pages import accounts, admin, discussion, learn, lti, reminders, teach, work
+from learnloop.web.pages import (
+    accounts,
+    admin,
+    discussion,
+    learn,
+    lti,
+    media,
+    reminders,
+    teach,
+    work,
+)
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import CSP, redirect, render, said, wording_for
 from learnloop.web.xapi import create_xapi
@@ -137,7 +147,7 @@ def create_app(
 
     for router in (
         accounts.router, learn.router, teach.router, work.router, admin.router, discussion.router,
-        lti.router, reminders.router,
+        lti.router, reminders.router, media.router,
     ):  # fmt: skip
         app.include_router(router)
 
