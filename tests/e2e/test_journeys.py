@@ -227,6 +227,12 @@ def test_a_misconception_the_learner_shows_reaches_the_educators_pages(
     login(page, url, "amara")
     page.wait_for_url(f"{url}/learn")
     page.goto(f"{url}/learn/activities/parts-read")
+    # the reading's drawing (the course's media folder) loads under the pages' CSP
+    drawing = page.get_by_role(
+        "img", name="A round pizza cut into 4 equal slices, 3 of them shaded"
+    )
+    expect(drawing).to_be_visible()
+    assert drawing.evaluate("img => img.complete && img.naturalWidth") == 160
     question = page.locator("#item-pw-1")
     question.get_by_label("We have 8 parts").check()
     question.get_by_role("button", name="Check").click()
