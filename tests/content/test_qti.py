@@ -186,3 +186,60 @@ def test_a_choice_scored_by_its_mapping_alone_takes_the_positive_values(tmp_path
     [read] = read_qti(item, prefix="x", objective="a")
     assert read["type"] == "multiple_choice"
     assert [c["correct"] for c in read["choices"]] == [True, False, True]
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def picture_package(tmp_path: Path, *, with_files: bool = True) -> Path:
+    """The halves item showing a strip in its question and a picture in a choice, its images
+    beside the items folder, as QTI authoring tools lay packages out."""
+    xml = (FIXTURES / "halves.xml").read_text()
+    xml = xml.replace(
+        "<p>Which is bigger: <strong>1/2</strong> or 1/3?</p>",
+        "<p>Which is bigger: <strong>1/2</strong> or 1/3?</p>"
+        '<p><img src="../img/strip%20one.png" alt="a strip in halves"/></p>',
+    ).replace(
+        ">1/3<feedbackInline", '>1/3 <img src="../img/third.png" alt="a third"/><feedbackInline'
+    )
+    path = tmp_path / "Pictures.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("items/halves.xml", xml)
+        if with_files:
+            z.writestr("img/strip one.png", PNG)  # the link says %20
+            z.writestr("img/third.png", PNG)
+    return path
+
+
+def test_the_images_an_item_shows_come_into_the_courses_media(tmp_path: Path) -> None:
+    course_dir = write_course(tmp_path / "course")
+    add_qti_to_course(course_dir, picture_package(tmp_path), objective="a")
+    copied = sorted(p.relative_to(course_dir).as_posix()
+                    for p in (course_dir / "media").rglob("*") if p.is_file())  # fmt: skip
+    assert copied == ["media/pictures/img/strip-one.png", "media/pictures/img/third.png"]
+    assert (course_dir / "media" / "pictures" / "img" / "third.png").read_bytes() == PNG
+    course = load_course(course_dir)
+    item = course.items["pictures-halves"]
+    assert (
+        '<img src="/media/mini/pictures/img/strip-one.png" alt="a strip in halves">' in item.prompt
+    )
+    assert '<img src="/media/mini/pictures/img/third.png" alt="a third">' in item.choices[1].text
+    assert set(course.media) == {"pictures/img/strip-one.png", "pictures/img/third.png"}
+
+
+def test_an_image_missing_from_the_package_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    course_dir = write_course(tmp_path / "course")
+    before = sorted(p.name for p in course_dir.rglob("*"))
+    with pytest.raises(ContentError) as info:
+        add_qti_to_course(course_dir, picture_package(tmp_path, with_files=False), "a")
+    assert [(i.file, i.message) for i in info.value.issues] == [
+        (
+            "Pictures.zip:items/halves.xml",
+            "shows ../img/strip%20one.png, which is not in the package",
+        ),
+        ("Pictures.zip:items/halves.xml", "shows ../img/third.png, which is not in the package"),
+    ]
+    assert sorted(p.name for p in course_dir.rglob("*")) == before

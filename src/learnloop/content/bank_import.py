@@ -29,12 +29,16 @@ def write_bank(
     objective: str,
     source: str,
     how: str,
+    media: dict[str, bytes] | None = None,
 ) -> tuple[Path, Path, int]:
-    """Write ``items`` and their activity for ``objective``, then load the course; ``source``
-    and ``how`` (e.g. "Moodle GIFT, by learnloop import-gift") go into the files' comments."""
+    """Write ``items`` and their activity for ``objective``, and the ``media`` files they show
+    (by path inside the course's media folder), then load the course; ``source`` and ``how``
+    (e.g. "Moodle GIFT, by learnloop import-gift") go into the files' comments."""
     items_path = course_dir / "items" / f"{stem}.yaml"
     activity_path = course_dir / "activities" / f"{stem}-questions.md"
-    for path in (items_path, activity_path):
+    media_paths = {course_dir / "media" / relative: content
+                   for relative, content in (media or {}).items()}  # fmt: skip
+    for path in (items_path, activity_path, *media_paths):
         if path.exists():
             raise ContentError(
                 [ContentIssue(str(path), 0, "exists already: rename the file you import")]
@@ -58,10 +62,13 @@ def write_bank(
         f"Questions imported from {source}.\n",
         encoding="utf-8",
     )
+    for path, content in media_paths.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
     try:
         load_course(course_dir)
     except ContentError:
-        items_path.unlink()
-        activity_path.unlink()
+        for path in (items_path, activity_path, *media_paths):
+            path.unlink()
         raise
     return items_path, activity_path, len(items)

@@ -9,8 +9,9 @@ or integer response is numeric, with the tolerance of an absolute ``equal`` in t
 processing; a string response is short text, its correct values and positively mapped keys the
 accepted answers), ``orderInteraction`` and ``matchInteraction`` (its correct directed pairs;
 unmatched targets become distractors). A ``modalFeedback`` for a wrong answer becomes a hint. The
-item body around the interaction is the prompt (HTML, sanitized when the course loads; images
-inside the package are not copied). Anything else is refused with its file and line.
+item body around the interaction is the prompt (HTML, sanitized when the course loads); the
+images, sounds and videos it shows are copied into the course's media folder
+(``content.qti_media``). Anything else is refused with its file and line.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from learnloop.content.bank_import import bank_stem, write_bank
+from learnloop.content.qti_media import AssetReader, copy_item_media
 from learnloop.content.qti_xml import Node, parse_xml
 from learnloop.exceptions import ContentError, ContentIssue
 
@@ -155,10 +157,17 @@ def _key(identifier: str, stem: str, n: int, used: set[str]) -> str:
     return key
 
 
-def _package(path: Path) -> list[tuple[str, bytes]]:
-    """The item files of a package, in its manifest's order, or the one item file."""
+def _package(path: Path) -> tuple[list[tuple[str, str, bytes]], AssetReader]:
+    """The item files of a package, in its manifest's order, or the one item file, each as
+    (label, path in the package, bytes); and how to read the package's other files."""
     if not zipfile.is_zipfile(path):
-        return [(path.name, path.read_bytes())]
+        folder = path.resolve().parent
+
+        def beside(inside: str) -> bytes | None:  # a lone item's images sit beside it
+            found = (folder / inside).resolve()
+            return found.read_bytes() if found.is_file() and found.is_relative_to(folder) else None
+
+        return [(path.name, path.name, path.read_bytes())], beside
     with zipfile.ZipFile(path) as z:
         if sum(i.file_size for i in z.infolist()) > MAX_PACKAGE_BYTES:
             raise ContentError([ContentIssue(
@@ -174,23 +183,34 @@ def _package(path: Path) -> list[tuple[str, bytes]]:
         if missing:
             raise ContentError([ContentIssue(
                 f"{path.name}:imsmanifest.xml", 0, f"names {missing[0]!r}, which is not in it")])  # fmt: skip
-        return [(f"{path.name}:{h}", z.read(h)) for h in hrefs]
+        assets = {n: z.read(n) for n in names if not n.endswith("/") and not n.endswith(".xml")}
+        return [(f"{path.name}:{h}", h, z.read(h)) for h in hrefs], assets.get
 
 
 def read_qti(path: Path, *, prefix: str, objective: str) -> list[dict[str, Any]]:
     """Every item of a QTI package or item file; ContentError lists every item's problem."""
+    return _read(path, prefix=prefix, objective=objective)[0]
+
+
+def _read(
+    path: Path, *, prefix: str, objective: str
+) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
+    """The items, and the media files they show (paths inside the course's media folder)."""
     try:
-        files = _package(path)
+        files, read = _package(path)
     except (OSError, zipfile.BadZipFile) as exc:
         raise ContentError([ContentIssue(path.name, 0, f"cannot read it: {exc}")]) from None
     issues: list[ContentIssue] = []
     items: list[dict[str, Any]] = []
+    media: dict[str, bytes] = {}
     used: set[str] = set()
-    for n, (file, data) in enumerate(files, start=1):
+    for n, (file, href, data) in enumerate(files, start=1):
         try:
             root = parse_xml(data, file)
             key = _key(root.attrs.get("identifier", ""), prefix, n, used)
-            items.append(_item(root, key=key, objective=objective))
+            item = _item(root, key=key, objective=objective)
+            items.append(copy_item_media(item, href=href, label=file, stem=prefix, read=read,
+                                         media=media, issues=issues))  # fmt: skip
         except ContentError as exc:
             issues.extend(exc.issues)
         except _Refused as exc:
@@ -199,15 +219,16 @@ def read_qti(path: Path, *, prefix: str, objective: str) -> list[dict[str, Any]]
         raise ContentError(issues)
     if not items:
         raise ContentError([ContentIssue(path.name, 0, "no QTI items in it")])
-    return items
+    return items, media
 
 
 def add_qti_to_course(course_dir: Path, qti_file: Path, objective: str) -> tuple[Path, Path, int]:
     """Write the QTI file's items into the course folder with an activity listing them, for
-    ``objective``; then load the course. On any problem nothing is left written."""
+    ``objective``, and the images they show into its media folder; then load the course. On any
+    problem nothing is left written."""
     stem = bank_stem(qti_file, "qti")
-    items = read_qti(qti_file, prefix=stem, objective=objective)
+    items, media = _read(qti_file, prefix=stem, objective=objective)
     return write_bank(
         course_dir, stem=stem, items=items, objective=objective, source=qti_file.name,
-        how="IMS QTI, by learnloop import-qti",
+        how="IMS QTI, by learnloop import-qti", media=media,
     )  # fmt: skip
