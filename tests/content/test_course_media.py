@@ -11,26 +11,7 @@ import pytest
 from learnloop.content import course_media, load_course
 from learnloop.content.course_media import media_bytes
 from learnloop.exceptions import ContentError
-from tests.content.course_factory import ACTIVITY_A, ITEMS, write_course
-
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
-WITH_IMAGES = ACTIVITY_A.replace(
-    "Read **this**.",
-    "Read **this**.\n\n![a dot](media/dot.png)\n\n"
-    '<img src="media/charts/pie.svg" alt="a pie">\n\n'
-    "[somebody else's](https://example.org/media/other.png)\n",
-)
-
-
-def media_course(root: Path, **overrides: str) -> Path:
-    write_course(root, **{"activities/a-read.md": WITH_IMAGES, **overrides})
-    (root / "media" / "charts").mkdir(parents=True)
-    (root / "media" / "dot.png").write_bytes(PNG)
-    (root / "media" / "charts" / "pie.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
-    return root
+from tests.content.course_factory import ITEMS, PNG, WITH_IMAGES, media_course
 
 
 def problems(root: Path) -> list[tuple[str, int, str]]:

@@ -16,7 +16,7 @@ from learnloop.content import load_course
 from learnloop.content.qti import add_qti_to_course, read_qti
 from learnloop.domain import grade
 from learnloop.exceptions import ContentError
-from tests.content.course_factory import write_course
+from tests.content.course_factory import PNG, write_course
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "qti"
 GRADED = ["halves", "equivalent", "decimal", "denominator", "smallest-first", "where-on-the-line"]
@@ -186,12 +186,6 @@ def test_a_choice_scored_by_its_mapping_alone_takes_the_positive_values(tmp_path
     [read] = read_qti(item, prefix="x", objective="a")
     assert read["type"] == "multiple_choice"
     assert [c["correct"] for c in read["choices"]] == [True, False, True]
-
-
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
 
 
 def picture_package(tmp_path: Path, *, with_files: bool = True) -> Path:

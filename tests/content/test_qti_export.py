@@ -16,7 +16,7 @@ from learnloop.content import load_course
 from learnloop.content.qti import add_qti_to_course
 from learnloop.content.qti_export import export_qti
 from learnloop.domain import Course, ItemKind
-from tests.content.course_factory import write_course
+from tests.content.course_factory import ITEMS, write_course
 
 DEMO = Path(__file__).parents[2] / "src" / "learnloop" / "demo" / "fractions"
 
@@ -94,3 +94,25 @@ def test_the_command_exports_one_objective(tmp_path: Path) -> None:
     again = CliRunner().invoke(app, ["export-qti", str(DEMO), str(out)])
     assert again.exit_code == 1
     assert "exists already" in again.output
+
+
+def test_the_media_items_show_travel_in_the_package_and_back(tmp_path: Path) -> None:
+    from tests.content.test_course_media import PNG, media_course
+
+    items = ITEMS.replace("prompt: Pick one", 'prompt: "Pick one ![a dot](media/dot.png)"')
+    source = media_course(tmp_path / "source", **{"items/items.yaml": items})
+    out = tmp_path / "mini.zip"
+    result = CliRunner().invoke(app, ["export-qti", str(source), str(out)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as z:
+        assert z.read("media/dot.png") == PNG
+        assert "media/charts/pie.svg" not in z.namelist()  # shown by an activity, not an item
+        item = z.read("items/a-1.xml").decode()
+        assert 'src="../media/dot.png"' in item
+        manifest = z.read("imsmanifest.xml").decode()
+        assert '<file href="media/dot.png" />' in manifest
+    target = write_course(tmp_path / "target")
+    add_qti_to_course(target, out, objective="a")
+    again = load_course(target)
+    assert (target / "media" / "mini" / "media" / "dot.png").read_bytes() == PNG
+    assert 'src="/media/mini/mini/media/dot.png"' in again.items["mini-a-1"].prompt

@@ -11,8 +11,10 @@ import typer
 from rich.console import Console
 
 from learnloop.cli.issues import bank_written, export_items, fail_with
+from learnloop.content.course_media import media_bytes
 from learnloop.content.qti import add_qti_to_course
-from learnloop.content.qti_export import export_qti
+from learnloop.content.qti_export import QtiExport, export_qti
+from learnloop.domain import Course
 from learnloop.exceptions import ContentError
 
 console = Console()
@@ -37,5 +39,10 @@ def export_qti_command(
     out: Annotated[Path, typer.Argument(help="the QTI 2.1 package to write (.zip)")],
     objective: Annotated[str, typer.Option(help="only the items of this objective")] = "",
 ) -> None:
-    """Write a course's items as an IMS QTI 2.1 content package, and list what QTI cannot hold."""
-    export_items(console, course, out, objective, export_qti)
+    """Write a course's items as an IMS QTI 2.1 content package, with the media they show, and
+    list what QTI cannot hold."""
+
+    def with_media(loaded: Course, target: Path, *, objective: str) -> QtiExport:
+        return export_qti(loaded, target, objective=objective, media=media_bytes(course, loaded))
+
+    export_items(console, course, out, objective, with_media)

@@ -10,13 +10,16 @@ matching to ``matchInteraction``. The first hint becomes the ``modalFeedback`` f
 What QTI 2.1 cannot say is left out and listed: short-text patterns (regular expressions; an item
 with patterns and no accepted answer is not exported at all),
 anticipated wrong answers with their feedback, later hints, worked solutions, units and
-misconception tags.
+misconception tags. The images, sounds and videos items show (the course's media folder) go into
+the package under ``media/``, listed as each item's files, with the items' links made relative.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,6 +31,7 @@ __all__ = ["QtiExport", "export_qti"]
 _NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 _CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 _VOID = {"br", "hr", "img", "col", "area", "wbr"}
+_PACKAGED = re.compile(r'"\.\./media/([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -168,8 +172,15 @@ def _item_xml(item: Item, left_out: list[str]) -> ET.Element:
     return root
 
 
-def export_qti(course: Course, out: Path, *, objective: str = "") -> QtiExport:
-    """Write ``course``'s items (only those of ``objective`` when given) to the zip ``out``."""
+def export_qti(
+    course: Course,
+    out: Path,
+    *,
+    objective: str = "",
+    media: Mapping[str, bytes] | None = None,
+) -> QtiExport:
+    """Write ``course``'s items (only those of ``objective`` when given) to the zip ``out``, with
+    the ``media`` files (bytes by path in the course's media folder) that they show."""
     items = [i for i in course.items.values() if not objective or objective in i.objectives]
     left_out: list[str] = []
     for item in [i for i in items if i.kind is ItemKind.SHORT_TEXT and not i.accepted]:
@@ -179,6 +190,8 @@ def export_qti(course: Course, out: Path, *, objective: str = "") -> QtiExport:
     manifest = ET.Element("manifest", {"xmlns": _CP, "identifier": f"{course.slug}-items"})
     ET.SubElement(manifest, "organizations")
     resources = ET.SubElement(manifest, "resources")
+    served = f'"/media/{course.slug}/'  # where the pages find the course's media
+    packed: set[str] = set()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for item in items:
             href = f"items/{item.key}.xml"
@@ -186,6 +199,16 @@ def export_qti(course: Course, out: Path, *, objective: str = "") -> QtiExport:
                                      type="imsqti_item_xmlv2p1", href=href)  # fmt: skip
             ET.SubElement(resource, "file", href=href)
             xml = ET.tostring(_item_xml(item, left_out), encoding="unicode")
+            xml = xml.replace(served, '"../media/')
+            for path in dict.fromkeys(_PACKAGED.findall(xml)):
+                content = (media or {}).get(path)
+                if content is None:
+                    left_out.append(f"item {item.key}: media/{path} (its file was not given)")
+                    continue
+                ET.SubElement(resource, "file", href=f"media/{path}")
+                if path not in packed:
+                    z.writestr(f"media/{path}", content)
+                    packed.add(path)
             z.writestr(href, '<?xml version="1.0" encoding="UTF-8"?>\n' + xml)
         z.writestr("imsmanifest.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
                    + ET.tostring(manifest, encoding="unicode"))  # fmt: skip
