@@ -118,6 +118,16 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/me/work/{activity}"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/reflections"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/reminders"): (LEARNERS, 204, 403, 401),  # 204: none asked for yet
+    ("GET", "/api/v1/me/profile"): (LEARNERS, 200, 403, 401),
+    ("PUT", "/api/v1/me/profile"): (LEARNERS, 204, 403, 401),
+    ("GET", "/api/v1/me/reviews"): (LEARNERS, 200, 403, 401),
+    ("GET", "/api/v1/me/placement"): (LEARNERS, 200, 403, 401),
+    ("POST", "/api/v1/me/placement"): (LEARNERS, 201, 403, 401),
+    # 404 past the role check: no diagnostic in progress to answer (tests/web/test_api_journey.py
+    # answers one)
+    ("POST", "/api/v1/me/placement/answers"): (LEARNERS, 404, 403, 401),
+    ("POST", "/api/v1/me/reflections/{reflection_id}/sharing"): ({L}, 204, 404, 401),
+    ("DELETE", "/api/v1/me/reflections/{reflection_id}"): ({L}, 204, 404, 401),
     ("PUT", "/api/v1/me/reminders"): (LEARNERS, 204, 403, 401),
     ("DELETE", "/api/v1/me/reminders"): (LEARNERS, 204, 403, 401),
     ("GET", "/api/v1/me/class-groups"): (LEARNERS, 200, 403, 401),
@@ -346,6 +356,7 @@ def test_api_roles(
         "learner_ids": [sqlite_world.learner.user_id, sqlite_world.other_learner.user_id],
         "levels": LEVELS, "name": "Table two",
         "went_well": "The pizza questions", "email": "lea@example.org", "frequency": "daily",
+        "shared": False,
     }  # fmt: skip
     response = client.request(
         method, fill(path, sqlite_world), headers=headers,

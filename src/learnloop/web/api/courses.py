@@ -7,11 +7,10 @@ from fastapi import APIRouter
 from learnloop.reports.course_views import course_catalogue, course_detail
 from learnloop.web.api.schemas import (
     ActivityOut,
-    ChoiceOut,
     CourseDetailOut,
     CourseOut,
-    ItemOut,
     ObjectiveOut,
+    item_out,
 )
 from learnloop.web.deps import ApiViewer, PlatformDep
 
@@ -53,20 +52,7 @@ def get_course(slug: str, platform: PlatformDep, viewer: ApiViewer) -> CourseDet
                 minutes=a.minutes,
                 objectives=list(a.objectives),
                 body=a.body,
-                items=[
-                    ItemOut(
-                        key=i.key,
-                        kind=i.kind.value,
-                        prompt=i.prompt,
-                        objectives=list(i.objectives),
-                        choices=[ChoiceOut(key=c.key, text=c.text) for c in i.choices],
-                        unit=i.unit,
-                        steps=[ChoiceOut(key=k, text=t) for k, t in i.shown_order()],
-                        lefts=[left for left, _ in i.pairs],
-                        options=[ChoiceOut(key=k, text=t) for k, t in i.match_options()],
-                    )
-                    for i in (course.items[k] for k in a.items)
-                ],
+                items=[item_out(i) for i in (course.items[k] for k in a.items)],
             )
             for a in course.activities.values()
         ],

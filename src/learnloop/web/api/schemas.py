@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from learnloop.domain import Item
 from learnloop.reports.learner_views import ObjectiveView
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "TokenIn",
     "TokenOut",
     "ViewerOut",
+    "item_out",
 ]
 
 
@@ -79,6 +81,21 @@ class ItemOut(BaseModel):
     steps: list[ChoiceOut] = []
     lefts: list[str] = []
     options: list[ChoiceOut] = []
+
+
+def item_out(i: Item) -> ItemOut:
+    """An item as a client shows it: never its answers."""
+    return ItemOut(
+        key=i.key,
+        kind=i.kind.value,
+        prompt=i.prompt,
+        objectives=list(i.objectives),
+        choices=[ChoiceOut(key=c.key, text=c.text) for c in i.choices],
+        unit=i.unit,
+        steps=[ChoiceOut(key=k, text=t) for k, t in i.shown_order()],
+        lefts=[left for left, _ in i.pairs],
+        options=[ChoiceOut(key=k, text=t) for k, t in i.match_options()],
+    )
 
 
 class ActivityOut(BaseModel):
