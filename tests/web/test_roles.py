@@ -119,6 +119,12 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/me/reflections"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/reminders"): (LEARNERS, 204, 403, 401),  # 204: none asked for yet
     ("GET", "/api/v1/me/profile"): (LEARNERS, 200, 403, 401),
+    ("POST", "/api/v1/admin/classes"): ({A}, 201, 403, 401),
+    ("GET", "/api/v1/admin/classes/{class_id}/members"): ({A}, 200, 403, 401),
+    ("POST", "/api/v1/admin/classes/{class_id}/members"): ({A}, 200, 403, 401),
+    ("DELETE", "/api/v1/admin/classes/{class_id}/members/{user_id}"): ({A}, 204, 403, 401),
+    ("POST", "/api/v1/admin/accounts/password-reset"): ({A}, 200, 403, 401),
+    ("POST", "/api/v1/admin/accounts/delete"): ({A}, 200, 403, 401),
     ("PUT", "/api/v1/me/profile"): (LEARNERS, 204, 403, 401),
     ("GET", "/api/v1/me/reviews"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/placement"): (LEARNERS, 200, 403, 401),
@@ -356,7 +362,8 @@ def test_api_roles(
         "learner_ids": [sqlite_world.learner.user_id, sqlite_world.other_learner.user_id],
         "levels": LEVELS, "name": "Table two",
         "went_well": "The pizza questions", "email": "lea@example.org", "frequency": "daily",
-        "shared": False,
+        "shared": False, "course": "fractions", "usernames": ["teacher2"], "username": "omar",
+        "confirm": "omar",
     }  # fmt: skip
     response = client.request(
         method, fill(path, sqlite_world), headers=headers,

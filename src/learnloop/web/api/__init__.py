@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from learnloop import __version__
 from learnloop.web.api import (
+    admin,
     assignments,
     auth,
     class_analysis,
@@ -46,6 +47,7 @@ def create_api() -> FastAPI:
         reflections,
         reminders,
         class_groups,
+        admin,
     ):
         api.include_router(module.router)
     return api

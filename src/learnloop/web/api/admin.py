@@ -1,0 +1,109 @@
+"""What the admin pages do, as JSON, for a district's scripts: classes and their members, a
+one-time password, deleting an account and everything about the person (admins only)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from learnloop.reports.admin_views import class_members
+from learnloop.services.accounts import reset_password
+from learnloop.services.classes import add_members, create_class_for, remove_member
+from learnloop.services.erasure import delete_account
+from learnloop.web.deps import ApiViewer, PlatformDep
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+
+
+class ClassIn(BaseModel):
+    name: str = Field(max_length=200)
+    course: str = Field(max_length=64)  # the course's slug
+
+
+class ClassCreated(BaseModel):
+    id: int
+
+
+class MemberOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+
+
+class MembersOut(BaseModel):
+    id: int
+    name: str
+    course_title: str
+    members: list[MemberOut]
+
+
+class MembersIn(BaseModel):
+    usernames: list[str] = Field(max_length=5000)
+
+
+class EnrolmentOut(BaseModel):
+    added: list[str]
+    already: list[str]  # were in the class before
+
+
+class AccountIn(BaseModel):
+    username: str = Field(max_length=64)
+
+
+class DeletionIn(BaseModel):
+    username: str = Field(max_length=64)
+    confirm: str = Field(max_length=64)  # the username again
+
+
+class OneTimePassword(BaseModel):
+    username: str
+    password: str  # shown once; the person must choose their own at the next login
+
+
+class DeletionOut(BaseModel):
+    username: str
+    rows: dict[str, int]  # rows deleted, by table
+
+
+@router.post("/classes", response_model=ClassCreated, status_code=201)
+def new_class(body: ClassIn, platform: PlatformDep, viewer: ApiViewer) -> ClassCreated:
+    made = create_class_for(platform.db, viewer, name=body.name, course_slug=body.course)
+    return ClassCreated(id=made)
+
+
+@router.get("/classes/{class_id}/members", response_model=MembersOut)
+def members(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> MembersOut:
+    c = class_members(platform.db, viewer, class_id)
+    return MembersOut(
+        id=c.id, name=c.name, course_title=c.course_title,
+        members=[MemberOut(id=i, username=u, display_name=d, role=r) for i, u, d, r in c.members],
+    )  # fmt: skip
+
+
+@router.post("/classes/{class_id}/members", response_model=EnrolmentOut)
+def add(class_id: int, body: MembersIn, platform: PlatformDep, viewer: ApiViewer) -> EnrolmentOut:
+    done = add_members(platform.db, viewer, class_id=class_id, usernames="\n".join(body.usernames))
+    return EnrolmentOut(added=list(done.added), already=list(done.already))
+
+
+@router.delete("/classes/{class_id}/members/{user_id}", status_code=204)
+def remove(class_id: int, user_id: int, platform: PlatformDep, viewer: ApiViewer) -> Response:
+    remove_member(platform.db, viewer, class_id=class_id, user_id=user_id)
+    return Response(status_code=204)
+
+
+@router.post("/accounts/password-reset", response_model=OneTimePassword)
+def password_reset(body: AccountIn, platform: PlatformDep, viewer: ApiViewer) -> OneTimePassword:
+    password = reset_password(platform.db, platform.hasher, viewer, username=body.username)
+    return OneTimePassword(username=body.username.strip(), password=password)
+
+
+@router.post("/accounts/delete", response_model=DeletionOut)
+def delete(body: DeletionIn, platform: PlatformDep, viewer: ApiViewer) -> DeletionOut:
+    """Delete an account and everything kept about the person (services.erasure)."""
+    erased = delete_account(
+        platform.db, viewer, username=body.username, confirm=body.confirm,
+        public_url=platform.settings.public_url,
+    )  # fmt: skip
+    return DeletionOut(username=erased.username, rows=erased.rows)
