@@ -24,12 +24,19 @@ from learnloop.services.reminders import (
 )
 from tests.conftest import World
 
-NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
-LONG_AGO = NOW - timedelta(days=90)
 CATALOGS = Catalogs.load()
 
 
-def due(world: World, at: datetime = NOW) -> dict[int, Digest]:
+def soon() -> datetime:
+    """A little after the clock now: educators' messages carry the clock's time when sent."""
+    return datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
+
+
+LONG_AGO = soon() - timedelta(days=90)
+
+
+def due(world: World, at: datetime | None = None) -> dict[int, Digest]:
+    at = at or soon()
     return {d.user_id: d for d in due_digests(world.db, PedagogySettings(), at, CATALOGS.wording)}
 
 
@@ -42,6 +49,7 @@ def master_parts(world: World, when: datetime) -> None:
 
 
 def test_a_learner_asks_for_reminders_changes_them_and_stops_them(world: World) -> None:
+    now = soon()  # the moment the test stands at
     assert my_reminders(world.db, world.learner) is None
     want_reminders(world.db, world.learner, email=" lea@example.org ", frequency="weekly",
                    language="en", now=LONG_AGO)  # fmt: skip
@@ -49,7 +57,7 @@ def test_a_learner_asks_for_reminders_changes_them_and_stops_them(world: World) 
     assert mine is not None
     assert (mine.email, mine.frequency, mine.language, mine.since) == (
         "lea@example.org", "weekly", "en", LONG_AGO)  # fmt: skip
-    record_reminder_sent(world.db, user_id=world.learner.user_id, email="lea@example.org", at=NOW)
+    record_reminder_sent(world.db, user_id=world.learner.user_id, email="lea@example.org", at=now)
     want_reminders(world.db, world.learner, email="lea@school.example", frequency="daily",
                    language="fr")  # fmt: skip
     changed = my_reminders(world.db, world.learner)
@@ -57,7 +65,7 @@ def test_a_learner_asks_for_reminders_changes_them_and_stops_them(world: World) 
     assert (changed.email, changed.frequency, changed.language) == (
         "lea@school.example", "daily", "fr")  # fmt: skip
     assert changed.since == LONG_AGO  # the same request, changed
-    assert changed.last_sent_at == NOW  # so changing it sends no extra reminder
+    assert changed.last_sent_at == now  # so changing it sends no extra reminder
     assert stop_reminders(world.db, world.learner)
     assert my_reminders(world.db, world.learner) is None  # the address is gone
     assert not stop_reminders(world.db, world.learner)
@@ -85,7 +93,9 @@ def test_reminders_go_only_to_learners_with_something_waiting(world: World) -> N
                             (world.other_learner, "omar@example.org")):  # fmt: skip
         want_reminders(world.db, viewer, email=address, frequency="daily", language="en",
                        now=LONG_AGO)  # fmt: skip
-    master_parts(world, NOW - timedelta(days=60))  # mastered long enough ago to be due for review
+    master_parts(
+        world, soon() - timedelta(days=60)
+    )  # mastered long enough ago to be due for review
     found = due(world)
     assert set(found) == {world.learner.user_id}  # Omar has nothing waiting: no e-mail
     lea = found[world.learner.user_id]
@@ -105,30 +115,32 @@ def test_reminders_go_only_to_learners_with_something_waiting(world: World) -> N
 
 
 def test_a_sent_reminder_waits_its_interval_and_counts_only_newer_messages(world: World) -> None:
+    now = soon()  # the moment the test stands at
     want_reminders(world.db, world.other_learner, email="omar@example.org", frequency="daily",
                    language="en", now=LONG_AGO)  # fmt: skip
     send_feedback(world.db, world.educator, class_id=world.class_id,
                   learner_id=world.other_learner.user_id, body="Well done today")  # fmt: skip
     assert due(world)[world.other_learner.user_id].new_messages == 1
     record_reminder_sent(world.db, user_id=world.other_learner.user_id, email="omar@example.org",
-                         at=NOW)  # fmt: skip
-    assert world.other_learner.user_id not in due(world, NOW + timedelta(hours=3))
+                         at=now)  # fmt: skip
+    assert world.other_learner.user_id not in due(world, now + timedelta(hours=3))
     # a day on, that message is old news and nothing else waits: nothing is sent
-    assert world.other_learner.user_id not in due(world, NOW + timedelta(days=1))
+    assert world.other_learner.user_id not in due(world, now + timedelta(days=1))
     assign_activity(world.db, world.educator, class_id=world.class_id,
                     learner_ids=[world.other_learner.user_id], activity_key="parts-practice")  # fmt: skip
-    assert world.other_learner.user_id not in due(world, NOW + timedelta(hours=3))
-    later = due(world, NOW + timedelta(days=1))[world.other_learner.user_id]
+    assert world.other_learner.user_id not in due(world, now + timedelta(hours=3))
+    later = due(world, now + timedelta(days=1))[world.other_learner.user_id]
     assert later.new_messages == 0
     assert later.assignments
 
 
 def test_a_reminder_sent_to_an_address_since_changed_is_not_recorded(world: World) -> None:
+    now = soon()  # the moment the test stands at
     want_reminders(world.db, world.learner, email="lea@example.org", frequency="daily",
                    language="en", now=LONG_AGO)  # fmt: skip
     want_reminders(world.db, world.learner, email="lea@school.example", frequency="daily",
                    language="en")  # fmt: skip
-    record_reminder_sent(world.db, user_id=world.learner.user_id, email="lea@example.org", at=NOW)
+    record_reminder_sent(world.db, user_id=world.learner.user_id, email="lea@example.org", at=now)
     mine = my_reminders(world.db, world.learner)
     assert mine is not None
     assert mine.last_sent_at is None
