@@ -31,7 +31,7 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports
 
 unit: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2  # two workers, one a core (pytest-xdist)
 
 test: lint typecheck contracts unit
 

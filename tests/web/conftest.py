@@ -57,6 +57,27 @@ def username_of(world: World, role: str) -> str | None:
     return str(viewer.username)
 
 
+def role_client(app: FastAPI, world: World, role: str) -> TestClient:
+    """A page client for one role: logged in, or holding a CSRF token when anonymous (close it)."""
+    c = TestClient(app, follow_redirects=False)
+    name = username_of(world, role)
+    if name:
+        login(c, name)
+    else:
+        csrf_of(c)
+    return c
+
+
+def role_token(client: TestClient, world: World, role: str) -> str | None:
+    """An API bearer token for one role (None for anonymous)."""
+    name = username_of(world, role)
+    if name is None:
+        return None
+    r = client.post("/api/v1/auth/token", json={"username": name, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return str(r.json()["access_token"])
+
+
 @pytest.fixture
 def clients(app: FastAPI, sqlite_world: World) -> Iterator[dict[str, TestClient]]:
     """A page client per role (logged in with a cookie, holding a CSRF token)."""

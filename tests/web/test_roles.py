@@ -21,7 +21,7 @@ from learnloop.storage.tables import Assignment
 from learnloop.web.pages import accounts, admin, discussion, learn, teach
 from tests.conftest import World, unlock_activity
 from tests.lti_platform import pending_deep_link
-from tests.web.conftest import CSRF, ROLES
+from tests.web.conftest import CSRF, ROLES, role_client, role_token
 
 L, OL, OE, E, A = "learner", "other_learner", "other_educator", "educator", "admin"
 WORK = "recipe-project"  # the demo's project: its rubric's criteria, each given a level here
@@ -332,11 +332,10 @@ def page_request(client: TestClient, method: str, path: str, world: World) -> An
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "path"), sorted(PAGES))
-def test_page_roles(
-    method: str, path: str, role: str, clients: dict[str, TestClient], sqlite_world: World
-) -> None:
+def test_page_roles(method: str, path: str, role: str, app: FastAPI, sqlite_world: World) -> None:
     allowed, ok, denied, anonymous = PAGES[(method, path)]
-    response = page_request(clients[role], method, fill(path, sqlite_world), sqlite_world)
+    with role_client(app, sqlite_world, role) as client:  # only this role logs in: a faster test
+        response = page_request(client, method, fill(path, sqlite_world), sqlite_world)
     expected = anonymous if role == "anonymous" else (ok if role in allowed else denied)
     assert response.status_code == expected, (role, response.status_code, response.text[:300])
     if role == "anonymous":
@@ -350,11 +349,10 @@ def test_api_roles(
     path: str,
     role: str,
     client: TestClient,
-    tokens: dict[str, str | None],
     sqlite_world: World,
 ) -> None:
     allowed, ok, denied, anonymous = API[(method, path)]
-    token = tokens[role]
+    token = role_token(client, sqlite_world, role)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     body = {
         "activity": "parts-practice", "item": "pw-4", "response": "5/12", "body": "Keep going",
