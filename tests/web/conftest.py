@@ -81,15 +81,7 @@ def role_token(client: TestClient, world: World, role: str) -> str | None:
 @pytest.fixture
 def clients(app: FastAPI, sqlite_world: World) -> Iterator[dict[str, TestClient]]:
     """A page client per role (logged in with a cookie, holding a CSRF token)."""
-    out: dict[str, TestClient] = {}
-    for role in ROLES:
-        c = TestClient(app, follow_redirects=False)
-        name = username_of(sqlite_world, role)
-        if name:
-            login(c, name)
-        else:
-            csrf_of(c)
-        out[role] = c
+    out = {role: role_client(app, sqlite_world, role) for role in ROLES}
     yield out
     for c in out.values():
         c.close()
@@ -98,12 +90,4 @@ def clients(app: FastAPI, sqlite_world: World) -> Iterator[dict[str, TestClient]
 @pytest.fixture
 def tokens(client: TestClient, sqlite_world: World) -> dict[str, str | None]:
     """An API bearer token per role (None for anonymous)."""
-    out: dict[str, str | None] = {"anonymous": None}
-    for role in ROLES[1:]:
-        r = client.post(
-            "/api/v1/auth/token",
-            json={"username": username_of(sqlite_world, role), "password": PASSWORD},
-        )
-        assert r.status_code == 200, r.text
-        out[role] = r.json()["access_token"]
-    return out
+    return {role: role_token(client, sqlite_world, role) for role in ROLES}

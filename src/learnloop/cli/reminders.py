@@ -37,11 +37,11 @@ def _stop_url(digest: Digest, settings: Settings, secret: str) -> str:
     return f"{settings.public_url.rstrip('/')}/reminders/stop?{query}"
 
 
-def _text(digest: Digest, settings: Settings, catalogs: Catalogs, secret: str) -> ReminderText:
+def _text(digest: Digest, settings: Settings, catalogs: Catalogs, stop_url: str) -> ReminderText:
     return reminder_text(
         digest,
         home_url=f"{settings.public_url.rstrip('/')}/learn",
-        stop_url=_stop_url(digest, settings, secret),
+        stop_url=stop_url,
         words=catalogs.wording(digest.language),
     )
 
@@ -78,8 +78,8 @@ def remind(
             with Mailer(relay, settings.mail_from) as mailer, Progress(console=console) as bar:
                 task = bar.add_task("Sending reminders", total=len(digests))
                 for digest in digests:
-                    text = _text(digest, settings, catalogs, secret)
                     stop_url = _stop_url(digest, settings, secret)
+                    text = _text(digest, settings, catalogs, stop_url)
                     try:
                         mailer.send(OutgoingMail(digest.email, text.subject, text.body,
                                                  digest.language, stop_url))  # fmt: skip
@@ -106,6 +106,6 @@ def _show(digests: list[Digest], settings: Settings, catalogs: Catalogs, secret:
     for column in ("learner", "to", "language", "subject"):
         table.add_column(column)
     for digest in digests:
-        text = _text(digest, settings, catalogs, secret)
+        text = _text(digest, settings, catalogs, _stop_url(digest, settings, secret))
         table.add_row(digest.display_name, digest.email, digest.language, text.subject)
     console.print(table)
