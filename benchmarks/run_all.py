@@ -106,7 +106,7 @@ def cat(bench_python: str) -> dict[str, object]:
 
 
 def main() -> None:
-    """All benchmarks; `run_all.py cat|memory|placement|simulation|lrs` runs only that one
+    """All benchmarks; `run_all.py cat|memory|placement|simulation|lrs|parallel_fit` runs only that one
     (results/NAME.json)."""
     datasets = os.environ.get("LEARNLOOP_DATASETS", str(HERE.parent.parent / "shared" / "datasets"))
     bench_python = str(HERE.parent / ".bench-venv" / "bin" / "python")
@@ -117,6 +117,7 @@ def main() -> None:
         "placement": lambda: run(sys.executable, "placement.py", str(CHARTS / "placement.svg")),
         "simulation": simulation,
         "lrs": lrs,
+        "parallel_fit": lambda: run(sys.executable, "parallel_fit.py", datasets),
     }
     if sys.argv[1:] and sys.argv[1] in single:
         name = sys.argv[1]
@@ -136,6 +137,7 @@ def main() -> None:
         "pybkt": run(bench_python, "pybkt_peer.py", datasets),
         "learnloop": run(sys.executable, "kt_models.py", datasets),
         "online_speed": run(sys.executable, "online_speed.py", datasets),
+        "parallel_fit": run(sys.executable, "parallel_fit.py", datasets),
         "cat": cat(bench_python),
         "memory": memory(datasets),
         "placement": run(sys.executable, "placement.py", str(CHARTS / "placement.svg")),

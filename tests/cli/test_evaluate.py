@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -103,3 +104,53 @@ def test_smoke_evaluation_on_a_sample_of_assistments09(tmp_path: Path) -> None:
     for name, floor in (("bkt", 0.65), ("best-lr", 0.68)):
         model = make_model(name).fit(train)
         assert score(test.correct, model.predict_proba(test)).auc > floor, name
+
+
+def _bkt_rows(tmp_path: Path, name: str, *extra: str) -> list[dict[str, float]]:
+    out = tmp_path / f"{name}.json"
+    args = ["evaluate", "--train", str(tmp_path / "train.csv"), "--test", str(tmp_path / "test.csv"),
+            "--models", "bkt,bkt-forgetting,pfa", "--json", str(out), *extra]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows: list[dict[str, float]] = json.loads(out.read_text())["results"]
+    return [{k: r[k] for k in ("auc", "accuracy", "rmse", "log_loss")} for r in rows]
+
+
+def test_evaluate_fits_bkt_on_local_processes_and_on_a_dask_cluster_alike(
+    tmp_path: Path, rng: np.random.Generator
+) -> None:
+    distributed = pytest.importorskip("distributed", reason="Dask (learnloop[dask]) not installed")
+    simulated_csv(tmp_path / "train.csv", rng, range(0, 200))
+    simulated_csv(tmp_path / "test.csv", rng, range(1000, 1060))
+    here = _bkt_rows(tmp_path, "here")
+    assert _bkt_rows(tmp_path, "processes", "--workers", "2") == here
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        assert _bkt_rows(tmp_path, "dask", "--dask", cluster.scheduler_address) == here
+        # the fit ran on the cluster's workers, not here
+        assert client.run_on_scheduler(_seconds_spent_fitting) > 0
+
+
+def _seconds_spent_fitting(dask_scheduler: Any) -> float:
+    """Compute time the cluster's workers spent in ``fit_skills`` tasks."""
+    prefix = dask_scheduler.task_prefixes.get("fit_skills")
+    return 0.0 if prefix is None else float(prefix.all_durations.get("compute", 0.0))
+
+
+def test_evaluate_refuses_two_places_to_fit_and_a_scheduler_that_does_not_answer(
+    tmp_path: Path, rng: np.random.Generator
+) -> None:
+    pytest.importorskip("distributed", reason="Dask (learnloop[dask]) not installed")
+    simulated_csv(tmp_path / "train.csv", rng, range(0, 60))
+    base = ["evaluate", "--train", str(tmp_path / "train.csv"), "--models", "bkt"]
+    both = runner.invoke(app, [*base, "--workers", "2", "--dask", "tcp://127.0.0.1:9"])
+    assert both.exit_code == 2
+    assert "not both" in both.output
+    nobody = runner.invoke(app, [*base, "--dask", "tcp://127.0.0.1:9"])
+    assert nobody.exit_code == 2
+    assert "no Dask scheduler answered at tcp://127.0.0.1:9" in nobody.output
+    assert not list(tmp_path.glob("*.json"))

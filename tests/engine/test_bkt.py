@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -94,3 +97,43 @@ def test_response_log_rejects_mismatched_columns() -> None:
         ResponseLog.from_columns([0, 0], [1], [1, 0])
     with pytest.raises(ValueError, match="0 and 1"):
         ResponseLog.from_columns([0], [1], [2])
+
+
+def _four_skills(rng: np.random.Generator) -> ResponseLog:
+    truth = [
+        BKTParams(0.2, 0.1, 0.2, 0.1),
+        BKTParams(0.5, 0.25, 0.15, 0.05),
+        BKTParams(0.35, 0.15, 0.25, 0.12),
+        BKTParams(0.1, 0.3, 0.3, 0.2),
+    ]
+    return simulate_bkt_log(truth, n_learners=300, length=(3, 25), rng=rng)
+
+
+LEARNED = ("skills_", "prior_", "learn_", "guess_", "slip_", "forget_", "n_iter_",
+           "skill_log_likelihood_")  # fmt: skip
+
+
+def test_bkt_fits_each_skill_as_if_it_were_alone(rng: np.random.Generator) -> None:
+    """No skill's numbers touch another's: the basis of fitting groups of skills apart."""
+    log = _four_skills(rng)
+    together = BayesianKnowledgeTracing(forgetting=True).fit(log)
+    for skill in range(4):
+        alone = BayesianKnowledgeTracing(forgetting=True).fit(log.take(log.skill == skill))
+        for name in LEARNED:
+            assert np.array_equal(getattr(alone, name), getattr(together, name)[[skill]]), name
+
+
+def test_bkt_fitted_in_groups_on_other_processes_equals_one_fit(
+    rng: np.random.Generator,
+) -> None:
+    log = _four_skills(rng)
+    one = BayesianKnowledgeTracing().fit(log)
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=spawn) as pool:
+        split = BayesianKnowledgeTracing().fit(log, executor=pool, parts=3)
+    for name in LEARNED:
+        assert np.array_equal(getattr(split, name), getattr(one, name)), name
+    assert split.log_likelihood_ == one.log_likelihood_
+    assert np.array_equal(split.predict_proba(log), one.predict_proba(log))
+    with pytest.raises(ValueError, match="groups"):
+        BayesianKnowledgeTracing().fit(log, executor=ThreadPoolExecutor(1))

@@ -3,6 +3,8 @@ the chosen kind fitted on its own answers, used through one interface by every a
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -168,3 +170,25 @@ def test_a_model_with_recency_runs_online_from_the_last_outcomes_the_platform_ke
     assert chance == pytest.approx(
         model.predict(state, item_index[probe], skills["parts-of-a-whole"])
     )
+
+
+def test_a_course_fitted_on_other_processes_stores_the_same_bkt(
+    db: Database, hasher: PasswordHasher, demo_course: Course
+) -> None:
+    course_id, _ = import_course(db, demo_course, media=demo_media(demo_course))
+    history(db, hasher, demo_course, course_id)
+    here = fit_course_model(db, course_id, T0)
+    with db.reading() as s:
+        stored = s.get(CourseLearnerModel, course_id)
+        assert stored is not None
+        model_here = stored.model
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=spawn) as pool:
+        there = fit_course_model(db, course_id, T0, executor=pool, parts=2)
+    with db.reading() as s:
+        stored = s.get(CourseLearnerModel, course_id)
+        assert stored is not None
+        assert stored.kind == "bkt"
+        assert stored.model == model_here
+    assert there == here
+    assert there.fitted

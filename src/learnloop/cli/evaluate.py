@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from learnloop.cli.fit_workers import DaskOption, WorkersOption, fit_executor
 from learnloop.content.response_logs import learner_folds, read_csv_split, read_dataset
 from learnloop.engine import ResponseLog
 from learnloop.engine.models import MODELS
@@ -75,6 +76,8 @@ def evaluate(
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="seed of the cv5 folds")] = 0,
+    workers: WorkersOption = 1,
+    dask: DaskOption = None,
 ) -> None:
     """Fit learner models and score one prediction per interaction: AUC, accuracy, RMSE, log loss."""
     names = list(MODELS) if models == "all" else [m.strip() for m in models.split(",") if m.strip()]
@@ -96,7 +99,10 @@ def evaluate(
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console) as progress:
+    with (
+        fit_executor(workers, dask) as (executor, parts),
+        Progress(*columns, console=console) as progress,
+    ):
         task = progress.add_task("evaluating", total=len(folds) * len(names))
 
         def step(message: str) -> None:
@@ -104,7 +110,7 @@ def evaluate(
                 progress.advance(task)
             progress.update(task, description=message)
 
-        results = evaluate_models(folds, names, progress=step)
+        results = evaluate_models(folds, names, progress=step, executor=executor, parts=parts)
         progress.advance(task)
     table = Table(
         title=f"{label}, split {split}: {sum(len(t) for _, t in folds):,} test interactions"

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from learnloop.cli.backup import backup
 from learnloop.cli.csv_bank import export_csv_command, import_csv
 from learnloop.cli.evaluate import evaluate
+from learnloop.cli.fit_workers import DaskOption, WorkersOption, fit_executor
 from learnloop.cli.frameworks import import_case
 from learnloop.cli.gift import export_gift_command, import_gift
 from learnloop.cli.lti import lti_platform, lti_sync
@@ -263,22 +264,31 @@ def fit_model_command(
     slug: Annotated[
         str | None, typer.Argument(help="a course's slug; all courses if omitted")
     ] = None,
+    workers: WorkersOption = 1,
+    dask: DaskOption = None,
 ) -> None:
     """Fit each course's learner model (the kind its course.yaml chose) on its own answers, once
     it has enough; until then the course runs BKT with its authors' parameters."""
+    with fit_executor(workers, dask) as (executor, parts):
 
-    def fit(db: Database, course_id: int, course_slug: str) -> None:
-        result = fit_course_model(db, course_id, datetime.now(UTC))
-        if result.fitted:
-            held = f", AUC {result.auc:.3f} on held-out learners" if result.auc is not None else ""
-            console.print(f"{course_slug}: {result.kind} fitted on {result.answers} answers{held}")
-        else:
-            console.print(
-                f"{course_slug}: {result.answers} answers, fewer than {MIN_ANSWERS_TO_FIT}: "
-                "the authors' BKT parameters stay"
+        def fit(db: Database, course_id: int, course_slug: str) -> None:
+            result = fit_course_model(
+                db, course_id, datetime.now(UTC), executor=executor, parts=parts
             )
+            if result.fitted:
+                held = (
+                    f", AUC {result.auc:.3f} on held-out learners" if result.auc is not None else ""
+                )
+                console.print(
+                    f"{course_slug}: {result.kind} fitted on {result.answers} answers{held}"
+                )
+            else:
+                console.print(
+                    f"{course_slug}: {result.answers} answers, fewer than {MIN_ANSWERS_TO_FIT}: "
+                    "the authors' BKT parameters stay"
+                )
 
-    _each_course(slug, fit)
+        _each_course(slug, fit)
 
 
 app.add_typer(lti_platform, name="lti-platform")

@@ -8,13 +8,10 @@ Each skill is a two-state hidden Markov model: the learner does not know it (0) 
     P(correct | 0)   = guess
     P(correct | 1)   = 1 - slip
 
-Fitting runs the forward-backward pass over every learner's sequence of every skill at once: the
-sequences are packed time-major, longest first (as in packed RNN batches), so that step t works on
-one contiguous block holding every sequence still running at t. Emission probabilities are
-computed for all positions at once, the backward pass reuses the forward pass's normalisers, and
-expected counts are kept per position and summed per skill with one ``bincount`` each at the end.
-EM stops when the log-likelihood improves by less than ``tol`` (relative); 1e-5 gives the same
-AUC as 1e-6 on kt/assistments09 in 40% of the iterations. Guess and slip are capped (``max_guess``, ``max_slip``, 0.45 each) so that
+The EM itself is in ``engine.bkt_em``: every skill at once in numpy, or groups of skills side by
+side on an executor, with the same result. EM stops for each skill when its log-likelihood
+improves by less than ``tol`` (relative); 1e-5 gives the same AUC as 1e-6 on kt/assistments09 in
+40% of the iterations. Guess and slip are capped (``max_guess``, ``max_slip``, 0.45 each) so that
 guess + slip stays below 1: a model where "knowing" makes a right answer less likely is
 degenerate (Baker, Corbett & Aleven 2008). Tighter caps (0.3) cost 0.0015 AUC on a validation
 split of kt/assistments09, so the defaults only exclude the degenerate region.
@@ -22,12 +19,14 @@ split of kt/assistments09, so the defaults only exclude the degenerate region.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Self
 
 import numpy as np
 import numpy.typing as npt
 
+from learnloop.engine.bkt_em import EMSettings, Packed, fit_skills, forward
 from learnloop.engine.response_log import ResponseLog
 from learnloop.exceptions import NotFittedError
 
@@ -35,8 +34,6 @@ __all__ = ["BKTParams", "BayesianKnowledgeTracing"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-_EPS = 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,59 +71,12 @@ class BKTParams:
         return posterior * (1.0 - self.forget) + (1.0 - posterior) * self.learn
 
 
-@dataclass(frozen=True)
-class _Packed:
-    """Sequences of (learner, skill) packed time-major, longest first."""
-
-    order: IntArray  # flat position -> row of the log
-    offsets: IntArray  # offsets[t]: where step t's block starts; block t has n_active[t] entries
-    n_active: IntArray
-    seq_skill: IntArray  # skill index of each sequence (sorted, longest first)
-    obs: FloatArray  # answer of each flat position
-    flat_seq: IntArray  # sequence of each flat position
-
-    @classmethod
-    def build(cls, skill_idx: IntArray, learner: IntArray, correct: IntArray) -> _Packed:
-        n = len(correct)
-        rows = np.lexsort(
-            (np.arange(n), learner, skill_idx)
-        )  # grouped by (skill, learner), in order
-        s_sorted, l_sorted = skill_idx[rows], learner[rows]
-        new_seq = np.ones(n, dtype=bool)
-        new_seq[1:] = (s_sorted[1:] != s_sorted[:-1]) | (l_sorted[1:] != l_sorted[:-1])
-        starts = np.flatnonzero(new_seq)
-        lengths = np.diff(np.append(starts, n))
-        seq_of_row = np.cumsum(new_seq) - 1
-        pos = np.arange(n) - starts[seq_of_row]
-        by_length = np.argsort(-lengths, kind="stable")
-        rank = np.empty_like(by_length)
-        rank[by_length] = np.arange(len(by_length))
-        t_max = int(lengths.max()) if n else 0
-        # sequences still running at step t: all of them minus those of length <= t
-        n_active = (len(lengths) - np.cumsum(np.bincount(lengths, minlength=t_max + 1)))[
-            :t_max
-        ].astype(np.int64)
-        offsets = np.concatenate(([0], np.cumsum(n_active)))[:-1].astype(np.int64)
-        flat = offsets[pos] + rank[seq_of_row]
-        order = np.empty(n, dtype=np.int64)
-        order[flat] = rows
-        return cls(
-            order=order,
-            offsets=offsets,
-            n_active=n_active,
-            seq_skill=s_sorted[starts][by_length],
-            obs=correct[order].astype(np.float64),
-            flat_seq=np.concatenate([np.arange(m, dtype=np.int64) for m in n_active])
-            if t_max
-            else np.zeros(0, dtype=np.int64),
-        )
-
-
 class BayesianKnowledgeTracing:
     """Per-skill BKT fitted by EM with restarts; predicts one step ahead and updates online.
 
-    Learned state: ``skills_`` (skill ids), ``prior_``, ``learn_``, ``guess_``, ``slip_``,
-    ``forget_`` (one value per skill), ``log_likelihood_`` and ``n_iter_``.
+    Learned state: ``skills_`` (skill ids, sorted), ``prior_``, ``learn_``, ``guess_``,
+    ``slip_``, ``forget_``, ``skill_log_likelihood_`` and ``n_iter_`` (EM steps, over all
+    starts): one value per skill; ``log_likelihood_``, their sum.
     """
 
     def __init__(
@@ -149,146 +99,50 @@ class BayesianKnowledgeTracing:
         self.random_state = random_state
 
     # ----------------------------------------------------------------------------- fitting
-    def fit(self, log: ResponseLog) -> Self:
+    def fit(self, log: ResponseLog, *, executor: Executor | None = None, parts: int = 0) -> Self:
+        """Fit every skill of ``log``. With an ``executor`` (a process pool, or a Dask
+        cluster's ``Client.get_executor()``), the skills are split into ``parts`` groups of
+        about as many answers each, one a worker, and the groups are fitted side by side on it:
+        the parameters are the same as without (``bkt_em``), only sooner when the log is large.
+        (More groups than workers only added overhead: on kt/assist2015 with two processes,
+        2.7 s with 2 groups, 3.0 s with 8, 3.6 s with 16, against 5.9 s in one process.)"""
         if len(log) == 0:
             raise ValueError("cannot fit BKT on an empty log")
+        if executor is not None and parts < 1:
+            raise ValueError("give the number of groups (one a worker) with an executor")
         skills, skill_idx = np.unique(log.skill, return_inverse=True)
-        packed = _Packed.build(skill_idx.astype(np.int64), log.learner, log.correct)
-        k = len(skills)
-        rng = np.random.default_rng(self.random_state)
-        best_ll = np.full(k, -np.inf)
-        best = np.zeros((5, k))
-        total_iter = 0
-        for restart in range(max(1, self.n_restarts)):
-            if restart == 0:  # a conventional start: low prior, modest learning, typical noise
-                params = np.array([[0.3], [0.1], [0.15], [0.1], [0.0]]) * np.ones((5, k))
-            else:
-                params = np.vstack(
-                    [
-                        rng.uniform(0.05, 0.8, k),
-                        rng.uniform(0.02, 0.4, k),
-                        rng.uniform(0.02, self.max_guess, k),
-                        rng.uniform(0.02, self.max_slip, k),
-                        rng.uniform(0.0, 0.1, k) if self.forgetting else np.zeros(k),
-                    ]
-                )
-            prev = -np.inf
-            for _ in range(self.max_iter):
-                total_iter += 1
-                params, ll_per_skill = self._em_step(packed, params, k)
-                ll = float(ll_per_skill.sum())
-                if ll - prev < self.tol * max(1.0, abs(ll)):
-                    break
-                prev = ll
-            ll_per_skill = self._log_likelihood(packed, self._forward(packed, params)[1], k)
-            better = ll_per_skill > best_ll
-            best[:, better] = params[:, better]
-            best_ll[better] = ll_per_skill[better]
-        self.skills_ = skills.astype(np.int64)
+        skills, skill_idx = skills.astype(np.int64), skill_idx.astype(np.int64)
+        settings = EMSettings(
+            forgetting=self.forgetting, n_restarts=self.n_restarts, max_iter=self.max_iter,
+            tol=self.tol, max_guess=self.max_guess, max_slip=self.max_slip,
+            random_state=self.random_state,
+        )  # fmt: skip
+        groups = _balanced_groups(np.bincount(skill_idx), parts if executor else 1)
+        if len(groups) == 1:
+            fits = [fit_skills(settings, skills, skill_idx, log.learner, log.correct)]
+        else:
+            assert executor is not None
+            local = np.empty(len(skills), dtype=np.int64)
+            pending = []
+            for group in groups:
+                rows = np.isin(skill_idx, group)
+                local[group] = np.arange(len(group))
+                pending.append(executor.submit(
+                    fit_skills, settings, skills[group], local[skill_idx[rows]],
+                    log.learner[rows], log.correct[rows],
+                ))  # fmt: skip
+            fits = [job.result() for job in pending]
+        order = np.argsort(np.concatenate([f.skills for f in fits]), kind="stable")
+        params = np.concatenate([f.params for f in fits], axis=1)[:, order]
+        self.skills_ = skills
         self.prior_, self.learn_, self.guess_, self.slip_, self.forget_ = (
-            row.copy() for row in best
+            row.copy() for row in params
         )
-        self.log_likelihood_ = float(best_ll.sum())
-        self.n_iter_ = total_iter
+        self.skill_log_likelihood_ = np.concatenate([f.log_likelihood for f in fits])[order]
+        self.log_likelihood_ = float(self.skill_log_likelihood_.sum())
+        self.n_iter_ = np.concatenate([f.n_iter for f in fits])[order]
         self.__dict__.pop("_params_cache", None)
         return self
-
-    def _forward(
-        self, p: _Packed, params: FloatArray
-    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-        """Scaled forward pass over every position at once, step by step in time.
-
-        Returns, per flat position: the filtered P(known) after the answer (alpha), the normaliser
-        c = P(answer | earlier answers), and the emission probabilities given known / unknown."""
-        flat_skill = p.seq_skill[p.flat_seq]
-        guess, slip = params[2][flat_skill], params[3][flat_skill]
-        e1 = np.where(p.obs > 0, 1.0 - slip, slip)
-        e0 = np.where(p.obs > 0, guess, 1.0 - guess)
-        prior, learn, forget = (
-            params[0][p.seq_skill],
-            params[1][p.seq_skill],
-            params[4][p.seq_skill],
-        )
-        alpha = np.empty(len(p.obs))
-        c = np.empty(len(p.obs))
-        known = prior
-        for t, n in enumerate(p.n_active):
-            block = slice(p.offsets[t], p.offsets[t] + n)
-            if t > 0:
-                prev = known[:n]
-                known = prev * (1.0 - forget[:n]) + (1.0 - prev) * learn[:n]
-            a1 = known * e1[block]
-            ct = a1 + (1.0 - known) * e0[block]
-            known = a1 / ct
-            alpha[block] = known
-            c[block] = ct
-        return alpha, c, e1, e0
-
-    def _log_likelihood(self, p: _Packed, c: FloatArray, k: int) -> FloatArray:
-        return np.bincount(p.seq_skill[p.flat_seq], weights=np.log(c), minlength=k).astype(
-            np.float64
-        )
-
-    def _em_step(self, p: _Packed, params: FloatArray, k: int) -> tuple[FloatArray, FloatArray]:
-        alpha, c, e1, e0 = self._forward(p, params)
-        learn, forget = params[1][p.seq_skill], params[4][p.seq_skill]
-        size = len(p.obs)
-        gamma1 = np.empty(size)
-        x01 = np.zeros(size)  # expected unknown -> known transitions out of each position
-        x0 = np.zeros(size)  # expected "unknown, with a next step" at each position
-        x10 = np.zeros(size)
-        x1 = np.zeros(size)
-        last = len(p.n_active) - 1
-        beta1 = beta0 = np.ones(0)
-        for t in range(last, -1, -1):
-            n = p.n_active[t]
-            block = slice(p.offsets[t], p.offsets[t] + n)
-            a = alpha[block]
-            m = p.n_active[t + 1] if t < last else 0
-            b1 = np.ones(n)
-            b0 = np.ones(n)
-            if m:
-                nxt = slice(p.offsets[t + 1], p.offsets[t + 1] + m)
-                big1 = e1[nxt] * beta1 / c[nxt]
-                big0 = e0[nxt] * beta0 / c[nxt]
-                lm, fm, am = learn[:m], forget[:m], a[:m]
-                b1[:m] = (1.0 - fm) * big1 + fm * big0
-                b0[:m] = lm * big1 + (1.0 - lm) * big0
-                head = slice(p.offsets[t], p.offsets[t] + m)
-                x01[head] = (1.0 - am) * lm * big1
-                x0[head] = (1.0 - am) * b0[:m]
-                x10[head] = am * fm * big0
-                x1[head] = am * b1[:m]
-            g = a * b1
-            gamma1[block] = g / (g + (1.0 - a) * b0)
-            beta1, beta0 = b1, b0
-        skill = p.seq_skill[p.flat_seq]
-        first = slice(0, p.n_active[0])
-
-        def total(weights: FloatArray, where: slice | None = None) -> FloatArray:
-            if where is None:
-                return np.bincount(skill, weights=weights, minlength=k).astype(np.float64)
-            return np.bincount(skill[where], weights=weights[where], minlength=k).astype(np.float64)
-
-        g1 = total(gamma1)
-        g0 = total(1.0 - gamma1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            estimates = [
-                total(gamma1, first) / np.bincount(skill[first], minlength=k),
-                total(x01) / total(x0),
-                total((1.0 - gamma1) * p.obs) / g0,
-                total(gamma1 * (1.0 - p.obs)) / g1,
-                total(x10) / total(x1) if self.forgetting else np.zeros(k),
-            ]
-        new = params.copy()
-        for i, est in enumerate(estimates):
-            new[i] = np.where(np.isfinite(est), est, params[i])
-        new[0] = np.clip(new[0], _EPS, 1 - _EPS)
-        new[1] = np.clip(new[1], _EPS, 1 - _EPS)
-        new[2] = np.clip(new[2], _EPS, self.max_guess)
-        new[3] = np.clip(new[3], _EPS, self.max_slip)
-        new[4] = np.clip(new[4], 0.0, 1 - _EPS) if self.forgetting else 0.0
-        return new, self._log_likelihood(p, c, k)
 
     # ---------------------------------------------------------------------------- predicting
     def _check_fitted(self) -> None:
@@ -316,11 +170,11 @@ class BayesianKnowledgeTracing:
             return np.zeros(0)
         table, idx = self._param_matrix(log.skill)
         local, local_idx = np.unique(idx, return_inverse=True)
-        packed = _Packed.build(local_idx.astype(np.int64), log.learner, log.correct)
-        # the forward pass's normaliser is P(the answer given | earlier answers)
-        _, c, _, _ = self._forward(packed, table[:, local])
+        packed = Packed.build(local_idx.astype(np.int64), log.learner, log.correct)
+        chance = np.empty(len(log))
+        forward(packed, table[:, local], chance)
         out = np.empty(len(log))
-        out[packed.order] = np.where(packed.obs > 0, c, 1.0 - c)
+        out[packed.order] = chance
         return out
 
     # ------------------------------------------------------------------------------- online
@@ -353,3 +207,16 @@ class BayesianKnowledgeTracing:
         params = self._online(skill)
         state[skill] = params.update(state.get(skill, params.prior), correct)
         return state
+
+
+def _balanced_groups(answers: IntArray, parts: int) -> list[IntArray]:
+    """Skill positions split into at most ``parts`` groups of about as many answers each (the
+    largest skill first, each to the group with the fewest answers so far), each sorted."""
+    parts = min(parts, len(answers))
+    load = np.zeros(parts, dtype=np.int64)
+    members: list[list[int]] = [[] for _ in range(parts)]
+    for skill in np.argsort(-answers, kind="stable").tolist():
+        g = int(np.argmin(load))
+        members[g].append(skill)
+        load[g] += answers[skill]
+    return [np.array(sorted(m), dtype=np.int64) for m in members if m]

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from learnloop.engine import ResponseLog
+from learnloop.engine import BayesianKnowledgeTracing, ResponseLog
 from learnloop.engine.metrics import calibration_bins, score
 from learnloop.engine.models import make_model
 
@@ -40,7 +41,11 @@ def evaluate_models(
     models: Sequence[str],
     *,
     progress: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
+    parts: int = 0,
 ) -> list[ModelResult]:
+    """Fit and score each model on each fold. ``executor`` and ``parts``: fit BKT's skills in
+    that many groups side by side on the executor (the other models fit in this process)."""
     results = []
     for f, (train, test) in enumerate(folds):
         for name in models:
@@ -48,7 +53,10 @@ def evaluate_models(
                 progress(f"{name}" + (f" (fold {f + 1}/{len(folds)})" if len(folds) > 1 else ""))
             model = make_model(name)
             start = time.perf_counter()
-            model.fit(train)
+            if executor is not None and isinstance(model, BayesianKnowledgeTracing):
+                model.fit(train, executor=executor, parts=parts)
+            else:
+                model.fit(train)
             fit_seconds = time.perf_counter() - start
             start = time.perf_counter()
             predicted = model.predict_proba(test)
