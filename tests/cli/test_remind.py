@@ -23,6 +23,8 @@ from typer.testing import CliRunner
 from learnloop.cli.main import app
 from learnloop.reports.reminders import my_reminders
 from learnloop.services.assignments import assign_activity
+from learnloop.services.demo import answer_for
+from learnloop.services.learning import record_attempt
 from learnloop.services.reminders import want_reminders
 from tests.conftest import World
 from tests.web.conftest import make_app
@@ -184,3 +186,37 @@ def test_no_relay_or_a_relay_that_is_down_sends_and_records_nothing(
     mine = my_reminders(world.db, world.learner)
     assert mine is not None
     assert mine.last_sent_at is None
+
+
+def test_an_educator_gets_the_classes_news_and_stops_it_from_the_mail(
+    sqlite_world: World, smtp: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, hasher: PasswordHasher,
+) -> None:  # fmt: skip
+    world = sqlite_world
+    inbox, port = smtp
+    configure(monkeypatch, world, tmp_path, f"smtp://127.0.0.1:{port}")
+    monkeypatch.setenv("LEARNLOOP_STUCK_MIN_ATTEMPTS", "4")
+    want_reminders(world.db, world.educator, email="t@example.org", frequency="weekly",
+                   language="en")  # fmt: skip
+    quiet = runner.invoke(app, ["remind"])
+    assert quiet.exit_code == 0, quiet.output
+    assert "0 reminders sent" in quiet.output  # nobody in 7B needs them yet
+    for n in range(4):
+        item = ["pw-3", "pw-5"][n % 2]
+        record_attempt(world.db, world.learner, activity_key="parts-practice", item_key=item,
+                       response=answer_for(world.course, item, False))  # fmt: skip
+    result = runner.invoke(app, ["remind"])
+    assert result.exit_code == 0, result.output
+    assert "1 reminder sent, 0 refused." in result.output
+    (mail,) = inbox.messages
+    assert mail["To"] == "t@example.org"
+    assert mail["Subject"] == "Who needs you in your classes"
+    body = mail.get_content()
+    objective = world.course.objectives["parts-of-a-whole"].title
+    assert f"- 1 learner is stuck: Lea on {objective}." in body
+    assert "https://learn.example.org/teach" in body
+    link = urlsplit(mail["List-Unsubscribe"].strip("<>"))
+    with TestClient(make_app(world, hasher, tmp_path), follow_redirects=False) as client:
+        stopped = client.post(f"{link.path}?{link.query}", data={"List-Unsubscribe": "One-Click"})
+        assert stopped.status_code == 200, stopped.text
+    assert my_reminders(world.db, world.educator) is None

@@ -10,6 +10,9 @@ from learnloop.content.catalogs import Catalogs
 from learnloop.domain.goals import GoalPace
 from learnloop.domain.reminders import (
     REMINDER_SLACK,
+    STUCK_NAMED,
+    ClassDigest,
+    ClassNews,
     Digest,
     check_email,
     check_frequency,
@@ -121,3 +124,41 @@ def test_the_text_is_written_in_the_learners_language() -> None:
     assert "Bonjour Lea," in text.body
     assert "1 révision à faire" in text.body
     assert "au plus une fois par semaine" in text.body
+
+
+def class_digest(*classes: ClassNews, frequency: str = "weekly") -> ClassDigest:
+    return ClassDigest(3, "t@example.org", "en", frequency, "Ms Tran", list(classes))
+
+
+def test_an_educators_reminder_names_the_stuck_and_counts_the_work_class_by_class() -> None:
+    assert not class_digest().has_news
+    assert not class_digest(ClassNews("7B", [], 0)).has_news
+    assert class_digest(ClassNews("7B", [], 1)).has_news
+    stuck = [(f"Learner {n}", "Parts of a whole") for n in range(STUCK_NAMED + 2)]
+    text = reminder_text(
+        class_digest(ClassNews("7B", stuck, 0), ClassNews("8C", [("Omar", "Equivalence")], 2)),
+        home_url="https://learn.example.org/teach", stop_url="https://learn.example.org/stop",
+    )  # fmt: skip
+    assert text.subject == "Who needs you in your classes"
+    assert "Hello Ms Tran," in text.body
+    seven_b = text.body.split("\n7B\n")[1].split("\n8C\n")[0]
+    assert f"- {STUCK_NAMED + 2} learners are stuck: Learner 0 on Parts of a whole;" in seven_b
+    assert f"Learner {STUCK_NAMED - 1} on Parts of a whole; and 2 more." in seven_b
+    assert f"Learner {STUCK_NAMED}" not in seven_b  # five named, the rest counted
+    assert "work" not in seven_b  # nothing to review there
+    eight_c = text.body.split("\n8C\n")[1]
+    assert "- 1 learner is stuck: Omar on Equivalence." in eight_c
+    assert "- 2 pieces of work wait for your feedback." in eight_c
+    assert "https://learn.example.org/teach" in text.body
+    assert "at most once a week" in text.body
+
+
+def test_an_educators_reminder_in_french() -> None:
+    french = Catalogs.load().wording("fr")
+    text = reminder_text(
+        class_digest(ClassNews("7B", [("Lea", "Parts")], 1), frequency="daily"),
+        home_url="https://x.example/teach", stop_url="https://x.example/stop", words=french,
+    )  # fmt: skip
+    assert text.subject == "Qui a besoin de vous dans vos classes"
+    assert "1 élève bloqué\u00a0: Lea sur «\u00a0Parts\u00a0»." in text.body
+    assert "1 travail attend votre retour." in text.body

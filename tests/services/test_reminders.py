@@ -9,20 +9,22 @@ import pytest
 
 from learnloop.config import PedagogySettings
 from learnloop.content.catalogs import Catalogs
-from learnloop.domain.reminders import Digest, stop_token
+from learnloop.domain import Viewer
+from learnloop.domain.reminders import ClassNews, Digest, stop_token
 from learnloop.exceptions import InvalidInput, PermissionDenied
-from learnloop.reports.reminders import due_digests, my_reminders
+from learnloop.reports.reminders import due_class_digests, due_digests, my_reminders
 from learnloop.services.assignments import assign_activity
 from learnloop.services.demo import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.messages import send_feedback
+from learnloop.services.projects import submit_work
 from learnloop.services.reminders import (
     record_reminder_sent,
     stop_reminders,
     stop_reminders_with_token,
     want_reminders,
 )
-from tests.conftest import World
+from tests.conftest import World, unlock_activity
 
 CATALOGS = Catalogs.load()
 
@@ -71,10 +73,12 @@ def test_a_learner_asks_for_reminders_changes_them_and_stops_them(world: World) 
     assert not stop_reminders(world.db, world.learner)
 
 
-def test_only_a_learner_asks_and_a_bad_request_changes_nothing(world: World) -> None:
+def test_only_learners_and_educators_ask_and_a_bad_request_changes_nothing(world: World) -> None:
     with pytest.raises(PermissionDenied):
-        want_reminders(world.db, world.educator, email="t@example.org", frequency="daily",
+        want_reminders(world.db, world.admin, email="a@example.org", frequency="daily",
                        language="en")  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        my_reminders(world.db, world.admin)
     want_reminders(world.db, world.learner, email="lea@example.org", frequency="daily",
                    language="en")  # fmt: skip
     for email, frequency, field in (("lea@", "daily", "email"),
@@ -86,6 +90,48 @@ def test_only_a_learner_asks_and_a_bad_request_changes_nothing(world: World) -> 
     mine = my_reminders(world.db, world.learner)
     assert mine is not None
     assert (mine.email, mine.frequency) == ("lea@example.org", "daily")
+
+
+def stuck_on_parts(world: World, who: Viewer, answers: int) -> None:
+    """``answers`` wrong answers on the first objective's practice."""
+    for n in range(answers):
+        item = ["pw-3", "pw-5"][n % 2]
+        record_attempt(world.db, who, activity_key="parts-practice", item_key=item,
+                       response=answer_for(world.course, item, False))  # fmt: skip
+
+
+def test_an_educator_hears_who_is_stuck_and_what_waits_for_feedback(world: World) -> None:
+    pedagogy = PedagogySettings(stuck_min_attempts=4)
+    now = soon()
+    for viewer, address in ((world.educator, "t@example.org"),
+                            (world.other_educator, "t2@example.org")):  # fmt: skip
+        want_reminders(world.db, viewer, email=address, frequency="weekly", language="en",
+                       now=LONG_AGO)  # fmt: skip
+    assert due_class_digests(world.db, pedagogy, now) == []  # nobody needs them yet
+    stuck_on_parts(world, world.learner, 3)
+    assert due_class_digests(world.db, pedagogy, now) == []  # three is not stuck at four
+    stuck_on_parts(world, world.learner, 2)
+    stuck_on_parts(world, world.outsider, 6)  # 8C's learner: the other educator's class
+    unlock_activity(world, world.other_learner, "recipe-project")
+    submit_work(world.db, world.other_learner, activity_key="recipe-project", body="For 6: ...")
+    found = {d.user_id: d for d in due_class_digests(world.db, pedagogy, now)}
+    assert set(found) == {world.educator.user_id, world.other_educator.user_id}
+    mine = found[world.educator.user_id]
+    parts = world.course.objectives["parts-of-a-whole"].title
+    assert mine.email == "t@example.org"
+    assert mine.classes == [ClassNews("7B", [("Lea", parts)], 1)]
+    assert found[world.other_educator.user_id].classes == [
+        ClassNews("8C", [(world.outsider.display_name, parts)], 0)
+    ]
+    # once sent, the educator hears again a week later, not before
+    record_reminder_sent(world.db, user_id=world.educator.user_id, email="t@example.org", at=now)
+    later = {d.user_id for d in due_class_digests(world.db, pedagogy, now + timedelta(days=6))}
+    assert world.educator.user_id not in later
+    assert world.educator.user_id in {
+        d.user_id for d in due_class_digests(world.db, pedagogy, now + timedelta(days=7))
+    }
+    # learners' reminders are not educators', nor the other way round
+    assert world.educator.user_id not in due(world, now + timedelta(days=7))
 
 
 def test_reminders_go_only_to_learners_with_something_waiting(world: World) -> None:

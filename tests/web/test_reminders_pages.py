@@ -128,3 +128,31 @@ def test_the_address_is_in_the_learners_data_and_goes_with_their_account(
                             confirm=w.learner.username, public_url="http://testserver")  # fmt: skip
     assert erased.rows["reminder_subscriptions"] == 1
     assert my_reminders(w.db, w.other_learner) is not None
+
+
+def test_an_educator_asks_on_their_own_page_and_the_learners_page_is_not_theirs(
+    client: TestClient, sqlite_world: World
+) -> None:
+    w = sqlite_world
+    login(client, w.educator.username)
+    assert 'href="/teach/reminders"' in client.get("/teach").text
+    page = client.get("/teach/reminders")
+    assert page.status_code == 200
+    assert "the learners who are stuck" in page.text
+    assert 'action="/teach/reminders"' in page.text
+    token = CSRF.search(page.text)
+    assert token
+    assert client.get("/learn/reminders").status_code == 403
+    elsewhere = client.post("/learn/reminders", data={"csrf_token": token.group(1),
+                                                      "email": "t@example.org"})  # fmt: skip
+    assert elsewhere.status_code == 403
+    assert my_reminders(w.db, w.educator) is None
+    made = client.post("/teach/reminders", data={"csrf_token": token.group(1),
+                                                 "email": "t@example.org", "frequency": "weekly"})  # fmt: skip
+    assert made.status_code == 303
+    assert made.headers["location"] == "/teach/reminders"
+    assert "Reminders go to t@example.org, at most once a week." in client.get(
+        "/teach/reminders").text  # fmt: skip
+    stopped = client.post("/teach/reminders/stop", data={"csrf_token": token.group(1)})
+    assert stopped.status_code == 303
+    assert my_reminders(w.db, w.educator) is None

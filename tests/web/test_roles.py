@@ -43,6 +43,10 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/media/{slug}/{path}"): ({L, OL, OE, E, A}, 200, 403, 303),
     ("POST", "/learn/reminders"): (LEARNERS, 303, 403, 303),
     ("POST", "/learn/reminders/stop"): (LEARNERS, 303, 403, 303),
+    # an educator's own reminders, whichever classes they teach; an admin's account has none
+    ("GET", "/teach/reminders"): ({OE, E}, 200, 403, 303),
+    ("POST", "/teach/reminders"): ({OE, E}, 303, 403, 303),
+    ("POST", "/teach/reminders/stop"): ({OE, E}, 303, 403, 303),
     # the world learner's reflection: to anyone else it does not exist
     ("POST", "/learn/reflections/{reflection_id}/sharing"): ({L}, 303, 404, 303),
     ("POST", "/learn/reflections/{reflection_id}/delete"): ({L}, 303, 404, 303),
@@ -117,7 +121,7 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/me/assignments/{assignment_id}/done"): ({L}, 204, 404, 401),
     ("GET", "/api/v1/me/work/{activity}"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/reflections"): (LEARNERS, 200, 403, 401),
-    ("GET", "/api/v1/me/reminders"): (LEARNERS, 204, 403, 401),  # 204: none asked for yet
+    ("GET", "/api/v1/me/reminders"): ({L, OL, OE, E}, 204, 403, 401),  # 204: none asked for yet
     ("GET", "/api/v1/me/profile"): (LEARNERS, 200, 403, 401),
     ("POST", "/api/v1/admin/classes"): ({A}, 201, 403, 401),
     ("GET", "/api/v1/admin/classes/{class_id}/members"): ({A}, 200, 403, 401),
@@ -134,8 +138,8 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/me/placement/answers"): (LEARNERS, 404, 403, 401),
     ("POST", "/api/v1/me/reflections/{reflection_id}/sharing"): ({L}, 204, 404, 401),
     ("DELETE", "/api/v1/me/reflections/{reflection_id}"): ({L}, 204, 404, 401),
-    ("PUT", "/api/v1/me/reminders"): (LEARNERS, 204, 403, 401),
-    ("DELETE", "/api/v1/me/reminders"): (LEARNERS, 204, 403, 401),
+    ("PUT", "/api/v1/me/reminders"): ({L, OL, OE, E}, 204, 403, 401),
+    ("DELETE", "/api/v1/me/reminders"): ({L, OL, OE, E}, 204, 403, 401),
     ("GET", "/api/v1/me/class-groups"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/class-groups"): ({E, A}, 200, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/class-groups"): ({E, A}, 201, 403, 401),

@@ -19,8 +19,8 @@ from rich.table import Table
 from learnloop.adapters.mail import Mailer, MailError, OutgoingMail, relay_from_url
 from learnloop.config import Settings
 from learnloop.content.catalogs import Catalogs
-from learnloop.domain.reminders import Digest, ReminderText, reminder_text, stop_token
-from learnloop.reports.reminders import due_digests
+from learnloop.domain.reminders import ClassDigest, Digest, ReminderText, reminder_text, stop_token
+from learnloop.reports.reminders import due_class_digests, due_digests
 from learnloop.services.reminders import record_reminder_sent
 from learnloop.storage import Database
 
@@ -29,7 +29,7 @@ __all__ = ["remind"]
 console = Console()
 
 
-def _stop_url(digest: Digest, settings: Settings, secret: str) -> str:
+def _stop_url(digest: Digest | ClassDigest, settings: Settings, secret: str) -> str:
     """The reminder's own link that stops reminders (web.pages.reminders)."""
     query = urlencode(
         {"user": digest.user_id, "token": stop_token(secret, digest.user_id, digest.email)}
@@ -37,10 +37,12 @@ def _stop_url(digest: Digest, settings: Settings, secret: str) -> str:
     return f"{settings.public_url.rstrip('/')}/reminders/stop?{query}"
 
 
-def _text(digest: Digest, settings: Settings, catalogs: Catalogs, stop_url: str) -> ReminderText:
+def _text(
+    digest: Digest | ClassDigest, settings: Settings, catalogs: Catalogs, stop_url: str
+) -> ReminderText:
     return reminder_text(
         digest,
-        home_url=f"{settings.public_url.rstrip('/')}/learn",
+        home_url=f"{settings.public_url.rstrip('/')}{digest.home_path}",
         stop_url=stop_url,
         words=catalogs.wording(digest.language),
     )
@@ -51,7 +53,8 @@ def remind(
         bool, typer.Option("--dry-run", help="List who is due and what they would read; send none")
     ] = False,
 ) -> None:
-    """Send each learner who asked for reminders the one that is due, when something waits."""
+    """Send each learner and educator who asked for reminders the one that is due, when
+    something waits."""
     settings = Settings()
     relay = None
     if not dry_run:
@@ -69,7 +72,10 @@ def remind(
         secret = settings.resolved_secret_key()
         now = datetime.now(UTC)
         with console.status("Reading who is due"):
-            digests = due_digests(db, settings.pedagogy, now, catalogs.wording)
+            digests: list[Digest | ClassDigest] = [
+                *due_digests(db, settings.pedagogy, now, catalogs.wording),
+                *due_class_digests(db, settings.pedagogy, now),
+            ]
         if relay is None:
             _show(digests, settings, catalogs, secret)
             return
@@ -101,9 +107,11 @@ def remind(
         raise typer.Exit(1)
 
 
-def _show(digests: list[Digest], settings: Settings, catalogs: Catalogs, secret: str) -> None:
+def _show(
+    digests: list[Digest | ClassDigest], settings: Settings, catalogs: Catalogs, secret: str
+) -> None:
     table = Table(title=f"{len(digests)} reminder{'s' * (len(digests) != 1)} due (dry run)")
-    for column in ("learner", "to", "language", "subject"):
+    for column in ("who", "to", "language", "subject"):
         table.add_column(column)
     for digest in digests:
         text = _text(digest, settings, catalogs, _stop_url(digest, settings, secret))

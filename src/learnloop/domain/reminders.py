@@ -1,11 +1,15 @@
 """E-mail reminders (product.md, Autonomy: "reminders"): when one is due, what it says, and the
-link that stops them.
+link that stops them. Learners and educators ask for their own.
 
 A learner asks for reminders daily or weekly. A reminder goes out only when there is something
 to do that the learner may not know of: reviews that have fallen due, a goal that has fallen
 behind its date, work an educator assigned, or a message an educator wrote since the last
 reminder. A learner with nothing waiting gets nothing: a reminder that says "keep going" every
 day teaches people to ignore the ones that matter.
+
+An educator's reminder names, class by class, the learners who are stuck (the class page's rule:
+many attempts on an objective without mastering it) and counts the project work that waits for
+their feedback; with neither in any class, nothing goes.
 """
 
 from __future__ import annotations
@@ -15,14 +19,19 @@ import hmac
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from learnloop.domain.goals import GoalPace
 from learnloop.domain.language import IN_ENGLISH, Wording
+from learnloop.domain.people import Role
 from learnloop.exceptions import InvalidInput
 
 __all__ = [
     "FREQUENCIES",
+    "REMINDED_ROLES",
     "REMINDER_SLACK",
+    "ClassDigest",
+    "ClassNews",
     "Digest",
     "ReminderText",
     "check_email",
@@ -45,6 +54,12 @@ PACE_WORTH_A_REMINDER = frozenset({"behind", "overdue"})
 # An address as RFC 5321 lets it through a relay: at most 254 characters, one "@", a local part
 # and a domain with a dot, no spaces or angle brackets (which would break the header).
 MAX_EMAIL_LENGTH = 254
+# Who may ask for reminders: learners, for their own learning, and educators, for their classes.
+# An administrator's account is not in a class as either.
+REMINDED_ROLES = (Role.LEARNER, Role.EDUCATOR)
+# Stuck learners an educator's reminder names in one class, the most attempts first; the rest
+# are counted ("and 3 more"), and the class page lists them all. Five fit in a line of a mail.
+STUCK_NAMED = 5
 _EMAIL = re.compile(r"[^@\s<>,;\"]{1,64}@[^@\s<>,;\"]+\.[^@\s<>,;\".]{2,}")
 
 
@@ -98,11 +113,40 @@ class Digest:
     assignments: list[str] = field(default_factory=list)  # titles of open assignments
     new_messages: int = 0  # educators' messages since the last reminder
     next_step: tuple[str, str] | None = None  # (activity title, its reason in plain words)
+    home_path: ClassVar[str] = "/learn"  # where the reminder's link leads
 
     @property
     def has_news(self) -> bool:
         """Whether anything here is worth an e-mail (the next step alone is not)."""
         return bool(self.reviews_due or self.pace or self.assignments or self.new_messages)
+
+
+@dataclass(frozen=True)
+class ClassNews:
+    """One class of an educator's reminder: who is stuck, on what, and the work to review."""
+
+    class_name: str
+    stuck: list[tuple[str, str]]  # (learner, objective title), most attempts first
+    awaiting_feedback: int  # pieces of work handed in and not reviewed yet
+
+
+@dataclass(frozen=True)
+class ClassDigest:
+    """What one educator's reminder would say: the classes they teach where someone needs them
+    (reports.reminders). Learners who are stuck stay in it until they are not: the reminder is
+    the class page's "who is stuck", brought to the educator."""
+
+    user_id: int
+    email: str
+    language: str
+    frequency: str
+    display_name: str
+    classes: list[ClassNews] = field(default_factory=list)  # only those with news
+    home_path: ClassVar[str] = "/teach"
+
+    @property
+    def has_news(self) -> bool:
+        return any(c.stuck or c.awaiting_feedback for c in self.classes)
 
 
 @dataclass(frozen=True)
@@ -112,9 +156,38 @@ class ReminderText:
 
 
 def reminder_text(
-    digest: Digest, *, home_url: str, stop_url: str, words: Wording = IN_ENGLISH
+    digest: Digest | ClassDigest, *, home_url: str, stop_url: str, words: Wording = IN_ENGLISH
 ) -> ReminderText:
-    """The e-mail, in plain text, written with ``words`` (the learner's language)."""
+    """The e-mail, in plain text, written with ``words`` (the reader's language)."""
+    if isinstance(digest, ClassDigest):
+        subject = words("Who needs you in your classes")
+        heading = words("Waiting for you in your classes:")
+        lines = [line for news in digest.classes for line in _class_lines(news, words)]
+    else:
+        subject = words("What is waiting for you in %(course)s", course=digest.course_title)
+        heading = words("Waiting for you in %(course)s:", course=digest.course_title)
+        lines = [f"- {line}" for line in _learner_lines(digest, words)]
+    why = words("You get this daily because you asked for reminders.")
+    if digest.frequency == "weekly":
+        why = words("You get this at most once a week because you asked for reminders.")
+    body = "\n".join([
+        words("Hello %(name)s,", name=digest.display_name),
+        "",
+        heading,
+        "",
+        *lines,
+        "",
+        words("Open learnloop: %(url)s", url=home_url),
+        "",
+        "-- ",
+        why,
+        words("Stop them with one click: %(url)s", url=stop_url),
+        "",
+    ])  # fmt: skip
+    return ReminderText(subject, body)
+
+
+def _learner_lines(digest: Digest, words: Wording) -> list[str]:
     lines: list[str] = []
     if digest.reviews_due:
         lines.append(words.plural(
@@ -136,22 +209,25 @@ def reminder_text(
     if digest.next_step is not None:
         title, reason = digest.next_step
         lines.append(words("Suggested next: %(title)s (%(reason)s).", title=title, reason=reason))
-    why = words("You get this daily because you asked for reminders.")
-    if digest.frequency == "weekly":
-        why = words("You get this at most once a week because you asked for reminders.")
-    body = "\n".join([
-        words("Hello %(name)s,", name=digest.display_name),
-        "",
-        words("Waiting for you in %(course)s:", course=digest.course_title),
-        "",
-        *(f"- {line}" for line in lines),
-        "",
-        words("Open learnloop: %(url)s", url=home_url),
-        "",
-        "-- ",
-        why,
-        words("Stop them with one click: %(url)s", url=stop_url),
-        "",
-    ])  # fmt: skip
-    subject = words("What is waiting for you in %(course)s", course=digest.course_title)
-    return ReminderText(subject, body)
+    return lines
+
+
+def _class_lines(news: ClassNews, words: Wording) -> list[str]:
+    lines = [news.class_name]
+    if news.stuck:
+        named = "; ".join(
+            words("%(learner)s on %(objective)s", learner=who, objective=what)
+            for who, what in news.stuck[:STUCK_NAMED]
+        )
+        more = len(news.stuck) - STUCK_NAMED
+        if more > 0:
+            named += words.plural("; and %(num)s more", "; and %(num)s more", more)
+        lines.append("- " + words.plural(
+            "%(num)s learner is stuck: %(names)s.", "%(num)s learners are stuck: %(names)s.",
+            len(news.stuck), names=named))  # fmt: skip
+    if news.awaiting_feedback:
+        lines.append("- " + words.plural(
+            "%(num)s piece of work waits for your feedback.",
+            "%(num)s pieces of work wait for your feedback.",
+            news.awaiting_feedback))  # fmt: skip
+    return [*lines, ""]

@@ -12,14 +12,23 @@ from sqlalchemy import func, select
 from learnloop.config import PedagogySettings
 from learnloop.domain import Role, Viewer
 from learnloop.domain.language import Wording
-from learnloop.domain.reminders import PACE_WORTH_A_REMINDER, Digest, reminder_due
+from learnloop.domain.reminders import (
+    PACE_WORTH_A_REMINDER,
+    REMINDED_ROLES,
+    ClassDigest,
+    ClassNews,
+    Digest,
+    reminder_due,
+)
 from learnloop.exceptions import NotFound
+from learnloop.reports.class_views import class_overview, classes_for
 from learnloop.reports.learner_views import learner_home
+from learnloop.reports.projects import class_work
 from learnloop.storage import Database
-from learnloop.storage.access import require_learner
+from learnloop.storage.access import require_role
 from learnloop.storage.tables import FeedbackMessage, ReminderSubscription, User
 
-__all__ = ["MyReminders", "due_digests", "my_reminders"]
+__all__ = ["MyReminders", "due_class_digests", "due_digests", "my_reminders"]
 
 
 @dataclass(frozen=True)
@@ -32,8 +41,8 @@ class MyReminders:
 
 
 def my_reminders(db: Database, viewer: Viewer) -> MyReminders | None:
-    """The learner's reminder settings; None while they have asked for none."""
-    require_learner(viewer)
+    """The learner's or educator's reminder settings; None while they have asked for none."""
+    require_role(viewer, *REMINDED_ROLES)
     with db.reading() as s:
         row = s.get(ReminderSubscription, viewer.user_id)
         if row is None:
@@ -52,16 +61,8 @@ def due_digests(
     day or a week old (``domain.reminders.reminder_due``) and who has something waiting
     (``Digest.has_news``), written with ``words_for(their language)``. A learner not yet
     following a course has nothing waiting."""
+    due = _due(db, Role.LEARNER, now)
     with db.reading() as s:
-        rows = s.execute(
-            select(ReminderSubscription, User)
-            .join(User, User.id == ReminderSubscription.user_id)
-            .where(User.role == Role.LEARNER.value)
-            .order_by(ReminderSubscription.user_id)
-        ).all()
-        due = [
-            (sub, user) for sub, user in rows if reminder_due(sub.frequency, sub.last_sent_at, now)
-        ]
         fresh = {
             user.id: s.scalar(
                 select(func.count())
@@ -100,6 +101,39 @@ def due_digests(
             new_messages=fresh[user.id],
             next_step=(step.title, step.reason_text) if step else None,
         )
+        if digest.has_news:
+            out.append(digest)
+    return out
+
+
+def _due(db: Database, role: Role, now: datetime) -> list[tuple[ReminderSubscription, User]]:
+    """Subscriptions of accounts with ``role`` whose last reminder is a day or a week old."""
+    with db.reading() as s:
+        rows = s.execute(
+            select(ReminderSubscription, User)
+            .join(User, User.id == ReminderSubscription.user_id)
+            .where(User.role == role.value)
+            .order_by(ReminderSubscription.user_id)
+        ).all()
+    return [(sub, user) for sub, user in rows if reminder_due(sub.frequency, sub.last_sent_at, now)]
+
+
+def due_class_digests(db: Database, pedagogy: PedagogySettings, now: datetime) -> list[ClassDigest]:
+    """The educators' reminders due at ``now``: for each educator who asked, whose last one is
+    a day or a week old, the classes they teach where learners are stuck or work waits for
+    feedback (``domain.reminders.ClassDigest``); none for an educator with neither."""
+    out = []
+    for sub, user in _due(db, Role.EDUCATOR, now):
+        viewer = Viewer(user.id, user.username, user.display_name, Role.EDUCATOR)
+        classes = []
+        for summary in classes_for(db, viewer):
+            stuck = class_overview(db, viewer, summary.id, pedagogy).stuck  # most attempts first
+            waiting = len(class_work(db, viewer, summary.id).awaiting)
+            if stuck or waiting:
+                names = [(x.display_name, x.objective_title) for x in stuck]
+                classes.append(ClassNews(summary.name, names, waiting))
+        digest = ClassDigest(user.id, sub.email, sub.language, sub.frequency, user.display_name,
+                             classes)  # fmt: skip
         if digest.has_news:
             out.append(digest)
     return out

@@ -1,8 +1,9 @@
-"""E-mail reminders, written: a learner asks for them or stops them (on their page, or with the
-link in any reminder, without logging in), and ``learnloop remind`` records each one it sent.
+"""E-mail reminders, written: a learner or an educator asks for them or stops them (on their page,
+or with the link in any reminder, without logging in), and ``learnloop remind`` records each one
+it sent.
 
-Reminders are the learner's choice, never an educator's or an administrator's: only the learner
-turns them on, and stopping them deletes the address (nothing is kept "in case").
+Reminders are each person's own choice: an educator cannot turn on a learner's, nor an
+administrator anyone's, and stopping them deletes the address (nothing is kept "in case").
 """
 
 from __future__ import annotations
@@ -10,10 +11,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from learnloop.domain import Viewer
-from learnloop.domain.reminders import check_email, check_frequency, stop_token_matches
+from learnloop.domain.reminders import (
+    REMINDED_ROLES,
+    check_email,
+    check_frequency,
+    stop_token_matches,
+)
 from learnloop.exceptions import InvalidInput
 from learnloop.storage import Database
-from learnloop.storage.access import require_learner
+from learnloop.storage.access import require_role
 from learnloop.storage.tables import ReminderSubscription
 
 __all__ = ["record_reminder_sent", "stop_reminders", "stop_reminders_with_token", "want_reminders"]
@@ -28,10 +34,10 @@ def want_reminders(
     language: str,
     now: datetime | None = None,
 ) -> None:
-    """Send the learner reminders at ``email``, ``frequency`` (daily or weekly), in
+    """Send the learner or educator reminders at ``email``, ``frequency`` (daily or weekly), in
     ``language``; changes the settings when they have some. A changed address or frequency
     does not reset when the last reminder went, so changing them sends no extra one."""
-    require_learner(viewer)
+    require_role(viewer, *REMINDED_ROLES)
     address = check_email(email)
     check_frequency(frequency)
     if not language or len(language) > 16:
@@ -47,8 +53,8 @@ def want_reminders(
 
 
 def stop_reminders(db: Database, viewer: Viewer) -> bool:
-    """Stop the learner's reminders, forgetting the address; whether there were any."""
-    require_learner(viewer)
+    """Stop the viewer's reminders, forgetting the address; whether there were any."""
+    require_role(viewer, *REMINDED_ROLES)
     with db.transaction() as s:
         row = s.get(ReminderSubscription, viewer.user_id)
         if row is None:

@@ -1,4 +1,5 @@
-"""E-mail reminders: the learner's own page to ask for them or stop them, and the page a
+"""E-mail reminders: the learner's and the educator's own pages to ask for them or stop them
+(``/learn/reminders``, ``/teach/reminders``: the same page, each at its home), and the page a
 reminder's link opens to stop them without logging in (services.reminders).
 
 The link stops nothing on GET: mail filters and link checkers open links, and a reminder must not
@@ -14,8 +15,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from learnloop.domain.reminders import FREQUENCIES
-from learnloop.exceptions import InvalidInput
+from learnloop.domain import Role, Viewer
+from learnloop.domain.reminders import FREQUENCIES, REMINDED_ROLES
+from learnloop.exceptions import InvalidInput, PermissionDenied
 from learnloop.reports.reminders import my_reminders
 from learnloop.services.reminders import (
     stop_reminders,
@@ -41,6 +43,7 @@ def _page(
 ) -> Response:
     mine = my_reminders(platform.db, viewer)
     context = {
+        "base": _home(viewer),
         "mine": mine,
         "frequencies": list(FREQUENCIES),
         "mail_ready": bool(platform.settings.smtp_url),
@@ -52,12 +55,29 @@ def _page(
     )
 
 
+_ROLE_OF = {"/learn": Role.LEARNER.value, "/teach": Role.EDUCATOR.value}
+
+
+def _home(viewer: Viewer) -> str:
+    return "/teach" if viewer.role == Role.EDUCATOR else "/learn"
+
+
+def _on(viewer: Viewer, base: str) -> None:
+    """Each role's page is at its own home, as the rest of its pages: /learn/... is for
+    learners, /teach/... for educators."""
+    if viewer.role not in REMINDED_ROLES or _home(viewer) != base:
+        raise PermissionDenied("this is for %(names)s accounts", names=_ROLE_OF[base])
+
+
 @router.get("/learn/reminders", response_class=HTMLResponse)
+@router.get("/teach/reminders", response_class=HTMLResponse)
 def reminders_page(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
+    _on(viewer, _base(request))
     return _page(request, platform, viewer)
 
 
 @router.post("/learn/reminders", dependencies=[CsrfChecked])
+@router.post("/teach/reminders", dependencies=[CsrfChecked])
 def reminders_set(
     request: Request,
     platform: PlatformDep,
@@ -65,6 +85,7 @@ def reminders_set(
     email: Annotated[str, Form(max_length=320)] = "",
     frequency: Annotated[str, Form(max_length=16)] = "weekly",
 ) -> Response:
+    _on(viewer, _base(request))
     try:
         want_reminders(
             platform.db, viewer, email=email, frequency=frequency,
@@ -73,13 +94,19 @@ def reminders_set(
     except InvalidInput as exc:
         return _page(request, platform, viewer, error=said(request, platform, exc),
                      entered={"email": email, "frequency": frequency}, status=400)  # fmt: skip
-    return redirect("/learn/reminders")
+    return redirect(f"{_home(viewer)}/reminders")
 
 
 @router.post("/learn/reminders/stop", dependencies=[CsrfChecked])
-def reminders_stop(platform: PlatformDep, viewer: PageViewer) -> Response:
+@router.post("/teach/reminders/stop", dependencies=[CsrfChecked])
+def reminders_stop(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
+    _on(viewer, _base(request))
     stop_reminders(platform.db, viewer)
-    return redirect("/learn/reminders")
+    return redirect(f"{_home(viewer)}/reminders")
+
+
+def _base(request: Request) -> str:
+    return "/teach" if request.url.path.startswith("/teach/") else "/learn"
 
 
 @router.get("/reminders/stop", response_class=HTMLResponse)
