@@ -81,6 +81,16 @@ def configure(monkeypatch: pytest.MonkeyPatch, world: World, tmp_path: Path, smt
     monkeypatch.setenv("LEARNLOOP_SMTP_URL", smtp_url)
 
 
+@pytest.fixture
+def relayed(
+    sqlite_world: World, smtp: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> tuple[World, Inbox]:
+    """A world whose `learnloop remind` sends through the test's SMTP server."""
+    inbox, port = smtp
+    configure(monkeypatch, sqlite_world, tmp_path, f"smtp://127.0.0.1:{port}")
+    return sqlite_world, inbox
+
+
 def ask(world: World, *pairs: tuple[Any, str, str]) -> None:
     for viewer, address, language in pairs:
         want_reminders(world.db, viewer, email=address, frequency="daily", language=language)
@@ -89,12 +99,9 @@ def ask(world: World, *pairs: tuple[Any, str, str]) -> None:
 
 
 def test_each_due_reminder_goes_once_and_its_link_stops_them(
-    sqlite_world: World, smtp: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path, hasher: PasswordHasher,
-) -> None:  # fmt: skip
-    world = sqlite_world
-    inbox, port = smtp
-    configure(monkeypatch, world, tmp_path, f"smtp://127.0.0.1:{port}")
+    relayed: tuple[World, Inbox], tmp_path: Path, hasher: PasswordHasher
+) -> None:
+    world, inbox = relayed
     ask(world, (world.learner, "lea@example.org", "en"),
         (world.other_learner, "omar@example.org", "fr"))  # fmt: skip
     dry = runner.invoke(app, ["remind", "--dry-run"])
@@ -145,12 +152,8 @@ def test_each_due_reminder_goes_once_and_its_link_stops_them(
     assert my_reminders(world.db, world.other_learner) is not None
 
 
-def test_a_refused_address_is_tried_again_next_run(
-    sqlite_world: World, smtp: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    world = sqlite_world
-    inbox, port = smtp
-    configure(monkeypatch, world, tmp_path, f"smtp://127.0.0.1:{port}")
+def test_a_refused_address_is_tried_again_next_run(relayed: tuple[World, Inbox]) -> None:
+    world, inbox = relayed
     ask(world, (world.learner, "lea@refused.example", "en"),
         (world.other_learner, "omar@example.org", "en"))  # fmt: skip
     result = runner.invoke(app, ["remind"])
@@ -189,12 +192,10 @@ def test_no_relay_or_a_relay_that_is_down_sends_and_records_nothing(
 
 
 def test_an_educator_gets_the_classes_news_and_stops_it_from_the_mail(
-    sqlite_world: World, smtp: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path, hasher: PasswordHasher,
+    relayed: tuple[World, Inbox], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    hasher: PasswordHasher,
 ) -> None:  # fmt: skip
-    world = sqlite_world
-    inbox, port = smtp
-    configure(monkeypatch, world, tmp_path, f"smtp://127.0.0.1:{port}")
+    world, inbox = relayed
     monkeypatch.setenv("LEARNLOOP_STUCK_MIN_ATTEMPTS", "4")
     want_reminders(world.db, world.educator, email="t@example.org", frequency="weekly",
                    language="en")  # fmt: skip
