@@ -125,6 +125,8 @@ def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: 
             problems += violations(page)
         page.goto(url + learner)
         problems += violations(page)
+        page.goto(url + "/teach/reminders")
+        problems += violations(page)
 
         problems += home_and_first_class(page, url, "admin", "/admin", language)
         assert page.locator("html").get_attribute("lang") == language
