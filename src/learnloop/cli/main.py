@@ -21,7 +21,7 @@ from learnloop.cli.backup import backup
 from learnloop.cli.csv_bank import export_csv_command, import_csv
 from learnloop.cli.evaluate import evaluate
 from learnloop.cli.fit_workers import DaskOption, WorkersOption, fit_executor
-from learnloop.cli.frameworks import import_case
+from learnloop.cli.frameworks import export_case, import_case
 from learnloop.cli.gift import export_gift_command, import_gift
 from learnloop.cli.lti import lti_platform, lti_sync
 from learnloop.cli.qti import export_qti_command, import_qti
@@ -62,6 +62,7 @@ app.command("export-csv")(export_csv_command)
 app.command("import-qti")(import_qti)
 app.command("export-qti")(export_qti_command)
 app.command("import-case")(import_case)
+app.command("export-case")(export_case)
 
 DEMO_COURSE = Path(str(files("learnloop") / "demo" / "fractions"))
 
