@@ -4,9 +4,11 @@ the chosen kind fitted on its own answers, used through one interface by every a
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+import threading
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,15 +17,18 @@ from sqlalchemy import select
 
 from learnloop.domain import Course, Viewer
 from learnloop.domain.learner_model import CourseModel
+from learnloop.domain.reviews import MIN_REVIEWS_TO_FIT
+from learnloop.engine.memory import FSRSMemoryModel
 from learnloop.engine.model_codec import model_from_json, state_from_counts
 from learnloop.reports.learner_state import load_learner_state
+from learnloop.services import reviews
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import import_course
 from learnloop.services.demo import answer_for
 from learnloop.services.learning import complete_onboarding, record_attempt
 from learnloop.services.models import MIN_ANSWERS_TO_FIT, fit_course_model
 from learnloop.storage import Database
-from learnloop.storage.tables import Attempt, CourseLearnerModel, Mastery
+from learnloop.storage.tables import Attempt, CourseLearnerModel, Mastery, ReviewEvent
 from tests.conftest import demo_media
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -192,3 +197,53 @@ def test_a_course_fitted_on_other_processes_stores_the_same_bkt(
         assert stored.model == model_here
     assert there == here
     assert there.fitted
+
+
+def writes_meanwhile(db: Database, hasher: PasswordHasher, name: str) -> None:
+    """A learner registers from another thread, and must not wait for a fit to end."""
+    done = threading.Event()
+
+    def register() -> None:
+        register_user(db, hasher, username=name, password="long enough", display_name=name)
+        done.set()
+
+    threading.Thread(target=register, daemon=True).start()
+    assert done.wait(5), "a write waited for the fit: the fit holds the write lock"
+
+
+class WritingExecutor(Executor):
+    """Runs each task here, once a write from another thread has gone through."""
+
+    def __init__(self, db: Database, hasher: PasswordHasher) -> None:
+        self.db, self.hasher, self.tasks = db, hasher, 0
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.tasks += 1
+        writes_meanwhile(self.db, self.hasher, f"meanwhile{self.tasks}")
+        done: Future[Any] = Future()
+        done.set_result(fn(*args, **kwargs))
+        return done
+
+
+def test_fitting_a_course_leaves_the_database_free_for_answers(
+    db: Database, hasher: PasswordHasher, demo_course: Course, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    course_id, _ = import_course(db, demo_course, media=demo_media(demo_course))
+    history(db, hasher, demo_course, course_id)
+    executor = WritingExecutor(db, hasher)
+    assert fit_course_model(db, course_id, T0, executor=executor, parts=2).fitted
+    assert executor.tasks == 4  # two groups, for the held-out check and for the model
+
+    class WritingFSRS(FSRSMemoryModel):  # the real model, fitted once a write went through
+        def fit(self, *args: Any, **kwargs: Any) -> Any:
+            writes_meanwhile(db, hasher, "meanwhile-fsrs")
+            return super().fit(*args, **kwargs)
+
+    monkeypatch.setattr(reviews, "FSRSMemoryModel", WritingFSRS)
+    with db.transaction() as s:
+        for n in range(MIN_REVIEWS_TO_FIT // 2 + 1):
+            for day, rating in ((0, 3), (3, 3), (10, 1 if n % 4 == 0 else 3)):
+                s.add(ReviewEvent(user_id=1, course_id=course_id, objective_key=f"o{n}",
+                                  attempt_id=None, rating=rating,
+                                  reviewed_at=T0 + timedelta(days=day)))  # fmt: skip
+    assert reviews.fit_course_memory(db, course_id, T0).fitted

@@ -3,7 +3,7 @@
 ``storage.course_store.course_model`` reads the fitted model (if any) for the kind the course
 chose; every answer goes through it (``services.learning.record_attempt``). ``fit_course_model`` fits the chosen kind on
 the course's counted answers once there are enough, checks it on held-out learners, and stores
-it as JSON in the same transaction as it read the answers.
+it as JSON; the fit itself runs outside any transaction.
 """
 
 from __future__ import annotations
@@ -78,7 +78,10 @@ def fit_course_model(
     """Fit the kind the course chose on its counted answers (each learner's in order). With an
     ``executor``, BKT fits its objectives in ``parts`` groups side by side on it (the same
     parameters, sooner for a large course)."""
-    with db.transaction() as s:
+    # Read, fit, then write: the fit runs in no transaction, so that on SQLite it holds no write
+    # lock while it works (a large course's fit takes seconds, and every learner's answer waits
+    # for the lock). The model stored is the one fitted on the answers read.
+    with db.reading() as s:
         course = course_by_id(s, course_id)
         rows = [
             (u, i, bool(c))
@@ -88,24 +91,27 @@ def fit_course_model(
                 .order_by(Attempt.user_id, Attempt.id)
             )
         ]
-        kind = course.model_kind
-        if len(rows) < MIN_ANSWERS_TO_FIT:
+    kind = course.model_kind
+    if len(rows) < MIN_ANSWERS_TO_FIT:
+        return ModelFit(kind, len(rows), False, None)
+    log = _log(course, rows)
+    learners = np.unique(log.learner)
+    held = np.random.default_rng(course_id).random(len(learners)) < _HELD_OUT
+    test = np.isin(log.learner, learners[held])
+    score = None
+    if test.any() and (~test).any():
+        check = _fit(kind, log.take(~test), executor, parts)
+        y = log.correct[test]
+        if 0 < y.sum() < len(y):
+            score = auc(y, check.predict_proba(log.take(test)))
+    model = _fit(kind, log, executor, parts)
+    with db.transaction() as s:
+        if course_by_id(s, course_id).model_kind != kind:  # the course changed its mind meanwhile
             return ModelFit(kind, len(rows), False, None)
-        log = _log(course, rows)
-        learners = np.unique(log.learner)
-        held = np.random.default_rng(course_id).random(len(learners)) < _HELD_OUT
-        test = np.isin(log.learner, learners[held])
-        score = None
-        if test.any() and (~test).any():
-            check = _fit(kind, log.take(~test), executor, parts)
-            y = log.correct[test]
-            if 0 < y.sum() < len(y):
-                score = auc(y, check.predict_proba(log.take(test)))
-        model = _fit(kind, log, executor, parts)
         row = s.get(CourseLearnerModel, course_id)
         if row is None:
             row = CourseLearnerModel(course_id=course_id)
             s.add(row)
         row.kind, row.model, row.answers = kind, model_to_json(model), len(rows)
         row.auc, row.fitted_at = score, now
-        return ModelFit(kind, len(rows), True, score)
+    return ModelFit(kind, len(rows), True, score)

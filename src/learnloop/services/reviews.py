@@ -125,8 +125,10 @@ class FitOutcome:
 
 
 def fit_course_memory(db: Database, course_id: int, now: datetime) -> FitOutcome:
-    """Fit the course's FSRS parameters on its review history, once it has enough reviews."""
-    with db.transaction() as s:
+    """Fit the course's FSRS parameters on its review history, once it has enough reviews. The
+    fit runs in no transaction (on SQLite it would hold the write lock that every answer waits
+    for); the parameters stored are those fitted on the reviews read."""
+    with db.reading() as s:
         rows = [
             (u, o, t, r)
             for u, o, t, r in s.execute(
@@ -140,14 +142,15 @@ def fit_course_memory(db: Database, course_id: int, now: datetime) -> FitOutcome
                 .order_by(ReviewEvent.user_id, ReviewEvent.objective_key, ReviewEvent.id)
             )
         ]
-        history = review_history(rows)
-        scored = int((~history.first).sum()) if rows else 0
-        if scored < MIN_REVIEWS_TO_FIT:
-            return FitOutcome(scored, False, None)
-        model = FSRSMemoryModel().fit(history)
-        p = np.clip(model.predict_recall(history)[~history.first], 1e-6, 1 - 1e-6)
-        y = history.recalled[~history.first]
-        log_loss = float(-np.mean(np.where(y, np.log(p), np.log(1 - p))))
+    history = review_history(rows)
+    scored = int((~history.first).sum()) if rows else 0
+    if scored < MIN_REVIEWS_TO_FIT:
+        return FitOutcome(scored, False, None)
+    model = FSRSMemoryModel().fit(history)
+    p = np.clip(model.predict_recall(history)[~history.first], 1e-6, 1 - 1e-6)
+    y = history.recalled[~history.first]
+    log_loss = float(-np.mean(np.where(y, np.log(p), np.log(1 - p))))
+    with db.transaction() as s:
         row = s.get(CourseMemoryModel, course_id)
         if row is None:
             row = CourseMemoryModel(course_id=course_id)
@@ -156,4 +159,4 @@ def fit_course_memory(db: Database, course_id: int, now: datetime) -> FitOutcome
         row.reviews = scored
         row.log_loss = log_loss
         row.fitted_at = now
-        return FitOutcome(scored, True, log_loss)
+    return FitOutcome(scored, True, log_loss)
