@@ -26,7 +26,7 @@ from typing import Self
 import numpy as np
 import numpy.typing as npt
 
-from learnloop.engine.bkt_em import EMSettings, Packed, fit_skills, forward
+from learnloop.engine.bkt_em import EMSettings, Packed, answers_of, fit_skills, forward
 from learnloop.engine.response_log import ResponseLog
 from learnloop.exceptions import NotFittedError
 
@@ -122,15 +122,11 @@ class BayesianKnowledgeTracing:
             fits = [fit_skills(settings, skills, skill_idx, log.learner, log.correct)]
         else:
             assert executor is not None
-            local = np.empty(len(skills), dtype=np.int64)
-            pending = []
-            for group in groups:
-                rows = np.isin(skill_idx, group)
-                local[group] = np.arange(len(group))
-                pending.append(executor.submit(
-                    fit_skills, settings, skills[group], local[skill_idx[rows]],
-                    log.learner[rows], log.correct[rows],
-                ))  # fmt: skip
+            pending = [
+                executor.submit(fit_skills, settings, skills[group],
+                                *answers_of(group, skill_idx, log.learner, log.correct))
+                for group in groups
+            ]  # fmt: skip
             fits = [job.result() for job in pending]
         order = np.argsort(np.concatenate([f.skills for f in fits]), kind="stable")
         params = np.concatenate([f.params for f in fits], axis=1)[:, order]

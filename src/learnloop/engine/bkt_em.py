@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["EMSettings", "Packed", "SkillFit", "fit_skills", "forward"]
+__all__ = ["EMSettings", "Packed", "SkillFit", "answers_of", "fit_skills", "forward"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -230,6 +230,17 @@ def _starts(settings: EMSettings, skills: IntArray, restart: int) -> FloatArray:
     return params
 
 
+def answers_of(
+    members: IntArray, skill_idx: IntArray, learner: IntArray, correct: IntArray
+) -> tuple[IntArray, IntArray, IntArray]:
+    """The answers on the skills at positions ``members`` (sorted): each one's position among
+    them, its learner and its outcome, in the log's order."""
+    rows = np.isin(skill_idx, members)
+    local = np.zeros(int(skill_idx.max(initial=-1)) + 1, dtype=np.int64)
+    local[members] = np.arange(len(members))
+    return local[skill_idx[rows]], learner[rows], correct[rows]
+
+
 def fit_skills(
     settings: EMSettings, skills: IntArray, skill_idx: IntArray, learner: IntArray,
     correct: IntArray,
@@ -260,10 +271,8 @@ def fit_skills(
             if not len(running):
                 break
             if answers[running].sum() < REPACK_SHARE * answers[members].sum():
-                rows = np.isin(skill_idx, running)  # most answers are done with: pack the rest
-                local = np.zeros(k, dtype=np.int64)
-                local[running] = np.arange(len(running))
-                now = Packed.build(local[skill_idx[rows]], learner[rows], correct[rows])
+                # most answers are done with: pack the rest
+                now = Packed.build(*answers_of(running, skill_idx, learner, correct))
                 members = running
         final = _log_likelihood(packed, forward(packed, params)[1], k)
         better = final > best_ll

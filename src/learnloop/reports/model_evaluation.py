@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from learnloop.engine import BayesianKnowledgeTracing, ResponseLog
+from learnloop.engine import ResponseLog
 from learnloop.engine.metrics import calibration_bins, score
-from learnloop.engine.models import make_model
+from learnloop.engine.models import fit_model, make_model
 
 __all__ = ["ModelResult", "evaluate_models", "results_json", "summarize"]
 
@@ -53,10 +53,7 @@ def evaluate_models(
                 progress(f"{name}" + (f" (fold {f + 1}/{len(folds)})" if len(folds) > 1 else ""))
             model = make_model(name)
             start = time.perf_counter()
-            if executor is not None and isinstance(model, BayesianKnowledgeTracing):
-                model.fit(train, executor=executor, parts=parts)
-            else:
-                model.fit(train)
+            fit_model(model, train, executor=executor, parts=parts)
             fit_seconds = time.perf_counter() - start
             start = time.perf_counter()
             predicted = model.predict_proba(test)

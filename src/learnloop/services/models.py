@@ -20,6 +20,7 @@ from learnloop.engine import BayesianKnowledgeTracing, ResponseLog
 from learnloop.engine.logistic_kt import LogisticKnowledgeTracing
 from learnloop.engine.metrics import auc
 from learnloop.engine.model_codec import model_to_json
+from learnloop.engine.models import fit_model
 from learnloop.storage import Database
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import Attempt, CourseLearnerModel
@@ -62,15 +63,6 @@ def _new(kind: str) -> BayesianKnowledgeTracing | LogisticKnowledgeTracing:
     return LogisticKnowledgeTracing(features=kind)
 
 
-def _fit(
-    kind: str, log: ResponseLog, executor: Executor | None, parts: int
-) -> BayesianKnowledgeTracing | LogisticKnowledgeTracing:
-    model = _new(kind)
-    if executor is not None and isinstance(model, BayesianKnowledgeTracing):
-        return model.fit(log, executor=executor, parts=parts)
-    return model.fit(log)
-
-
 def fit_course_model(
     db: Database, course_id: int, now: datetime, *, executor: Executor | None = None,
     parts: int = 0,
@@ -100,11 +92,11 @@ def fit_course_model(
     test = np.isin(log.learner, learners[held])
     score = None
     if test.any() and (~test).any():
-        check = _fit(kind, log.take(~test), executor, parts)
+        check = fit_model(_new(kind), log.take(~test), executor=executor, parts=parts)
         y = log.correct[test]
         if 0 < y.sum() < len(y):
             score = auc(y, check.predict_proba(log.take(test)))
-    model = _fit(kind, log, executor, parts)
+    model = fit_model(_new(kind), log, executor=executor, parts=parts)
     with db.transaction() as s:
         if course_by_id(s, course_id).model_kind != kind:  # the course changed its mind meanwhile
             return ModelFit(kind, len(rows), False, None)

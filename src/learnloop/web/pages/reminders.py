@@ -15,8 +15,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from learnloop.domain import Role, Viewer
-from learnloop.domain.reminders import FREQUENCIES, REMINDED_ROLES
+from learnloop.domain import Viewer
+from learnloop.domain.reminders import FREQUENCIES
 from learnloop.exceptions import InvalidInput, PermissionDenied
 from learnloop.reports.reminders import my_reminders
 from learnloop.services.reminders import (
@@ -25,6 +25,7 @@ from learnloop.services.reminders import (
     want_reminders,
 )
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
+from learnloop.web.pages.accounts import HOME
 from learnloop.web.rendering import language_of, redirect, render, said
 
 router = APIRouter()
@@ -43,7 +44,7 @@ def _page(
 ) -> Response:
     mine = my_reminders(platform.db, viewer)
     context = {
-        "base": _home(viewer),
+        "base": HOME[viewer.role],
         "mine": mine,
         "frequencies": list(FREQUENCIES),
         "mail_ready": bool(platform.settings.smtp_url),
@@ -55,18 +56,12 @@ def _page(
     )
 
 
-_ROLE_OF = {"/learn": Role.LEARNER.value, "/teach": Role.EDUCATOR.value}
-
-
-def _home(viewer: Viewer) -> str:
-    return "/teach" if viewer.role == Role.EDUCATOR else "/learn"
-
-
 def _on(viewer: Viewer, base: str) -> None:
     """Each role's page is at its own home, as the rest of its pages: /learn/... is for
-    learners, /teach/... for educators."""
-    if viewer.role not in REMINDED_ROLES or _home(viewer) != base:
-        raise PermissionDenied("this is for %(names)s accounts", names=_ROLE_OF[base])
+    learners, /teach/... for educators (an administrator's home has none)."""
+    if HOME[viewer.role] != base:
+        role = next(r for r, home in HOME.items() if home == base)
+        raise PermissionDenied("this is for %(names)s accounts", names=role.value)
 
 
 @router.get("/learn/reminders", response_class=HTMLResponse)
@@ -94,7 +89,7 @@ def reminders_set(
     except InvalidInput as exc:
         return _page(request, platform, viewer, error=said(request, platform, exc),
                      entered={"email": email, "frequency": frequency}, status=400)  # fmt: skip
-    return redirect(f"{_home(viewer)}/reminders")
+    return redirect(f"{HOME[viewer.role]}/reminders")
 
 
 @router.post("/learn/reminders/stop", dependencies=[CsrfChecked])
@@ -102,7 +97,7 @@ def reminders_set(
 def reminders_stop(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
     _on(viewer, _base(request))
     stop_reminders(platform.db, viewer)
-    return redirect(f"{_home(viewer)}/reminders")
+    return redirect(f"{HOME[viewer.role]}/reminders")
 
 
 def _base(request: Request) -> str:
