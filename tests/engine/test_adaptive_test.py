@@ -76,3 +76,21 @@ def test_tables_match_the_bank(rng: np.random.Generator) -> None:
     assert tables.grid[column] == pytest.approx(0.0)
     assert np.exp(tables.log_right[:, column]) == pytest.approx(bank.probability(0.0))
     assert tables.information[:, column] == pytest.approx(bank.information(0.0))
+
+
+def test_an_eligible_mask_keeps_other_items_out_unless_too_few_remain(
+    rng: np.random.Generator,
+) -> None:
+    bank = make_bank(rng, 30)
+    allowed = np.zeros(30, dtype=bool)
+    allowed[10:20] = True
+    test = AdaptiveTest(bank, rng=rng, max_items=8, eligible=allowed)
+    while not test.done:
+        test.record(test.next_item(), bool(rng.random() < 0.5))
+    assert set(test.administered) <= set(range(10, 20))
+    # fewer eligible items than the test needs: the mask gives way rather than cut the test short
+    short = AdaptiveTest(bank, rng=rng, max_items=12, eligible=allowed)
+    while not short.done:
+        short.record(short.next_item(), True)
+    assert len(short.administered) == 12
+    assert not set(short.administered) <= set(range(10, 20))

@@ -22,6 +22,7 @@ from learnloop.web.pages import accounts, admin, discussion, learn, teach
 from tests.conftest import World, unlock_activity
 from tests.lti_platform import pending_deep_link
 from tests.web.conftest import CSRF, ROLES, role_client, role_token
+from tests.web.score_bank import calibrate_demo_bank
 
 L, OL, OE, E, A = "learner", "other_learner", "other_educator", "educator", "admin"
 WORK = "recipe-project"  # the demo's project: its rubric's criteria, each given a level here
@@ -68,6 +69,10 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/learn/placement/start"): (LEARNERS, 303, 403, 303),
     # a learner without a diagnostic in progress has nothing to answer: 404, after the role check
     ("POST", "/learn/placement/answer"): (LEARNERS, 404, 403, 303),
+    # the score test, its bank calibrated (fill); nothing to answer before it starts: 404
+    ("GET", "/learn/score-test"): (LEARNERS, 200, 403, 303),
+    ("POST", "/learn/score-test/start"): (LEARNERS, 303, 403, 303),
+    ("POST", "/learn/score-test/answer"): (LEARNERS, 404, 403, 303),
     ("GET", "/teach"): ({E, OE, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/learners/{learner_id}"): ({E, A}, 200, 403, 303),
@@ -136,6 +141,9 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # 404 past the role check: no diagnostic in progress to answer (tests/web/test_api_journey.py
     # answers one)
     ("POST", "/api/v1/me/placement/answers"): (LEARNERS, 404, 403, 401),
+    ("GET", "/api/v1/me/score-test"): (LEARNERS, 200, 403, 401),
+    ("POST", "/api/v1/me/score-test"): (LEARNERS, 201, 403, 401),
+    ("POST", "/api/v1/me/score-test/answers"): (LEARNERS, 404, 403, 401),
     ("POST", "/api/v1/me/reflections/{reflection_id}/sharing"): ({L}, 204, 404, 401),
     ("DELETE", "/api/v1/me/reflections/{reflection_id}"): ({L}, 204, 404, 401),
     ("PUT", "/api/v1/me/reminders"): ({L, OL, OE, E}, 204, 403, 401),
@@ -284,6 +292,8 @@ def fill(path: str, world: World) -> str:
             world.db, world.learner, objective="", went_well="the pizzas", still_hard="",
             next_step="", shared=True,
         )  # fmt: skip
+    if "score-test" in path:
+        calibrate_demo_bank(world)
     link_id = ""
     if "{link_id}" in path:
         link_id = pending_deep_link(world)

@@ -1,6 +1,6 @@
 """``learnloop``: init, run, serve, validate, import-course, create-user (and, from their own
 modules, evaluate, simulate, backup, import-roster, import-gift, export-gift, import-qti,
-export-qti, import-case and remind)."""
+export-qti, import-case, remind, fit-score-bank and import-calibration)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from learnloop.cli.lti import lti_platform, lti_sync
 from learnloop.cli.qti import export_qti_command, import_qti
 from learnloop.cli.reminders import remind
 from learnloop.cli.rosters import import_roster_command
+from learnloop.cli.score_bank import fit_score_bank, import_calibration
 from learnloop.cli.serving import serve_app
 from learnloop.cli.simulate import simulate
 from learnloop.config import Settings
@@ -55,6 +56,8 @@ app.command()(simulate)
 app.command()(backup)
 app.command()(remind)
 app.command("import-roster")(import_roster_command)
+app.command("fit-score-bank")(fit_score_bank)
+app.command("import-calibration")(import_calibration)
 app.command("import-gift")(import_gift)
 app.command("export-gift")(export_gift_command)
 app.command("import-csv")(import_csv)

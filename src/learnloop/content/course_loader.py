@@ -2,7 +2,8 @@
 
 Layout (docs/course-format.md)::
 
-    course.yaml          slug, title, description, mastery, model, objectives, misconceptions
+    course.yaml          slug, title, description, mastery, model, objectives, misconceptions,
+                         score_test
     activities/*.md      one activity a file: YAML front matter, then Markdown
     items/*.yaml         a list of items a file
 """
@@ -19,6 +20,7 @@ from learnloop.content.item_reader import read_items
 from learnloop.content.markdown import media_links, render_markdown
 from learnloop.content.misconceptions import KEY_PATTERN, key_of, read_misconceptions
 from learnloop.content.rubrics import read_rubric
+from learnloop.content.score_test_source import read_score_test
 from learnloop.content.source_issues import SourceIssues
 from learnloop.content.yaml_source import LineDict, LineList, YamlSyntaxError, parse_yaml
 from learnloop.domain import Activity, Course, Item, Modality, Objective
@@ -39,6 +41,7 @@ T = TypeVar("T")
 
 _COURSE_FIELDS = {
     "slug", "title", "description", "mastery", "model", "objectives", "misconceptions", "language",
+    "score_test",
 }  # fmt: skip
 # A BCP 47 language tag as HTML's lang attribute takes it: a language, then subtags (fr, fr-CA,
 # zh-Hant, es-419).
@@ -371,6 +374,7 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
             "course.yaml", data.line_of("language"),
             f"language {language!r} is not a language tag (en, fr, pt-BR, ...)",
         )  # fmt: skip
+    score_test = read_score_test(data, objectives, items, issues) if objectives else None
     issues.raise_if_any()
     return Course(
         slug=str(data["slug"]),
@@ -383,4 +387,5 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
         misconceptions=misconceptions,
         language=str(language),
         media=media,
+        score_test=score_test,
     )

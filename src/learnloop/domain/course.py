@@ -10,9 +10,12 @@ import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from learnloop.engine import BKTParams, MasteryCriterion, SkillGraph
+
+if TYPE_CHECKING:
+    from learnloop.domain.score_test import ScoreTestSpec
 
 __all__ = [
     "WORK_MODALITIES",
@@ -188,6 +191,8 @@ class Course:
     language: str = "en"
     # the files of its media/ folder, by path (their bytes are stored apart)
     media: dict[str, MediaFile] = field(default_factory=dict)
+    # the score test the course offers (course.yaml, score_test), if it wants a score
+    score_test: ScoreTestSpec | None = None
 
     @cached_property
     def graph(self) -> SkillGraph:

@@ -18,6 +18,7 @@ from learnloop.domain.course import (
     RubricCriterion,
     WrongAnswer,
 )
+from learnloop.domain.score_test import ScoreTestSpec
 from learnloop.engine import BKTParams, MasteryCriterion
 
 __all__ = ["course_from_dict", "course_to_dict"]
@@ -39,6 +40,8 @@ def course_to_dict(course: Course) -> dict[str, Any]:
     data: dict[str, Any] = _plain(course)
     if not data["media"]:  # a course without media keeps the content hash it had before them
         del data["media"]
+    if data["score_test"] is None:  # nor does a course without a score test
+        del data["score_test"]
     data["format"] = FORMAT_VERSION
     return data
 
@@ -106,4 +109,11 @@ def course_from_dict(data: dict[str, Any]) -> Course:
             k: Misconception(**v) for k, v in data.get("misconceptions", {}).items()
         },
         media={k: MediaFile(**v) for k, v in data.get("media", {}).items()},  # none before media
+        score_test=_score_test(data.get("score_test")),  # none before score tests
     )
+
+
+def _score_test(d: dict[str, Any] | None) -> ScoreTestSpec | None:
+    if d is None:
+        return None
+    return ScoreTestSpec(**{**d, "objectives": tuple(d["objectives"])})

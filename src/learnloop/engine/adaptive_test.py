@@ -10,6 +10,8 @@ among the ``randomesque`` most informative eligible items at the current estimat
 examinees), so an ``ExposureControl`` shared by all tests makes an item ineligible while giving it
 would lift its exposure rate above ``max_rate``: the item-eligibility method of van der Linden &
 Veldkamp (2004), an online refinement of Sympson & Hetter (1985) that needs no calibration runs.
+A caller that keeps the counts itself (the platform, in its database) passes the ``eligible``
+items instead.
 The test stops after ``max_items`` items, or earlier once the posterior standard deviation falls
 below ``se_target``. Information and likelihoods are read from item × grid tables computed once
 per bank.
@@ -107,6 +109,7 @@ class AdaptiveTest:
         randomesque: int = 3,
         tables: BankTables | None = None,
         exposure: ExposureControl | None = None,
+        eligible: npt.NDArray[np.bool_] | None = None,
     ) -> None:
         self.bank = bank
         self.rng = rng
@@ -120,11 +123,11 @@ class AdaptiveTest:
         self._origin, self._step = float(grid[0]), float(grid[1] - grid[0])
         self._log_post = -0.5 * grid**2
         available = np.ones(len(bank), dtype=bool)
-        if exposure is not None:
+        if eligible is None and exposure is not None:
             eligible = exposure.eligible()
-            # never leave fewer eligible items than the test needs
-            if eligible.sum() >= max_items:
-                available &= eligible
+        # never leave fewer eligible items than the test needs
+        if eligible is not None and eligible.sum() >= max_items:
+            available &= eligible
         self._available = available.astype(np.float64)  # 1.0 while an item may still be given
         self._n_available = int(available.sum())
         self.administered: list[int] = []

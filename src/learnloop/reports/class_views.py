@@ -19,6 +19,7 @@ from learnloop.reports.review_views import (
     learner_reviews,
     placement_summary,
 )
+from learnloop.reports.score_views import ScoreResult, learner_scores
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator, require_learner_in_class, require_role
 from learnloop.storage.course_store import course_by_id
@@ -116,6 +117,7 @@ class LearnerDetail:
     feedback: list[tuple[datetime, str, str]]  # when, sender, body
     placement: PlacementSummary | None = None
     reviews: list[ReviewEntry] | None = None
+    scores: list[ScoreResult] | None = None  # finished score tests, newest first
 
 
 def classes_for(db: Database, viewer: Viewer) -> list[ClassSummary]:
@@ -246,6 +248,7 @@ def learner_detail(
         )
         placement = placement_summary(s, learner_id, school_class.course_id, course)
         reviews = learner_reviews(s, learner_id, school_class.course_id, course)
+        scores = learner_scores(s, learner_id, school_class.course_id)
     order = course.graph.topological_order
     goal = profile.goal_objective if profile else None
     return LearnerDetail(
@@ -283,4 +286,5 @@ def learner_detail(
         feedback=[(when, sender, body) for when, sender, body in feedback],
         placement=placement,
         reviews=reviews,
+        scores=scores,
     )

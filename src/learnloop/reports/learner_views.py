@@ -86,6 +86,7 @@ class LearnerHome:
     placement_offered: bool = False
     pace: GoalPace | None = None  # progress against the goal (domain.goals)
     assignments: list[AssignmentView] = field(default_factory=list)  # open first
+    score_test: str = ""  # the title of the course's score test, if it has one
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,7 @@ def learner_home(
         placement_offered=offered,
         pace=pace,
         assignments=my_assignments(db, viewer, state.course_id, course),
+        score_test=course.score_test.title if course.score_test else "",
     )
 
 

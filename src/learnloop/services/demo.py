@@ -29,6 +29,7 @@ from learnloop.services.learning import complete_onboarding, record_attempt
 from learnloop.services.messages import send_feedback
 from learnloop.services.projects import review_submission, submit_work
 from learnloop.services.reflections import write_reflection
+from learnloop.services.score_bank import calibrate_score_bank, import_calibration_answers
 from learnloop.storage import Database
 from learnloop.storage.tables import Mastery, SchoolClass
 
@@ -288,7 +289,33 @@ def setup_demo(
             went_well=well, still_hard=hard, next_step=step, shared=shared,
             now=now - timedelta(hours=3),
         )  # fmt: skip
+    if course.score_test is not None:
+        if progress:
+            progress("calibrating the score test")
+        import_calibration_answers(db, course_id, _past_cohort(course, seed))
+        calibrate_score_bank(db, course_id, now)
     return DemoLogins(**{**names.__dict__, "created": True, "class_id": class_id})
+
+
+# A class of 14 answers too few items to calibrate a score test, so the demo imports the answers
+# of an earlier cohort (as a school would import last year's records): this many simulated
+# learners, each answering this many of the bank's items once.
+DEMO_PAST_COHORT = 200
+DEMO_PAST_ITEMS = 30
+
+
+def _past_cohort(course: Course, seed: int) -> list[tuple[str, str, bool]]:
+    assert course.score_test is not None
+    bank = course.score_test.bank_items(course)
+    rng = np.random.default_rng([seed, 2])
+    rows: list[tuple[str, str, bool]] = []
+    for n in range(DEMO_PAST_COHORT):
+        learner = SimulatedLearner.draw(course.graph, rng)
+        for key in rng.choice(bank, size=min(DEMO_PAST_ITEMS, len(bank)), replace=False):
+            objective = course.objectives[course.items[str(key)].objectives[0]]
+            p = 1.0 - objective.bkt.slip if learner.known[objective.key] else objective.bkt.guess
+            rows.append((f"past-{n}", str(key), bool(rng.random() < p)))
+    return rows
 
 
 # Work the demo learners hand in on the course's project and hands-on activities, most advanced

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from learnloop.domain import Course
 from learnloop.domain.course_codec import course_from_dict
 from learnloop.domain.learner_model import CourseModel
+from learnloop.domain.score_test import CalibratedBank, calibrated_bank
 from learnloop.engine.logistic_kt import RECENT_OUTCOMES
 from learnloop.exceptions import NotFound
-from learnloop.storage.tables import Attempt, CourseLearnerModel, LearnerProfile
+from learnloop.storage.tables import Attempt, CourseLearnerModel, CourseScoreBank, LearnerProfile
 from learnloop.storage.tables import Course as CourseRow
 
 __all__ = [
@@ -89,3 +90,12 @@ def recent_outcomes(
         item = course.items.get(item_key)
         out += ("+" if correct else "-") * (len(item.objectives) if item else 0)
     return out[:RECENT_OUTCOMES]
+
+
+def score_bank(session: Session, course_id: int, course: Course) -> CalibratedBank | None:
+    """The course's calibrated score-test bank, or None (no score test, or too few items
+    calibrated yet)."""
+    if course.score_test is None:
+        return None
+    row = session.get(CourseScoreBank, course_id)
+    return None if row is None else calibrated_bank(course.score_test, course, row.params)

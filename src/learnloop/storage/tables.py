@@ -36,6 +36,12 @@ from learnloop.storage.media_tables import CourseMediaFile
 from learnloop.storage.project_tables import ProjectReview, ProjectSubmission
 from learnloop.storage.reflection_tables import Reflection
 from learnloop.storage.reminder_tables import ReminderSubscription
+from learnloop.storage.score_tables import (
+    CourseScoreBank,
+    ScoreCalibrationAnswer,
+    ScoreItemExposure,
+    ScoreTest,
+)
 from learnloop.storage.table_base import Base, UTCDateTime
 from learnloop.storage.xapi_tables import (  # the LRS's tables, part of the same schema
     LrsClient,
@@ -57,6 +63,7 @@ __all__ = [
     "ClassMember",
     "Course",
     "CourseMediaFile",
+    "CourseScoreBank",
     "FeedbackMessage",
     "LearnerProfile",
     "LoginFailure",
@@ -78,6 +85,9 @@ __all__ = [
     "Reflection",
     "ReminderSubscription",
     "SchoolClass",
+    "ScoreCalibrationAnswer",
+    "ScoreItemExposure",
+    "ScoreTest",
     "UTCDateTime",
     "User",
     "XapiAttachment",

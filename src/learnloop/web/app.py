@@ -39,6 +39,7 @@ from learnloop.web.pages import (
     lti,
     media,
     reminders,
+    score_test,
     teach,
     work,
 )
@@ -147,7 +148,7 @@ def create_app(
 
     for router in (
         accounts.router, learn.router, teach.router, work.router, admin.router, discussion.router,
-        lti.router, reminders.router, media.router,
+        lti.router, reminders.router, media.router, score_test.router,
     ):  # fmt: skip
         app.include_router(router)
 

@@ -18,6 +18,7 @@ from learnloop.web.api import (
     me,
     reflections,
     reminders,
+    score_test,
     work,
 )
 
@@ -39,6 +40,7 @@ def create_api() -> FastAPI:
         courses,
         me,
         journey,
+        score_test,
         classes,
         class_analysis,
         discussion,

@@ -1,0 +1,114 @@
+"""What a course's score test looks like to a learner (the test page) and to their educator (the
+learner's scores)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnloop.domain import Item, Viewer
+from learnloop.domain.score_test import RETEST_DAYS, percentile, scaled_score, score_state
+from learnloop.storage import Database
+from learnloop.storage.access import require_learner
+from learnloop.storage.course_store import course_of_learner, score_bank
+from learnloop.storage.tables import ScoreTest
+
+__all__ = ["ScorePage", "ScoreResult", "learner_scores", "score_page"]
+
+# The band shown around a score: plus or minus one standard error (about two chances in three
+# that the learner's ability lies inside it).
+_BAND_SE = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    score: int  # on the scale of mean 100 and standard deviation 15
+    low: int  # the band of one standard error around it
+    high: int
+    percentile: int  # share of the calibration population below the score
+    theta: float
+    se: float
+    questions: int
+    finished_at: datetime
+
+
+def _result(row: ScoreTest) -> ScoreResult:
+    theta, se = float(row.theta or 0.0), float(row.se or 0.0)
+    assert row.finished_at is not None
+    return ScoreResult(
+        scaled_score(theta), scaled_score(theta - _BAND_SE * se), scaled_score(theta + _BAND_SE * se),
+        percentile(theta), theta, se, len(row.answers), row.finished_at,
+    )  # fmt: skip
+
+
+def learner_scores(session: Session, learner_id: int, course_id: int) -> list[ScoreResult]:
+    """The learner's finished score tests in the course, newest first."""
+    rows = session.scalars(
+        select(ScoreTest)
+        .where(
+            ScoreTest.user_id == learner_id,
+            ScoreTest.course_id == course_id,
+            ScoreTest.finished_at.is_not(None),
+        )
+        .order_by(ScoreTest.finished_at.desc(), ScoreTest.id.desc())
+    )
+    return [_result(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ScorePage:
+    exists: bool  # the course has a score test
+    title: str
+    ready: bool  # its bank is calibrated
+    offered: bool  # the learner may start one now
+    question: Item | None  # the current question of a test in progress
+    number: int  # its number (1-based)
+    limit: int  # the most questions a test asks
+    results: list[ScoreResult]  # finished tests, newest first
+    again_on: date | None  # when a learner who took it lately may take it again
+    course_language: str = "en"
+
+
+def score_page(db: Database, viewer: Viewer, now: datetime) -> ScorePage:
+    require_learner(viewer)
+    with db.reading() as s:
+        course_id, course = course_of_learner(s, viewer.user_id)
+        spec = course.score_test
+        if spec is None:
+            return ScorePage(False, "", False, False, None, 0, 0, [], None)
+        bank = score_bank(s, course_id, course)
+        results = learner_scores(s, viewer.user_id, course_id)
+        row = s.scalar(
+            select(ScoreTest).where(
+                ScoreTest.user_id == viewer.user_id,
+                ScoreTest.course_id == course_id,
+                ScoreTest.finished_at.is_(None),
+            )
+        )
+    base = ScorePage(
+        True, spec.title, bank is not None, False, None, 0, spec.max_items, results, None,
+        course.language,
+    )  # fmt: skip
+    if bank is None:
+        return base
+    if row is not None:
+        state = score_state(
+            spec, bank, test_id=row.id, excluded=set(row.excluded), answers=row.answers
+        )
+        if state.next_item is not None:
+            return ScorePage(
+                True, spec.title, True, False, course.items[state.next_item],
+                len(row.answers) + 1, spec.max_items, results, None, course.language,
+            )  # fmt: skip
+    again = results[0].finished_at + timedelta(days=RETEST_DAYS) if results else None
+    if again is not None and now < again:
+        return ScorePage(
+            True, spec.title, True, False, None, 0, spec.max_items, results, again.date(),
+            course.language,
+        )  # fmt: skip
+    return ScorePage(
+        True, spec.title, True, True, None, 0, spec.max_items, results, None, course.language
+    )
