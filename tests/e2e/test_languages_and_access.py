@@ -90,6 +90,7 @@ def home_and_first_class(page: Any, url: str, username: str, home: str, language
 
 
 LEARNER_PAGES = ["/learn", "/learn/progress", "/learn/reviews", "/learn/placement", "/learn/reminders",
+                 "/learn/score-test",
                  "/learn/activities/parts-practice", "/learn/activities/recipe-project",
                  "/account/password"]  # fmt: skip
 
@@ -130,4 +131,47 @@ def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: 
 
         problems += home_and_first_class(page, url, "admin", "/admin", language)
         assert page.locator("html").get_attribute("lang") == language
+    assert problems == []
+
+
+def answer_shown_question(page: Any) -> None:
+    """Answer the question on the page with whatever its inputs take first, and submit it."""
+    form = page.locator("form[action$='/answer']")
+    choices = form.locator("input[type=radio], input[type=checkbox]")
+    if choices.count():
+        choices.first.check()
+    for select in form.locator("select").all():
+        select.select_option(index=1)
+    text = form.locator("input[name=response]:not([type=radio]):not([type=checkbox])")
+    if text.count():
+        text.fill("1/2")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_the_score_test_in_the_browser_in_both_languages(
+    server: Any, page: Any, french_page: Any
+) -> None:
+    """The demo's score test (its bank calibrated when the demo was made), taken to the end in
+    English and in French: every question page and the result pass WCAG 2.1 AA."""
+    url, _, _ = server
+    problems: list[str] = []
+    for p, who, start, done in (
+        (page, "elena", "Start the test", "Your latest score"),
+        (french_page, "farid", "Commencer le test", "Votre dernier score"),
+    ):
+        log_in(p, url, who, french=p is french_page)
+        p.goto(url + "/learn/score-test")
+        p.get_by_role("button", name=start).click()
+        p.wait_for_load_state()
+        asked = 0
+        while p.locator("form[action$='/answer']").count():
+            if asked in (0, 5):
+                problems += violations(p)
+            answer_shown_question(p)
+            asked += 1
+        assert 1 <= asked <= 12
+        assert p.get_by_role("heading", name=done).is_visible()
+        assert p.locator("strong.score").inner_text().isdigit()
+        problems += violations(p)
     assert problems == []
