@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from learnloop.config import PedagogySettings
 from learnloop.domain import Activity, Course, Item, Viewer
-from learnloop.domain.goals import GoalPace, goal_pace
+from learnloop.domain.goals import GoalPace, goal_pace, objective_minutes
 from learnloop.domain.language import IN_ENGLISH, Wording
 from learnloop.domain.placement import offers_placement
 from learnloop.engine import ActivityOption, recommend
@@ -133,6 +133,7 @@ class Onboarding:
     interests: str
     preferred_modalities: list[str]
     placement_offered: bool = False  # no practice or placement in the course yet
+    weekly_minutes: int | None = None  # the time they said they can give a week
 
 
 def _next_steps(state: LearnerState, pedagogy: PedagogySettings, words: Wording) -> list[NextStep]:
@@ -217,6 +218,7 @@ def learner_home(
         pace = goal_pace(
             course.graph, goal, course.objectives[goal].title, state.profile.goal_date,
             set(state.mastered), practised, state.now, words=words,
+            weekly_minutes=state.profile.weekly_minutes, minutes=objective_minutes(course),
         )  # fmt: skip
     return LearnerHome(
         display_name=viewer.display_name,
@@ -388,4 +390,5 @@ def onboarding_options(db: Database, viewer: Viewer) -> Onboarding:
         interests=profile.interests if profile else "",
         preferred_modalities=list(profile.preferred_modalities or []) if profile else [],
         placement_offered=offered,
+        weekly_minutes=profile.weekly_minutes if profile else None,
     )

@@ -252,6 +252,7 @@ def setup_demo(
             goal_date=(now + timedelta(days=30 + 7 * (i % 4))).date(),
             interests=["cooking", "music", "football", "drawing", "games"][i % 5],
             preferred_modalities=list(rng.choice(modalities, size=2, replace=False)),
+            weekly_minutes=(45, 60, 90, 120)[i % 4],
         )
         # Each learner draws from a stream of their own: a history does not depend on the order
         # in which the class's answers are recorded (_in_time_order interleaves them).

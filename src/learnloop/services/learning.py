@@ -33,6 +33,8 @@ from learnloop.storage.tables import Attempt, LearnerProfile, Mastery, MasteryEv
 
 __all__ = [
     "DEFAULT_PUBLIC_URL",
+    "MAX_WEEKLY_MINUTES",
+    "MIN_WEEKLY_MINUTES",
     "AttemptOutcome",
     "MasteryChange",
     "apply_answer",
@@ -41,6 +43,11 @@ __all__ = [
     "mastery_rows",
     "record_attempt",
 ]
+
+# The time a learner may say they give a week: at least ten minutes (less plans nothing), at most
+# forty hours (a full-time week; more is a typo).
+MIN_WEEKLY_MINUTES = 10
+MAX_WEEKLY_MINUTES = 2400
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +78,22 @@ def complete_onboarding(
     goal_date: date | None,
     interests: str,
     preferred_modalities: list[str],
+    weekly_minutes: int | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Record the learner's goal, interests and preferred kinds of activity."""
+    """Record the learner's goal, interests, preferred kinds of activity and the time they can
+    give a week."""
     require_learner(viewer)
+    if (
+        weekly_minutes is not None
+        and not MIN_WEEKLY_MINUTES <= weekly_minutes <= MAX_WEEKLY_MINUTES
+    ):
+        raise InvalidInput(
+            "weekly_minutes",
+            "give between %(low)s and %(high)s minutes a week",
+            low=MIN_WEEKLY_MINUTES,
+            high=MAX_WEEKLY_MINUTES,
+        )
     known = {m.value for m in Modality}
     for modality in preferred_modalities:
         if modality not in known:
@@ -113,6 +132,7 @@ def complete_onboarding(
         profile.goal_date = goal_date
         profile.interests = interests.strip()
         profile.preferred_modalities = list(dict.fromkeys(preferred_modalities))
+        profile.weekly_minutes = weekly_minutes
         profile.onboarded_at = now or datetime.now(UTC)
 
 

@@ -127,6 +127,7 @@ class LearnerProfile(Base):
     # preferred modalities, most preferred first: the policy ranks these first, excludes none
     preferred_modalities: Mapped[list[str]] = mapped_column(JSON, default=list)
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    weekly_minutes: Mapped[int | None] = mapped_column(Integer)  # time they can give a week
 
 
 class AuthSession(Base):

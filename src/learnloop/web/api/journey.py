@@ -25,6 +25,7 @@ class ProfileIn(BaseModel):
     goal_date: date | None = None
     interests: str = Field(default="", max_length=1000)
     preferred_modalities: list[str] = Field(default_factory=list, max_length=10)
+    weekly_minutes: int | None = None  # the time they can give a week (10 to 2400 minutes)
 
 
 class ProfileOut(BaseModel):
@@ -35,6 +36,7 @@ class ProfileOut(BaseModel):
     interests: str
     preferred_modalities: list[str]
     placement_offered: bool
+    weekly_minutes: int | None
 
 
 class ReviewOut(BaseModel):
@@ -90,6 +92,7 @@ def profile(platform: PlatformDep, viewer: ApiViewer) -> ProfileOut:
         course_id=o.course_id, courses=[c for c, _ in o.courses], goal_objective=o.goal_objective,
         goal_date=o.goal_date, interests=o.interests, preferred_modalities=o.preferred_modalities,
         placement_offered=o.placement_offered,
+        weekly_minutes=o.weekly_minutes,
     )  # fmt: skip
 
 
@@ -99,7 +102,7 @@ def set_profile(body: ProfileIn, platform: PlatformDep, viewer: ApiViewer) -> Re
     complete_onboarding(
         platform.db, viewer, course_id=body.course_id, goal_objective=body.goal_objective,
         goal_date=body.goal_date, interests=body.interests,
-        preferred_modalities=body.preferred_modalities,
+        preferred_modalities=body.preferred_modalities, weekly_minutes=body.weekly_minutes,
     )  # fmt: skip
     return Response(status_code=204)
 

@@ -86,12 +86,16 @@ def onboarding(
     interests: Annotated[str, Form(max_length=1000)] = "",
     modalities: Annotated[list[str] | None, Form()] = None,
     placement: Annotated[str, Form(max_length=3)] = "",
+    weekly_minutes: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     try:
         try:
             when = date.fromisoformat(goal_date) if goal_date else None
         except ValueError:
             raise InvalidInput("goal_date", "use a date like 2027-03-31") from None
+        minutes = weekly_minutes.strip()
+        if minutes and not minutes.isdigit():
+            raise InvalidInput("weekly_minutes", "give the minutes as a whole number, like 90")
         complete_onboarding(
             platform.db,
             viewer,
@@ -100,6 +104,7 @@ def onboarding(
             goal_date=when,
             interests=interests,
             preferred_modalities=modalities or [],
+            weekly_minutes=int(minutes) if minutes else None,
         )
     except InvalidInput as exc:
         options = onboarding_options(platform.db, viewer)
