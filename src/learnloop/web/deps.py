@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Form, Request, Response
 
 from learnloop.domain import Viewer
 from learnloop.domain.language import Wording
@@ -19,6 +19,7 @@ __all__ = [
     "ApiViewer",
     "ApiWords",
     "CsrfChecked",
+    "FormAnswer",
     "LoginRequired",
     "PageViewer",
     "PasswordChangeRequired",
@@ -96,3 +97,13 @@ PageViewer = Annotated[Viewer, Depends(page_viewer)]
 ApiViewer = Annotated[Viewer, Depends(api_viewer)]
 ApiWords = Annotated[Wording, Depends(api_words)]
 CsrfChecked = Depends(csrf_checked)
+
+
+def _form_answer(response: Annotated[list[str] | None, Form()] = None) -> str | list[str]:
+    """An item's answer as a form sends it (``response`` inputs): the one value, or the values in
+    order (several checkboxes, an ordering's places); blank inputs left out."""
+    values = [v for v in (response or []) if v.strip()]
+    return values[0] if len(values) == 1 else values
+
+
+FormAnswer = Annotated[str | list[str], Depends(_form_answer)]

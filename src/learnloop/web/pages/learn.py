@@ -34,7 +34,7 @@ from learnloop.services.reflections import (
     write_reflection,
 )
 from learnloop.web.charts import progress_map_svg
-from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
+from learnloop.web.deps import CsrfChecked, FormAnswer, PageViewer, PlatformDep
 from learnloop.web.rendering import redirect, render, said, wording_for
 from learnloop.web.vocabulary import MODALITY_LABELS
 
@@ -140,16 +140,15 @@ def placement_answer(
     request: Request,
     platform: PlatformDep,
     viewer: PageViewer,
+    response: FormAnswer,
     item: Annotated[str, Form(max_length=64)] = "",
-    response: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    values = [v for v in (response or []) if v.strip()]
     try:
         answer_placement(
             platform.db,
             viewer,
             item_key=item,
-            response=values[0] if len(values) == 1 else values,
+            response=response,
         )
     except InvalidInput as exc:
         page = placement_page(platform.db, viewer)
@@ -206,16 +205,15 @@ def answer(
     viewer: PageViewer,
     key: str,
     item: str,
-    response: Annotated[list[str] | None, Form()] = None,
+    response: FormAnswer,
 ) -> Response:
-    values = [v for v in (response or []) if v.strip()]
     try:
         record_attempt(
             platform.db,
             viewer,
             activity_key=key,
             item_key=item,
-            response=values[0] if len(values) == 1 else values,
+            response=response,
             public_url=platform.settings.public_url,
         )
     except InvalidInput as exc:

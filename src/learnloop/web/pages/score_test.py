@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.score_views import score_page
 from learnloop.services.score_tests import answer_score_test, start_score_test
-from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
+from learnloop.web.deps import CsrfChecked, FormAnswer, PageViewer, PlatformDep
 from learnloop.web.rendering import redirect, render, said
 
 router = APIRouter(prefix="/learn/score-test")
@@ -36,14 +36,11 @@ def score_test_answer(
     request: Request,
     platform: PlatformDep,
     viewer: PageViewer,
+    response: FormAnswer,
     item: Annotated[str, Form(max_length=64)] = "",
-    response: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    values = [v for v in (response or []) if v.strip()]
     try:
-        answer_score_test(
-            platform.db, viewer, item_key=item, response=values[0] if len(values) == 1 else values
-        )
+        answer_score_test(platform.db, viewer, item_key=item, response=response)
     except InvalidInput as exc:
         page = score_page(platform.db, viewer, datetime.now(UTC))
         context = {"page": page, "error": said(request, platform, exc)}
