@@ -3,17 +3,22 @@ learner's scores)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnloop.domain import Item, Viewer
-from learnloop.domain.score_test import RETEST_DAYS, percentile, scaled_score, score_state
+from learnloop.domain.score_test import RETEST_DAYS, percentile, scaled_score
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
-from learnloop.storage.course_store import course_of_learner, score_bank
+from learnloop.storage.course_store import (
+    course_of_learner,
+    open_score_test,
+    score_bank,
+    state_of,
+)
 from learnloop.storage.tables import ScoreTest
 
 __all__ = ["ScorePage", "ScoreResult", "learner_scores", "score_page"]
@@ -81,34 +86,16 @@ def score_page(db: Database, viewer: Viewer, now: datetime) -> ScorePage:
             return ScorePage(False, "", False, False, None, 0, 0, [], None)
         bank = score_bank(s, course_id, course)
         results = learner_scores(s, viewer.user_id, course_id)
-        row = s.scalar(
-            select(ScoreTest).where(
-                ScoreTest.user_id == viewer.user_id,
-                ScoreTest.course_id == course_id,
-                ScoreTest.finished_at.is_(None),
-            )
-        )
-    base = ScorePage(
+        row = open_score_test(s, viewer.user_id, course_id)
+    page = ScorePage(
         True, spec.title, bank is not None, False, None, 0, spec.max_items, results, None,
         course.language,
     )  # fmt: skip
     if bank is None:
-        return base
-    if row is not None:
-        state = score_state(
-            spec, bank, test_id=row.id, excluded=set(row.excluded), answers=row.answers
-        )
-        if state.next_item is not None:
-            return ScorePage(
-                True, spec.title, True, False, course.items[state.next_item],
-                len(row.answers) + 1, spec.max_items, results, None, course.language,
-            )  # fmt: skip
+        return page
+    if row is not None and (item := state_of(spec, bank, row).next_item) is not None:
+        return replace(page, question=course.items[item], number=len(row.answers) + 1)
     again = results[0].finished_at + timedelta(days=RETEST_DAYS) if results else None
     if again is not None and now < again:
-        return ScorePage(
-            True, spec.title, True, False, None, 0, spec.max_items, results, again.date(),
-            course.language,
-        )  # fmt: skip
-    return ScorePage(
-        True, spec.title, True, True, None, 0, spec.max_items, results, None, course.language
-    )
+        return replace(page, again_on=again.date())
+    return replace(page, offered=True)

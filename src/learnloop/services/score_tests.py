@@ -18,24 +18,19 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from learnloop.domain import Viewer, grade
-from learnloop.domain.score_test import RETEST_DAYS, CalibratedBank, score_state
+from learnloop.domain.score_test import RETEST_DAYS, CalibratedBank
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
-from learnloop.storage.course_store import course_of_learner, score_bank
+from learnloop.storage.course_store import (
+    course_of_learner,
+    open_score_test,
+    score_bank,
+    state_of,
+)
 from learnloop.storage.tables import CourseScoreBank, ScoreItemExposure, ScoreTest
 
 __all__ = ["ScoreAnswer", "answer_score_test", "start_score_test"]
-
-
-def _open(s: Session, user_id: int, course_id: int) -> ScoreTest | None:
-    return s.scalar(
-        select(ScoreTest).where(
-            ScoreTest.user_id == user_id,
-            ScoreTest.course_id == course_id,
-            ScoreTest.finished_at.is_(None),
-        )
-    )
 
 
 def _excluded(
@@ -76,13 +71,10 @@ def start_score_test(db: Database, viewer: Viewer, now: datetime | None = None) 
         spec = course.score_test
         if spec is None:
             raise NotFound("this course has no score test")
-        existing = _open(s, viewer.user_id, course_id)
+        existing = open_score_test(s, viewer.user_id, course_id)
         bank = score_bank(s, course_id, course)
         if existing is not None and bank is not None:
-            state = score_state(
-                spec, bank, test_id=existing.id, excluded=set(existing.excluded),
-                answers=existing.answers,
-            )  # fmt: skip
+            state = state_of(spec, bank, existing)
             if not state.done:
                 return existing.id
             # done already (a recalibration since moved its estimate): finish it first
@@ -135,14 +127,12 @@ def answer_score_test(
     now = now or datetime.now(UTC)
     with db.transaction() as s:
         course_id, course = course_of_learner(s, viewer.user_id)
-        row = _open(s, viewer.user_id, course_id)
+        row = open_score_test(s, viewer.user_id, course_id)
         bank = score_bank(s, course_id, course)
         if row is None or bank is None or course.score_test is None:
             raise NotFound("no score test is in progress")
         spec = course.score_test
-        state = score_state(
-            spec, bank, test_id=row.id, excluded=set(row.excluded), answers=row.answers
-        )
+        state = state_of(spec, bank, row)
         if state.next_item is None:  # done already: a recalibration since moved its estimate
             _finish(s, row, course_id, state.theta, state.se, now)
             return ScoreAnswer(True, len(row.answers), state.theta, state.se)
@@ -150,9 +140,7 @@ def answer_score_test(
             raise InvalidInput("item", "answer the test's current question")
         result = grade(course.items[item_key], response)  # InvalidInput for an unreadable answer
         row.answers = [*row.answers, [item_key, result.correct]]
-        after = score_state(
-            spec, bank, test_id=row.id, excluded=set(row.excluded), answers=row.answers
-        )
+        after = state_of(spec, bank, row)
         if not after.done:
             return ScoreAnswer(False, len(row.answers), None, None)
         _finish(s, row, course_id, after.theta, after.se, now)

@@ -13,10 +13,22 @@ from sqlalchemy.orm import Session
 from learnloop.domain import Course
 from learnloop.domain.course_codec import course_from_dict
 from learnloop.domain.learner_model import CourseModel
-from learnloop.domain.score_test import CalibratedBank, calibrated_bank
+from learnloop.domain.score_test import (
+    CalibratedBank,
+    ScoreState,
+    ScoreTestSpec,
+    calibrated_bank,
+    score_state,
+)
 from learnloop.engine.logistic_kt import RECENT_OUTCOMES
 from learnloop.exceptions import NotFound
-from learnloop.storage.tables import Attempt, CourseLearnerModel, CourseScoreBank, LearnerProfile
+from learnloop.storage.tables import (
+    Attempt,
+    CourseLearnerModel,
+    CourseScoreBank,
+    LearnerProfile,
+    ScoreTest,
+)
 from learnloop.storage.tables import Course as CourseRow
 
 __all__ = [
@@ -99,3 +111,19 @@ def score_bank(session: Session, course_id: int, course: Course) -> CalibratedBa
         return None
     row = session.get(CourseScoreBank, course_id)
     return None if row is None else calibrated_bank(course.score_test, course, row.params)
+
+
+def open_score_test(session: Session, user_id: int, course_id: int) -> ScoreTest | None:
+    """The learner's score test in progress in the course, if any."""
+    return session.scalar(
+        select(ScoreTest).where(
+            ScoreTest.user_id == user_id,
+            ScoreTest.course_id == course_id,
+            ScoreTest.finished_at.is_(None),
+        )
+    )
+
+
+def state_of(spec: ScoreTestSpec, bank: CalibratedBank, row: ScoreTest) -> ScoreState:
+    """A stored score test rebuilt from its answers (domain.score_test)."""
+    return score_state(spec, bank, test_id=row.id, excluded=set(row.excluded), answers=row.answers)
