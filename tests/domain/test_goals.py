@@ -28,7 +28,7 @@ def test_on_track_or_behind_is_the_recent_pace_against_the_date() -> None:
     assert later.status == "on-track"
     assert later.sentence == (
         "On track. 2 objectives to go in 21 days: about 0.7 a week; at your pace of 1.0 a week "
-        "you get there by 16 March."
+        "you get there by March 16."
     )
 
 
@@ -74,7 +74,7 @@ def test_before_a_pace_of_their_own_the_time_available_forecasts_the_goal() -> N
     assert on_time.projected == NOW.date() + timedelta(weeks=3)
     assert on_time.sentence == (
         "On track. 3 objectives to go in 30 days: about 0.7 a week; at 70 minutes a week you get "
-        "there by 23 March."
+        "there by March 23."
     )
     late = planned({"a"}, [], NOW.date() + timedelta(days=14), 70)
     assert late.status == "behind"
@@ -86,7 +86,7 @@ def test_before_a_pace_of_their_own_the_time_available_forecasts_the_goal() -> N
     undated = planned(set(), [], None, 60)  # 240 minutes: four weeks
     assert (
         undated.sentence
-        == "4 objectives to go to D: at 60 minutes a week you get there by 30 March."
+        == "4 objectives to go to D: at 60 minutes a week you get there by March 30."
     )
     assert undated.projected == NOW.date() + timedelta(weeks=4)
 

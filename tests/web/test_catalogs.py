@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 
@@ -89,6 +90,16 @@ def test_a_catalog_with_a_fuzzy_entry_leaves_it_in_english() -> None:
     assert (
         translations.ngettext("%(num)s review due", "%(num)s reviews due", 2) == "%(num)s révisions"
     )
+
+
+def test_a_day_and_month_read_as_each_language_writes_them() -> None:
+    """English without a catalog writes dates as CLDR does, like the pages' other dates: no
+    leading zero, the month first."""
+    catalogs = Catalogs.load()
+    ninth = date(2026, 12, 9)
+    assert catalogs.wording("en").day_month(ninth) == "December 9"
+    assert catalogs.wording("fr").day_month(ninth) == "9 décembre"
+    assert catalogs.wording("en").day_month(date(2027, 3, 16)) == "March 16"
 
 
 def test_no_message_hides_inside_an_f_string() -> None:

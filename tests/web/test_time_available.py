@@ -47,7 +47,7 @@ def test_the_onboarding_page_asks_and_the_home_forecasts_from_it(
     path = sqlite_world.course.graph.path_to("add-unlike", set())
     weeks = sum(objective_minutes(sqlite_world.course)[k] for k in path) / 45
     when = datetime.now(UTC).date() + timedelta(weeks=weeks)
-    assert f"at 45 minutes a week you get there by {when.day} {when:%B}" in home
+    assert f"at 45 minutes a week you get there by {when:%B} {when.day}" in home
     assert 'data-status="on-track"' in home
 
 

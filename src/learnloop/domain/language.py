@@ -41,7 +41,9 @@ ENGLISH: Translator = English()
 
 
 def _english_day_month(day: date) -> str:
-    return f"{day:%d %B}"
+    # As CLDR writes English month and day (babel's "MMMMd" skeleton), the form of the pages'
+    # other dates ("January 4, 2027"): "December 9", never "09 December".
+    return f"{day:%B} {day.day}"
 
 
 def _english_decimal(value: float) -> str:
@@ -55,7 +57,7 @@ def _english_percent(share: float) -> str:
 @dataclass(frozen=True)
 class Wording:
     """How a sentence for a person is written: its words through the translator, and its
-    numbers and dates in the reader's conventions ("1.5", "85%", "05 December" in English;
+    numbers and dates in the reader's conventions ("1.5", "85%", "December 5" in English;
     "1,5", "85 %", "5 décembre" in French)."""
 
     translator: Translator = ENGLISH
