@@ -80,6 +80,13 @@ def test_items_misconceptions_and_groups_pages_and_api(
     assert "Lea</a> (2)" in first_row
     assert "Omar</a> (2)" in first_row
     assert "<q>5/14</q> × 4 (2 learners): <em>Adds the tops and adds the bottoms</em>" in page
+    items_table = page[page.index('<table class="items">') :]
+    items_table = items_table[: items_table.index("</table>")]
+    untried = page[page.index('<ul class="untried"') :]
+    assert "<code>al-1</code>" in items_table  # answered: a row of the table
+    assert "<code>al-1</code>" not in untried
+    assert "<code>dv-1</code>" not in items_table  # nobody answered it: one name in the list
+    assert "Dividing fractions: <code>dv-1</code>, <code>dv-2</code>" in untried
 
     groups = clients["educator"].get(f"/teach/classes/{w.class_id}/groups").text
     assert "Misconception: Adds the tops and adds the bottoms" in groups

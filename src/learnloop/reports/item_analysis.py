@@ -93,6 +93,23 @@ class ItemAnalysis:
     discrimination_min: float
     discrimination_min_learners: int
 
+    @property
+    def tried(self) -> tuple[ItemRow, ...]:
+        """The items someone in the class has answered, in the order of ``items``."""
+        return tuple(r for r in self.items if r.learners)
+
+    @property
+    def untried(self) -> dict[str, tuple[str, ...]]:
+        """Item keys nobody in the class has answered yet, by objective title (an item of several
+        objectives under its first), in the course's order."""
+        tried = {r.key for r in self.items if r.learners}
+        by_objective: dict[str, list[str]] = {}
+        for key, item in self.course.items.items():
+            if key not in tried:
+                title = self.course.objectives[item.objectives[0]].title
+                by_objective.setdefault(title, []).append(key)
+        return {title: tuple(keys) for title, keys in by_objective.items()}
+
 
 def learners_query(class_id: int) -> Select[int, str]:
     """The class's learners (id, display name), by name."""
