@@ -191,6 +191,9 @@ def test_groups_share_a_need_hold_at_most_the_setting_and_get_helpers(
     # the two who mastered it are offered to each group (two helpers a group)
     assert [sorted(h.display_name for h in x.helpers) for x in parts] == [["Hal", "Hana"]] * 2
     assert parts[0].reason.startswith("3 learners working on What a fraction means")
+    for x in parts:  # each group's estimates, lowest and highest, tell the groups apart
+        low, high = min(estimates[parts.index(x)]), max(estimates[parts.index(x)])
+        assert f"estimates {low:.0%} to {high:.0%}, 1 answer on average" in x.reason
     # hal and hana both work on add-like: one group of two; both show add-across: another
     add_like = [x for x in g.groups if x.key == "add-like"]
     assert [sorted(m.display_name for m in x.members) for x in add_like] == [["Hal", "Hana"]]

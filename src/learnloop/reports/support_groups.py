@@ -150,13 +150,19 @@ def support_groups(
         title = course.objectives[key].title
         for group, helping in zip(cut, helpers, strict=True):
             practised = [g for g in group if g.answers]
+            estimates = [g.p_known for g in practised if g.p_known is not None]
+            # the estimates' range tells apart the groups one objective is cut into
             reason = (
-                words(
-                    "%(n)s learners working on %(objective)s, not mastered yet (%(answers)s "
-                    "answers on average)", n=len(group), objective=title,
-                    answers=format(sum(g.answers for g in practised) / len(practised), ".0f"),
+                words.plural(
+                    "%(size)s learners working on %(objective)s, not mastered yet: estimates "
+                    "%(low)s to %(high)s, %(num)s answer on average",
+                    "%(size)s learners working on %(objective)s, not mastered yet: estimates "
+                    "%(low)s to %(high)s, %(num)s answers on average",
+                    round(sum(g.answers for g in practised) / len(practised)), size=len(group),
+                    objective=title, low=words.percent(min(estimates)),
+                    high=words.percent(max(estimates)),
                 )
-                if practised
+                if estimates
                 else words(
                     "%(n)s learners working on %(objective)s, not mastered yet (not started: "
                     "ready to begin)", n=len(group), objective=title,
