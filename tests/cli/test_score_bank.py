@@ -47,22 +47,27 @@ def test_imported_answers_open_the_score_test(instance: Path) -> None:
     csv = answers_csv(instance / "answers.csv", 12)
     imported = runner.invoke(app, ["import-calibration", "fractions", str(csv)])
     assert imported.exit_code == 0, imported.output
-    assert "fractions: 1032 answers of 12 respondents imported" in imported.output
+    answers = 12 * len(load_course(DEMO).items)  # each respondent answers every item
+    assert f"fractions: {answers} answers of 12 respondents imported" in imported.output
     opened = runner.invoke(app, ["fit-score-bank", "fractions"])
     assert opened.exit_code == 0, opened.output
-    assert "fractions: 86 items calibrated" in opened.output
-    assert "from 1032 answers of 12 learners and tests; the score test is open" in opened.output
+    assert f"fractions: {len(load_course(DEMO).items)} items calibrated" in opened.output
+    assert f"from {answers} answers of 12 learners and tests; the score test is open" in (
+        opened.output
+    )
 
 
 def test_a_bad_file_is_refused_with_its_line_and_nothing_is_imported(instance: Path) -> None:
     bad = answers_csv(instance / "bad.csv", 1, extra="u9,pw-1,x,maybe\n")
     refused = runner.invoke(app, ["import-calibration", "fractions", str(bad)])
     assert refused.exit_code == 1
-    assert f"{bad}:88: correct must be 1 or 0, not 'maybe'" in refused.output
+    line = len(load_course(DEMO).items) + 2  # after the header and one line an item
+    assert f"{bad}:{line}: correct must be 1 or 0, not 'maybe'" in refused.output
     unknown = answers_csv(instance / "unknown.csv", 1, extra="u9,no-such-item,x,1\n")
     refused = runner.invoke(app, ["import-calibration", "fractions", str(unknown)])
     assert refused.exit_code == 1
-    assert "item_id: answer 87: item 'no-such-item' is not in the score test's bank" in (
+    answer = f"answer {line - 1}"  # the answer after one an item
+    assert f"item_id: {answer}: item 'no-such-item' is not in the score test's bank" in (
         refused.output
     )
     assert "(nothing was imported)" in refused.output

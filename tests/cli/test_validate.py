@@ -23,4 +23,4 @@ def test_validate_accepts_the_demo_course() -> None:
     result = runner.invoke(app, ["validate", str(DEMO_COURSE)])
     assert result.exit_code == 0, result.output
     assert "OK" in result.output
-    assert "86 items" in result.output
+    assert "91 items" in result.output

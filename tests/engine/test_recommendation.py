@@ -125,3 +125,40 @@ def test_a_failed_review_sends_the_objective_back_into_practice() -> None:
     assert recs[0].reason is Reason.REFRESH
     assert not [r for r in recs if r.reason is Reason.REVIEW]  # practised, not reviewed
     assert "d" not in {r.objective for r in recs}  # c is still to master
+
+
+def test_an_activity_about_an_interest_wins_among_equals_only() -> None:
+    about = [
+        ActivityOption("e-plain", ("e",), "reading", 10),
+        ActivityOption("e-football", ("e",), "reading", 10, topics=frozenset({"sport"})),
+        ActivityOption("e-drill", ("e",), "interactive", 10),
+    ]
+    plain = recommend(GRAPH, about, snapshot(), limit=3, stuck_attempts=10)
+    assert plain[0].activity == "e-plain"  # equals keep the course's order
+    assert all(r.topics == () for r in plain)  # no interests, none named
+    liked = recommend(
+        GRAPH, about, snapshot(interests=frozenset({"sport", "music"})), limit=3, stuck_attempts=10
+    )
+    assert liked[0].activity == "e-football"
+    assert liked[0].topics == ("sport",)  # the interests it is about, for the reason
+    assert [r.topics for r in liked[1:]] == [(), ()]
+    # never over the kind of activity the learner prefers, nor over one they have not done
+    preferring = snapshot(interests=frozenset({"sport"}), preferred_modalities=("interactive",))
+    assert recommend(GRAPH, about, preferring, limit=1, stuck_attempts=10)[0].activity == "e-drill"
+    done = snapshot(interests=frozenset({"sport"}), done_activities=frozenset({"e-football"}))
+    assert recommend(GRAPH, about, done, limit=1, stuck_attempts=10)[0].activity != "e-football"
+
+
+def test_a_due_review_takes_the_activity_about_an_interest() -> None:
+    about = [
+        ActivityOption("a-plain", ("a",), "interactive", 10),
+        ActivityOption("a-recipe", ("a",), "interactive", 10, topics=frozenset({"cooking"})),
+    ]
+    learner = snapshot(
+        mastered=frozenset({"a"}), due_reviews={"a": 0.6}, interests=frozenset({"cooking"})
+    )
+    reviews = [
+        r for r in recommend(GRAPH, about, learner, limit=10, stuck_attempts=10)
+        if r.reason is Reason.REVIEW
+    ]  # fmt: skip
+    assert [(r.activity, r.topics) for r in reviews] == [("a-recipe", ("cooking",))]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from learnloop.domain import Course
 from learnloop.engine import Reason, Recommendation
 from learnloop.reports.reasons import explain
@@ -29,3 +31,15 @@ def test_review_refresh_and_target_band_are_explained(demo_course: Course) -> No
     )
     too_easy = Recommendation(act, key, Reason.START, 0.0, (), False, 0.95)
     assert "zone" not in explain(too_easy, demo_course, p_known=0.95, attempts=0)
+
+
+def test_an_activity_about_an_interest_says_so(demo_course: Course) -> None:
+    music = Recommendation("note-lengths", "add-like", Reason.READY, 0.0, ("equivalent",), False)
+    plain = explain(music, demo_course, p_known=0.2, attempts=0)
+    assert "interests you" not in plain
+    liked = explain(replace(music, topics=("music",)), demo_course, p_known=0.2, attempts=0)
+    assert liked == plain + " It is about music, which you said interests you."
+    both = replace(music, topics=("cooking", "music"))
+    assert explain(both, demo_course, p_known=0.2, attempts=0).endswith(
+        "It is about cooking and music, which you said interests you."
+    )

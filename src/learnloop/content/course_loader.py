@@ -3,7 +3,7 @@
 Layout (docs/course-format.md)::
 
     course.yaml          slug, title, description, mastery, model, objectives, misconceptions,
-                         score_test
+                         score_test, topics
     activities/*.md      one activity a file: YAML front matter, then Markdown
     items/*.yaml         a list of items a file
 """
@@ -22,6 +22,7 @@ from learnloop.content.misconceptions import KEY_PATTERN, key_of, read_misconcep
 from learnloop.content.rubrics import read_rubric
 from learnloop.content.score_test_source import read_score_test
 from learnloop.content.source_issues import SourceIssues
+from learnloop.content.topics import check_activity_topics, read_topics
 from learnloop.content.yaml_source import LineDict, LineList, YamlSyntaxError, parse_yaml
 from learnloop.domain import Activity, Course, Item, Modality, Objective
 from learnloop.engine import BKTParams, MasteryCriterion, find_cycle
@@ -41,13 +42,13 @@ T = TypeVar("T")
 
 _COURSE_FIELDS = {
     "slug", "title", "description", "mastery", "model", "objectives", "misconceptions", "language",
-    "score_test",
+    "score_test", "topics",
 }  # fmt: skip
 # A BCP 47 language tag as HTML's lang attribute takes it: a language, then subtags (fr, fr-CA,
 # zh-Hant, es-419).
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _OBJECTIVE_FIELDS = {"key", "title", "statement", "prerequisites", "mastery", "model"}
-_ACTIVITY_FIELDS = {"title", "modality", "minutes", "objectives", "items", "rubric"}
+_ACTIVITY_FIELDS = {"title", "modality", "minutes", "objectives", "items", "rubric", "topics"}
 _BKT_FIELDS = {"kind", "prior", "learn", "guess", "slip", "forget"}
 
 
@@ -269,30 +270,16 @@ def _read_activities(
                 file, front.line_of("modality"), f"modality {modality!r} is not one of {modalities}"
             )
             modality = "reading"
-        _typed(
-            issues,
-            file,
-            front,
-            "minutes",
-            lambda v: isinstance(v, int) and 0 < v <= 600,
-            "minutes from 1 to 600",
-        )
-        _typed(
-            issues,
-            file,
-            front,
-            "objectives",
-            lambda v: isinstance(v, list) and len(v) > 0 and all(isinstance(x, str) for x in v),
-            "a non-empty list of objective keys",
-        )
-        _typed(
-            issues,
-            file,
-            front,
-            "items",
-            lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
-            "a list of item ids",
-        )
+
+        def strings(v: Any) -> bool:
+            return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+        _typed(issues, file, front, "minutes", lambda v: isinstance(v, int) and 0 < v <= 600,
+               "minutes from 1 to 600")  # fmt: skip
+        _typed(issues, file, front, "objectives", lambda v: strings(v) and len(v) > 0,
+               "a non-empty list of objective keys")  # fmt: skip
+        _typed(issues, file, front, "items", strings, "a list of item ids")
+        _typed(issues, file, front, "topics", strings, "a list of topic keys")
         fronts[key] = front
         objectives = front.get("objectives")
         items = front.get("items", [])
@@ -307,6 +294,7 @@ def _read_activities(
             items=tuple(items) if isinstance(items, list) else (),
             source=f"{file}:1",
             rubric=read_rubric(front, file, Modality(modality), issues),
+            topics=tuple(named) if isinstance(named := front.get("topics"), list) else (),
         )
     return activities, fronts
 
@@ -359,6 +347,7 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
         raise ContentError(issues.single(str(root), 0, "not a folder"))
     data, objectives, _ = _read_course_file(root, issues, default_mastery)
     misconceptions = read_misconceptions(data, issues)
+    topics = read_topics(data, issues)
     media, refused = read_media(root, issues)
     unknown_media_references(root, media, refused, issues)
     with media_links(f"/media/{data.get('slug', '')}/"):
@@ -367,6 +356,7 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
         description = render_markdown(str(data.get("description", "")))
     if "objectives" in data:  # without readable objectives, every reference would look wrong
         _cross_check(objectives, activities, fronts, items, issues)
+    check_activity_topics(activities, fronts, topics, issues)
     kind = _read_kind(data.get("model"), "course.yaml", issues)
     language = data.get("language", "en")
     if not (isinstance(language, str) and LANGUAGE_TAG.match(language)):
@@ -388,4 +378,5 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
         language=str(language),
         media=media,
         score_test=score_test,
+        topics=topics,
     )

@@ -11,6 +11,7 @@ from learnloop.domain.course import (
     Modality,
     Objective,
     RubricCriterion,
+    Topic,
     WrongAnswer,
 )
 from learnloop.domain.grading import AnswerFeedback, Grade, grade, stage_feedback
@@ -30,6 +31,7 @@ __all__ = [
     "Objective",
     "Role",
     "RubricCriterion",
+    "Topic",
     "Viewer",
     "WrongAnswer",
     "grade",

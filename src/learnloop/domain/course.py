@@ -29,6 +29,7 @@ __all__ = [
     "Modality",
     "Objective",
     "RubricCriterion",
+    "Topic",
     "WrongAnswer",
 ]
 
@@ -76,6 +77,17 @@ class Misconception:
     key: str
     title: str  # plain text: the mistaken idea in a few words
     description: str = ""  # plain text: how it shows and what helps
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """What some activities are about (course.yaml, topics): cooking, sport, music. A learner whose
+    interests name the topic, or one of its words, is offered those activities first among
+    equals (domain.interests)."""
+
+    key: str
+    title: str  # plain text, as a learner reads it ("Cooking")
+    words: tuple[str, ...] = ()  # lower case: other words for it a learner may write ("baking")
 
 
 def _fixed_shuffle(seed: str, entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -143,6 +155,7 @@ class Activity:
     items: tuple[str, ...] = ()
     source: str = ""
     rubric: tuple[RubricCriterion, ...] = ()  # only on project and hands-on activities
+    topics: tuple[str, ...] = ()  # keys of the course's topics it is about
 
     @property
     def takes_work(self) -> bool:
@@ -193,6 +206,8 @@ class Course:
     media: dict[str, MediaFile] = field(default_factory=dict)
     # the score test the course offers (course.yaml, score_test), if it wants a score
     score_test: ScoreTestSpec | None = None
+    # what its activities are about, matched against learners' interests (course.yaml, topics)
+    topics: dict[str, Topic] = field(default_factory=dict)
 
     @cached_property
     def graph(self) -> SkillGraph:

@@ -16,6 +16,7 @@ from learnloop.domain.course import (
     Modality,
     Objective,
     RubricCriterion,
+    Topic,
     WrongAnswer,
 )
 from learnloop.domain.score_test import ScoreTestSpec
@@ -42,6 +43,11 @@ def course_to_dict(course: Course) -> dict[str, Any]:
         del data["media"]
     if data["score_test"] is None:  # nor does a course without a score test
         del data["score_test"]
+    if not data["topics"]:  # nor without topics
+        del data["topics"]
+    for activity in data["activities"].values():
+        if not activity["topics"]:
+            del activity["topics"]
     data["format"] = FORMAT_VERSION
     return data
 
@@ -88,6 +94,7 @@ def _activity(d: dict[str, Any]) -> Activity:
                 RubricCriterion(c["key"], c["title"], tuple(c["levels"]))
                 for c in d.get("rubric", ())
             ),
+            "topics": tuple(d.get("topics", ())),  # so did topics
         }
     )
 
@@ -110,6 +117,10 @@ def course_from_dict(data: dict[str, Any]) -> Course:
         },
         media={k: MediaFile(**v) for k, v in data.get("media", {}).items()},  # none before media
         score_test=_score_test(data.get("score_test")),  # none before score tests
+        topics={  # none before topics
+            k: Topic(v["key"], v["title"], tuple(v["words"]))
+            for k, v in data.get("topics", {}).items()
+        },
     )
 
 

@@ -9,7 +9,8 @@ Rules, in order of weight:
 3. Objectives already in progress come before new ones (finish what was started), unless the
    learner is wheel-spinning on one, in which case an activity of another modality is offered.
 4. Among an objective's activities, the learner's preferred modalities come first, then what the
-   learner has not done yet; the others stay available.
+   learner has not done yet, then what is about one of their interests; the others stay
+   available.
 5. One recommendation per objective before a second for any, so the list interleaves objectives.
 6. Practice aims at a chance of success inside ``TARGET_SUCCESS``: among objectives of equal
    standing, those whose expected success is inside the band rank higher, and the further
@@ -67,6 +68,7 @@ class ActivityOption:
     modality: str
     minutes: int
     has_items: bool = True  # has questions (a review needs some)
+    topics: frozenset[str] = frozenset()  # what it is about (the course's topic keys)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class LearnerSnapshot:
     expected_success: Mapping[str, float] = field(default_factory=dict)  # objective -> P(right)
     due_reviews: Mapping[str, float] = field(default_factory=dict)  # objective -> recall now
     refresh: frozenset[str] = frozenset()  # mastered objectives whose review was failed
+    interests: frozenset[str] = frozenset()  # topic keys the learner's interests name
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,7 @@ class Recommendation:
     related: tuple[str, ...] = ()
     preferred: bool = False
     expected_success: float | None = None  # the model's chance of a right answer, if known
+    topics: tuple[str, ...] = ()  # the learner's interests the activity is about, sorted
 
 
 # Weights of the policy's rules; the goal outranks everything, then finishing what is started.
@@ -102,6 +106,9 @@ _GOAL_WEIGHT = 100.0
 _CONTINUE_WEIGHT = 20.0
 _PREFERRED_WEIGHT = 8.0
 _NOT_DONE_WEIGHT = 4.0
+# Below the two above: an activity about what the learner likes wins among otherwise equal ones,
+# never over their preferred kind of activity or over one they have not done.
+_INTEREST_WEIGHT = 2.0
 _BAND_WEIGHT = 3.0  # below the goal and "continue" weights: the band orders equals, no more
 
 
@@ -159,12 +166,17 @@ def recommend(
                 score += _PREFERRED_WEIGHT
             if act.key not in learner.done_activities:
                 score += _NOT_DONE_WEIGHT
+            liked = tuple(sorted(act.topics & learner.interests))
+            if liked:
+                score += _INTEREST_WEIGHT
             act_reason = reason
             if stuck and act.modality != learner.recent_modalities.get(objective):
                 act_reason = Reason.TRY_ANOTHER_WAY
                 score += _PREFERRED_WEIGHT * 2
             options.append(
-                Recommendation(act.key, objective, act_reason, score, related, preferred, success)
+                Recommendation(
+                    act.key, objective, act_reason, score, related, preferred, success, liked
+                )
             )
         options.sort(key=lambda r: -r.score)
         if options:
@@ -202,9 +214,13 @@ def _reviews(
             key=lambda a: (
                 a.modality not in learner.preferred_modalities,
                 a.key in learner.done_activities,
+                not a.topics & learner.interests,
             )
         )
         act = options[0]
         preferred = act.modality in learner.preferred_modalities
-        out.append(Recommendation(act.key, objective, Reason.REVIEW, 0.0, (), preferred, recall))
+        liked = tuple(sorted(act.topics & learner.interests))
+        out.append(
+            Recommendation(act.key, objective, Reason.REVIEW, 0.0, (), preferred, recall, liked)
+        )
     return out

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnloop.domain import Course
+from learnloop.domain.interests import topics_of_interest
 from learnloop.domain.learner_model import CourseModel
 from learnloop.domain.reviews import MemoryCard as Card
 from learnloop.domain.reviews import ReviewScheduler
@@ -91,6 +92,7 @@ class LearnerState:
             expected_success=self.expected_success(),
             due_reviews=self.due_reviews(),
             refresh=self.refresh,
+            interests=topics_of_interest(self.course.topics, self.profile.interests),
         )
 
 

@@ -134,12 +134,15 @@ class Onboarding:
     preferred_modalities: list[str]
     placement_offered: bool = False  # no practice or placement in the course yet
     weekly_minutes: int | None = None  # the time they said they can give a week
+    topics: tuple[str, ...] = ()  # titles of what the course's activities are about
 
 
 def _next_steps(state: LearnerState, pedagogy: PedagogySettings, words: Wording) -> list[NextStep]:
     course = state.course
     options = [
-        ActivityOption(a.key, a.objectives, a.modality.value, a.minutes, bool(a.items))
+        ActivityOption(
+            a.key, a.objectives, a.modality.value, a.minutes, bool(a.items), frozenset(a.topics)
+        )
         for a in course.activities.values()
     ]
     recs = recommend(
@@ -370,9 +373,11 @@ def onboarding_options(db: Database, viewer: Viewer) -> Onboarding:
         if course_id is None and len(courses) == 1:
             course_id = courses[0][0]
         offered = True
+        topics: tuple[str, ...] = ()
         if course_id is not None:
             course = course_by_id(s, course_id)
             objectives = [(k, course.objectives[k].title) for k in course.graph.topological_order]
+            topics = tuple(t.title for t in course.topics.values())
             started = s.scalar(
                 select(func.count()).select_from(Attempt).where(Attempt.user_id == viewer.user_id)
             ) or s.scalar(
@@ -391,4 +396,5 @@ def onboarding_options(db: Database, viewer: Viewer) -> Onboarding:
         preferred_modalities=list(profile.preferred_modalities or []) if profile else [],
         placement_offered=offered,
         weekly_minutes=profile.weekly_minutes if profile else None,
+        topics=topics,
     )

@@ -7,7 +7,7 @@ from learnloop.domain.language import IN_ENGLISH, N_, Wording
 from learnloop.engine import Reason, Recommendation
 from learnloop.engine.recommendation import band_distance
 
-__all__ = ["MODALITY_NAMES", "explain"]
+__all__ = ["MODALITY_NAMES", "explain", "listed"]
 
 # A modality's name inside a sentence ("a reading activity"), marked for the catalogs.
 MODALITY_NAMES = {
@@ -19,11 +19,15 @@ MODALITY_NAMES = {
 }
 
 
-def _titles(course: Course, keys: tuple[str, ...], words: Wording) -> str:
-    names = [course.objectives[k].title for k in keys if k in course.objectives]
+def listed(names: list[str], words: Wording) -> str:
+    """ "a", "a and b", "a, b and c", in the reader's language."""
     if len(names) <= 1:
         return "".join(names)
     return words("%(list)s and %(last)s", list=", ".join(names[:-1]), last=names[-1])
+
+
+def _titles(course: Course, keys: tuple[str, ...], words: Wording) -> str:
+    return listed([course.objectives[k].title for k in keys if k in course.objectives], words)
 
 
 def explain(
@@ -88,4 +92,10 @@ def explain(
         )
     if rec.preferred and rec.reason is not Reason.TRY_ANOTHER_WAY:
         text += " " + words("It is a %(modality)s activity, as you prefer.", modality=modality)
+    liked = [course.topics[k].title for k in rec.topics if k in course.topics]
+    if liked:
+        text += " " + words(
+            "It is about %(topics)s, which you said interests you.",
+            topics=listed(liked, words),
+        )
     return text

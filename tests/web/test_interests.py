@@ -1,0 +1,43 @@
+"""Interests (onboarding's "interests"): the onboarding page says what the course's activities are
+about, and a learner's interests bring an activity about them first among equals, with the reason
+on the home page and in the API."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import World
+
+
+def post(client: TestClient, path: str, **data: object) -> object:
+    return client.post(path, data={"csrf_token": client.cookies["ll_csrf"], **data})
+
+
+def first_step(client: TestClient, bearer: dict[str, str]) -> dict[str, str]:
+    steps = client.get("/api/v1/me/next-steps", headers=bearer).json()
+    return steps[0]  # type: ignore[no-any-return]
+
+
+def test_interests_bring_activities_about_them_first(
+    clients: dict[str, TestClient], client: TestClient, tokens: dict[str, str | None],
+    sqlite_world: World,
+) -> None:  # fmt: skip
+    learner = clients["learner"]
+    onboarding = learner.get("/learn/onboarding").text
+    assert "This course has activities about: cooking, music, sport, making things." in onboarding
+    bearer = {"Authorization": f"Bearer {tokens['learner']}"}
+    before = first_step(client, bearer)
+    assert "interests you" not in before["reason_text"]
+
+    saved = post(learner, "/learn/onboarding", interests="Baking, and paper origami")
+    assert saved.status_code == 303  # type: ignore[attr-defined]
+    after = first_step(client, bearer)
+    about = sqlite_world.course.activities[after["activity"]].topics
+    assert set(about) & {"cooking", "making"}  # baking names cooking, origami names making
+    assert after["objective"] == before["objective"]  # the same objective, another activity
+    assert after["reason_text"].endswith("which you said interests you.")
+    home = learner.get("/learn").text
+    assert "which you said interests you." in home
+
+    post(learner, "/learn/onboarding", interests="chess")  # names no topic of the course
+    assert "interests you" not in first_step(client, bearer)["reason_text"]
