@@ -26,6 +26,13 @@ def test_interests_bring_activities_about_them_first(
     onboarding = learner.get("/learn/onboarding").text
     assert "This course has activities about: cooking, music, sport, making things." in onboarding
     bearer = {"Authorization": f"Bearer {tokens['learner']}"}
+    course = client.get("/api/v1/courses/fractions", headers=bearer).json()
+    assert {"key": "music", "title": "music", "words": [
+        "song", "singing", "drum", "drums", "guitar", "piano", "band", "rhythm"
+    ]} in course["topics"]  # fmt: skip
+    tagged = {a["key"]: a["topics"] for a in course["activities"] if a["topics"]}
+    assert tagged["note-lengths"] == ["music"]
+    assert tagged["league-table"] == ["sport"]
     before = first_step(client, bearer)
     assert "interests you" not in before["reason_text"]
 

@@ -10,6 +10,7 @@ from learnloop.web.api.schemas import (
     CourseDetailOut,
     CourseOut,
     ObjectiveOut,
+    TopicOut,
     item_out,
 )
 from learnloop.web.deps import ApiViewer, PlatformDep
@@ -53,7 +54,11 @@ def get_course(slug: str, platform: PlatformDep, viewer: ApiViewer) -> CourseDet
                 objectives=list(a.objectives),
                 body=a.body,
                 items=[item_out(i) for i in (course.items[k] for k in a.items)],
+                topics=list(a.topics),
             )
             for a in course.activities.values()
+        ],
+        topics=[
+            TopicOut(key=t.key, title=t.title, words=list(t.words)) for t in course.topics.values()
         ],
     )

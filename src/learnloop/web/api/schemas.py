@@ -26,6 +26,7 @@ __all__ = [
     "OverrideOut",
     "TokenIn",
     "TokenOut",
+    "TopicOut",
     "ViewerOut",
     "item_out",
 ]
@@ -106,12 +107,20 @@ class ActivityOut(BaseModel):
     objectives: list[str]
     body: str  # sanitized HTML
     items: list[ItemOut]
+    topics: list[str]  # keys of the course's topics it is about
+
+
+class TopicOut(BaseModel):
+    key: str
+    title: str
+    words: list[str]  # other words for it that learners' interests may use
 
 
 class CourseDetailOut(CourseOut):
     description: str
     objectives: list[ObjectiveOut]
     activities: list[ActivityOut]
+    topics: list[TopicOut]
 
 
 class NextStepOut(BaseModel):
