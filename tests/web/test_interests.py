@@ -48,3 +48,22 @@ def test_interests_bring_activities_about_them_first(
 
     post(learner, "/learn/onboarding", interests="chess")  # names no topic of the course
     assert "interests you" not in first_step(client, bearer)["reason_text"]
+
+
+def test_the_class_educator_sees_what_the_learner_answered_at_onboarding(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    learner = clients["learner"]
+    assert "Your class's educators see your answers too" in learner.get("/learn/onboarding").text
+    post(learner, "/learn/onboarding", interests="<b>football</b> & drums",
+         modalities=["hands-on", "video"], weekly_minutes="45",
+         goal_objective="add-like", goal_date="2030-06-01")  # fmt: skip
+    w = sqlite_world
+    page = clients["educator"].get(f"/teach/classes/{w.class_id}/learners/{w.learner.user_id}")
+    assert page.status_code == 200
+    assert "goal: Adding with like denominators by June 1, 2030" in page.text
+    assert "Interests: &lt;b&gt;football&lt;/b&gt; &amp; drums" in page.text  # escaped, as typed
+    assert "Prefers: Video, Hands-on task" in page.text or "Prefers: Hands-on task, Video" in (
+        page.text
+    )
+    assert "45 minutes a week" in page.text

@@ -7,7 +7,7 @@ the tests count them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
@@ -118,6 +118,11 @@ class LearnerDetail:
     placement: PlacementSummary | None = None
     reviews: list[ReviewEntry] | None = None
     scores: list[ScoreResult] | None = None  # finished score tests, newest first
+    # what they answered at onboarding (which tells them educators see it)
+    goal_date: date | None = None
+    interests: str = ""
+    preferred_modalities: tuple[str, ...] = ()
+    weekly_minutes: int | None = None
 
 
 def classes_for(db: Database, viewer: Viewer) -> list[ClassSummary]:
@@ -287,4 +292,8 @@ def learner_detail(
         placement=placement,
         reviews=reviews,
         scores=scores,
+        goal_date=profile.goal_date if profile else None,
+        interests=profile.interests if profile else "",
+        preferred_modalities=tuple(profile.preferred_modalities or ()) if profile else (),
+        weekly_minutes=profile.weekly_minutes if profile else None,
     )
