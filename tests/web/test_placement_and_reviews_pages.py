@@ -59,7 +59,10 @@ def test_onboarding_placement_reviews_and_the_educators_view(
     home = learner.get("/learn").text
     assert re.search(r"<strong>\d+ reviews? due</strong>", home)
     assert 'data-reason="review"' in home
-    assert 'data-status="due"' in learner.get("/learn/reviews").text
+    due_page = learner.get("/learn/reviews").text
+    assert 'data-status="due"' in due_page
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    assert f"due since {yesterday:%b} {yesterday.day}, {yesterday.year}" in due_page
     educator = (
         clients["educator"]
         .get(f"/teach/classes/{sqlite_world.class_id}/learners/{sqlite_world.learner.user_id}")
