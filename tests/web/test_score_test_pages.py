@@ -5,6 +5,7 @@ class's educator sees it on the learner's page."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
@@ -59,6 +60,12 @@ def test_a_learner_takes_the_score_test_and_their_educator_sees_the_score(
         .text
     )
     assert f"<td>{score}</td><td>{low}–{high}</td>" in educator
+    overview = clients["educator"].get(f"/teach/classes/{sqlite_world.class_id}").text
+    today = datetime.now(UTC)
+    assert f'<span class="score">score {score} on {today:%b} {today.day}, {today.year}</span>' in (
+        overview
+    )
+    assert overview.count('class="score"') == 1  # the classmate has taken no test
     classmate = clients["other_learner"].get("/learn/score-test").text
     assert "Your latest score" not in classmate  # each learner sees their own scores only
 

@@ -19,7 +19,7 @@ from learnloop.reports.review_views import (
     learner_reviews,
     placement_summary,
 )
-from learnloop.reports.score_views import ScoreResult, learner_scores
+from learnloop.reports.score_views import ScoreResult, latest_scores, learner_scores
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator, require_learner_in_class, require_role
 from learnloop.storage.course_store import course_by_id
@@ -68,6 +68,7 @@ class LearnerRow:
     username: str
     cells: list[Cell]
     mastered: int
+    score: ScoreResult | None = None  # the latest finished score test, if the course has one
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,9 @@ def class_overview(
                 )
             )
         }
+        scores = (
+            latest_scores(s, ids, school_class.course_id) if course.score_test is not None else {}
+        )
     order = list(course.graph.topological_order)
     out_rows: list[LearnerRow] = []
     stuck: list[StuckLearner] = []
@@ -192,7 +196,11 @@ def class_overview(
                         learner_id, name, key, course.objectives[key].title, m.attempts, m.p_known
                     )
                 )
-        out_rows.append(LearnerRow(learner_id, name, username, cells, len(mastered)))
+        out_rows.append(
+            LearnerRow(
+                learner_id, name, username, cells, len(mastered), scores.get(learner_id)
+            )
+        )
     stuck.sort(key=lambda x: (-x.attempts, x.display_name))
     return ClassOverview(
         class_id,

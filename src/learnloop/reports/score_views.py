@@ -21,7 +21,7 @@ from learnloop.storage.course_store import (
 )
 from learnloop.storage.tables import ScoreTest
 
-__all__ = ["ScorePage", "ScoreResult", "learner_scores", "score_page"]
+__all__ = ["ScorePage", "ScoreResult", "latest_scores", "learner_scores", "score_page"]
 
 # The band shown around a score: plus or minus one standard error (about two chances in three
 # that the learner's ability lies inside it).
@@ -61,6 +61,26 @@ def learner_scores(session: Session, learner_id: int, course_id: int) -> list[Sc
         .order_by(ScoreTest.finished_at.desc(), ScoreTest.id.desc())
     )
     return [_result(row) for row in rows]
+
+
+def latest_scores(
+    session: Session, learner_ids: list[int], course_id: int
+) -> dict[int, ScoreResult]:
+    """Each learner's most recent finished score test in the course, in one query."""
+    rows = session.scalars(
+        select(ScoreTest)
+        .where(
+            ScoreTest.user_id.in_(learner_ids),
+            ScoreTest.course_id == course_id,
+            ScoreTest.finished_at.is_not(None),
+        )
+        .order_by(ScoreTest.finished_at.desc(), ScoreTest.id.desc())
+    )
+    latest: dict[int, ScoreResult] = {}
+    for row in rows:
+        if row.user_id not in latest:
+            latest[row.user_id] = _result(row)
+    return latest
 
 
 @dataclass(frozen=True)
