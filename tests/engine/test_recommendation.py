@@ -162,3 +162,20 @@ def test_a_due_review_takes_the_activity_about_an_interest() -> None:
         if r.reason is Reason.REVIEW
     ]  # fmt: skip
     assert [(r.activity, r.topics) for r in reviews] == [("a-recipe", ("cooking",))]
+
+
+def test_a_step_is_never_shown_twice_when_an_activity_serves_two_objectives() -> None:
+    # "both" teaches a (due for review) and b (ready): recommended for b, so a's review goes
+    # to a's other practice, and with none left it waits rather than repeat the step
+    both = ActivityOption("both", ("a", "b"), "hands-on", 20)
+    a_only = ActivityOption("a-drill", ("a",), "interactive", 10)
+    learner = snapshot(
+        mastered=frozenset({"a"}), due_reviews={"a": 0.6}, preferred_modalities=("hands-on",)
+    )
+    graph = SkillGraph({"a": [], "b": ["a"]})
+    recs = recommend(graph, [both, a_only], learner, limit=3, stuck_attempts=10)
+    assert [r.activity for r in recs].count("both") == 1
+    review = next(r for r in recs if r.reason is Reason.REVIEW)
+    assert review.activity == "a-drill"
+    alone = recommend(graph, [both], learner, limit=3, stuck_attempts=10)
+    assert [(r.activity, r.reason) for r in alone] == [("both", Reason.READY)]

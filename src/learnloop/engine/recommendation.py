@@ -191,7 +191,8 @@ def recommend(
             if rec.activity not in seen:
                 seen.add(rec.activity)
                 ranked.append(rec)
-    reviews = _reviews(activities, learner)
+    # a review never repeats a step already shown: an activity serving two objectives is one step
+    reviews = _reviews(activities, learner, {r.activity for r in ranked[:limit]})
     # Mix the due reviews in: places REVIEW_EVERY - 1, 2 * REVIEW_EVERY - 1, ... (0-based).
     for n, rec in enumerate(reviews):
         ranked.insert(min(len(ranked), REVIEW_EVERY * (n + 1) - 1), rec)
@@ -199,15 +200,19 @@ def recommend(
 
 
 def _reviews(
-    activities: Sequence[ActivityOption], learner: LearnerSnapshot
+    activities: Sequence[ActivityOption], learner: LearnerSnapshot, taken: set[str]
 ) -> list[Recommendation]:
     """One review per due objective, most forgotten first, on its preferred kind of practice
-    (practice with questions, because a review is a test of recall)."""
+    (practice with questions, because a review is a test of recall), on an activity not in
+    ``taken`` nor used by another review (an objective with no other is left for later)."""
     out: list[Recommendation] = []
     for objective, recall in sorted(learner.due_reviews.items(), key=lambda kv: kv[1]):
         if objective in learner.refresh:
             continue  # already back in practice
-        options = [a for a in activities if objective in a.objectives and a.has_items]
+        options = [
+            a for a in activities
+            if objective in a.objectives and a.has_items and a.key not in taken
+        ]  # fmt: skip
         if not options:
             continue
         options.sort(
@@ -218,6 +223,7 @@ def _reviews(
             )
         )
         act = options[0]
+        taken = taken | {act.key}
         preferred = act.modality in learner.preferred_modalities
         liked = tuple(sorted(act.topics & learner.interests))
         out.append(
