@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from learnloop.content.course_loader import load_course
 from learnloop.domain import Topic
 from learnloop.domain.course_codec import course_from_dict, course_to_dict
 from learnloop.domain.interests import interest_words, topics_of_interest, word_forms
-from learnloop.exceptions import ContentError
 from tests.content.course_factory import ACTIVITY_A, COURSE_YAML, write_course
+from tests.content.test_misconceptions import messages
 
 DECLARED = (
     COURSE_YAML
@@ -26,12 +24,6 @@ topics:
 """
 )
 ABOUT_COOKING = ACTIVITY_A.replace("items: [a-1]\n", "items: [a-1]\ntopics: [cooking]\n")
-
-
-def messages(root: Path) -> list[tuple[str, int, str]]:
-    with pytest.raises(ContentError) as info:
-        load_course(root)
-    return [(i.file, i.line, i.message) for i in info.value.issues]
 
 
 def test_topics_load_and_survive_storage(tmp_path: Path) -> None:

@@ -17,8 +17,9 @@ from typing import Any, TypeVar
 
 from learnloop.content.course_media import read_media, unknown_media_references
 from learnloop.content.item_reader import read_items
+from learnloop.content.keyed_lists import KEY_PATTERN, key_of
 from learnloop.content.markdown import media_links, render_markdown
-from learnloop.content.misconceptions import KEY_PATTERN, key_of, read_misconceptions
+from learnloop.content.misconceptions import read_misconceptions
 from learnloop.content.rubrics import read_rubric
 from learnloop.content.score_test_source import read_score_test
 from learnloop.content.source_issues import SourceIssues

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from learnloop.content.misconceptions import KEY_PATTERN
+from learnloop.content.keyed_lists import KEY_PATTERN
 from learnloop.content.source_issues import SourceIssues
 from learnloop.content.yaml_source import LineDict, LineList
 from learnloop.domain import Modality, RubricCriterion

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from learnloop.content.misconceptions import key_of
+from learnloop.content.keyed_lists import keyed_entries
 from learnloop.content.source_issues import SourceIssues
-from learnloop.content.yaml_source import LineDict, LineList
+from learnloop.content.yaml_source import LineDict
 from learnloop.domain import Activity, Topic
 
 __all__ = ["MAX_TOPIC_WORD", "check_activity_topics", "read_topics"]
@@ -40,29 +40,10 @@ def _words(node: LineDict, key: str, issues: SourceIssues) -> tuple[str, ...]:
 
 def read_topics(data: LineDict, issues: SourceIssues) -> dict[str, Topic]:
     """course.yaml's ``topics``: a list of {key, title, words}."""
-    name = "course.yaml"
-    nodes = data.get("topics", LineList())
-    if not isinstance(nodes, LineList):
-        issues.add(name, data.line_of("topics"), "topics must be a list")
-        return {}
-    out: dict[str, Topic] = {}
-    for i, node in enumerate(nodes):
-        if not isinstance(node, LineDict):
-            issues.add(name, nodes.item_lines[i], "each topic needs a key and a title")
-            continue
-        issues.check_fields(name, node, _TOPIC_FIELDS, "topic")
-        key = key_of(node, "topic", issues)
-        if key is None:
-            continue
-        if key in out:
-            issues.add(name, node.line_of("key"), f"topic {key!r} is defined twice")
-            continue
-        title = node.get("title")
-        if not isinstance(title, str) or not title.strip():
-            issues.add(name, node.line, f"topic {key!r} needs a title")
-            title = key
-        out[key] = Topic(key, title.strip(), _words(node, key, issues))
-    return out
+    return {
+        key: Topic(key, title, _words(node, key, issues))
+        for key, title, node in keyed_entries(data, "topics", "topic", _TOPIC_FIELDS, issues)
+    }
 
 
 def check_activity_topics(
