@@ -51,8 +51,9 @@ def test_interests_bring_activities_about_them_first(
 
 
 def test_the_class_educator_sees_what_the_learner_answered_at_onboarding(
-    clients: dict[str, TestClient], sqlite_world: World
-) -> None:
+    clients: dict[str, TestClient], client: TestClient, tokens: dict[str, str | None],
+    sqlite_world: World,
+) -> None:  # fmt: skip
     learner = clients["learner"]
     assert "Your class's educators see your answers too" in learner.get("/learn/onboarding").text
     post(learner, "/learn/onboarding", interests="<b>football</b> & drums",
@@ -67,3 +68,15 @@ def test_the_class_educator_sees_what_the_learner_answered_at_onboarding(
         page.text
     )
     assert "45 minutes a week" in page.text
+    bearer = {"Authorization": f"Bearer {tokens['educator']}"}
+    api = client.get(f"/api/v1/classes/{w.class_id}/learners/{w.learner.user_id}", headers=bearer)
+    assert api.status_code == 200
+    detail = api.json()
+    assert detail["profile"] == {
+        "goal_objective": "add-like", "goal_date": "2030-06-01",
+        "interests": "<b>football</b> & drums", "preferred_modalities": ["hands-on", "video"],
+        "weekly_minutes": 45,
+    }  # fmt: skip
+    assert detail["scores"] == []
+    assert detail["placement"] is None
+    assert detail["username"] == w.learner.username

@@ -167,6 +167,7 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/classes/{class_id}/items"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/groups"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/learning-curves"): ({E, A}, 200, 403, 401),
+    ("GET", "/api/v1/classes/{class_id}/learners/{learner_id}"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/learners/{learner_id}/mastery"): ({E, A}, 200, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 201, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/mastery-overrides"): (

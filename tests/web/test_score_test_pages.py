@@ -22,8 +22,9 @@ def post(client: TestClient, path: str, **data: object) -> object:
 
 
 def test_a_learner_takes_the_score_test_and_their_educator_sees_the_score(
-    clients: dict[str, TestClient], sqlite_world: World
-) -> None:
+    clients: dict[str, TestClient], client: TestClient, tokens: dict[str, str | None],
+    sqlite_world: World,
+) -> None:  # fmt: skip
     learner = clients["learner"]
     closed = learner.get("/learn/score-test").text
     assert "opens once enough learners have answered" in closed
@@ -66,6 +67,13 @@ def test_a_learner_takes_the_score_test_and_their_educator_sees_the_score(
         overview
     )
     assert overview.count('class="score"') == 1  # the classmate has taken no test
+    detail = client.get(
+        f"/api/v1/classes/{sqlite_world.class_id}/learners/{sqlite_world.learner.user_id}",
+        headers={"Authorization": f"Bearer {tokens['educator']}"},
+    ).json()
+    assert [(r["score"], r["low"], r["high"], r["questions"]) for r in detail["scores"]] == [
+        (score, low, high, asked)
+    ]
     classmate = clients["other_learner"].get("/learn/score-test").text
     assert "Your latest score" not in classmate  # each learner sees their own scores only
 

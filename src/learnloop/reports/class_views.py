@@ -120,6 +120,7 @@ class LearnerDetail:
     reviews: list[ReviewEntry] | None = None
     scores: list[ScoreResult] | None = None  # finished score tests, newest first
     # what they answered at onboarding (which tells them educators see it)
+    goal_objective: str | None = None
     goal_date: date | None = None
     interests: str = ""
     preferred_modalities: tuple[str, ...] = ()
@@ -197,9 +198,7 @@ def class_overview(
                     )
                 )
         out_rows.append(
-            LearnerRow(
-                learner_id, name, username, cells, len(mastered), scores.get(learner_id)
-            )
+            LearnerRow(learner_id, name, username, cells, len(mastered), scores.get(learner_id))
         )
     stuck.sort(key=lambda x: (-x.attempts, x.display_name))
     return ClassOverview(
@@ -300,6 +299,7 @@ def learner_detail(
         placement=placement,
         reviews=reviews,
         scores=scores,
+        goal_objective=goal if goal in course.objectives else None,
         goal_date=profile.goal_date if profile else None,
         interests=profile.interests if profile else "",
         preferred_modalities=tuple(profile.preferred_modalities or ()) if profile else (),

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter
 
-from learnloop.reports.class_views import class_overview, classes_for
+from learnloop.reports.class_views import class_overview, classes_for, learner_detail
 from learnloop.reports.learner_views import progress_map
 from learnloop.services.mastery_overrides import override_mastery
 from learnloop.services.messages import send_feedback
@@ -15,10 +15,14 @@ from learnloop.web.api.schemas import (
     ClassSummaryOut,
     FeedbackIn,
     FeedbackOut,
+    LearnerDetailOut,
     LearnerReportOut,
     MasteryOut,
     OverrideIn,
     OverrideOut,
+    PlacementOut,
+    ProfileOut,
+    ScoreOut,
     StuckOut,
 )
 from learnloop.web.deps import ApiViewer, PlatformDep
@@ -63,6 +67,44 @@ def report(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> ClassRepo
             for s in o.stuck
         ],
         stuck_threshold=o.stuck_threshold,
+    )
+
+
+@router.get("/{class_id}/learners/{learner_id}", response_model=LearnerDetailOut)
+def learner(
+    class_id: int, learner_id: int, platform: PlatformDep, viewer: ApiViewer
+) -> LearnerDetailOut:
+    """What the learner page shows besides mastery: their onboarding answers, their score tests
+    and their placement."""
+    d = learner_detail(platform.db, viewer, class_id, learner_id, limit=0)
+    placed = d.placement
+    return LearnerDetailOut(
+        id=d.learner_id,
+        display_name=d.display_name,
+        username=d.username,
+        profile=ProfileOut(
+            goal_objective=d.goal_objective,
+            goal_date=d.goal_date,
+            interests=d.interests,
+            preferred_modalities=list(d.preferred_modalities),
+            weekly_minutes=d.weekly_minutes,
+        ),
+        scores=[
+            ScoreOut(
+                score=r.score,
+                low=r.low,
+                high=r.high,
+                percentile=r.percentile,
+                questions=r.questions,
+                finished_at=r.finished_at,
+            )
+            for r in d.scores or []
+        ],
+        placement=PlacementOut(
+            questions=placed.questions, finished_at=placed.finished_at, placed_mastered=placed.known
+        )
+        if placed is not None
+        else None,
     )
 
 

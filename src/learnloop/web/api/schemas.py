@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -20,6 +20,7 @@ __all__ = [
     "FeedbackIn",
     "FeedbackOut",
     "ItemOut",
+    "LearnerDetailOut",
     "MasteryOut",
     "NextStepOut",
     "OverrideIn",
@@ -231,3 +232,37 @@ class OverrideOut(BaseModel):
     objective: str
     action: str
     state: str  # the objective's state for the learner afterwards
+
+
+class ProfileOut(BaseModel):
+    """What the learner answered at onboarding."""
+
+    goal_objective: str | None
+    goal_date: date | None
+    interests: str
+    preferred_modalities: list[str]
+    weekly_minutes: int | None
+
+
+class ScoreOut(BaseModel):
+    score: int  # mean 100, standard deviation 15 over the calibration population
+    low: int  # the band of one standard error
+    high: int
+    percentile: int
+    questions: int
+    finished_at: datetime
+
+
+class PlacementOut(BaseModel):
+    questions: int
+    finished_at: datetime | None
+    placed_mastered: list[str]  # objective titles, in course order
+
+
+class LearnerDetailOut(BaseModel):
+    id: int
+    display_name: str
+    username: str
+    profile: ProfileOut
+    scores: list[ScoreOut]  # finished score tests, newest first
+    placement: PlacementOut | None
