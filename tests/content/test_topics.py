@@ -9,7 +9,7 @@ from learnloop.content.course_loader import load_course
 from learnloop.domain import Topic
 from learnloop.domain.course_codec import course_from_dict, course_to_dict
 from learnloop.domain.interests import interest_words, topics_of_interest, word_forms
-from tests.content.course_factory import ACTIVITY_A, COURSE_YAML, write_course
+from tests.content.course_factory import ACTIVITY_A, ACTIVITY_B, COURSE_YAML, write_course
 from tests.content.test_misconceptions import messages
 
 DECLARED = (
@@ -24,18 +24,26 @@ topics:
 """
 )
 ABOUT_COOKING = ACTIVITY_A.replace("items: [a-1]\n", "items: [a-1]\ntopics: [cooking]\n")
+ABOUT_GAMES = ACTIVITY_B.replace("items: [b-1]\n", "items: [b-1]\ntopics: [board-games]\n")
 
 
 def test_topics_load_and_survive_storage(tmp_path: Path) -> None:
     course = load_course(
-        write_course(tmp_path, **{"course.yaml": DECLARED, "activities/a-read.md": ABOUT_COOKING})
+        write_course(
+            tmp_path,
+            **{
+                "course.yaml": DECLARED,
+                "activities/a-read.md": ABOUT_COOKING,
+                "activities/b-practice.md": ABOUT_GAMES,
+            },
+        )
     )
     assert course.topics == {
         "cooking": Topic("cooking", "cooking", ("baking", "recipe")),  # words in lower case
         "board-games": Topic("board-games", "board games", ()),
     }
     assert course.activities["a-read"].topics == ("cooking",)
-    assert course.activities["b-practice"].topics == ()
+    assert course.activities["b-practice"].topics == ("board-games",)
     assert course_from_dict(course_to_dict(course)) == course
 
 
@@ -78,6 +86,10 @@ topics:
     assert (
         "activities/a-read.md", 7,
         "activity 'a-read' names unknown topic 'chess' (the course's topics: cooking, sport)",
+    ) in found  # fmt: skip
+    assert (
+        "course.yaml", 18,
+        "topic 'sport' is named by no activity, so onboarding would offer it for nothing",
     ) in found  # fmt: skip
     not_a_list = ACTIVITY_A.replace("items: [a-1]\n", "items: [a-1]\ntopics: cooking\n")
     found = messages(write_course(tmp_path / "2", **{"activities/a-read.md": not_a_list}))

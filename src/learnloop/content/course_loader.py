@@ -357,7 +357,7 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
         description = render_markdown(str(data.get("description", "")))
     if "objectives" in data:  # without readable objectives, every reference would look wrong
         _cross_check(objectives, activities, fronts, items, issues)
-    check_activity_topics(activities, fronts, topics, issues)
+    check_activity_topics(data, activities, fronts, topics, issues)
     kind = _read_kind(data.get("model"), "course.yaml", issues)
     language = data.get("language", "en")
     if not (isinstance(language, str) and LANGUAGE_TAG.match(language)):
