@@ -45,6 +45,9 @@ def test_interests_bring_activities_about_them_first(
     assert after["reason_text"].endswith("which you said interests you.")
     home = learner.get("/learn").text
     assert "which you said interests you." in home
+    progress = learner.get("/learn/progress").text  # every activity says what it is about
+    assert "What is a fraction?</a> (Reading, about cooking)" in progress
+    assert "Practice — naming fractions</a> (Interactive practice)" in progress
 
     post(learner, "/learn/onboarding", interests="chess")  # names no topic of the course
     assert "interests you" not in first_step(client, bearer)["reason_text"]

@@ -100,7 +100,8 @@ class ObjectiveView:
     missing: list[str]  # titles of the prerequisites still to master (locked objectives)
     prerequisites: list[str]  # keys
     depth: int
-    activities: list[tuple[str, str, str]]  # (key, title, modality)
+    # (key, title, modality, titles of the topics it is about)
+    activities: list[tuple[str, str, str, tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,10 @@ class Onboarding:
     placement_offered: bool = False  # no practice or placement in the course yet
     weekly_minutes: int | None = None  # the time they said they can give a week
     topics: tuple[str, ...] = ()  # titles of what the course's activities are about
+
+
+def _topic_titles(course: Course, keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(course.topics[k].title for k in keys if k in course.topics)
 
 
 def _next_steps(state: LearnerState, pedagogy: PedagogySettings, words: Wording) -> list[NextStep]:
@@ -259,7 +264,10 @@ def _objective_views(state: LearnerState, keys: list[str] | None = None) -> list
                 [course.objectives[m].title for m in missing],
                 list(obj.prerequisites),
                 course.graph.depth[key],
-                [(a.key, a.title, a.modality.value) for a in course.activities_for(key)],
+                [
+                    (a.key, a.title, a.modality.value, _topic_titles(course, a.topics))
+                    for a in course.activities_for(key)
+                ],
             )
         )
     return out
