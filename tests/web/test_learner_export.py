@@ -4,6 +4,7 @@ to users, the xAPI statements naming them, and nobody else's; no credential hash
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
@@ -41,7 +42,7 @@ def test_a_learner_downloads_their_own_data_and_nobody_elses(
     )
     login(client, w.learner.username)
 
-    r = client.get("/account/data")
+    r = client.get("/account/data.json")
     assert r.status_code == 200
     assert r.headers["content-disposition"].startswith('attachment; filename="learnloop-')
     assert r.headers["cache-control"] == "no-store"
@@ -71,11 +72,29 @@ def test_a_learner_downloads_their_own_data_and_nobody_elses(
     assert "Not yours" not in text
 
 
+def test_the_data_page_lists_what_is_kept_kind_by_kind(
+    client: TestClient, sqlite_world: World
+) -> None:
+    w = sqlite_world
+    _answer(w, w.learner, "pw-4", True)
+    _answer(w, w.learner, "pw-3", False)
+    _answer(w, w.other_learner, "pw-4", False)
+    login(client, w.learner.username)
+    page = client.get("/account/data").text
+    rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td></tr>', page))
+    assert rows["Your answers to questions"] == "2"  # the classmate's answer is not theirs
+    assert rows["Signed-in sessions"] == "1"
+    assert "Messages to and from educators" not in rows  # no row for what is not kept
+    assert int(rows["Learning records (xAPI statements) that name you"]) >= 2
+    assert 'href="/account/data.json"' in page
+    assert "Passwords and session keys are kept only as one-way hashes" in page
+
+
 def test_an_educator_finds_the_feedback_they_sent(client: TestClient, sqlite_world: World) -> None:
     w = sqlite_world
     send_feedback(w.db, w.educator, class_id=w.class_id, learner_id=w.learner.user_id, body="Hi")
     login(client, w.educator.username)
-    data = client.get("/account/data").json()
+    data = client.get("/account/data.json").json()
     assert [m["body"] for m in data["tables"]["feedback_messages"]] == ["Hi"]
     assert data["tables"]["attempts"] == []
 

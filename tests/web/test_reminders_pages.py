@@ -122,7 +122,7 @@ def test_the_address_is_in_the_learners_data_and_goes_with_their_account(
     want_reminders(w.db, w.other_learner, email="omar@example.org", frequency="daily",
                    language="en")  # fmt: skip
     login(client, w.learner.username)
-    data = client.get("/account/data").json()
+    data = client.get("/account/data.json").json()
     assert [r["email"] for r in data["tables"]["reminder_subscriptions"]] == ["lea@example.org"]
     erased = delete_account(w.db, w.admin, username=w.learner.username,
                             confirm=w.learner.username, public_url="http://testserver")  # fmt: skip

@@ -100,6 +100,7 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/admin/accounts/delete"): ({A}, 400, 403, 303),
     # everyone logged in downloads their own data (tests/web/test_learner_export.py: only theirs)
     ("GET", "/account/data"): ({L, OL, OE, E, A}, 200, 403, 303),
+    ("GET", "/account/data.json"): ({L, OL, OE, E, A}, 200, 403, 303),
     ("GET", "/account/password"): ({L, OL, OE, E, A}, 200, 403, 303),
     # the request gives no new password: 400 for everyone logged in (tests/web/test_passwords.py)
     ("POST", "/account/password"): ({L, OL, OE, E, A}, 400, 403, 303),

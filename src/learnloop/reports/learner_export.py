@@ -21,14 +21,57 @@ from sqlalchemy.orm import Session
 from learnloop.adapters.xapi.learnloop_ids import learner_agent
 from learnloop.adapters.xapi.statements import agent_key
 from learnloop.domain import Viewer
+from learnloop.domain.language import N_
 from learnloop.storage import Database
 from learnloop.storage.personal_data import statements_naming, user_rows
 from learnloop.storage.tables import LoginFailure, User, XapiDocument
 
-__all__ = ["SECRET_COLUMNS", "learner_export"]
+__all__ = ["KEPT_LABELS", "SECRET_COLUMNS", "kept_counts", "learner_export"]
 
 # Credentials, not data about the person: never exported (a copy of a hash helps only an attacker).
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
+
+
+# What each kind of record is, as the "My data" page names it (marked for the catalogs). A table
+# added later and missing here is listed under its own name: nothing kept goes unshown.
+KEPT_LABELS = {
+    "learner_profiles": N_("Your answers at onboarding (goal, interests, preferences, time)"),
+    "attempts": N_("Your answers to questions"),
+    "mastery": N_("What you have mastered, objective by objective"),
+    "mastery_events": N_("How each estimate changed after each answer"),
+    "mastery_overrides": N_("Estimates an educator set by hand, with their reason"),
+    "memory_cards": N_("Review schedules"),
+    "review_events": N_("Reviews"),
+    "placements": N_("Placement diagnostics"),
+    "score_tests": N_("Score tests"),
+    "reflections": N_("Reflections"),
+    "project_submissions": N_("Work you handed in"),
+    "project_reviews": N_("Feedback on handed-in work"),
+    "feedback_messages": N_("Messages to and from educators"),
+    "discussion_posts": N_("Discussion posts"),
+    "assignments": N_("Assignments"),
+    "class_members": N_("Class memberships"),
+    "class_groups": N_("Groups you formed"),
+    "class_group_members": N_("Group memberships"),
+    "reminder_subscriptions": N_("E-mail reminders"),
+    "auth_sessions": N_("Signed-in sessions"),
+    "login_failures": N_("Failed sign-ins under your username"),
+    "lti_accounts": N_("Links to your account on other learning platforms (LTI)"),
+    "lti_deep_links": N_("Links you placed in another learning platform (LTI)"),
+    "lti_scores": N_("Grades sent to another learning platform (LTI)"),
+    "xapi_statements": N_("Learning records (xAPI statements) that name you"),
+    "xapi_documents": N_("Saved state of learning content (xAPI documents)"),
+}
+
+
+def kept_counts(export: dict[str, Any]) -> list[tuple[str, int]]:
+    """(table or record kind, how many) for everything in ``export`` that holds at least one row,
+    the known kinds in KEPT_LABELS order, then any other by name."""
+    counts = {name: len(rows) for name, rows in export["tables"].items()}
+    counts["xapi_statements"] = len(export["xapi_statements"])
+    counts["xapi_documents"] = len(export["xapi_documents"])
+    order = [k for k in KEPT_LABELS if k in counts] + sorted(set(counts) - set(KEPT_LABELS))
+    return [(name, counts[name]) for name in order if counts[name]]
 
 
 def _plain(value: Any) -> Any:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import AuthenticationFailed, InvalidInput, TooManyAttempts
-from learnloop.reports.learner_export import learner_export
+from learnloop.reports.learner_export import KEPT_LABELS, kept_counts, learner_export
 from learnloop.services.accounts import (
     MIN_PASSWORD_LENGTH,
     authenticate,
@@ -172,12 +172,25 @@ def choose_language(
     return response
 
 
-@router.get("/account/data")
+def _export(platform: PlatformDep, viewer: Viewer, now: datetime) -> dict[str, Any]:
+    catch_up(platform.db)  # the statements naming the user are found by their filed keys
+    return learner_export(platform.db, viewer, public_url=platform.settings.public_url, now=now)
+
+
+@router.get("/account/data", response_class=HTMLResponse)
+def my_data_page(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
+    """What learnloop keeps about the logged-in user, kind by kind, and who sees it."""
+    now = datetime.now(UTC)
+    kept = kept_counts(_export(platform, viewer, now))
+    context = {"kept": kept, "labels_kept": KEPT_LABELS, "today": now.date()}
+    return render(request, platform, "account_data.html", context, viewer=viewer)
+
+
+@router.get("/account/data.json")
 def my_data(platform: PlatformDep, viewer: PageViewer) -> Response:
     """Everything learnloop keeps about the logged-in user, as a JSON download."""
     now = datetime.now(UTC)
-    catch_up(platform.db)  # the statements naming the user are found by their filed keys
-    data = learner_export(platform.db, viewer, public_url=platform.settings.public_url, now=now)
+    data = _export(platform, viewer, now)
     name = f"learnloop-{viewer.username}-{now.date().isoformat()}.json"
     return JSONResponse(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
