@@ -89,17 +89,7 @@ def learner(
             preferred_modalities=list(d.preferred_modalities),
             weekly_minutes=d.weekly_minutes,
         ),
-        scores=[
-            ScoreOut(
-                score=r.score,
-                low=r.low,
-                high=r.high,
-                percentile=r.percentile,
-                questions=r.questions,
-                finished_at=r.finished_at,
-            )
-            for r in d.scores or []
-        ],
+        scores=[ScoreOut.of(r) for r in d.scores or []],
         placement=PlacementOut(
             questions=placed.questions, finished_at=placed.finished_at, placed_mastered=placed.known
         )

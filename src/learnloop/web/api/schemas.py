@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from learnloop.domain import Item
 from learnloop.reports.learner_views import ObjectiveView
+from learnloop.reports.score_views import ScoreResult
 
 __all__ = [
     "AttemptIn",
@@ -245,12 +246,23 @@ class ProfileOut(BaseModel):
 
 
 class ScoreOut(BaseModel):
-    score: int  # mean 100, standard deviation 15 over the calibration population
-    low: int  # the band of one standard error
-    high: int
-    percentile: int
+    """A finished score test."""
+
+    score: int  # on a scale with mean 100 and standard deviation 15
+    low: int  # one standard error below
+    high: int  # and above
+    percentile: int  # share of the calibration population below it, in percent
+    theta: float  # the ability itself (EAP), and its standard error
+    se: float
     questions: int
     finished_at: datetime
+
+    @classmethod
+    def of(cls, r: ScoreResult) -> ScoreOut:
+        return cls(
+            score=r.score, low=r.low, high=r.high, percentile=r.percentile, theta=r.theta,
+            se=r.se, questions=r.questions, finished_at=r.finished_at,
+        )  # fmt: skip
 
 
 class PlacementOut(BaseModel):

@@ -9,23 +9,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from learnloop.domain.score_test import scaled_score
-from learnloop.reports.score_views import ScoreResult, score_page
+from learnloop.reports.score_views import score_page
 from learnloop.services.score_tests import answer_score_test, start_score_test
-from learnloop.web.api.schemas import ItemOut, item_out
+from learnloop.web.api.schemas import ItemOut, ScoreOut, item_out
 from learnloop.web.deps import ApiViewer, PlatformDep
 
 router = APIRouter(prefix="/me/score-test", tags=["learner"])
-
-
-class ScoreOut(BaseModel):
-    score: int  # on a scale with mean 100 and standard deviation 15
-    low: int  # one standard error below
-    high: int  # and above
-    percentile: int  # share of the calibration population below it, in percent
-    theta: float  # the ability itself (EAP), and its standard error
-    se: float
-    questions: int
-    finished_at: datetime
 
 
 class ScoreTestOut(BaseModel):
@@ -55,20 +44,13 @@ class ScoreAnswerOut(BaseModel):
     score: int | None  # once finished
 
 
-def _score(r: ScoreResult) -> ScoreOut:
-    return ScoreOut(
-        score=r.score, low=r.low, high=r.high, percentile=r.percentile, theta=r.theta, se=r.se,
-        questions=r.questions, finished_at=r.finished_at,
-    )  # fmt: skip
-
-
 @router.get("", response_model=ScoreTestOut)
 def score_test(platform: PlatformDep, viewer: ApiViewer) -> ScoreTestOut:
     page = score_page(platform.db, viewer, datetime.now(UTC))
     return ScoreTestOut(
         exists=page.exists, title=page.title, ready=page.ready, offered=page.offered,
         question=item_out(page.question) if page.question else None, number=page.number,
-        limit=page.limit, again_on=page.again_on, scores=[_score(r) for r in page.results],
+        limit=page.limit, again_on=page.again_on, scores=[ScoreOut.of(r) for r in page.results],
     )  # fmt: skip
 
 
