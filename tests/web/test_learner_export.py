@@ -27,13 +27,17 @@ def _answer(world: World, viewer: object, item: str, right: bool) -> None:
     )  # fmt: skip
 
 
+def _two_answers_and_a_classmates(w: World) -> None:
+    _answer(w, w.learner, "pw-4", True)
+    _answer(w, w.learner, "pw-3", False)
+    _answer(w, w.other_learner, "pw-4", False)
+
+
 def test_a_learner_downloads_their_own_data_and_nobody_elses(
     client: TestClient, sqlite_world: World
 ) -> None:
     w = sqlite_world
-    _answer(w, w.learner, "pw-4", True)
-    _answer(w, w.learner, "pw-3", False)
-    _answer(w, w.other_learner, "pw-4", False)
+    _two_answers_and_a_classmates(w)
     send_feedback(
         w.db, w.educator, class_id=w.class_id, learner_id=w.learner.user_id, body="Well done"
     )
@@ -76,9 +80,7 @@ def test_the_data_page_lists_what_is_kept_kind_by_kind(
     client: TestClient, sqlite_world: World
 ) -> None:
     w = sqlite_world
-    _answer(w, w.learner, "pw-4", True)
-    _answer(w, w.learner, "pw-3", False)
-    _answer(w, w.other_learner, "pw-4", False)
+    _two_answers_and_a_classmates(w)
     login(client, w.learner.username)
     page = client.get("/account/data").text
     rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td></tr>', page))
