@@ -179,8 +179,12 @@ def test_a_learner_downloads_their_data_and_the_admin_deletes_the_account(
     answer.get_by_role("button", name="Check").click()
     expect(page.locator("#item-pw-4 .verdict")).to_contain_text("Correct")
 
+    page.get_by_role("link", name="My data").click()
+    page.wait_for_url(f"{url}/account/data")
+    answers = page.get_by_role("row", name=re.compile("Your answers to questions"))
+    expect(answers).to_contain_text("1")
     with page.expect_download() as info:
-        page.get_by_role("link", name="My data").click()
+        page.get_by_role("link", name="Download everything (JSON)").click()
     saved = tmp_path / "data.json"
     info.value.save_as(saved)
     data = json.loads(saved.read_text())
