@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -89,8 +90,7 @@ def simulation() -> dict[str, object]:
     summary: dict[str, object] = {"per_seed": per_seed}
     for measure in ("practice_vs_fixed", "retention_30d"):
         values = [v[measure] for v in per_seed.values()]
-        mean = sum(values) / len(values)
-        sd = (sum((x - mean) ** 2 for x in values) / (len(values) - 1)) ** 0.5
+        mean, sd = statistics.mean(values), statistics.stdev(values)
         summary[measure] = {"mean": mean, "sd": sd, "min": min(values), "max": max(values)}
         console.print(
             f"learnloop {measure} over seeds: mean {mean:.3f}, sd {sd:.3f}, "

@@ -212,6 +212,10 @@ def _split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+
 def _typed(
     issues: SourceIssues,
     file: str,
@@ -271,16 +275,12 @@ def _read_activities(
                 file, front.line_of("modality"), f"modality {modality!r} is not one of {modalities}"
             )
             modality = "reading"
-
-        def strings(v: Any) -> bool:
-            return isinstance(v, list) and all(isinstance(x, str) for x in v)
-
         _typed(issues, file, front, "minutes", lambda v: isinstance(v, int) and 0 < v <= 600,
                "minutes from 1 to 600")  # fmt: skip
-        _typed(issues, file, front, "objectives", lambda v: strings(v) and len(v) > 0,
+        _typed(issues, file, front, "objectives", lambda v: _strings(v) and len(v) > 0,
                "a non-empty list of objective keys")  # fmt: skip
-        _typed(issues, file, front, "items", strings, "a list of item ids")
-        _typed(issues, file, front, "topics", strings, "a list of topic keys")
+        _typed(issues, file, front, "items", _strings, "a list of item ids")
+        _typed(issues, file, front, "topics", _strings, "a list of topic keys")
         fronts[key] = front
         objectives = front.get("objectives")
         items = front.get("items", [])
@@ -348,7 +348,7 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
         raise ContentError(issues.single(str(root), 0, "not a folder"))
     data, objectives, _ = _read_course_file(root, issues, default_mastery)
     misconceptions = read_misconceptions(data, issues)
-    topics = read_topics(data, issues)
+    topics, topic_lines = read_topics(data, issues)
     media, refused = read_media(root, issues)
     unknown_media_references(root, media, refused, issues)
     with media_links(f"/media/{data.get('slug', '')}/"):
@@ -357,7 +357,7 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
         description = render_markdown(str(data.get("description", "")))
     if "objectives" in data:  # without readable objectives, every reference would look wrong
         _cross_check(objectives, activities, fronts, items, issues)
-    check_activity_topics(data, activities, fronts, topics, issues)
+    check_activity_topics(activities, fronts, topics, topic_lines, issues)
     kind = _read_kind(data.get("model"), "course.yaml", issues)
     language = data.get("language", "en")
     if not (isinstance(language, str) and LANGUAGE_TAG.match(language)):

@@ -112,6 +112,11 @@ _INTEREST_WEIGHT = 2.0
 _BAND_WEIGHT = 3.0  # below the goal and "continue" weights: the band orders equals, no more
 
 
+def _liked(act: ActivityOption, learner: LearnerSnapshot) -> tuple[str, ...]:
+    """The learner's interests the activity is about, sorted."""
+    return tuple(sorted(act.topics & learner.interests))
+
+
 def band_distance(p: float, band: tuple[float, float] = TARGET_SUCCESS) -> float:
     """How far a chance of success lies outside the target band (0 inside it)."""
     low, high = band
@@ -166,7 +171,7 @@ def recommend(
                 score += _PREFERRED_WEIGHT
             if act.key not in learner.done_activities:
                 score += _NOT_DONE_WEIGHT
-            liked = tuple(sorted(act.topics & learner.interests))
+            liked = _liked(act, learner)
             if liked:
                 score += _INTEREST_WEIGHT
             act_reason = reason
@@ -219,13 +224,13 @@ def _reviews(
             key=lambda a: (
                 a.modality not in learner.preferred_modalities,
                 a.key in learner.done_activities,
-                not a.topics & learner.interests,
+                not _liked(a, learner),
             )
         )
         act = options[0]
         taken = taken | {act.key}
         preferred = act.modality in learner.preferred_modalities
-        liked = tuple(sorted(act.topics & learner.interests))
+        liked = _liked(act, learner)
         out.append(
             Recommendation(act.key, objective, Reason.REVIEW, 0.0, (), preferred, recall, liked)
         )
