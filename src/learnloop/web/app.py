@@ -28,6 +28,7 @@ from learnloop.exceptions import (
 from learnloop.services.statement_writer import StatementWriter
 from learnloop.storage import Database
 from learnloop.web import api, i18n
+from learnloop.web.compression import PageCompression
 from learnloop.web.csrf import CsrfFailed
 from learnloop.web.deps import LoginRequired, PasswordChangeRequired
 from learnloop.web.observability import RequestLog, metrics_response
@@ -134,6 +135,7 @@ def create_app(
     )
     app = FastAPI(title="learnloop", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.platform = platform
+    app.add_middleware(PageCompression)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)  # outermost: times and logs everything, errors included
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from learnloop.domain import Viewer
 from learnloop.domain.language import Wording
 from learnloop.exceptions import LearnloopError
-from learnloop.web.csrf import CSRF_COOKIE, new_csrf_token, valid_csrf_token
+from learnloop.web.csrf import CSRF_COOKIE, mask_token, new_csrf_token, valid_csrf_token
 from learnloop.web.deps import SESSION_COOKIE
 from learnloop.web.i18n import LANGUAGE_COOKIE, use
 from learnloop.web.platform import Platform
@@ -66,17 +66,16 @@ def render(
     viewer: Viewer | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    token = request.cookies.get(CSRF_COOKIE)
-    fresh = not valid_csrf_token(token, platform.secret_key)
-    if fresh:
-        token = new_csrf_token(platform.secret_key)
+    cookie = request.cookies.get(CSRF_COOKIE)
+    fresh = cookie is None or not valid_csrf_token(cookie, platform.secret_key)
+    token = new_csrf_token(platform.secret_key) if fresh or cookie is None else cookie
     language = language_of(request, platform)
     with use(language, platform.catalogs.wording(language)):
         response = platform.templates.TemplateResponse(
             request,
             template,
             {
-                "viewer": viewer, "csrf_token": token, "lang": language,
+                "viewer": viewer, "csrf_token": mask_token(token), "lang": language,
                 "languages": platform.catalogs.languages, **context,
             },
             status_code=status_code,
@@ -84,7 +83,7 @@ def render(
     response.headers["Content-Language"] = language
     vary = response.headers.get("Vary")
     response.headers["Vary"] = f"{vary}, Accept-Language" if vary else "Accept-Language"
-    if fresh and token:
+    if fresh:
         response.set_cookie(
             CSRF_COOKIE,
             token,
