@@ -16,10 +16,17 @@ import pytest
 from alembic import command
 from sqlalchemy import delete, func, inspect, select, text
 
-from learnloop.services.statement_index import catch_up, file_queued_keys, keys_queued
-from learnloop.services.statement_store import insert_statements
+from learnloop.services.statement_index import (
+    APP_FILING_STATEMENTS,
+    catch_up,
+    file_if_long,
+    file_queued_keys,
+    keys_queued,
+)
+from learnloop.services.statement_store import insert_statement, insert_statements
 from learnloop.storage import Database, upgrade_database
 from learnloop.storage.migrate import alembic_config
+from learnloop.storage.statement_lookup import statements_by_id
 from learnloop.storage.tables import (
     XapiIndexQueue,
     XapiStatement,
@@ -69,6 +76,46 @@ def test_filing_moves_every_queued_key_once_and_empties_the_queue(sqlite_db: Dat
     assert not keys_queued(db)
     catch_up(db)  # nothing queued: nothing more
     assert len(keys(db)) == len(queued)
+
+
+def count(db: Database, table: type[XapiIndexQueue] | type[XapiStatementId]) -> int:
+    with db.reading() as s:
+        return int(s.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def test_a_short_queue_is_left_for_the_writer(sqlite_db: Database) -> None:
+    with sqlite_db.transaction() as s:
+        insert_statements(s, [statement(n) for n in range(9)], client_ids=[None] * 9, now=NOW)
+    with sqlite_db.transaction() as s:
+        assert not file_if_long(s, at=10)
+    assert count(sqlite_db, XapiIndexQueue) == 9
+    with sqlite_db.transaction() as s:
+        insert_statements(s, [statement(9)], client_ids=[None], now=NOW)
+        assert file_if_long(s, at=10)
+    assert count(sqlite_db, XapiIndexQueue) == 0
+    assert count(sqlite_db, XapiStatementId) == 10
+
+
+def test_answers_alone_keep_the_queue_short(sqlite_db: Database) -> None:
+    """Where no LRS client writes, nothing but the answers themselves files their statements'
+    keys: without that the queue grew with every answer, and each answer read all of it."""
+    db = sqlite_db
+    sent = [statement(n) for n in range(APP_FILING_STATEMENTS + 50)]
+    for st in sent:
+        with db.transaction() as s:
+            assert insert_statement(s, st, client_id=None, now=NOW)
+    queued = count(db, XapiIndexQueue)
+    assert 0 < queued <= APP_FILING_STATEMENTS
+    assert count(db, XapiStatementId) + queued == len(sent)
+    filed, waiting = sent[0], sent[-1]
+    with db.transaction() as s:
+        found = statements_by_id(s, [filed["id"], waiting["id"]])
+        assert set(found) == {filed["id"], waiting["id"]}
+        # a filed id still refuses a second copy, as a queued one does
+        assert not insert_statement(s, dict(filed), client_id=None, now=NOW)
+        assert not insert_statement(s, dict(waiting), client_id=None, now=NOW)
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(XapiStatement)) == len(sent)
 
 
 def test_postgres_files_the_keys_with_the_statements(db: Database) -> None:

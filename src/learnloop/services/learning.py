@@ -136,11 +136,12 @@ def complete_onboarding(
         profile.onboarded_at = now or datetime.now(UTC)
 
 
-def _misses_and_seen_correct(attempts: list[Attempt]) -> tuple[int, bool]:
-    """Misses since the last correct answer, and whether the item was ever answered right."""
+def _misses_and_seen_correct(outcomes: list[bool]) -> tuple[int, bool]:
+    """Misses since the last correct answer, and whether the item was ever answered right, from
+    the outcomes of the learner's answers to it, oldest first."""
     misses = 0
-    for a in reversed(attempts):
-        if a.correct:
+    for correct in reversed(outcomes):
+        if correct:
             return misses, True
         misses += 1
     return misses, False
@@ -242,9 +243,10 @@ def apply_answer(
     path for answers given in the app and answers reported by xAPI statements."""
     item = course.items[item_key]
     rows = rows if rows is not None else mastery_rows(s, user_id, course_id)
+    # only the outcomes: whole rows would decode every earlier answer's JSON columns
     earlier = list(
         s.scalars(
-            select(Attempt)
+            select(Attempt.correct)
             .where(
                 Attempt.user_id == user_id,
                 Attempt.course_id == course_id,

@@ -10,23 +10,45 @@ some 16 KB more a statement when each commit of the acknowledgement path filed i
 (``benchmarks/lrs_speed.py``; BENCHMARKS.md). The filing is one INSERT ... SELECT that the
 database runs itself (SQLite's json_each, PostgreSQL's json_array_elements): no key goes
 through Python twice.
+
+Learnloop's own statements, one an answer (``statement_store.insert_statement``), are queued the
+same way; where no LRS client writes, no writer thread runs to file them, so the answer's
+transaction files the queue itself once it spans ``APP_FILING_STATEMENTS``. Before that rule the
+queue grew with every answer until some xAPI query came, and every answer read all of it to
+check its statement's id: 10 ms an answer with 26,000 waiting, and a year of a school's answers
+in one filing at the next query.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from learnloop.storage import Database
 from learnloop.storage.tables import XapiIndexQueue
 
-__all__ = ["INDEX_BATCH_STATEMENTS", "catch_up", "file_queued_keys", "keys_queued"]
+__all__ = [
+    "APP_FILING_STATEMENTS",
+    "INDEX_BATCH_STATEMENTS",
+    "catch_up",
+    "file_if_long",
+    "file_queued_keys",
+    "keys_queued",
+]
 
 # Statements the writer lets wait before it files their keys while requests keep coming: enough
 # that most index pages are written once a batch (1,000 actors and 500 activities fill about
 # 2,000 pages of the key index at 100,000 statements), few enough that filing them holds the
 # write lock for well under a second (about 0.5 s on the benchmark machine).
 INDEX_BATCH_STATEMENTS = 20_000
+
+# The queue an answer files before it writes its own statement: the answer's check of its id
+# reads the whole queue (which has no index on ids: one would put each queued statement on a
+# randomly placed page again, the cost the queue exists to avoid), so the check reads at most
+# this many rows, well under a millisecond; filing them costs about 0.1 s once every 2,000
+# answers on the benchmark machine (54 us a statement in batches of 2,000, BENCHMARKS.md).
+# Under an LRS load the queue is filed in smaller batches than the writer's while answers come.
+APP_FILING_STATEMENTS = 2_000
 
 _SQLITE_FILE = (
     "INSERT OR IGNORE INTO xapi_statement_keys (seq, kind, key) "
@@ -60,6 +82,19 @@ def file_queued_keys(s: Session) -> None:
         s.execute(text(_SQLITE_FILE_IDS))
         s.execute(text(_SQLITE_FILE))
         s.execute(text("DELETE FROM xapi_index_queue"))
+
+
+def file_if_long(s: Session, at: int = APP_FILING_STATEMENTS) -> bool:
+    """File the queue in the caller's transaction if it spans ``at`` statements or more (its
+    first and last storage numbers: two lookups in its primary key, never a count); whether it
+    did."""
+    first, last = s.execute(
+        select(func.min(XapiIndexQueue.seq), func.max(XapiIndexQueue.seq))
+    ).one()
+    if first is None or last - first + 1 < at:
+        return False
+    file_queued_keys(s)
+    return True
 
 
 def keys_queued(db: Database) -> bool:

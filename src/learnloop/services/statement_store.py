@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi import index_pairs, statement_keys, target_keys
 from learnloop.adapters.xapi.attachments import AttachmentContent
+from learnloop.services.statement_index import file_if_long
 from learnloop.storage.bulk import insert_rows, insert_rows_returning_keys
 from learnloop.storage.json_text import dumps
 from learnloop.storage.statement_lookup import statements_by_id
@@ -101,7 +102,10 @@ def insert_statement(
     unless a statement with its id is stored already; whether it was stored. learnloop's own
     statements have ids derived from the answer (``attempt_statement_id``), which an LRS client
     could have taken first: that statement is kept, and the answer is still recorded (on SQLite
-    nothing else would refuse the second copy before its id is filed)."""
+    nothing else would refuse the second copy before its id is filed). On SQLite a long queue of
+    keys is filed first (``statement_index.file_if_long``)."""
+    if s.get_bind().dialect.name == "sqlite":
+        file_if_long(s)
     if statements_by_id(s, [st["id"]]):
         return False
     insert_statements(s, [st], client_ids=[client_id], now=now)
