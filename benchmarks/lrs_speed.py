@@ -75,7 +75,7 @@ function statement()
 end
 """
 
-_DONE = """
+WRK_RESULT = """
 done = function(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read
     + summary.errors.write + summary.errors.timeout
@@ -99,7 +99,7 @@ def post_script(auth: str, path: str, batch: int) -> str:
     body = "statement()" if batch == 1 else _batch_body(batch)
     return (
         _POOLS + _request_setup(auth) + "request = function()\n"
-        f'  return wrk.format("POST", "{path}", nil, {body})\nend\n' + _DONE
+        f'  return wrk.format("POST", "{path}", nil, {body})\nend\n' + WRK_RESULT
     )
 
 
@@ -122,7 +122,7 @@ request = function()
   return wrk.format("GET", "PATH?" .. q .. "&limit=20")
 end
 """.replace("PATH", path)
-        + _DONE
+        + WRK_RESULT
     )
 
 
