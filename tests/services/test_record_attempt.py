@@ -198,3 +198,62 @@ def test_an_answer_whose_statement_id_a_client_took_is_recorded_and_stored_once(
         rows = s.scalars(select(XapiStatement.statement).where(XapiStatement.id == taken)).all()
     assert [r["verb"]["id"] for r in rows] == ["http://adlnet.gov/expapi/verbs/experienced"]
     assert count(world.db, Attempt) == 1
+
+
+def test_answers_of_one_learner_at_once_are_all_recorded_and_all_counted(
+    world: World, hasher: PasswordHasher
+) -> None:
+    """A double click, two tabs: each answer waits for the other's transaction, so neither
+    fails on the mastery row both would add (PostgreSQL refused the second with a duplicate
+    key) and neither overwrites the other's update."""
+    from threading import Barrier, Thread
+
+    from learnloop.domain.grading import SOLUTION_AFTER_MISSES
+    from learnloop.services.accounts import register_user
+    from learnloop.services.courses import add_to_class
+    from learnloop.services.learning import complete_onboarding
+
+    at_once, learners = 4, []
+    for n in range(6):
+        viewer = register_user(
+            world.db, hasher, username=f"twin{n}", password="long enough pw", display_name="Twin"
+        )
+        add_to_class(world.db, class_id=world.class_id, user_id=viewer.user_id)
+        complete_onboarding(
+            world.db, viewer, course_id=None, goal_objective=None, goal_date=None, interests="",
+            preferred_modalities=[],
+        )  # fmt: skip
+        learners.append(viewer)
+    failures: list[BaseException] = []
+
+    def answer(viewer: Any, start: Barrier, response: str) -> None:
+        start.wait()
+        try:
+            record_attempt(
+                world.db, viewer, activity_key="parts-practice", item_key="pw-4", response=response
+            )
+        except BaseException as exc:
+            failures.append(exc)
+
+    for viewer in learners:
+        start = Barrier(at_once)
+        threads = [Thread(target=answer, args=(viewer, start, "7/12")) for _ in range(at_once)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert failures == []
+    with world.db.reading() as s:
+        for viewer in learners:
+            counted = s.scalar(
+                select(func.count())
+                .select_from(Attempt)
+                .where(Attempt.user_id == viewer.user_id, Attempt.counted.is_(True))
+            )
+            row = s.scalar(select(Mastery).where(
+                Mastery.user_id == viewer.user_id, Mastery.objective_key == "parts-of-a-whole"
+            ))  # fmt: skip
+            assert row is not None
+            # wrong answers count until the worked solution shows, then no more
+            assert counted == min(at_once, SOLUTION_AFTER_MISSES)
+            assert row.attempts == counted

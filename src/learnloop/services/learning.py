@@ -29,6 +29,7 @@ from learnloop.storage.course_store import (
     course_of_learner,
     recent_outcomes,
 )
+from learnloop.storage.learner_lock import lock_learner_model
 from learnloop.storage.tables import Attempt, LearnerProfile, Mastery, MasteryEvent
 
 __all__ = [
@@ -209,6 +210,9 @@ def record_attempt(
 
 
 def mastery_rows(s: Session, user_id: int, course_id: int) -> dict[str, Mastery]:
+    """The learner's mastery rows, with the learner's model locked for the caller's transaction
+    (``storage.learner_lock``): the caller may update them and add the missing ones."""
+    lock_learner_model(s, user_id)
     return {
         m.objective_key: m
         for m in s.scalars(

@@ -26,6 +26,7 @@ from learnloop.services.reviews import scheduler_for, start_card
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator, require_learner_in_class, require_role
 from learnloop.storage.course_store import course_by_id
+from learnloop.storage.learner_lock import lock_learner_model
 from learnloop.storage.tables import Mastery, MasteryOverride, MemoryCard
 
 __all__ = ["MAX_REASON_LENGTH", "OVERRIDE_ACTIONS", "override_mastery"]
@@ -74,6 +75,7 @@ def override_mastery(
             raise InvalidInput(
                 "objective", "the course has no objective %(objective)s", objective=repr(objective)
             )
+        lock_learner_model(s, learner_id)
         row = s.scalar(
             select(Mastery)
             .where(

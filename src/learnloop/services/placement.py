@@ -22,6 +22,7 @@ from learnloop.services.reviews import scheduler_for, start_card
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
 from learnloop.storage.course_store import course_of_learner
+from learnloop.storage.learner_lock import lock_learner_model
 from learnloop.storage.tables import Attempt, Mastery, Placement
 
 __all__ = ["PlacementAnswer", "answer_placement", "start_placement"]
@@ -127,6 +128,7 @@ def _place(
     now: datetime,
 ) -> None:
     scheduler = scheduler_for(s, course_id)
+    lock_learner_model(s, user_id)
     rows = {
         m.objective_key: m
         for m in s.scalars(
