@@ -20,7 +20,8 @@ their passwords hashed with light argon2 settings so that logging them in takes 
 No peer runs here: the platforms a school would pick instead (Moodle, Kolibri) need their own
 servers and content from the internet. The same run compares the two databases.
 
-Usage: classroom_load.py [--learners N] [--seconds S] [--systems sqlite,postgres] [--json OUT]
+Usage: classroom_load.py [--learners N] [--seconds S] [--systems sqlite,postgres] [--workers W]
+                         [--json OUT]
 Prints the result JSON as its last line.
 """
 
@@ -198,8 +199,9 @@ def run_wrk(base: str, script: str, seconds: int, connections: int) -> dict[str,
 
 
 @contextmanager
-def school(backend: str, work: Path, learners: int) -> Iterator[dict[str, object]]:
-    """A fresh database with the demo and LEARNERS more learners, served by WORKERS processes."""
+def school(backend: str, work: Path, learners: int, workers: int) -> Iterator[dict[str, object]]:
+    """A fresh database with the demo and ``learners`` more learners, served by ``workers``
+    processes."""
     bin_dir = Path(sys.executable).parent
     url = _database_url(backend, work)
     env = {**os.environ, "LEARNLOOP_DATABASE_URL": url, "LEARNLOOP_INSTANCE_DIR": str(work),
@@ -210,7 +212,7 @@ def school(backend: str, work: Path, learners: int) -> Iterator[dict[str, object
     names = _learners(url, class_id, learners)
     port = free_port()
     process = subprocess.Popen(
-        [bin_dir / "learnloop", "serve", "--port", str(port), "--workers", str(WORKERS),
+        [bin_dir / "learnloop", "serve", "--port", str(port), "--workers", str(workers),
          "--no-access-log"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -223,8 +225,10 @@ def school(backend: str, work: Path, learners: int) -> Iterator[dict[str, object
         process.wait(30)
 
 
-def measure(backend: str, work: Path, learners: int, seconds: int) -> dict[str, object]:
-    with school(backend, work, learners) as s:
+def measure(
+    backend: str, work: Path, learners: int, seconds: int, workers: int
+) -> dict[str, object]:
+    with school(backend, work, learners, workers) as s:
         base, answers = str(s["base"]), s["answers"]
         assert isinstance(answers, list)
         names = s["names"]
@@ -243,7 +247,7 @@ def measure(backend: str, work: Path, learners: int, seconds: int) -> dict[str, 
             "activity": (page_script(sessions, activity), CONNECTIONS),
             "class_overview": (page_script(teacher, f"/teach/classes/{s['class_id']}"), 1),
         }
-        out: dict[str, object] = {"learners": len(names) + 15, "workers": WORKERS}
+        out: dict[str, object] = {"learners": len(names) + 15, "workers": workers}
         for name, (script, connections) in phases.items():
             console.print(f"{backend}: {name}, {connections} connections, {seconds} s")
             result = run_wrk(base, script, seconds, connections)
@@ -260,6 +264,7 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=LEARNERS)
     parser.add_argument("--seconds", type=int, default=SECONDS)
     parser.add_argument("--systems", default="sqlite,postgres")
+    parser.add_argument("--workers", type=int, default=WORKERS)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -269,7 +274,7 @@ def main() -> None:
         for backend in args.systems.split(","):
             work = Path(tmp) / backend
             work.mkdir()
-            results[backend] = measure(backend, work, args.learners, args.seconds)
+            results[backend] = measure(backend, work, args.learners, args.seconds, args.workers)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     print(json.dumps(results))

@@ -131,6 +131,22 @@ def lrs() -> dict[str, object]:
     return result
 
 
+def classroom() -> dict[str, object]:
+    """A school's load on one machine (answers and pages over loopback, SQLite and PostgreSQL,
+    then SQLite with one server process): about 8 minutes."""
+    out = HERE / "results" / "classroom_load.json"
+    single = out.with_name("classroom_load_one_process.json")
+    out.parent.mkdir(exist_ok=True)
+    script = str(HERE / "classroom_load.py")
+    subprocess.run([sys.executable, script, "--json", str(out)], check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run([sys.executable, script, "--systems", "sqlite", "--workers", "1", "--json",
+                    str(single)], check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+    result: dict[str, object] = json.loads(out.read_text())
+    result["sqlite_one_process"] = json.loads(single.read_text())["sqlite"]
+    return result
+
+
 def cat(bench_python: str) -> dict[str, object]:
     bank = HERE / "results" / "cat_bank.json"
     bank.parent.mkdir(exist_ok=True)
@@ -142,8 +158,8 @@ def cat(bench_python: str) -> dict[str, object]:
 
 
 def main() -> None:
-    """All benchmarks; `run_all.py cat|memory|placement|simulation|lrs|parallel_fit` runs only that one
-    (results/NAME.json)."""
+    """All benchmarks; `run_all.py cat|memory|placement|simulation|lrs|parallel_fit|classroom` runs
+    only that one (results/NAME.json)."""
     datasets = os.environ.get("LEARNLOOP_DATASETS", str(HERE.parent.parent / "shared" / "datasets"))
     bench_python = str(HERE.parent / ".bench-venv" / "bin" / "python")
     header = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
@@ -154,6 +170,7 @@ def main() -> None:
         "simulation": simulation,
         "lrs": lrs,
         "parallel_fit": lambda: run(sys.executable, "parallel_fit.py", datasets),
+        "classroom": classroom,
     }
     if sys.argv[1:] and sys.argv[1] in single:
         name = sys.argv[1]
@@ -179,6 +196,7 @@ def main() -> None:
         "placement": run(sys.executable, "placement.py", str(CHARTS / "placement.svg")),
         "simulation": simulation(),
         "lrs": lrs(),
+        "classroom": classroom(),
     }
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)
