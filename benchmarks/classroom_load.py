@@ -149,8 +149,7 @@ def _script(sessions: list[tuple[str, str]], body: str) -> str:
     table = ",\n".join(f"{{{_lua_string(c)}, {_lua_string(t)}}}" for c, t in sessions)
     return (
         f"local sessions = {{\n{table}\n}}\n"
-        "math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))\n"
-        'wrk.headers["Accept-Encoding"] = "gzip"\n' + body + WRK_RESULT
+        "math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))\n" + body + WRK_RESULT
     )
 
 
@@ -165,7 +164,7 @@ def answer_script(sessions: list[tuple[str, str]], answers: list[tuple[str, str,
         """request = function()
   local s = sessions[math.random(#sessions)]
   local a = answers[math.random(#answers)]
-  return wrk.format("POST", a[1], {["Cookie"] = s[1],
+  return wrk.format("POST", a[1], {["Cookie"] = s[1], ["Accept-Encoding"] = "gzip",
     ["Content-Type"] = "application/x-www-form-urlencoded"}, "csrf_token=" .. s[2] .. "&" .. a[2])
 end
 """,
@@ -177,7 +176,8 @@ def page_script(sessions: list[tuple[str, str]], path: str) -> str:
         sessions,
         "request = function()\n"
         "  local s = sessions[math.random(#sessions)]\n"
-        f'  return wrk.format("GET", {_lua_string(path)}, {{["Cookie"] = s[1]}})\nend\n',
+        f'  return wrk.format("GET", {_lua_string(path)}, {{["Cookie"] = s[1], '
+        '["Accept-Encoding"] = "gzip"})\nend\n',
     )
 
 
@@ -195,7 +195,15 @@ def run_wrk(base: str, script: str, seconds: int, connections: int) -> dict[str,
     line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
     result: dict[str, float] = json.loads(line[len("RESULT ") :])
     result["per_second"] = result["requests"] / result["seconds"]
+    result["bytes_per_response"] = result["bytes"] / max(result["requests"], 1)  # headers too
     return result
+
+
+def plain_size(base: str, cookie: str, path: str) -> int:
+    """The body's size when the client does not accept gzip."""
+    request = urllib.request.Request(base + path, headers={"Cookie": cookie})  # noqa: S310
+    with urllib.request.urlopen(request) as response:  # noqa: S310 (loopback)
+        return len(response.read())
 
 
 @contextmanager
@@ -241,19 +249,29 @@ def measure(
                 bar.advance(task)
         teacher = [_log_in(base, "teacher")]
         activity = f"/learn/activities/{answers[0][0]}"
+        overview = f"/teach/classes/{s['class_id']}"
         phases = {
             "answers": (answer_script(sessions, answers), CONNECTIONS),
             "home": (page_script(sessions, "/learn"), CONNECTIONS),
             "activity": (page_script(sessions, activity), CONNECTIONS),
-            "class_overview": (page_script(teacher, f"/teach/classes/{s['class_id']}"), 1),
+            "class_overview": (page_script(teacher, overview), 1),
         }
-        out: dict[str, object] = {"learners": len(names) + 15, "workers": workers}
+        out: dict[str, object] = {
+            "learners": len(names) + 15,
+            "workers": workers,
+            "uncompressed_bytes": {
+                "home": plain_size(base, sessions[0][0], "/learn"),
+                "activity": plain_size(base, sessions[0][0], activity),
+                "class_overview": plain_size(base, teacher[0][0], overview),
+            },
+        }
         for name, (script, connections) in phases.items():
             console.print(f"{backend}: {name}, {connections} connections, {seconds} s")
             result = run_wrk(base, script, seconds, connections)
             console.print(
                 f"  {result['per_second']:,.0f}/s, p50 {result['p50_ms']:.1f} ms, "
-                f"p95 {result['p95_ms']:.1f} ms, errors {result['errors']:.0f}"
+                f"p95 {result['p95_ms']:.1f} ms, errors {result['errors']:.0f}, "
+                f"{result['bytes_per_response'] / 1024:.1f} KiB a response"
             )
             out[name] = result
         return out

@@ -80,8 +80,8 @@ done = function(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read
     + summary.errors.write + summary.errors.timeout
   io.write(string.format(
-    'RESULT {"requests":%d,"seconds":%f,"errors":%d,"p50_ms":%f,"p95_ms":%f,"p99_ms":%f}\\n',
-    summary.requests, summary.duration / 1e6, errors, latency:percentile(50) / 1000,
+    'RESULT {"requests":%d,"seconds":%f,"errors":%d,"bytes":%d,"p50_ms":%f,"p95_ms":%f,"p99_ms":%f}\\n',
+    summary.requests, summary.duration / 1e6, errors, summary.bytes, latency:percentile(50) / 1000,
     latency:percentile(95) / 1000, latency:percentile(99) / 1000))
 end
 """
