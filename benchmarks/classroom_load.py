@@ -55,7 +55,7 @@ from learnloop.services.learning import complete_onboarding
 from learnloop.storage import Database
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import SchoolClass
-from lrs_speed import POSTGRES, WRK_RESULT, free_port, wait_ready
+from lrs_speed import POSTGRES, WRK_RESULT, free_port, run_wrk, wait_ready
 
 console = Console(stderr=True)
 
@@ -181,19 +181,8 @@ def page_script(sessions: list[tuple[str, str]], path: str) -> str:
     )
 
 
-def run_wrk(base: str, script: str, seconds: int, connections: int) -> dict[str, float]:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(script)
-    try:
-        done = subprocess.run(
-            ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", f.name,
-             base],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
-    finally:
-        os.unlink(f.name)
-    line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
-    result: dict[str, float] = json.loads(line[len("RESULT ") :])
+def measured(base: str, script: str, seconds: int, connections: int) -> dict[str, float]:
+    result = run_wrk(base, script, seconds, connections)
     result["per_second"] = result["requests"] / result["seconds"]
     result["bytes_per_response"] = result["bytes"] / max(result["requests"], 1)  # headers too
     return result
@@ -267,7 +256,7 @@ def measure(
         }
         for name, (script, connections) in phases.items():
             console.print(f"{backend}: {name}, {connections} connections, {seconds} s")
-            result = run_wrk(base, script, seconds, connections)
+            result = measured(base, script, seconds, connections)
             console.print(
                 f"  {result['per_second']:,.0f}/s, p50 {result['p50_ms']:.1f} ms, "
                 f"p95 {result['p95_ms']:.1f} ms, errors {result['errors']:.0f}, "

@@ -155,12 +155,17 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 60) 
 
 
 def wrk(target: Target, script: str, seconds: int, connections: int) -> dict[str, float]:
+    return run_wrk(target.base, script, seconds, connections)
+
+
+def run_wrk(base: str, script: str, seconds: int, connections: int) -> dict[str, float]:
+    """wrk with a Lua script ending in WRK_RESULT, at most two threads; its RESULT line."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
     try:
         done = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", f.name,
-             target.base],
+            ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout",
+             "10s", "-s", f.name, base],
             check=True, capture_output=True, text=True,
         )  # fmt: skip
     finally:
