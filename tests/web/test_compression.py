@@ -119,6 +119,7 @@ def test_any_form_of_the_browsers_own_token_is_accepted(client: TestClient, how:
         "",
         "AAAA",  # decodes, but to no token
         "odd-length-xx",
+        "\u00e9t\u00e9.0000",  # not ASCII: refused, never a server error
     ],
 )
 def test_a_field_that_is_not_the_browsers_token_is_refused(client: TestClient, value: str) -> None:

@@ -55,7 +55,7 @@ def valid_csrf_token(token: str | None, key: str) -> bool:
     if not token or "." not in token:
         return False
     nonce, _, signature = token.partition(".")
-    return hmac.compare_digest(signature, _sign(nonce, key))
+    return hmac.compare_digest(signature.encode(), _sign(nonce, key).encode())
 
 
 def mask_token(token: str) -> str:
@@ -87,9 +87,9 @@ def _same_token(field: str, cookie: str) -> bool:
     """The field holds the cookie's token, masked (as pages render it) or as it is (as a client
     that reads its own cookie may send it: knowing the cookie already proves the origin)."""
     if "." in field:
-        return hmac.compare_digest(field, cookie)
+        return hmac.compare_digest(field.encode(), cookie.encode())
     unmasked = unmask_token(field)
-    return unmasked is not None and hmac.compare_digest(unmasked, cookie)
+    return unmasked is not None and hmac.compare_digest(unmasked.encode(), cookie.encode())
 
 
 async def check_csrf(request: Request, key: str) -> None:
