@@ -24,6 +24,11 @@ def make_app(world: World, hasher: PasswordHasher, tmp_path: Path) -> FastAPI:
     return create_app(settings, database=world.db, hasher=hasher)
 
 
+def post(client: TestClient, path: str, **data: object) -> object:
+    """A form POST with the client's CSRF token, as a page's form sends it."""
+    return client.post(path, data={"csrf_token": client.cookies["ll_csrf"], **data})
+
+
 def csrf_of(client: TestClient) -> str:
     page = client.get("/login")
     match = CSRF.search(page.text)

@@ -7,10 +7,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.conftest import World
-
-
-def post(client: TestClient, path: str, **data: object) -> object:
-    return client.post(path, data={"csrf_token": client.cookies["ll_csrf"], **data})
+from tests.web.conftest import post
 
 
 def first_step(client: TestClient, bearer: dict[str, str]) -> dict[str, str]:

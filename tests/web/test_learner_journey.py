@@ -13,7 +13,7 @@ from learnloop.services.courses import import_course
 from learnloop.storage.tables import Attempt
 from tests.conftest import World
 from tests.content.course_factory import ACTIVITY_A, ITEMS, write_course
-from tests.web.conftest import csrf_of
+from tests.web.conftest import csrf_of, post
 
 REASON = re.compile(r'<p class="reason" data-reason="(\w+)">([^<]+)</p>')
 
@@ -35,10 +35,6 @@ def register(client: TestClient, username: str) -> None:
     cookie = next(h for h in r.headers.get_list("set-cookie") if h.startswith("ll_session="))
     assert "HttpOnly" in cookie
     assert "SameSite=lax" in cookie
-
-
-def post(client: TestClient, path: str, **data: object) -> object:
-    return client.post(path, data={"csrf_token": client.cookies["ll_csrf"], **data})
 
 
 def test_register_onboard_learn_and_see_progress(client: TestClient) -> None:

@@ -13,12 +13,9 @@ from sqlalchemy import update
 from learnloop.services.demo import answer_for
 from learnloop.storage.tables import MemoryCard
 from tests.conftest import World
+from tests.web.conftest import post
 
 ITEM = re.compile(r'name="item" value="([^"]+)"')
-
-
-def post(client: TestClient, path: str, **data: object) -> object:
-    return client.post(path, data={"csrf_token": client.cookies["ll_csrf"], **data})
 
 
 def test_onboarding_placement_reviews_and_the_educators_view(

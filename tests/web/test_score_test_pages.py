@@ -11,14 +11,11 @@ from fastapi.testclient import TestClient
 
 from learnloop.services.demo import answer_for
 from tests.conftest import World
+from tests.web.conftest import post
 from tests.web.score_bank import calibrate_demo_bank
 
 ITEM = re.compile(r'name="item" value="([^"]+)"')
 SCORE = re.compile(r'<strong class="score">(\d+)</strong> \(likely between (\d+) and (\d+)\)')
-
-
-def post(client: TestClient, path: str, **data: object) -> object:
-    return client.post(path, data={"csrf_token": client.cookies["ll_csrf"], **data})
 
 
 def test_a_learner_takes_the_score_test_and_their_educator_sees_the_score(

@@ -12,10 +12,7 @@ from sqlalchemy import select
 from learnloop.domain.goals import objective_minutes
 from learnloop.storage.tables import LearnerProfile
 from tests.conftest import World
-
-
-def post(client: TestClient, path: str, **data: object) -> object:
-    return client.post(path, data={"csrf_token": client.cookies["ll_csrf"], **data})
+from tests.web.conftest import post
 
 
 def test_the_onboarding_page_asks_and_the_home_forecasts_from_it(
