@@ -4,8 +4,8 @@ An answer reads the learner's mastery rows, updates them and adds those it lacks
 reported over xAPI, the placement diagnostic's result and an educator's override. Locking the
 rows read (``FOR UPDATE``) keeps two such changes from overwriting each other, but not from both
 adding the row of an objective neither had: on PostgreSQL, two answers of one learner at once (a
-double click, two tabs) both inserted it, and the second failed with a duplicate key (measured:
-11 answers in 2,400 under benchmarks/classroom_load.py). So each of them first locks the learner's
+double click, two tabs) both inserted it, and the second failed with a duplicate key (20 failed
+answers in the first run of benchmarks/classroom_load.py). So each of them first locks the learner's
 user row, and the second waits for the first to commit, then reads what it wrote.
 
 ``FOR NO KEY UPDATE``: it does not block the rows that other transactions add referring to the

@@ -1,8 +1,8 @@
 """Compressed pages: gzip for every response a browser or an API client asks it for, except the
 LRS's.
 
-A class overview holds a heatmap with a cell for each learner and objective: for a class of 150
-it is about 480 KB of HTML, and 26 KB gzipped (BENCHMARKS.md, "Page weight"). Schools run
+A class overview holds a heatmap with a cell for each learner and objective: for a class of 215
+it is about 675 KiB of HTML, and 34 KiB gzipped (BENCHMARKS.md, "A school's load on one machine"). Schools run
 learnloop without a reverse proxy (``make run``, one machine), on slow links and old devices, so
 the platform compresses by itself; a proxy in front that compresses too leaves an encoded
 response alone.

@@ -86,10 +86,8 @@ def unmask_token(masked: str) -> str | None:
 def _same_token(field: str, cookie: str) -> bool:
     """The field holds the cookie's token, masked (as pages render it) or as it is (as a client
     that reads its own cookie may send it: knowing the cookie already proves the origin)."""
-    if "." in field:
-        return hmac.compare_digest(field.encode(), cookie.encode())
-    unmasked = unmask_token(field)
-    return unmasked is not None and hmac.compare_digest(unmasked.encode(), cookie.encode())
+    token = field if "." in field else unmask_token(field)
+    return token is not None and hmac.compare_digest(token.encode(), cookie.encode())
 
 
 async def check_csrf(request: Request, key: str) -> None:

@@ -67,8 +67,11 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     cookie = request.cookies.get(CSRF_COOKIE)
-    fresh = cookie is None or not valid_csrf_token(cookie, platform.secret_key)
-    token = new_csrf_token(platform.secret_key) if fresh or cookie is None else cookie
+    if cookie is not None and valid_csrf_token(cookie, platform.secret_key):
+        token = cookie
+    else:
+        token = new_csrf_token(platform.secret_key)
+    fresh = token != cookie
     language = language_of(request, platform)
     with use(language, platform.catalogs.wording(language)):
         response = platform.templates.TemplateResponse(
