@@ -40,6 +40,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -50,12 +51,12 @@ from sqlalchemy import select
 
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class
-from learnloop.services.demo import DEMO_CLASS, answer_for
+from learnloop.services.demo import DEMO_CLASS, DEMO_LEARNERS, answer_for
 from learnloop.services.learning import complete_onboarding
 from learnloop.storage import Database
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import SchoolClass
-from lrs_speed import POSTGRES, WRK_RESULT, free_port, run_wrk, wait_ready
+from lrs_speed import WRK_RESULT, free_port, fresh_postgres, run_wrk, wait_ready
 
 console = Console(stderr=True)
 
@@ -67,15 +68,12 @@ PASSWORD = "bench-only-password"  # noqa: S105 (accounts of a throwaway database
 RESPONSES_PER_ITEM = 4  # right and wrong answers drawn per item, for variety
 
 
-def _database_url(backend: str, work: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{work / 'school.db'}"
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
-        c.execute("DROP DATABASE IF EXISTS learnloop_school")
-        c.execute("CREATE DATABASE learnloop_school")
-    return POSTGRES + "learnloop_school"
+@dataclass(frozen=True)
+class School:
+    base: str  # http://127.0.0.1:PORT
+    learners: list[str]  # the usernames added
+    answers: list[tuple[str, str, str]]  # (activity, item, form body)
+    class_id: int
 
 
 def _answers(url: str) -> tuple[list[tuple[str, str, str]], int]:
@@ -196,11 +194,15 @@ def plain_size(base: str, cookie: str, path: str) -> int:
 
 
 @contextmanager
-def school(backend: str, work: Path, learners: int, workers: int) -> Iterator[dict[str, object]]:
+def school(backend: str, work: Path, learners: int, workers: int) -> Iterator[School]:
     """A fresh database with the demo and ``learners`` more learners, served by ``workers``
     processes."""
     bin_dir = Path(sys.executable).parent
-    url = _database_url(backend, work)
+    url = (
+        f"sqlite:///{work / 'school.db'}"
+        if backend == "sqlite"
+        else fresh_postgres("learnloop_school")
+    )
     env = {**os.environ, "LEARNLOOP_DATABASE_URL": url, "LEARNLOOP_INSTANCE_DIR": str(work),
            "LEARNLOOP_SECRET_KEY": "bench-only-" + "x" * 32,
            "LEARNLOOP_DEMO_PASSWORD": PASSWORD}  # fmt: skip
@@ -216,7 +218,7 @@ def school(backend: str, work: Path, learners: int, workers: int) -> Iterator[di
     try:
         base = f"http://127.0.0.1:{port}"
         wait_ready(base + "/healthz", process)
-        yield {"base": base, "names": names, "answers": answers, "class_id": class_id}
+        yield School(base, names, answers, class_id)
     finally:
         process.terminate()
         process.wait(30)
@@ -226,10 +228,7 @@ def measure(
     backend: str, work: Path, learners: int, seconds: int, workers: int
 ) -> dict[str, object]:
     with school(backend, work, learners, workers) as s:
-        base, answers = str(s["base"]), s["answers"]
-        assert isinstance(answers, list)
-        names = s["names"]
-        assert isinstance(names, list)
+        base, answers, names = s.base, s.answers, s.learners
         sessions = []
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task(f"{backend}: logging {len(names)} learners in", total=len(names))
@@ -238,7 +237,7 @@ def measure(
                 bar.advance(task)
         teacher = [_log_in(base, "teacher")]
         activity = f"/learn/activities/{answers[0][0]}"
-        overview = f"/teach/classes/{s['class_id']}"
+        overview = f"/teach/classes/{s.class_id}"
         phases = {
             "answers": (answer_script(sessions, answers), CONNECTIONS),
             "home": (page_script(sessions, "/learn"), CONNECTIONS),
@@ -246,7 +245,7 @@ def measure(
             "class_overview": (page_script(teacher, overview), 1),
         }
         out: dict[str, object] = {
-            "learners": len(names) + 15,
+            "learners": len(names) + len(DEMO_LEARNERS) + 1,  # the demo's, and its newcomer
             "workers": workers,
             "uncompressed_bytes": {
                 "home": plain_size(base, sessions[0][0], "/learn"),

@@ -175,6 +175,16 @@ def run_wrk(base: str, script: str, seconds: int, connections: int) -> dict[str,
     return result
 
 
+def fresh_postgres(name: str) -> str:
+    """The URL of database ``name`` on the local PostgreSQL, dropped and made anew."""
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
+        c.execute(f"DROP DATABASE IF EXISTS {name}")
+        c.execute(f"CREATE DATABASE {name}")
+    return POSTGRES + name
+
+
 @contextmanager
 def learnloop_server(backend: str, work: Path) -> Iterator[Target]:
     bin_dir = Path(sys.executable).parent
@@ -182,12 +192,7 @@ def learnloop_server(backend: str, work: Path) -> Iterator[Target]:
     if backend == "sqlite":
         url = f"sqlite:///{work / 'lrs.db'}"
     else:
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
-            c.execute("DROP DATABASE IF EXISTS learnloop_bench")
-            c.execute("CREATE DATABASE learnloop_bench")
-        url = POSTGRES + "learnloop_bench"
+        url = fresh_postgres("learnloop_bench")
     env["LEARNLOOP_DATABASE_URL"] = url
     env["LEARNLOOP_SECRET_KEY"] = "bench-only-" + "x" * 32
     subprocess.run([bin_dir / "learnloop", "init", "--no-demo"], env=env, check=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from threading import Barrier, Thread
 from typing import Any
 
 import pytest
@@ -12,8 +13,11 @@ from sqlalchemy import event, func, select
 
 from learnloop.adapters.xapi.learnloop_ids import attempt_statement_id
 from learnloop.config import DEFAULT_PUBLIC_URL
+from learnloop.domain.grading import SOLUTION_AFTER_MISSES
 from learnloop.exceptions import InvalidInput, PermissionDenied
-from learnloop.services.learning import record_attempt
+from learnloop.services.accounts import register_user
+from learnloop.services.courses import add_to_class
+from learnloop.services.learning import complete_onboarding, record_attempt
 from learnloop.services.lrs import authenticate_client, create_client, store_statements
 from learnloop.storage import Database
 from learnloop.storage.tables import Attempt, Mastery, MasteryEvent, XapiStatement
@@ -206,13 +210,6 @@ def test_answers_of_one_learner_at_once_are_all_recorded_and_all_counted(
     """A double click, two tabs: each answer waits for the other's transaction, so neither
     fails on the mastery row both would add (PostgreSQL refused the second with a duplicate
     key) and neither overwrites the other's update."""
-    from threading import Barrier, Thread
-
-    from learnloop.domain.grading import SOLUTION_AFTER_MISSES
-    from learnloop.services.accounts import register_user
-    from learnloop.services.courses import add_to_class
-    from learnloop.services.learning import complete_onboarding
-
     at_once, learners = 4, []
     for n in range(6):
         viewer = register_user(
