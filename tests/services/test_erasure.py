@@ -107,7 +107,7 @@ def test_deleting_an_account_removes_everything_about_the_person_and_nothing_els
     kept_before = _rows_about(w.db, kept.user_id)
     catch_up(w.db)  # statements are found by their filed keys
     with w.db.reading() as s:
-        kept_statements = len(statements_naming(s, _key(kept)))
+        kept_statements = len(statements_naming(s, [_key(kept)]))
 
     erased = delete_account(
         w.db, w.admin, username=gone.username, confirm=gone.username, public_url=URL
@@ -120,10 +120,10 @@ def test_deleting_an_account_removes_everything_about_the_person_and_nothing_els
     assert erased.rows["xapi_documents"] == 1
     assert _rows_about(w.db, gone.user_id) == 0
     with w.db.reading() as s:
-        assert statements_naming(s, _key(gone)) == []
+        assert statements_naming(s, [_key(gone)]) == []
         assert s.scalar(select(func.count()).select_from(XapiDocument)) == 1  # the classmate's
         assert s.scalar(select(func.count()).select_from(XapiAttachment)) == 1
-        assert len(statements_naming(s, _key(kept))) == kept_statements
+        assert len(statements_naming(s, [_key(kept)])) == kept_statements
     # the classmate keeps every row about them
     assert _rows_about(w.db, kept.user_id) == kept_before
     with pytest.raises(AuthenticationFailed):
@@ -140,7 +140,7 @@ def test_an_attachment_another_statement_still_holds_is_kept(
     with w.db.reading() as s:
         (sha2,) = s.scalars(select(XapiAttachment.sha2)).all()
         statement = next(
-            st for _, st in statements_naming(s, _key(w.learner)) if "attachments" in st
+            st for _, st in statements_naming(s, [_key(w.learner)]) if "attachments" in st
         )
     other = {**statement, "object": {"objectType": "Activity", "id": "http://example.org/a"}}
     for field in ("id", "stored", "authority", "version", "timestamp"):
@@ -209,5 +209,5 @@ def test_a_failure_midway_deletes_nothing(
     assert _rows_about(w.db, w.learner.user_id) == before
     catch_up(w.db)  # the filing in the failed transaction was rolled back with the rest
     with w.db.reading() as s:
-        assert len(statements_naming(s, _key(w.learner))) == 3
+        assert len(statements_naming(s, [_key(w.learner)])) == 3
         assert s.scalar(select(func.count()).where(AuditEvent.action == "account.deleted")) == 0

@@ -23,7 +23,7 @@ from learnloop.adapters.xapi.statements import agent_key
 from learnloop.domain import Viewer
 from learnloop.domain.language import N_
 from learnloop.storage import Database
-from learnloop.storage.personal_data import statements_naming, user_rows
+from learnloop.storage.personal_data import person_keys, statements_naming, user_rows
 from learnloop.storage.tables import LoginFailure, User, XapiDocument
 
 __all__ = ["KEPT_LABELS", "SECRET_COLUMNS", "kept_counts", "learner_export"]
@@ -59,6 +59,7 @@ KEPT_LABELS = {
     "lti_accounts": N_("Links to your account on other learning platforms (LTI)"),
     "lti_deep_links": N_("Links you placed in another learning platform (LTI)"),
     "lti_scores": N_("Grades sent to another learning platform (LTI)"),
+    "xapi_identities": N_("Other names you go by in learning records (xAPI identities)"),
     "xapi_statements": N_("Learning records (xAPI statements) that name you"),
     "xapi_documents": N_("Saved state of learning content (xAPI documents)"),
 }
@@ -107,12 +108,13 @@ def learner_export(
         failures: Table = LoginFailure.__table__  # type: ignore[assignment]
         tables["login_failures"] = _rows(s, failures, failures.c.username == viewer.username)
         documents: Table = XapiDocument.__table__  # type: ignore[assignment]
+        keys = person_keys(s, viewer.user_id, key)
         return {
             "exported_at": now.isoformat(),
             "public_url": public_url,
             "user": user,
             "tables": tables,
             "xapi_agent": learner_agent(public_url, viewer.username),
-            "xapi_statements": [st for _, st in statements_naming(s, key)],
-            "xapi_documents": _rows(s, documents, documents.c.agent_key == key),
+            "xapi_statements": [st for _, st in statements_naming(s, keys)],
+            "xapi_documents": _rows(s, documents, documents.c.agent_key.in_(keys)),
         }

@@ -2,9 +2,9 @@
 
 What goes is what ``reports.learner_export`` gives the person to download, found the same way
 (from the schema, so that a table added later is covered): their rows in every table with a
-foreign key to ``users.id``, the xAPI statements that name their learner agent anywhere (with
-the statements' index keys, and attachment contents no remaining statement refers to), the xAPI
-documents stored for that agent, their failed logins, and the account itself. Aggregates stay:
+foreign key to ``users.id``, the xAPI statements that name their learner agent or an identity
+linked to it (services.xapi_identities) anywhere (with the statements' index keys, and attachment
+contents no remaining statement refers to), the xAPI documents stored for those agents, their failed logins, and the account itself. Aggregates stay:
 a course's fitted learner-model parameters are not data about one person. A statement that
 voided or referred to a deleted one keeps only that statement's id.
 
@@ -30,7 +30,7 @@ from learnloop.services.audit import record_event
 from learnloop.services.statement_index import file_queued_keys
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
-from learnloop.storage.personal_data import statements_naming, user_rows
+from learnloop.storage.personal_data import person_keys, statements_naming, user_rows
 from learnloop.storage.tables import (
     LoginFailure,
     User,
@@ -108,19 +108,20 @@ def delete_account(
         if user_id is None:
             raise NotFound("no account named %(username)s", username=repr(username))
         file_queued_keys(s)  # the statements naming them are found by their filed keys
-        named = statements_naming(s, key)
+        keys = person_keys(s, user_id, key)  # their learnloop account and any linked identity
+        named = statements_naming(s, keys)
         seqs = [seq for seq, _ in named]
         digests = {
             a["sha2"] for _, st in named for a in st.get("attachments", []) if isinstance(a, dict)
         }
         rows["xapi_statement_keys"] = _delete_in(s, XapiStatementKey, XapiStatementKey.seq, seqs)
-        rows["xapi_statement_keys"] += _deleted(s, XapiStatementKey, XapiStatementKey.key == key)
+        rows["xapi_statement_keys"] += _deleted(s, XapiStatementKey, XapiStatementKey.key.in_(keys))
         rows["xapi_statement_ids"] = _delete_in(s, XapiStatementId, XapiStatementId.seq, seqs)
         rows["xapi_statements"] = _delete_in(s, XapiStatement, XapiStatement.seq, seqs)
         rows["xapi_attachments"] = _delete_in(
             s, XapiAttachment, XapiAttachment.sha2, _unreferenced(s, digests)
         )
-        rows["xapi_documents"] = _deleted(s, XapiDocument, XapiDocument.agent_key == key)
+        rows["xapi_documents"] = _deleted(s, XapiDocument, XapiDocument.agent_key.in_(keys))
         rows["login_failures"] = _deleted(s, LoginFailure, LoginFailure.username == username)
         # children before parents (mastery events before the attempts they refer to)
         for name, (table, where) in reversed(list(user_rows(user_id).items())):

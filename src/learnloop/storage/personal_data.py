@@ -4,14 +4,22 @@ cover the same rows, and a table added later is covered by both without a list k
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Column, ColumnElement, Table, or_, select
 from sqlalchemy.orm import Session
 
-from learnloop.storage.tables import Base, User, XapiStatement, XapiStatementKey
+from learnloop.storage.tables import Base, User, XapiIdentity, XapiStatement, XapiStatementKey
 
-__all__ = ["statements_naming", "user_rows", "user_tables"]
+__all__ = [
+    "identities_of",
+    "identity_owner",
+    "person_keys",
+    "statements_naming",
+    "user_rows",
+    "user_tables",
+]
 
 
 def user_tables() -> dict[str, list[Column[Any]]]:
@@ -37,18 +45,40 @@ def user_rows(user_id: int) -> dict[str, tuple[Table, ColumnElement[bool]]]:
     }
 
 
-def statements_naming(s: Session, key: str) -> list[tuple[int, dict[str, Any]]]:
-    """(storage number, statement) of every stored xAPI statement that names the agent ``key``
-    anywhere: its "agent" index keys are every agent it names, the actor included."""
+def statements_naming(s: Session, keys: Sequence[str]) -> list[tuple[int, dict[str, Any]]]:
+    """(storage number, statement) of every stored xAPI statement that names any of the agents
+    ``keys`` anywhere: its "agent" index keys are every agent it names, the actor included."""
     rows = s.execute(
         select(XapiStatement.seq, XapiStatement.statement)
         .where(
             XapiStatement.seq.in_(
                 select(XapiStatementKey.seq).where(
-                    XapiStatementKey.kind == "agent", XapiStatementKey.key == key
+                    XapiStatementKey.kind == "agent", XapiStatementKey.key.in_(list(keys))
                 )
             )
         )
         .order_by(XapiStatement.seq)
     )
     return [(row.seq, row.statement) for row in rows]
+
+
+def person_keys(s: Session, user_id: int, own_key: str) -> list[str]:
+    """Every xAPI agent key that names the account: its own (``own_key``, the learnloop
+    account) and those an administrator linked to it."""
+    return [own_key, *(identity.key for identity in identities_of(s, user_id))]
+
+
+def identity_owner(s: Session, key: str) -> int | None:
+    """The id of the account an administrator linked the xAPI agent ``key`` to, if any."""
+    return s.scalar(select(XapiIdentity.user_id).where(XapiIdentity.key == key))
+
+
+def identities_of(s: Session, user_id: int) -> list[XapiIdentity]:
+    """The xAPI identities linked to an account, oldest first."""
+    return list(
+        s.scalars(
+            select(XapiIdentity)
+            .where(XapiIdentity.user_id == user_id)
+            .order_by(XapiIdentity.created_at, XapiIdentity.key)
+        )
+    )

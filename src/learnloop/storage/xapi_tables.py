@@ -25,6 +25,7 @@ __all__ = [
     "LrsClient",
     "XapiAttachment",
     "XapiDocument",
+    "XapiIdentity",
     "XapiIndexQueue",
     "XapiStatement",
     "XapiStatementId",
@@ -134,3 +135,18 @@ class XapiDocument(Base):
     content_type: Mapped[str] = mapped_column(String(200))
     etag: Mapped[str] = mapped_column(String(64))  # SHA-1 of the content, hex
     updated: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class XapiIdentity(Base):
+    """Another name a learnloop account goes by in xAPI (an e-mail address, its SHA-1, an OpenID,
+    an account on another system), linked by an administrator: statements that name the person
+    so feed their learner model, are theirs in their export, go with their account, and
+    ``GET /xapi/agents`` gathers every name into one Person (services.xapi_identities)."""
+
+    __tablename__ = "xapi_identities"
+    key: Mapped[str] = mapped_column(String(600), primary_key=True)  # adapters.xapi.agent_key
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    agent: Mapped[dict[str, Any]] = mapped_column(JSON)  # the one identifier, as an Agent
+    # the key of the e-mail address this SHA-1 was worked out from (it goes when that goes)
+    derived_from: Mapped[str | None] = mapped_column(String(600), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
