@@ -1,6 +1,6 @@
 """``learnloop``: init, run, serve, validate, import-course, create-user (and, from their own
 modules, evaluate, simulate, backup, import-roster, import-gift, export-gift, import-qti,
-export-qti, import-case, remind, fit-score-bank and import-calibration)."""
+export-qti, import-case, remind, fit-score-bank, import-calibration and xapi-identity)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from learnloop.cli.rosters import import_roster_command
 from learnloop.cli.score_bank import fit_score_bank, import_calibration
 from learnloop.cli.serving import serve_app
 from learnloop.cli.simulate import simulate
+from learnloop.cli.xapi_identities import xapi_identity
 from learnloop.config import Settings
 from learnloop.content import load_course
 from learnloop.content.course_media import media_bytes
@@ -299,6 +300,7 @@ app.add_typer(lti_platform, name="lti-platform")
 app.command("lti-sync")(lti_sync)
 lrs_client = typer.Typer(help="Credentials for systems that send or read xAPI statements.")
 app.add_typer(lrs_client, name="lrs-client")
+app.add_typer(xapi_identity, name="xapi-identity")
 
 
 @lrs_client.command("create")

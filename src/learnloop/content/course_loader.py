@@ -20,6 +20,7 @@ from learnloop.content.item_reader import read_items
 from learnloop.content.keyed_lists import KEY_PATTERN, key_of
 from learnloop.content.markdown import media_links, render_markdown
 from learnloop.content.misconceptions import read_misconceptions
+from learnloop.content.outside_content import check_xapi_activities, read_xapi_activities
 from learnloop.content.rubrics import read_rubric
 from learnloop.content.score_test_source import read_score_test
 from learnloop.content.source_issues import SourceIssues
@@ -49,7 +50,9 @@ _COURSE_FIELDS = {
 # zh-Hant, es-419).
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _OBJECTIVE_FIELDS = {"key", "title", "statement", "prerequisites", "mastery", "model"}
-_ACTIVITY_FIELDS = {"title", "modality", "minutes", "objectives", "items", "rubric", "topics"}
+_ACTIVITY_FIELDS = {
+    "title", "modality", "minutes", "objectives", "items", "rubric", "topics", "xapi_activities",
+}  # fmt: skip
 _BKT_FIELDS = {"kind", "prior", "learn", "guess", "slip", "forget"}
 
 
@@ -296,6 +299,7 @@ def _read_activities(
             source=f"{file}:1",
             rubric=read_rubric(front, file, Modality(modality), issues),
             topics=tuple(named) if isinstance(named := front.get("topics"), list) else (),
+            xapi_activities=read_xapi_activities(front, file, issues),
         )
     return activities, fronts
 
@@ -358,6 +362,7 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
     if "objectives" in data:  # without readable objectives, every reference would look wrong
         _cross_check(objectives, activities, fronts, items, issues)
     check_activity_topics(activities, fronts, topics, topic_lines, issues)
+    check_xapi_activities(activities, fronts, issues)
     kind = _read_kind(data.get("model"), "course.yaml", issues)
     language = data.get("language", "en")
     if not (isinstance(language, str) and LANGUAGE_TAG.match(language)):

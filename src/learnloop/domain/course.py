@@ -156,6 +156,8 @@ class Activity:
     source: str = ""
     rubric: tuple[RubricCriterion, ...] = ()  # only on project and hands-on activities
     topics: tuple[str, ...] = ()  # keys of the course's topics it is about
+    # xAPI activity ids of outside content whose statements count as this activity's
+    xapi_activities: tuple[str, ...] = ()
 
     @property
     def takes_work(self) -> bool:

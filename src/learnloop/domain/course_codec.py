@@ -48,6 +48,8 @@ def course_to_dict(course: Course) -> dict[str, Any]:
     for activity in data["activities"].values():
         if not activity["topics"]:
             del activity["topics"]
+        if not activity["xapi_activities"]:  # nor without outside content
+            del activity["xapi_activities"]
     data["format"] = FORMAT_VERSION
     return data
 
@@ -95,6 +97,7 @@ def _activity(d: dict[str, Any]) -> Activity:
                 for c in d.get("rubric", ())
             ),
             "topics": tuple(d.get("topics", ())),  # so did topics
+            "xapi_activities": tuple(d.get("xapi_activities", ())),  # and outside content
         }
     )
 

@@ -1,5 +1,7 @@
 """An xAPI statement about a learnloop item or activity, by a learnloop learner, updates the
 learner model exactly as an in-app answer does (``learning.apply_answer``): one record of learning.
+The learner is named by their learnloop account or by an identity linked to it
+(services.xapi_identities).
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from learnloop.adapters.xapi.learnloop_ids import (
     parse_learner,
     parse_object,
 )
+from learnloop.adapters.xapi.statements import agent_key
 from learnloop.domain import Role
 from learnloop.exceptions import NotFound
 from learnloop.services.learning import apply_answer, is_locked, mastery_rows
 from learnloop.storage.course_store import course_of_learner
+from learnloop.storage.personal_data import identity_owner
 from learnloop.storage.tables import User
 
 __all__ = ["LEARNING_VERBS", "PASSING_SCALED", "feed_learner_model"]
@@ -49,8 +53,21 @@ def _outcome(st: dict[str, Any]) -> bool | None:
     return None
 
 
+def _learner(s: Session, actor: dict[str, Any], public_url: str) -> User | None:
+    """The account an actor names: by its learnloop account, or by an identity an
+    administrator linked to it (services.xapi_identities). A Group names nobody."""
+    username = parse_learner(public_url, actor)
+    if username is not None:
+        return s.scalar(select(User).where(User.username == username))
+    if actor.get("objectType") == "Group":
+        return None
+    user_id = identity_owner(s, agent_key(actor))
+    return s.get(User, user_id) if user_id is not None else None
+
+
 def feed_learner_model(s: Session, st: dict[str, Any], *, public_url: str, now: datetime) -> bool:
-    """A statement about a learnloop item or activity by a learnloop learner updates the learner
+    """A statement about a learnloop item or activity (or outside content an activity of the
+    learner's course lists in ``xapi_activities``) by a learnloop learner updates the learner
     model exactly as an answer in the app does (``learning.apply_answer``). Statements learnloop
     emitted itself, and any statement about a locked activity, a course the learner does not
     follow or without an outcome, change nothing. Returns whether the model was updated."""
@@ -65,20 +82,25 @@ def feed_learner_model(s: Session, st: dict[str, Any], *, public_url: str, now: 
     ):
         return False  # learnloop's own record of an in-app answer: already counted
     correct = _outcome(st)
-    target = parse_object(public_url, st["object"]["id"])
-    username = parse_learner(public_url, st["actor"])
-    if correct is None or target is None or username is None:
+    if correct is None:
         return False
-    user = s.scalar(select(User).where(User.username == username))
+    iri = st["object"]["id"]
+    target = parse_object(public_url, iri)
+    user = _learner(s, st["actor"], public_url)
     if user is None or user.role != Role.LEARNER.value:
         return False
     try:
         course_id, course = course_of_learner(s, user.id)
     except NotFound:
         return False
-    if course.slug != target.course:
+    if target is None:  # outside content that an activity of the course counts as its own
+        activity = next((a for a in course.activities.values() if iri in a.xapi_activities), None)
+        if activity is None or not activity.items:
+            return False
+        items = [activity.items[0]]
+    elif course.slug != target.course:
         return False
-    if target.kind == "item":
+    elif target.kind == "item":
         if target.key not in course.items:
             return False
         parents = (
@@ -86,16 +108,16 @@ def feed_learner_model(s: Session, st: dict[str, Any], *, public_url: str, now: 
             if isinstance((context.get("contextActivities") or {}).get("parent", []), list)
             else []
         )
-        activity = next(
+        found = next(
             (
                 a for a in course.activities.values()
                 if target.key in a.items and activity_iri(public_url, course.slug, a.key) in parents
             ),
             next((a for a in course.activities.values() if target.key in a.items), None),
         )  # fmt: skip
-        if activity is None:
+        if found is None:
             return False
-        items = [target.key]
+        activity, items = found, [target.key]
     else:
         found = course.activities.get(target.key)
         if found is None or not found.items:

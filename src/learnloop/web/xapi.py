@@ -22,6 +22,7 @@ from learnloop.exceptions import (
     NotFound,
     PermissionDenied,
 )
+from learnloop.reports.xapi_person import person_object
 from learnloop.reports.xapi_queries import (
     activity_object,
 )
@@ -121,10 +122,7 @@ def create_xapi() -> FastAPI:
     def agents(request: Request, platform: PlatformDep, caller: Caller) -> Response:
         params = only(request, {"agent"})
         agent = agent_param(params)
-        person: dict[str, Any] = {"objectType": "Person"}
-        for key in ("name", "mbox", "mbox_sha1sum", "openid", "account"):
-            if key in agent:
-                person[key] = [agent[key]]
+        person = person_object(platform.db, agent, public_url=platform.settings.public_url)
         return respond(request, person, "")
 
     return app

@@ -1,0 +1,64 @@
+"""Outside content that counts as an activity (``xapi_activities``): loaded, kept through
+storage, and every mistake named with file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from learnloop.content.course_loader import load_course
+from learnloop.domain.course_codec import course_from_dict, course_to_dict
+from tests.content.course_factory import ACTIVITY_A, ACTIVITY_B, write_course
+from tests.content.test_misconceptions import messages
+
+H5P = "https://h5p.example.org/content/12"
+
+
+def _listing(activity: str, ids: str) -> str:
+    return activity.replace("objectives:", f"xapi_activities: {ids}\nobjectives:", 1)
+
+
+def test_outside_ids_load_and_survive_storage(tmp_path: Path) -> None:
+    course = load_course(
+        write_course(tmp_path, **{"activities/b-practice.md": _listing(ACTIVITY_B, f"[{H5P}]")})
+    )
+    assert course.activities["b-practice"].xapi_activities == (H5P,)
+    assert course.activities["a-read"].xapi_activities == ()
+    assert course_from_dict(course_to_dict(course)) == course
+
+
+def test_a_course_without_outside_content_is_stored_as_before_it(tmp_path: Path) -> None:
+    data = course_to_dict(load_course(write_course(tmp_path)))
+    assert all("xapi_activities" not in a for a in data["activities"].values())
+
+
+def test_bad_outside_ids_are_named_with_file_and_line(tmp_path: Path) -> None:
+    found = messages(
+        write_course(
+            tmp_path,
+            **{
+                "activities/a-read.md": _listing(ACTIVITY_A, f"[{H5P}, not an iri, {H5P}]"),
+                "activities/b-practice.md": _listing(ACTIVITY_B, f"[{H5P}]"),
+            },
+        )
+    )
+    assert (
+        "activities/a-read.md", 5,
+        "xapi_activities: 'not an iri' is not an absolute IRI of at most 600 characters "
+        "(https://...)",
+    ) in found  # fmt: skip
+    assert ("activities/a-read.md", 5, f"xapi_activities lists {H5P!r} twice") in found
+    assert (
+        "activities/b-practice.md", 5,
+        f"xapi_activities: {H5P!r} already counts as activity 'a-read'",
+    ) in found  # fmt: skip
+    no_items = _listing(ACTIVITY_A, f"[{H5P}]").replace("items: [a-1]\n", "")
+    found = messages(write_course(tmp_path / "2", **{"activities/a-read.md": no_items}))
+    assert any(
+        file == "activities/a-read.md" and line == 5 and "has xapi_activities but no items" in m
+        for file, line, m in found
+    )
+    not_a_list = _listing(ACTIVITY_A, H5P)
+    found = messages(write_course(tmp_path / "3", **{"activities/a-read.md": not_a_list}))
+    assert (
+        "activities/a-read.md", 5, "xapi_activities must be a list of activity ids (IRIs)"
+    ) in found  # fmt: skip
