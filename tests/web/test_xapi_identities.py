@@ -172,7 +172,7 @@ def test_the_agents_resource_gathers_the_person(
 
 
 def test_export_and_erasure_cover_what_names_a_linked_identity(
-    client: TestClient, writer: dict[str, str], sqlite_world: World
+    app: FastAPI, client: TestClient, writer: dict[str, str], sqlite_world: World
 ) -> None:
     w = sqlite_world
     ann = w.other_learner
@@ -188,6 +188,13 @@ def test_export_and_erasure_cover_what_names_a_linked_identity(
     ]  # fmt: skip
     page = client.get("/account/data").text
     assert "Other names you go by in learning records (xAPI identities)" in page
+    listed = page.split('<ul class="linked-names">')[1].split("</ul>")[0]
+    assert listed == "<li>ann.h5p@school.example</li>"  # the address, not its SHA-1 again
+    with TestClient(
+        app, follow_redirects=False
+    ) as classmate:  # a classmate without links is not shown the section
+        login(classmate, w.learner.username)
+        assert "linked-names" not in classmate.get("/account/data").text
 
     gone = delete_account(
         w.db, w.admin, username=ann.username, confirm=ann.username, public_url=BASE

@@ -26,7 +26,7 @@ from learnloop.storage import Database
 from learnloop.storage.personal_data import person_keys, statements_naming, user_rows
 from learnloop.storage.tables import LoginFailure, User, XapiDocument
 
-__all__ = ["KEPT_LABELS", "SECRET_COLUMNS", "kept_counts", "learner_export"]
+__all__ = ["KEPT_LABELS", "SECRET_COLUMNS", "kept_counts", "learner_export", "linked_names"]
 
 # Credentials, not data about the person: never exported (a copy of a hash helps only an attacker).
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
@@ -73,6 +73,24 @@ def kept_counts(export: dict[str, Any]) -> list[tuple[str, int]]:
     counts["xapi_documents"] = len(export["xapi_documents"])
     order = [k for k in KEPT_LABELS if k in counts] + sorted(set(counts) - set(KEPT_LABELS))
     return [(name, counts[name]) for name in order if counts[name]]
+
+
+def linked_names(export: dict[str, Any]) -> list[str]:
+    """The identities an administrator linked to the account (services.xapi_identities), each as
+    a person reads it: an e-mail address, an OpenID, "NAME at HOME PAGE"; a SHA-1 worked out from
+    a listed address is not listed again."""
+    names: list[str] = []
+    for row in export["tables"].get("xapi_identities", []):
+        agent = row["agent"]
+        if row.get("derived_from"):
+            continue
+        if "mbox" in agent:
+            names.append(agent["mbox"].removeprefix("mailto:"))
+        elif "account" in agent:
+            names.append(f"{agent['account']['name']} @ {agent['account']['homePage']}")
+        else:
+            names.append(agent.get("openid") or agent.get("mbox_sha1sum", ""))
+    return names
 
 
 def _plain(value: Any) -> Any:

@@ -10,7 +10,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import AuthenticationFailed, InvalidInput, TooManyAttempts
-from learnloop.reports.learner_export import KEPT_LABELS, kept_counts, learner_export
+from learnloop.reports.learner_export import (
+    KEPT_LABELS,
+    kept_counts,
+    learner_export,
+    linked_names,
+)
 from learnloop.services.accounts import (
     MIN_PASSWORD_LENGTH,
     authenticate,
@@ -181,8 +186,11 @@ def _export(platform: PlatformDep, viewer: Viewer, now: datetime) -> dict[str, A
 def my_data_page(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
     """What learnloop keeps about the logged-in user, kind by kind, and who sees it."""
     now = datetime.now(UTC)
-    kept = kept_counts(_export(platform, viewer, now))
-    context = {"kept": kept, "labels_kept": KEPT_LABELS, "today": now.date()}
+    export = _export(platform, viewer, now)
+    context = {
+        "kept": kept_counts(export), "labels_kept": KEPT_LABELS, "today": now.date(),
+        "linked": linked_names(export),
+    }  # fmt: skip
     return render(request, platform, "account_data.html", context, viewer=viewer)
 
 
