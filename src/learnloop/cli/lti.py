@@ -14,8 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from learnloop.config import Settings
-from learnloop.exceptions import LearnloopError
+from learnloop.cli.operator_database import operator_database
 from learnloop.services.lti_grades import sync_scores
 from learnloop.services.lti_platforms import (
     PlatformRegistration,
@@ -25,18 +24,10 @@ from learnloop.services.lti_platforms import (
 )
 from learnloop.services.lti_registration import INVITE_DAYS, invite_platform
 from learnloop.services.lti_rosters import sync_rosters
-from learnloop.storage import Database, upgrade_database
 
 console = Console()
 err = Console(stderr=True)
 lti_platform = typer.Typer(help="LTI 1.3 platforms that may launch learnloop.")
-
-
-def _database() -> tuple[Settings, Database]:
-    settings = Settings()
-    db = Database.from_url(settings.database_url)
-    upgrade_database(db.engine)
-    return settings, db
 
 
 @lti_platform.command("add")
@@ -54,19 +45,13 @@ def add(
     course: Annotated[str, typer.Option(help="the course a new platform course gets")] = "",
 ) -> None:
     """Register a platform, then print the tool's URLs to enter on the platform's side."""
-    settings, db = _database()
-    try:
+    with operator_database(refusals=(OSError, ValueError)) as (settings, db):
         jwks = json.loads(jwks_file.read_text()) if jwks_file else None
         register_platform(db, PlatformRegistration(
             name=name, issuer=issuer, client_id=client_id, auth_login_url=login_url,
             auth_token_url=token_url, deployments=tuple(deployment), jwks_url=jwks_url,
             jwks=jwks, course_slug=course,
         ))  # fmt: skip
-    except (LearnloopError, OSError, ValueError) as exc:
-        err.print(str(exc), soft_wrap=True)
-        raise typer.Exit(1) from None
-    finally:
-        db.dispose()
     base = settings.public_url.rstrip("/")
     console.print(f"Platform {name!r} registered. On the platform, enter:", soft_wrap=True)
     for label, path in (("Initiate login URL", "/lti/login"), ("Redirection URI", "/lti/launch"),
@@ -84,14 +69,8 @@ def invite(
 ) -> None:
     """Print a one-time link that registers a platform by itself (LTI Dynamic Registration):
     its administrator gives the link to the platform as the tool's registration URL."""
-    settings, db = _database()
-    try:
+    with operator_database() as (settings, db):
         code = invite_platform(db, name=name, course_slug=course)
-    except LearnloopError as exc:
-        err.print(str(exc), soft_wrap=True)
-        raise typer.Exit(1) from None
-    finally:
-        db.dispose()
     url = f"{settings.public_url.rstrip('/')}/lti/register/{code}"
     console.print(f"Registration link (one use, {INVITE_DAYS} days):", highlight=False)
     console.print(f"  {url}", highlight=False, soft_wrap=True)
@@ -102,11 +81,8 @@ def invite(
 @lti_platform.command("list")
 def list_command() -> None:
     """The registered platforms."""
-    _, db = _database()
-    try:
+    with operator_database() as (_, db):
         rows = platforms(db)
-    finally:
-        db.dispose()
     table = Table(title="LTI 1.3 platforms")
     for column in ("name", "issuer", "client id", "deployments"):
         table.add_column(column)
@@ -118,14 +94,8 @@ def list_command() -> None:
 @lti_platform.command("remove")
 def remove(name: str) -> None:
     """Forget a platform: its launches stop; the accounts and classes it made stay."""
-    _, db = _database()
-    try:
+    with operator_database() as (_, db):
         remove_platform(db, name=name)
-    except LearnloopError as exc:
-        err.print(str(exc), soft_wrap=True)
-        raise typer.Exit(1) from None
-    finally:
-        db.dispose()
     console.print(f"Platform {name!r} removed")
 
 
@@ -133,19 +103,15 @@ def lti_sync() -> None:
     """Read the platforms' rosters (names and roles) into their classes, then send each learner's
     score (objectives mastered) to the gradable links they launched, where it changed; run it
     from cron as often as classes and gradebooks should follow."""
-    _, db = _database()
-    try:
-        with Progress(console=console, transient=True) as bar:
-            task = bar.add_task("Reading rosters", total=None)
-            rosters = sync_rosters(
-                db, progress=lambda done, total: bar.update(task, completed=done, total=total)
-            )
-            task = bar.add_task("Sending scores", total=None)
-            report = sync_scores(
-                db, progress=lambda done, total: bar.update(task, completed=done, total=total)
-            )
-    finally:
-        db.dispose()
+    with operator_database() as (_, db), Progress(console=console, transient=True) as bar:
+        task = bar.add_task("Reading rosters", total=None)
+        rosters = sync_rosters(
+            db, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
+        task = bar.add_task("Sending scores", total=None)
+        report = sync_scores(
+            db, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
     console.print(
         f"Rosters: {rosters.added} added to their classes, {rosters.already} there already, "
         f"{len(rosters.skipped)} skipped, {len(rosters.failed)} courses failed."

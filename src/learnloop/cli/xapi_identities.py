@@ -11,17 +11,15 @@ from rich.console import Console
 from rich.table import Table
 
 from learnloop.cli.issues import fail_with
-from learnloop.config import Settings
+from learnloop.cli.operator_database import operator_database
 from learnloop.content.identity_csv import read_identity_csv
-from learnloop.exceptions import ContentError, LearnloopError
+from learnloop.exceptions import ContentError
 from learnloop.reports.xapi_person import linked_identities
 from learnloop.services.xapi_identities import import_identities, link_identity, unlink_identity
-from learnloop.storage import Database, upgrade_database
 
 __all__ = ["xapi_identity"]
 
 console = Console()
-err = Console(stderr=True)
 xapi_identity = typer.Typer(
     help="Other names accounts go by in xAPI (e-mail, OpenID, another system's account).",
     no_args_is_help=True,
@@ -44,13 +42,6 @@ def _fields(mbox: str, sha1: str, openid: str, home: str, name: str) -> dict[str
     }  # fmt: skip
 
 
-def _database() -> tuple[Database, Settings]:
-    settings = Settings()
-    db = Database.from_url(settings.database_url)
-    upgrade_database(db.engine)
-    return db, settings
-
-
 @xapi_identity.command("link")
 def link(
     username: str,
@@ -61,17 +52,11 @@ def link(
     name: AccountName = "",
 ) -> None:
     """Link one identifier to an account: statements naming it count as the account's."""
-    db, settings = _database()
-    try:
+    with operator_database() as (settings, db):
         added = link_identity(
             db, username=username, fields=_fields(mbox, sha1, openid, home, name),
             public_url=settings.public_url,
         )  # fmt: skip
-    except LearnloopError as exc:
-        err.print(str(exc), soft_wrap=True)
-        raise typer.Exit(1) from None
-    finally:
-        db.dispose()
     console.print(f"linked to {username!r}" if added else f"already linked to {username!r}")
 
 
@@ -85,28 +70,16 @@ def unlink(
     name: AccountName = "",
 ) -> None:
     """Unlink one identifier (statements already counted stay counted)."""
-    db, _ = _database()
-    try:
+    with operator_database() as (_, db):
         unlink_identity(db, username=username, fields=_fields(mbox, sha1, openid, home, name))
-    except LearnloopError as exc:
-        err.print(str(exc), soft_wrap=True)
-        raise typer.Exit(1) from None
-    finally:
-        db.dispose()
     console.print(f"unlinked from {username!r}")
 
 
 @xapi_identity.command("list")
 def list_identities(username: str) -> None:
     """The identities linked to an account."""
-    db, _ = _database()
-    try:
+    with operator_database() as (_, db):
         found = linked_identities(db, username)
-    except LearnloopError as exc:
-        err.print(str(exc), soft_wrap=True)
-        raise typer.Exit(1) from None
-    finally:
-        db.dispose()
     table = Table(title=f"xAPI identities of {username!r}")
     table.add_column("kind")
     table.add_column("identifier")
@@ -138,11 +111,9 @@ def import_file(
         rows = read_identity_csv(path)
     except ContentError as exc:
         fail_with(console, exc)
-    db, settings = _database()
     try:
-        result = import_identities(db, rows, source=path.name, public_url=settings.public_url)
+        with operator_database() as (settings, db):
+            result = import_identities(db, rows, source=path.name, public_url=settings.public_url)
     except ContentError as exc:
         fail_with(console, exc, after="Nothing was changed.")
-    finally:
-        db.dispose()
     console.print(f"{result.linked} identifier(s) linked, {result.kept} already linked.")

@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from learnloop.content.spreadsheet_csv import spreadsheet_rows
 from learnloop.exceptions import ContentError, ContentIssue
 
 __all__ = ["CalibrationRow", "read_calibration_csv"]
@@ -28,11 +28,7 @@ class CalibrationRow:
 def read_calibration_csv(path: Path) -> list[CalibrationRow]:
     """The file's answers; ContentError lists every bad line (file and line)."""
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError([ContentIssue(name, 0, f"cannot read the file: {exc}")]) from None
-    reader = csv.DictReader(text.splitlines())
+    reader = spreadsheet_rows(path, name)
     missing = [c for c in _REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
         raise ContentError(

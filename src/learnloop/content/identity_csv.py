@@ -7,10 +7,10 @@ name). services.xapi_identities checks each identifier and links them all in one
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from learnloop.content.spreadsheet_csv import spreadsheet_rows
 from learnloop.exceptions import ContentError, ContentIssue
 
 __all__ = ["IDENTIFIER_COLUMNS", "IdentityRow", "read_identity_csv"]
@@ -28,11 +28,7 @@ class IdentityRow:
 def read_identity_csv(path: Path) -> list[IdentityRow]:
     """The file's lines; ContentError lists every bad line (file and line)."""
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError([ContentIssue(name, 0, f"cannot read the file: {exc}")]) from None
-    reader = csv.DictReader(text.splitlines())
+    reader = spreadsheet_rows(path, name)
     header = reader.fieldnames or []
     if "username" not in header or not any(c in header for c in IDENTIFIER_COLUMNS):
         raise ContentError([ContentIssue(name, 1, (

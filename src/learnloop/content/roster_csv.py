@@ -11,11 +11,11 @@ may appear on several lines, one per class. Every problem is reported with its l
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from learnloop.content.spreadsheet_csv import spreadsheet_rows
 from learnloop.domain import Role
 from learnloop.exceptions import ContentError, ContentIssue
 
@@ -47,11 +47,7 @@ class RosterRow:
 def read_roster(path: Path) -> list[RosterRow]:
     name = path.name
     issues: list[ContentIssue] = []
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # spreadsheets often add a byte-order mark
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError([ContentIssue(name, 0, f"cannot read the file: {exc}")]) from None
-    reader = csv.DictReader(text.splitlines())
+    reader = spreadsheet_rows(path, name)
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in _REQUIRED if c not in header]
     unknown = [h for h in header if h not in ROSTER_COLUMNS]
