@@ -124,3 +124,58 @@ def test_the_command_imports_a_zip(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         app, ["import-roster", str(bundle), "--passwords", str(tmp_path / "p2")]
     )
     assert no_course.exit_code == 0, no_course.output  # the classes exist now: no course needed
+
+
+def _with_emails(users: str) -> str:
+    """USERS with an email column: Zoë's and Yan's addresses, none for Mr Khan."""
+    lines = users.splitlines()
+    mails = {"u1": "Zoe.Adams@school.example", "u2": "yan.li@school.example"}
+    out = [lines[0] + ",email"]
+    out += [f"{line},{mails.get(line.split(',')[0], '')}" for line in lines[1:]]
+    return "\n".join(out) + "\n"
+
+
+def test_link_emails_links_each_imported_persons_address_in_the_same_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEARNLOOP_DATABASE_URL", f"sqlite:///{tmp_path / 'live.db'}")
+    monkeypatch.setenv("LEARNLOOP_INSTANCE_DIR", str(tmp_path / "var"))
+    runner = CliRunner()
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    folder = export(tmp_path, users_csv=_with_emails(USERS))
+    assert [(r.username, r.fields, r.line) for r in read_oneroster(folder, course="x").emails] == [
+        ("zoe.adams", {"mbox": "Zoe.Adams@school.example"}, 2),
+        ("yan", {"mbox": "yan.li@school.example"}, 3),
+    ]  # the disabled, the leaver and the guardian are not imported, so not linked
+    # Yan's address is an existing account's already: the whole import is refused
+    made = runner.invoke(app, ["create-user", "demo.yan"], input="a-long-password-1\n" * 2)
+    assert made.exit_code == 0, made.output
+    yan = ["demo.yan", "--mbox", "yan.li@school.example"]
+    assert runner.invoke(app, ["xapi-identity", "link", *yan]).exit_code == 0
+    refused = runner.invoke(app, [
+        "import-roster", str(folder), "--passwords", str(tmp_path / "p1"), "--course", "fractions",
+        "--link-emails",
+    ])  # fmt: skip
+    assert refused.exit_code == 1
+    assert "export:users.csv:3: mbox: already names the account 'demo.yan'" in refused.output
+    missing = runner.invoke(app, ["xapi-identity", "list", "zoe.adams"])
+    assert "no account named 'zoe.adams'" in missing.output  # nor were the roster's accounts made
+    assert runner.invoke(app, ["xapi-identity", "unlink", *yan]).exit_code == 0
+    done = runner.invoke(app, [
+        "import-roster", str(folder), "--passwords", str(tmp_path / "p2"), "--course", "fractions",
+        "--link-emails",
+    ])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "e-mail addresses linked" in done.output
+    assert "Nothing was changed" not in done.output
+    for username, address in (("zoe.adams", "zoe.adams"), ("yan", "yan.li")):
+        listed = runner.invoke(app, ["xapi-identity", "list", username]).output
+        assert f"mailto:{address}@school.example" in listed
+    assert (
+        "has no linked identity" in runner.invoke(app, ["xapi-identity", "list", "mr.khan"]).output
+    )
+    plain = runner.invoke(app, [
+        "import-roster", str(tmp_path / "p2"), "--passwords", str(tmp_path / "p3"), "--link-emails",
+    ])  # fmt: skip
+    assert plain.exit_code == 1
+    assert "--link-emails reads OneRoster's users.csv" in plain.output

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from learnloop.cli.issues import fail_with
 from learnloop.config import Settings
+from learnloop.content.identity_csv import IdentityRow
 from learnloop.content.oneroster import is_oneroster, read_oneroster
 from learnloop.content.roster_csv import read_roster
 from learnloop.exceptions import ContentError
@@ -41,17 +42,30 @@ def import_roster_command(
     course: Annotated[
         str, typer.Option(help="OneRoster only: the course (slug) that new classes follow")
     ] = "",
+    link_emails: Annotated[
+        bool,
+        typer.Option(
+            help="OneRoster only: link each person's e-mail address to their account as the name "
+            "they go by in xAPI content hosted elsewhere (docs/xapi.md)"
+        ),
+    ] = False,
 ) -> None:
     """Create the accounts and classes a roster names and add everyone to their classes, in one
     transaction: any problem is reported with its line and nothing changes."""
     source = path.name
+    identities: list[IdentityRow] = []
     try:
         if is_oneroster(path):
             export = read_oneroster(path, course=course)
             rows, source = export.rows, f"{path.name}:enrollments.csv"
+            identities = export.emails if link_emails else []
             for why, n in sorted(export.left_out.items()):
                 console.print(f"{n} enrollment(s) left out: {why}")
         else:
+            if link_emails:
+                console.print("[red]--link-emails reads OneRoster's users.csv: this is a roster "
+                              "CSV[/red]")  # fmt: skip
+                raise typer.Exit(1)
             rows = read_roster(path)
     except ContentError as exc:
         fail_with(console, exc)
@@ -60,10 +74,14 @@ def import_roster_command(
     except FileExistsError:
         console.print(f"[red]{passwords} exists already: choose a new file[/red]")
         raise typer.Exit(1) from None
-    db = Database.from_url(Settings().database_url)
+    settings = Settings()
+    db = Database.from_url(settings.database_url)
     try:
         with console.status(f"Importing {len(rows)} roster rows"):
-            result = import_roster(db, PasswordHasher(), rows, source=source)
+            result = import_roster(
+                db, PasswordHasher(), rows, source=source, identities=identities,
+                identity_source=f"{path.name}:users.csv", public_url=settings.public_url,
+            )  # fmt: skip
     except ContentError as exc:
         os.close(fd)
         passwords.unlink()
@@ -81,6 +99,8 @@ def import_roster_command(
     table.add_row("classes created", str(len(result.created_classes)))
     table.add_row("memberships added", str(result.memberships_added))
     table.add_row("memberships already there", str(result.memberships_kept))
+    if link_emails:
+        table.add_row("e-mail addresses linked", str(result.identities_linked))
     console.print(table)
     if result.created_accounts:
         console.print(

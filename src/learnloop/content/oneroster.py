@@ -18,9 +18,10 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from learnloop.content.identity_csv import IdentityRow
 from learnloop.content.roster_csv import MAX_ROWS, RosterRow, username_problem
 from learnloop.domain import Role
 from learnloop.exceptions import ContentError, ContentIssue
@@ -40,6 +41,9 @@ _ROLES = {"student": Role.LEARNER, "teacher": Role.EDUCATOR}
 class OneRosterExport:
     rows: list[RosterRow]
     left_out: dict[str, int]  # why -> how many enrollments
+    # the ``email`` of each imported user who has one (users.csv's line), for the operator who
+    # links them as the names learners go by in xAPI content (import-roster --link-emails)
+    emails: list[IdentityRow] = field(default_factory=list)
 
 
 def is_oneroster(path: Path) -> bool:
@@ -157,4 +161,10 @@ def read_oneroster(path: Path, *, course: str) -> OneRosterExport:
         raise ContentError(issues)
     if not rows:
         raise ContentError([ContentIssue(path.name, 0, "no student or teacher enrollments in it")])
-    return OneRosterExport(rows, left_out)
+    enrolled = {r.username for r in rows}
+    emails = [
+        IdentityRow(users[u["sourcedId"]][0], {"mbox": u["email"]}, line)
+        for line, u in tables["users.csv"]
+        if u.get("email") and u["sourcedId"] in users and users[u["sourcedId"]][0] in enrolled
+    ]
+    return OneRosterExport(rows, left_out, emails)

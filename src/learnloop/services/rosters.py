@@ -16,12 +16,14 @@ from datetime import UTC, datetime
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from learnloop.content.identity_csv import IdentityRow
 from learnloop.content.roster_csv import RosterRow
 from learnloop.domain import Role
 from learnloop.exceptions import ContentError, ContentIssue
 from learnloop.services.accounts import one_time_password
 from learnloop.services.audit import OPERATOR, record_event
 from learnloop.services.courses import enrol
+from learnloop.services.xapi_identities import link_rows
 from learnloop.storage import Database
 from learnloop.storage.tables import Course as CourseRow
 from learnloop.storage.tables import LearnerProfile, SchoolClass, User
@@ -35,6 +37,7 @@ class RosterResult:
     created_classes: list[str]
     memberships_added: int
     memberships_kept: int
+    identities_linked: int = 0  # e-mail addresses newly linked as xAPI identities
 
 
 def import_roster(
@@ -45,7 +48,13 @@ def import_roster(
     source: str,
     actor: str = OPERATOR,
     now: datetime | None = None,
+    identities: list[IdentityRow] | None = None,
+    identity_source: str = "",
+    public_url: str = "",
 ) -> RosterResult:
+    """``identities`` (OneRoster's e-mail addresses, when the operator asks for them) are
+    linked to the accounts in the same transaction (services.xapi_identities), their problems
+    named by ``identity_source`` and line like the roster's."""
     now = now or datetime.now(UTC)
     with db.reading() as s:
         existing = {
@@ -159,8 +168,19 @@ def import_roster(
                 added += 1
             else:
                 kept += 1
+        linked = 0
+        if identities:
+            result, issues = link_rows(
+                s, identities, source=identity_source, public_url=public_url, now=now
+            )
+            if issues:
+                raise ContentError(issues)  # the transaction rolls back: nothing changed
+            linked = result.linked
         record_event(
             s, actor=actor, action="roster.imported", subject=source, now=now,
-            details={"accounts": len(created), "classes": created_classes, "memberships": added},
+            details={
+                "accounts": len(created), "classes": created_classes, "memberships": added,
+                "identities": linked,
+            },
         )  # fmt: skip
-        return RosterResult(created, created_classes, added, kept)
+        return RosterResult(created, created_classes, added, kept, linked)

@@ -39,6 +39,7 @@ __all__ = [
     "identity_agent",
     "import_identities",
     "link_identity",
+    "link_rows",
     "unlink_identity",
 ]
 
@@ -155,6 +156,27 @@ class IdentityImport:
     kept: int  # lines whose identifier was linked to that account already
 
 
+def link_rows(
+    s: Session, rows: list[IdentityRow], *, source: str, public_url: str, now: datetime
+) -> tuple[IdentityImport, list[ContentIssue]]:
+    """Link every line's identifier in the caller's transaction; the lines that cannot be
+    linked come back as issues (``source`` and line), each leaving nothing of itself behind.
+    The caller rolls back when there are any."""
+    issues: list[ContentIssue] = []
+    linked = kept = 0
+    for row in rows:
+        try:
+            agent = identity_agent(row.fields)
+            user = _user(s, row.username)
+            with s.begin_nested():  # a refused line leaves nothing of itself behind
+                added = _link(s, user, agent, public_url=public_url, now=now)
+        except (InvalidInput, NotFound) as exc:
+            issues.append(ContentIssue(source, row.line, str(exc)))
+            continue
+        linked, kept = linked + added, kept + (not added)
+    return IdentityImport(linked, kept), issues
+
+
 def import_identities(
     db: Database,
     rows: list[IdentityRow],
@@ -167,26 +189,15 @@ def import_identities(
     """Link every line's identifier in one transaction; ContentError lists every line that
     cannot be linked (file and line), and then nothing changes."""
     now = now or datetime.now(UTC)
-    issues: list[ContentIssue] = []
-    linked = kept = 0
     with db.transaction() as s:
-        for row in rows:
-            try:
-                agent = identity_agent(row.fields)
-                user = _user(s, row.username)
-                with s.begin_nested():  # a refused line leaves nothing of itself behind
-                    added = _link(s, user, agent, public_url=public_url, now=now)
-            except (InvalidInput, NotFound) as exc:
-                issues.append(ContentIssue(source, row.line, str(exc)))
-                continue
-            linked, kept = linked + added, kept + (not added)
+        result, issues = link_rows(s, rows, source=source, public_url=public_url, now=now)
         if issues:
             raise ContentError(issues)
         record_event(
             s, actor=actor, action="xapi_identity.imported", subject=source[:200], now=now,
-            details={"linked": linked, "kept": kept},
+            details={"linked": result.linked, "kept": result.kept},
         )  # fmt: skip
-    return IdentityImport(linked, kept)
+    return result
 
 
 def unlink_identity(
