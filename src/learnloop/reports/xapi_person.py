@@ -15,7 +15,7 @@ from learnloop.adapters.xapi.learnloop_ids import learner_agent, parse_learner
 from learnloop.adapters.xapi.statements import agent_key
 from learnloop.exceptions import NotFound
 from learnloop.storage import Database
-from learnloop.storage.personal_data import identities_of, identity_owner
+from learnloop.storage.personal_data import account_named, identities_of
 from learnloop.storage.tables import User
 
 __all__ = ["linked_identities", "person_object"]
@@ -38,13 +38,10 @@ def _gathered(agents: list[dict[str, Any]]) -> dict[str, Any]:
 def person_object(db: Database, agent: dict[str, Any], *, public_url: str) -> dict[str, Any]:
     """The Person for a valid Agent (``GET /xapi/agents``)."""
     with db.reading() as s:
-        username = parse_learner(public_url, agent)
-        user: User | None = None
-        if username is not None:
-            user = s.scalar(select(User).where(User.username == username))
-        elif agent.get("objectType") != "Group":
-            owner = identity_owner(s, agent_key(agent))
-            user = s.get(User, owner) if owner is not None else None
+        group = agent.get("objectType") == "Group"  # a Group is nobody's identity
+        user = account_named(
+            s, parse_learner(public_url, agent), None if group else agent_key(agent)
+        )
         if user is None:
             return _gathered([agent])
         own = learner_agent(public_url, user.username, user.display_name)

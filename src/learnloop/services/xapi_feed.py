@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi.learnloop_ids import (
@@ -24,8 +23,7 @@ from learnloop.domain import Role
 from learnloop.exceptions import NotFound
 from learnloop.services.learning import apply_answer, is_locked, mastery_rows
 from learnloop.storage.course_store import course_of_learner
-from learnloop.storage.personal_data import identity_owner
-from learnloop.storage.tables import User
+from learnloop.storage.personal_data import account_named
 
 __all__ = ["LEARNING_VERBS", "PASSING_SCALED", "feed_learner_model"]
 
@@ -53,18 +51,6 @@ def _outcome(st: dict[str, Any]) -> bool | None:
     return None
 
 
-def _learner(s: Session, actor: dict[str, Any], public_url: str) -> User | None:
-    """The account an actor names: by its learnloop account, or by an identity an
-    administrator linked to it (services.xapi_identities). A Group names nobody."""
-    username = parse_learner(public_url, actor)
-    if username is not None:
-        return s.scalar(select(User).where(User.username == username))
-    if actor.get("objectType") == "Group":
-        return None
-    user_id = identity_owner(s, agent_key(actor))
-    return s.get(User, user_id) if user_id is not None else None
-
-
 def feed_learner_model(s: Session, st: dict[str, Any], *, public_url: str, now: datetime) -> bool:
     """A statement about a learnloop item or activity (or outside content an activity of the
     learner's course lists in ``xapi_activities``) by a learnloop learner updates the learner
@@ -86,7 +72,9 @@ def feed_learner_model(s: Session, st: dict[str, Any], *, public_url: str, now: 
         return False
     iri = st["object"]["id"]
     target = parse_object(public_url, iri)
-    user = _learner(s, st["actor"], public_url)
+    actor = st["actor"]
+    group = actor.get("objectType") == "Group"  # a Group is nobody's identity
+    user = account_named(s, parse_learner(public_url, actor), None if group else agent_key(actor))
     if user is None or user.role != Role.LEARNER.value:
         return False
     try:

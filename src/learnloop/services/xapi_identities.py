@@ -99,10 +99,12 @@ def _link(s: Session, user: User, agent: dict[str, Any], *, public_url: str, now
             "account_homePage",
             "is learnloop's own: every account already goes by its username there",
         )
+    links: list[tuple[dict[str, Any], str | None]] = [(agent, None)]
     derived = _sha1_of(agent)
+    if derived is not None:  # an address brings its SHA-1, which goes when the address goes
+        links.append((derived, agent_key(agent)))
     added = False
-    source = agent_key(agent)
-    for one, derived_from in ((agent, None), *(((derived, source),) if derived else ())):
+    for one, derived_from in links:
         key = agent_key(one)
         owner = s.get(XapiIdentity, key)
         if owner is not None and owner.user_id != user.id:

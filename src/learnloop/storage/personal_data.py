@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from learnloop.storage.tables import Base, User, XapiIdentity, XapiStatement, XapiStatementKey
 
 __all__ = [
+    "account_named",
     "identities_of",
     "identity_owner",
     "person_keys",
@@ -71,6 +72,15 @@ def person_keys(s: Session, user_id: int, own_key: str) -> list[str]:
 def identity_owner(s: Session, key: str) -> int | None:
     """The id of the account an administrator linked the xAPI agent ``key`` to, if any."""
     return s.scalar(select(XapiIdentity.user_id).where(XapiIdentity.key == key))
+
+
+def account_named(s: Session, username: str | None, key: str | None) -> User | None:
+    """The account an xAPI agent names: by ``username`` when the agent is a learnloop account,
+    else by an identity linked under its agent ``key`` (None for a Group, which is nobody)."""
+    if username is not None:
+        return s.scalar(select(User).where(User.username == username))
+    owner = identity_owner(s, key) if key is not None else None
+    return s.get(User, owner) if owner is not None else None
 
 
 def identities_of(s: Session, user_id: int) -> list[XapiIdentity]:
