@@ -62,3 +62,41 @@ def test_bad_outside_ids_are_named_with_file_and_line(tmp_path: Path) -> None:
     assert (
         "activities/a-read.md", 5, "xapi_activities must be a list of activity ids (IRIs)"
     ) in found  # fmt: skip
+
+
+def test_an_item_lists_outside_questions_and_an_id_names_one_thing(tmp_path: Path) -> None:
+    question = f"{H5P}?subContentId=7"
+    items = f"""\
+- id: a-1
+  type: numeric
+  objective: a
+  prompt: One?
+  answer: 1
+  xapi_activities: ["{question}"]
+- id: b-1
+  type: numeric
+  objective: b
+  prompt: Two?
+  answer: 2
+  xapi_activities: ["{H5P}", "no iri"]
+"""
+    root = write_course(
+        tmp_path,
+        **{"items/items.yaml": items, "activities/a-read.md": _listing(ACTIVITY_A, f"[{H5P}]")},
+    )
+    found = messages(root)
+    assert (
+        "items/items.yaml",
+        7,  # the item's own line
+        f"xapi_activities: {H5P!r} already counts as activity 'a-read'",
+    ) in found
+    assert any(
+        f == "items/items.yaml" and line == 12 and "'no iri' is not an absolute IRI" in m
+        for f, line, m in found
+    )
+    good = items.replace(f'"{H5P}", "no iri"', f'"{H5P}/b"')
+    course = load_course(write_course(tmp_path / "2", **{"items/items.yaml": good}))
+    assert course.items["a-1"].xapi_activities == (question,)
+    assert course_from_dict(course_to_dict(course)) == course
+    data = course_to_dict(load_course(write_course(tmp_path / "3")))
+    assert all("xapi_activities" not in i for i in data["items"].values())

@@ -4,17 +4,20 @@ gathers the names; a refused CSV line leaves nothing of itself behind (the savep
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from learnloop.adapters.xapi.learnloop_ids import activity_iri, item_iri, parse_object
 from learnloop.content.identity_csv import IdentityRow
 from learnloop.exceptions import ContentError
 from learnloop.reports.xapi_person import person_object
 from learnloop.services.learning import DEFAULT_PUBLIC_URL
 from learnloop.services.lrs import authenticate_client, create_client, store_statements
+from learnloop.services.xapi_feed import _answered_where
 from learnloop.services.xapi_identities import import_identities, link_identity
 from learnloop.storage.tables import Attempt, XapiIdentity
 from tests.conftest import World
@@ -77,3 +80,34 @@ def test_a_refused_line_leaves_nothing_behind_on_either_database(world: World) -
     ]
     with world.db.reading() as s:
         assert s.scalars(select(XapiIdentity.key)).all() == [f"sha1:{sha}"]
+
+
+def test_an_answer_goes_to_the_activity_its_statement_names_as_parent(world: World) -> None:
+    """An item in two activities: the statement's parent decides which, by the activity's own
+    IRI or by the outside content it lists; with neither, the first activity that holds it."""
+    reading = world.course.activities["parts-read"]
+    course = dataclasses.replace(
+        world.course,
+        activities={
+            **world.course.activities,
+            "parts-read": dataclasses.replace(
+                reading, items=(*reading.items, "pw-5"), xapi_activities=("https://sim.example/1",)
+            ),
+        },
+    )
+    holders = [k for k, a in course.activities.items() if "pw-5" in a.items]
+    assert len(holders) == 2
+    question = f"{H5P}?subContentId=pizzas"
+    own = item_iri(BASE, "fractions", "pw-5")
+    cases = [
+        (own, {activity_iri(BASE, "fractions", "parts-read")}, "parts-read"),
+        (own, {activity_iri(BASE, "fractions", "parts-practice")}, "parts-practice"),
+        (question, {"https://sim.example/1"}, "parts-read"),
+        (question, {H5P}, "parts-practice"),
+        (question, set(), holders[0]),
+    ]
+    for iri, parents, expected in cases:
+        where = _answered_where(course, iri, parse_object(BASE, iri), parents, BASE)
+        assert where is not None, (iri, parents)
+        assert (where[0].key, where[1]) == (expected, "pw-5"), (iri, parents)
+    assert _answered_where(course, f"{H5P}?subContentId=x", None, set(), BASE) is None

@@ -136,6 +136,22 @@ def test_outside_content_an_activity_lists_counts_as_its_first_item(
     ]  # fmt: skip
 
 
+def test_an_outside_question_an_item_lists_counts_as_that_item(
+    client: TestClient, writer: dict[str, str], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    question = f"{H5P}?subContentId=pizzas"  # the demo's pw-5 lists it
+    assert w.course.items["pw-5"].xapi_activities == (question,)
+    ann = learner_agent(BASE, w.other_learner.username)
+    within = {"contextActivities": {"parent": [{"id": H5P}]}}
+    _post(client, writer, {**_answered(ann, question, True), "context": within})
+    _post(client, writer, _answered(ann, question, False))  # no parent: the first activity with it
+    _post(client, writer, _answered(ann, f"{H5P}?subContentId=other", True))  # listed by nobody
+    assert _attempts(w, w.other_learner.user_id) == [
+        ("parts-practice", "pw-5", True), ("parts-practice", "pw-5", False),
+    ]  # fmt: skip
+
+
 def test_the_agents_resource_gathers_the_person(
     client: TestClient, writer: dict[str, str], sqlite_world: World
 ) -> None:

@@ -362,7 +362,7 @@ def load_course(path: Path | str, *, default_mastery: MasteryCriterion = DEFAULT
     if "objectives" in data:  # without readable objectives, every reference would look wrong
         _cross_check(objectives, activities, fronts, items, issues)
     check_activity_topics(activities, fronts, topics, topic_lines, issues)
-    check_xapi_activities(activities, fronts, issues)
+    check_xapi_activities(activities, fronts, items, issues)
     kind = _read_kind(data.get("model"), "course.yaml", issues)
     language = data.get("language", "en")
     if not (isinstance(language, str) and LANGUAGE_TAG.match(language)):

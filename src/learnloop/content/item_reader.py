@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from learnloop.content.markdown import render_markdown
+from learnloop.content.outside_content import read_xapi_activities
 from learnloop.content.source_issues import SourceIssues
 from learnloop.content.yaml_source import LineDict, LineList, YamlSyntaxError, parse_yaml
 from learnloop.domain import Choice, Item, ItemKind, WrongAnswer
@@ -14,7 +15,9 @@ from learnloop.domain.grading import parse_number
 
 __all__ = ["ITEM_KEY", "read_items"]
 
-_COMMON = {"id", "type", "prompt", "objectives", "objective", "hints", "solution"}
+_COMMON = {
+    "id", "type", "prompt", "objectives", "objective", "hints", "solution", "xapi_activities",
+}  # fmt: skip
 _BY_KIND = {
     ItemKind.SINGLE_CHOICE: {"choices", "shuffle"},
     ItemKind.MULTIPLE_CHOICE: {"choices", "shuffle"},
@@ -294,6 +297,7 @@ def _read_item(
         hints=tuple(render_markdown(h, inline=True) for h in hints),
         solution=render_markdown(str(node.get("solution", ""))),
         source=f"{file}:{line}",
+        xapi_activities=read_xapi_activities(node, file, issues),
         **fields,
     )
 

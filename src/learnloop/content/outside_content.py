@@ -1,13 +1,14 @@
-"""Outside content that counts as an activity: the xAPI activity ids of content hosted
-elsewhere (an H5P in a school's site, a simulation), in an activity's front matter,
+"""Outside content that counts as an activity or an item: the xAPI activity ids of content
+hosted elsewhere (an H5P in a school's site, a simulation), in an activity's front matter,
 
     xapi_activities: [https://h5p.school.example/content/12]
 
-so that a statement about one of them, with an outcome, counts as an answer here, exactly as a
-statement about the activity's own learnloop IRI does (services.xapi_feed): an answer to the
-activity's first item, which is why such an activity needs items. Ids are matched whole (an
-H5P's sub-questions, ``...?subContentId=...``, are not its own id), and one id names one
-activity of a course.
+or in an item's YAML (an outside question that asks what the item asks, such as one question of
+an H5P question set, ``https://h5p.school.example/content/12?subContentId=...``). A statement
+about one of them, with an outcome, counts as an answer here (services.xapi_feed): to the item
+that lists it, or, for an activity, to the activity's first item, exactly as a statement about the
+activity's own learnloop IRI does, which is why such an activity needs items. Ids are matched
+whole, and one id names one activity or item of a course.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Mapping
 
 from learnloop.content.source_issues import SourceIssues
 from learnloop.content.yaml_source import LineDict
-from learnloop.domain import Activity
+from learnloop.domain import Activity, Item
 
 __all__ = ["MAX_XAPI_ID", "check_xapi_activities", "read_xapi_activities"]
 
@@ -47,10 +48,20 @@ def read_xapi_activities(front: LineDict, file: str, issues: SourceIssues) -> tu
 
 
 def check_xapi_activities(
-    activities: Mapping[str, Activity], fronts: Mapping[str, LineDict], issues: SourceIssues
+    activities: Mapping[str, Activity],
+    fronts: Mapping[str, LineDict],
+    items: Mapping[str, Item],
+    issues: SourceIssues,
 ) -> None:
-    """Each outside id names one activity, and an activity with outside ids has items."""
+    """Each outside id names one activity or item, and an activity with outside ids has items."""
     named: dict[str, str] = {}
+
+    def name(iri: str, what: str, file: str, line: int) -> None:
+        if iri in named:
+            issues.add(file, line, f"xapi_activities: {iri!r} already counts as {named[iri]}")
+        else:
+            named[iri] = what
+
     for key, activity in activities.items():
         file, line = f"activities/{key}.md", fronts[key].line_of("xapi_activities")
         if activity.xapi_activities and not activity.items:
@@ -59,9 +70,8 @@ def check_xapi_activities(
                 "as an answer to the activity's first item"
             ))  # fmt: skip
         for iri in activity.xapi_activities:
-            if iri in named:
-                issues.add(file, line, (
-                    f"xapi_activities: {iri!r} already counts as activity {named[iri]!r}"
-                ))  # fmt: skip
-            else:
-                named[iri] = key
+            name(iri, f"activity {key!r}", file, line)
+    for key, item in items.items():
+        item_file, _, item_line = item.source.rpartition(":")
+        for iri in item.xapi_activities:
+            name(iri, f"item {key!r}", item_file, int(item_line))

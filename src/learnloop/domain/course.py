@@ -117,6 +117,8 @@ class Item:
     pairs: tuple[tuple[str, str], ...] = ()  # matching: (left, its right), HTML each
     distractors: tuple[str, ...] = ()  # matching: right-hand options that match nothing, HTML
     source: str = ""  # file:line where the item was written
+    # xAPI activity ids of outside questions whose answers count as this item's
+    xapi_activities: tuple[str, ...] = ()
 
     def shown_order(self) -> list[tuple[str, str]]:
         """An ordering item's steps as (key, text) in the order they are shown: a fixed shuffle

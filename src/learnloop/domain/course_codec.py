@@ -45,6 +45,9 @@ def course_to_dict(course: Course) -> dict[str, Any]:
         del data["score_test"]
     if not data["topics"]:  # nor without topics
         del data["topics"]
+    for item in data["items"].values():
+        if not item["xapi_activities"]:  # nor without outside questions
+            del item["xapi_activities"]
     for activity in data["activities"].values():
         if not activity["topics"]:
             del activity["topics"]
@@ -80,6 +83,7 @@ def _item(d: dict[str, Any]) -> Item:
             "order": tuple(d.get("order", ())),
             "pairs": tuple((left, right) for left, right in d.get("pairs", ())),
             "distractors": tuple(d.get("distractors", ())),
+            "xapi_activities": tuple(d.get("xapi_activities", ())),  # outside questions too
         }
     )
 

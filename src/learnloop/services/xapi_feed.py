@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 from learnloop.adapters.xapi.learnloop_ids import (
     ATTEMPT_EXTENSION,
     PLATFORM,
+    LearnloopObject,
     activity_iri,
     parse_learner,
     parse_object,
 )
 from learnloop.adapters.xapi.statements import agent_key
-from learnloop.domain import Role
+from learnloop.domain import Activity, Course, Role
 from learnloop.exceptions import NotFound
 from learnloop.services.learning import apply_answer, is_locked, mastery_rows
 from learnloop.storage.course_store import course_of_learner
@@ -51,9 +52,47 @@ def _outcome(st: dict[str, Any]) -> bool | None:
     return None
 
 
+def _parents(context: dict[str, Any]) -> set[str]:
+    """The ids of the statement's parent activities (where an answered question sits)."""
+    listed = (context.get("contextActivities") or {}).get("parent") or []
+    if not isinstance(listed, list):
+        return set()
+    return {p["id"] for p in listed if isinstance(p, dict) and isinstance(p.get("id"), str)}
+
+
+def _first_item(activity: Activity | None) -> tuple[Activity, str] | None:
+    return (activity, activity.items[0]) if activity is not None and activity.items else None
+
+
+def _answered_where(
+    course: Course, iri: str, target: LearnloopObject | None, parents: set[str], public_url: str
+) -> tuple[Activity, str] | None:
+    """The activity and item that a statement about ``iri`` answers, or None: an item (its own
+    IRI, or an outside question it lists), in the activity the statement names as its parent
+    if one holds it; an activity (its own IRI, or outside content it lists) by its first item."""
+    if target is None:
+        item_key = next((k for k, i in course.items.items() if iri in i.xapi_activities), None)
+        if item_key is None:
+            return _first_item(
+                next((a for a in course.activities.values() if iri in a.xapi_activities), None)
+            )
+    elif course.slug != target.course:
+        return None
+    elif target.kind == "activity":
+        return _first_item(course.activities.get(target.key))
+    else:
+        item_key = target.key
+    holders = [a for a in course.activities.values() if item_key in a.items]
+    named = [
+        a for a in holders
+        if activity_iri(public_url, course.slug, a.key) in parents or parents & set(a.xapi_activities)
+    ]  # fmt: skip
+    return ((named or holders)[0], item_key) if holders else None
+
+
 def feed_learner_model(s: Session, st: dict[str, Any], *, public_url: str, now: datetime) -> bool:
-    """A statement about a learnloop item or activity (or outside content an activity of the
-    learner's course lists in ``xapi_activities``) by a learnloop learner updates the learner
+    """A statement about a learnloop item or activity (or outside content an item or activity
+    of the learner's course lists in ``xapi_activities``) by a learnloop learner updates the learner
     model exactly as an answer in the app does (``learning.apply_answer``). Statements learnloop
     emitted itself, and any statement about a locked activity, a course the learner does not
     follow or without an outcome, change nothing. Returns whether the model was updated."""
@@ -81,46 +120,19 @@ def feed_learner_model(s: Session, st: dict[str, Any], *, public_url: str, now: 
         course_id, course = course_of_learner(s, user.id)
     except NotFound:
         return False
-    if target is None:  # outside content that an activity of the course counts as its own
-        activity = next((a for a in course.activities.values() if iri in a.xapi_activities), None)
-        if activity is None or not activity.items:
-            return False
-        items = [activity.items[0]]
-    elif course.slug != target.course:
+    where = _answered_where(course, iri, target, _parents(context), public_url)
+    if where is None:
         return False
-    elif target.kind == "item":
-        if target.key not in course.items:
-            return False
-        parents = (
-            [p["id"] for p in (context.get("contextActivities") or {}).get("parent", []) or []]
-            if isinstance((context.get("contextActivities") or {}).get("parent", []), list)
-            else []
-        )
-        found = next(
-            (
-                a for a in course.activities.values()
-                if target.key in a.items and activity_iri(public_url, course.slug, a.key) in parents
-            ),
-            next((a for a in course.activities.values() if target.key in a.items), None),
-        )  # fmt: skip
-        if found is None:
-            return False
-        activity, items = found, [target.key]
-    else:
-        found = course.activities.get(target.key)
-        if found is None or not found.items:
-            return False
-        activity, items = found, [found.items[0]]
+    activity, item_key = where
     rows = mastery_rows(s, user.id, course_id)
     if is_locked(course, activity.objectives, rows):
         return False
     response = (st.get("result") or {}).get("response", "")
-    for item in items:
-        apply_answer(
-            s, user_id=user.id, course_id=course_id, course=course, rows=rows,
-            activity_key=activity.key,
-            item_key=item, correct=correct, response={"xapi": st["id"]},
-            answer_text=str(response)[:1000] or ("right" if correct else "wrong"), now=now,
-            statement_id=st["id"],
-        )  # fmt: skip
+    apply_answer(
+        s, user_id=user.id, course_id=course_id, course=course, rows=rows,
+        activity_key=activity.key, item_key=item_key, correct=correct,
+        response={"xapi": st["id"]},
+        answer_text=str(response)[:1000] or ("right" if correct else "wrong"), now=now,
+        statement_id=st["id"],
+    )  # fmt: skip
     return True
