@@ -5,7 +5,9 @@ to hand out; only its argon2 hash is stored); classes that do not exist are crea
 course the roster names; everyone is added to their classes. Anything that does not fit the
 database (an unknown course, a username whose account has another role, a new class without a
 course, two courses for one class) is reported with its line, and then nothing at all changes.
-Running the same roster again changes nothing and creates nobody.
+Running the same roster again changes nothing and creates nobody. With a OneRoster export the
+operator may also link each person's e-mail address as their xAPI identity, in the same
+transaction (services.xapi_identities.link_rows).
 """
 
 from __future__ import annotations
