@@ -17,7 +17,9 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
+from typer.testing import CliRunner
 
+from learnloop.cli.main import app
 from learnloop.content import load_course
 from learnloop.content.course_media import media_bytes
 from learnloop.domain import Course, Role, Viewer
@@ -58,6 +60,17 @@ def postgres_available() -> bool:
         except (OperationalError, ImportError):
             _postgres_ok = False
     return _postgres_ok
+
+
+@pytest.fixture
+def demo_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A runner for ``learnloop`` commands on a fresh SQLite database in ``tmp_path`` with the
+    demo loaded (``learnloop init``), as an operator would start."""
+    monkeypatch.setenv("LEARNLOOP_DATABASE_URL", f"sqlite:///{tmp_path / 'live.db'}")
+    monkeypatch.setenv("LEARNLOOP_INSTANCE_DIR", str(tmp_path / "var"))
+    runner = CliRunner()
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    return runner
 
 
 @pytest.fixture

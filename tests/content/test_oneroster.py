@@ -102,11 +102,8 @@ def test_a_missing_file_or_column_is_named(tmp_path: Path) -> None:
     ]
 
 
-def test_the_command_imports_a_zip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LEARNLOOP_DATABASE_URL", f"sqlite:///{tmp_path / 'live.db'}")
-    monkeypatch.setenv("LEARNLOOP_INSTANCE_DIR", str(tmp_path / "var"))
-    runner = CliRunner()
-    assert runner.invoke(app, ["init"]).exit_code == 0  # with the demo course
+def test_the_command_imports_a_zip(tmp_path: Path, demo_cli: CliRunner) -> None:
+    runner = demo_cli
     bundle = tmp_path / "sis-export.zip"
     with zipfile.ZipFile(bundle, "w") as z:
         for name, text in (("users.csv", USERS), ("classes.csv", CLASSES),
@@ -136,12 +133,9 @@ def _with_emails(users: str) -> str:
 
 
 def test_link_emails_links_each_imported_persons_address_in_the_same_transaction(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, demo_cli: CliRunner
 ) -> None:
-    monkeypatch.setenv("LEARNLOOP_DATABASE_URL", f"sqlite:///{tmp_path / 'live.db'}")
-    monkeypatch.setenv("LEARNLOOP_INSTANCE_DIR", str(tmp_path / "var"))
-    runner = CliRunner()
-    assert runner.invoke(app, ["init"]).exit_code == 0
+    runner = demo_cli
     folder = export(tmp_path, users_csv=_with_emails(USERS))
     assert [(r.username, r.fields, r.line) for r in read_oneroster(folder, course="x").emails] == [
         ("zoe.adams", {"mbox": "Zoe.Adams@school.example"}, 2),

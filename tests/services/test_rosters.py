@@ -130,12 +130,9 @@ ann,learner,10A,extra
 
 
 def test_the_command_writes_passwords_for_you_only_and_refuses_to_lose_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, demo_cli: CliRunner
 ) -> None:
-    monkeypatch.setenv("LEARNLOOP_DATABASE_URL", f"sqlite:///{tmp_path / 'live.db'}")
-    monkeypatch.setenv("LEARNLOOP_INSTANCE_DIR", str(tmp_path / "var"))
-    runner = CliRunner()
-    assert runner.invoke(app, ["init"]).exit_code == 0  # with the demo course
+    runner = demo_cli
     roster = write(tmp_path, "username,role,class,course\nzoe,learner,10A,fractions\n")
     out = tmp_path / "passwords.csv"
     done = runner.invoke(app, ["import-roster", str(roster), "--passwords", str(out)])
