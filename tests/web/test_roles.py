@@ -106,6 +106,10 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/account/password"): ({L, OL, OE, E, A}, 400, 403, 303),
     # the request names no account: 400 for the admin, after the role check
     ("POST", "/admin/accounts/password-reset"): ({A}, 400, 403, 303),
+    ("GET", "/admin/identities"): ({A}, 200, 403, 303),
+    # the request names no identifier: 400 for the admin, after the role check
+    ("POST", "/admin/identities/link"): ({A}, 400, 403, 303),
+    ("POST", "/admin/identities/unlink"): ({A}, 400, 403, 303),
 }
 API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("DELETE", "/api/v1/auth/token"): ({L, OL, OE, E, A}, 204, 401, 401),
@@ -135,6 +139,10 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("DELETE", "/api/v1/admin/classes/{class_id}/members/{user_id}"): ({A}, 204, 403, 401),
     ("POST", "/api/v1/admin/accounts/password-reset"): ({A}, 200, 403, 401),
     ("POST", "/api/v1/admin/accounts/delete"): ({A}, 200, 403, 401),
+    # no username, no identifier: 400 for the admin, after the role check
+    ("GET", "/api/v1/admin/xapi-identities"): ({A}, 400, 403, 401),
+    ("POST", "/api/v1/admin/xapi-identities"): ({A}, 400, 403, 401),
+    ("POST", "/api/v1/admin/xapi-identities/unlink"): ({A}, 400, 403, 401),
     ("PUT", "/api/v1/me/profile"): (LEARNERS, 204, 403, 401),
     ("GET", "/api/v1/me/reviews"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/placement"): (LEARNERS, 200, 403, 401),

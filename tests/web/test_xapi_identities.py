@@ -31,7 +31,7 @@ from learnloop.services.xapi_identities import (
 )
 from learnloop.storage.tables import Attempt, AuditEvent, XapiIdentity, XapiStatement
 from tests.conftest import World
-from tests.web.conftest import login
+from tests.web.conftest import login, post, role_client, role_token
 from tests.web.test_xapi_learning import mastery
 
 BASE = DEFAULT_PUBLIC_URL
@@ -283,3 +283,86 @@ def test_a_csv_links_all_or_nothing_and_names_each_bad_line(
     empty.write_text("username,email\nann,a@b.c\n")
     with pytest.raises(ContentError, match="the header needs username and at least one of"):
         read_identity_csv(empty)
+
+
+def test_an_admin_links_and_unlinks_names_on_the_page(app: FastAPI, sqlite_world: World) -> None:
+    w = sqlite_world
+    ann = w.other_learner.username
+    with role_client(app, w, "admin") as admin:
+        page = admin.get(f"/admin/identities?username={ann}")
+        assert page.status_code == 200
+        assert "No name linked yet." in page.text
+        refused = post(admin, "/admin/identities/link", username=ann, mbox="not-an-address")
+        assert refused.status_code == 400
+        assert "must be a mailto: IRI" in refused.text
+        assert (
+            'id="link-mbox" name="mbox" type="email" maxlength="600" value="not-an-address" aria-invalid="true"'
+            in refused.text
+        )
+        done = post(
+            admin, "/admin/identities/link", username=ann, mbox=MBOX.removeprefix("mailto:")
+        )
+        assert done.status_code == 303
+        shown = admin.get(done.headers["location"]).text
+        assert "Linked." in shown
+        assert MBOX in shown
+        assert SHA1 in shown
+        assert "(from the address)" in shown
+        post(admin, "/admin/identities/link", username=ann, account_homePage=MOODLE["homePage"],
+             account_name=MOODLE["name"])  # fmt: skip
+        assert (
+            f"{MOODLE['name']} at {MOODLE['homePage']}"
+            in admin.get(f"/admin/identities?username={ann}").text
+        )
+        gone = post(admin, "/admin/identities/unlink", username=ann, kind="account",
+                    value=MOODLE["homePage"], name=MOODLE["name"])  # fmt: skip
+        assert gone.status_code == 303
+        after = admin.get(gone.headers["location"]).text
+        assert "Unlinked." in after
+        assert f"{MOODLE['name']} at" not in after
+        wrong = post(
+            admin, "/admin/identities/unlink", username=ann, kind="mbox_sha1sum", value=SHA1
+        )
+        assert wrong.status_code == 400  # it goes with its address
+        assert "came with the e-mail address" in wrong.text
+        unknown = admin.get("/admin/identities?username=nobody")
+        assert unknown.status_code == 400
+        assert "no account named" in unknown.text
+    with role_client(app, w, "learner") as learner:  # nor to anyone else, name or no name
+        assert learner.get(f"/admin/identities?username={ann}").status_code == 403
+        assert (
+            post(learner, "/admin/identities/link", username=ann, mbox="x@y.example").status_code
+            == 403
+        )
+    with w.db.reading() as s:
+        assert sorted(s.scalars(select(XapiIdentity.key))) == [f"mbox:{MBOX}", f"sha1:{SHA1}"]
+        actors = set(s.scalars(select(AuditEvent.actor).where(AuditEvent.subject == ann)))
+        assert actors == {w.admin.username}
+
+
+def test_the_api_links_lists_and_unlinks(client: TestClient, sqlite_world: World) -> None:
+    w = sqlite_world
+    ann = w.other_learner.username
+    headers = {"Authorization": f"Bearer {role_token(client, w, 'admin')}"}
+    made = client.post("/api/v1/admin/xapi-identities", headers=headers,
+                       json={"username": ann, "openid": "https://id.school.example/ann"})  # fmt: skip
+    assert made.status_code == 201
+    assert made.json() == {"linked": True}
+    listed = client.get("/api/v1/admin/xapi-identities", params={"username": ann}, headers=headers)
+    assert listed.json() == [
+        {"agent": {"objectType": "Agent", "openid": "https://id.school.example/ann"},
+         "derived_from": None}
+    ]  # fmt: skip
+    bad = client.post("/api/v1/admin/xapi-identities", headers=headers,
+                      json={"username": ann, "mbox_sha1sum": "xyz"})  # fmt: skip
+    assert bad.status_code == 400
+    assert "mbox_sha1sum" in bad.text
+    gone = client.post("/api/v1/admin/xapi-identities/unlink", headers=headers,
+                       json={"username": ann, "openid": "https://id.school.example/ann"})  # fmt: skip
+    assert gone.status_code == 204
+    assert (
+        client.get(
+            "/api/v1/admin/xapi-identities", params={"username": ann}, headers=headers
+        ).json()
+        == []
+    )

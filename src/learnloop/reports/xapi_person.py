@@ -13,8 +13,10 @@ from sqlalchemy import select
 
 from learnloop.adapters.xapi.learnloop_ids import learner_agent, parse_learner
 from learnloop.adapters.xapi.statements import agent_key
-from learnloop.exceptions import NotFound
+from learnloop.domain import Role, Viewer
+from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.storage import Database
+from learnloop.storage.access import require_role
 from learnloop.storage.personal_data import account_named, identities_of
 from learnloop.storage.tables import User
 
@@ -49,11 +51,18 @@ def person_object(db: Database, agent: dict[str, Any], *, public_url: str) -> di
         return _gathered([own, *linked, agent])
 
 
-def linked_identities(db: Database, username: str) -> list[dict[str, Any]]:
+def linked_identities(
+    db: Database, username: str, viewer: Viewer | None = None
+) -> list[dict[str, Any]]:
     """The identities linked to ``username``'s account, oldest first: each one's agent, and
-    the key of the address it was worked out from (or None)."""
+    the key of the address it was worked out from (or None). ``viewer``: the admin asking on a
+    page or the API (None: the operator, on the command line)."""
+    if viewer is not None:
+        require_role(viewer, Role.ADMIN)
+    if not username.strip():
+        raise InvalidInput("username", "name the account")
     with db.reading() as s:
-        user_id = s.scalar(select(User.id).where(User.username == username))
+        user_id = s.scalar(select(User.id).where(User.username == username.strip()))
         if user_id is None:
             raise NotFound("no account named %(username)s", username=repr(username))
         return [

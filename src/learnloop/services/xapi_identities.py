@@ -2,7 +2,8 @@
 
 Content hosted elsewhere names learners its own way: H5P in a school's site by the e-mail address
 or the site's own account, a simulation by an OpenID. Linking such an identifier to a learnloop
-account (``learnloop xapi-identity link``, or a CSV of them) makes the statements that name it
+account (an admin on ``/admin/identities`` or the API, an operator with ``learnloop
+xapi-identity``, a CSV of them, or a OneRoster export's addresses) makes the statements that name it
 count as the account's: they feed the learner model (services.xapi_feed), they are in the
 person's export and go with their account (services.erasure), and ``GET /xapi/agents`` gathers
 every name into one Person. Without a link nothing is guessed: an e-mail address a learner
@@ -29,9 +30,11 @@ from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi.statements import InvalidStatement, agent_key, validate_agent
 from learnloop.content.identity_csv import IdentityRow
+from learnloop.domain import Role, Viewer
 from learnloop.exceptions import ContentError, ContentIssue, InvalidInput, NotFound
 from learnloop.services.audit import OPERATOR, record_event
 from learnloop.storage import Database
+from learnloop.storage.access import require_role
 from learnloop.storage.tables import User, XapiIdentity
 
 __all__ = [
@@ -123,10 +126,20 @@ def _link(s: Session, user: User, agent: dict[str, Any], *, public_url: str, now
 
 
 def _user(s: Session, username: str) -> User:
+    if not username.strip():
+        raise InvalidInput("username", "name the account")
     user = s.scalar(select(User).where(User.username == username.strip()))
     if user is None:
         raise NotFound("no account named %(username)s", username=repr(username))
     return user
+
+
+def _actor(viewer: Viewer | None) -> str:
+    """Who acts: an admin on the pages or the API (refused for anyone else), else the operator."""
+    if viewer is None:
+        return OPERATOR
+    require_role(viewer, Role.ADMIN)
+    return viewer.username
 
 
 def link_identity(
@@ -135,10 +148,12 @@ def link_identity(
     username: str,
     fields: Mapping[str, str],
     public_url: str,
-    actor: str = OPERATOR,
+    viewer: Viewer | None = None,
     now: datetime | None = None,
 ) -> bool:
-    """Link one identifier to ``username``'s account; False if it was linked already."""
+    """Link one identifier to ``username``'s account; False if it was linked already.
+    ``viewer``: the admin doing it on a page or the API (None: the operator, on the command line)."""
+    actor = _actor(viewer)
     agent = identity_agent(fields)
     now = now or datetime.now(UTC)
     with db.transaction() as s:
@@ -207,11 +222,12 @@ def unlink_identity(
     *,
     username: str,
     fields: Mapping[str, str],
-    actor: str = OPERATOR,
+    viewer: Viewer | None = None,
     now: datetime | None = None,
 ) -> None:
     """Unlink one identifier from ``username``'s account (with the SHA-1 its address brought).
     The statements already counted stay counted: they were the person's when they came."""
+    actor = _actor(viewer)
     agent = identity_agent(fields)
     key = agent_key(agent)
     now = now or datetime.now(UTC)

@@ -1,15 +1,20 @@
 """What the admin pages do, as JSON, for a district's scripts: classes and their members, a
-one-time password, deleting an account and everything about the person (admins only)."""
+one-time password, deleting an account and everything about the person, and the names accounts
+go by in xAPI content on other sites (admins only)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from learnloop.reports.admin_views import class_members
+from learnloop.reports.xapi_person import linked_identities
 from learnloop.services.accounts import reset_password
 from learnloop.services.classes import add_members, create_class_for, remove_member
 from learnloop.services.erasure import delete_account
+from learnloop.services.xapi_identities import link_identity, unlink_identity
 from learnloop.web.deps import ApiViewer, PlatformDep
 
 router = APIRouter(prefix="/admin", tags=["admin"])
@@ -107,3 +112,51 @@ def delete(body: DeletionIn, platform: PlatformDep, viewer: ApiViewer) -> Deleti
         public_url=platform.settings.public_url,
     )  # fmt: skip
     return DeletionOut(username=erased.username, rows=erased.rows)
+
+
+class IdentityIn(BaseModel):
+    """One identifier, in xAPI's own names: give one of mbox, mbox_sha1sum, openid, or
+    account_homePage with account_name."""
+
+    username: str = Field(max_length=64)
+    mbox: str = Field("", max_length=600)
+    mbox_sha1sum: str = Field("", max_length=40)
+    openid: str = Field("", max_length=600)
+    account_homePage: str = Field("", max_length=600)  # noqa: N815 (xAPI's own name)
+    account_name: str = Field("", max_length=600)
+
+    def fields(self) -> dict[str, str]:
+        return self.model_dump(exclude={"username"})
+
+
+class IdentityOut(BaseModel):
+    agent: dict[str, Any]  # the identifier, as an xAPI Agent
+    derived_from: str | None  # the key of the linked address this SHA-1 came with
+
+
+class LinkOut(BaseModel):
+    linked: bool  # false: it was linked to this account already
+
+
+@router.get("/xapi-identities", response_model=list[IdentityOut])
+def identities(platform: PlatformDep, viewer: ApiViewer, username: str = "") -> list[IdentityOut]:
+    """The names ``username``'s account goes by in xAPI content on other sites."""
+    found = linked_identities(platform.db, username[:64], viewer)
+    return [IdentityOut(**identity) for identity in found]
+
+
+@router.post("/xapi-identities", response_model=LinkOut, status_code=201)
+def link(body: IdentityIn, platform: PlatformDep, viewer: ApiViewer) -> LinkOut:
+    """Link one identifier: statements naming it count as the account's (docs/xapi.md)."""
+    added = link_identity(
+        platform.db, username=body.username, fields=body.fields(),
+        public_url=platform.settings.public_url, viewer=viewer,
+    )  # fmt: skip
+    return LinkOut(linked=added)
+
+
+@router.post("/xapi-identities/unlink", status_code=204)
+def unlink(body: IdentityIn, platform: PlatformDep, viewer: ApiViewer) -> Response:
+    """Unlink one identifier (with the SHA-1 its address brought); counted statements stay."""
+    unlink_identity(platform.db, username=body.username, fields=body.fields(), viewer=viewer)
+    return Response(status_code=204)

@@ -1,19 +1,23 @@
-"""The administrator's overview, classes and their members, and deleting an account."""
+"""The administrator's overview, classes and their members, deleting an account, and the names
+accounts go by in xAPI content hosted elsewhere."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from learnloop.domain import Viewer
-from learnloop.exceptions import InvalidInput
+from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.admin_views import admin_overview, class_members
 from learnloop.reports.class_views import classes_for
+from learnloop.reports.xapi_person import linked_identities
 from learnloop.services.accounts import reset_password
 from learnloop.services.classes import add_members, create_class_for, remove_member
 from learnloop.services.erasure import delete_account
+from learnloop.services.xapi_identities import link_identity, unlink_identity
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import redirect, render, said
@@ -140,3 +144,95 @@ def password_reset(
     response = _page(request, platform, viewer, extra)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+IDENTITY_FIELDS = ("mbox", "mbox_sha1sum", "openid", "account_homePage", "account_name")
+Identifier = Annotated[str, Form(max_length=600)]
+
+
+def _identities_page(
+    request: Request,
+    platform: Platform,
+    viewer: Viewer,
+    username: str,
+    extra: dict[str, Any],
+    status: int = 200,
+) -> Response:
+    if not viewer.is_admin:  # the services check again; without a username none is asked
+        raise PermissionDenied("this is for %(names)s accounts", names="admin")
+    found: list[dict[str, Any]] | None = None
+    error = extra.pop("error", None)
+    if username.strip():
+        try:
+            found = linked_identities(platform.db, username, viewer)
+        except (InvalidInput, NotFound) as exc:
+            error, status = error or said(request, platform, exc), 400 if status == 200 else status
+    context = {"username": username.strip(), "found": found, "error": error, **extra}
+    return render(
+        request, platform, "admin/identities.html", context, viewer=viewer, status_code=status
+    )
+
+
+@router.get("/identities", response_class=HTMLResponse)
+def identities(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    username: str = "",
+    linked: int = -1,
+    unlinked: int = 0,
+) -> Response:
+    """The names an account goes by in xAPI content on other sites (services.xapi_identities)."""
+    extra = {"linked": linked, "unlinked": unlinked}
+    return _identities_page(request, platform, viewer, username[:64], extra)
+
+
+@router.post("/identities/link", dependencies=[CsrfChecked])
+def link(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    username: Annotated[str, Form(max_length=64)] = "",
+    mbox: Identifier = "",
+    openid: Identifier = "",
+    account_homePage: Identifier = "",  # noqa: N803 (xAPI's own name for it)
+    account_name: Identifier = "",
+) -> Response:
+    fields = {"mbox": mbox, "openid": openid, "account_homePage": account_homePage,
+              "account_name": account_name}  # fmt: skip
+    try:
+        added = link_identity(
+            platform.db, username=username, fields=fields,
+            public_url=platform.settings.public_url, viewer=viewer,
+        )  # fmt: skip
+    except (InvalidInput, NotFound) as exc:
+        extra = {"error": said(request, platform, exc), "field": getattr(exc, "field", ""),
+                 "given": fields}  # fmt: skip
+        return _identities_page(request, platform, viewer, username, extra, 400)
+    return redirect(f"/admin/identities?username={quote(username.strip())}&linked={int(added)}")
+
+
+@router.post("/identities/unlink", dependencies=[CsrfChecked])
+def unlink(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    username: Annotated[str, Form(max_length=64)] = "",
+    kind: Annotated[str, Form(max_length=16)] = "",
+    value: Identifier = "",
+    name: Identifier = "",
+) -> Response:
+    """Unlink one identifier: ``kind`` and ``value`` (for an account, its home page and ``name``)."""
+    fields = (
+        {"account_homePage": value, "account_name": name}
+        if kind == "account"
+        else {kind: value}
+        if kind in IDENTITY_FIELDS
+        else {}
+    )
+    try:
+        unlink_identity(platform.db, username=username, fields=fields, viewer=viewer)
+    except (InvalidInput, NotFound) as exc:
+        extra = {"error": said(request, platform, exc)}
+        return _identities_page(request, platform, viewer, username, extra, 400)
+    return redirect(f"/admin/identities?username={quote(username.strip())}&unlinked=1")
