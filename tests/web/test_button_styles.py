@@ -9,7 +9,8 @@ from pathlib import Path
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "learnloop" / "web" / "templates"
 FORM = re.compile(r'<form[^>]*action="([^"]*)"[^>]*>(.*?)</form>', re.S)
 SMALL_BUTTON = re.compile(r'<button[^>]*class="(small[^"]*)"')
-REMOVING = {"remove", "hide", "delete", "disband", "unlink"}  # the last part of a removing form's path
+# the last part of a removing form's path
+REMOVING = {"remove", "hide", "delete", "disband", "unlink"}
 
 
 def _small_buttons() -> list[tuple[str, str, str]]:
