@@ -84,9 +84,8 @@ def list_identities(username: str) -> None:
     table.add_column("kind")
     table.add_column("identifier")
     for identity in found:
-        agent = identity["agent"]
-        kind = next(k for k in ("mbox", "mbox_sha1sum", "openid", "account") if k in agent)
-        value = agent[kind]
+        kind = identity["kind"]
+        value = identity["agent"][kind]
         if kind == "account":
             value = f"{value['name']} at {value['homePage']}"
         if identity["derived_from"]:

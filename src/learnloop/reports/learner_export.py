@@ -19,7 +19,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi.learnloop_ids import learner_agent
-from learnloop.adapters.xapi.statements import agent_key
+from learnloop.adapters.xapi.statements import agent_key, identifier_kind
 from learnloop.domain import Viewer
 from learnloop.domain.language import N_
 from learnloop.storage import Database
@@ -77,19 +77,20 @@ def kept_counts(export: dict[str, Any]) -> list[tuple[str, int]]:
 
 def linked_names(export: dict[str, Any]) -> list[str]:
     """The identities an administrator linked to the account (services.xapi_identities), each as
-    a person reads it: an e-mail address, an OpenID, "NAME at HOME PAGE"; a SHA-1 worked out from
-    a listed address is not listed again."""
+    a person reads it: an e-mail address, "NAME @ HOME PAGE", an OpenID or a SHA-1; a SHA-1
+    worked out from a listed address is not listed again."""
     names: list[str] = []
     for row in export["tables"].get("xapi_identities", []):
         agent = row["agent"]
         if row.get("derived_from"):
             continue
-        if "mbox" in agent:
+        kind = identifier_kind(agent)
+        if kind == "mbox":
             names.append(agent["mbox"].removeprefix("mailto:"))
-        elif "account" in agent:
+        elif kind == "account":
             names.append(f"{agent['account']['name']} @ {agent['account']['homePage']}")
         else:
-            names.append(agent.get("openid") or agent.get("mbox_sha1sum", ""))
+            names.append(agent[kind])
     return names
 
 

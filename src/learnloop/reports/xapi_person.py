@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from learnloop.adapters.xapi.learnloop_ids import learner_agent, parse_learner
-from learnloop.adapters.xapi.statements import agent_key
+from learnloop.adapters.xapi.learnloop_ids import learner_agent, lookup_names
+from learnloop.adapters.xapi.statements import identifier_kind
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.storage import Database
@@ -40,10 +40,7 @@ def _gathered(agents: list[dict[str, Any]]) -> dict[str, Any]:
 def person_object(db: Database, agent: dict[str, Any], *, public_url: str) -> dict[str, Any]:
     """The Person for a valid Agent (``GET /xapi/agents``)."""
     with db.reading() as s:
-        group = agent.get("objectType") == "Group"  # a Group is nobody's identity
-        user = account_named(
-            s, parse_learner(public_url, agent), None if group else agent_key(agent)
-        )
+        user = account_named(s, *lookup_names(public_url, agent))
         if user is None:
             return _gathered([agent])
         own = learner_agent(public_url, user.username, user.display_name)
@@ -54,8 +51,9 @@ def person_object(db: Database, agent: dict[str, Any], *, public_url: str) -> di
 def linked_identities(
     db: Database, username: str, viewer: Viewer | None = None
 ) -> list[dict[str, Any]]:
-    """The identities linked to ``username``'s account, oldest first: each one's agent, and
-    the key of the address it was worked out from (or None). ``viewer``: the admin asking on a
+    """The identities linked to ``username``'s account, oldest first: each one's agent, its
+    kind (``adapters.xapi.identifier_kind``), and the key of the address it was worked out from
+    (or None). ``viewer``: the admin asking on a
     page or the API (None: the operator, on the command line)."""
     if viewer is not None:
         require_role(viewer, Role.ADMIN)
@@ -66,6 +64,10 @@ def linked_identities(
         if user_id is None:
             raise NotFound("no account named %(username)s", username=repr(username))
         return [
-            {"agent": identity.agent, "derived_from": identity.derived_from}
+            {
+                "agent": identity.agent,
+                "kind": identifier_kind(identity.agent),
+                "derived_from": identity.derived_from,
+            }
             for identity in identities_of(s, user_id)
         ]

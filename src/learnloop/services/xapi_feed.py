@@ -16,10 +16,9 @@ from learnloop.adapters.xapi.learnloop_ids import (
     PLATFORM,
     LearnloopObject,
     activity_iri,
-    parse_learner,
+    lookup_names,
     parse_object,
 )
-from learnloop.adapters.xapi.statements import agent_key
 from learnloop.domain import Activity, Course, Role
 from learnloop.exceptions import NotFound
 from learnloop.services.learning import apply_answer, is_locked, mastery_rows
@@ -111,9 +110,7 @@ def feed_learner_model(s: Session, st: dict[str, Any], *, public_url: str, now: 
         return False
     iri = st["object"]["id"]
     target = parse_object(public_url, iri)
-    actor = st["actor"]
-    group = actor.get("objectType") == "Group"  # a Group is nobody's identity
-    user = account_named(s, parse_learner(public_url, actor), None if group else agent_key(actor))
+    user = account_named(s, *lookup_names(public_url, st["actor"]))
     if user is None or user.role != Role.LEARNER.value:
         return False
     try:

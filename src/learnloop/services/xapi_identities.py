@@ -28,7 +28,12 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from learnloop.adapters.xapi.statements import InvalidStatement, agent_key, validate_agent
+from learnloop.adapters.xapi.statements import (
+    InvalidStatement,
+    agent_key,
+    identifier_kind,
+    validate_agent,
+)
 from learnloop.content.identity_csv import IdentityRow
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import ContentError, ContentIssue, InvalidInput, NotFound
@@ -82,10 +87,6 @@ def identity_agent(fields: Mapping[str, str]) -> dict[str, Any]:
     return agent
 
 
-def _kind(agent: Mapping[str, Any]) -> str:
-    return next(k for k in (*_SINGLE, "account") if k in agent)
-
-
 def _sha1_of(agent: Mapping[str, Any]) -> dict[str, Any] | None:
     if "mbox" not in agent:
         return None
@@ -113,7 +114,7 @@ def _link(s: Session, user: User, agent: dict[str, Any], *, public_url: str, now
         if owner is not None and owner.user_id != user.id:
             other = s.get(User, owner.user_id)
             raise InvalidInput(
-                _kind(one), "already names the account %(other)s",
+                identifier_kind(one), "already names the account %(other)s",
                 other=repr(other.username if other else "?"),
             )  # fmt: skip
         if owner is None:
@@ -162,7 +163,7 @@ def link_identity(
         if added:
             record_event(
                 s, actor=actor, action="xapi_identity.linked", subject=user.username, now=now,
-                details={"kind": _kind(agent)},
+                details={"kind": identifier_kind(agent)},
             )  # fmt: skip
     return added
 
@@ -235,14 +236,16 @@ def unlink_identity(
         user = _user(s, username)
         found = s.get(XapiIdentity, key)
         if found is None or found.user_id != user.id:
-            raise InvalidInput(_kind(agent), "is not linked to %(u)s", u=repr(user.username))
+            raise InvalidInput(
+                identifier_kind(agent), "is not linked to %(u)s", u=repr(user.username)
+            )
         if found.derived_from is not None:
-            raise InvalidInput(_kind(agent), (
+            raise InvalidInput(identifier_kind(agent), (
                 "came with the e-mail address linked to this account: unlink the address"
             ))  # fmt: skip
         s.execute(delete(XapiIdentity).where(XapiIdentity.derived_from == key))
         s.delete(found)
         record_event(
             s, actor=actor, action="xapi_identity.unlinked", subject=user.username, now=now,
-            details={"kind": _kind(agent)},
+            details={"kind": identifier_kind(agent)},
         )  # fmt: skip

@@ -10,6 +10,7 @@ from learnloop.adapters.xapi.index import (
 from learnloop.adapters.xapi.statements import (
     InvalidStatement,
     agent_key,
+    identifier_kind,
     validate_agent,
     validate_statement,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "InvalidStatement",
     "StatementKeys",
     "agent_key",
+    "identifier_kind",
     "index_pairs",
     "statement_keys",
     "target_keys",

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from learnloop.adapters.xapi.statements import agent_key
+
 __all__ = [
     "ANSWERED",
     "LearnloopObject",
@@ -27,6 +29,7 @@ __all__ = [
     "course_iri",
     "item_iri",
     "learner_agent",
+    "lookup_names",
     "parse_learner",
     "parse_object",
 ]
@@ -66,6 +69,16 @@ def parse_learner(base: str, agent: Mapping[str, Any]) -> str | None:
         name = account.get("name")
         return name if isinstance(name, str) else None
     return None
+
+
+def lookup_names(base: str, agent: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """How to find the account ``agent`` names: (its username, None) for a learnloop account;
+    (None, its agent key) for another Agent, which an identity linked to an account may name;
+    (None, None) for a Group, which is nobody's identity."""
+    username = parse_learner(base, agent)
+    if username is not None:
+        return username, None
+    return None, None if agent.get("objectType") == "Group" else agent_key(agent)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from typing import Any
 __all__ = [
     "InvalidStatement",
     "agent_key",
+    "identifier_kind",
     "validate_agent",
     "validate_statement",
 ]
@@ -456,6 +457,12 @@ def compared_durations(statement: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(out.get("object"), dict):
         out["object"] = truncated(out["object"])
     return out
+
+
+def identifier_kind(agent: Mapping[str, Any]) -> str:
+    """Which inverse functional identifier an Agent has (mbox, mbox_sha1sum, openid or account),
+    the first in that order when it has several, as ``agent_key`` reads it."""
+    return next(kind for kind in _IFIS if kind in agent)
 
 
 def agent_key(agent: Mapping[str, Any]) -> str:

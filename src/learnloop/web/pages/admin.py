@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from learnloop.content.identity_csv import IDENTIFIER_COLUMNS
 from learnloop.domain import Viewer
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.admin_views import admin_overview, class_members
@@ -146,7 +147,6 @@ def password_reset(
     return response
 
 
-IDENTITY_FIELDS = ("mbox", "mbox_sha1sum", "openid", "account_homePage", "account_name")
 Identifier = Annotated[str, Form(max_length=600)]
 
 
@@ -166,7 +166,7 @@ def _identities_page(
         try:
             found = linked_identities(platform.db, username, viewer)
         except (InvalidInput, NotFound) as exc:
-            error, status = error or said(request, platform, exc), 400 if status == 200 else status
+            error, status = error or said(request, platform, exc), 400
     context = {"username": username.strip(), "found": found, "error": error, **extra}
     return render(
         request, platform, "admin/identities.html", context, viewer=viewer, status_code=status
@@ -227,7 +227,7 @@ def unlink(
         {"account_homePage": value, "account_name": name}
         if kind == "account"
         else {kind: value}
-        if kind in IDENTITY_FIELDS
+        if kind in IDENTIFIER_COLUMNS
         else {}
     )
     try:
