@@ -17,7 +17,8 @@ from learnloop.adapters.xapi.learnloop_ids import answer_statement
 from learnloop.config import DEFAULT_PUBLIC_URL
 from learnloop.domain import AnswerFeedback, Course, Grade, Modality, Viewer, grade, stage_feedback
 from learnloop.domain.grading import SOLUTION_AFTER_MISSES
-from learnloop.domain.learner_model import with_outcome
+from learnloop.domain.learner_model import CourseModel, with_outcome
+from learnloop.domain.reviews import ReviewScheduler
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.services.reviews import review_on_answer, scheduler_for, start_card
 from learnloop.services.statement_store import insert_statement
@@ -27,6 +28,7 @@ from learnloop.storage.course_store import (
     course_by_id,
     course_model,
     course_of_learner,
+    new_attempt_id,
     recent_outcomes,
 )
 from learnloop.storage.learner_lock import lock_learner_model
@@ -40,9 +42,11 @@ __all__ = [
     "MasteryChange",
     "apply_answer",
     "complete_onboarding",
+    "is_evidence",
     "is_locked",
     "mastery_rows",
     "record_attempt",
+    "update_model",
 ]
 
 # The time a learner may say they give a week: at least ten minutes (less plans nothing), at most
@@ -262,10 +266,8 @@ def apply_answer(
     misses_before, seen_correct = _misses_and_seen_correct(earlier)
     result = grade_result or Grade(correct=correct, feedback=(), answer_text=answer_text)
     feedback = stage_feedback(item, result, misses_before)
-    # Evidence only from an item's first success and the misses before the solution shows:
-    # answering an item again once it was solved, or copying a shown solution, proves nothing.
-    counted = not seen_correct and misses_before < SOLUTION_AFTER_MISSES
     attempt = Attempt(
+        id=new_attempt_id(s),
         user_id=user_id,
         course_id=course_id,
         activity_key=activity_key,
@@ -274,7 +276,7 @@ def apply_answer(
         answer_text=answer_text,
         correct=correct,
         misses_before=misses_before,
-        counted=counted,
+        counted=is_evidence(seen_correct, misses_before),
         feedback=asdict(feedback),
         created_at=now,
         statement_id=statement_id,
@@ -282,10 +284,39 @@ def apply_answer(
     )
     s.add(attempt)
     s.flush()
+    changes = update_model(
+        s, attempt, course=course, rows=rows, model=course_model(s, course_id, course),
+        scheduler=scheduler_for(s, course_id),
+    )  # fmt: skip
+    return AttemptOutcome(
+        attempt.id, activity_key, item_key, attempt.counted, feedback, tuple(changes)
+    )
+
+
+def is_evidence(seen_correct: bool, misses_before: int) -> bool:
+    """Evidence only from an item's first success and the misses before the solution shows:
+    answering an item again once it was solved, or copying a shown solution, proves nothing."""
+    return not seen_correct and misses_before < SOLUTION_AFTER_MISSES
+
+
+def update_model(
+    s: Session,
+    attempt: Attempt,
+    *,
+    course: Course,
+    rows: dict[str, Mastery],
+    model: CourseModel,
+    scheduler: ReviewScheduler,
+) -> list[MasteryChange]:
+    """The learner model's update for one stored answer, at the time it was given: mastery of
+    each objective its item tests, the history of each estimate, and spaced review. Shared by
+    a new answer (``apply_answer``) and a replay of the learner's record (services.model_replay),
+    so that both follow one rule."""
+    user_id, course_id, now = attempt.user_id, attempt.course_id, attempt.created_at
+    item = course.items[attempt.item_key]
+    counted, correct = attempt.counted, attempt.correct
     changes: list[MasteryChange] = []
-    scheduler = scheduler_for(s, course_id)
     # The learner model the course chose, through the engine's one interface.
-    model = course_model(s, course_id, course)
     state = model.state(
         {k: (m.p_known, m.attempts, m.correct) for k, m in rows.items()},
         {k: m.recent for k, m in rows.items()},
@@ -318,15 +349,15 @@ def apply_answer(
             # one of its questions tests recall, even of an item solved before)
             review_on_answer(
                 s, scheduler, user_id=user_id, course_id=course_id, objective=key,
-                attempt_id=attempt.id, correct=result.correct, misses_before=misses_before,
+                attempt_id=attempt.id, correct=correct, misses_before=attempt.misses_before,
                 now=now,
             )  # fmt: skip
         if counted:
-            state = model.update(state, item_key, key, result.correct)
+            state = model.update(state, attempt.item_key, key, correct)
             row.p_known = model.estimate(state, key)
             row.attempts += 1
-            row.correct += int(result.correct)
-            row.recent = with_outcome(row.recent, result.correct)
+            row.correct += int(correct)
+            row.recent = with_outcome(row.recent, correct)
             row.updated_at = now
         newly = False
         # Mastery, once reached, stays: dependents stay unlocked; spaced review keeps it true.
@@ -357,4 +388,4 @@ def apply_answer(
         for key, row in rows.items():
             if key not in item.objectives and key in course.objectives:
                 row.p_known = model.estimate(state, key)
-    return AttemptOutcome(attempt.id, activity_key, item_key, counted, feedback, tuple(changes))
+    return changes

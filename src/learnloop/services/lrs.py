@@ -39,6 +39,7 @@ from learnloop.exceptions import (
     NotFound,
     PermissionDenied,
 )
+from learnloop.services.answer_withdrawal import withdraw_voided
 from learnloop.services.audit import OPERATOR, record_event
 from learnloop.services.statement_store import insert_attachments, insert_statements
 from learnloop.services.xapi_feed import feed_learner_model
@@ -268,7 +269,7 @@ def write_group(
     known = {i: row.statement for i, row in stored_before.items()}
     results: list[list[str] | LearnloopError] = []
     fresh: list[dict[str, Any]] = []
-    voided: list[str] = []
+    voided: dict[str, str] = {}  # target id -> the id of the statement voiding it
     stored = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     for batch in batches:
         try:
@@ -281,7 +282,7 @@ def write_group(
             st.setdefault("timestamp", stored)
             known[st["id"]] = st
             if _voids(st):
-                voided.append(st["object"]["id"])
+                voided[st["object"]["id"]] = st["id"]
         fresh.extend(mine)
         results.append(batch.ids)
     client_of = {st["id"]: b.client_id for b in batches for st in b.statements}
@@ -302,6 +303,9 @@ def write_group(
         )
     for st in fresh:
         feed_learner_model(s, st, public_url=base_url, now=now)
+    # answers that came from the statements voided here stop counting (after the feed: a
+    # statement and its voiding may come in one batch)
+    withdraw_voided(s, voided, now=now)
     return results
 
 

@@ -25,7 +25,7 @@ from learnloop.storage.course_store import course_of_learner
 from learnloop.storage.learner_lock import lock_learner_model
 from learnloop.storage.tables import Attempt, Mastery, Placement
 
-__all__ = ["PlacementAnswer", "answer_placement", "start_placement"]
+__all__ = ["PlacementAnswer", "answer_placement", "apply_placement", "start_placement"]
 
 # An objective placed as not known starts no higher than this, whatever the diagnostic said:
 # placement never declares mastery through the back door of a high prior.
@@ -114,11 +114,11 @@ def answer_placement(
             "questions": placed.questions,
         }
         row.finished_at = now
-        _place(s, viewer.user_id, course_id, course, placed.p_known, set(placed.known), now)
+        apply_placement(s, viewer.user_id, course_id, course, placed.p_known, set(placed.known), now)
         return PlacementAnswer(True, len(row.answers), placed.known)
 
 
-def _place(
+def apply_placement(
     s: Session,
     user_id: int,
     course_id: int,
@@ -127,6 +127,9 @@ def _place(
     known: set[str],
     now: datetime,
 ) -> None:
+    """Start the learner where a finished diagnostic placed them (the learner's model is locked
+    here); also how a replay of the learner's record applies a placement (services.model_replay).
+    An objective the course gained since the diagnostic starts from its prior."""
     scheduler = scheduler_for(s, course_id)
     lock_learner_model(s, user_id)
     rows = {
@@ -146,8 +149,8 @@ def _place(
             s.add(row)
         row.updated_at = now
         if key in known:
-            row.p_known = max(p_known[key], objective.mastery.threshold)
+            row.p_known = max(p_known.get(key, 0.0), objective.mastery.threshold)
             row.mastered, row.mastered_at = True, now
             start_card(s, scheduler, user_id=user_id, course_id=course_id, objective=key, now=now)
         else:
-            row.p_known = min(max(p_known[key], objective.bkt.prior), _MAX_START)
+            row.p_known = min(max(p_known.get(key, 0.0), objective.bkt.prior), _MAX_START)

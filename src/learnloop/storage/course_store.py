@@ -5,7 +5,7 @@ worker never serves a stale version."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from learnloop.domain import Course
@@ -26,11 +26,13 @@ from learnloop.storage.tables import (
     CourseScoreBank,
     LearnerProfile,
     ScoreTest,
+    WithdrawnAnswer,
 )
 from learnloop.storage.tables import Course as CourseRow
 
 __all__ = [
-    "course_by_id", "course_by_slug", "course_model", "course_of_learner", "recent_outcomes",
+    "course_by_id", "course_by_slug", "course_model", "course_of_learner", "new_attempt_id",
+    "recent_outcomes",
 ]  # fmt: skip
 
 
@@ -79,6 +81,19 @@ def course_model(session: Session, course_id: int, course: Course) -> CourseMode
     """The learner model the course runs: its chosen kind once fitted, its authors' BKT before."""
     row = session.get(CourseLearnerModel, course_id)
     return CourseModel(course, row.model if row is not None else None)
+
+
+def new_attempt_id(session: Session) -> int | None:
+    """The id a new answer takes on SQLite, or None to let the database choose (PostgreSQL's
+    sequence never gives an id twice). SQLite gives the largest id plus one, so an id withdrawn
+    from the top of ``attempts`` would come back; learnloop's xAPI statement of an answer is
+    named after its id (``attempt_statement_id``), and the withdrawn answer keeps both. Under
+    SQLite's one write lock, the largest of both tables plus one is safe."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    top = session.scalar(select(func.max(Attempt.id))) or 0
+    gone = session.scalar(select(func.max(WithdrawnAnswer.id))) or 0
+    return max(top, gone) + 1
 
 
 def recent_outcomes(

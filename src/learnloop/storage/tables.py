@@ -43,6 +43,7 @@ from learnloop.storage.score_tables import (
     ScoreTest,
 )
 from learnloop.storage.table_base import Base, UTCDateTime
+from learnloop.storage.withdrawal_tables import WithdrawnAnswer
 from learnloop.storage.xapi_tables import (  # the LRS's tables, part of the same schema
     LrsClient,
     XapiAttachment,
@@ -91,6 +92,7 @@ __all__ = [
     "ScoreTest",
     "UTCDateTime",
     "User",
+    "WithdrawnAnswer",
     "XapiAttachment",
     "XapiDocument",
     "XapiIdentity",
@@ -204,7 +206,8 @@ class ClassMember(Base):
 
 
 class Attempt(Base):
-    """One answer to one item: never updated, never deleted by the learning loop."""
+    """One answer to one item. Only ``counted`` ever changes, when the learner model is replayed
+    (services.model_replay); a withdrawn answer moves to ``withdrawn_answers``, whole."""
 
     __tablename__ = "attempts"
     __table_args__ = (Index("ix_attempts_learner_item", "user_id", "course_id", "item_key"),)

@@ -32,10 +32,12 @@ __all__ = [
     "lookup_names",
     "parse_learner",
     "parse_object",
+    "voiding_statement",
 ]
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 ATTEMPT_EXTENSION = "https://learnloop.dev/xapi/extensions/attempt"
 PLATFORM = "learnloop"
 
@@ -101,6 +103,29 @@ def parse_object(base: str, iri: str) -> LearnloopObject | None:
 def attempt_statement_id(base: str, attempt_id: int) -> str:
     """A stable id for the statement of an in-app answer (the same answer, the same id)."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base.rstrip('/')}/attempts/{attempt_id}"))
+
+
+def voiding_statement(
+    base: str, *, attempt_id: int, username: str, display_name: str, when: datetime
+) -> dict[str, Any]:
+    """The statement by which learnloop voids its own record of an in-app answer that an
+    educator (``username``) withdrew: one id per answer, as for the answer's own statement."""
+    stamp = when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base.rstrip('/')}/attempts/{attempt_id}/void")),
+        "actor": learner_agent(base, username, display_name),
+        "verb": {"id": VOIDED, "display": {"en-US": "voided"}},
+        "object": {"objectType": "StatementRef", "id": attempt_statement_id(base, attempt_id)},
+        "context": {"platform": PLATFORM},
+        "timestamp": stamp,
+        "stored": stamp,
+        "authority": {
+            "objectType": "Agent",
+            "name": PLATFORM,
+            "account": {"homePage": base.rstrip("/"), "name": PLATFORM},
+        },
+        "version": "1.0.0",
+    }
 
 
 def answer_statement(

@@ -1,0 +1,179 @@
+"""Withdrawing answers from the learner model, keeping them whole.
+
+An answer stops counting in two ways:
+- the xAPI statement it came from is voided by an LRS client (content hosted elsewhere reported
+  it by mistake, or for the wrong person): ``withdraw_voided``, in the voiding statement's own
+  transaction (services.lrs);
+- an educator of the learner's class, or an admin, withdraws it with a reason the learner sees
+  (someone else answered on the learner's device, the page failed): ``withdraw_answer``.
+  learnloop then voids its own xAPI record of an in-app answer, so that the LRS says the same.
+
+The answer moves to ``withdrawn_answers`` with when, why and by whom (nothing acknowledged is
+lost: the learner's data export lists it), and the learner's model is replayed without it
+(services.model_replay), in the same transaction. Voiding learnloop's own record of an in-app
+answer from outside withdraws nothing: in-app answers are withdrawn in learnloop, by an educator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from learnloop.adapters.xapi.learnloop_ids import attempt_statement_id, voiding_statement
+from learnloop.domain import Role, Viewer
+from learnloop.exceptions import InvalidInput, NotFound
+from learnloop.services.audit import record_event
+from learnloop.services.model_replay import Replay, replay_learner_model
+from learnloop.services.statement_store import insert_statements
+from learnloop.storage import Database
+from learnloop.storage.access import require_class_educator, require_learner_in_class, require_role
+from learnloop.storage.learner_lock import lock_learner_model
+from learnloop.storage.statement_lookup import statements_by_id
+from learnloop.storage.tables import (
+    Attempt,
+    MasteryEvent,
+    ReviewEvent,
+    User,
+    WithdrawnAnswer,
+    XapiStatement,
+)
+
+__all__ = ["MAX_WITHDRAW_REASON", "Withdrawal", "withdraw_answer", "withdraw_voided"]
+
+MAX_WITHDRAW_REASON = 500  # a sentence or two, as for a mastery override: what happened
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    attempt_id: int
+    replay: Replay
+    voided_statement: str | None  # learnloop's own record of the answer, voided with it
+
+
+def _move(
+    s: Session,
+    attempts: Sequence[Attempt],
+    *,
+    reason: str,
+    by: str,
+    voiding: dict[int, str],
+    now: datetime,
+) -> None:
+    """Copy the answers to ``withdrawn_answers`` and take them out of ``attempts`` (with the
+    estimate changes and reviews they caused, which the replay rebuilds)."""
+    for a in attempts:
+        s.add(
+            WithdrawnAnswer(
+                id=a.id, user_id=a.user_id, course_id=a.course_id, activity_key=a.activity_key,
+                item_key=a.item_key, response=a.response, answer_text=a.answer_text,
+                correct=a.correct, misses_before=a.misses_before, counted=a.counted,
+                feedback=a.feedback, created_at=a.created_at, statement_id=a.statement_id,
+                misconceptions=a.misconceptions, withdrawn_at=now, reason=reason, withdrawn_by=by,
+                voiding_statement_id=voiding.get(a.id),
+            )
+        )  # fmt: skip
+    ids = [a.id for a in attempts]
+    s.flush()
+    for table in (MasteryEvent, ReviewEvent):
+        s.execute(delete(table).where(table.attempt_id.in_(ids)))
+    s.execute(
+        delete(Attempt).where(Attempt.id.in_(ids)),
+        execution_options={"synchronize_session": "fetch"},
+    )
+
+
+def withdraw_voided(s: Session, voided: dict[str, str], *, now: datetime) -> list[Replay]:
+    """Withdraw the answers that came from the voided statements (target id -> voiding
+    statement id), inside the LRS's transaction; one replay for each learner concerned."""
+    if not voided:
+        return []
+    attempts = list(
+        s.scalars(select(Attempt).where(Attempt.statement_id.in_(list(voided))).order_by(Attempt.id))
+    )
+    if not attempts:
+        return []
+    learners = sorted({(a.user_id, a.course_id) for a in attempts})
+    for user_id, _ in learners:
+        lock_learner_model(s, user_id)
+    voiding = {a.id: voided[a.statement_id] for a in attempts if a.statement_id is not None}
+    for a in attempts:
+        _move(
+            s, [a], reason=f"xAPI statement {a.statement_id} voided", by="", voiding=voiding,
+            now=now,
+        )  # fmt: skip
+    return [replay_learner_model(s, user_id, course_id) for user_id, course_id in learners]
+
+
+def _void_own_record(s: Session, attempt: Attempt, viewer: Viewer, base: str, now: datetime) -> str | None:
+    """Void learnloop's statement of an in-app answer, if the LRS holds it unvoided; its id."""
+    target_id = attempt_statement_id(base, attempt.id)
+    stored = statements_by_id(s, [target_id]).get(target_id)
+    if stored is None or stored.voided:
+        return None
+    st = voiding_statement(
+        base, attempt_id=attempt.id, username=viewer.username,
+        display_name=viewer.display_name, when=now,
+    )  # fmt: skip
+    if statements_by_id(s, [st["id"]]):
+        return None
+    insert_statements(s, [st], client_ids=[None], now=now, targets={target_id: stored.statement})
+    s.execute(update(XapiStatement).where(XapiStatement.seq == stored.seq).values(voided=True))
+    return str(st["id"])
+
+
+def withdraw_answer(
+    db: Database,
+    viewer: Viewer,
+    *,
+    class_id: int,
+    learner_id: int,
+    attempt_id: int,
+    reason: str,
+    public_url: str,
+    now: datetime | None = None,
+) -> Withdrawal:
+    """An educator of the learner's class (or an admin) withdraws one answer, with a reason the
+    learner sees: one transaction for the move, learnloop's voiding of its own record of the
+    answer, the replay and the audit event."""
+    require_role(viewer, Role.EDUCATOR, Role.ADMIN)
+    now = now or datetime.now(UTC)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidInput("reason", "say why: the learner sees the reason")
+    if len(reason) > MAX_WITHDRAW_REASON:
+        raise InvalidInput("reason", "use at most %(max)s characters", max=MAX_WITHDRAW_REASON)
+    with db.transaction() as s:
+        school_class = require_class_educator(s, viewer, class_id)
+        require_learner_in_class(s, class_id, learner_id)
+        lock_learner_model(s, learner_id)
+        attempt = s.get(Attempt, attempt_id)
+        if (
+            attempt is None
+            or attempt.user_id != learner_id
+            or attempt.course_id != school_class.course_id
+        ):
+            raise NotFound(
+                "learner %(learner_id)s has no answer %(attempt_id)s in this class's course",
+                learner_id=learner_id,
+                attempt_id=attempt_id,
+            )
+        voided = (
+            _void_own_record(s, attempt, viewer, public_url, now)
+            if attempt.statement_id is None
+            else None
+        )
+        _move(
+            s, [attempt], reason=reason, by=viewer.username,
+            voiding={attempt.id: voided} if voided else {}, now=now,
+        )  # fmt: skip
+        replay = replay_learner_model(s, learner_id, school_class.course_id)
+        learner = s.scalar(select(User.username).where(User.id == learner_id))
+        record_event(
+            s, actor=viewer.username, action="answer.withdrawn", subject=learner or "",
+            now=now, details={"attempt": attempt_id, "class": class_id},
+        )  # fmt: skip
+        return Withdrawal(attempt_id, replay, voided)
