@@ -134,7 +134,8 @@ def test_replaying_an_untouched_record_gives_back_the_same_state(
     practise(world, learner, rng, answers=60, start=now + timedelta(days=3))
     before = state(world, learner.user_id)
     # the record exercised what a replay must rebuild
-    assert any(m[5] for m in before["mastery"]) and any(not m[5] for m in before["mastery"])
+    assert any(m[5] for m in before["mastery"])
+    assert any(not m[5] for m in before["mastery"])
     assert any(r[1] >= 0 for r in before["reviews"])  # reviews that were answers
     assert not all(before["counted"])  # answers that were no evidence
     with world.db.transaction() as s:
@@ -161,7 +162,7 @@ def test_a_withdrawn_answer_leaves_the_state_it_would_have_been_without_it(
     activity, item, _, when = script[extra_at]
     extra = (activity, item, True, when - timedelta(minutes=1))
     for learner, answers in (
-        (world.learner, script[:extra_at] + [extra] + script[extra_at:]),
+        (world.learner, [*script[:extra_at], extra, *script[extra_at:]]),
         (world.other_learner, script),
     ):
         for a, i, right, t in answers:
@@ -246,7 +247,9 @@ def test_voiding_the_statement_an_answer_came_from_withdraws_it(
         kept = s.scalars(select(WithdrawnAnswer)).one()
         assert s.scalar(select(Attempt.id).where(Attempt.statement_id == wrong["id"])) is None
     assert (kept.statement_id, kept.voiding_statement_id, kept.withdrawn_by) == (
-        wrong["id"], void["id"], ""
+        wrong["id"],
+        void["id"],
+        "",
     )
     assert kept.reason == f"xAPI statement {wrong['id']} voided"
     # a statement and its voiding in one batch: nothing counts
@@ -328,5 +331,6 @@ def test_an_answer_after_a_withdrawn_last_one_takes_a_new_id(world: World) -> No
         ids = [attempt_statement_id(BASE, first.attempt_id),
                attempt_statement_id(BASE, second.attempt_id)]  # fmt: skip
         stored = statements_by_id(s, ids)
-    assert stored[ids[0]].voided and not stored[ids[1]].voided
+    assert stored[ids[0]].voided
+    assert not stored[ids[1]].voided
     assert stored[ids[1]].statement["result"]["success"] is True

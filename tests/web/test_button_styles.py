@@ -10,7 +10,7 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "learnloop" / "web" / 
 FORM = re.compile(r'<form[^>]*action="([^"]*)"[^>]*>(.*?)</form>', re.S)
 SMALL_BUTTON = re.compile(r'<button[^>]*class="(small[^"]*)"')
 # the last part of a removing form's path
-REMOVING = {"remove", "hide", "delete", "disband", "unlink"}
+REMOVING = {"remove", "hide", "delete", "disband", "unlink", "withdraw"}
 
 
 def _small_buttons() -> list[tuple[str, str, str]]:

@@ -14,7 +14,9 @@ from starlette.routing import Mount, Route
 
 from learnloop.services.assignments import assign_activity
 from learnloop.services.class_groups import form_group
+from learnloop.services.demo import answer_for
 from learnloop.services.discussion import post_message
+from learnloop.services.learning import record_attempt
 from learnloop.services.projects import submit_work
 from learnloop.services.reflections import write_reflection
 from learnloop.storage.tables import Assignment
@@ -90,6 +92,13 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/discussion/posts/{post_id}/hide"): ({L, E, A}, 303, 404, 303),
     ("POST", "/teach/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 303, 403, 303),
     ("POST", "/teach/classes/{class_id}/learners/{learner_id}/mastery"): ({E, A}, 303, 403, 303),
+    # an answer of the world learner's (fill)
+    ("POST", "/teach/classes/{class_id}/learners/{learner_id}/answers/{attempt_id}/withdraw"): (
+        {E, A},
+        303,
+        403,
+        303,
+    ),
     ("GET", "/admin"): ({A}, 200, 403, 303),
     ("POST", "/admin/classes"): ({A}, 303, 403, 303),
     ("GET", "/admin/classes/{class_id}"): ({A}, 200, 403, 303),
@@ -178,6 +187,13 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/classes/{class_id}/learning-curves"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/learners/{learner_id}"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/learners/{learner_id}/mastery"): ({E, A}, 200, 403, 401),
+    ("GET", "/api/v1/classes/{class_id}/learners/{learner_id}/answers"): ({E, A}, 200, 403, 401),
+    ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/answers/{attempt_id}/withdraw"): (
+        {E, A},
+        200,
+        403,
+        401,
+    ),
     ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 201, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/mastery-overrides"): (
         {E, A},
@@ -307,11 +323,18 @@ def fill(path: str, world: World) -> str:
     link_id = ""
     if "{link_id}" in path:
         link_id = pending_deep_link(world)
+    attempt_id = 0
+    if "{attempt_id}" in path:
+        attempt_id = record_attempt(
+            world.db, world.learner, activity_key="parts-practice", item_key="pw-3",
+            response=answer_for(world.course, "pw-3", False),
+        ).attempt_id  # fmt: skip
     submission_id = 0
     if "{submission_id}" in path:
         submission_id = submit_work(world.db, world.learner, activity_key=WORK, body="For 6: ...")
     return path.format(
         assignment_id=assignment_id,
+        attempt_id=attempt_id,
         post_id=post_id,
         submission_id=submission_id,
         reflection_id=reflection_id,

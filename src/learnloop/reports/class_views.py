@@ -95,7 +95,9 @@ class ClassOverview:
 
 @dataclass(frozen=True)
 class AttemptRow:
+    id: int
     at: datetime
+    activity_key: str
     activity_title: str
     item_key: str
     answer_text: str
@@ -284,7 +286,9 @@ def learner_detail(
         history={k: v for k, v in history.items() if k in course.objectives},
         attempts=[
             AttemptRow(
+                a.id,
                 a.created_at,
+                a.activity_key,
                 course.activities[a.activity_key].title
                 if a.activity_key in course.activities
                 else a.activity_key,

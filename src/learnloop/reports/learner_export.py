@@ -37,6 +37,7 @@ SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
 KEPT_LABELS = {
     "learner_profiles": N_("Your answers at onboarding (goal, interests, preferences, time)"),
     "attempts": N_("Your answers to questions"),
+    "withdrawn_answers": N_("Answers withdrawn from your record, with the reason"),
     "mastery": N_("What you have mastered, objective by objective"),
     "mastery_events": N_("How each estimate changed after each answer"),
     "mastery_overrides": N_("Estimates an educator set by hand, with their reason"),

@@ -92,7 +92,9 @@ def withdraw_voided(s: Session, voided: dict[str, str], *, now: datetime) -> lis
     if not voided:
         return []
     attempts = list(
-        s.scalars(select(Attempt).where(Attempt.statement_id.in_(list(voided))).order_by(Attempt.id))
+        s.scalars(
+            select(Attempt).where(Attempt.statement_id.in_(list(voided))).order_by(Attempt.id)
+        )
     )
     if not attempts:
         return []
@@ -108,7 +110,9 @@ def withdraw_voided(s: Session, voided: dict[str, str], *, now: datetime) -> lis
     return [replay_learner_model(s, user_id, course_id) for user_id, course_id in learners]
 
 
-def _void_own_record(s: Session, attempt: Attempt, viewer: Viewer, base: str, now: datetime) -> str | None:
+def _void_own_record(
+    s: Session, attempt: Attempt, viewer: Viewer, base: str, now: datetime
+) -> str | None:
     """Void learnloop's statement of an in-app answer, if the LRS holds it unvoided; its id."""
     target_id = attempt_statement_id(base, attempt.id)
     stored = statements_by_id(s, [target_id]).get(target_id)

@@ -149,9 +149,7 @@ def replay_learner_model(s: Session, user_id: int, course_id: int) -> Replay:
             if counted != event.counted:
                 event.counted = counted
                 recounted += 1
-            update_model(
-                s, event, course=course, rows=rows, model=model, scheduler=scheduler
-            )
+            update_model(s, event, course=course, rows=rows, model=model, scheduler=scheduler)
             applied += 1
             continue
         s.flush()

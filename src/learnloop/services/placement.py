@@ -114,7 +114,9 @@ def answer_placement(
             "questions": placed.questions,
         }
         row.finished_at = now
-        apply_placement(s, viewer.user_id, course_id, course, placed.p_known, set(placed.known), now)
+        apply_placement(
+            s, viewer.user_id, course_id, course, placed.p_known, set(placed.known), now
+        )
         return PlacementAnswer(True, len(row.answers), placed.known)
 
 

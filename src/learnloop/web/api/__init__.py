@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from learnloop import __version__
 from learnloop.web.api import (
     admin,
+    answers,
     assignments,
     auth,
     class_analysis,
@@ -42,6 +43,7 @@ def create_api() -> FastAPI:
         journey,
         score_test,
         classes,
+        answers,
         class_analysis,
         discussion,
         assignments,

@@ -22,6 +22,7 @@ from learnloop.reports.mastery_overrides import overrides_for
 from learnloop.reports.projects import learner_work, reviewed_work_of_mine
 from learnloop.reports.reflections import reflections_for
 from learnloop.reports.review_views import placement_page, review_queue
+from learnloop.reports.withdrawn_answers import withdrawn_for
 from learnloop.services.assignments import mark_done
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.learning import complete_onboarding, record_attempt
@@ -285,6 +286,7 @@ def _progress_page(
         "objectives": objectives,
         "chart": chart,
         "overrides": overrides_for(platform.db, viewer, viewer.user_id),
+        "withdrawn": withdrawn_for(platform.db, viewer, viewer.user_id),
         "reflections": reflections_for(platform.db, viewer, viewer.user_id),
         "reflection_error": error,
         "max_part": MAX_REFLECTION_PART,

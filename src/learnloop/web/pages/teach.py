@@ -20,6 +20,8 @@ from learnloop.reports.mastery_overrides import overrides_for
 from learnloop.reports.projects import work_of_learner
 from learnloop.reports.reflections import reflections_for
 from learnloop.reports.support_groups import support_groups
+from learnloop.reports.withdrawn_answers import withdrawn_for
+from learnloop.services.answer_withdrawal import MAX_WITHDRAW_REASON, withdraw_answer
 from learnloop.services.assignments import MAX_NOTE_LENGTH, assign_activity
 from learnloop.services.class_groups import MAX_GROUP_MEMBERS, disband_group, form_group
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
@@ -229,6 +231,8 @@ def _learner_page(
     overridden: bool = False,
     assign_error: str | None = None,
     assigned: bool = False,
+    withdraw_error: tuple[int, str] | None = None,
+    withdrew: bool = False,
     status: int = 200,
 ) -> Response:
     detail = learner_detail(platform.db, viewer, class_id, learner_id)
@@ -261,6 +265,10 @@ def _learner_page(
         "assign_error": assign_error,
         "assigned": assigned,
         "max_note": MAX_NOTE_LENGTH,
+        "withdrawn": withdrawn_for(platform.db, viewer, learner_id, class_id),
+        "withdraw_error": withdraw_error,
+        "withdrew": withdrew,
+        "max_withdraw": MAX_WITHDRAW_REASON,
     }
     return render(
         request, platform, "teach/learner.html", context, viewer=viewer, status_code=status
@@ -277,10 +285,11 @@ def learner(
     sent: int = 0,
     overridden: int = 0,
     assigned: int = 0,
+    withdrawn: int = 0,
 ) -> Response:
     return _learner_page(
         request, platform, viewer, class_id, learner_id, sent=bool(sent),
-        overridden=bool(overridden), assigned=bool(assigned),
+        overridden=bool(overridden), assigned=bool(assigned), withdrew=bool(withdrawn),
     )  # fmt: skip
 
 
@@ -311,6 +320,32 @@ def mastery_override(
             status=400,
         )
     return redirect(f"/teach/classes/{class_id}/learners/{learner_id}?overridden=1#override")
+
+
+@router.post(
+    "/classes/{class_id}/learners/{learner_id}/answers/{attempt_id}/withdraw",
+    dependencies=[CsrfChecked],
+)
+def withdraw(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    learner_id: int,
+    attempt_id: int,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        withdraw_answer(
+            platform.db, viewer, class_id=class_id, learner_id=learner_id, attempt_id=attempt_id,
+            reason=reason, public_url=platform.settings.public_url,
+        )  # fmt: skip
+    except InvalidInput as exc:
+        return _learner_page(
+            request, platform, viewer, class_id, learner_id,
+            withdraw_error=(attempt_id, said(request, platform, exc)), status=400,
+        )  # fmt: skip
+    return redirect(f"/teach/classes/{class_id}/learners/{learner_id}?withdrawn=1#withdrawn")
 
 
 @router.post("/classes/{class_id}/learners/{learner_id}/feedback", dependencies=[CsrfChecked])
