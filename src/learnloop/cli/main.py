@@ -1,6 +1,6 @@
 """``learnloop``: init, run, serve, validate, import-course, create-user (and, from their own
 modules, evaluate, simulate, backup, import-roster, import-gift, export-gift, import-qti,
-export-qti, import-case, remind, fit-score-bank, import-calibration and xapi-identity)."""
+export-qti, import-case, remind, fit-score-bank, import-calibration, regrade and xapi-identity)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from learnloop.cli.frameworks import export_case, import_case
 from learnloop.cli.gift import export_gift_command, import_gift
 from learnloop.cli.lti import lti_platform, lti_sync
 from learnloop.cli.qti import export_qti_command, import_qti
+from learnloop.cli.regrade import regrade
 from learnloop.cli.reminders import remind
 from learnloop.cli.rosters import import_roster_command
 from learnloop.cli.score_bank import fit_score_bank, import_calibration
@@ -43,6 +44,7 @@ from learnloop.services.courses import import_course
 from learnloop.services.demo import DemoLogins, setup_demo
 from learnloop.services.lrs import create_client, revoke_client
 from learnloop.services.models import MIN_ANSWERS_TO_FIT, fit_course_model
+from learnloop.services.regrading import regrade_course
 from learnloop.services.reviews import fit_course_memory
 from learnloop.storage import Database, upgrade_database
 from learnloop.storage.tables import Course as CourseRow
@@ -56,6 +58,7 @@ app.command()(evaluate)
 app.command()(simulate)
 app.command()(backup)
 app.command()(remind)
+app.command()(regrade)
 app.command("import-roster")(import_roster_command)
 app.command("fit-score-bank")(fit_score_bank)
 app.command("import-calibration")(import_calibration)
@@ -216,9 +219,23 @@ def import_course_command(path: Annotated[Path, typer.Argument(help="A course fo
     try:
         upgrade_database(db.engine)
         course_id, status = import_course(db, course, media=media_bytes(path, course))
+        # answers graded by the old items that the new ones grade differently: say so, and how
+        # to regrade them (an author decides; nobody's estimates change behind their back)
+        stale = (
+            regrade_course(db, course_id, public_url=settings.public_url, dry_run=True)
+            if status == "updated"
+            else None
+        )
     finally:
         db.dispose()
     console.print(f"course {course.slug!r} (id {course_id}): {status}")
+    if stale is not None and stale.changed:
+        console.print(
+            f"{stale.changed} answers of {stale.learners} learners grade differently with the "
+            f"new items: run `learnloop regrade {course.slug}` to grade them again and update "
+            "the learners' estimates",
+            soft_wrap=True,
+        )
 
 
 def _each_course(slug: str | None, fit: Callable[[Database, int, str], None]) -> None:

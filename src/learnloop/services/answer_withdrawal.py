@@ -20,26 +20,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from learnloop.adapters.xapi.learnloop_ids import attempt_statement_id, voiding_statement
+from learnloop.adapters.xapi.learnloop_ids import learner_agent
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.audit import record_event
 from learnloop.services.model_replay import Replay, replay_learner_model
-from learnloop.services.statement_store import insert_statements
+from learnloop.services.own_records import void_record
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator, require_learner_in_class, require_role
 from learnloop.storage.learner_lock import lock_learner_model
-from learnloop.storage.statement_lookup import statements_by_id
 from learnloop.storage.tables import (
     Attempt,
     MasteryEvent,
     ReviewEvent,
     User,
     WithdrawnAnswer,
-    XapiStatement,
 )
 
 __all__ = ["MAX_WITHDRAW_REASON", "Withdrawal", "withdraw_answer", "withdraw_voided"]
@@ -110,25 +108,6 @@ def withdraw_voided(s: Session, voided: dict[str, str], *, now: datetime) -> lis
     return [replay_learner_model(s, user_id, course_id) for user_id, course_id in learners]
 
 
-def _void_own_record(
-    s: Session, attempt: Attempt, viewer: Viewer, base: str, now: datetime
-) -> str | None:
-    """Void learnloop's statement of an in-app answer, if the LRS holds it unvoided; its id."""
-    target_id = attempt_statement_id(base, attempt.id)
-    stored = statements_by_id(s, [target_id]).get(target_id)
-    if stored is None or stored.voided:
-        return None
-    st = voiding_statement(
-        base, attempt_id=attempt.id, username=viewer.username,
-        display_name=viewer.display_name, when=now,
-    )  # fmt: skip
-    if statements_by_id(s, [st["id"]]):
-        return None
-    insert_statements(s, [st], client_ids=[None], now=now, targets={target_id: stored.statement})
-    s.execute(update(XapiStatement).where(XapiStatement.seq == stored.seq).values(voided=True))
-    return str(st["id"])
-
-
 def withdraw_answer(
     db: Database,
     viewer: Viewer,
@@ -166,10 +145,13 @@ def withdraw_answer(
                 attempt_id=attempt_id,
             )
         voided = (
-            _void_own_record(s, attempt, viewer, public_url, now)
+            void_record(
+                s, public_url, attempt.id, now=now,
+                actor=learner_agent(public_url, viewer.username, viewer.display_name),
+            )
             if attempt.statement_id is None
             else None
-        )
+        )  # fmt: skip
         _move(
             s, [attempt], reason=reason, by=viewer.username,
             voiding={attempt.id: voided} if voided else {}, now=now,

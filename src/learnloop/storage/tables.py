@@ -206,8 +206,9 @@ class ClassMember(Base):
 
 
 class Attempt(Base):
-    """One answer to one item. Only ``counted`` ever changes, when the learner model is replayed
-    (services.model_replay); a withdrawn answer moves to ``withdrawn_answers``, whole."""
+    """One answer to one item. Only ``counted`` changes, when the learner model is replayed
+    (services.model_replay), and the grade, when the item was fixed and the answer graded again
+    (services.regrading); a withdrawn answer moves to ``withdrawn_answers``, whole."""
 
     __tablename__ = "attempts"
     __table_args__ = (Index("ix_attempts_learner_item", "user_id", "course_id", "item_key"),)

@@ -32,6 +32,8 @@ __all__ = [
     "lookup_names",
     "parse_learner",
     "parse_object",
+    "platform_agent",
+    "regraded_statement_id",
     "voiding_statement",
 ]
 
@@ -105,25 +107,35 @@ def attempt_statement_id(base: str, attempt_id: int) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base.rstrip('/')}/attempts/{attempt_id}"))
 
 
+def platform_agent(base: str) -> dict[str, Any]:
+    """learnloop itself, as the authority of its own statements and the actor of what it does
+    on its own (voiding its record of an answer it regraded)."""
+    return {"objectType": "Agent", "name": PLATFORM,
+            "account": {"homePage": base.rstrip("/"), "name": PLATFORM}}  # fmt: skip
+
+
+def regraded_statement_id(base: str, attempt_id: int, regrade: int) -> str:
+    """The id of the ``regrade``-th corrected record of an in-app answer (1, 2, ...)."""
+    return str(
+        uuid.uuid5(uuid.NAMESPACE_URL, f"{base.rstrip('/')}/attempts/{attempt_id}/graded/{regrade}")
+    )
+
+
 def voiding_statement(
-    base: str, *, attempt_id: int, username: str, display_name: str, when: datetime
+    base: str, *, target: str, actor: dict[str, Any], when: datetime
 ) -> dict[str, Any]:
-    """The statement by which learnloop voids its own record of an in-app answer that an
-    educator (``username``) withdrew: one id per answer, as for the answer's own statement."""
+    """The statement by which learnloop voids one of its own records of an in-app answer (the
+    answer withdrawn, or graded again): one id per target."""
     stamp = when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return {
-        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base.rstrip('/')}/attempts/{attempt_id}/void")),
-        "actor": learner_agent(base, username, display_name),
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base.rstrip('/')}/statements/{target}/void")),
+        "actor": actor,
         "verb": {"id": VOIDED, "display": {"en-US": "voided"}},
-        "object": {"objectType": "StatementRef", "id": attempt_statement_id(base, attempt_id)},
+        "object": {"objectType": "StatementRef", "id": target},
         "context": {"platform": PLATFORM},
         "timestamp": stamp,
         "stored": stamp,
-        "authority": {
-            "objectType": "Agent",
-            "name": PLATFORM,
-            "account": {"homePage": base.rstrip("/"), "name": PLATFORM},
-        },
+        "authority": platform_agent(base),
         "version": "1.0.0",
     }
 
@@ -140,11 +152,13 @@ def answer_statement(
     correct: bool,
     response: str,
     when: datetime,
+    statement_id: str | None = None,
 ) -> dict[str, Any]:
-    """The statement an in-app answer is recorded as in the LRS."""
+    """The statement an in-app answer is recorded as in the LRS (``statement_id``: a corrected
+    record's own id, when the answer was graded again)."""
     stamp = when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return {
-        "id": attempt_statement_id(base, attempt_id),
+        "id": statement_id or attempt_statement_id(base, attempt_id),
         "actor": learner_agent(base, username, display_name),
         "verb": {"id": ANSWERED, "display": {"en-US": "answered"}},
         "object": {
@@ -163,10 +177,6 @@ def answer_statement(
         },
         "timestamp": stamp,
         "stored": stamp,
-        "authority": {
-            "objectType": "Agent",
-            "name": PLATFORM,
-            "account": {"homePage": base.rstrip("/"), "name": PLATFORM},
-        },
+        "authority": platform_agent(base),
         "version": "1.0.0",
     }
