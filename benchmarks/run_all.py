@@ -147,6 +147,17 @@ def classroom() -> dict[str, object]:
     return result
 
 
+def withdrawal() -> dict[str, object]:
+    """Withdrawing an answer (the replay of a learner's record) beside the live answers, SQLite
+    and PostgreSQL: about 3 minutes."""
+    console.print("[bold]withdrawal.py[/bold]")
+    done = subprocess.run([sys.executable, str(HERE / "withdrawal.py")], check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    console.print(done.stderr[-2000:])
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def cat(bench_python: str) -> dict[str, object]:
     bank = HERE / "results" / "cat_bank.json"
     bank.parent.mkdir(exist_ok=True)
@@ -158,8 +169,8 @@ def cat(bench_python: str) -> dict[str, object]:
 
 
 def main() -> None:
-    """All benchmarks; `run_all.py cat|memory|placement|simulation|lrs|parallel_fit|classroom` runs
-    only that one (results/NAME.json)."""
+    """All benchmarks; `run_all.py cat|memory|placement|simulation|lrs|parallel_fit|classroom|
+    withdrawal` runs only that one (results/NAME.json)."""
     datasets = os.environ.get("LEARNLOOP_DATASETS", str(HERE.parent.parent / "shared" / "datasets"))
     bench_python = str(HERE.parent / ".bench-venv" / "bin" / "python")
     header = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
@@ -171,6 +182,7 @@ def main() -> None:
         "lrs": lrs,
         "parallel_fit": lambda: run(sys.executable, "parallel_fit.py", datasets),
         "classroom": classroom,
+        "withdrawal": withdrawal,
     }
     if sys.argv[1:] and sys.argv[1] in single:
         name = sys.argv[1]
@@ -197,6 +209,7 @@ def main() -> None:
         "simulation": simulation(),
         "lrs": lrs(),
         "classroom": classroom(),
+        "withdrawal": withdrawal(),
     }
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)

@@ -92,10 +92,20 @@ def test_learner_answers_wrong_then_right_and_the_educator_sees_it(server: Any, 
     page.get_by_label("Message to New Learner").fill("Good recovery on the pizza question!")
     page.get_by_role("button", name="Send feedback").click()
     expect(page.locator(".ok")).to_contain_text("Feedback sent")
+    # the wrong pizza answer was a classmate's: withdrawn from the row's own disclosure
+    row = page.locator("table.attempts tbody tr", has_text="pw-5")
+    row.get_by_text("Withdraw…").click()
+    row.get_by_label("Reason").fill("Her neighbour answered this one.")
+    row.get_by_role("button", name="Withdraw this answer").click()
+    expect(page.locator("#withdrawn .ok")).to_contain_text("Withdrawn")
+    expect(page.locator("ul.withdrawn")).to_contain_text("Her neighbour answered this one.")
+    expect(page.locator("table.attempts tbody tr", has_text="pw-5")).to_have_count(0)
     logout(page)
 
     login(page, url, "newcomer")
     expect(page.locator(".message").first).to_contain_text("Good recovery on the pizza question!")
+    page.goto(f"{url}/learn/progress")
+    expect(page.locator("#withdrawn")).to_contain_text("by Ms. Rivera: Her neighbour answered")
 
 
 def test_a_script_in_a_course_never_runs_in_the_browser(
