@@ -13,12 +13,12 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from learnloop.adapters.xapi.learnloop_ids import attempt_statement_id
+from learnloop.adapters.xapi.learnloop_ids import attempt_statement_id, regraded_statement_id
 from learnloop.domain import Viewer
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.learner_export import learner_export
 from learnloop.reports.review_views import placement_page
-from learnloop.services.answer_withdrawal import withdraw_answer
+from learnloop.services.answer_withdrawal import restore_answer, withdraw_answer
 from learnloop.services.demo import answer_for
 from learnloop.services.learning import DEFAULT_PUBLIC_URL, record_attempt
 from learnloop.services.lrs import authenticate_client, create_client, store_statements
@@ -334,3 +334,68 @@ def test_an_answer_after_a_withdrawn_last_one_takes_a_new_id(world: World) -> No
     assert stored[ids[0]].voided
     assert not stored[ids[1]].voided
     assert stored[ids[1]].statement["result"]["success"] is True
+
+
+def test_an_answer_put_back_gives_back_the_state_before_it_was_withdrawn(
+    world: World, rng: np.random.Generator, hasher: PasswordHasher
+) -> None:
+    practise(world, world.learner, rng, answers=30, start=T0)
+    before = state(world, world.learner.user_id)
+    with world.db.reading() as s:
+        ids = s.scalars(
+            select(Attempt.id).where(Attempt.user_id == world.learner.user_id).order_by(Attempt.id)
+        ).all()
+    chosen = ids[3]
+    withdraw_answer(
+        world.db, world.educator, class_id=world.class_id, learner_id=world.learner.user_id,
+        attempt_id=chosen, reason="clicked the wrong row", public_url=BASE,
+    )  # fmt: skip
+    assert state(world, world.learner.user_id) != before
+    for viewer in (world.learner, world.other_educator):
+        with pytest.raises(PermissionDenied):
+            restore_answer(
+                world.db, viewer, class_id=world.class_id, learner_id=world.learner.user_id,
+                attempt_id=chosen, public_url=BASE,
+            )  # fmt: skip
+    with pytest.raises(NotFound):  # not withdrawn
+        restore_answer(
+            world.db, world.educator, class_id=world.class_id, learner_id=world.learner.user_id,
+            attempt_id=ids[4], public_url=BASE,
+        )  # fmt: skip
+    replay = restore_answer(
+        world.db, world.educator, class_id=world.class_id, learner_id=world.learner.user_id,
+        attempt_id=chosen, public_url=BASE,
+    )  # fmt: skip
+    assert state(world, world.learner.user_id) == before
+    assert replay.answers == 30
+    with world.db.reading() as s:
+        assert s.get(WithdrawnAnswer, chosen) is None
+        records = statements_by_id(
+            s, [attempt_statement_id(BASE, chosen), regraded_statement_id(BASE, chosen, 1)]
+        )
+        actions = s.scalars(
+            select(AuditEvent.action).where(AuditEvent.action.like("answer.%"))
+        ).all()
+    old, new = (
+        records[attempt_statement_id(BASE, chosen)],
+        records[regraded_statement_id(BASE, chosen, 1)],
+    )
+    assert old.voided  # the record withdrawn stays voided; a new one says the answer counts
+    assert not new.voided
+    assert new.statement["result"] == old.statement["result"]
+    assert sorted(actions) == ["answer.restored", "answer.withdrawn"]
+    # an answer its content voided stays withdrawn
+    caller = _lrs(world, hasher)
+    sent = _h5p(world, 0.9)
+    store_statements(world.db, caller, [sent], base_url=BASE)
+    store_statements(world.db, caller, [_voiding(sent["id"])], base_url=BASE)
+    with world.db.reading() as s:
+        voided = s.scalars(
+            select(WithdrawnAnswer.id).where(WithdrawnAnswer.statement_id == sent["id"])
+        ).one()
+    with pytest.raises(InvalidInput) as refused:
+        restore_answer(
+            world.db, world.educator, class_id=world.class_id, learner_id=world.learner.user_id,
+            attempt_id=voided, public_url=BASE,
+        )  # fmt: skip
+    assert refused.value.field == "answer"

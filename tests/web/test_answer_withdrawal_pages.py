@@ -1,6 +1,6 @@
 """Withdrawing an answer from the educator's learner page and through the API: the estimates are
 worked out again, the learner sees the reason on their progress page, a refused withdrawal says
-why next to the answers and changes nothing."""
+why next to the answers and changes nothing, and one withdrawn by mistake is put back."""
 
 from __future__ import annotations
 
@@ -60,12 +60,24 @@ def test_an_answer_withdrawn_on_the_learner_page_no_longer_counts(
     assert listed.count("<li>") == 3
     assert "pw-3 in Practice — naming fractions, answered" in listed
     assert "by Teacher: <q>Answered by &lt;b&gt;a classmate&lt;/b&gt;</q>" in listed  # escaped
+    assert listed.count("Put it back</button>") == 3
     progress = clients["learner"].get("/learn/progress").text
     assert "Answers that no longer count" in progress
     assert "by Teacher: <q>Answered by &lt;b&gt;a classmate&lt;/b&gt;</q>" in progress
+    assert "Put it back" not in progress  # the learner only reads it
     assert (
         "Answers that no longer count" not in clients["other_learner"].get("/learn/progress").text
     )
+    # one was withdrawn by mistake: put back, it counts again
+    for attempt_id in ids[:3]:
+        assert f'action="{page}/answers/{attempt_id}/restore"' in after
+    back = teacher.post(f"{page}/answers/{ids[2]}/restore", data={"csrf_token": csrf})
+    assert back.status_code == 303
+    assert back.headers["location"].endswith("?restored=1#withdrawn")
+    again = teacher.get(f"{page}?restored=1").text
+    assert "Put back. The estimates count it again." in again
+    assert again[again.index('<ul class="withdrawn">') :].count("<li>") == 2
+    assert f'action="{page}/answers/{ids[2]}/withdraw"' in again
 
 
 def test_the_api_lists_answers_and_withdraws_one(
@@ -105,3 +117,10 @@ def test_the_api_lists_answers_and_withdraws_one(
     ]
     with w.db.reading() as s:
         assert s.scalars(select(WithdrawnAnswer.id)).all() == [last["id"]]
+    back = client.post(f"{base}/{last['id']}/restore", headers=bearer)
+    assert back.status_code == 200, back.text
+    assert back.json()["mastered_after"] == body["mastered_before"]
+    assert client.post(f"{base}/{last['id']}/restore", headers=bearer).status_code == 404
+    assert [a["id"] for a in client.get(base, headers=bearer).json()["answers"]] == [
+        a["id"] for a in listed["answers"]
+    ]

@@ -12,11 +12,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from starlette.routing import Mount, Route
 
+from learnloop.services.answer_withdrawal import withdraw_answer
 from learnloop.services.assignments import assign_activity
 from learnloop.services.class_groups import form_group
 from learnloop.services.demo import answer_for
 from learnloop.services.discussion import post_message
-from learnloop.services.learning import record_attempt
+from learnloop.services.learning import DEFAULT_PUBLIC_URL, record_attempt
 from learnloop.services.projects import submit_work
 from learnloop.services.reflections import write_reflection
 from learnloop.storage.tables import Assignment
@@ -94,6 +95,13 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/teach/classes/{class_id}/learners/{learner_id}/mastery"): ({E, A}, 303, 403, 303),
     # an answer of the world learner's (fill)
     ("POST", "/teach/classes/{class_id}/learners/{learner_id}/answers/{attempt_id}/withdraw"): (
+        {E, A},
+        303,
+        403,
+        303,
+    ),
+    # an answer of the world learner's that the class's educator withdrew (fill)
+    ("POST", "/teach/classes/{class_id}/learners/{learner_id}/answers/{attempt_id}/restore"): (
         {E, A},
         303,
         403,
@@ -189,6 +197,12 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/classes/{class_id}/learners/{learner_id}/mastery"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/learners/{learner_id}/answers"): ({E, A}, 200, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/answers/{attempt_id}/withdraw"): (
+        {E, A},
+        200,
+        403,
+        401,
+    ),
+    ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/answers/{attempt_id}/restore"): (
         {E, A},
         200,
         403,
@@ -329,6 +343,12 @@ def fill(path: str, world: World) -> str:
             world.db, world.learner, activity_key="parts-practice", item_key="pw-3",
             response=answer_for(world.course, "pw-3", False),
         ).attempt_id  # fmt: skip
+        if path.endswith("/restore"):
+            withdraw_answer(
+                world.db, world.educator, class_id=world.class_id,
+                learner_id=world.learner.user_id, attempt_id=attempt_id, reason="by mistake",
+                public_url=DEFAULT_PUBLIC_URL,
+            )  # fmt: skip
     submission_id = 0
     if "{submission_id}" in path:
         submission_id = submit_work(world.db, world.learner, activity_key=WORK, body="For 6: ...")

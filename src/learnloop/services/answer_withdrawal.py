@@ -28,9 +28,10 @@ from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.audit import record_event
 from learnloop.services.model_replay import Replay, replay_learner_model
-from learnloop.services.own_records import void_record
+from learnloop.services.own_records import record_anew, void_record
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator, require_learner_in_class, require_role
+from learnloop.storage.course_store import course_by_id
 from learnloop.storage.learner_lock import lock_learner_model
 from learnloop.storage.tables import (
     Attempt,
@@ -40,7 +41,9 @@ from learnloop.storage.tables import (
     WithdrawnAnswer,
 )
 
-__all__ = ["MAX_WITHDRAW_REASON", "Withdrawal", "withdraw_answer", "withdraw_voided"]
+__all__ = [
+    "MAX_WITHDRAW_REASON", "Withdrawal", "restore_answer", "withdraw_answer", "withdraw_voided",
+]  # fmt: skip
 
 MAX_WITHDRAW_REASON = 500  # a sentence or two, as for a mastery override: what happened
 
@@ -163,3 +166,61 @@ def withdraw_answer(
             now=now, details={"attempt": attempt_id, "class": class_id},
         )  # fmt: skip
         return Withdrawal(attempt_id, replay, voided)
+
+
+def restore_answer(
+    db: Database,
+    viewer: Viewer,
+    *,
+    class_id: int,
+    learner_id: int,
+    attempt_id: int,
+    public_url: str,
+    now: datetime | None = None,
+) -> Replay:
+    """Put back an answer an educator withdrew (by mistake): it returns to ``attempts`` under
+    its own id, learnloop stores a new xAPI record of it (the old one stays voided), and the
+    learner's model is replayed with it; one transaction, in the audit trail. An answer whose
+    xAPI statement its content voided stays withdrawn: the content took it back."""
+    require_role(viewer, Role.EDUCATOR, Role.ADMIN)
+    now = now or datetime.now(UTC)
+    with db.transaction() as s:
+        school_class = require_class_educator(s, viewer, class_id)
+        require_learner_in_class(s, class_id, learner_id)
+        lock_learner_model(s, learner_id)
+        kept = s.get(WithdrawnAnswer, attempt_id)
+        if kept is None or kept.user_id != learner_id or kept.course_id != school_class.course_id:
+            raise NotFound(
+                "learner %(learner_id)s has no withdrawn answer %(attempt_id)s in this class's "
+                "course",
+                learner_id=learner_id,
+                attempt_id=attempt_id,
+            )
+        if not kept.withdrawn_by:
+            raise InvalidInput(
+                "answer", "the content that reported this answer voided it: it stays withdrawn"
+            )
+        attempt = Attempt(
+            id=kept.id, user_id=kept.user_id, course_id=kept.course_id,
+            activity_key=kept.activity_key, item_key=kept.item_key, response=kept.response,
+            answer_text=kept.answer_text, correct=kept.correct, misses_before=kept.misses_before,
+            counted=kept.counted, feedback=kept.feedback, created_at=kept.created_at,
+            statement_id=kept.statement_id, misconceptions=kept.misconceptions,
+        )  # fmt: skip
+        s.delete(kept)
+        s.add(attempt)
+        s.flush()
+        user = s.get(User, learner_id)
+        assert user is not None
+        if attempt.statement_id is None:
+            record_anew(
+                s, public_url, attempt, username=user.username, display_name=user.display_name,
+                course=course_by_id(s, school_class.course_id).slug,
+                actor=learner_agent(public_url, viewer.username, viewer.display_name), now=now,
+            )  # fmt: skip
+        replay = replay_learner_model(s, learner_id, school_class.course_id)
+        record_event(
+            s, actor=viewer.username, action="answer.restored", subject=user.username, now=now,
+            details={"attempt": attempt_id, "class": class_id},
+        )  # fmt: skip
+        return replay

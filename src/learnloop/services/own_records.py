@@ -3,7 +3,8 @@
 Every in-app answer is recorded in the LRS as a statement whose id comes from the answer's id
 (``attempt_statement_id``). Statements are never changed: when an answer is withdrawn, learnloop
 voids its record; when an answer is graded again with a different outcome, learnloop voids its
-record and stores a corrected one (``regraded_statement_id``: the first, second... correction).
+record and stores a corrected one (``regraded_statement_id``: the first, second... correction);
+when a withdrawn answer is put back, learnloop stores a new record of it the same way.
 The current record of an answer is the last of these that is stored.
 """
 
@@ -25,7 +26,7 @@ from learnloop.services.statement_store import insert_statements
 from learnloop.storage.statement_lookup import StoredStatement, statements_by_id
 from learnloop.storage.tables import Attempt, XapiStatement
 
-__all__ = ["current_record", "record_regrade", "void_record"]
+__all__ = ["current_record", "record_anew", "void_record"]
 
 # Corrections looked for at most, one lookup each: an answer graded again more often than this
 # is not a case of a mistaken key.
@@ -69,7 +70,7 @@ def void_record(
     return str(st["id"])
 
 
-def record_regrade(
+def record_anew(
     s: Session,
     base: str,
     attempt: Attempt,
@@ -80,9 +81,9 @@ def record_regrade(
     actor: dict[str, Any],
     now: datetime,
 ) -> str | None:
-    """The answer was graded again: void its current record and store the corrected one
-    (answered when it was, stored now); the corrected record's id, or None when the answer had
-    no record to correct."""
+    """The answer was graded again, or put back after it was withdrawn: void its current record
+    (if it is not voided yet) and store a new one as the answer now stands (answered when it was,
+    stored now); the new record's id, or None when the answer had no record to begin with."""
     current = current_record(s, base, attempt.id)
     if current is None or current[0] >= _MAX_REGRADES:
         return None

@@ -30,7 +30,7 @@ from learnloop.domain import Course, grade
 from learnloop.exceptions import InvalidInput
 from learnloop.services.audit import OPERATOR, record_event
 from learnloop.services.model_replay import replay_learner_model
-from learnloop.services.own_records import record_regrade
+from learnloop.services.own_records import record_anew
 from learnloop.storage import Database
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.learner_lock import lock_learner_model
@@ -157,7 +157,7 @@ def regrade_course(
                     assert a is not None
                     a.correct, a.answer_text = fix.correct, fix.answer_text
                     a.misconceptions = fix.misconceptions
-                    record_regrade(
+                    record_anew(
                         s, public_url, a, username=user.username, display_name=user.display_name,
                         course=course.slug, actor=platform_agent(public_url), now=now,
                     )  # fmt: skip

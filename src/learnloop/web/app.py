@@ -35,6 +35,7 @@ from learnloop.web.observability import RequestLog, metrics_response
 from learnloop.web.pages import (
     accounts,
     admin,
+    answers,
     discussion,
     learn,
     lti,
@@ -149,7 +150,7 @@ def create_app(
     app.mount("/xapi", xapi_app)
 
     for router in (
-        accounts.router, learn.router, teach.router, work.router, admin.router, discussion.router,
+        accounts.router, learn.router, teach.router, answers.router, work.router, admin.router, discussion.router,
         lti.router, reminders.router, media.router, score_test.router,
     ):  # fmt: skip
         app.include_router(router)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from learnloop.reports.class_views import learner_detail
 from learnloop.reports.withdrawn_answers import withdrawn_for
-from learnloop.services.answer_withdrawal import withdraw_answer
+from learnloop.services.answer_withdrawal import restore_answer, withdraw_answer
 from learnloop.web.deps import ApiViewer, PlatformDep
 
 router = APIRouter(prefix="/classes", tags=["classes"])
@@ -114,4 +114,27 @@ def withdraw(
         mastered_after=sorted(done.replay.mastered_after),
         recounted=done.replay.recounted,
         voided_statement=done.voided_statement,
+    )
+
+
+class RestoredOut(BaseModel):
+    id: int
+    mastered_before: list[str]
+    mastered_after: list[str]
+
+
+@router.post(
+    "/{class_id}/learners/{learner_id}/answers/{attempt_id}/restore", response_model=RestoredOut
+)
+def restore(
+    class_id: int, learner_id: int, attempt_id: int, platform: PlatformDep, viewer: ApiViewer
+) -> RestoredOut:
+    replay = restore_answer(
+        platform.db, viewer, class_id=class_id, learner_id=learner_id, attempt_id=attempt_id,
+        public_url=platform.settings.public_url,
+    )  # fmt: skip
+    return RestoredOut(
+        id=attempt_id,
+        mastered_before=sorted(replay.mastered_before),
+        mastered_after=sorted(replay.mastered_after),
     )

@@ -21,7 +21,7 @@ from learnloop.reports.projects import work_of_learner
 from learnloop.reports.reflections import reflections_for
 from learnloop.reports.support_groups import support_groups
 from learnloop.reports.withdrawn_answers import withdrawn_for
-from learnloop.services.answer_withdrawal import MAX_WITHDRAW_REASON, withdraw_answer
+from learnloop.services.answer_withdrawal import MAX_WITHDRAW_REASON
 from learnloop.services.assignments import MAX_NOTE_LENGTH, assign_activity
 from learnloop.services.class_groups import MAX_GROUP_MEMBERS, disband_group, form_group
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
@@ -157,7 +157,7 @@ def assign(
         )  # fmt: skip
     except InvalidInput as exc:
         if back == "learner" and len(ids) == 1:
-            return _learner_page(
+            return learner_page(
                 request,
                 platform,
                 viewer,
@@ -218,7 +218,7 @@ def discussion_post(
     return redirect(f"/teach/classes/{class_id}/discussion")
 
 
-def _learner_page(
+def learner_page(
     request: Request,
     platform: PlatformDep,
     viewer: PageViewer,
@@ -233,6 +233,7 @@ def _learner_page(
     assigned: bool = False,
     withdraw_error: tuple[int, str] | None = None,
     withdrew: bool = False,
+    restored: bool = False,
     status: int = 200,
 ) -> Response:
     detail = learner_detail(platform.db, viewer, class_id, learner_id)
@@ -268,6 +269,7 @@ def _learner_page(
         "withdrawn": withdrawn_for(platform.db, viewer, learner_id, class_id),
         "withdraw_error": withdraw_error,
         "withdrew": withdrew,
+        "restored": restored,
         "max_withdraw": MAX_WITHDRAW_REASON,
     }
     return render(
@@ -286,10 +288,12 @@ def learner(
     overridden: int = 0,
     assigned: int = 0,
     withdrawn: int = 0,
+    restored: int = 0,
 ) -> Response:
-    return _learner_page(
+    return learner_page(
         request, platform, viewer, class_id, learner_id, sent=bool(sent),
         overridden=bool(overridden), assigned=bool(assigned), withdrew=bool(withdrawn),
+        restored=bool(restored),
     )  # fmt: skip
 
 
@@ -310,7 +314,7 @@ def mastery_override(
             action=action, reason=reason,
         )  # fmt: skip
     except InvalidInput as exc:
-        return _learner_page(
+        return learner_page(
             request,
             platform,
             viewer,
@@ -320,32 +324,6 @@ def mastery_override(
             status=400,
         )
     return redirect(f"/teach/classes/{class_id}/learners/{learner_id}?overridden=1#override")
-
-
-@router.post(
-    "/classes/{class_id}/learners/{learner_id}/answers/{attempt_id}/withdraw",
-    dependencies=[CsrfChecked],
-)
-def withdraw(
-    request: Request,
-    platform: PlatformDep,
-    viewer: PageViewer,
-    class_id: int,
-    learner_id: int,
-    attempt_id: int,
-    reason: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
-    try:
-        withdraw_answer(
-            platform.db, viewer, class_id=class_id, learner_id=learner_id, attempt_id=attempt_id,
-            reason=reason, public_url=platform.settings.public_url,
-        )  # fmt: skip
-    except InvalidInput as exc:
-        return _learner_page(
-            request, platform, viewer, class_id, learner_id,
-            withdraw_error=(attempt_id, said(request, platform, exc)), status=400,
-        )  # fmt: skip
-    return redirect(f"/teach/classes/{class_id}/learners/{learner_id}?withdrawn=1#withdrawn")
 
 
 @router.post("/classes/{class_id}/learners/{learner_id}/feedback", dependencies=[CsrfChecked])
@@ -360,7 +338,7 @@ def feedback(
     try:
         send_feedback(platform.db, viewer, class_id=class_id, learner_id=learner_id, body=body)
     except InvalidInput as exc:
-        return _learner_page(
+        return learner_page(
             request,
             platform,
             viewer,
