@@ -117,6 +117,15 @@ def test_the_api_lists_answers_and_withdraws_one(
     ]
     with w.db.reading() as s:
         assert s.scalars(select(WithdrawnAnswer.id)).all() == [last["id"]]
+    # the learner reads it in their own record, their classmate nothing
+    own = client.get(
+        "/api/v1/me/withdrawn-answers", headers={"Authorization": f"Bearer {tokens['learner']}"}
+    ).json()
+    assert [(x["id"], x["item"], x["reason"], x["by"]) for x in own] == [
+        (last["id"], "pw-7", "page failed", "Teacher")
+    ]
+    other = {"Authorization": f"Bearer {tokens['other_learner']}"}
+    assert client.get("/api/v1/me/withdrawn-answers", headers=other).json() == []
     back = client.post(f"{base}/{last['id']}/restore", headers=bearer)
     assert back.status_code == 200, back.text
     assert back.json()["mastered_after"] == body["mastered_before"]

@@ -152,6 +152,13 @@ def test_an_override_from_the_learner_page_reaches_the_learner_with_its_reason(
     assert again.status_code == 400
     assert "objective" in again.text
     assert "sent back into practice by Teacher" in clients["learner"].get("/learn/progress").text
+    seen = client.get(
+        "/api/v1/me/mastery-overrides", headers={"Authorization": f"Bearer {tokens['learner']}"}
+    ).json()
+    assert [(o["objective"], o["action"], o["reason"], o["educator"]) for o in seen] == [
+        ("parts-of-a-whole", "practice", "Check again", "Teacher"),
+        ("parts-of-a-whole", "mastered", "Explained <b>halves</b> at the board", "Teacher"),
+    ]  # newest first, as typed (escaping is the page's)
 
 
 def test_an_activity_assigned_to_a_group_is_first_on_the_learners_home(

@@ -137,6 +137,8 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/me/next-steps"): (LEARNERS, 200, 403, 401),
     ("POST", "/api/v1/me/attempts"): (LEARNERS, 201, 403, 401),
     ("GET", "/api/v1/me/mastery"): (LEARNERS, 200, 403, 401),
+    ("GET", "/api/v1/me/mastery-overrides"): (LEARNERS, 200, 403, 401),
+    ("GET", "/api/v1/me/withdrawn-answers"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/feedback"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/discussion/{activity}"): (LEARNERS, 200, 403, 401),
     ("POST", "/api/v1/me/discussion/{activity}"): (LEARNERS, 201, 403, 401),

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from learnloop.reports.class_views import learner_detail
-from learnloop.reports.withdrawn_answers import withdrawn_for
+from learnloop.reports.withdrawn_answers import WithdrawnRow, withdrawn_for
 from learnloop.services.answer_withdrawal import restore_answer, withdraw_answer
 from learnloop.web.deps import ApiViewer, PlatformDep
 
@@ -39,6 +39,13 @@ class WithdrawnOut(BaseModel):
     correct: bool
     reason: str
     by: str = Field(description="the educator; empty when its xAPI statement was voided")
+
+    @classmethod
+    def of(cls, w: WithdrawnRow) -> WithdrawnOut:
+        return cls(
+            id=w.id, answered_at=w.answered_at, withdrawn_at=w.withdrawn_at, item=w.item_key,
+            answer=w.answer_text, correct=w.correct, reason=w.reason, by=w.by,
+        )  # fmt: skip
 
 
 class AnswersOut(BaseModel):
@@ -77,17 +84,7 @@ def answers(class_id: int, learner_id: int, platform: PlatformDep, viewer: ApiVi
             for a in detail.attempts
         ],
         withdrawn=[
-            WithdrawnOut(
-                id=w.id,
-                answered_at=w.answered_at,
-                withdrawn_at=w.withdrawn_at,
-                item=w.item_key,
-                answer=w.answer_text,
-                correct=w.correct,
-                reason=w.reason,
-                by=w.by,
-            )
-            for w in withdrawn_for(platform.db, viewer, learner_id, class_id)
+            WithdrawnOut.of(w) for w in withdrawn_for(platform.db, viewer, learner_id, class_id)
         ],
     )
 

@@ -1,11 +1,18 @@
-"""The learner's own resources: next steps, attempts, mastery, feedback received."""
+"""The learner's own resources: next steps, attempts, mastery, feedback received, and what their
+educators decided about their record (mastery overrides, withdrawn answers)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter
+from pydantic import BaseModel
 
 from learnloop.reports.learner_views import feedback_received, learner_home, progress_map
+from learnloop.reports.mastery_overrides import overrides_for
+from learnloop.reports.withdrawn_answers import withdrawn_for
 from learnloop.services.learning import record_attempt
+from learnloop.web.api.answers import WithdrawnOut
 from learnloop.web.api.schemas import (
     AttemptIn,
     AttemptOut,
@@ -80,3 +87,28 @@ def feedback(platform: PlatformDep, viewer: ApiViewer) -> list[FeedbackOut]:
         FeedbackOut(sender=m.sender, body=m.body, sent_at=m.sent_at)
         for m in feedback_received(platform.db, viewer)
     ]
+
+
+class OverrideSeenOut(BaseModel):
+    objective: str
+    action: str  # mastered | practice
+    reason: str
+    educator: str
+    at: datetime
+
+
+@router.get("/mastery-overrides", response_model=list[OverrideSeenOut])
+def mastery_overrides(platform: PlatformDep, viewer: ApiViewer) -> list[OverrideSeenOut]:
+    """Your educators' decisions in place of the model's, newest first, with their reasons."""
+    return [
+        OverrideSeenOut(
+            objective=o.objective, action=o.action, reason=o.reason, educator=o.educator, at=o.at
+        )
+        for o in overrides_for(platform.db, viewer, viewer.user_id)
+    ]
+
+
+@router.get("/withdrawn-answers", response_model=list[WithdrawnOut])
+def withdrawn_answers(platform: PlatformDep, viewer: ApiViewer) -> list[WithdrawnOut]:
+    """Your answers that no longer count, newest first: why, and who withdrew them."""
+    return [WithdrawnOut.of(w) for w in withdrawn_for(platform.db, viewer, viewer.user_id)]
