@@ -28,8 +28,9 @@ from learnloop.storage.tables import Attempt, XapiStatement
 
 __all__ = ["current_record", "record_anew", "void_record"]
 
-# Corrections looked for at most, one lookup each: an answer graded again more often than this
-# is not a case of a mistaken key.
+# Corrections looked for at most (all in one query): an answer graded again or put back more
+# often than this is not a case of a mistaken key or a slip; past it, the answer still changes
+# in learnloop, and its LRS record is left as the fiftieth correction said.
 _MAX_REGRADES = 50
 
 
