@@ -35,6 +35,7 @@ $CATEGORY: fractions/basics
 =2/4 -> 1/2
 =6/9 -> 2/3
 =3/12 -> 1/4
+= -> 3/4
 }
 
 Escapes \\{ and \\} and a colon\\: all kept. {=yes ~no}
@@ -45,7 +46,7 @@ def test_each_kind_becomes_a_learnloop_item(tmp_path: Path) -> None:
     questions = parse_gift(BANK, "bank.gift")
     assert [(q.line, q.kind) for q in questions] == [
         (4, "single_choice"), (6, "single_choice"), (8, "short_text"), (10, "numeric"),
-        (12, "numeric"), (14, "multiple_choice"), (16, "matching"), (22, "single_choice"),
+        (12, "numeric"), (14, "multiple_choice"), (16, "matching"), (23, "single_choice"),
     ]  # fmt: skip
     assert questions[0].data["choices"][1] == {
         "text": "1/3", "correct": False, "feedback": "Thirds are smaller"
@@ -68,6 +69,8 @@ def test_each_kind_becomes_a_learnloop_item(tmp_path: Path) -> None:
     assert not grade(course.items["bank-5"], "3.5").correct
     assert grade(course.items["bank-6"], ["a", "b"]).correct
     assert grade(course.items["bank-7"], ["a", "b", "c"]).correct
+    assert questions[6].data["distractors"] == ["3/4"]  # Moodle's extra wrong answer
+    assert [r for _, r in course.items["bank-7"].match_options()].count("3/4") == 1
     assert "bank-8" in course.activities["bank-questions"].items
 
 
@@ -81,6 +84,8 @@ Just a description with no answers.
 ::None:: Pick {~a ~b}
 
 ::Num:: How many? {#lots}
+
+::Lonely:: Match it. {=1/2 -> 2/4 = -> 3/4}
 """
     with pytest.raises(ContentError) as info:
         parse_gift(bad, "bad.gift")
@@ -90,6 +95,7 @@ Just a description with no answers.
         (5, "text after the answer block (fill-in-the-gap) is not supported"),
         (7, "no right answer: mark one with = or a positive %weight%"),
         (9, "'lots' is not a number"),
+        (11, "a matching question needs two pairs or more"),
     ]
 
 

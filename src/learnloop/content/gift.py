@@ -4,7 +4,8 @@ Moodle GIFT"), so that a teacher's existing question bank becomes part of a cour
 Supported, as Moodle documents them: multiple choice (one ``=`` right answer, ``~`` wrong ones;
 or ``~%50%`` weights, where every positive weight marks a right choice), true/false (``{T}``,
 ``{FALSE}``), short answer (only ``=`` answers), numeric (``{#3.5}``, ``{#3.5:0.1}``,
-``{#1..5}``), matching (``{=left -> right ...}``), per-answer feedback after ``#``, titles
+``{#1..5}``), matching (``{=left -> right ...}``, with ``= -> text`` for an extra right-hand
+answer that matches nothing), per-answer feedback after ``#``, titles
 ``::title::``, comments ``//``, ``$CATEGORY:`` lines (ignored), the escapes ``\\~ \\= \\# \\{ \\}
 \\:``, and ``[markdown]``/``[html]``/``[plain]``/``[moodle]`` format tags (the text is kept as
 Markdown either way, and sanitised when the course loads). Essays, description-only entries and
@@ -130,11 +131,20 @@ def _question(block: str, line: int, file: str, issues: list[ContentIssue]) -> G
         issues.append(ContentIssue(file, line, "the answer block has no = or ~ answers"))
         return None
     if all(marker == "=" and "->" in text for marker, text in answers):
-        pairs = []
+        pairs, distractors = [], []
         for _, text in answers:
             left, _, right = text.partition("->")
-            pairs.append({"left": _unescape(left), "right": _unescape(right)})
-        return GiftQuestion(line, title, prompt, "matching", {"pairs": pairs})
+            if _unescape(left):
+                pairs.append({"left": _unescape(left), "right": _unescape(right)})
+            else:  # Moodle's extra wrong answer: a right side that matches nothing
+                distractors.append(_unescape(right))
+        if len(pairs) < 2:
+            issues.append(ContentIssue(file, line, "a matching question needs two pairs or more"))
+            return None
+        data: dict[str, Any] = {"pairs": pairs}
+        if distractors:
+            data["distractors"] = distractors
+        return GiftQuestion(line, title, prompt, "matching", data)
     if all(marker == "=" for marker, _ in answers):
         return GiftQuestion(line, title, prompt, "short_text", {
             "accepted": [_with_feedback(t)[0] for _, t in answers]

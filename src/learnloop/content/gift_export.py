@@ -3,11 +3,11 @@ formats where they fit"), for a Moodle question bank; content.gift reads it back
 
 Single choice (``=`` and ``~``, with each choice's feedback after ``#``), multiple choice (``%w%``
 weights: each right choice an equal share of 100, each wrong one -100), numeric (``#answer:
-tolerance``), short text (its accepted answers) and matching (``=left -> right``) go over; the
-prompt and choices as HTML (``[html]``), the item key as the question's title. GIFT has no ordering
-questions, no patterns for short text and no extra right-hand options for matching, so those items
-or parts are left out and listed, as are hints, worked solutions, anticipated wrong answers and
-misconception tags, which GIFT cannot hold.
+tolerance``), short text (its accepted answers) and matching (``=left -> right``, a distractor as
+Moodle's extra wrong answer ``= -> text``) go over; the prompt and choices as HTML (``[html]``),
+the item key as the question's title. GIFT has no ordering questions and no patterns for short
+text, so those items or parts are left out and listed, as are hints, worked solutions,
+anticipated wrong answers and misconception tags, which GIFT cannot hold.
 """
 
 from __future__ import annotations
@@ -65,9 +65,11 @@ def _answers(item: Item, left_out: list[str]) -> str | None:
             left_out.append(f"item {item.key}: its patterns")
         return " ".join(f"={_esc(a)}" for a in item.accepted)
     if kind is ItemKind.MATCHING:
-        if item.distractors:
-            left_out.append(f"item {item.key}: its distractors (GIFT matching has none)")
-        return " ".join(f"={_esc(a)} -> {_esc(b)}" for a, b in item.pairs)
+        # a distractor is Moodle's extra wrong answer: an empty left side
+        return " ".join(
+            [f"={_esc(a)} -> {_esc(b)}" for a, b in item.pairs]
+            + [f"= -> {_esc(d)}" for d in item.distractors]
+        )
     left_out.append(f"item {item.key}: not exported: GIFT has no ordering questions")
     return None
 
