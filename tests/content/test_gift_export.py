@@ -53,9 +53,7 @@ def test_demo_items_survive_the_round_trip(demo_course: Course, tmp_path: Path) 
         assert [(_text(a), _text(b)) for a, b in item.pairs] == [
             (_text(a), _text(b)) for a, b in original.pairs
         ], key
-        assert [_text(d) for d in item.distractors] == [
-            _text(d) for d in original.distractors
-        ], key
+        assert [_text(d) for d in item.distractors] == [_text(d) for d in original.distractors], key
     assert any(i.distractors for i in demo_course.items.values())  # the round trip covers them
 
 
