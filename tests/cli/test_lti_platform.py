@@ -72,7 +72,9 @@ def test_lti_sync_reports_what_it_sent(env: Path) -> None:
         "Rosters: 0 added to their classes, 0 there already, 0 skipped, 0 courses failed."
         in result.output
     )
-    assert "Scores: 0 sent, 0 unchanged, 0 failed." in result.output
+    assert (
+        "Scores: 0 sent, 0 unchanged, 0 failed, 0 waiting for a first score test." in result.output
+    )
 
 
 def test_invite_prints_a_one_time_link(env: Path) -> None:

@@ -138,3 +138,25 @@ def test_learners_cannot_deep_link(world: World, platform: Platform) -> None:
                      sub="pupil-1")  # fmt: skip
     with pytest.raises(InvalidInput, match="must accept ltiResourceLink"):
         _deep_launch(world.db, platform, deep_linking_settings=_settings(accept_types=["file"]))
+
+
+def test_the_score_test_is_offered_as_a_link_graded_as_a_percentile(
+    world: World, platform: Platform
+) -> None:
+    assert world.course.score_test is not None  # the demo offers one
+    done = _deep_launch(world.db, platform)
+    link_id = done.next_url.rsplit("/", 1)[1]
+    teacher = _viewer(world.db, done.user_id)
+    choice = deep_link_for(world.db, teacher, link_id)
+    assert choice.score_test == world.course.score_test.title
+    answer = answer_deep_link(
+        world.db, teacher, link_id, activity_keys=[choice.score_test_choice], graded=True,
+        public_url=PUBLIC,
+    )  # fmt: skip
+    key = jwt.PyJWKSet.from_dict(tool_jwks(world.db)).keys[0].key
+    claims = jwt.decode(answer.jwt, key, algorithms=["RS256"], audience=ISSUER)
+    (item,) = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert item["custom"] == {"course": "fractions", "score_test": "1"}
+    assert item["lineItem"] == {
+        "scoreMaximum": 100, "label": world.course.score_test.title, "resourceId": "score-test"
+    }  # fmt: skip

@@ -8,9 +8,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from learnloop.adapters.lti import AGS_CLAIM, SCORE_SCOPE
+from learnloop.domain import Role, Viewer
+from learnloop.domain.score_test import percentile
 from learnloop.services.lti_grades import sync_scores
 from learnloop.services.mastery_overrides import override_mastery
+from learnloop.storage.tables import LtiLineItem, ScoreTest
 from tests.conftest import World
 from tests.lti_platform import (
     INSTRUCTOR,
@@ -18,6 +23,8 @@ from tests.lti_platform import (
     PlatformServer,
     launch,
 )
+from tests.services.test_score_tests import take_test
+from tests.web.score_bank import calibrate_demo_bank
 
 
 def _gradable(book: PlatformServer) -> dict[str, Any]:
@@ -94,3 +101,30 @@ def test_a_launch_without_the_score_scope_is_not_graded(
     launch(world.db, served_platform, issuer=platform_server.url, **claim)
     assert sync_scores(world.db).sent == 0
     assert platform_server.scores == []
+
+
+def test_a_score_test_link_gets_the_latest_test_as_a_percentile(
+    world: World, served_platform: Platform, platform_server: PlatformServer
+) -> None:
+    done = launch(
+        world.db, served_platform, issuer=platform_server.url, custom={"score_test": "1"},
+        **_gradable(platform_server),
+    )  # fmt: skip
+    assert done.next_url == "/learn/score-test"  # the link opens the score test
+    with world.db.reading() as s:
+        (item,) = s.scalars(select(LtiLineItem)).all()
+    assert (item.score_test, item.activity_key) == (True, "")
+    now = datetime.now(UTC).replace(microsecond=0)
+    before = sync_scores(world.db, now=now)
+    assert (before.sent, before.unchanged, before.waiting) == (0, 0, 1)  # no test yet: nothing
+    calibrate_demo_bank(world)
+    learner = Viewer(done.user_id, "", "", Role.LEARNER, False)
+    take_test(world, learner, True, now)
+    with world.db.reading() as s:
+        theta = s.scalar(select(ScoreTest.theta).where(ScoreTest.user_id == done.user_id))
+    assert theta is not None
+    sent = sync_scores(world.db, now=now)
+    assert (sent.sent, sent.waiting) == (1, 0)
+    assert platform_server.scores[-1]["scoreGiven"] == float(percentile(theta))
+    assert platform_server.scores[-1]["scoreMaximum"] == 100.0
+    assert sync_scores(world.db, now=now).unchanged == 1

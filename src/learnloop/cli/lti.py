@@ -117,7 +117,8 @@ def lti_sync() -> None:
         f"{len(rosters.skipped)} skipped, {len(rosters.failed)} courses failed."
     )
     console.print(
-        f"Scores: {report.sent} sent, {report.unchanged} unchanged, {len(report.failed)} failed."
+        f"Scores: {report.sent} sent, {report.unchanged} unchanged, {len(report.failed)} failed"
+        f", {report.waiting} waiting for a first score test."
     )
     for line in rosters.skipped + rosters.failed + report.failed:
         err.print(f"  {line}", soft_wrap=True, highlight=False)

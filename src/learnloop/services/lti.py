@@ -247,6 +247,12 @@ def _class(s: Session, platform: LtiPlatform, launch: Launch, now: datetime) -> 
     return row
 
 
+def _opens_score_test(custom: dict[str, str]) -> bool:
+    """Whether a link opens the course's score test (custom parameter score_test=1, as deep
+    linking writes it; true and yes also do)."""
+    return custom.get("score_test", "").strip().lower() in {"1", "true", "yes"}
+
+
 def _gradable(
     s: Session, platform: LtiPlatform, launch: Launch, school_class: SchoolClass, user: User
 ) -> None:
@@ -263,8 +269,9 @@ def _gradable(
         )  # fmt: skip
         s.add(item)
     item.lineitem_url = launch.lineitem_url  # the platform may have moved it
+    item.score_test = _opens_score_test(launch.custom)
     activity = launch.custom.get("activity", "")
-    item.activity_key = activity if KEY_PATTERN.match(activity) else ""
+    item.activity_key = activity if KEY_PATTERN.match(activity) and not item.score_test else ""
     s.flush()
     if user.role == Role.LEARNER.value and s.get(LtiScore, (item.id, user.id)) is None:
         s.add(LtiScore(line_item_id=item.id, user_id=user.id, subject=launch.subject))
@@ -333,6 +340,8 @@ def complete_launch(
             activity = launch.custom.get("activity", "")
             if role is Role.EDUCATOR:
                 next_url = f"/teach/classes/{school_class.id}"
+            elif _opens_score_test(launch.custom):
+                next_url = "/learn/score-test"
             elif activity and KEY_PATTERN.match(activity):
                 next_url = f"/learn/activities/{activity}"
             else:

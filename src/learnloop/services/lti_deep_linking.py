@@ -16,9 +16,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from learnloop.adapters.lti import ChosenActivity, deep_linking_response
+from learnloop.adapters.lti import SCORE_TEST_CHOICE, ChosenActivity, deep_linking_response
 from learnloop.domain import Course, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
+from learnloop.services.lti_grades import PERCENTILE_MAXIMUM
 from learnloop.services.lti_platforms import tool_keys
 from learnloop.storage import Database
 from learnloop.storage.course_store import course_by_id
@@ -47,6 +48,9 @@ class DeepLinkChoice:
     activities: list[tuple[str, str, str, int]]  # key, title, modality, objectives it serves
     accept_multiple: bool
     accept_line_items: bool
+    # the course's score test, offered as one more link (its title), when the course has one
+    score_test: str | None = None
+    score_test_choice: str = SCORE_TEST_CHOICE
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ def deep_link_for(
             link_id, school_class.name, course.title, platform.name,
             [(a.key, a.title, a.modality.value, len(a.objectives)) for a in course.activities.values()],
             row.accept_multiple, row.accept_line_items,
+            course.score_test.title if course.score_test else None,
         )  # fmt: skip
 
 
@@ -105,7 +110,8 @@ def answer_deep_link(
     with db.transaction() as s:
         row = _pending(s, viewer, link_id, now)
         school_class, platform, course = _context(s, row)
-        unknown = [k for k in keys if k not in course.activities]
+        offered = set(course.activities) | ({SCORE_TEST_CHOICE} if course.score_test else set())
+        unknown = [k for k in keys if k not in offered]
         if unknown:
             raise InvalidInput("activity", f"the course has no activity {', '.join(unknown)}")
         if len(keys) > 1 and not row.accept_multiple:
@@ -115,6 +121,12 @@ def answer_deep_link(
         slug = s.get(CourseRow, school_class.course_id)
         chosen = []
         for k in keys:
+            if k == SCORE_TEST_CHOICE and course.score_test is not None:
+                chosen.append(ChosenActivity(
+                    k, course.score_test.title, "score test, scored as a percentile",
+                    PERCENTILE_MAXIMUM, graded,
+                ))  # fmt: skip
+                continue
             activity = course.activities[k]
             summary = (
                 f"{activity.modality.value.replace('_', ' ')}, about {activity.minutes} minutes"

@@ -1,7 +1,9 @@
 """Grade passback to LTI platforms (Assignment and Grade Services): ``learnloop lti-sync`` sends
 each learner who launched a gradable link how many of its objectives they have mastered (the
 activity's, for a link to one activity; else the course's), as a score on that link's line item,
-when it has changed since the last one sent.
+when it has changed since the last one sent. A link to the course's score test gets the learner's
+latest finished score test instead, as a percentile out of 100 (the scaled score has no maximum
+a gradebook could divide by); until they finish one, nothing is sent for them.
 
 Sending is outside the learning loop on purpose: an answer never waits for a platform, and a
 platform that is down loses nothing. What was sent is recorded per learner and link only once the
@@ -20,18 +22,31 @@ from typing import Any
 from sqlalchemy import select
 
 from learnloop.adapters.lti import SCORE_MEDIA_TYPE, SCORE_SCOPE, score, scores_url
+from learnloop.domain import Course
+from learnloop.domain.score_test import percentile
 from learnloop.services.lti_calls import PlatformError, Tokens, post
 from learnloop.storage import Database
 from learnloop.storage.course_store import course_by_id
-from learnloop.storage.tables import LtiLineItem, LtiPlatform, LtiScore, Mastery, SchoolClass
+from learnloop.storage.tables import (
+    LtiLineItem,
+    LtiPlatform,
+    LtiScore,
+    Mastery,
+    SchoolClass,
+    ScoreTest,
+)
 
-__all__ = ["SyncReport", "sync_scores"]
+__all__ = ["PERCENTILE_MAXIMUM", "SyncReport", "sync_scores"]
+
+# A score-test link's maximum: its score is a percentile.
+PERCENTILE_MAXIMUM = 100
 
 
 @dataclass
 class SyncReport:
     sent: int = 0
     unchanged: int = 0
+    waiting: int = 0  # on a score-test link, learners who have not finished a score test yet
     failed: list[str] = field(default_factory=list)  # "platform, learner: why", one per score
 
 
@@ -46,9 +61,9 @@ class _Owed:
     maximum: float
 
 
-def _owed(db: Database) -> tuple[list[_Owed], int, dict[int, LtiPlatform]]:
-    """Every score whose value differs from the one last sent, how many are unchanged, and the
-    platforms concerned."""
+def _owed(db: Database) -> tuple[list[_Owed], int, int, dict[int, LtiPlatform]]:
+    """Every score whose value differs from the one last sent, how many are unchanged, how many
+    wait for a first score test, and the platforms concerned."""
     with db.reading() as s:
         rows = s.execute(
             select(LtiScore, LtiLineItem, SchoolClass.course_id)
@@ -62,22 +77,45 @@ def _owed(db: Database) -> tuple[list[_Owed], int, dict[int, LtiPlatform]]:
             )
         ):
             mastered.setdefault((user_id, course_id), set()).add(objective)
+        latest_test: dict[tuple[int, int], float] = {}
+        for user_id, course_id, theta in s.execute(
+            select(ScoreTest.user_id, ScoreTest.course_id, ScoreTest.theta)
+            .where(
+                ScoreTest.finished_at.is_not(None), ScoreTest.user_id.in_(select(LtiScore.user_id))
+            )
+            .order_by(ScoreTest.finished_at, ScoreTest.id)
+        ):
+            if theta is not None:
+                latest_test[(user_id, course_id)] = theta  # the last one read is the latest
         courses = {cid: course_by_id(s, cid) for cid in {r[2] for r in rows}}
         platforms = {p.id: p for p in s.scalars(select(LtiPlatform))}
-    owed, unchanged = [], 0
+    owed, unchanged, waiting = [], 0, 0
     for row, item, course_id in rows:
-        course = courses[course_id]
-        activity = course.activities.get(item.activity_key) if item.activity_key else None
-        counted = set(activity.objectives) if activity is not None else set(course.objectives)
-        given = float(len(counted & mastered.get((row.user_id, course_id), set())))
+        if item.score_test:
+            theta = latest_test.get((row.user_id, course_id))
+            if theta is None:
+                waiting += 1
+                continue
+            given, maximum = float(percentile(theta)), float(PERCENTILE_MAXIMUM)
+        else:
+            given, maximum = _mastered_share(
+                courses[course_id], item, mastered.get((row.user_id, course_id), set())
+            )
         if row.sent_given == given:
             unchanged += 1
             continue
         owed.append(_Owed(
             row.line_item_id, row.user_id, row.subject, item.platform_id, item.lineitem_url,
-            given, float(len(counted)),
+            given, maximum,
         ))  # fmt: skip
-    return owed, unchanged, platforms
+    return owed, unchanged, waiting, platforms
+
+
+def _mastered_share(course: Course, item: LtiLineItem, mastered: set[str]) -> tuple[float, float]:
+    """Objectives mastered of the link's (its activity's, else the course's), and how many."""
+    activity = course.activities.get(item.activity_key) if item.activity_key else None
+    counted = set(activity.objectives) if activity is not None else set(course.objectives)
+    return float(len(counted & mastered)), float(len(counted))
 
 
 def sync_scores(
@@ -88,8 +126,8 @@ def sync_scores(
 ) -> SyncReport:
     """Send every changed score (see the module's docstring); ``progress(done, total)`` after each."""
     now = now or datetime.now(UTC)
-    owed, unchanged, platforms = _owed(db)
-    report = SyncReport(unchanged=unchanged)
+    owed, unchanged, waiting, platforms = _owed(db)
+    report = SyncReport(unchanged=unchanged, waiting=waiting)
     tokens = Tokens(db, SCORE_SCOPE, now)
     for n, due in enumerate(owed, start=1):
         platform = platforms[due.platform_id]

@@ -7,7 +7,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnloop.storage.table_base import Base, UTCDateTime
@@ -116,6 +126,9 @@ class LtiLineItem(Base):
     # the activity the link opens (custom parameter activity): its objectives are what the score
     # counts; "" for a link to the whole course
     activity_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # a link to the course's score test (custom parameter score_test=1): the score is the learner's
+    # latest score test, as a percentile (services.lti_grades)
+    score_test: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class LtiScore(Base):

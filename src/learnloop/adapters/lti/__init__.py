@@ -3,6 +3,7 @@ such as Moodle, Canvas or Open edX. Pure: no storage, no network (services.lti d
 
 from learnloop.adapters.lti.deep_linking import (
     DEEP_LINKING_RESPONSE,
+    SCORE_TEST_CHOICE,
     ChosenActivity,
     deep_linking_response,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "ROSTER_SCOPE",
     "SCORE_MEDIA_TYPE",
     "SCORE_SCOPE",
+    "SCORE_TEST_CHOICE",
     "ChosenActivity",
     "Launch",
     "LaunchRefused",
