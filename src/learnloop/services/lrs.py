@@ -29,6 +29,7 @@ from learnloop.adapters.xapi import (
     validate_statement,
 )
 from learnloop.adapters.xapi.attachments import AttachmentContent, match_attachments
+from learnloop.adapters.xapi.learnloop_ids import VOIDED
 from learnloop.adapters.xapi.statements import compared_durations, normalised
 from learnloop.exceptions import (
     AuthenticationFailed,
@@ -61,7 +62,6 @@ __all__ = [
     "write_group",
 ]
 
-VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 # Properties that do not make two statements with the same id different (xAPI 1.0.3, Statement
 # comparison): what the LRS itself sets or may normalise.
 _IGNORED_IN_COMPARISON = ("authority", "stored", "version", "id", "timestamp")
