@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from learnloop.config import PedagogySettings
 from learnloop.domain import Course, Role, Viewer
@@ -42,6 +43,7 @@ __all__ = [
     "StuckLearner",
     "class_overview",
     "classes_for",
+    "learner_answers",
     "learner_detail",
 ]
 
@@ -215,6 +217,38 @@ def class_overview(
     )
 
 
+def _answer_rows(
+    s: Session, learner_id: int, course_id: int, course: Course, limit: int
+) -> list[AttemptRow]:
+    """The learner's latest ``limit`` answers in the course, latest first."""
+    return [
+        AttemptRow(
+            a.id, a.created_at, a.activity_key,
+            course.activities[a.activity_key].title
+            if a.activity_key in course.activities else a.activity_key,
+            a.item_key, a.answer_text, a.correct, a.counted,
+        )
+        for a in s.scalars(
+            select(Attempt)
+            .where(Attempt.user_id == learner_id, Attempt.course_id == course_id)
+            .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+            .limit(limit)
+        )
+    ]  # fmt: skip
+
+
+def learner_answers(
+    db: Database, viewer: Viewer, class_id: int, learner_id: int, *, limit: int = 200
+) -> list[AttemptRow]:
+    """A learner's latest answers, for an educator of their class: only what the answers list
+    needs, not the whole learner page."""
+    with db.reading() as s:
+        school_class = require_class_educator(s, viewer, class_id)
+        require_learner_in_class(s, class_id, learner_id)
+        course = course_by_id(s, school_class.course_id)
+        return _answer_rows(s, learner_id, school_class.course_id, course, limit)
+
+
 def learner_detail(
     db: Database, viewer: Viewer, class_id: int, learner_id: int, *, limit: int = 200
 ) -> LearnerDetail:
@@ -242,14 +276,7 @@ def learner_detail(
             .order_by(MasteryEvent.created_at, MasteryEvent.id)
         ):
             history.setdefault(e.objective_key, []).append((e.created_at, e.p_after))
-        attempts = list(
-            s.scalars(
-                select(Attempt)
-                .where(Attempt.user_id == learner_id, Attempt.course_id == school_class.course_id)
-                .order_by(Attempt.created_at.desc(), Attempt.id.desc())
-                .limit(limit)
-            )
-        )
+        attempts = _answer_rows(s, learner_id, school_class.course_id, course, limit)
         feedback = list(
             s.execute(
                 select(FeedbackMessage.created_at, User.display_name, FeedbackMessage.body)
@@ -284,21 +311,7 @@ def learner_detail(
             for k in order
         ],
         history={k: v for k, v in history.items() if k in course.objectives},
-        attempts=[
-            AttemptRow(
-                a.id,
-                a.created_at,
-                a.activity_key,
-                course.activities[a.activity_key].title
-                if a.activity_key in course.activities
-                else a.activity_key,
-                a.item_key,
-                a.answer_text,
-                a.correct,
-                a.counted,
-            )
-            for a in attempts
-        ],
+        attempts=attempts,
         feedback=[(when, sender, body) for when, sender, body in feedback],
         placement=placement,
         reviews=reviews,

@@ -33,12 +33,11 @@ from sqlalchemy.orm import Session
 
 from learnloop.domain import Course
 from learnloop.engine.mastery import MasteryCriterion
-from learnloop.services.learning import is_evidence, update_model
+from learnloop.services.learning import is_evidence, mastery_rows, update_model
 from learnloop.services.mastery_overrides import apply_override
 from learnloop.services.placement import apply_placement
 from learnloop.services.reviews import scheduler_for
 from learnloop.storage.course_store import course_by_id, course_model
-from learnloop.storage.learner_lock import lock_learner_model
 from learnloop.storage.tables import (
     Attempt,
     Mastery,
@@ -73,20 +72,10 @@ def _with_recorded_criteria(course: Course, recorded: dict[str, MasteryCriterion
     return replace(course, objectives=objectives)
 
 
-def _mastery_rows(s: Session, user_id: int, course_id: int) -> dict[str, Mastery]:
-    return {
-        m.objective_key: m
-        for m in s.scalars(
-            select(Mastery).where(Mastery.user_id == user_id, Mastery.course_id == course_id)
-        )
-    }
-
-
 def replay_learner_model(s: Session, user_id: int, course_id: int) -> Replay:
     """Rebuild the learner's model state for the course from their kept record, inside the
     caller's transaction."""
-    lock_learner_model(s, user_id)
-    old = _mastery_rows(s, user_id, course_id)
+    old = mastery_rows(s, user_id, course_id)  # the learner's model locked, as every change does
     course = course_by_id(s, course_id)
     recorded = {
         k: MasteryCriterion(m.threshold, m.min_attempts)
@@ -164,7 +153,7 @@ def replay_learner_model(s: Session, user_id: int, course_id: int) -> Replay:
                 s, course, course_id=course_id, learner_id=user_id,
                 objective=event.objective_key, action=event.action, now=when, strict=False,
             )  # fmt: skip
-        rows = _mastery_rows(s, user_id, course_id)
+        rows = mastery_rows(s, user_id, course_id)
     s.flush()
-    after = frozenset(k for k, m in _mastery_rows(s, user_id, course_id).items() if m.mastered)
+    after = frozenset(k for k, m in mastery_rows(s, user_id, course_id).items() if m.mastered)
     return Replay(applied, recounted, before, after)

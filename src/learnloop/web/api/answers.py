@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from learnloop.reports.class_views import learner_detail
+from learnloop.reports.class_views import learner_answers
 from learnloop.reports.withdrawn_answers import WithdrawnRow, withdrawn_for
 from learnloop.services.answer_withdrawal import restore_answer, withdraw_answer
 from learnloop.web.deps import ApiViewer, PlatformDep
@@ -69,7 +69,7 @@ class WithdrawalOut(BaseModel):
 
 @router.get("/{class_id}/learners/{learner_id}/answers", response_model=AnswersOut)
 def answers(class_id: int, learner_id: int, platform: PlatformDep, viewer: ApiViewer) -> AnswersOut:
-    detail = learner_detail(platform.db, viewer, class_id, learner_id, limit=ANSWERS_LISTED)
+    listed = learner_answers(platform.db, viewer, class_id, learner_id, limit=ANSWERS_LISTED)
     return AnswersOut(
         answers=[
             AnswerOut(
@@ -81,7 +81,7 @@ def answers(class_id: int, learner_id: int, platform: PlatformDep, viewer: ApiVi
                 correct=a.correct,
                 counted=a.counted,
             )
-            for a in detail.attempts
+            for a in listed
         ],
         withdrawn=[
             WithdrawnOut.of(w) for w in withdrawn_for(platform.db, viewer, learner_id, class_id)
