@@ -14,6 +14,7 @@ from starlette.routing import Mount, Route
 
 from learnloop.services.answer_withdrawal import withdraw_answer
 from learnloop.services.assignments import assign_activity
+from learnloop.services.class_codes import open_joining
 from learnloop.services.class_groups import form_group
 from learnloop.services.demo import answer_for
 from learnloop.services.discussion import post_message
@@ -21,7 +22,7 @@ from learnloop.services.learning import DEFAULT_PUBLIC_URL, record_attempt
 from learnloop.services.projects import submit_work
 from learnloop.services.reflections import write_reflection
 from learnloop.storage.tables import Assignment
-from learnloop.web.pages import accounts, admin, discussion, learn, teach
+from learnloop.web.pages import accounts, admin, discussion, join, learn, teach
 from tests.conftest import World, unlock_activity
 from tests.lti_platform import pending_deep_link
 from tests.web.conftest import CSRF, ROLES, role_client, role_token
@@ -107,6 +108,14 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
         403,
         303,
     ),
+    # joining a class with a code is a learner's act; the world's learners are in the class
+    # already, which joining again allows (tests/web/test_join_pages.py joins a new learner)
+    ("GET", "/join"): (LEARNERS, 200, 403, 303),
+    ("GET", "/join/{code}"): (LEARNERS, 200, 403, 303),  # the world's class's code (fill)
+    # no code given: 400 past the role check
+    ("POST", "/join"): (LEARNERS, 400, 403, 303),
+    ("POST", "/teach/classes/{class_id}/join-code"): ({E, A}, 303, 403, 303),
+    ("POST", "/teach/classes/{class_id}/join-code/delete"): ({E, A}, 303, 403, 303),
     ("GET", "/admin"): ({A}, 200, 403, 303),
     ("POST", "/admin/classes"): ({A}, 303, 403, 303),
     ("GET", "/admin/classes/{class_id}"): ({A}, 200, 403, 303),
@@ -210,6 +219,12 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
         403,
         401,
     ),
+    # the class's code, opened for these (fill)
+    ("GET", "/api/v1/classes/{class_id}/join-code"): ({E, A}, 200, 403, 401),
+    ("POST", "/api/v1/classes/{class_id}/join-code"): ({E, A}, 201, 403, 401),
+    ("DELETE", "/api/v1/classes/{class_id}/join-code"): ({E, A}, 204, 403, 401),
+    # no code given: 400 past the role check (tests/web/test_join_pages.py joins)
+    ("POST", "/api/v1/me/classes"): (LEARNERS, 400, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 201, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/mastery-overrides"): (
         {E, A},
@@ -291,7 +306,14 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
                     found.update((m, route.path + inner.path) for m in inner.methods or ())
         if isinstance(route, APIRoute):
             found.update((m, route.path) for m in route.methods)
-    for router in (accounts.router, learn.router, teach.router, admin.router, discussion.router):
+    for router in (
+        accounts.router,
+        learn.router,
+        join.router,
+        teach.router,
+        admin.router,
+        discussion.router,
+    ):
         for r in router.routes:
             if isinstance(r, APIRoute) and not r.include_in_schema:
                 found.update((m, r.path) for m in r.methods)
@@ -351,6 +373,9 @@ def fill(path: str, world: World) -> str:
                 learner_id=world.learner.user_id, attempt_id=attempt_id, reason="by mistake",
                 public_url=DEFAULT_PUBLIC_URL,
             )  # fmt: skip
+    code = ""
+    if "join-code" in path or "{code}" in path:
+        code = open_joining(world.db, world.educator, class_id=world.class_id).code
     submission_id = 0
     if "{submission_id}" in path:
         submission_id = submit_work(world.db, world.learner, activity_key=WORK, body="For 6: ...")
@@ -362,6 +387,7 @@ def fill(path: str, world: World) -> str:
         reflection_id=reflection_id,
         group_id=group_id,
         link_id=link_id,
+        code=code,
         key=WORK if work else "parts-practice",
         activity=WORK if work else "parts-practice",
         item="pw-4",

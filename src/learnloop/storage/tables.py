@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnloop.storage.group_tables import ClassGroup, ClassGroupMember
+from learnloop.storage.join_codes import ClassJoinCode
 from learnloop.storage.lti_tables import (
     LtiAccount,
     LtiContext,
@@ -62,6 +63,7 @@ __all__ = [
     "Base",
     "ClassGroup",
     "ClassGroupMember",
+    "ClassJoinCode",
     "ClassMember",
     "Course",
     "CourseMediaFile",
@@ -162,13 +164,14 @@ class LoginFailure(Base):
 
 
 class AuditEvent(Base):
-    """A change made by an administrator or on the command line, kept for accountability
-    (services.audit). Names, not foreign keys: the record outlives what it names."""
+    """A change kept for accountability (services.audit): an administrator's, one on the command
+    line, and the changes to who sees what (an educator withdrawing an answer or opening a class
+    to join, a learner joining). Names, not foreign keys: the record outlives what it names."""
 
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    actor: Mapped[str] = mapped_column(String(64))  # an admin's username, or "operator"
+    actor: Mapped[str] = mapped_column(String(64))  # a username, or "operator"
     action: Mapped[str] = mapped_column(String(40))  # e.g. account.deleted
     subject: Mapped[str] = mapped_column(String(200))  # a username, client name or course slug
     details: Mapped[dict[str, Any]] = mapped_column(JSON)

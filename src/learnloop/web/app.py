@@ -37,6 +37,7 @@ from learnloop.web.pages import (
     admin,
     answers,
     discussion,
+    join,
     learn,
     lti,
     media,
@@ -150,8 +151,9 @@ def create_app(
     app.mount("/xapi", xapi_app)
 
     for router in (
-        accounts.router, learn.router, teach.router, answers.router, work.router, admin.router, discussion.router,
-        lti.router, reminders.router, media.router, score_test.router,
+        accounts.router, learn.router, join.router, teach.router, answers.router, work.router,
+        admin.router, discussion.router, lti.router, reminders.router, media.router,
+        score_test.router,
     ):  # fmt: skip
         app.include_router(router)
 

@@ -106,8 +106,9 @@ def login(
 
 
 @router.get("/register", response_class=HTMLResponse)
-def register_page(request: Request, platform: PlatformDep) -> Response:
-    return render(request, platform, "register.html", {"error": None, "form": {}})
+def register_page(request: Request, platform: PlatformDep, next: str | None = None) -> Response:
+    context: dict[str, object] = {"error": None, "form": {}, "next": _safe_next(next) or ""}
+    return render(request, platform, "register.html", context)
 
 
 @router.post("/register", dependencies=[CsrfChecked])
@@ -118,6 +119,7 @@ def register(
     display_name: Annotated[str, Form(max_length=120)],
     password: Annotated[str, Form(max_length=1024)],
     password_again: Annotated[str, Form(max_length=1024)],
+    next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     form = {"username": username, "display_name": display_name}
     try:
@@ -131,12 +133,16 @@ def register(
             display_name=display_name,
         )
     except InvalidInput as exc:
-        context = {"error": said(request, platform, exc), "field": exc.field, "form": form}
+        context = {
+            "error": said(request, platform, exc), "field": exc.field, "form": form,
+            "next": _safe_next(next) or "",
+        }  # fmt: skip
         return render(request, platform, "register.html", context, status_code=400)
     token = start_session(
         platform.db, viewer.user_id, kind="cookie", hours=platform.settings.session_hours
     )
-    response = redirect("/learn/onboarding")
+    # a new learner first goes where their link led (a class's join page), else to onboarding
+    response = redirect(_safe_next(next) or "/learn/onboarding")
     set_session_cookie(response, platform, token)
     return response
 

@@ -12,6 +12,7 @@ from learnloop.domain import Modality
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.reports.class_groups import my_groups
 from learnloop.reports.discussion import Thread, activity_thread
+from learnloop.reports.join_codes import my_class_name
 from learnloop.reports.learner_views import (
     activity_view,
     learner_home,
@@ -43,7 +44,10 @@ router = APIRouter(prefix="/learn")
 
 
 @router.get("", response_class=HTMLResponse)
-def home(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
+def home(
+    request: Request, platform: PlatformDep, viewer: PageViewer, joined: int | None = None
+) -> Response:
+    """The learner's home; ``joined`` names a class they just joined (web.pages.join)."""
     try:
         data = learner_home(
             platform.db, viewer, platform.settings.pedagogy, words=wording_for(request, platform)
@@ -60,6 +64,7 @@ def home(request: Request, platform: PlatformDep, viewer: PageViewer) -> Respons
             "home": data,
             "work": reviewed_work_of_mine(platform.db, viewer),
             "groups": my_groups(platform.db, viewer),
+            "joined": my_class_name(platform.db, viewer, joined) if joined else None,
         },
         viewer=viewer,
     )

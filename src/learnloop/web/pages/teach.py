@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import quote
 
@@ -14,6 +15,7 @@ from learnloop.reports.class_groups import class_groups, class_learners
 from learnloop.reports.class_views import class_overview, classes_for, learner_detail
 from learnloop.reports.discussion import class_discussion
 from learnloop.reports.item_analysis import item_analysis
+from learnloop.reports.join_codes import class_join_code
 from learnloop.reports.learner_views import progress_map
 from learnloop.reports.learning_curves import CURVE_NAMES, class_learning_curves
 from learnloop.reports.mastery_overrides import overrides_for
@@ -23,6 +25,7 @@ from learnloop.reports.support_groups import support_groups
 from learnloop.reports.withdrawn_answers import withdrawn_for
 from learnloop.services.answer_withdrawal import MAX_WITHDRAW_REASON
 from learnloop.services.assignments import MAX_NOTE_LENGTH, assign_activity
+from learnloop.services.class_codes import DEFAULT_CODE_DAYS, MAX_CODE_DAYS
 from learnloop.services.class_groups import MAX_GROUP_MEMBERS, disband_group, form_group
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.mastery_overrides import MAX_REASON_LENGTH, override_mastery
@@ -47,16 +50,26 @@ def classes(request: Request, platform: PlatformDep, viewer: PageViewer) -> Resp
 
 @router.get("/classes/{class_id}", response_class=HTMLResponse)
 def overview(
-    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    *,
+    join_error: str | None = None,
+    status: int = 200,
 ) -> Response:
+    """The class page; also shown again, with the error, when opening joining was refused."""
     data = class_overview(platform.db, viewer, class_id, platform.settings.pedagogy)
-    return render(
-        request,
-        platform,
-        "teach/class.html",
-        {"o": data, "heatmap": heatmap_svg(data, words=wording_for(request, platform))},
-        viewer=viewer,
-    )
+    context = {
+        "o": data,
+        "heatmap": heatmap_svg(data, words=wording_for(request, platform)),
+        "join": class_join_code(platform.db, viewer, class_id),
+        "join_error": join_error,
+        "now": datetime.now(UTC),
+        "public_url": platform.settings.public_url.rstrip("/"),
+        "code_days": (DEFAULT_CODE_DAYS, MAX_CODE_DAYS),
+    }
+    return render(request, platform, "teach/class.html", context, viewer=viewer, status_code=status)
 
 
 @router.get("/classes/{class_id}/items", response_class=HTMLResponse)
