@@ -372,3 +372,46 @@ def test_a_shared_reflection_reaches_the_teacher_and_the_curves_draw(
     charts = page.locator("svg.curve[role=img]")
     assert charts.count() >= 1
     expect(page.locator("table caption")).to_contain_text("Share of wrong answers")
+
+
+def test_a_newcomer_joins_the_class_by_the_teachers_link(server: Any, page: Any) -> None:
+    """The teacher makes a join code on the class page; a newcomer follows its link, creates an
+    account on the way, is told who will see their work, joins, and the teacher sees them."""
+    from tests.e2e.test_languages_and_access import violations
+
+    url, _, _ = server
+    login(page, url, "teacher")
+    page.goto(f"{url}/teach/classes/1")
+    page.get_by_label("Valid for (days)").fill("7")
+    page.get_by_role("button", name="Make a code").click()
+    page.wait_for_url(re.compile(r".*/teach/classes/1(#joining)?$"))
+    shared = page.locator("#joining a[href*='/join/']").get_attribute("href")
+    # the link is made at the platform's public address (LEARNLOOP_PUBLIC_URL, left at its
+    # default here), not at this test server's port
+    assert shared is not None
+    assert shared.startswith("http://127.0.0.1:8000/join/")
+    link = url + shared.removeprefix("http://127.0.0.1:8000")
+    assert violations(page) == []
+    logout(page)
+
+    page.goto(link)  # the link the teacher shares
+    page.wait_for_url(re.compile(r".*/login\?next=/join/"))
+    page.get_by_role("link", name="Create a learner account").click()
+    page.get_by_label("Your name").fill("Sam Newcomer")
+    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Password", exact=True).fill("long enough pw")
+    page.get_by_label("Password again").fill("long enough pw")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(link)
+    assert "Joining lets its educators (Ms. Rivera) see your progress" in page.inner_text("main")
+    assert violations(page) == []
+    page.get_by_role("button", name="Join the class").click()
+    page.wait_for_url(f"{url}/learn/onboarding")  # the class chose the course: no course to pick
+    assert not page.get_by_label("Course").count()
+    page.get_by_role("button", name="Save and start").click()
+    page.wait_for_load_state()
+    logout(page)
+
+    login(page, url, "teacher")
+    page.goto(f"{url}/teach/classes/1")
+    assert page.locator("ul.learner-links").get_by_text("Sam Newcomer").count() == 1
