@@ -19,6 +19,7 @@ from learnloop.services.class_groups import form_group
 from learnloop.services.demo import answer_for
 from learnloop.services.discussion import post_message
 from learnloop.services.learning import DEFAULT_PUBLIC_URL, record_attempt
+from learnloop.services.messages import send_feedback
 from learnloop.services.projects import submit_work
 from learnloop.services.reflections import write_reflection
 from learnloop.storage.tables import Assignment
@@ -55,6 +56,8 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # the world learner's reflection: to anyone else it does not exist
     ("POST", "/learn/reflections/{reflection_id}/sharing"): ({L}, 303, 404, 303),
     ("POST", "/learn/reflections/{reflection_id}/delete"): ({L}, 303, 404, 303),
+    # a message the class's educator sent the world learner: to anyone else it does not exist
+    ("POST", "/learn/messages/{message_id}/reply"): ({L}, 303, 404, 303),
     ("POST", "/learn/activities/{key}/discussion"): (LEARNERS, 303, 403, 303),
     # handed-in work: the recipe project, unlocked for both classmates (fill)
     ("POST", "/learn/activities/{key}/work"): (LEARNERS, 303, 403, 303),
@@ -149,6 +152,7 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/me/mastery-overrides"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/withdrawn-answers"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/feedback"): (LEARNERS, 200, 403, 401),
+    ("POST", "/api/v1/me/feedback/{message_id}/reply"): ({L}, 201, 404, 401),  # as the page
     ("GET", "/api/v1/me/discussion/{activity}"): (LEARNERS, 200, 403, 401),
     ("POST", "/api/v1/me/discussion/{activity}"): (LEARNERS, 201, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/discussion"): ({E, A}, 200, 403, 401),
@@ -373,6 +377,12 @@ def fill(path: str, world: World) -> str:
                 learner_id=world.learner.user_id, attempt_id=attempt_id, reason="by mistake",
                 public_url=DEFAULT_PUBLIC_URL,
             )  # fmt: skip
+    message_id = 0
+    if "{message_id}" in path:
+        message_id = send_feedback(
+            world.db, world.educator, class_id=world.class_id, learner_id=world.learner.user_id,
+            body="Try the strips",
+        )  # fmt: skip
     code = ""
     if "join-code" in path or "{code}" in path:
         code = open_joining(world.db, world.educator, class_id=world.class_id).code
@@ -388,6 +398,7 @@ def fill(path: str, world: World) -> str:
         group_id=group_id,
         link_id=link_id,
         code=code,
+        message_id=message_id,
         key=WORK if work else "parts-practice",
         activity=WORK if work else "parts-practice",
         item="pw-4",

@@ -128,6 +128,7 @@ class ClassNews:
     class_name: str
     stuck: list[tuple[str, str]]  # (learner, objective title), most attempts first
     awaiting_feedback: int  # pieces of work handed in and not reviewed yet
+    replies: int = 0  # learners' replies to the educator's messages since the last reminder
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class ClassDigest:
 
     @property
     def has_news(self) -> bool:
-        return any(c.stuck or c.awaiting_feedback for c in self.classes)
+        return any(c.stuck or c.awaiting_feedback or c.replies for c in self.classes)
 
 
 @dataclass(frozen=True)
@@ -230,4 +231,9 @@ def _class_lines(news: ClassNews, words: Wording) -> list[str]:
             "%(num)s piece of work waits for your feedback.",
             "%(num)s pieces of work wait for your feedback.",
             news.awaiting_feedback))  # fmt: skip
+    if news.replies:
+        lines.append("- " + words.plural(
+            "%(num)s new reply from a learner to your messages.",
+            "%(num)s new replies from learners to your messages.",
+            news.replies))  # fmt: skip
     return [*lines, ""]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from learnloop.config import PedagogySettings
@@ -119,7 +119,8 @@ class LearnerDetail:
     mastery: list[tuple[str, str, float, int, bool]]  # key, title, p, attempts, mastered
     history: dict[str, list[tuple[datetime, float]]]  # objective -> [(time, p_after)]
     attempts: list[AttemptRow]
-    feedback: list[tuple[datetime, str, str]]  # when, sender, body
+    # when, sender, body, whether the learner wrote it (a reply): the exchange, newest first
+    feedback: list[tuple[datetime, str, str, bool]]
     placement: PlacementSummary | None = None
     reviews: list[ReviewEntry] | None = None
     scores: list[ScoreResult] | None = None  # finished score tests, newest first
@@ -279,12 +280,21 @@ def learner_detail(
         attempts = _answer_rows(s, learner_id, school_class.course_id, course, limit)
         feedback = list(
             s.execute(
-                select(FeedbackMessage.created_at, User.display_name, FeedbackMessage.body)
+                select(
+                    FeedbackMessage.created_at,
+                    User.display_name,
+                    FeedbackMessage.body,
+                    FeedbackMessage.sender_id == learner_id,
+                )
                 .join(User, User.id == FeedbackMessage.sender_id)
                 .where(
-                    FeedbackMessage.recipient_id == learner_id, FeedbackMessage.class_id == class_id
+                    FeedbackMessage.class_id == class_id,
+                    or_(
+                        FeedbackMessage.recipient_id == learner_id,
+                        FeedbackMessage.sender_id == learner_id,
+                    ),
                 )
-                .order_by(FeedbackMessage.created_at.desc())
+                .order_by(FeedbackMessage.created_at.desc(), FeedbackMessage.id.desc())
             )
         )
         placement = placement_summary(s, learner_id, school_class.course_id, course)
@@ -312,7 +322,7 @@ def learner_detail(
         ],
         history={k: v for k, v in history.items() if k in course.objectives},
         attempts=attempts,
-        feedback=[(when, sender, body) for when, sender, body in feedback],
+        feedback=[(when, sender, body, bool(reply)) for when, sender, body, reply in feedback],
         placement=placement,
         reviews=reviews,
         scores=scores,

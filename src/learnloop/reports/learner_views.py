@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from learnloop.config import PedagogySettings
 from learnloop.domain import Activity, Course, Item, Viewer
@@ -68,6 +68,9 @@ class Message:
     sender: str
     body: str
     sent_at: datetime
+    id: int = 0
+    mine: bool = False  # the learner's own reply; ``recipient`` is the educator it went to
+    recipient: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,19 +185,40 @@ def _next_steps(state: LearnerState, pedagogy: PedagogySettings, words: Wording)
     return out
 
 
+# the messages the learner's home shows: the latest, either way
+MESSAGES_SHOWN = 20
+
+
 def _messages(s: Session, learner_id: int) -> list[Message]:
+    """The learner's latest messages with educators, newest first: those sent to them and
+    their replies."""
+    sender, recipient = aliased(User), aliased(User)
     rows = s.execute(
-        select(User.display_name, FeedbackMessage.body, FeedbackMessage.created_at)
-        .join(User, User.id == FeedbackMessage.sender_id)
-        .where(FeedbackMessage.recipient_id == learner_id)
-        .order_by(FeedbackMessage.created_at.desc())
-        .limit(10)
+        select(
+            FeedbackMessage.id,
+            sender.display_name,
+            recipient.display_name,
+            FeedbackMessage.body,
+            FeedbackMessage.created_at,
+            FeedbackMessage.sender_id,
+        )
+        .join(sender, sender.id == FeedbackMessage.sender_id)
+        .join(recipient, recipient.id == FeedbackMessage.recipient_id)
+        .where(
+            or_(FeedbackMessage.recipient_id == learner_id, FeedbackMessage.sender_id == learner_id)
+        )
+        .order_by(FeedbackMessage.created_at.desc(), FeedbackMessage.id.desc())
+        .limit(MESSAGES_SHOWN)
     )
-    return [Message(sender, body, sent_at) for sender, body, sent_at in rows]
+    return [
+        Message(who, body, at, message_id, sender_id == learner_id, to)
+        for message_id, who, to, body, at, sender_id in rows
+    ]
 
 
 def feedback_received(db: Database, viewer: Viewer) -> list[Message]:
-    """The latest feedback educators sent to this learner, newest first."""
+    """The latest messages educators sent to this learner, and the learner's replies, newest
+    first."""
     require_learner(viewer)
     with db.reading() as s:
         return _messages(s, viewer.user_id)

@@ -118,20 +118,41 @@ def _due(db: Database, role: Role, now: datetime) -> list[tuple[ReminderSubscrip
     return [(sub, user) for sub, user in rows if reminder_due(sub.frequency, sub.last_sent_at, now)]
 
 
+def _replies(db: Database, educator_id: int, class_id: int, since: datetime, now: datetime) -> int:
+    """Learners' replies to the educator in the class, sent after ``since`` and by ``now``."""
+    with db.reading() as s:
+        return (
+            s.scalar(
+                select(func.count())
+                .select_from(FeedbackMessage)
+                .where(
+                    FeedbackMessage.recipient_id == educator_id,
+                    FeedbackMessage.class_id == class_id,
+                    FeedbackMessage.created_at > since,
+                    FeedbackMessage.created_at <= now,
+                )
+            )
+            or 0
+        )
+
+
 def due_class_digests(db: Database, pedagogy: PedagogySettings, now: datetime) -> list[ClassDigest]:
     """The educators' reminders due at ``now``: for each educator who asked, whose last one is
-    a day or a week old, the classes they teach where learners are stuck or work waits for
-    feedback (``domain.reminders.ClassDigest``); none for an educator with neither."""
+    a day or a week old, the classes they teach where learners are stuck, work waits for
+    feedback or learners replied to them (``domain.reminders.ClassDigest``); none for an educator
+    with none of these."""
     out = []
     for sub, user in _due(db, Role.EDUCATOR, now):
         viewer = Viewer(user.id, user.username, user.display_name, Role.EDUCATOR)
         classes = []
+        since = sub.last_sent_at or sub.created_at
         for summary in classes_for(db, viewer):
             stuck = class_overview(db, viewer, summary.id, pedagogy).stuck  # most attempts first
             waiting = len(class_work(db, viewer, summary.id).awaiting)
-            if stuck or waiting:
+            replies = _replies(db, user.id, summary.id, since, now)
+            if stuck or waiting or replies:
                 names = [(x.display_name, x.objective_title) for x in stuck]
-                classes.append(ClassNews(summary.name, names, waiting))
+                classes.append(ClassNews(summary.name, names, waiting, replies))
         digest = ClassDigest(user.id, sub.email, sub.language, sub.frequency, user.display_name,
                              classes)  # fmt: skip
         if digest.has_news:

@@ -1,18 +1,31 @@
-"""Educators' feedback to learners."""
+"""Educators' feedback to learners, and learners' replies.
+
+A reply goes to the educator whose message it answers, in that message's class; every educator
+of the class sees it on the learner's page, with the rest of their exchange. A learner replies
+only to a message sent to them, while they are in its class."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from learnloop.domain import Role, Viewer
-from learnloop.exceptions import InvalidInput
+from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator, require_learner_in_class, require_role
-from learnloop.storage.tables import FeedbackMessage
+from learnloop.storage.tables import ClassMember, FeedbackMessage
 
-__all__ = ["MAX_FEEDBACK_LENGTH", "send_feedback"]
+__all__ = ["MAX_FEEDBACK_LENGTH", "reply_to_feedback", "send_feedback"]
 
 MAX_FEEDBACK_LENGTH = 4000
+
+
+def _checked_body(body: str, empty: str) -> str:
+    body = body.strip()
+    if not body:
+        raise InvalidInput("body", empty)
+    if len(body) > MAX_FEEDBACK_LENGTH:
+        raise InvalidInput("body", "use at most %(max)s characters", max=MAX_FEEDBACK_LENGTH)
+    return body
 
 
 def send_feedback(
@@ -20,15 +33,7 @@ def send_feedback(
 ) -> int:
     """Send ``body`` (plain text) from an educator of the class to one of its learners."""
     require_role(viewer, Role.EDUCATOR, Role.ADMIN)
-    body = body.strip()
-    if not body:
-        raise InvalidInput("body", "write the feedback first")
-    if len(body) > MAX_FEEDBACK_LENGTH:
-        raise InvalidInput(
-            "body",
-            "use at most %(max)s characters",
-            max=MAX_FEEDBACK_LENGTH,
-        )
+    body = _checked_body(body, "write the feedback first")
     with db.transaction() as s:
         require_class_educator(s, viewer, class_id)
         require_learner_in_class(s, class_id, learner_id)
@@ -42,3 +47,27 @@ def send_feedback(
         s.add(message)
         s.flush()
         return message.id
+
+
+def reply_to_feedback(
+    db: Database, viewer: Viewer, *, message_id: int, body: str, now: datetime | None = None
+) -> int:
+    """The learner's reply (plain text) to a message an educator sent them; its id. To anyone
+    but the message's recipient the message does not exist (NotFound)."""
+    with db.transaction() as s:
+        message = s.get(FeedbackMessage, message_id)
+        if message is None or message.recipient_id != viewer.user_id:
+            raise NotFound("no message %(message_id)s", message_id=message_id)
+        require_role(viewer, Role.LEARNER)  # an educator's own message to a learner is not theirs
+        text = _checked_body(body, "write your reply first")
+        if s.get(ClassMember, (message.class_id, viewer.user_id)) is None:
+            raise InvalidInput(
+                "message", "you are no longer in that class: its educators cannot read replies"
+            )
+        reply = FeedbackMessage(
+            class_id=message.class_id, sender_id=viewer.user_id, recipient_id=message.sender_id,
+            body=text, created_at=now or datetime.now(UTC),
+        )  # fmt: skip
+        s.add(reply)
+        s.flush()
+        return reply.id

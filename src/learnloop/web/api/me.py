@@ -12,10 +12,12 @@ from learnloop.reports.learner_views import feedback_received, learner_home, pro
 from learnloop.reports.mastery_overrides import overrides_for
 from learnloop.reports.withdrawn_answers import withdrawn_for
 from learnloop.services.learning import record_attempt
+from learnloop.services.messages import reply_to_feedback
 from learnloop.web.api.answers import WithdrawnOut
 from learnloop.web.api.schemas import (
     AttemptIn,
     AttemptOut,
+    FeedbackIn,
     FeedbackOut,
     MasteryChangeOut,
     MasteryOut,
@@ -84,9 +86,30 @@ def mastery(platform: PlatformDep, viewer: ApiViewer) -> list[MasteryOut]:
 @router.get("/feedback", response_model=list[FeedbackOut])
 def feedback(platform: PlatformDep, viewer: ApiViewer) -> list[FeedbackOut]:
     return [
-        FeedbackOut(sender=m.sender, body=m.body, sent_at=m.sent_at)
+        FeedbackOut(
+            id=m.id,
+            sender=m.sender,
+            body=m.body,
+            sent_at=m.sent_at,
+            mine=m.mine,
+            recipient=m.recipient,
+        )
         for m in feedback_received(platform.db, viewer)
     ]
+
+
+@router.post("/feedback/{message_id}/reply", response_model=FeedbackOut, status_code=201)
+def reply(
+    message_id: int, body: FeedbackIn, platform: PlatformDep, viewer: ApiViewer
+) -> FeedbackOut:
+    """Reply to a message an educator sent you: it goes to them, and your class's educators see
+    it on your page. 404 for a message that was not sent to you."""
+    reply_id = reply_to_feedback(platform.db, viewer, message_id=message_id, body=body.body)
+    sent = next(m for m in feedback_received(platform.db, viewer) if m.id == reply_id)
+    return FeedbackOut(
+        id=sent.id, sender=sent.sender, body=sent.body, sent_at=sent.sent_at, mine=True,
+        recipient=sent.recipient,
+    )  # fmt: skip
 
 
 class OverrideSeenOut(BaseModel):

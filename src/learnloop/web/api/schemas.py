@@ -188,6 +188,8 @@ class FeedbackOut(BaseModel):
     sender: str
     body: str
     sent_at: datetime
+    mine: bool = Field(False, description="the learner's own reply (in GET /me/feedback)")
+    recipient: str = Field("", description="who a reply went to")
 
 
 class ClassSummaryOut(BaseModel):

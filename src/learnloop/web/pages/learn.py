@@ -27,6 +27,7 @@ from learnloop.reports.withdrawn_answers import withdrawn_for
 from learnloop.services.assignments import mark_done
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.learning import complete_onboarding, record_attempt
+from learnloop.services.messages import MAX_FEEDBACK_LENGTH, reply_to_feedback
 from learnloop.services.placement import answer_placement, start_placement
 from learnloop.services.projects import MAX_WORK_LENGTH, submit_work
 from learnloop.services.reflections import (
@@ -45,9 +46,26 @@ router = APIRouter(prefix="/learn")
 
 @router.get("", response_class=HTMLResponse)
 def home(
-    request: Request, platform: PlatformDep, viewer: PageViewer, joined: int | None = None
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    joined: int | None = None,
+    replied: int | None = None,
 ) -> Response:
-    """The learner's home; ``joined`` names a class they just joined (web.pages.join)."""
+    """The learner's home; ``joined`` names a class they just joined (web.pages.join),
+    ``replied`` says a reply went."""
+    return _home(request, platform, viewer, joined=joined, replied=bool(replied))
+
+
+def _home(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    *,
+    joined: int | None = None,
+    replied: bool = False,
+    reply_error: tuple[int, str] | None = None,
+) -> Response:
     try:
         data = learner_home(
             platform.db, viewer, platform.settings.pedagogy, words=wording_for(request, platform)
@@ -65,9 +83,30 @@ def home(
             "work": reviewed_work_of_mine(platform.db, viewer),
             "groups": my_groups(platform.db, viewer),
             "joined": my_class_name(platform.db, viewer, joined) if joined else None,
+            "replied": replied,
+            "reply_error": reply_error,
+            "reply_max": MAX_FEEDBACK_LENGTH,
         },
         viewer=viewer,
+        status_code=400 if reply_error else 200,
     )
+
+
+@router.post("/messages/{message_id}/reply", dependencies=[CsrfChecked])
+def reply(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    message_id: int,
+    body: Annotated[str, Form(max_length=2 * MAX_FEEDBACK_LENGTH)] = "",
+) -> Response:
+    try:
+        reply_to_feedback(platform.db, viewer, message_id=message_id, body=body)
+    except InvalidInput as exc:
+        return _home(
+            request, platform, viewer, reply_error=(message_id, said(request, platform, exc))
+        )
+    return redirect("/learn?replied=1#messages")
 
 
 @router.get("/onboarding", response_class=HTMLResponse)

@@ -1,0 +1,52 @@
+"""A learner replies to their educator's message on the home page; the educator reads it on the
+learner's page, marked as the learner's reply; an empty reply is refused where it was written."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from learnloop.services.messages import send_feedback
+from tests.conftest import World
+
+
+def test_a_reply_on_the_home_page_reaches_the_learner_page(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    sent = send_feedback(
+        sqlite_world.db, sqlite_world.educator, class_id=sqlite_world.class_id,
+        learner_id=sqlite_world.learner.user_id, body="Try the strips before Friday.",
+    )  # fmt: skip
+    learner = clients["learner"]
+    home = learner.get("/learn").text
+    assert "Messages with your educators" in home
+    assert f'action="/learn/messages/{sent}/reply"' in home
+    assert "Reply to Teacher" in home
+
+    empty = learner.post(
+        f"/learn/messages/{sent}/reply",
+        data={"csrf_token": learner.cookies["ll_csrf"], "body": " "},
+    )
+    assert empty.status_code == 400
+    assert f'<p class="error" role="alert" id="reply-error-{sent}">write your reply first</p>' in (
+        empty.text
+    )
+    assert "<details open>" in empty.text  # the form it came from stays open
+
+    done = learner.post(
+        f"/learn/messages/{sent}/reply",
+        data={"csrf_token": learner.cookies["ll_csrf"], "body": "I will, <b>thanks</b>!"},
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == "/learn?replied=1#messages"
+    after = learner.get("/learn?replied=1").text
+    assert "Reply sent." in after
+    assert "Your reply to Teacher" in after
+    assert "I will, &lt;b&gt;thanks&lt;/b&gt;!" in after  # plain text, escaped
+
+    educator = clients["educator"]
+    page = educator.get(
+        f"/teach/classes/{sqlite_world.class_id}/learners/{sqlite_world.learner.user_id}"
+    ).text
+    reply_at = page.index("I will, &lt;b&gt;thanks&lt;/b&gt;!")
+    assert page.index("Lea's reply", reply_at) > reply_at
+    assert reply_at < page.index("Try the strips before Friday.")  # newest first
