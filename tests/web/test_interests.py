@@ -4,6 +4,8 @@ on the home page and in the API."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from tests.conftest import World
@@ -80,3 +82,30 @@ def test_the_class_educator_sees_what_the_learner_answered_at_onboarding(
     assert detail["scores"] == []
     assert detail["placement"] is None
     assert detail["username"] == w.learner.username
+
+
+def test_the_course_topics_are_ticked_and_the_rest_is_written(
+    clients: dict[str, TestClient], client: TestClient, tokens: dict[str, str | None]
+) -> None:
+    learner = clients["learner"]
+    page = learner.get("/learn/onboarding").text
+    for title in ("cooking", "music", "sport", "making things"):
+        assert f'name="interest_topics" value="{title}"' in page
+    saved = post(learner, "/learn/onboarding", interest_topics=["cooking", "making things"],
+                 interests=" origami, chess ")  # fmt: skip
+    assert saved.status_code == 303  # type: ignore[attr-defined]
+    bearer = {"Authorization": f"Bearer {tokens['learner']}"}
+    profile = client.get("/api/v1/me/profile", headers=bearer).json()
+    assert profile["interests"] == "cooking, making things, origami, chess"
+    page = learner.get("/learn/onboarding").text
+    ticked = re.findall(r'name="interest_topics" value="([^"]+)"\s+checked', page)
+    assert ticked == ["cooking", "making things"]
+    assert 'name="interests" value="origami, chess"' in page  # only what no box says
+    # written words that name a topic tick its box ("music" was the world learner's own word)
+    post(learner, "/learn/onboarding", interests="Music and baking")
+    page = learner.get("/learn/onboarding").text
+    ticked = re.findall(r'name="interest_topics" value="([^"]+)"\s+checked', page)
+    assert ticked == ["cooking", "music"]
+    assert 'name="interests" value="Music and baking"' in page  # kept as written
+    post(learner, "/learn/onboarding")  # nothing ticked, nothing written: no interests
+    assert client.get("/api/v1/me/profile", headers=bearer).json()["interests"] == ""

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 from learnloop.config import PedagogySettings
 from learnloop.domain import Activity, Course, Item, Viewer
 from learnloop.domain.goals import GoalPace, goal_pace, objective_minutes
+from learnloop.domain.interests import topics_of_interest
 from learnloop.domain.language import IN_ENGLISH, Wording
 from learnloop.domain.placement import offers_placement
 from learnloop.engine import ActivityOption, recommend
@@ -139,6 +140,21 @@ class Onboarding:
     placement_offered: bool = False  # no practice or placement in the course yet
     weekly_minutes: int | None = None  # the time they said they can give a week
     topics: tuple[str, ...] = ()  # titles of what the course's activities are about
+    # the topics the interests name (ticked on the page), and the rest of what the learner wrote
+    topics_named: tuple[str, ...] = ()
+    other_interests: str = ""
+
+
+def _split_interests(course: Course | None, interests: str) -> tuple[tuple[str, ...], str]:
+    """The titles of the course's topics that ``interests`` names, and the parts of it (between
+    commas) that are not just one of those titles: what the page's free text keeps."""
+    if course is None:
+        return (), interests
+    named = topics_of_interest(course.topics, interests)
+    titles = tuple(t.title for k, t in course.topics.items() if k in named)
+    picked = {title.casefold() for title in titles}
+    rest = [part.strip() for part in interests.split(",")]
+    return titles, ", ".join(p for p in rest if p and p.casefold() not in picked)
 
 
 def _topic_titles(course: Course, keys: tuple[str, ...]) -> tuple[str, ...]:
@@ -406,6 +422,7 @@ def onboarding_options(db: Database, viewer: Viewer) -> Onboarding:
             course_id = courses[0][0]
         offered = True
         topics: tuple[str, ...] = ()
+        course: Course | None = None
         if course_id is not None:
             course = course_by_id(s, course_id)
             objectives = [(k, course.objectives[k].title) for k in course.graph.topological_order]
@@ -418,6 +435,7 @@ def onboarding_options(db: Database, viewer: Viewer) -> Onboarding:
                 .where(Placement.user_id == viewer.user_id)
             )
             offered = offers_placement(course) and not started
+    named, other = _split_interests(course, profile.interests if profile else "")
     return Onboarding(
         courses=[] if in_class else courses,
         course_id=course_id,
@@ -429,4 +447,6 @@ def onboarding_options(db: Database, viewer: Viewer) -> Onboarding:
         placement_offered=offered,
         weekly_minutes=profile.weekly_minutes if profile else None,
         topics=topics,
+        topics_named=named,
+        other_interests=other,
     )

@@ -129,6 +129,7 @@ def onboarding(
     goal_objective: Annotated[str, Form(max_length=64)] = "",
     goal_date: Annotated[str, Form(max_length=10)] = "",
     interests: Annotated[str, Form(max_length=1000)] = "",
+    interest_topics: Annotated[list[str] | None, Form()] = None,
     modalities: Annotated[list[str] | None, Form()] = None,
     placement: Annotated[str, Form(max_length=3)] = "",
     weekly_minutes: Annotated[str, Form(max_length=32)] = "",
@@ -147,7 +148,8 @@ def onboarding(
             course_id=course_id,
             goal_objective=goal_objective or None,
             goal_date=when,
-            interests=interests,
+            # the topics ticked, then what the learner wrote: one text, as the API takes it
+            interests=", ".join(p for p in (*(interest_topics or []), interests.strip()) if p),
             preferred_modalities=modalities or [],
             weekly_minutes=int(minutes) if minutes else None,
         )
