@@ -3,9 +3,11 @@ learner's page, marked as the learner's reply; an empty reply is refused where i
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
-from learnloop.services.messages import send_feedback
+from learnloop.services.messages import reply_to_feedback, send_feedback
 from tests.conftest import World
 
 
@@ -50,3 +52,24 @@ def test_a_reply_on_the_home_page_reaches_the_learner_page(
     reply_at = page.index("I will, &lt;b&gt;thanks&lt;/b&gt;!")
     assert page.index("Lea's reply", reply_at) > reply_at
     assert reply_at < page.index("Try the strips before Friday.")  # newest first
+
+
+def test_the_class_page_lists_the_latest_replies_of_its_learners(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    educator = clients["educator"]
+    assert "Learners&#39; replies" not in educator.get(f"/teach/classes/{w.class_id}").text
+    for learner, n in ((w.learner, 4), (w.other_learner, 3)):
+        sent = send_feedback(w.db, w.educator, class_id=w.class_id, learner_id=learner.user_id,
+                             body="How is it going?")  # fmt: skip
+        for i in range(n):
+            reply_to_feedback(w.db, learner, message_id=sent, body=f"{learner.username} {i}")
+    page = educator.get(f"/teach/classes/{w.class_id}").text
+    assert "Learners' replies" in page
+    listed = re.findall(r"<p>((?:lea|omar) \d)</p>", page)
+    assert listed == ["omar 2", "omar 1", "omar 0", "lea 3", "lea 2"]  # newest first, five
+    assert f'href="/teach/classes/{w.class_id}/learners/{w.other_learner.user_id}#feedback"' in page
+    # the other class's page knows nothing of them
+    other = clients["other_educator"].get(f"/teach/classes/{w.other_class_id}").text
+    assert "Learners' replies" not in other

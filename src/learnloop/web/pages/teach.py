@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.assignments import assignments_of_learner
 from learnloop.reports.class_groups import class_groups, class_learners
+from learnloop.reports.class_messages import latest_replies
 from learnloop.reports.class_views import class_overview, classes_for, learner_detail
 from learnloop.reports.discussion import class_discussion
 from learnloop.reports.item_analysis import item_analysis
@@ -64,6 +65,7 @@ def overview(
         "o": data,
         "heatmap": heatmap_svg(data, words=wording_for(request, platform)),
         "join": class_join_code(platform.db, viewer, class_id),
+        "replies": latest_replies(platform.db, viewer, class_id),
         "join_error": join_error,
         "now": datetime.now(UTC),
         "public_url": platform.settings.public_url.rstrip("/"),
