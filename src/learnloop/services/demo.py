@@ -26,7 +26,7 @@ from learnloop.exceptions import PermissionDenied
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class, create_class, import_course
 from learnloop.services.learning import complete_onboarding, record_attempt
-from learnloop.services.messages import send_feedback
+from learnloop.services.messages import reply_to_feedback, send_feedback
 from learnloop.services.projects import review_submission, submit_work
 from learnloop.services.reflections import write_reflection
 from learnloop.services.score_bank import calibrate_score_bank, import_calibration_answers
@@ -270,7 +270,7 @@ def setup_demo(
             _simulate(db, course, viewer, learner, steps, start, own, habits=(holds, habits))
         )
         if i in (1, 4):
-            send_feedback(
+            sent = send_feedback(
                 db,
                 teacher,
                 class_id=class_id,
@@ -278,6 +278,11 @@ def setup_demo(
                 body="Good persistence this week. When an answer is marked wrong, read the hint "
                 "before trying again: it usually points at the exact step to check.",
             )
+            if i == 1:  # one learner answers, so that the class page shows a reply
+                reply_to_feedback(
+                    db, viewer, message_id=sent,
+                    body="Thank you! The hint on common denominators helped me see my mistake.",
+                )  # fmt: skip
     if progress:
         progress("recording the class's answers in time order")
     _in_time_order(runs)
