@@ -7,6 +7,7 @@ import re
 
 from fastapi.testclient import TestClient
 
+from learnloop.services.class_groups import form_group
 from learnloop.services.messages import reply_to_feedback, send_feedback
 from tests.conftest import World
 
@@ -73,3 +74,31 @@ def test_the_class_page_lists_the_latest_replies_of_its_learners(
     # the other class's page knows nothing of them
     other = clients["other_educator"].get(f"/teach/classes/{w.other_class_id}").text
     assert "Learners' replies" not in other
+
+
+def test_the_groups_page_messages_a_group(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    educator = clients["educator"]
+    form_group(w.db, w.educator, class_id=w.class_id, name="Table one",
+               learner_ids=[w.learner.user_id, w.other_learner.user_id])  # fmt: skip
+    page = educator.get(f"/teach/classes/{w.class_id}/groups").text
+    assert f'action="/teach/classes/{w.class_id}/messages"' in page
+    assert "Message this group" in page
+    token = educator.cookies["ll_csrf"]
+    refused = educator.post(
+        f"/teach/classes/{w.class_id}/messages",
+        data={"csrf_token": token, "body": "Hi", "learner_id": [str(w.outsider.user_id)]},
+    )
+    assert refused.status_code == 400
+    assert "not learners of this class; nobody was sent the message" in refused.text
+    sent = educator.post(
+        f"/teach/classes/{w.class_id}/messages",
+        data={"csrf_token": token, "body": "Table one: see me at break.",
+              "learner_id": [str(w.learner.user_id), str(w.other_learner.user_id)]},
+    )  # fmt: skip
+    assert sent.status_code == 303
+    assert "Message sent to 2 learners." in educator.get(sent.headers["location"]).text
+    for role in ("learner", "other_learner"):
+        assert "Table one: see me at break." in clients[role].get("/learn").text

@@ -96,6 +96,8 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # anyone else it does not exist
     ("POST", "/discussion/posts/{post_id}/hide"): ({L, E, A}, 303, 404, 303),
     ("POST", "/teach/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 303, 403, 303),
+    # the same message to the world's two learners (the groups page's form)
+    ("POST", "/teach/classes/{class_id}/messages"): ({E, A}, 303, 403, 303),
     ("POST", "/teach/classes/{class_id}/learners/{learner_id}/mastery"): ({E, A}, 303, 403, 303),
     # an answer of the world learner's (fill)
     ("POST", "/teach/classes/{class_id}/learners/{learner_id}/answers/{attempt_id}/withdraw"): (
@@ -230,6 +232,7 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # no code given: 400 past the role check (tests/web/test_join_pages.py joins)
     ("POST", "/api/v1/me/classes"): (LEARNERS, 400, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 201, 403, 401),
+    ("POST", "/api/v1/classes/{class_id}/feedback"): ({E, A}, 201, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/mastery-overrides"): (
         {E, A},
         201,

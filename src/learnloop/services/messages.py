@@ -8,15 +8,25 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import select
+
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator, require_learner_in_class, require_role
 from learnloop.storage.tables import ClassMember, FeedbackMessage
 
-__all__ = ["MAX_FEEDBACK_LENGTH", "reply_to_feedback", "send_feedback"]
+__all__ = [
+    "MAX_FEEDBACK_LENGTH",
+    "MAX_RECIPIENTS",
+    "reply_to_feedback",
+    "send_feedback",
+    "send_feedback_to_learners",
+]
 
 MAX_FEEDBACK_LENGTH = 4000
+# the most learners one message goes to at once: a large lecture's class
+MAX_RECIPIENTS = 500
 
 
 def _checked_body(body: str, empty: str) -> str:
@@ -71,3 +81,49 @@ def reply_to_feedback(
         s.add(reply)
         s.flush()
         return reply.id
+
+
+def send_feedback_to_learners(
+    db: Database,
+    viewer: Viewer,
+    *,
+    class_id: int,
+    learner_ids: list[int],
+    body: str,
+    now: datetime | None = None,
+) -> list[int]:
+    """The same message from an educator of the class to several of its learners (a group, or
+    everyone), one message each so that each can reply; the ids. All or nothing: one id that is
+    not a learner of the class sends nothing."""
+    require_role(viewer, Role.EDUCATOR, Role.ADMIN)
+    text = _checked_body(body, "write the message first")
+    ids = list(dict.fromkeys(learner_ids))
+    if not 1 <= len(ids) <= MAX_RECIPIENTS:
+        raise InvalidInput("learner_ids", "choose 1 to %(max)s learners", max=MAX_RECIPIENTS)
+    at = now or datetime.now(UTC)
+    with db.transaction() as s:
+        require_class_educator(s, viewer, class_id)
+        members = set(
+            s.scalars(
+                select(ClassMember.user_id).where(
+                    ClassMember.class_id == class_id,
+                    ClassMember.role == Role.LEARNER.value,
+                    ClassMember.user_id.in_(ids),
+                )
+            )
+        )
+        outside = [str(i) for i in ids if i not in members]
+        if outside:
+            raise InvalidInput(
+                "learner_ids",
+                "%(ids)s: not learners of this class; nobody was sent the message",
+                ids=", ".join(outside),
+            )
+        rows = [
+            FeedbackMessage(class_id=class_id, sender_id=viewer.user_id, recipient_id=learner,
+                            body=text, created_at=at)
+            for learner in ids
+        ]  # fmt: skip
+        s.add_all(rows)
+        s.flush()
+        return [row.id for row in rows]

@@ -37,6 +37,7 @@ from learnloop.web.pages import (
     admin,
     answers,
     discussion,
+    group_messages,
     join,
     learn,
     lti,
@@ -153,7 +154,7 @@ def create_app(
     for router in (
         accounts.router, learn.router, join.router, teach.router, answers.router, work.router,
         admin.router, discussion.router, lti.router, reminders.router, media.router,
-        score_test.router,
+        score_test.router, group_messages.router,
     ):  # fmt: skip
         app.include_router(router)
 

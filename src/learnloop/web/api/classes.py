@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
+from pydantic import BaseModel, Field
 
 from learnloop.reports.class_views import class_overview, classes_for, learner_detail
 from learnloop.reports.learner_views import progress_map
 from learnloop.services.mastery_overrides import override_mastery
-from learnloop.services.messages import send_feedback
+from learnloop.services.messages import (
+    MAX_FEEDBACK_LENGTH,
+    MAX_RECIPIENTS,
+    send_feedback,
+    send_feedback_to_learners,
+)
 from learnloop.web.api.schemas import (
     ClassReportOut,
     ClassSummaryOut,
@@ -118,6 +124,27 @@ def post_feedback(
     return FeedbackOut(
         id=message_id, sender=viewer.display_name, body=body.body.strip(), sent_at=datetime.now(UTC)
     )
+
+
+class GroupMessageIn(BaseModel):
+    learner_ids: list[int] = Field(max_length=MAX_RECIPIENTS * 2)
+    body: str = Field(max_length=2 * MAX_FEEDBACK_LENGTH)
+
+
+class GroupMessageOut(BaseModel):
+    ids: list[int] = Field(description="one message per learner, in the order given")
+
+
+@router.post("/{class_id}/feedback", response_model=GroupMessageOut, status_code=201)
+def post_feedback_to_learners(
+    class_id: int, body: GroupMessageIn, platform: PlatformDep, viewer: ApiViewer
+) -> GroupMessageOut:
+    """The same message to several of the class's learners (all or nothing: 400 names the ids
+    that are not its learners); each gets their own and can reply."""
+    ids = send_feedback_to_learners(
+        platform.db, viewer, class_id=class_id, learner_ids=body.learner_ids, body=body.body
+    )
+    return GroupMessageOut(ids=ids)
 
 
 @router.post(

@@ -30,7 +30,7 @@ from learnloop.services.class_codes import DEFAULT_CODE_DAYS, MAX_CODE_DAYS
 from learnloop.services.class_groups import MAX_GROUP_MEMBERS, disband_group, form_group
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.mastery_overrides import MAX_REASON_LENGTH, override_mastery
-from learnloop.services.messages import send_feedback
+from learnloop.services.messages import MAX_FEEDBACK_LENGTH, send_feedback
 from learnloop.web.charts import curve_svg, heatmap_svg, progress_map_svg, sparkline_svg
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.rendering import redirect, render, said, wording_for
@@ -83,16 +83,18 @@ def items(request: Request, platform: PlatformDep, viewer: PageViewer, class_id:
     return render(request, platform, "teach/items.html", {"a": data}, viewer=viewer)
 
 
-def _groups_page(
+def groups_page(
     request: Request,
     platform: PlatformDep,
     viewer: PageViewer,
     class_id: int,
     *,
     assigned: str = "",
+    messaged: int = 0,
     error: str | None = None,
     status: int = 200,
 ) -> Response:
+    """The groups page; also shown again, with the error, when a form on it was refused."""
     data = support_groups(
         platform.db, viewer, class_id, platform.settings.pedagogy,
         words=wording_for(request, platform),
@@ -103,6 +105,7 @@ def _groups_page(
     }
     context = {
         "g": data, "activities": activities, "assigned": assigned, "error": error,
+        "messaged": messaged, "max_message": MAX_FEEDBACK_LENGTH,
         "max_note": MAX_NOTE_LENGTH, "formed": class_groups(platform.db, viewer, class_id),
         "learners": class_learners(platform.db, viewer, class_id), "max_members": MAX_GROUP_MEMBERS,
     }  # fmt: skip
@@ -124,7 +127,7 @@ def new_group(
     try:
         form_group(platform.db, viewer, class_id=class_id, name=name, learner_ids=learner_id or [])
     except InvalidInput as exc:
-        return _groups_page(
+        return groups_page(
             request, platform, viewer, class_id, error=said(request, platform, exc), status=400
         )
     return redirect(f"/teach/classes/{class_id}/groups#formed")
@@ -147,9 +150,16 @@ def curves(request: Request, platform: PlatformDep, viewer: PageViewer, class_id
 
 @router.get("/classes/{class_id}/groups", response_class=HTMLResponse)
 def groups(
-    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int, assigned: str = ""
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    assigned: str = "",
+    messaged: int = 0,
 ) -> Response:
-    return _groups_page(request, platform, viewer, class_id, assigned=assigned[:300])
+    return groups_page(
+        request, platform, viewer, class_id, assigned=assigned[:300], messaged=messaged
+    )
 
 
 @router.post("/classes/{class_id}/assign", dependencies=[CsrfChecked])
@@ -181,7 +191,7 @@ def assign(
                 assign_error=said(request, platform, exc),
                 status=400,
             )
-        return _groups_page(
+        return groups_page(
             request, platform, viewer, class_id, error=said(request, platform, exc), status=400
         )
     names = ", ".join(done.assigned) or wording_for(request, platform)("nobody new")

@@ -1,0 +1,37 @@
+"""An educator's message to several learners of a class at once (a group formed or suggested,
+from the groups page): services.messages, one message to each, so that each can reply."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from learnloop.exceptions import InvalidInput
+from learnloop.services.messages import MAX_FEEDBACK_LENGTH, send_feedback_to_learners
+from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
+from learnloop.web.pages.teach import groups_page
+from learnloop.web.rendering import redirect, said
+
+router = APIRouter(prefix="/teach")
+
+
+@router.post("/classes/{class_id}/messages", dependencies=[CsrfChecked])
+def message_learners(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    body: Annotated[str, Form(max_length=2 * MAX_FEEDBACK_LENGTH)] = "",
+    learner_id: Annotated[list[int] | None, Form()] = None,
+) -> Response:
+    try:
+        sent = send_feedback_to_learners(
+            platform.db, viewer, class_id=class_id, learner_ids=learner_id or [], body=body
+        )
+    except InvalidInput as exc:
+        return groups_page(
+            request, platform, viewer, class_id, error=said(request, platform, exc), status=400
+        )
+    return redirect(f"/teach/classes/{class_id}/groups?messaged={len(sent)}")
