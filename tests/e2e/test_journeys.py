@@ -103,9 +103,19 @@ def test_learner_answers_wrong_then_right_and_the_educator_sees_it(server: Any, 
     logout(page)
 
     login(page, url, "newcomer")
-    expect(page.locator(".message").first).to_contain_text("Good recovery on the pizza question!")
+    message = page.locator(".message", has_text="Good recovery on the pizza question!")
+    message.get_by_text("Reply to Ms. Rivera").click()
+    message.get_by_label("Your reply").fill("Thanks! I mixed up the halves at first.")
+    message.get_by_role("button", name="Send reply").click()
+    expect(page.locator("#messages .ok")).to_contain_text("Reply sent.")
+    expect(page.locator(".message.reply").first).to_contain_text("I mixed up the halves")
     page.goto(f"{url}/learn/progress")
     expect(page.locator("#withdrawn")).to_contain_text("by Ms. Rivera: Her neighbour answered")
+    logout(page)
+
+    login(page, url, "teacher")  # the reply is the newest on the class page
+    page.goto(f"{url}/teach/classes/1")
+    expect(page.locator(".message.reply").first).to_contain_text("I mixed up the halves")
 
 
 def test_a_script_in_a_course_never_runs_in_the_browser(

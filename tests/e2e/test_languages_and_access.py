@@ -117,6 +117,12 @@ def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: 
         p.locator("#item-pw-5 .verdict").wait_for()
         problems += violations(p)
 
+    page.context.clear_cookies()
+    log_in(page, url, "ben")  # a home with the teacher's message and ben's reply, its form open
+    page.goto(url + "/learn")
+    page.locator("#messages summary").first.click()
+    problems += violations(page)
+
     for language in ("en", "fr"):  # the reader's choice of language, as the page's form sets it
         problems += home_and_first_class(page, url, "teacher", "/teach", language)
         class_url = page.url.rstrip("/")
