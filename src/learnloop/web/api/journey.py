@@ -8,7 +8,7 @@ from datetime import date, datetime
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from learnloop.reports.learner_views import onboarding_options
+from learnloop.reports.onboarding_views import onboarding_options
 from learnloop.reports.review_views import placement_page, review_queue
 from learnloop.services.learning import complete_onboarding
 from learnloop.services.placement import answer_placement, start_placement

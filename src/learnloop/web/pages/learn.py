@@ -16,10 +16,10 @@ from learnloop.reports.join_codes import my_class_name
 from learnloop.reports.learner_views import (
     activity_view,
     learner_home,
-    onboarding_options,
     progress_map,
 )
 from learnloop.reports.mastery_overrides import overrides_for
+from learnloop.reports.onboarding_views import onboarding_options
 from learnloop.reports.projects import learner_work, reviewed_work_of_mine
 from learnloop.reports.reflections import reflections_for
 from learnloop.reports.review_views import placement_page, review_queue
