@@ -201,3 +201,15 @@ def test_the_api_opens_reads_closes_and_joins(
     assert closed.status_code == 400
     assert closed.json()["field"] == "code"
     assert not in_class(sqlite_world, sqlite_world.other_class_id, "omar")
+
+
+def test_the_admin_finds_joining_from_the_class_members_page(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    admin = clients["admin"]
+    members = admin.get(f"/admin/classes/{sqlite_world.class_id}").text
+    link = f"/teach/classes/{sqlite_world.class_id}#joining"
+    assert f'href="{link}"' in members
+    page = admin.get(link.split("#")[0]).text
+    assert 'id="joining"' in page
+    assert "Make a code" in page
