@@ -39,9 +39,11 @@ def message_to_lea(world: World, body: str = "Try the strips before the next qui
 
 def test_a_reply_reaches_the_educator_and_shows_on_both_sides(world: World) -> None:
     sent = message_to_lea(world)
-    reply_id = reply_to_feedback(
+    reply = reply_to_feedback(
         world.db, world.learner, message_id=sent, body="  Thanks, I will try them today.  "
     )
+    assert (reply.to, reply.body) == ("Teacher", "Thanks, I will try them today.")
+    reply_id = reply.id
     mine = feedback_received(world.db, world.learner)
     assert [(m.id, m.mine, m.sender, m.recipient, m.body) for m in mine] == [
         (reply_id, True, "Lea", "Teacher", "Thanks, I will try them today."),
@@ -66,7 +68,7 @@ def test_only_the_recipient_replies(world: World) -> None:
             reply_to_feedback(world.db, someone, message_id=sent, body="Me too")
     with pytest.raises(NotFound):
         reply_to_feedback(world.db, world.learner, message_id=sent + 99, body="Hello?")
-    reply_id = reply_to_feedback(world.db, world.learner, message_id=sent, body="Thanks")
+    reply_id = reply_to_feedback(world.db, world.learner, message_id=sent, body="Thanks").id
     # the educator cannot "reply" to the learner's reply as if it were sent to them
     with pytest.raises(PermissionDenied):
         reply_to_feedback(world.db, world.educator, message_id=reply_id, body="Good")

@@ -102,3 +102,23 @@ def test_the_groups_page_messages_a_group(
     assert "Message sent to 2 learners." in educator.get(sent.headers["location"]).text
     for role in ("learner", "other_learner"):
         assert "Table one: see me at break." in clients[role].get("/learn").text
+
+
+def test_the_api_replies_and_lists_the_exchange(
+    client: TestClient, tokens: dict[str, str | None], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    sent = send_feedback(w.db, w.educator, class_id=w.class_id, learner_id=w.learner.user_id,
+                         body="Well done on the strips.")  # fmt: skip
+    lea = {"Authorization": f"Bearer {tokens['learner']}"}
+    made = client.post(f"/api/v1/me/feedback/{sent}/reply", headers=lea, json={"body": " Thanks "})
+    assert made.status_code == 201
+    reply = made.json()
+    assert (reply["sender"], reply["recipient"], reply["body"], reply["mine"]) == (
+        "Lea", "Teacher", "Thanks", True
+    )  # fmt: skip
+    listed = client.get("/api/v1/me/feedback", headers=lea).json()
+    assert [(m["id"], m["mine"]) for m in listed] == [(reply["id"], True), (sent, False)]
+    omar = {"Authorization": f"Bearer {tokens['other_learner']}"}
+    stolen = client.post(f"/api/v1/me/feedback/{sent}/reply", headers=omar, json={"body": "Hi"})
+    assert stolen.status_code == 404

@@ -6,6 +6,7 @@ only to a message sent to them, while they are in its class."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -14,11 +15,12 @@ from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator, require_learner_in_class, require_role
-from learnloop.storage.tables import ClassMember, FeedbackMessage
+from learnloop.storage.tables import ClassMember, FeedbackMessage, User
 
 __all__ = [
     "MAX_FEEDBACK_LENGTH",
     "MAX_RECIPIENTS",
+    "SentReply",
     "reply_to_feedback",
     "send_feedback",
     "send_feedback_to_learners",
@@ -59,11 +61,19 @@ def send_feedback(
         return message.id
 
 
+@dataclass(frozen=True)
+class SentReply:
+    id: int
+    to: str  # the educator's display name
+    body: str  # as stored: stripped
+    at: datetime
+
+
 def reply_to_feedback(
     db: Database, viewer: Viewer, *, message_id: int, body: str, now: datetime | None = None
-) -> int:
-    """The learner's reply (plain text) to a message an educator sent them; its id. To anyone
-    but the message's recipient the message does not exist (NotFound)."""
+) -> SentReply:
+    """The learner's reply (plain text) to a message an educator sent them. To anyone but the
+    message's recipient the message does not exist (NotFound)."""
     with db.transaction() as s:
         message = s.get(FeedbackMessage, message_id)
         if message is None or message.recipient_id != viewer.user_id:
@@ -80,7 +90,10 @@ def reply_to_feedback(
         )  # fmt: skip
         s.add(reply)
         s.flush()
-        return reply.id
+        educator = s.get(User, message.sender_id)
+        return SentReply(
+            reply.id, educator.display_name if educator else "", text, reply.created_at
+        )
 
 
 def send_feedback_to_learners(

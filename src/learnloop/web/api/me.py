@@ -104,11 +104,10 @@ def reply(
 ) -> FeedbackOut:
     """Reply to a message an educator sent you: it goes to them, and your class's educators see
     it on your page. 404 for a message that was not sent to you."""
-    reply_id = reply_to_feedback(platform.db, viewer, message_id=message_id, body=body.body)
-    sent = next(m for m in feedback_received(platform.db, viewer) if m.id == reply_id)
+    sent = reply_to_feedback(platform.db, viewer, message_id=message_id, body=body.body)
     return FeedbackOut(
-        id=sent.id, sender=sent.sender, body=sent.body, sent_at=sent.sent_at, mine=True,
-        recipient=sent.recipient,
+        id=sent.id, sender=viewer.display_name, body=sent.body, sent_at=sent.at, mine=True,
+        recipient=sent.to,
     )  # fmt: skip
 
 
