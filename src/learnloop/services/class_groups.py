@@ -14,11 +14,15 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from learnloop.domain import Role, Viewer
+from learnloop.domain import Viewer
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.storage import Database
-from learnloop.storage.access import moderates_class, require_class_educator
-from learnloop.storage.tables import ClassGroup, ClassGroupMember, ClassMember
+from learnloop.storage.access import (
+    learners_of_class_among,
+    moderates_class,
+    require_class_educator,
+)
+from learnloop.storage.tables import ClassGroup, ClassGroupMember
 
 __all__ = ["MAX_GROUP_MEMBERS", "disband_group", "form_group"]
 
@@ -52,15 +56,7 @@ def form_group(
         )
     with db.transaction() as s:
         require_class_educator(s, viewer, class_id)
-        members = set(
-            s.scalars(
-                select(ClassMember.user_id).where(
-                    ClassMember.class_id == class_id,
-                    ClassMember.role == Role.LEARNER.value,
-                    ClassMember.user_id.in_(ids),
-                )
-            )
-        )
+        members = learners_of_class_among(s, class_id, ids)
         outside = [i for i in ids if i not in members]
         if outside:
             raise NotFound(

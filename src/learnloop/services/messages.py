@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.storage import Database
-from learnloop.storage.access import require_class_educator, require_learner_in_class, require_role
+from learnloop.storage.access import (
+    learners_of_class_among,
+    require_class_educator,
+    require_learner_in_class,
+    require_role,
+)
 from learnloop.storage.tables import ClassMember, FeedbackMessage, User
 
 __all__ = [
@@ -116,15 +119,7 @@ def send_feedback_to_learners(
     at = now or datetime.now(UTC)
     with db.transaction() as s:
         require_class_educator(s, viewer, class_id)
-        members = set(
-            s.scalars(
-                select(ClassMember.user_id).where(
-                    ClassMember.class_id == class_id,
-                    ClassMember.role == Role.LEARNER.value,
-                    ClassMember.user_id.in_(ids),
-                )
-            )
-        )
+        members = learners_of_class_among(s, class_id, ids)
         outside = [str(i) for i in ids if i not in members]
         if outside:
             raise InvalidInput(

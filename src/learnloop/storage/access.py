@@ -19,6 +19,7 @@ from learnloop.storage.tables import ClassMember, LearnerProfile, SchoolClass
 __all__ = [
     "learner_class",
     "learner_record_scope",
+    "learners_of_class_among",
     "moderates_class",
     "require_class_educator",
     "require_learner",
@@ -53,6 +54,19 @@ def require_class_educator(session: Session, viewer: Viewer, class_id: int) -> S
     if not moderates_class(session, viewer, class_id):
         raise PermissionDenied("only the class's educators can see this class")
     return school_class
+
+
+def learners_of_class_among(session: Session, class_id: int, user_ids: list[int]) -> set[int]:
+    """Those of ``user_ids`` who are learners of the class."""
+    return set(
+        session.scalars(
+            select(ClassMember.user_id).where(
+                ClassMember.class_id == class_id,
+                ClassMember.role == Role.LEARNER.value,
+                ClassMember.user_id.in_(user_ids),
+            )
+        )
+    )
 
 
 def require_learner_in_class(session: Session, class_id: int, learner_id: int) -> None:
