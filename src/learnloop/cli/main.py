@@ -102,7 +102,8 @@ def _print_logins(logins: DemoLogins, password: str, url: str) -> None:
     table.add_row(
         "educator",
         logins.educator,
-        "class heatmap, who is stuck, suggested groups, items and misconceptions, feedback",
+        "class heatmap, who is stuck, suggested groups, items and misconceptions, messages and "
+        "a learner's reply, a join code for the class",
     )
     table.add_row(
         "admin",
