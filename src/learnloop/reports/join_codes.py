@@ -53,9 +53,7 @@ def join_preview(
         row = find_open_code(s, typed, now)
         school_class = s.get(SchoolClass, row.class_id)
         assert school_class is not None  # a code goes with its class
-        course_title = s.scalar(
-            select(CourseRow.title).where(CourseRow.id == school_class.course_id)
-        )
+        course = s.get(CourseRow, school_class.course_id)
         educators = s.scalars(
             select(User.display_name)
             .join(ClassMember, ClassMember.user_id == User.id)
@@ -67,17 +65,17 @@ def join_preview(
         ).all()
         member = s.get(ClassMember, (school_class.id, viewer.user_id))
         profile = s.get(LearnerProfile, viewer.user_id)
-        leaving = None
+        followed = None
         if profile is not None and profile.course_id not in (None, school_class.course_id):
-            leaving = s.scalar(select(CourseRow.title).where(CourseRow.id == profile.course_id))
+            followed = s.get(CourseRow, profile.course_id)
         return JoinPreview(
             code=row.code,
             class_name=school_class.name,
-            course_title=course_title or "",
+            course_title=course.title if course else "",
             educators=tuple(educators),
             expires_at=row.expires_at,
             already_member=member is not None,
-            leaving_course=leaving,
+            leaving_course=followed.title if followed else None,
         )
 
 

@@ -9,8 +9,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from learnloop.exceptions import InvalidInput
-from learnloop.reports.join_codes import join_preview
-from learnloop.services.class_codes import close_joining, join_class, open_joining
+from learnloop.reports.join_codes import JoinPreview, join_preview
+from learnloop.services.class_codes import (
+    DEFAULT_CODE_DAYS,
+    close_joining,
+    join_class,
+    open_joining,
+)
 from learnloop.storage.access import require_learner
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.pages.teach import overview
@@ -19,11 +24,29 @@ from learnloop.web.rendering import redirect, render, said
 router = APIRouter()
 
 
+def _join_page(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    *,
+    preview: JoinPreview | None = None,
+    code: str = "",
+    error: InvalidInput | None = None,
+    status: int = 200,
+) -> Response:
+    """The code form, or the confirmation of what a code joins; with the error a code met."""
+    context = {
+        "preview": preview,
+        "code": preview.code if preview else code,
+        "error": said(request, platform, error) if error else None,
+    }
+    return render(request, platform, "learn/join.html", context, viewer=viewer, status_code=status)
+
+
 @router.get("/join", response_class=HTMLResponse)
 def join_form(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
     require_learner(viewer)
-    context: dict[str, object] = {"preview": None, "code": "", "error": None}
-    return render(request, platform, "learn/join.html", context, viewer=viewer)
+    return _join_page(request, platform, viewer)
 
 
 @router.get("/join/{code}", response_class=HTMLResponse)
@@ -35,12 +58,8 @@ def join_confirm(
     try:
         preview = join_preview(platform.db, viewer, code)
     except InvalidInput as exc:
-        refused: dict[str, object] = {
-            "preview": None, "code": code, "error": said(request, platform, exc),
-        }  # fmt: skip
-        return render(request, platform, "learn/join.html", refused, viewer=viewer, status_code=404)
-    context: dict[str, object] = {"preview": preview, "code": preview.code, "error": None}
-    return render(request, platform, "learn/join.html", context, viewer=viewer)
+        return _join_page(request, platform, viewer, code=code, error=exc, status=404)
+    return _join_page(request, platform, viewer, preview=preview)
 
 
 @router.post("/join", dependencies=[CsrfChecked])
@@ -54,15 +73,12 @@ def join(
     """A typed code shows the confirmation first; the confirmation's button joins."""
     try:
         if confirmed != "yes":
-            preview = join_preview(platform.db, viewer, code)
-            shown: dict[str, object] = {"preview": preview, "code": preview.code, "error": None}
-            return render(request, platform, "learn/join.html", shown, viewer=viewer)
+            return _join_page(
+                request, platform, viewer, preview=join_preview(platform.db, viewer, code)
+            )
         joined = join_class(platform.db, viewer, code=code)
     except InvalidInput as exc:
-        refused: dict[str, object] = {
-            "preview": None, "code": code, "error": said(request, platform, exc),
-        }  # fmt: skip
-        return render(request, platform, "learn/join.html", refused, viewer=viewer, status_code=400)
+        return _join_page(request, platform, viewer, code=code, error=exc, status=400)
     return redirect(f"/learn?joined={joined.class_id}")
 
 
@@ -75,12 +91,10 @@ def open_code(
     days: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     try:
-        if days.strip() and not days.strip().isdigit():
+        text = days.strip() or str(DEFAULT_CODE_DAYS)
+        if not text.isdigit():
             raise InvalidInput("days", "give the days as a whole number, like 14")
-        if days.strip():
-            open_joining(platform.db, viewer, class_id=class_id, days=int(days))
-        else:
-            open_joining(platform.db, viewer, class_id=class_id)
+        open_joining(platform.db, viewer, class_id=class_id, days=int(text))
     except InvalidInput as exc:
         return overview(
             request, platform, viewer, class_id, join_error=said(request, platform, exc), status=400
