@@ -50,9 +50,9 @@ def test_a_reply_reaches_the_educator_and_shows_on_both_sides(world: World) -> N
         (sent, False, "Teacher", "Lea", "Try the strips before the next quiz."),
     ]
     page = learner_detail(world.db, world.educator, world.class_id, world.learner.user_id)
-    assert [(sender, body, reply) for _, sender, body, reply in page.feedback] == [
-        ("Lea", "Thanks, I will try them today.", True),
-        ("Teacher", "Try the strips before the next quiz.", False),
+    assert [(m.id, m.sender, m.body, m.reply) for m in page.feedback] == [
+        (reply_id, "Lea", "Thanks, I will try them today.", True),
+        (sent, "Teacher", "Try the strips before the next quiz.", False),
     ]
     # the classmate's exchange is theirs alone
     omar = learner_detail(world.db, world.educator, world.class_id, world.other_learner.user_id)

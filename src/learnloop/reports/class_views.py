@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from learnloop.config import PedagogySettings
 from learnloop.domain import Course, Role, Viewer
+from learnloop.reports.class_messages import ExchangeEntry, exchange_with, new_replies_by_class
 from learnloop.reports.review_views import (
     PlacementSummary,
     ReviewEntry,
@@ -27,7 +28,6 @@ from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import (
     Attempt,
     ClassMember,
-    FeedbackMessage,
     LearnerProfile,
     Mastery,
     MasteryEvent,
@@ -54,6 +54,7 @@ class ClassSummary:
     name: str
     course_title: str
     learners: int
+    new_replies: int = 0  # learners' replies to the viewer they have not read yet
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,7 @@ class LearnerDetail:
     mastery: list[tuple[str, str, float, int, bool]]  # key, title, p, attempts, mastered
     history: dict[str, list[tuple[datetime, float]]]  # objective -> [(time, p_after)]
     attempts: list[AttemptRow]
-    # when, sender, body, whether the learner wrote it (a reply): the exchange, newest first
-    feedback: list[tuple[datetime, str, str, bool]]
+    feedback: list[ExchangeEntry]  # the exchange with the class's educators, newest first
     placement: PlacementSummary | None = None
     reviews: list[ReviewEntry] | None = None
     scores: list[ScoreResult] | None = None  # finished score tests, newest first
@@ -152,7 +152,12 @@ def classes_for(db: Database, viewer: Viewer) -> list[ClassSummary]:
             ClassMember.user_id == viewer.user_id, ClassMember.role == Role.EDUCATOR.value
         )
     with db.reading() as s:
-        return [ClassSummary(*row) for row in s.execute(query)]
+        rows = list(s.execute(query))
+        new = new_replies_by_class(s, viewer.user_id, (row[0] for row in rows))
+        return [
+            ClassSummary(id, name, course, learners, new.get(id, 0))
+            for id, name, course, learners in rows
+        ]
 
 
 def class_overview(
@@ -278,25 +283,7 @@ def learner_detail(
         ):
             history.setdefault(e.objective_key, []).append((e.created_at, e.p_after))
         attempts = _answer_rows(s, learner_id, school_class.course_id, course, limit)
-        feedback = list(
-            s.execute(
-                select(
-                    FeedbackMessage.created_at,
-                    User.display_name,
-                    FeedbackMessage.body,
-                    FeedbackMessage.sender_id == learner_id,
-                )
-                .join(User, User.id == FeedbackMessage.sender_id)
-                .where(
-                    FeedbackMessage.class_id == class_id,
-                    or_(
-                        FeedbackMessage.recipient_id == learner_id,
-                        FeedbackMessage.sender_id == learner_id,
-                    ),
-                )
-                .order_by(FeedbackMessage.created_at.desc(), FeedbackMessage.id.desc())
-            )
-        )
+        feedback = exchange_with(s, viewer, class_id, learner_id)
         placement = placement_summary(s, learner_id, school_class.course_id, course)
         reviews = learner_reviews(s, learner_id, school_class.course_id, course)
         scores = learner_scores(s, learner_id, school_class.course_id)
@@ -322,7 +309,7 @@ def learner_detail(
         ],
         history={k: v for k, v in history.items() if k in course.objectives},
         attempts=attempts,
-        feedback=[(when, sender, body, bool(reply)) for when, sender, body, reply in feedback],
+        feedback=feedback,
         placement=placement,
         reviews=reviews,
         scores=scores,

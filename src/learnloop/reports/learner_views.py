@@ -64,6 +64,12 @@ class Message:
     id: int = 0
     mine: bool = False  # the learner's own reply; ``recipient`` is the educator it went to
     recipient: str = ""
+    read_at: datetime | None = None  # when the learner first saw it; None: new (not for ``mine``)
+
+    @property
+    def new(self) -> bool:
+        """Sent to the learner and not yet seen by them."""
+        return not self.mine and self.read_at is None
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,11 @@ class LearnerHome:
     pace: GoalPace | None = None  # progress against the goal (domain.goals)
     assignments: list[AssignmentView] = field(default_factory=list)  # open first
     score_test: str = ""  # the title of the course's score test, if it has one
+
+    @property
+    def new_messages(self) -> list[int]:
+        """The ids of the messages shown that the learner has not seen yet."""
+        return [m.id for m in self.messages if m.new]
 
 
 @dataclass(frozen=True)
@@ -180,6 +191,7 @@ def _messages(s: Session, learner_id: int) -> list[Message]:
             FeedbackMessage.body,
             FeedbackMessage.created_at,
             FeedbackMessage.sender_id,
+            FeedbackMessage.read_at,
         )
         .join(sender, sender.id == FeedbackMessage.sender_id)
         .join(recipient, recipient.id == FeedbackMessage.recipient_id)
@@ -190,8 +202,8 @@ def _messages(s: Session, learner_id: int) -> list[Message]:
         .limit(MESSAGES_SHOWN)
     )
     return [
-        Message(who, body, at, message_id, sender_id == learner_id, to)
-        for message_id, who, to, body, at, sender_id in rows
+        Message(who, body, at, message_id, sender_id == learner_id, to, read_at)
+        for message_id, who, to, body, at, sender_id, read_at in rows
     ]
 
 

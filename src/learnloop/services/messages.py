@@ -2,12 +2,18 @@
 
 A reply goes to the educator whose message it answers, in that message's class; every educator
 of the class sees it on the learner's page, with the rest of their exchange. A learner replies
-only to a message sent to them, while they are in its class."""
+only to a message sent to them, while they are in its class.
+
+A message is new until its recipient sees it: the learner's home marks the messages it shows as
+read, the educator's learner page the replies addressed to that educator, and answering a message
+marks it read (``mark_read``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from sqlalchemy import select, update
 
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
@@ -24,6 +30,7 @@ __all__ = [
     "MAX_FEEDBACK_LENGTH",
     "MAX_RECIPIENTS",
     "SentReply",
+    "mark_read",
     "reply_to_feedback",
     "send_feedback",
     "send_feedback_to_learners",
@@ -92,6 +99,8 @@ def reply_to_feedback(
             body=text, created_at=now or datetime.now(UTC),
         )  # fmt: skip
         s.add(reply)
+        if message.read_at is None:
+            message.read_at = reply.created_at
         s.flush()
         educator = s.get(User, message.sender_id)
         return SentReply(
@@ -135,3 +144,34 @@ def send_feedback_to_learners(
         s.add_all(rows)
         s.flush()
         return [row.id for row in rows]
+
+
+def mark_read(
+    db: Database, viewer: Viewer, message_ids: list[int], *, now: datetime | None = None
+) -> int:
+    """Mark messages sent to the viewer as read (those already read keep their first time); how
+    many were new. All or nothing: an id that is not a message to the viewer changes nothing
+    (NotFound, as if it did not exist)."""
+    ids = list(dict.fromkeys(message_ids))
+    if not ids:
+        return 0
+    with db.transaction() as s:
+        theirs = {  # not dict(result): SQLAlchemy 2.1 rows are not pairs to dict()
+            row.id: row.read_at
+            for row in s.execute(
+                select(FeedbackMessage.id, FeedbackMessage.read_at).where(
+                    FeedbackMessage.id.in_(ids), FeedbackMessage.recipient_id == viewer.user_id
+                )
+            )
+        }
+        missing = [i for i in ids if i not in theirs]
+        if missing:
+            raise NotFound("no message %(message_id)s", message_id=missing[0])
+        new = [i for i in ids if theirs[i] is None]
+        if new:
+            s.execute(
+                update(FeedbackMessage)
+                .where(FeedbackMessage.id.in_(new), FeedbackMessage.read_at.is_(None))
+                .values(read_at=now or datetime.now(UTC))
+            )
+        return len(new)

@@ -166,7 +166,8 @@ class LoginFailure(Base):
 class AuditEvent(Base):
     """A change kept for accountability (services.audit): an administrator's, one on the command
     line, and the changes to who sees what (an educator withdrawing an answer or opening a class
-    to join, a learner joining). Names, not foreign keys: the record outlives what it names."""
+    to join, a learner joining or leaving). Names, not foreign keys: the record outlives what it
+    names."""
 
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -340,6 +341,8 @@ class FeedbackMessage(Base):
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # when the recipient first saw it (their home, or the educator's learner page); None: new
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, default=None)
 
 
 class MemoryCard(Base):

@@ -39,7 +39,13 @@ router = APIRouter(prefix="/classes", tags=["classes"])
 @router.get("", response_model=list[ClassSummaryOut])
 def list_classes(platform: PlatformDep, viewer: ApiViewer) -> list[ClassSummaryOut]:
     return [
-        ClassSummaryOut(id=c.id, name=c.name, course_title=c.course_title, learners=c.learners)
+        ClassSummaryOut(
+            id=c.id,
+            name=c.name,
+            course_title=c.course_title,
+            learners=c.learners,
+            new_replies=c.new_replies,
+        )
         for c in classes_for(platform.db, viewer)
     ]
 

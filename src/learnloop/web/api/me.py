@@ -12,13 +12,15 @@ from learnloop.reports.learner_views import feedback_received, learner_home, pro
 from learnloop.reports.mastery_overrides import overrides_for
 from learnloop.reports.withdrawn_answers import withdrawn_for
 from learnloop.services.learning import record_attempt
-from learnloop.services.messages import reply_to_feedback
+from learnloop.services.messages import mark_read, reply_to_feedback
 from learnloop.web.api.answers import WithdrawnOut
 from learnloop.web.api.schemas import (
     AttemptIn,
     AttemptOut,
     FeedbackIn,
     FeedbackOut,
+    MarkReadIn,
+    MarkReadOut,
     MasteryChangeOut,
     MasteryOut,
     NextStepOut,
@@ -93,9 +95,18 @@ def feedback(platform: PlatformDep, viewer: ApiViewer) -> list[FeedbackOut]:
             sent_at=m.sent_at,
             mine=m.mine,
             recipient=m.recipient,
+            read_at=None if m.mine else m.read_at,
         )
         for m in feedback_received(platform.db, viewer)
     ]
+
+
+@router.post("/feedback/read", response_model=MarkReadOut)
+def feedback_read(body: MarkReadIn, platform: PlatformDep, viewer: ApiViewer) -> MarkReadOut:
+    """Mark messages sent to you as read: an educator's to you, or, for an educator, a learner's
+    reply. Reading GET /me/feedback does not mark them. All or nothing: 404 if one of the ids is
+    not a message to you."""
+    return MarkReadOut(new=mark_read(platform.db, viewer, body.ids))
 
 
 @router.post("/feedback/{message_id}/reply", response_model=FeedbackOut, status_code=201)

@@ -190,6 +190,19 @@ class FeedbackOut(BaseModel):
     sent_at: datetime
     mine: bool = Field(False, description="the learner's own reply (in GET /me/feedback)")
     recipient: str = Field("", description="who a reply went to")
+    read_at: datetime | None = Field(
+        None,
+        description="when you first saw a message sent to you (your home page, or POST "
+        "/me/feedback/read); null: new. Always null on your own replies.",
+    )
+
+
+class MarkReadIn(BaseModel):
+    ids: list[int] = Field(min_length=1, max_length=500, description="messages sent to you")
+
+
+class MarkReadOut(BaseModel):
+    new: int = Field(description="how many of them had not been read before")
 
 
 class ClassSummaryOut(BaseModel):
@@ -197,6 +210,7 @@ class ClassSummaryOut(BaseModel):
     name: str
     course_title: str
     learners: int
+    new_replies: int = Field(0, description="learners' replies to you that you have not read")
 
 
 class LearnerReportOut(BaseModel):

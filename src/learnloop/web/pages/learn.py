@@ -27,7 +27,7 @@ from learnloop.reports.withdrawn_answers import withdrawn_for
 from learnloop.services.assignments import mark_done
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.learning import complete_onboarding, record_attempt
-from learnloop.services.messages import MAX_FEEDBACK_LENGTH, reply_to_feedback
+from learnloop.services.messages import MAX_FEEDBACK_LENGTH, mark_read, reply_to_feedback
 from learnloop.services.placement import answer_placement, start_placement
 from learnloop.services.projects import MAX_WORK_LENGTH, submit_work
 from learnloop.services.reflections import (
@@ -74,6 +74,7 @@ def _home(
         return redirect("/learn/onboarding")
     if not data.onboarded:
         return redirect("/learn/onboarding")
+    mark_read(platform.db, viewer, data.new_messages)  # seen now; this page still shows them new
     return render(
         request,
         platform,

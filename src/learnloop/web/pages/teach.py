@@ -30,7 +30,7 @@ from learnloop.services.class_codes import DEFAULT_CODE_DAYS, MAX_CODE_DAYS
 from learnloop.services.class_groups import MAX_GROUP_MEMBERS, disband_group, form_group
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.mastery_overrides import MAX_REASON_LENGTH, override_mastery
-from learnloop.services.messages import MAX_FEEDBACK_LENGTH, send_feedback
+from learnloop.services.messages import MAX_FEEDBACK_LENGTH, mark_read, send_feedback
 from learnloop.web.charts import curve_svg, heatmap_svg, progress_map_svg, sparkline_svg
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.rendering import redirect, render, said, wording_for
@@ -262,6 +262,7 @@ def learner_page(
     status: int = 200,
 ) -> Response:
     detail = learner_detail(platform.db, viewer, class_id, learner_id)
+    mark_read(platform.db, viewer, [m.id for m in detail.feedback if m.new])  # shown new, once
     _, objectives = progress_map(platform.db, viewer, learner_id, class_id)
     threshold = platform.settings.pedagogy.mastery_threshold
     words = wording_for(request, platform)
