@@ -123,6 +123,16 @@ def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: 
     page.locator("#messages summary").first.click()
     problems += violations(page)
 
+    page.context.clear_cookies()
+    log_in(page, url, "elena")  # the teacher's message to elena is still new: badge and notice
+    assert page.locator("#messages .new-badge").count() == 1
+    problems += violations(page)
+    page.goto(url + "/account/data")
+    page.locator("a[href$='/leave']").first.click()  # the confirmation only: nobody leaves here
+    page.wait_for_load_state()
+    assert page.locator("button.danger").count() == 1
+    problems += violations(page)
+
     for language in ("en", "fr"):  # the reader's choice of language, as the page's form sets it
         problems += home_and_first_class(page, url, "teacher", "/teach", language)
         class_url = page.url.rstrip("/")

@@ -119,6 +119,9 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/join/{code}"): (LEARNERS, 200, 403, 303),  # the world's class's code (fill)
     # no code given: 400 past the role check
     ("POST", "/join"): (LEARNERS, 400, 403, 303),
+    # leaving the world's class, which both classmates are in: a learner's own act
+    ("GET", "/account/classes/{class_id}/leave"): (LEARNERS, 200, 403, 303),
+    ("POST", "/account/classes/{class_id}/leave"): (LEARNERS, 303, 403, 303),
     ("POST", "/teach/classes/{class_id}/join-code"): ({E, A}, 303, 403, 303),
     ("POST", "/teach/classes/{class_id}/join-code/delete"): ({E, A}, 303, 403, 303),
     ("GET", "/admin"): ({A}, 200, 403, 303),
@@ -155,6 +158,8 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/me/withdrawn-answers"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/feedback"): (LEARNERS, 200, 403, 401),
     ("POST", "/api/v1/me/feedback/{message_id}/reply"): ({L}, 201, 404, 401),  # as the page
+    # marking read the message the class's educator sent the world learner: nobody else's
+    ("POST", "/api/v1/me/feedback/read"): ({L}, 200, 404, 401),
     ("GET", "/api/v1/me/discussion/{activity}"): (LEARNERS, 200, 403, 401),
     ("POST", "/api/v1/me/discussion/{activity}"): (LEARNERS, 201, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/discussion"): ({E, A}, 200, 403, 401),
@@ -231,6 +236,9 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("DELETE", "/api/v1/classes/{class_id}/join-code"): ({E, A}, 204, 403, 401),
     # no code given: 400 past the role check (tests/web/test_join_pages.py joins)
     ("POST", "/api/v1/me/classes"): (LEARNERS, 400, 403, 401),
+    # both learners are in the world's class; educators and admins are never "in" one to leave
+    ("GET", "/api/v1/me/classes"): (LEARNERS, 200, 403, 401),
+    ("DELETE", "/api/v1/me/classes/{class_id}"): (LEARNERS, 204, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/feedback"): ({E, A}, 201, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/feedback"): ({E, A}, 201, 403, 401),
     ("POST", "/api/v1/classes/{class_id}/learners/{learner_id}/mastery-overrides"): (
@@ -472,6 +480,13 @@ def test_api_roles(
         "shared": False, "course": "fractions", "usernames": ["teacher2"], "username": "omar",
         "confirm": "omar",
     }  # fmt: skip
+    if path.endswith("/feedback/read"):
+        body["ids"] = [
+            send_feedback(
+                sqlite_world.db, sqlite_world.educator, class_id=sqlite_world.class_id,
+                learner_id=sqlite_world.learner.user_id, body="Read me",
+            )
+        ]  # fmt: skip
     response = client.request(
         method, fill(path, sqlite_world), headers=headers,
         json=body if method in ("POST", "PUT") else None,

@@ -15,7 +15,7 @@ from learnloop.domain import Course, Viewer
 from learnloop.storage import Database
 from learnloop.storage.access import learner_record_scope, require_learner
 from learnloop.storage.course_store import course_of_learner
-from learnloop.storage.tables import Assignment, Attempt, SchoolClass, User
+from learnloop.storage.tables import Assignment, Attempt, ClassMember, SchoolClass, User
 
 __all__ = ["AssignmentView", "assignments_for_me", "assignments_of_learner", "my_assignments"]
 
@@ -82,10 +82,17 @@ def _query(learner_id: int, class_ids: list[int]) -> Select[Assignment, str]:
 def my_assignments(
     db: Database, viewer: Viewer, course_id: int, course: Course
 ) -> list[AssignmentView]:
-    """The learner's assignments in their classes on ``course_id``."""
+    """The learner's assignments in their classes on ``course_id`` (not those of a class they
+    have left: its educators no longer follow them)."""
     require_learner(viewer)
     with db.reading() as s:
-        classes = list(s.scalars(select(SchoolClass.id).where(SchoolClass.course_id == course_id)))
+        classes = list(
+            s.scalars(
+                select(SchoolClass.id)
+                .join(ClassMember, ClassMember.class_id == SchoolClass.id)
+                .where(SchoolClass.course_id == course_id, ClassMember.user_id == viewer.user_id)
+            )
+        )
         rows = [(a, n) for a, n in s.execute(_query(viewer.user_id, classes))]
         return _views(s, rows, course, viewer.user_id)
 

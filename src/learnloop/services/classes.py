@@ -1,6 +1,8 @@
 """Setting classes up: an admin creates a class on a course, adds people by username and removes
-them. Each is one transaction and an audit event. Educators do not enrol: a class's educator
-sees everything its learners do, so who is in a class is the admin's decision.
+them; a learner may leave a class of their own accord (they join one with a code,
+services.class_codes). Each is one transaction and an audit event. Educators do not enrol: a
+class's educator sees everything its learners do, so who is in a class is the admin's decision, or
+the learner's own.
 
 Adding is all or nothing: one unknown username, or an admin's account, refuses the whole list
 with the names at fault, so a typo never leaves half a class enrolled. A learner added follows the
@@ -17,15 +19,22 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from learnloop.domain import Role, Viewer
-from learnloop.exceptions import InvalidInput, NotFound
+from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.services.audit import record_event
 from learnloop.services.courses import enrol, new_class
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator, require_role
-from learnloop.storage.tables import ClassMember, User
+from learnloop.storage.tables import ClassMember, SchoolClass, User
 from learnloop.storage.tables import Course as CourseRow
 
-__all__ = ["Enrolment", "add_members", "create_class_for", "remove_member", "usernames_in"]
+__all__ = [
+    "Enrolment",
+    "add_members",
+    "create_class_for",
+    "leave_class",
+    "remove_member",
+    "usernames_in",
+]
 
 _SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -114,3 +123,23 @@ def remove_member(
             now=now, details={"class_id": class_id, "username": user.username},
         )  # fmt: skip
         return user.username
+
+
+def leave_class(db: Database, viewer: Viewer, *, class_id: int, now: datetime | None = None) -> str:
+    """The learner leaves a class they are in; returns its name. Its educators no longer see
+    their work; everything the learner did stays theirs, and they keep following the course.
+    A class the learner is not in does not exist to them (NotFound)."""
+    if viewer.role is not Role.LEARNER:
+        raise PermissionDenied("learners leave a class themselves; an admin takes educators out")
+    now = now or datetime.now(UTC)
+    with db.transaction() as s:
+        member = s.get(ClassMember, (class_id, viewer.user_id))
+        school_class = s.get(SchoolClass, class_id)
+        if member is None or school_class is None:
+            raise NotFound("no class %(class_id)s", class_id=class_id)
+        s.delete(member)
+        record_event(
+            s, actor=viewer.username, action="class.left", subject=school_class.name, now=now,
+            details={"class_id": class_id},
+        )  # fmt: skip
+        return school_class.name

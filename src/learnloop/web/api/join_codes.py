@@ -1,5 +1,5 @@
 """Class join codes, as JSON (the pages' twins): an educator opens, reads and closes a class's
-code; a learner joins with one."""
+code; a learner joins with one, lists their classes and leaves one."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from learnloop.domain.class_codes import OpenCode
 from learnloop.exceptions import NotFound
 from learnloop.reports.join_codes import class_join_code
+from learnloop.reports.learner_classes import my_classes
 from learnloop.services.class_codes import (
     DEFAULT_CODE_DAYS,
     MAX_CODE_DAYS,
@@ -18,6 +19,7 @@ from learnloop.services.class_codes import (
     join_class,
     open_joining,
 )
+from learnloop.services.classes import leave_class
 from learnloop.web.deps import ApiViewer, PlatformDep
 from learnloop.web.platform import Platform
 
@@ -45,6 +47,13 @@ class JoinedOut(BaseModel):
     class_name: str
     course_id: int
     new: bool = Field(description="false when the learner was in the class already")
+
+
+class MyClassOut(BaseModel):
+    id: int
+    name: str
+    course_title: str
+    educators: list[str] = Field(description="display names of the educators who see your work")
 
 
 def _out(platform: Platform, open_code: OpenCode) -> JoinCodeOut:
@@ -87,3 +96,18 @@ def join(body: JoinIn, platform: PlatformDep, viewer: ApiViewer) -> JoinedOut:
         class_id=joined.class_id, class_name=joined.class_name, course_id=joined.course_id,
         new=joined.new,
     )  # fmt: skip
+
+
+@router.get("/me/classes", response_model=list[MyClassOut])
+def classes(platform: PlatformDep, viewer: ApiViewer) -> list[MyClassOut]:
+    """The classes you are in, by name, with their educators."""
+    return [
+        MyClassOut(id=c.id, name=c.name, course_title=c.course_title, educators=list(c.educators))
+        for c in my_classes(platform.db, viewer)
+    ]
+
+
+@router.delete("/me/classes/{class_id}", status_code=204)
+def leave(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> None:
+    """Leave a class: its educators stop seeing your work; what you did stays yours."""
+    leave_class(platform.db, viewer, class_id=class_id)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import AuthenticationFailed, InvalidInput, TooManyAttempts
+from learnloop.reports.learner_classes import my_classes
 from learnloop.reports.learner_export import (
     KEPT_LABELS,
     kept_counts,
@@ -189,13 +190,17 @@ def _export(platform: PlatformDep, viewer: Viewer, now: datetime) -> dict[str, A
 
 
 @router.get("/account/data", response_class=HTMLResponse)
-def my_data_page(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
-    """What learnloop keeps about the logged-in user, kind by kind, and who sees it."""
+def my_data_page(
+    request: Request, platform: PlatformDep, viewer: PageViewer, left: int = 0
+) -> Response:
+    """What learnloop keeps about the logged-in user, kind by kind, and who sees it: for a
+    learner, their classes and their educators (``left``: they just left one)."""
     now = datetime.now(UTC)
     export = _export(platform, viewer, now)
     context = {
         "kept": kept_counts(export), "labels_kept": KEPT_LABELS, "today": now.date(),
-        "linked": linked_names(export),
+        "linked": linked_names(export), "left": bool(left),
+        "classes": my_classes(platform.db, viewer) if viewer.role is Role.LEARNER else None,
     }  # fmt: skip
     return render(request, platform, "account_data.html", context, viewer=viewer)
 

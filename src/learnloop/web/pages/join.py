@@ -1,5 +1,6 @@
 """Joining a class with its code: the learner's form and confirmation (/join), and the
-educator's opening and closing of joining on the class page (services.class_codes)."""
+educator's opening and closing of joining on the class page (services.class_codes); and the
+learner leaving a class, from their account page (services.classes.leave_class)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from fastapi.responses import HTMLResponse, Response
 
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.join_codes import JoinPreview, join_preview
+from learnloop.reports.learner_classes import my_class
 from learnloop.services.class_codes import (
     DEFAULT_CODE_DAYS,
     close_joining,
     join_class,
     open_joining,
 )
+from learnloop.services.classes import leave_class
 from learnloop.storage.access import require_learner
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.pages.teach import overview
@@ -106,3 +109,18 @@ def open_code(
 def close_code(platform: PlatformDep, viewer: PageViewer, class_id: int) -> Response:
     close_joining(platform.db, viewer, class_id=class_id)
     return redirect(f"/teach/classes/{class_id}#joining")
+
+
+@router.get("/account/classes/{class_id}/leave", response_class=HTMLResponse)
+def leave_confirm(
+    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int
+) -> Response:
+    """What leaving means, said before the one button that does it."""
+    context = {"c": my_class(platform.db, viewer, class_id)}
+    return render(request, platform, "learn/leave.html", context, viewer=viewer)
+
+
+@router.post("/account/classes/{class_id}/leave", dependencies=[CsrfChecked])
+def leave(platform: PlatformDep, viewer: PageViewer, class_id: int) -> Response:
+    leave_class(platform.db, viewer, class_id=class_id)
+    return redirect("/account/data?left=1#classes")
