@@ -19,11 +19,11 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from learnloop.domain import Role, Viewer
-from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
+from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.audit import record_event
 from learnloop.services.courses import enrol, new_class
 from learnloop.storage import Database
-from learnloop.storage.access import require_class_educator, require_role
+from learnloop.storage.access import require_class_educator, require_learner, require_role
 from learnloop.storage.tables import ClassMember, SchoolClass, User
 from learnloop.storage.tables import Course as CourseRow
 
@@ -129,8 +129,7 @@ def leave_class(db: Database, viewer: Viewer, *, class_id: int, now: datetime | 
     """The learner leaves a class they are in; returns its name. Its educators no longer see
     their work; everything the learner did stays theirs, and they keep following the course.
     A class the learner is not in does not exist to them (NotFound)."""
-    if viewer.role is not Role.LEARNER:
-        raise PermissionDenied("learners leave a class themselves; an admin takes educators out")
+    require_learner(viewer)  # an admin takes educators out (remove_member)
     now = now or datetime.now(UTC)
     with db.transaction() as s:
         member = s.get(ClassMember, (class_id, viewer.user_id))
