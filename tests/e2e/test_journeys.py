@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,9 @@ def logout(page: Any) -> None:
     page.wait_for_url(re.compile(r".*/login$"))
 
 
-def test_learner_answers_wrong_then_right_and_the_educator_sees_it(server: Any, page: Any) -> None:
+def test_learner_answers_wrong_then_right_and_the_educator_sees_it(
+    server: Any, page: Any, tmp_path: Path
+) -> None:
     from playwright.sync_api import expect
 
     url, _, _ = server
@@ -116,6 +120,19 @@ def test_learner_answers_wrong_then_right_and_the_educator_sees_it(server: Any, 
     login(page, url, "teacher")  # the reply is the newest on the class page
     page.goto(f"{url}/teach/classes/1")
     expect(page.locator(".message.reply").first).to_contain_text("I mixed up the halves")
+    # the class's answers as a spreadsheet: the newcomer's right answer, not the withdrawn one
+    with page.expect_download() as info:
+        page.locator("#downloads").get_by_role("link", name="Answers").click()
+    assert re.fullmatch(
+        r"year-7-fractions-demo-answers-\d{4}-\d\d-\d\d\.csv", info.value.suggested_filename
+    )
+    saved = tmp_path / "answers.csv"
+    info.value.save_as(saved)
+    rows = list(csv.DictReader(io.StringIO(saved.read_text("utf-8-sig"))))
+    assert [(r["item"], r["correct"]) for r in rows if r["username"] == "newcomer"] == [
+        ("pw-4", "1")
+    ]
+    assert len({r["username"] for r in rows}) > 1  # the demo class's history too
 
 
 def test_a_script_in_a_course_never_runs_in_the_browser(

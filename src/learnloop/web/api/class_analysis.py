@@ -1,14 +1,20 @@
 """Classes: items and misconceptions, learning curves and suggested groups, as JSON (the pages'
-twins)."""
+twins); the class's mastery and answers as CSV, as the class page downloads them."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
+from learnloop.reports.class_exports import class_answers_table, class_mastery_table
 from learnloop.reports.item_analysis import item_analysis
 from learnloop.reports.learning_curves import class_learning_curves
 from learnloop.reports.support_groups import support_groups
+from learnloop.web.csv_download import csv_download
 from learnloop.web.deps import ApiViewer, ApiWords, PlatformDep
 
 router = APIRouter(prefix="/classes", tags=["classes"])
@@ -165,3 +171,22 @@ def learning_curves(
             for x in c.curves
         ],
     )  # fmt: skip
+
+
+_CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}}}
+
+
+@router.get("/{class_id}/mastery.csv", response_class=StreamingResponse, responses=_CSV)
+def mastery_csv(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> StreamingResponse:
+    """The class's mastery, a row per learner (columns in docs/api.md)."""
+    table = class_mastery_table(platform.db, viewer, class_id, platform.settings.pedagogy)
+    return csv_download(table, datetime.now(UTC).date())
+
+
+@router.get("/{class_id}/answers.csv", response_class=StreamingResponse, responses=_CSV)
+def answers_csv(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> StreamingResponse:
+    """Every answer of the class's learners in its course, oldest first (columns in
+    docs/api.md)."""
+    return csv_download(
+        class_answers_table(platform.db, viewer, class_id), datetime.now(UTC).date()
+    )

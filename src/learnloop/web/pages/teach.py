@@ -7,10 +7,11 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.assignments import assignments_of_learner
+from learnloop.reports.class_exports import class_answers_table, class_mastery_table
 from learnloop.reports.class_groups import class_groups, class_learners
 from learnloop.reports.class_messages import latest_replies
 from learnloop.reports.class_views import class_overview, classes_for, learner_detail
@@ -32,6 +33,7 @@ from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.mastery_overrides import MAX_REASON_LENGTH, override_mastery
 from learnloop.services.messages import MAX_FEEDBACK_LENGTH, mark_read, send_feedback
 from learnloop.web.charts import curve_svg, heatmap_svg, progress_map_svg, sparkline_svg
+from learnloop.web.csv_download import csv_download
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.rendering import redirect, render, said, wording_for
 
@@ -72,6 +74,19 @@ def overview(
         "code_days": (DEFAULT_CODE_DAYS, MAX_CODE_DAYS),
     }
     return render(request, platform, "teach/class.html", context, viewer=viewer, status_code=status)
+
+
+@router.get("/classes/{class_id}/mastery.csv")
+def mastery_csv(platform: PlatformDep, viewer: PageViewer, class_id: int) -> StreamingResponse:
+    table = class_mastery_table(platform.db, viewer, class_id, platform.settings.pedagogy)
+    return csv_download(table, datetime.now(UTC).date())
+
+
+@router.get("/classes/{class_id}/answers.csv")
+def answers_csv(platform: PlatformDep, viewer: PageViewer, class_id: int) -> StreamingResponse:
+    return csv_download(
+        class_answers_table(platform.db, viewer, class_id), datetime.now(UTC).date()
+    )
 
 
 @router.get("/classes/{class_id}/items", response_class=HTMLResponse)
