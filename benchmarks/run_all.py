@@ -147,6 +147,17 @@ def classroom() -> dict[str, object]:
     return result
 
 
+def class_export() -> dict[str, object]:
+    """A class's answers as a CSV download beside the database's own CSV writer, SQLite and
+    PostgreSQL: about 2 minutes."""
+    out = HERE / "results" / "class_export.json"
+    out.parent.mkdir(exist_ok=True)
+    subprocess.run([sys.executable, str(HERE / "class_export.py"), "--json", str(out)], check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    result: dict[str, object] = json.loads(out.read_text())
+    return result
+
+
 def withdrawal() -> dict[str, object]:
     """Withdrawing an answer (the replay of a learner's record) beside the live answers, SQLite
     and PostgreSQL: about 3 minutes."""
@@ -170,7 +181,7 @@ def cat(bench_python: str) -> dict[str, object]:
 
 def main() -> None:
     """All benchmarks; `run_all.py cat|memory|placement|simulation|lrs|parallel_fit|classroom|
-    withdrawal` runs only that one (results/NAME.json)."""
+    withdrawal|class_export` runs only that one (results/NAME.json)."""
     datasets = os.environ.get("LEARNLOOP_DATASETS", str(HERE.parent.parent / "shared" / "datasets"))
     bench_python = str(HERE.parent / ".bench-venv" / "bin" / "python")
     header = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
@@ -183,6 +194,7 @@ def main() -> None:
         "parallel_fit": lambda: run(sys.executable, "parallel_fit.py", datasets),
         "classroom": classroom,
         "withdrawal": withdrawal,
+        "class_export": class_export,
     }
     if sys.argv[1:] and sys.argv[1] in single:
         name = sys.argv[1]
@@ -210,6 +222,7 @@ def main() -> None:
         "lrs": lrs(),
         "classroom": classroom(),
         "withdrawal": withdrawal(),
+        "class_export": class_export(),
     }
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)

@@ -29,10 +29,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # and the server holds little.
 ROWS_PER_CHUNK = 500
 _BOM = "\ufeff"
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
 
 
 def csv_cell(value: Cell) -> str | int | float:
-    """One value as the CSV holds it."""
+    """One value as the CSV holds it (text, the most common, first)."""
+    if isinstance(value, str):
+        return "'" + value if value[:1] in _FORMULA_FIRST else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -41,8 +44,6 @@ def csv_cell(value: Cell) -> str | int | float:
         return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
     return value
 
 
