@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -307,18 +308,25 @@ def test_the_teacher_assigns_an_activity_and_the_learner_discusses_it(
     page.wait_for_url(f"{url}/teach")
     page.get_by_role("link", name=re.compile("Year 7 Fractions")).click()
     page.get_by_role("link", name="Ben Schulz").first.click()
-    page.get_by_label("Activity", exact=True).select_option(label="What is a fraction?")
+    page.get_by_label("Activity", exact=True).select_option(label="Practice — naming fractions")
     page.get_by_label("Note (optional)").fill("Look again at equal parts.")
+    due = date.today() + timedelta(days=2)
+    page.get_by_label("Due (optional)").fill(due.isoformat())
     page.get_by_role("button", name="Assign").click()
     expect(page.locator("#assign .ok")).to_contain_text("Assigned")
+    page.goto(f"{url}/teach/classes/1/assignments")  # the class's view: Ben has not done it yet
+    row = page.locator("table.class-assignments tr", has_text="Look again at equal parts.")
+    expect(row).to_contain_text("Ben Schulz")
+    expect(row).to_contain_text(f"{due:%b} {due.day}")
     logout(page)
 
     login(page, url, "ben")
     page.wait_for_url(f"{url}/learn")
-    card = page.locator(".assignment").first
-    expect(card).to_contain_text("What is a fraction?")
+    card = page.locator(".assignment", has_text="Practice — naming fractions")
     expect(card).to_contain_text("Look again at equal parts.")
-    card.get_by_role("link", name="What is a fraction?").click()
+    expect(card.locator(".due")).to_have_text(f"due {due:%b} {due.day}")
+    expect(page.locator(".assignment .due.overdue").first).to_contain_text("overdue since")
+    card.get_by_role("link", name="Practice — naming fractions").click()
     page.get_by_label("Your post").fill("<b>Why</b> must the parts be equal?")
     page.get_by_role("button", name="Post").click()
     expect(page.locator("#discussion .post").last).to_contain_text(

@@ -93,6 +93,7 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/teach/groups/{group_id}/disband"): ({E, A}, 303, 404, 303),
     ("GET", "/teach/classes/{class_id}/discussion"): ({E, A}, 200, 403, 303),
     ("POST", "/teach/classes/{class_id}/assign"): ({E, A}, 303, 403, 303),
+    ("GET", "/teach/classes/{class_id}/assignments"): ({E, A}, 200, 403, 303),
     ("POST", "/teach/classes/{class_id}/discussion"): ({E, A}, 303, 403, 303),
     # the post is the world learner's: its author and the class's moderators take it down; to
     # anyone else it does not exist
@@ -168,6 +169,7 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/classes/{class_id}/discussion"): ({E, A}, 201, 403, 401),
     ("POST", "/api/v1/discussion/posts/{post_id}/hide"): ({L, E, A}, 204, 404, 401),
     ("POST", "/api/v1/classes/{class_id}/assignments"): ({E, A}, 201, 403, 401),
+    ("GET", "/api/v1/classes/{class_id}/assignments"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/me/assignments"): (LEARNERS, 200, 403, 401),
     ("POST", "/api/v1/me/assignments/{assignment_id}/done"): ({L}, 204, 404, 401),
     ("GET", "/api/v1/me/work/{activity}"): (LEARNERS, 200, 403, 401),

@@ -1,23 +1,37 @@
-"""Assignments as their readers see them: a learner, their own (open first); an educator, one
-learner of their class. An assignment is done when the learner said so or has answered every item
-of its activity since it was assigned."""
+"""Assignments as their readers see them: a learner, their own (open first, the soonest due
+first); an educator, one learner of their class, or the whole class's, each act of assigning once
+with who has done it. An assignment is done when the learner said so or has answered every item
+of its activity since it was assigned; it is overdue when its due day has passed and it is not."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
-from learnloop.domain import Course, Viewer
+from learnloop.domain import Course, Role, Viewer
 from learnloop.storage import Database
-from learnloop.storage.access import learner_record_scope, require_learner
-from learnloop.storage.course_store import course_of_learner
+from learnloop.storage.access import (
+    learner_record_scope,
+    require_class_educator,
+    require_learner,
+)
+from learnloop.storage.course_store import course_by_id, course_of_learner
 from learnloop.storage.tables import Assignment, Attempt, ClassMember, SchoolClass, User
 
-__all__ = ["AssignmentView", "assignments_for_me", "assignments_of_learner", "my_assignments"]
+__all__ = [
+    "AssignmentView",
+    "ClassAssignment",
+    "ClassAssignments",
+    "LearnerProgress",
+    "assignments_for_me",
+    "assignments_of_learner",
+    "class_assignments",
+    "my_assignments",
+]
 
 
 @dataclass(frozen=True)
@@ -31,41 +45,66 @@ class AssignmentView:
     done: bool
     answered: int  # items of the activity answered since it was assigned
     items: int
+    due_on: date | None = None  # the day it is due by, if the educator gave one
+
+    def overdue(self, today: date) -> bool:
+        """Past its due day and not done."""
+        return not self.done and self.due_on is not None and self.due_on < today
+
+
+def _answered(s: Session, assignments: Sequence[Assignment], course: Course) -> dict[int, int]:
+    """For each open assignment (by id), how many items of its activity its learner answered
+    since it was assigned: one query for all, from the oldest open one."""
+    open_ = [a for a in assignments if a.done_at is None and a.activity_key in course.activities]
+    if not open_:
+        return {}
+    seen: dict[tuple[int, str], list[tuple[str, datetime]]] = {}
+    for user_id, activity, item, at in s.execute(
+        select(Attempt.user_id, Attempt.activity_key, Attempt.item_key, Attempt.created_at).where(
+            Attempt.user_id.in_({a.learner_id for a in open_}),
+            Attempt.activity_key.in_({a.activity_key for a in open_}),
+            Attempt.created_at >= min(a.created_at for a in open_),
+        )
+    ):
+        seen.setdefault((user_id, activity), []).append((item, at))
+    out = {}
+    for a in open_:
+        items = course.activities[a.activity_key].items
+        answers = seen.get((a.learner_id, a.activity_key), ())
+        out[a.id] = len({item for item, at in answers if item in items and at >= a.created_at})
+    return out
+
+
+def _is_done(a: Assignment, answered: dict[int, int], course: Course) -> bool:
+    items = course.activities[a.activity_key].items
+    return a.done_at is not None or (bool(items) and answered.get(a.id, 0) >= len(items))
+
+
+def _order(done: bool, due_on: date | None, assigned_at: datetime) -> tuple[bool, int, date, float]:
+    """Open first: those with a due day, the soonest first, then the others, newest first; done
+    ones after, newest first."""
+    if not done and due_on is not None:
+        return (False, 0, due_on, 0.0)
+    return (done, 1, date.min, -assigned_at.timestamp())
 
 
 def _views(
-    s: Session, rows: Sequence[tuple[Assignment, str | None]], course: Course, learner_id: int
+    s: Session, rows: Sequence[tuple[Assignment, str | None]], course: Course
 ) -> list[AssignmentView]:
-    since = min((a.created_at for a, _ in rows if a.done_at is None), default=None)
-    answers: list[tuple[str, str, datetime]] = []
-    if since is not None:  # one query for all: the answers since the oldest still open
-        answers = [
-            (activity, item, at)
-            for activity, item, at in s.execute(
-                select(Attempt.activity_key, Attempt.item_key, Attempt.created_at).where(
-                    Attempt.user_id == learner_id, Attempt.created_at >= since
-                )
-            )
-        ]
+    answered = _answered(s, [a for a, _ in rows], course)
     out = []
     for a, educator in rows:
         activity = course.activities.get(a.activity_key)
         if activity is None:  # the course no longer has it
             continue
-        answered = len(
-            {
-                item for key, item, at in answers
-                if key == a.activity_key and item in activity.items and at >= a.created_at
-            }
-        )  # fmt: skip
-        done = a.done_at is not None or (bool(activity.items) and answered >= len(activity.items))
         out.append(
             AssignmentView(
                 a.id, a.activity_key, activity.title, a.note, educator or "a former educator",
-                a.created_at, done, answered, len(activity.items),
+                a.created_at, _is_done(a, answered, course), answered.get(a.id, 0),
+                len(activity.items), a.due_on,
             )
         )  # fmt: skip
-    out.sort(key=lambda v: (v.done, -v.assigned_at.timestamp()))
+    out.sort(key=lambda v: _order(v.done, v.due_on, v.assigned_at))
     return out
 
 
@@ -94,7 +133,7 @@ def my_assignments(
             )
         )
         rows = [(a, n) for a, n in s.execute(_query(viewer.user_id, classes))]
-        return _views(s, rows, course, viewer.user_id)
+        return _views(s, rows, course)
 
 
 def assignments_of_learner(
@@ -103,7 +142,7 @@ def assignments_of_learner(
     with db.reading() as s:
         _, course = learner_record_scope(s, viewer, learner_id, class_id)
         rows = [(a, n) for a, n in s.execute(_query(learner_id, [class_id]))]
-        return _views(s, rows, course, learner_id)
+        return _views(s, rows, course)
 
 
 def assignments_for_me(db: Database, viewer: Viewer) -> list[AssignmentView]:
@@ -112,3 +151,96 @@ def assignments_for_me(db: Database, viewer: Viewer) -> list[AssignmentView]:
     with db.reading() as s:
         course_id, course = course_of_learner(s, viewer.user_id)
     return my_assignments(db, viewer, course_id, course)
+
+
+@dataclass(frozen=True)
+class LearnerProgress:
+    learner_id: int
+    display_name: str
+    done: bool
+    answered: int
+
+
+@dataclass(frozen=True)
+class ClassAssignment:
+    """One act of assigning: an activity given to one or several learners at once."""
+
+    activity_key: str
+    activity_title: str
+    note: str
+    educator: str
+    assigned_at: datetime
+    due_on: date | None
+    items: int
+    learners: tuple[LearnerProgress, ...]  # by display name
+
+    @property
+    def done(self) -> int:
+        return sum(p.done for p in self.learners)
+
+    @property
+    def waiting(self) -> tuple[LearnerProgress, ...]:
+        """The learners who have not done it yet."""
+        return tuple(p for p in self.learners if not p.done)
+
+    def overdue(self, today: date) -> bool:
+        """Past its due day with someone yet to do it."""
+        return self.due_on is not None and self.due_on < today and bool(self.waiting)
+
+
+@dataclass(frozen=True)
+class ClassAssignments:
+    class_id: int
+    class_name: str
+    assignments: list[ClassAssignment]  # open first (due soonest first), then done, newest first
+
+
+def class_assignments(db: Database, viewer: Viewer, class_id: int) -> ClassAssignments:
+    """What the class's educators assigned to its learners, each act once with who has done it:
+    for the class's educators and admins. Learners who left the class are not counted."""
+    educator = aliased(User)
+    learner = aliased(User)
+    with db.reading() as s:
+        school_class = require_class_educator(s, viewer, class_id)
+        course = course_by_id(s, school_class.course_id)
+        rows = list(
+            s.execute(
+                select(Assignment, educator.display_name, learner.display_name)
+                .join(learner, learner.id == Assignment.learner_id)
+                .join(
+                    ClassMember,
+                    (ClassMember.user_id == Assignment.learner_id)
+                    & (ClassMember.class_id == class_id)
+                    & (ClassMember.role == Role.LEARNER.value),
+                )
+                .outerjoin(educator, educator.id == Assignment.educator_id)
+                .where(Assignment.class_id == class_id)
+                .order_by(learner.display_name, learner.id)
+            )
+        )
+        kept = [(a, by, name) for a, by, name in rows if a.activity_key in course.activities]
+        answered = _answered(s, [a for a, _, _ in kept], course)
+    acts: dict[tuple[str, datetime, int | None, str, date | None], list[tuple[Assignment, str]]]
+    acts = {}
+    by_act: dict[tuple[str, datetime, int | None, str, date | None], str | None] = {}
+    for a, by, name in kept:
+        key = (a.activity_key, a.created_at, a.educator_id, a.note, a.due_on)
+        acts.setdefault(key, []).append((a, name))
+        by_act[key] = by
+    out = []
+    for key, members in acts.items():
+        activity_key, assigned_at, _, note, due_on = key
+        activity = course.activities[activity_key]
+        out.append(
+            ClassAssignment(
+                activity_key, activity.title, note, by_act[key] or "a former educator",
+                assigned_at, due_on, len(activity.items),
+                tuple(
+                    LearnerProgress(a.learner_id, name, _is_done(a, answered, course),
+                                    answered.get(a.id, 0))
+                    for a, name in members
+                ),
+            )
+        )  # fmt: skip
+    out.sort(key=lambda c: _order(not c.waiting, c.due_on, c.assigned_at))
+    return ClassAssignments(class_id, school_class.name, out)

@@ -5,13 +5,16 @@ the recommended next steps, and can still choose anything else that is unlocked.
 One transaction for the whole list: a learner outside the class, or one for whom the activity is
 still locked (its prerequisites not mastered), refuses it all, naming them, so that nobody is
 told to do what they cannot open. A learner who already has the activity assigned and not done
-is left as they are. The learner, or every item answered since, marks it done.
+is left as they are (its due day too). The learner, or every item answered since, marks it done.
+
+A due day is optional. It is a calendar day in UTC, as goal dates are: today at the earliest (an
+assignment due yesterday would be born overdue) and at most ``MAX_DUE_DAYS`` ahead.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -22,9 +25,12 @@ from learnloop.storage.access import require_class_educator, require_role
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import Assignment, ClassMember, Mastery, User
 
-__all__ = ["MAX_NOTE_LENGTH", "Assigned", "assign_activity", "mark_done"]
+__all__ = ["MAX_DUE_DAYS", "MAX_NOTE_LENGTH", "Assigned", "assign_activity", "mark_done"]
 
 MAX_NOTE_LENGTH = 500
+# How far ahead a due day may be: a school year. A date further out is nearly always a typo (the
+# year mistyped), and an assignment that far away is not what the learner's home is for.
+MAX_DUE_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ def assign_activity(
     learner_ids: list[int],
     activity_key: str,
     note: str = "",
+    due_on: date | None = None,
     now: datetime | None = None,
 ) -> Assigned:
     require_role(viewer, Role.EDUCATOR, Role.ADMIN)
@@ -51,6 +58,14 @@ def assign_activity(
     if not ids:
         raise InvalidInput("learner_ids", "choose at least one learner")
     now = now or datetime.now(UTC)
+    if due_on is not None:
+        today = now.astimezone(UTC).date()
+        if due_on < today:
+            raise InvalidInput("due_on", "a due day cannot be in the past")
+        if due_on > today + timedelta(days=MAX_DUE_DAYS):
+            raise InvalidInput(
+                "due_on", "choose a day at most %(days)s days ahead", days=MAX_DUE_DAYS
+            )
     with db.transaction() as s:
         school_class = require_class_educator(s, viewer, class_id)
         course = course_by_id(s, school_class.course_id)
@@ -113,7 +128,7 @@ def assign_activity(
             s.add(
                 Assignment(
                     class_id=class_id, learner_id=i, activity_key=activity_key,
-                    educator_id=viewer.user_id, note=note, created_at=now,
+                    educator_id=viewer.user_id, note=note, created_at=now, due_on=due_on,
                 )
             )  # fmt: skip
             given.append(members[i].display_name)

@@ -328,6 +328,8 @@ class Assignment(Base):
     note: Mapped[str] = mapped_column(Text)  # plain text, may be empty
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the learner said so
+    # the day it is due by (UTC), when the educator gave one: past it and not done, it is overdue
+    due_on: Mapped[date | None] = mapped_column(Date)
 
 
 class FeedbackMessage(Base):

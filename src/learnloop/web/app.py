@@ -36,6 +36,7 @@ from learnloop.web.pages import (
     accounts,
     admin,
     answers,
+    assignments,
     discussion,
     group_messages,
     join,
@@ -154,7 +155,7 @@ def create_app(
     for router in (
         accounts.router, learn.router, join.router, teach.router, answers.router, work.router,
         admin.router, discussion.router, lti.router, reminders.router, media.router,
-        score_test.router, group_messages.router,
+        score_test.router, group_messages.router, assignments.router,
     ):  # fmt: skip
         app.include_router(router)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
@@ -79,7 +80,8 @@ def render(
             template,
             {
                 "viewer": viewer, "csrf_token": mask_token(token), "lang": language,
-                "languages": platform.catalogs.languages, **context,
+                "languages": platform.catalogs.languages, "today": datetime.now(UTC).date(),
+                **context,
             },
             status_code=status_code,
         )  # fmt: skip

@@ -1,13 +1,14 @@
-"""Assignments as JSON (the pages' twins): an educator assigns, a learner reads and finishes."""
+"""Assignments as JSON (the pages' twins): an educator assigns (with a due day, if they like) and
+follows the class's assignments, a learner reads and finishes."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from learnloop.reports.assignments import assignments_for_me
+from learnloop.reports.assignments import assignments_for_me, class_assignments
 from learnloop.services.assignments import assign_activity, mark_done
 from learnloop.web.deps import ApiViewer, PlatformDep
 
@@ -18,6 +19,7 @@ class AssignIn(BaseModel):
     learner_ids: list[int] = Field(max_length=500)
     activity: str = Field(max_length=64)
     note: str = Field(default="", max_length=2000)
+    due_on: date | None = None  # YYYY-MM-DD, today at the earliest
 
 
 class AssignOut(BaseModel):
@@ -35,24 +37,64 @@ class AssignmentOut(BaseModel):
     done: bool
     answered: int
     items: int
+    due_on: date | None
+    overdue: bool
+
+
+class LearnerProgressOut(BaseModel):
+    learner_id: int
+    display_name: str
+    done: bool
+    answered: int
+
+
+class ClassAssignmentOut(BaseModel):
+    activity: str
+    title: str
+    note: str
+    educator: str
+    assigned_at: datetime
+    due_on: date | None
+    overdue: bool
+    items: int
+    done: int  # learners who have done it
+    learners: list[LearnerProgressOut]
 
 
 @router.post("/classes/{class_id}/assignments", response_model=AssignOut, status_code=201)
 def assign(class_id: int, body: AssignIn, platform: PlatformDep, viewer: ApiViewer) -> AssignOut:
     done = assign_activity(
         platform.db, viewer, class_id=class_id, learner_ids=body.learner_ids,
-        activity_key=body.activity, note=body.note,
+        activity_key=body.activity, note=body.note, due_on=body.due_on,
     )  # fmt: skip
     return AssignOut(assigned=list(done.assigned), already=list(done.already))
 
 
+@router.get("/classes/{class_id}/assignments", response_model=list[ClassAssignmentOut])
+def of_class(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> list[ClassAssignmentOut]:
+    """Each act of assigning once, open first (the soonest due first), with each learner's
+    progress."""
+    today = datetime.now(UTC).date()
+    return [
+        ClassAssignmentOut(
+            activity=a.activity_key, title=a.activity_title, note=a.note, educator=a.educator,
+            assigned_at=a.assigned_at, due_on=a.due_on, overdue=a.overdue(today), items=a.items,
+            done=a.done,
+            learners=[LearnerProgressOut(learner_id=p.learner_id, display_name=p.display_name,
+                                         done=p.done, answered=p.answered) for p in a.learners],
+        )
+        for a in class_assignments(platform.db, viewer, class_id).assignments
+    ]  # fmt: skip
+
+
 @router.get("/me/assignments", response_model=list[AssignmentOut])
 def mine(platform: PlatformDep, viewer: ApiViewer) -> list[AssignmentOut]:
+    today = datetime.now(UTC).date()
     return [
         AssignmentOut(
             id=a.id, activity=a.activity_key, title=a.activity_title, note=a.note,
             educator=a.educator, assigned_at=a.assigned_at, done=a.done, answered=a.answered,
-            items=a.items,
+            items=a.items, due_on=a.due_on, overdue=a.overdue(today),
         )
         for a in assignments_for_me(platform.db, viewer)
     ]  # fmt: skip

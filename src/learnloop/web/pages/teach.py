@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
@@ -26,7 +25,7 @@ from learnloop.reports.reflections import reflections_for
 from learnloop.reports.support_groups import support_groups
 from learnloop.reports.withdrawn_answers import withdrawn_for
 from learnloop.services.answer_withdrawal import MAX_WITHDRAW_REASON
-from learnloop.services.assignments import MAX_NOTE_LENGTH, assign_activity
+from learnloop.services.assignments import MAX_NOTE_LENGTH
 from learnloop.services.class_codes import DEFAULT_CODE_DAYS, MAX_CODE_DAYS
 from learnloop.services.class_groups import MAX_GROUP_MEMBERS, disband_group, form_group
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
@@ -175,44 +174,6 @@ def groups(
     return groups_page(
         request, platform, viewer, class_id, assigned=assigned[:300], messaged=messaged
     )
-
-
-@router.post("/classes/{class_id}/assign", dependencies=[CsrfChecked])
-def assign(
-    request: Request,
-    platform: PlatformDep,
-    viewer: PageViewer,
-    class_id: int,
-    learner_id: Annotated[list[int] | None, Form()] = None,
-    activity: Annotated[str, Form(max_length=64)] = "",
-    note: Annotated[str, Form(max_length=2000)] = "",
-    back: Annotated[str, Form(max_length=16)] = "groups",
-) -> Response:
-    """Assign an activity to the learners named (a group, or one learner from their page)."""
-    ids = learner_id or []
-    try:
-        done = assign_activity(
-            platform.db, viewer, class_id=class_id, learner_ids=ids, activity_key=activity,
-            note=note,
-        )  # fmt: skip
-    except InvalidInput as exc:
-        if back == "learner" and len(ids) == 1:
-            return learner_page(
-                request,
-                platform,
-                viewer,
-                class_id,
-                ids[0],
-                assign_error=said(request, platform, exc),
-                status=400,
-            )
-        return groups_page(
-            request, platform, viewer, class_id, error=said(request, platform, exc), status=400
-        )
-    names = ", ".join(done.assigned) or wording_for(request, platform)("nobody new")
-    if back == "learner" and len(ids) == 1:
-        return redirect(f"/teach/classes/{class_id}/learners/{ids[0]}?assigned=1#assign")
-    return redirect(f"/teach/classes/{class_id}/groups?assigned={quote(names)}")
 
 
 def _discussion_page(

@@ -1,0 +1,82 @@
+"""Assigning, and the class's assignments at a glance: the form on the groups page and on a
+learner's page (services.assignments), and a page listing each act of assigning with who has
+done it, who has not, and what is overdue (reports.assignments.class_assignments)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from learnloop.exceptions import InvalidInput
+from learnloop.reports.assignments import class_assignments
+from learnloop.services.assignments import assign_activity
+from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
+from learnloop.web.pages.teach import groups_page, learner_page
+from learnloop.web.rendering import redirect, render, said, wording_for
+
+router = APIRouter(prefix="/teach")
+
+
+def due_day(text: str) -> date | None:
+    """A form's due day (a date field sends YYYY-MM-DD; empty: none)."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("due_on", "give the day as YYYY-MM-DD") from None
+
+
+@router.post("/classes/{class_id}/assign", dependencies=[CsrfChecked])
+def assign(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    learner_id: Annotated[list[int] | None, Form()] = None,
+    activity: Annotated[str, Form(max_length=64)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+    due_on: Annotated[str, Form(max_length=32)] = "",
+    back: Annotated[str, Form(max_length=16)] = "groups",
+) -> Response:
+    """Assign an activity to the learners named (a group, or one learner from their page)."""
+    ids = learner_id or []
+    try:
+        done = assign_activity(
+            platform.db, viewer, class_id=class_id, learner_ids=ids, activity_key=activity,
+            note=note, due_on=due_day(due_on),
+        )  # fmt: skip
+    except InvalidInput as exc:
+        if back == "learner" and len(ids) == 1:
+            return learner_page(
+                request,
+                platform,
+                viewer,
+                class_id,
+                ids[0],
+                assign_error=said(request, platform, exc),
+                status=400,
+            )
+        return groups_page(
+            request, platform, viewer, class_id, error=said(request, platform, exc), status=400
+        )
+    names = ", ".join(done.assigned) or wording_for(request, platform)("nobody new")
+    if back == "learner" and len(ids) == 1:
+        return redirect(f"/teach/classes/{class_id}/learners/{ids[0]}?assigned=1#assign")
+    return redirect(f"/teach/classes/{class_id}/groups?assigned={quote(names)}")
+
+
+@router.get("/classes/{class_id}/assignments", response_class=HTMLResponse)
+def assignments(
+    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int
+) -> Response:
+    data = class_assignments(platform.db, viewer, class_id)
+    today = datetime.now(UTC).date()
+    overdue = sum(a.overdue(today) for a in data.assignments)
+    context = {"c": data, "today": today, "overdue": overdue}
+    return render(request, platform, "teach/assignments.html", context, viewer=viewer)
