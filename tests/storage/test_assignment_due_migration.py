@@ -14,6 +14,7 @@ from sqlalchemy import inspect, text
 from learnloop.storage import Database, upgrade_database
 from learnloop.storage.migrate import alembic_config
 from tests.conftest import database_at
+from tests.storage.old_rows import class_with_teacher_and_learner
 
 AT = datetime(2026, 11, 30, 14, 5, tzinfo=UTC)
 
@@ -26,25 +27,7 @@ def old_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]
 
 def test_assignments_made_before_the_upgrade_have_no_due_day(old_db: Database) -> None:
     with old_db.engine.begin() as c:
-        c.execute(
-            text(
-                "INSERT INTO courses (id, slug, title, content, content_hash, updated_at)"
-                " VALUES (1, 'c', 'C', '{}', 'h', :t)"
-            ),
-            {"t": AT},
-        )
-        c.execute(
-            text("INSERT INTO classes (id, name, course_id, created_at) VALUES (1, '7B', 1, :t)"),
-            {"t": AT},
-        )
-        for user_id, name, role in ((1, "teacher", "educator"), (2, "lea", "learner")):
-            c.execute(
-                text(
-                    "INSERT INTO users (id, username, display_name, password_hash, role,"
-                    " created_at) VALUES (:id, :name, :name, 'x', :role, :t)"
-                ),
-                {"id": user_id, "name": name, "role": role, "t": AT},
-            )
+        class_with_teacher_and_learner(c, AT)
         c.execute(
             text(
                 "INSERT INTO assignments (id, class_id, learner_id, activity_key, educator_id,"
