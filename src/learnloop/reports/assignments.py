@@ -220,20 +220,20 @@ def class_assignments(db: Database, viewer: Viewer, class_id: int) -> ClassAssig
         )
         kept = [(a, by, name) for a, by, name in rows if a.activity_key in course.activities]
         answered = _answered(s, [a for a, _, _ in kept], course)
-    acts: dict[tuple[str, datetime, int | None, str, date | None], list[tuple[Assignment, str]]]
-    acts = {}
-    by_act: dict[tuple[str, datetime, int | None, str, date | None], str | None] = {}
+    # one act of assigning: its activity, time, educator, note and due day; who made it, and to whom
+    acts: dict[
+        tuple[str, datetime, int | None, str, date | None],
+        tuple[str | None, list[tuple[Assignment, str]]],
+    ] = {}
     for a, by, name in kept:
         key = (a.activity_key, a.created_at, a.educator_id, a.note, a.due_on)
-        acts.setdefault(key, []).append((a, name))
-        by_act[key] = by
+        acts.setdefault(key, (by, []))[1].append((a, name))
     out = []
-    for key, members in acts.items():
-        activity_key, assigned_at, _, note, due_on = key
+    for (activity_key, assigned_at, _, note, due_on), (made_by, members) in acts.items():
         activity = course.activities[activity_key]
         out.append(
             ClassAssignment(
-                activity_key, activity.title, note, by_act[key] or "a former educator",
+                activity_key, activity.title, note, made_by or "a former educator",
                 assigned_at, due_on, len(activity.items),
                 tuple(
                     LearnerProgress(a.learner_id, name, _is_done(a, answered, course),
