@@ -94,6 +94,13 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/teach/classes/{class_id}/discussion"): ({E, A}, 200, 403, 303),
     ("POST", "/teach/classes/{class_id}/assign"): ({E, A}, 303, 403, 303),
     ("GET", "/teach/classes/{class_id}/assignments"): ({E, A}, 200, 403, 303),
+    ("POST", "/teach/classes/{class_id}/assignments/{assignment_id}/due"): ({E, A}, 303, 403, 303),
+    ("POST", "/teach/classes/{class_id}/assignments/{assignment_id}/withdraw"): (
+        {E, A},
+        303,
+        403,
+        303,
+    ),
     ("POST", "/teach/classes/{class_id}/discussion"): ({E, A}, 303, 403, 303),
     # the post is the world learner's: its author and the class's moderators take it down; to
     # anyone else it does not exist
@@ -170,6 +177,8 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/discussion/posts/{post_id}/hide"): ({L, E, A}, 204, 404, 401),
     ("POST", "/api/v1/classes/{class_id}/assignments"): ({E, A}, 201, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/assignments"): ({E, A}, 200, 403, 401),
+    ("PATCH", "/api/v1/classes/{class_id}/assignments/{assignment_id}"): ({E, A}, 204, 403, 401),
+    ("DELETE", "/api/v1/classes/{class_id}/assignments/{assignment_id}"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/me/assignments"): (LEARNERS, 200, 403, 401),
     ("POST", "/api/v1/me/assignments/{assignment_id}/done"): ({L}, 204, 404, 401),
     ("GET", "/api/v1/me/work/{activity}"): (LEARNERS, 200, 403, 401),
@@ -484,7 +493,7 @@ def test_api_roles(
         "levels": LEVELS, "name": "Table two",
         "went_well": "The pizza questions", "email": "lea@example.org", "frequency": "daily",
         "shared": False, "course": "fractions", "usernames": ["teacher2"], "username": "omar",
-        "confirm": "omar",
+        "confirm": "omar", "due_on": None,
     }  # fmt: skip
     if path.endswith("/feedback/read"):
         body["ids"] = [
@@ -495,7 +504,7 @@ def test_api_roles(
         ]  # fmt: skip
     response = client.request(
         method, fill(path, sqlite_world), headers=headers,
-        json=body if method in ("POST", "PUT") else None,
+        json=body if method in ("POST", "PUT", "PATCH") else None,
     )  # fmt: skip
     expected = anonymous if role == "anonymous" else (ok if role in allowed else denied)
     assert response.status_code == expected, (role, response.text[:300])

@@ -19,8 +19,14 @@ from learnloop.storage.access import (
     require_class_educator,
     require_learner,
 )
+from learnloop.storage.assignment_progress import (
+    ActKey,
+    act_key,
+    answered_since_assigned,
+    is_done,
+)
 from learnloop.storage.course_store import course_by_id, course_of_learner
-from learnloop.storage.tables import Assignment, Attempt, ClassMember, SchoolClass, User
+from learnloop.storage.tables import Assignment, ClassMember, SchoolClass, User
 
 __all__ = [
     "AssignmentView",
@@ -52,34 +58,6 @@ class AssignmentView:
         return not self.done and self.due_on is not None and self.due_on < today
 
 
-def _answered(s: Session, assignments: Sequence[Assignment], course: Course) -> dict[int, int]:
-    """For each open assignment (by id), how many items of its activity its learner answered
-    since it was assigned: one query for all, from the oldest open one."""
-    open_ = [a for a in assignments if a.done_at is None and a.activity_key in course.activities]
-    if not open_:
-        return {}
-    seen: dict[tuple[int, str], list[tuple[str, datetime]]] = {}
-    for user_id, activity, item, at in s.execute(
-        select(Attempt.user_id, Attempt.activity_key, Attempt.item_key, Attempt.created_at).where(
-            Attempt.user_id.in_({a.learner_id for a in open_}),
-            Attempt.activity_key.in_({a.activity_key for a in open_}),
-            Attempt.created_at >= min(a.created_at for a in open_),
-        )
-    ):
-        seen.setdefault((user_id, activity), []).append((item, at))
-    out = {}
-    for a in open_:
-        items = course.activities[a.activity_key].items
-        answers = seen.get((a.learner_id, a.activity_key), ())
-        out[a.id] = len({item for item, at in answers if item in items and at >= a.created_at})
-    return out
-
-
-def _is_done(a: Assignment, answered: dict[int, int], course: Course) -> bool:
-    items = course.activities[a.activity_key].items
-    return a.done_at is not None or (bool(items) and answered.get(a.id, 0) >= len(items))
-
-
 def _order(done: bool, due_on: date | None, assigned_at: datetime) -> tuple[bool, int, date, float]:
     """Open first: those with a due day, the soonest first, then the others, newest first; done
     ones after, newest first."""
@@ -91,7 +69,7 @@ def _order(done: bool, due_on: date | None, assigned_at: datetime) -> tuple[bool
 def _views(
     s: Session, rows: Sequence[tuple[Assignment, str | None]], course: Course
 ) -> list[AssignmentView]:
-    answered = _answered(s, [a for a, _ in rows], course)
+    answered = answered_since_assigned(s, [a for a, _ in rows], course)
     out = []
     for a, educator in rows:
         activity = course.activities.get(a.activity_key)
@@ -100,7 +78,7 @@ def _views(
         out.append(
             AssignmentView(
                 a.id, a.activity_key, activity.title, a.note, educator or "a former educator",
-                a.created_at, _is_done(a, answered, course), answered.get(a.id, 0),
+                a.created_at, is_done(a, answered, course), answered.get(a.id, 0),
                 len(activity.items), a.due_on,
             )
         )  # fmt: skip
@@ -165,6 +143,7 @@ class LearnerProgress:
 class ClassAssignment:
     """One act of assigning: an activity given to one or several learners at once."""
 
+    id: int  # its first row's: the handle to change its due day or withdraw it by
     activity_key: str
     activity_title: str
     note: str
@@ -219,24 +198,20 @@ def class_assignments(db: Database, viewer: Viewer, class_id: int) -> ClassAssig
             )
         )
         kept = [(a, by, name) for a, by, name in rows if a.activity_key in course.activities]
-        answered = _answered(s, [a for a, _, _ in kept], course)
+        answered = answered_since_assigned(s, [a for a, _, _ in kept], course)
     # one act of assigning: its activity, time, educator, note and due day; who made it, and to whom
-    acts: dict[
-        tuple[str, datetime, int | None, str, date | None],
-        tuple[str | None, list[tuple[Assignment, str]]],
-    ] = {}
+    acts: dict[ActKey, tuple[str | None, list[tuple[Assignment, str]]]] = {}
     for a, by, name in kept:
-        key = (a.activity_key, a.created_at, a.educator_id, a.note, a.due_on)
-        acts.setdefault(key, (by, []))[1].append((a, name))
+        acts.setdefault(act_key(a), (by, []))[1].append((a, name))
     out = []
     for (activity_key, assigned_at, _, note, due_on), (made_by, members) in acts.items():
         activity = course.activities[activity_key]
         out.append(
             ClassAssignment(
-                activity_key, activity.title, note, made_by or "a former educator",
-                assigned_at, due_on, len(activity.items),
+                min(a.id for a, _ in members), activity_key, activity.title, note,
+                made_by or "a former educator", assigned_at, due_on, len(activity.items),
                 tuple(
-                    LearnerProgress(a.learner_id, name, _is_done(a, answered, course),
+                    LearnerProgress(a.learner_id, name, is_done(a, answered, course),
                                     answered.get(a.id, 0))
                     for a, name in members
                 ),

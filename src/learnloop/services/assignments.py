@@ -17,15 +17,26 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator, require_role
+from learnloop.storage.assignment_progress import act_key, answered_since_assigned, is_done
 from learnloop.storage.course_store import course_by_id
-from learnloop.storage.tables import Assignment, ClassMember, Mastery, User
+from learnloop.storage.tables import Assignment, ClassMember, Mastery, SchoolClass, User
 
-__all__ = ["MAX_DUE_DAYS", "MAX_NOTE_LENGTH", "Assigned", "assign_activity", "mark_done"]
+__all__ = [
+    "MAX_DUE_DAYS",
+    "MAX_NOTE_LENGTH",
+    "Assigned",
+    "Withdrawn",
+    "assign_activity",
+    "change_due_day",
+    "mark_done",
+    "withdraw_assignment",
+]
 
 MAX_NOTE_LENGTH = 500
 # How far ahead a due day may be: a school year. A date further out is nearly always a typo (the
@@ -37,6 +48,23 @@ MAX_DUE_DAYS = 366
 class Assigned:
     assigned: tuple[str, ...]  # display names of the learners who got it
     already: tuple[str, ...]  # those who had it open already
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    activity_title: str
+    withdrawn: int  # learners it was taken from
+    kept: int  # learners who had done it: it stays on their record, done
+
+
+def _check_due_day(due_on: date | None, now: datetime) -> None:
+    if due_on is None:
+        return
+    today = now.astimezone(UTC).date()
+    if due_on < today:
+        raise InvalidInput("due_on", "a due day cannot be in the past")
+    if due_on > today + timedelta(days=MAX_DUE_DAYS):
+        raise InvalidInput("due_on", "choose a day at most %(days)s days ahead", days=MAX_DUE_DAYS)
 
 
 def assign_activity(
@@ -58,14 +86,7 @@ def assign_activity(
     if not ids:
         raise InvalidInput("learner_ids", "choose at least one learner")
     now = now or datetime.now(UTC)
-    if due_on is not None:
-        today = now.astimezone(UTC).date()
-        if due_on < today:
-            raise InvalidInput("due_on", "a due day cannot be in the past")
-        if due_on > today + timedelta(days=MAX_DUE_DAYS):
-            raise InvalidInput(
-                "due_on", "choose a day at most %(days)s days ahead", days=MAX_DUE_DAYS
-            )
+    _check_due_day(due_on, now)
     with db.transaction() as s:
         school_class = require_class_educator(s, viewer, class_id)
         course = course_by_id(s, school_class.course_id)
@@ -147,3 +168,74 @@ def mark_done(
             )
         if row.done_at is None:
             row.done_at = now or datetime.now(UTC)
+
+
+def _act(
+    s: Session, viewer: Viewer, class_id: int, assignment_id: int
+) -> tuple[SchoolClass, list[Assignment]]:
+    """The class, and the rows of the act of assigning that ``assignment_id`` is one of, in the class, locked
+    (on PostgreSQL) so that two educators changing it at once take turns."""
+    require_role(viewer, Role.EDUCATOR, Role.ADMIN)
+    school_class = require_class_educator(s, viewer, class_id)
+    handle = s.scalars(
+        select(Assignment)
+        .where(Assignment.id == assignment_id, Assignment.class_id == class_id)
+        .with_for_update()
+    ).first()
+    if handle is None:
+        raise NotFound(
+            "assignment %(assignment_id)s does not exist in this class", assignment_id=assignment_id
+        )
+    key = act_key(handle)
+    same_time = s.scalars(
+        select(Assignment)
+        .where(
+            Assignment.class_id == class_id,
+            Assignment.activity_key == handle.activity_key,
+            Assignment.created_at == handle.created_at,
+        )
+        .with_for_update()
+    )
+    return school_class, [a for a in same_time if act_key(a) == key]
+
+
+def change_due_day(
+    db: Database,
+    viewer: Viewer,
+    *,
+    class_id: int,
+    assignment_id: int,
+    due_on: date | None,
+    now: datetime | None = None,
+) -> int:
+    """Give an act of assigning a new due day, or none, for every learner it went to (the same
+    rule as when assigning: today to MAX_DUE_DAYS ahead). Any educator of the class may: a
+    colleague covers for the one who assigned it. Returns how many learners it went to."""
+    _check_due_day(due_on, now or datetime.now(UTC))
+    with db.transaction() as s:
+        _, rows = _act(s, viewer, class_id, assignment_id)
+        for a in rows:
+            a.due_on = due_on
+        return len(rows)
+
+
+def withdraw_assignment(
+    db: Database, viewer: Viewer, *, class_id: int, assignment_id: int
+) -> Withdrawn:
+    """Take an act of assigning back from the learners who have not done it. Those who have
+    keep it on their record as done: withdrawing corrects a to-do list, it does not erase work
+    a learner finished. Their answers are never touched either way."""
+    with db.transaction() as s:
+        school_class, rows = _act(s, viewer, class_id, assignment_id)
+        course = course_by_id(s, school_class.course_id)
+        activity = course.activities.get(rows[0].activity_key)
+        if activity is None:  # the course no longer has it: nobody can have done it since
+            done: list[Assignment] = []
+        else:
+            answered = answered_since_assigned(s, rows, course)
+            done = [a for a in rows if is_done(a, answered, course)]
+        for a in rows:
+            if a not in done:
+                s.delete(a)
+        title = activity.title if activity else rows[0].activity_key
+        return Withdrawn(title, len(rows) - len(done), len(done))

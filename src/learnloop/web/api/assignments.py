@@ -9,7 +9,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from learnloop.reports.assignments import assignments_for_me, class_assignments
-from learnloop.services.assignments import assign_activity, mark_done
+from learnloop.services.assignments import (
+    assign_activity,
+    change_due_day,
+    mark_done,
+    withdraw_assignment,
+)
 from learnloop.web.deps import ApiViewer, PlatformDep
 
 router = APIRouter(tags=["assignments"])
@@ -20,6 +25,15 @@ class AssignIn(BaseModel):
     activity: str = Field(max_length=64)
     note: str = Field(default="", max_length=2000)
     due_on: date | None = None  # YYYY-MM-DD, today at the earliest
+
+
+class DueDayIn(BaseModel):
+    due_on: date | None  # required: a day (today at the earliest), or null for none
+
+
+class WithdrawnOut(BaseModel):
+    withdrawn: int  # learners it was taken from
+    kept: int  # learners who had done it, who keep it as done
 
 
 class AssignOut(BaseModel):
@@ -49,6 +63,7 @@ class LearnerProgressOut(BaseModel):
 
 
 class ClassAssignmentOut(BaseModel):
+    id: int  # the act's handle, for PATCH and DELETE
     activity: str
     title: str
     note: str
@@ -77,7 +92,7 @@ def of_class(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> list[Cl
     today = datetime.now(UTC).date()
     return [
         ClassAssignmentOut(
-            activity=a.activity_key, title=a.activity_title, note=a.note, educator=a.educator,
+            id=a.id, activity=a.activity_key, title=a.activity_title, note=a.note, educator=a.educator,
             assigned_at=a.assigned_at, due_on=a.due_on, overdue=a.overdue(today), items=a.items,
             done=a.done,
             learners=[LearnerProgressOut(learner_id=p.learner_id, display_name=p.display_name,
@@ -85,6 +100,25 @@ def of_class(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> list[Cl
         )
         for a in class_assignments(platform.db, viewer, class_id).assignments
     ]  # fmt: skip
+
+
+@router.patch("/classes/{class_id}/assignments/{assignment_id}", status_code=204)
+def change_due(
+    class_id: int, assignment_id: int, body: DueDayIn, platform: PlatformDep, viewer: ApiViewer
+) -> None:
+    """A new due day (or none) for the whole act of assigning that ``assignment_id`` is from."""
+    change_due_day(
+        platform.db, viewer, class_id=class_id, assignment_id=assignment_id, due_on=body.due_on
+    )
+
+
+@router.delete("/classes/{class_id}/assignments/{assignment_id}", response_model=WithdrawnOut)
+def withdraw(
+    class_id: int, assignment_id: int, platform: PlatformDep, viewer: ApiViewer
+) -> WithdrawnOut:
+    """Take the act of assigning back from those who have not done it; those who have keep it."""
+    out = withdraw_assignment(platform.db, viewer, class_id=class_id, assignment_id=assignment_id)
+    return WithdrawnOut(withdrawn=out.withdrawn, kept=out.kept)
 
 
 @router.get("/me/assignments", response_model=list[AssignmentOut])

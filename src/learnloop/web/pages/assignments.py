@@ -4,7 +4,7 @@ done it, who has not, and what is overdue (reports.assignments.class_assignments
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 from urllib.parse import quote
 
@@ -13,7 +13,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.assignments import class_assignments
-from learnloop.services.assignments import assign_activity
+from learnloop.services.assignments import (
+    MAX_DUE_DAYS,
+    assign_activity,
+    change_due_day,
+    withdraw_assignment,
+)
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.pages.teach import groups_page, learner_page
 from learnloop.web.rendering import redirect, render, said, wording_for
@@ -71,12 +76,85 @@ def assign(
     return redirect(f"/teach/classes/{class_id}/groups?assigned={quote(names)}")
 
 
-@router.get("/classes/{class_id}/assignments", response_class=HTMLResponse)
-def assignments(
-    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int
+def assignments_page(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    *,
+    flash: str = "",
+    error: str = "",
+    error_for: int = 0,
+    status: int = 200,
 ) -> Response:
     data = class_assignments(platform.db, viewer, class_id)
     today = datetime.now(UTC).date()
     overdue = sum(a.overdue(today) for a in data.assignments)
-    context = {"c": data, "today": today, "overdue": overdue}
-    return render(request, platform, "teach/assignments.html", context, viewer=viewer)
+    context = {
+        "c": data, "today": today, "overdue": overdue, "flash": flash, "error": error,
+        "error_for": error_for, "max_due": today + timedelta(days=MAX_DUE_DAYS),
+    }  # fmt: skip
+    return render(
+        request, platform, "teach/assignments.html", context, viewer=viewer, status_code=status
+    )
+
+
+@router.get("/classes/{class_id}/assignments", response_class=HTMLResponse)
+def assignments(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    changed: int = 0,
+    withdrawn: int = -1,
+    kept: int = 0,
+) -> Response:
+    words = wording_for(request, platform)
+    flash = ""
+    if changed:
+        flash = words("The due day is changed for everyone it was assigned to.")
+    elif withdrawn >= 0:
+        flash = words.plural(
+            "Withdrawn from %(num)s learner.", "Withdrawn from %(num)s learners.", withdrawn
+        )
+        if kept > 0:
+            flash += " " + words.plural(
+                "%(num)s learner who had done it keeps it as done.",
+                "%(num)s learners who had done it keep it as done.",
+                kept,
+            )
+    return assignments_page(request, platform, viewer, class_id, flash=flash)
+
+
+@router.post("/classes/{class_id}/assignments/{assignment_id}/due", dependencies=[CsrfChecked])
+def change_due(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    assignment_id: int,
+    due_on: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    """A new due day for an act of assigning (empty: none)."""
+    try:
+        change_due_day(
+            platform.db, viewer, class_id=class_id, assignment_id=assignment_id,
+            due_on=due_day(due_on),
+        )  # fmt: skip
+    except InvalidInput as exc:
+        return assignments_page(
+            request, platform, viewer, class_id, error=said(request, platform, exc),
+            error_for=assignment_id, status=400,
+        )  # fmt: skip
+    return redirect(f"/teach/classes/{class_id}/assignments?changed=1")
+
+
+@router.post("/classes/{class_id}/assignments/{assignment_id}/withdraw", dependencies=[CsrfChecked])
+def withdraw(
+    platform: PlatformDep, viewer: PageViewer, class_id: int, assignment_id: int
+) -> Response:
+    """Take an act of assigning back from those who have not done it."""
+    out = withdraw_assignment(platform.db, viewer, class_id=class_id, assignment_id=assignment_id)
+    return redirect(
+        f"/teach/classes/{class_id}/assignments?withdrawn={out.withdrawn}&kept={out.kept}"
+    )
