@@ -11,9 +11,11 @@ from learnloop.domain.goals import GoalPace
 from learnloop.domain.reminders import (
     REMINDER_SLACK,
     STUCK_NAMED,
+    AssignedWork,
     ClassDigest,
     ClassNews,
     Digest,
+    OverdueWork,
     check_email,
     check_frequency,
     reminder_due,
@@ -89,7 +91,7 @@ def test_only_something_waiting_makes_news() -> None:
     assert not digest().has_news
     assert not digest(next_step=("Parts of a whole", "ready to learn")).has_news
     assert digest(reviews_due=1).has_news
-    assert digest(assignments=["Parts practice"]).has_news
+    assert digest(assignments=[AssignedWork("Parts practice")]).has_news
     assert digest(new_messages=2).has_news
     pace = GoalPace("behind", 3, 10, 2.1, 0.5, date(2027, 1, 30), "3 objectives to go.")
     assert digest(pace=pace).has_news
@@ -97,7 +99,8 @@ def test_only_something_waiting_makes_news() -> None:
 
 def test_the_text_says_what_waits_and_how_to_stop() -> None:
     text = reminder_text(
-        digest(reviews_due=2, assignments=["Parts practice", "Pizza slices"], new_messages=1,
+        digest(reviews_due=2, assignments=[AssignedWork("Parts practice"),
+                                           AssignedWork("Pizza slices")], new_messages=1,
                next_step=("Compare fractions", "ready: you mastered Parts of a whole")),
         home_url="https://learn.example.org/learn",
         stop_url="https://learn.example.org/reminders/stop?user=7&token=abc",
@@ -162,3 +165,36 @@ def test_an_educators_reminder_in_french() -> None:
     assert text.subject == "Qui a besoin de vous dans vos classes"
     assert "1 élève bloqué\u00a0: Lea sur «\u00a0Parts\u00a0»." in text.body
     assert "1 travail attend votre retour." in text.body
+
+
+def test_overdue_work_comes_first_and_each_assignment_says_its_due_day() -> None:
+    work = [
+        AssignedWork("Reading", date(2027, 3, 1), overdue=True),
+        AssignedWork("Strips", date(2027, 3, 9)),
+        AssignedWork("Pizza slices"),
+    ]
+    body = reminder_text(
+        digest(assignments=work), home_url="https://x.example/learn", stop_url="https://x.example/s"
+    ).body
+    assert "- 1 assignment is overdue: Reading (overdue since March 1).\n" in body
+    assert "- Your educator assigned 2 activities: Strips (due March 9), Pizza slices.\n" in body
+    assert body.index("overdue") < body.index("Your educator assigned")
+    french = reminder_text(
+        digest(language="fr", assignments=work[:1]),
+        home_url="https://x.example/learn", stop_url="https://x.example/s",
+        words=Catalogs.load().wording("fr"),
+    ).body  # fmt: skip
+    assert "Reading (en retard depuis le 1 mars)" in french
+    assert "vous a confié" not in french  # nothing else assigned: no second line
+
+
+def test_an_educator_hears_of_overdue_assignments_until_they_are_done() -> None:
+    late = ClassNews("7B", [], 0, overdue=[OverdueWork("Reading", 3), OverdueWork("Strips", 1)])
+    assert class_digest(late).has_news
+    body = reminder_text(
+        class_digest(late), home_url="https://x.example/teach", stop_url="https://x.example/s"
+    ).body
+    assert (
+        "- 2 assignments are overdue: Reading (3 learners have not done it), "
+        "Strips (1 learner has not done it)."
+    ) in body

@@ -10,7 +10,7 @@ import pytest
 from learnloop.config import PedagogySettings
 from learnloop.content.catalogs import Catalogs
 from learnloop.domain import Viewer
-from learnloop.domain.reminders import ClassNews, Digest, stop_token
+from learnloop.domain.reminders import AssignedWork, ClassNews, Digest, stop_token
 from learnloop.exceptions import InvalidInput, PermissionDenied
 from learnloop.reports.reminders import due_class_digests, due_digests, my_reminders
 from learnloop.services.assignments import assign_activity
@@ -155,7 +155,7 @@ def test_reminders_go_only_to_learners_with_something_waiting(world: World) -> N
     send_feedback(world.db, world.educator, class_id=world.class_id,
                   learner_id=world.other_learner.user_id, body="Try the pizza questions")  # fmt: skip
     omar = due(world)[world.other_learner.user_id]
-    assert omar.assignments == [world.course.activities["parts-practice"].title]
+    assert omar.assignments == [AssignedWork(world.course.activities["parts-practice"].title)]
     assert omar.new_messages == 1
     assert omar.reviews_due == 0
 

@@ -3,13 +3,15 @@ link that stops them. Learners and educators ask for their own.
 
 A learner asks for reminders daily or weekly. A reminder goes out only when there is something
 to do that the learner may not know of: reviews that have fallen due, a goal that has fallen
-behind its date, work an educator assigned, or a message an educator wrote since the last
-reminder. A learner with nothing waiting gets nothing: a reminder that says "keep going" every
+behind its date, work an educator assigned (what is overdue first, each with its due day), or a
+message an educator wrote since the last reminder. A learner with nothing waiting gets nothing: a reminder that says "keep going" every
 day teaches people to ignore the ones that matter.
 
 An educator's reminder names, class by class, the learners who are stuck (the class page's rule:
-many attempts on an objective without mastering it) and counts the project work that waits for
-their feedback; with neither in any class, nothing goes.
+many attempts on an objective without mastering it), counts the project work that waits for
+their feedback and the replies to their messages, and names the assignments past their due day
+that someone has not done (until they are done or withdrawn); with none of these in any class,
+nothing goes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import ClassVar
 
 from learnloop.domain.goals import GoalPace
@@ -30,9 +32,11 @@ __all__ = [
     "FREQUENCIES",
     "REMINDED_ROLES",
     "REMINDER_SLACK",
+    "AssignedWork",
     "ClassDigest",
     "ClassNews",
     "Digest",
+    "OverdueWork",
     "ReminderText",
     "check_email",
     "check_frequency",
@@ -99,6 +103,23 @@ def stop_token_matches(secret: str, user_id: int, email: str, token: str) -> boo
 
 
 @dataclass(frozen=True)
+class AssignedWork:
+    """An open assignment as a reminder names it: its title and, if it has one, its due day."""
+
+    title: str
+    due_on: date | None = None
+    overdue: bool = False  # its due day has passed
+
+
+@dataclass(frozen=True)
+class OverdueWork:
+    """An assignment of the class past its due day, and how many learners have not done it."""
+
+    title: str
+    waiting: int
+
+
+@dataclass(frozen=True)
 class Digest:
     """What one learner's reminder would say, read from the learning record (reports.reminders)."""
 
@@ -110,7 +131,7 @@ class Digest:
     course_title: str
     reviews_due: int = 0
     pace: GoalPace | None = None  # only when it is worth a reminder (PACE_WORTH_A_REMINDER)
-    assignments: list[str] = field(default_factory=list)  # titles of open assignments
+    assignments: list[AssignedWork] = field(default_factory=list)  # open, the soonest due first
     new_messages: int = 0  # educators' messages since the last reminder
     next_step: tuple[str, str] | None = None  # (activity title, its reason in plain words)
     home_path: ClassVar[str] = "/learn"  # where the reminder's link leads
@@ -129,6 +150,7 @@ class ClassNews:
     stuck: list[tuple[str, str]]  # (learner, objective title), most attempts first
     awaiting_feedback: int  # pieces of work handed in and not reviewed yet
     replies: int = 0  # learners' replies to the educator's messages since the last reminder
+    overdue: list[OverdueWork] = field(default_factory=list)  # past their due day, not all done
 
 
 @dataclass(frozen=True)
@@ -147,7 +169,7 @@ class ClassDigest:
 
     @property
     def has_news(self) -> bool:
-        return any(c.stuck or c.awaiting_feedback or c.replies for c in self.classes)
+        return any(c.stuck or c.awaiting_feedback or c.replies or c.overdue for c in self.classes)
 
 
 @dataclass(frozen=True)
@@ -197,11 +219,18 @@ def _learner_lines(digest: Digest, words: Wording) -> list[str]:
             digest.reviews_due))  # fmt: skip
     if digest.pace is not None:
         lines.append(words("Your goal: %(sentence)s", sentence=digest.pace.sentence))
-    if digest.assignments:
+    late = [_work(a, words) for a in digest.assignments if a.overdue]
+    if late:
+        lines.append(words.plural(
+            "%(num)s assignment is overdue: %(titles)s.",
+            "%(num)s assignments are overdue: %(titles)s.",
+            len(late), titles=", ".join(late)))  # fmt: skip
+    open_ = [_work(a, words) for a in digest.assignments if not a.overdue]
+    if open_:
         lines.append(words.plural(
             "Your educator assigned %(num)s activity: %(titles)s.",
             "Your educator assigned %(num)s activities: %(titles)s.",
-            len(digest.assignments), titles=", ".join(digest.assignments)))  # fmt: skip
+            len(open_), titles=", ".join(open_)))  # fmt: skip
     if digest.new_messages:
         lines.append(words.plural(
             "%(num)s new message from your educators.",
@@ -211,6 +240,17 @@ def _learner_lines(digest: Digest, words: Wording) -> list[str]:
         title, reason = digest.next_step
         lines.append(words("Suggested next: %(title)s (%(reason)s).", title=title, reason=reason))
     return lines
+
+
+def _work(a: AssignedWork, words: Wording) -> str:
+    """An assignment's title with its due day, as the learner's home says it."""
+    if a.due_on is None:
+        return a.title
+    day = words.day_month(a.due_on)
+    when = (
+        words("overdue since %(date)s", date=day) if a.overdue else words("due %(date)s", date=day)
+    )
+    return f"{a.title} ({when})"
 
 
 def _class_lines(news: ClassNews, words: Wording) -> list[str]:
@@ -236,4 +276,14 @@ def _class_lines(news: ClassNews, words: Wording) -> list[str]:
             "%(num)s new reply from a learner to your messages.",
             "%(num)s new replies from learners to your messages.",
             news.replies))  # fmt: skip
+    if news.overdue:
+        late = ", ".join(
+            words.plural("%(title)s (%(num)s learner has not done it)",
+                         "%(title)s (%(num)s learners have not done it)", o.waiting, title=o.title)
+            for o in news.overdue
+        )  # fmt: skip
+        lines.append("- " + words.plural(
+            "%(num)s assignment is overdue: %(titles)s.",
+            "%(num)s assignments are overdue: %(titles)s.",
+            len(news.overdue), titles=late))  # fmt: skip
     return [*lines, ""]

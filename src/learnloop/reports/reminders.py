@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -15,12 +15,15 @@ from learnloop.domain.language import Wording
 from learnloop.domain.reminders import (
     PACE_WORTH_A_REMINDER,
     REMINDED_ROLES,
+    AssignedWork,
     ClassDigest,
     ClassNews,
     Digest,
+    OverdueWork,
     reminder_due,
 )
 from learnloop.exceptions import NotFound
+from learnloop.reports.assignments import class_assignments
 from learnloop.reports.class_views import class_overview, classes_for
 from learnloop.reports.learner_views import learner_home
 from learnloop.reports.projects import class_work
@@ -76,6 +79,7 @@ def due_digests(
             or 0
             for sub, user in due
         }
+    today = now.astimezone(UTC).date()
     out = []
     for sub, user in due:
         viewer = Viewer(user.id, user.username, user.display_name, Role.LEARNER)
@@ -97,7 +101,11 @@ def due_digests(
             course_title=home.course_title,
             reviews_due=home.reviews_due,
             pace=pace,
-            assignments=[a.activity_title for a in home.assignments if not a.done],
+            assignments=[
+                AssignedWork(a.activity_title, a.due_on, a.overdue(today))
+                for a in home.assignments
+                if not a.done
+            ],
             new_messages=fresh[user.id],
             next_step=(step.title, step.reason_text) if step else None,
         )
@@ -139,8 +147,9 @@ def _replies(db: Database, educator_id: int, class_id: int, since: datetime, now
 def due_class_digests(db: Database, pedagogy: PedagogySettings, now: datetime) -> list[ClassDigest]:
     """The educators' reminders due at ``now``: for each educator who asked, whose last one is
     a day or a week old, the classes they teach where learners are stuck, work waits for
-    feedback or learners replied to them (``domain.reminders.ClassDigest``); none for an educator
-    with none of these."""
+    feedback, learners replied to them or an assignment is overdue
+    (``domain.reminders.ClassDigest``); none for an educator with none of these."""
+    today = now.astimezone(UTC).date()
     out = []
     for sub, user in _due(db, Role.EDUCATOR, now):
         viewer = Viewer(user.id, user.username, user.display_name, Role.EDUCATOR)
@@ -150,9 +159,14 @@ def due_class_digests(db: Database, pedagogy: PedagogySettings, now: datetime) -
             stuck = class_overview(db, viewer, summary.id, pedagogy).stuck  # most attempts first
             waiting = len(class_work(db, viewer, summary.id).awaiting)
             replies = _replies(db, user.id, summary.id, since, now)
-            if stuck or waiting or replies:
+            overdue = [
+                OverdueWork(a.activity_title, len(a.waiting))
+                for a in class_assignments(db, viewer, summary.id).assignments
+                if a.overdue(today)
+            ]
+            if stuck or waiting or replies or overdue:
                 names = [(x.display_name, x.objective_title) for x in stuck]
-                classes.append(ClassNews(summary.name, names, waiting, replies))
+                classes.append(ClassNews(summary.name, names, waiting, replies, overdue))
         digest = ClassDigest(user.id, sub.email, sub.language, sub.frequency, user.display_name,
                              classes)  # fmt: skip
         if digest.has_news:
