@@ -142,3 +142,43 @@ def test_the_api_changes_and_withdraws(
     assert client.delete(f"{url}/{practice}", headers=teacher).status_code == 404
     lea = {"Authorization": f"Bearer {tokens['learner']}"}
     assert client.get("/api/v1/me/assignments", headers=lea).json() == []
+
+
+def test_the_page_assigns_to_the_whole_class_or_names_who_it_is_locked_for(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    educator = clients["educator"]
+    url = f"/teach/classes/{w.class_id}/assignments"
+    page = educator.get(url).text
+    assert '<input type="hidden" name="everyone" value="true">' in page
+    assert '<option value="fraction-strips">' in page  # every activity of the course is offered
+
+    locked = post(educator, f"/teach/classes/{w.class_id}/assign", everyone="true",
+                  back="assignments", activity="fraction-strips")  # fmt: skip
+    assert locked.status_code == 400  # type: ignore[attr-defined]
+    text = locked.text  # type: ignore[attr-defined]
+    assert '<details class="card assign-class" open>' in text
+    assert "still locked for Lea, Omar: nothing assigned" in text
+    assert class_assignments(w.db, w.educator, w.class_id).assignments == []
+
+    assign_activity(w.db, w.educator, class_id=w.class_id, learner_ids=[w.learner.user_id],
+                    activity_key="parts-read")  # fmt: skip
+    due = (datetime.now(UTC) + timedelta(days=3)).date()
+    sent = post(educator, f"/teach/classes/{w.class_id}/assign", everyone="true",
+                back="assignments", activity="parts-read", note="Everyone, please.",
+                due_on=due.isoformat())  # fmt: skip
+    assert sent.status_code == 303  # type: ignore[attr-defined]
+    location = sent.headers["location"]  # type: ignore[attr-defined]
+    assert location == f"{url}?assigned=1&already=1"
+    said = educator.get(location).text
+    assert "Assigned to 1 learner. They see it first on their home page." in said
+    assert "1 learner already had it open and keeps it as it was." in said
+    (omars,) = assignments_for_me(w.db, w.other_learner)
+    assert (omars.activity_key, omars.note, omars.due_on) == (
+        "parts-read",
+        "Everyone, please.",
+        due,
+    )
+    (leas,) = assignments_for_me(w.db, w.learner)
+    assert leas.due_on is None  # her earlier assignment, as it was

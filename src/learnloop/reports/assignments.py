@@ -172,6 +172,7 @@ class ClassAssignments:
     class_id: int
     class_name: str
     assignments: list[ClassAssignment]  # open first (due soonest first), then done, newest first
+    activities: list[tuple[str, str]]  # the course's (key, title), in its order: what can be given
 
 
 def class_assignments(db: Database, viewer: Viewer, class_id: int) -> ClassAssignments:
@@ -218,4 +219,5 @@ def class_assignments(db: Database, viewer: Viewer, class_id: int) -> ClassAssig
             )
         )  # fmt: skip
     out.sort(key=lambda c: _order(not c.waiting, c.due_on, c.assigned_at))
-    return ClassAssignments(class_id, school_class.name, out)
+    activities = [(a.key, a.title) for a in course.activities.values()]
+    return ClassAssignments(class_id, school_class.name, out, activities)

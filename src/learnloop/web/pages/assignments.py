@@ -13,8 +13,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.assignments import class_assignments
+from learnloop.reports.class_groups import class_learners
 from learnloop.services.assignments import (
     MAX_DUE_DAYS,
+    MAX_NOTE_LENGTH,
     assign_activity,
     change_due_day,
     withdraw_assignment,
@@ -48,15 +50,22 @@ def assign(
     note: Annotated[str, Form(max_length=2000)] = "",
     due_on: Annotated[str, Form(max_length=32)] = "",
     back: Annotated[str, Form(max_length=16)] = "groups",
+    everyone: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Assign an activity to the learners named (a group, or one learner from their page)."""
-    ids = learner_id or []
+    """Assign an activity to the learners named (a group, or one learner from their page), or
+    to every learner of the class (``everyone``, from the class's assignments page)."""
+    ids = [i for i, _ in class_learners(platform.db, viewer, class_id)] if everyone else []
+    ids = ids or learner_id or []
     try:
         done = assign_activity(
             platform.db, viewer, class_id=class_id, learner_ids=ids, activity_key=activity,
             note=note, due_on=due_day(due_on),
         )  # fmt: skip
     except InvalidInput as exc:
+        if back == "assignments":
+            return assignments_page(
+                request, platform, viewer, class_id, error=said(request, platform, exc), status=400
+            )
         if back == "learner" and len(ids) == 1:
             return learner_page(
                 request,
@@ -69,6 +78,11 @@ def assign(
             )
         return groups_page(
             request, platform, viewer, class_id, error=said(request, platform, exc), status=400
+        )
+    if back == "assignments":
+        return redirect(
+            f"/teach/classes/{class_id}/assignments?assigned={len(done.assigned)}"
+            f"&already={len(done.already)}"
         )
     names = ", ".join(done.assigned) or wording_for(request, platform)("nobody new")
     if back == "learner" and len(ids) == 1:
@@ -93,6 +107,7 @@ def assignments_page(
     context = {
         "c": data, "today": today, "overdue": overdue, "flash": flash, "error": error,
         "error_for": error_for, "max_due": today + timedelta(days=MAX_DUE_DAYS),
+        "max_note": MAX_NOTE_LENGTH,
     }  # fmt: skip
     return render(
         request, platform, "teach/assignments.html", context, viewer=viewer, status_code=status
@@ -108,10 +123,24 @@ def assignments(
     changed: int = 0,
     withdrawn: int = -1,
     kept: int = 0,
+    assigned: int = -1,
+    already: int = 0,
 ) -> Response:
     words = wording_for(request, platform)
     flash = ""
-    if changed:
+    if assigned >= 0:
+        flash = words.plural(
+            "Assigned to %(num)s learner. They see it first on their home page.",
+            "Assigned to %(num)s learners. They see it first on their home page.",
+            assigned,
+        )
+        if already > 0:
+            flash += " " + words.plural(
+                "%(num)s learner already had it open and keeps it as it was.",
+                "%(num)s learners already had it open and keep it as it was.",
+                already,
+            )
+    elif changed:
         flash = words("The due day is changed for everyone it was assigned to.")
     elif withdrawn >= 0:
         flash = words.plural(
