@@ -32,6 +32,7 @@ def main(out: Path) -> None:
         ("educator-items", "teacher", "/teach/classes/1/items", ("viewport", "")),
         ("educator-work", "teacher", "/teach/work/1", None),  # the demo's first work, reviewed
         ("educator-curves", "teacher", "/teach/classes/1/curves", ("viewport", "")),
+        ("educator-assignments", "teacher", "/teach/classes/1/assignments", None),
     ]
     with (
         tempfile.TemporaryDirectory() as tmp,

@@ -172,7 +172,9 @@ class ClassAssignments:
     class_id: int
     class_name: str
     assignments: list[ClassAssignment]  # open first (due soonest first), then done, newest first
-    activities: list[tuple[str, str]]  # the course's (key, title), in its order: what can be given
+    # what can be given: for each objective of the course, in its order, (its title, its activities'
+    # (key, title)); an activity on several objectives is under the first
+    activities: list[tuple[str, list[tuple[str, str]]]]
 
 
 def class_assignments(db: Database, viewer: Viewer, class_id: int) -> ClassAssignments:
@@ -219,5 +221,11 @@ def class_assignments(db: Database, viewer: Viewer, class_id: int) -> ClassAssig
             )
         )  # fmt: skip
     out.sort(key=lambda c: _order(not c.waiting, c.due_on, c.assigned_at))
-    activities = [(a.key, a.title) for a in course.activities.values()]
+    activities: list[tuple[str, list[tuple[str, str]]]] = []
+    seen: set[str] = set()
+    for key, objective in course.objectives.items():
+        mine = [(a.key, a.title) for a in course.activities_for(key) if a.key not in seen]
+        seen.update(k for k, _ in mine)
+        if mine:
+            activities.append((objective.title, mine))
     return ClassAssignments(class_id, school_class.name, out, activities)
