@@ -1,4 +1,5 @@
-"""A class's tables to download: the mastery table agrees with the class overview, the answers
+"""A class's tables to download: the mastery table agrees with the class overview, the items table
+with the items page, the answers
 table holds every answer of the class's learners in its course and nobody else's, oldest first,
 read in pages; who may have them is checked before anything is read. On SQLite and PostgreSQL."""
 
@@ -14,9 +15,11 @@ from learnloop.reports import class_exports
 from learnloop.reports.class_exports import (
     ANSWER_COLUMNS,
     class_answers_table,
+    class_items_table,
     class_mastery_table,
 )
 from learnloop.reports.class_views import class_overview
+from learnloop.reports.item_analysis import item_analysis
 from learnloop.services.classes import leave_class
 from learnloop.services.learning import record_attempt
 from tests.conftest import World
@@ -116,6 +119,8 @@ def test_the_admin_has_the_tables_and_nobody_else_but_the_class_educator(world: 
             class_answers_table(w.db, viewer, w.class_id)  # refused before a row is read
         with pytest.raises(PermissionDenied):
             class_mastery_table(w.db, viewer, w.class_id, STRICT)
+        with pytest.raises(PermissionDenied):
+            class_items_table(w.db, viewer, w.class_id, STRICT)
     with pytest.raises(NotFound):
         class_answers_table(w.db, w.educator, 999_999)
 
@@ -127,3 +132,36 @@ def test_a_learner_who_left_takes_their_answers_out_of_the_class_tables(world: W
     leave_class(w.db, w.other_learner, class_id=w.class_id)
     assert [r[1] for r in class_answers_table(w.db, w.educator, w.class_id).rows] == ["lea"]
     assert [r[0] for r in class_mastery_table(w.db, w.educator, w.class_id, STRICT).rows] == ["lea"]
+
+
+def test_the_items_table_is_the_items_page_a_row_per_item_of_the_course(world: World) -> None:
+    w = world
+    _answer(w, "learner", "parts-practice", "pw-4", "7/12")
+    _answer(w, "learner", "parts-practice", "pw-4", "5/12")  # a second try: counted, not first
+    _answer(w, "other_learner", "parts-practice", "pw-4", "7/12")
+    _answer(w, "other_learner", "parts-practice", "pw-3", "a")
+    _answer(w, "outsider", "parts-practice", "pw-4", "5/7")  # another class: not here
+
+    table = class_items_table(w.db, w.educator, w.class_id, STRICT)
+    assert table.name == "7b-items"
+    assert table.header == (
+        "item", "objectives", "prompt", "learners", "answers", "p_first", "discrimination",
+        "flags", "wrong_1", "wrong_1_answers", "wrong_1_misconceptions", "wrong_2",
+        "wrong_2_answers", "wrong_2_misconceptions", "wrong_3", "wrong_3_answers",
+        "wrong_3_misconceptions",
+    )  # fmt: skip
+    rows = {row[0]: row for row in table.rows}
+    assert list(rows) == list(w.course.items)  # every item, in the course's order
+    pw4 = rows["pw-4"]
+    assert pw4[1] == "parts-of-a-whole"
+    assert str(pw4[2]).startswith("A class has 12 pupils and 5 of them walk to school.")
+    assert "<" not in str(pw4[2])  # the prompt's words, not its HTML
+    assert pw4[3:6] == (2, 3, 0.0)  # two learners, three answers, nobody right at first
+    assert pw4[8:11] == ("7/12", 2, "")
+    assert pw4[11:] == (None,) * 6  # no second or third wrong answer
+    page = {r.key: r for r in item_analysis(w.db, w.educator, w.class_id, STRICT).items}
+    for key, row in rows.items():
+        assert row[3:6] == (page[key].learners, page[key].answers, page[key].p_first)
+        assert row[7] == " ".join(code for code, _ in page[key].flags)
+    assert rows["pw-3"][5] == 1.0
+    assert rows["pw-5"][3:8] == (0, 0, None, None, "")  # nobody tried it: blanks

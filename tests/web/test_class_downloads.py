@@ -1,4 +1,4 @@
-"""The class page's downloads: CSV that spreadsheets open as they should (a byte-order mark,
+"""The class page's downloads (and the items page's): CSV that spreadsheets open as they should (a byte-order mark,
 RFC 4180 quoting, ISO dates, 1 and 0), named after the class and the day, never cached, with a
 learner's text kept from running as a formula; the API gives the same files to a token."""
 
@@ -54,7 +54,7 @@ def test_the_class_page_offers_both_downloads_and_they_hold_the_class(
 
     educator = clients["educator"]
     page = educator.get(f"/teach/classes/{w.class_id}").text
-    for what in ("mastery", "answers"):
+    for what in ("mastery", "items", "answers"):
         assert f'<a href="/teach/classes/{w.class_id}/{what}.csv" download>' in page
 
     today = datetime.now(UTC).date().isoformat()
@@ -91,6 +91,17 @@ def test_the_class_page_offers_both_downloads_and_they_hold_the_class(
     assert by_name["omar"]["parts-of-a-whole:state"] == "ready"
     assert by_name["omar"]["equivalent:state"] == "locked"
 
+    items_page = educator.get(f"/teach/classes/{w.class_id}/items").text
+    assert f'<a href="/teach/classes/{w.class_id}/items.csv" download>' in items_page
+    items = educator.get(f"/teach/classes/{w.class_id}/items.csv")
+    assert items.headers["content-disposition"] == f'attachment; filename="7b-items-{today}.csv"'
+    by_item = {r["item"]: r for r in _rows(items.content)}
+    assert list(by_item) == list(w.course.items)
+    assert (by_item["pw-4"]["learners"], by_item["pw-4"]["p_first"]) == ("1", "0.0")
+    assert by_item["pw-4"]["wrong_1"] == "'-3"  # a learner's text: never a formula
+    assert by_item["pw-1"]["p_first"] == "1.0"
+    assert by_item["pw-2"]["p_first"] == ""  # nobody tried it
+
 
 def test_the_api_gives_the_same_files_to_a_token(
     client: TestClient, sqlite_world: World, tokens: dict[str, str | None]
@@ -110,6 +121,12 @@ def test_the_api_gives_the_same_files_to_a_token(
     refused = client.get(f"/api/v1/classes/{w.class_id}/answers.csv", headers=learner)
     assert refused.status_code == 403
     assert refused.headers["content-type"] == "application/json"  # an error, not a file
+    items = client.get(f"/api/v1/classes/{w.class_id}/items.csv", headers=teacher)
+    pw1 = next(r for r in _rows(items.content) if r["item"] == "pw-1")
+    assert (pw1["wrong_1"], pw1["wrong_1_misconceptions"]) == (
+        "We have 8 parts",
+        "top-bottom-roles",
+    )
     missing = client.get("/api/v1/classes/999999/mastery.csv", headers=teacher)
     assert missing.status_code == 404
     spec = client.get("/api/v1/openapi.json").json()

@@ -17,13 +17,11 @@ fit"): a district can load learnloop's objectives into its standards tools, or a
 
 from __future__ import annotations
 
-import html
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-import nh3
-
+from learnloop.content.markdown import plain_text
 from learnloop.domain import Course
 
 __all__ = ["course_framework"]
@@ -31,11 +29,6 @@ __all__ = ["course_framework"]
 # CASE's itemType for what a learner is to master; CASE leaves the vocabulary to the publisher,
 # and "Competency" is the one 1EdTech's own examples use for it.
 ITEM_TYPE = "Competency"
-
-
-def _plain(markup: str) -> str:
-    """Text of the course's description (HTML, from its Markdown), as CASE wants it."""
-    return " ".join(html.unescape(nh3.clean(markup, tags=set())).split())
 
 
 def course_framework(
@@ -97,7 +90,7 @@ def course_framework(
         "language": course.language,
         "CFPackageURI": document,
     }
-    description = _plain(course.description)
+    description = plain_text(course.description)
     if description:
         cf_document["description"] = description
     return {"CFDocument": cf_document, "CFItems": cf_items, "CFAssociations": associations}

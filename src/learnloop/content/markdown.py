@@ -11,6 +11,7 @@ names ``media/<path>`` (the course's own media folder, ``content.course_media``)
 
 from __future__ import annotations
 
+import html as html_entities
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,7 +20,7 @@ from functools import lru_cache
 import nh3
 from markdown_it import MarkdownIt
 
-__all__ = ["media_links", "render_markdown", "sanitize_html"]
+__all__ = ["media_links", "plain_text", "render_markdown", "sanitize_html"]
 
 # Tags beyond nh3's defaults that course text needs: figures and media with their captions.
 _EXTRA_TAGS = {"figure", "figcaption", "video", "audio", "source", "track"}
@@ -87,3 +88,9 @@ def render_markdown(text: str, *, inline: bool = False) -> str:
     md = _renderer()
     html = md.renderInline(text) if inline else md.render(text)
     return sanitize_html(html).strip()
+
+
+def plain_text(markup: str) -> str:
+    """The words of rendered course text, without its tags and with its spacing collapsed: for
+    formats that hold plain text (a CASE statement, a spreadsheet's cell)."""
+    return " ".join(html_entities.unescape(nh3.clean(markup, tags=set())).split())

@@ -1,5 +1,6 @@
 """A class's records as tables to download: its mastery (a row per learner, a pair of columns per
-objective) and every answer its learners gave in its course (a row per answer).
+objective), its items' statistics (a row per item, as the items page shows them) and every answer
+its learners gave in its course (a row per answer).
 
 Educators keep marks in spreadsheets, hand them to a school's office and look at them in tools of
 their own; the pages and the JSON API show the same records, these tables put them where those
@@ -26,8 +27,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from learnloop.config import PedagogySettings
+from learnloop.content.markdown import plain_text
 from learnloop.domain import Course, Role, Viewer
 from learnloop.reports.class_views import class_overview
+from learnloop.reports.item_analysis import WRONG_ANSWERS_SHOWN, item_analysis
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator
 from learnloop.storage.course_store import course_by_id
@@ -39,6 +42,7 @@ __all__ = [
     "Cell",
     "ExportTable",
     "class_answers_table",
+    "class_items_table",
     "class_mastery_table",
 ]
 
@@ -116,6 +120,39 @@ def class_mastery_table(
             )  # fmt: skip
 
     return ExportTable(_file_name(o.name, class_id, "mastery"), header, rows())
+
+
+def class_items_table(
+    db: Database, viewer: Viewer, class_id: int, pedagogy: PedagogySettings
+) -> ExportTable:
+    """The items page as a table, a row per item of the course in its order (those nobody has
+    answered yet too, with blanks): how many learners tried it, the share right at the first try,
+    its discrimination, its flags and its most frequent wrong answers with their counts."""
+    a = item_analysis(db, viewer, class_id, pedagogy)
+    course = a.course
+    rows_by_key = {r.key: r for r in a.items}
+    header = (
+        "item", "objectives", "prompt", "learners", "answers", "p_first", "discrimination",
+        "flags",
+        *(f"wrong_{n}{part}" for n in range(1, WRONG_ANSWERS_SHOWN + 1)
+          for part in ("", "_answers", "_misconceptions")),
+    )  # fmt: skip
+
+    def rows() -> Iterator[tuple[Cell, ...]]:
+        for key, item in course.items.items():
+            r = rows_by_key[key]
+            wrong: list[Cell] = []
+            for w in r.wrong_answers:
+                wrong += [w.text, w.answers, " ".join(w.tags)]
+            wrong += [None] * (3 * WRONG_ANSWERS_SHOWN - len(wrong))
+            yield (
+                key, " ".join(item.objectives), plain_text(item.prompt), r.learners, r.answers,
+                None if r.p_first is None else round(r.p_first, 3),
+                None if r.discrimination is None else round(r.discrimination, 3),
+                " ".join(code for code, _ in r.flags), *wrong,
+            )  # fmt: skip
+
+    return ExportTable(_file_name(a.class_name, class_id, "items"), header, rows())
 
 
 def class_answers_table(db: Database, viewer: Viewer, class_id: int) -> ExportTable:

@@ -47,6 +47,7 @@ class WrongAnswerRow:
     answers: int
     learners: int
     misconceptions: tuple[str, ...]  # titles
+    tags: tuple[str, ...] = ()  # the same misconceptions' keys
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,7 @@ def item_analysis(
                     WrongAnswerRow(
                         text, count, len(wrong_learners[(key, text)]),
                         tuple(title(t) for t in sorted(wrong_tags[(key, text)])),
+                        tuple(sorted(wrong_tags[(key, text)])),
                     )
                     for text, count in wrong[key].most_common(WRONG_ANSWERS_SHOWN)
                 ),

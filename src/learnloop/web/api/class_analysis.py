@@ -10,7 +10,11 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from learnloop.reports.class_exports import class_answers_table, class_mastery_table
+from learnloop.reports.class_exports import (
+    class_answers_table,
+    class_items_table,
+    class_mastery_table,
+)
 from learnloop.reports.item_analysis import item_analysis
 from learnloop.reports.learning_curves import class_learning_curves
 from learnloop.reports.support_groups import support_groups
@@ -180,6 +184,13 @@ _CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}}}
 def mastery_csv(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> StreamingResponse:
     """The class's mastery, a row per learner (columns in docs/api.md)."""
     table = class_mastery_table(platform.db, viewer, class_id, platform.settings.pedagogy)
+    return csv_download(table, datetime.now(UTC).date())
+
+
+@router.get("/{class_id}/items.csv", response_class=StreamingResponse, responses=_CSV)
+def items_csv(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> StreamingResponse:
+    """The class's item statistics, a row per item of the course (columns in docs/api.md)."""
+    table = class_items_table(platform.db, viewer, class_id, platform.settings.pedagogy)
     return csv_download(table, datetime.now(UTC).date())
 
 

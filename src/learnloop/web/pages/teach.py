@@ -10,7 +10,11 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.assignments import assignments_of_learner
-from learnloop.reports.class_exports import class_answers_table, class_mastery_table
+from learnloop.reports.class_exports import (
+    class_answers_table,
+    class_items_table,
+    class_mastery_table,
+)
 from learnloop.reports.class_groups import class_groups, class_learners
 from learnloop.reports.class_messages import latest_replies
 from learnloop.reports.class_views import class_overview, classes_for, learner_detail
@@ -86,6 +90,12 @@ def answers_csv(platform: PlatformDep, viewer: PageViewer, class_id: int) -> Str
     return csv_download(
         class_answers_table(platform.db, viewer, class_id), datetime.now(UTC).date()
     )
+
+
+@router.get("/classes/{class_id}/items.csv")
+def items_csv(platform: PlatformDep, viewer: PageViewer, class_id: int) -> StreamingResponse:
+    table = class_items_table(platform.db, viewer, class_id, platform.settings.pedagogy)
+    return csv_download(table, datetime.now(UTC).date())
 
 
 @router.get("/classes/{class_id}/items", response_class=HTMLResponse)
