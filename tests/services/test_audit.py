@@ -1,17 +1,21 @@
-"""The audit trail: admin and command-line changes are recorded with the change, and only then."""
+"""The audit trail: admin and command-line changes are recorded with the change, and only then;
+a class's records downloaded are recorded before the file goes, and a refused download is not."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from learnloop.config import DEFAULT_PUBLIC_URL
 from learnloop.domain import Course
+from learnloop.exceptions import PermissionDenied
 from learnloop.services.accounts import register_user
 from learnloop.services.audit import OPERATOR
+from learnloop.services.class_downloads import record_class_download
 from learnloop.services.courses import import_course
 from learnloop.services.erasure import delete_account
 from learnloop.services.lrs import create_client, revoke_client
@@ -72,3 +76,22 @@ def test_a_deleted_account_leaves_who_deleted_it_and_what_went(
         assert last.at == T0
         assert last.details["rows"]["users"] == 1
         assert last.details["rows"]["learner_profiles"] == 1
+
+
+def test_a_class_download_is_on_the_trail_and_a_refused_one_is_not(world: World) -> None:
+    w = world
+    with w.db.reading() as s:
+        before = s.scalars(select(AuditEvent.id)).all()
+    record_class_download(w.db, w.educator, class_id=w.class_id, file="answers", now=T0)
+    record_class_download(w.db, w.admin, class_id=w.class_id, file="mastery", now=T0)
+    for viewer in (w.learner, w.other_educator, w.outsider):
+        with pytest.raises(PermissionDenied):
+            record_class_download(w.db, viewer, class_id=w.class_id, file="items", now=T0)
+    with pytest.raises(ValueError, match="no class file 'grades'"):
+        record_class_download(w.db, w.educator, class_id=w.class_id, file="grades", now=T0)
+    with w.db.reading() as s:
+        new = list(s.scalars(select(AuditEvent).where(AuditEvent.id.not_in(before))))
+    assert [(e.actor, e.action, e.subject, e.details, e.at) for e in new] == [
+        (w.educator.username, "class.records_downloaded", "7B", {"file": "answers"}, T0),
+        (w.admin.username, "class.records_downloaded", "7B", {"file": "mastery"}, T0),
+    ]

@@ -10,11 +10,13 @@ from datetime import UTC, date, datetime
 
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from learnloop.domain import Role
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class
 from learnloop.services.learning import record_attempt
+from learnloop.storage.tables import AuditEvent
 from learnloop.web.csv_download import csv_cell
 from tests.conftest import World
 
@@ -127,6 +129,11 @@ def test_the_api_gives_the_same_files_to_a_token(
         "We have 8 parts",
         "top-bottom-roles",
     )
+    with w.db.reading() as s:  # two files taken through the API, none refused: two records
+        taken = s.scalars(
+            select(AuditEvent.details).where(AuditEvent.action == "class.records_downloaded")
+        ).all()
+    assert taken == [{"file": "answers"}, {"file": "items"}]
     missing = client.get("/api/v1/classes/999999/mastery.csv", headers=teacher)
     assert missing.status_code == 404
     spec = client.get("/api/v1/openapi.json").json()

@@ -18,6 +18,7 @@ from learnloop.reports.class_exports import (
 from learnloop.reports.item_analysis import item_analysis
 from learnloop.reports.learning_curves import class_learning_curves
 from learnloop.reports.support_groups import support_groups
+from learnloop.services.class_downloads import record_class_download
 from learnloop.web.csv_download import csv_download
 from learnloop.web.deps import ApiViewer, ApiWords, PlatformDep
 
@@ -184,6 +185,7 @@ _CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}}}
 def mastery_csv(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> StreamingResponse:
     """The class's mastery, a row per learner (columns in docs/api.md)."""
     table = class_mastery_table(platform.db, viewer, class_id, platform.settings.pedagogy)
+    record_class_download(platform.db, viewer, class_id=class_id, file="mastery")
     return csv_download(table, datetime.now(UTC).date())
 
 
@@ -191,6 +193,7 @@ def mastery_csv(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> Stre
 def items_csv(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> StreamingResponse:
     """The class's item statistics, a row per item of the course (columns in docs/api.md)."""
     table = class_items_table(platform.db, viewer, class_id, platform.settings.pedagogy)
+    record_class_download(platform.db, viewer, class_id=class_id, file="items")
     return csv_download(table, datetime.now(UTC).date())
 
 
@@ -198,6 +201,6 @@ def items_csv(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> Stream
 def answers_csv(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> StreamingResponse:
     """Every answer of the class's learners in its course, oldest first (columns in
     docs/api.md)."""
-    return csv_download(
-        class_answers_table(platform.db, viewer, class_id), datetime.now(UTC).date()
-    )
+    table = class_answers_table(platform.db, viewer, class_id)  # who may: checked here
+    record_class_download(platform.db, viewer, class_id=class_id, file="answers")
+    return csv_download(table, datetime.now(UTC).date())

@@ -31,6 +31,7 @@ from learnloop.reports.withdrawn_answers import withdrawn_for
 from learnloop.services.answer_withdrawal import MAX_WITHDRAW_REASON
 from learnloop.services.assignments import MAX_NOTE_LENGTH
 from learnloop.services.class_codes import DEFAULT_CODE_DAYS, MAX_CODE_DAYS
+from learnloop.services.class_downloads import record_class_download
 from learnloop.services.class_groups import MAX_GROUP_MEMBERS, disband_group, form_group
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
 from learnloop.services.mastery_overrides import MAX_REASON_LENGTH, override_mastery
@@ -82,19 +83,21 @@ def overview(
 @router.get("/classes/{class_id}/mastery.csv")
 def mastery_csv(platform: PlatformDep, viewer: PageViewer, class_id: int) -> StreamingResponse:
     table = class_mastery_table(platform.db, viewer, class_id, platform.settings.pedagogy)
+    record_class_download(platform.db, viewer, class_id=class_id, file="mastery")
     return csv_download(table, datetime.now(UTC).date())
 
 
 @router.get("/classes/{class_id}/answers.csv")
 def answers_csv(platform: PlatformDep, viewer: PageViewer, class_id: int) -> StreamingResponse:
-    return csv_download(
-        class_answers_table(platform.db, viewer, class_id), datetime.now(UTC).date()
-    )
+    table = class_answers_table(platform.db, viewer, class_id)  # who may: checked here
+    record_class_download(platform.db, viewer, class_id=class_id, file="answers")
+    return csv_download(table, datetime.now(UTC).date())
 
 
 @router.get("/classes/{class_id}/items.csv")
 def items_csv(platform: PlatformDep, viewer: PageViewer, class_id: int) -> StreamingResponse:
     table = class_items_table(platform.db, viewer, class_id, platform.settings.pedagogy)
+    record_class_download(platform.db, viewer, class_id=class_id, file="items")
     return csv_download(table, datetime.now(UTC).date())
 
 
