@@ -318,7 +318,7 @@ def test_the_teacher_assigns_an_activity_and_the_learner_discusses_it(
     row = page.locator("table.class-assignments tr", has_text="Look again at equal parts.")
     expect(row).to_contain_text("Ben Schulz")
     expect(row).to_contain_text(f"{due:%b} {due.day}")
-    row.get_by_text("Change or withdraw").click()  # a plain <details>: no script needed
+    row.get_by_text("Remind, change or withdraw").click()  # a plain <details>: no script needed
     due = due + timedelta(days=5)
     row.get_by_label("Due (empty: none)").fill(due.isoformat())
     row.get_by_role("button", name="Change the due day").click()
@@ -347,7 +347,7 @@ def test_the_teacher_assigns_an_activity_and_the_learner_discusses_it(
     page.goto(f"{url}/teach/classes/1/assignments")  # the demo's overdue reading, withdrawn
     expect(page.locator(".overdue-count")).to_be_visible()
     overdue = page.locator("table.class-assignments tr.overdue")
-    overdue.get_by_text("Change or withdraw").click()
+    overdue.get_by_text("Remind, change or withdraw").click()
     overdue.get_by_role("button", name="Withdraw").click()
     expect(page.locator("p.ok")).to_contain_text("Withdrawn from")
     expect(page.locator(".overdue-count")).to_have_count(0)

@@ -1,17 +1,20 @@
 """Changing and withdrawing an assignment from the class's assignments page and the API: a form per
 open act (CSRF-checked), a bad day refused with its reason beside the field and nothing changed,
-a message saying what was done; PATCH and DELETE do the same for a script."""
+a message saying what was done, and a message to those who have not done it; PATCH and DELETE do
+the same for a script."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from learnloop.reports.assignments import assignments_for_me, class_assignments
 from learnloop.services.assignments import assign_activity
 from learnloop.services.demo import answer_for
 from learnloop.services.learning import record_attempt
+from learnloop.storage.tables import FeedbackMessage
 from tests.conftest import World
 from tests.web.conftest import post
 
@@ -182,3 +185,35 @@ def test_the_page_assigns_to_the_whole_class_or_names_who_it_is_locked_for(
     )
     (leas,) = assignments_for_me(w.db, w.learner)
     assert leas.due_on is None  # her earlier assignment, as it was
+
+
+def test_the_page_messages_those_who_have_not_done_it(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    reading, _ = _two_acts(w)
+    educator = clients["educator"]
+    url = f"/teach/classes/{w.class_id}/assignments"
+    page = educator.get(url).text
+    form = page.split(f'<input type="hidden" name="act" value="{reading}">')[1].split("</form>")[0]
+    assert f'name="learner_id" value="{w.learner.user_id}"' in form  # Lea has not done it
+    assert f'value="{w.other_learner.user_id}"' not in form  # Omar has
+    due = (datetime.now(UTC) + timedelta(days=2)).date()
+    assert f"A reminder: What is a fraction? is due {due:%b} {due.day}.</textarea>" in form
+
+    def sent() -> list[tuple[int, str]]:
+        with w.db.reading() as s:
+            return [(m.recipient_id, m.body) for m in s.scalars(select(FeedbackMessage))]
+
+    empty = post(educator, f"/teach/classes/{w.class_id}/messages", back="assignments",
+                 act=reading, learner_id=w.learner.user_id, body="  ")  # fmt: skip
+    assert empty.status_code == 400  # type: ignore[attr-defined]
+    text = empty.text  # type: ignore[attr-defined]
+    assert f'aria-invalid="true" aria-describedby="remind-error-{reading}"' in text
+    assert f'<p class="error" id="remind-error-{reading}" role="alert">' in text
+    assert sent() == []
+    done = post(educator, f"/teach/classes/{w.class_id}/messages", back="assignments",
+                act=reading, learner_id=w.learner.user_id, body="Please read it tonight.")  # fmt: skip
+    assert done.headers["location"] == f"{url}?messaged=1"  # type: ignore[attr-defined]
+    assert "Message sent to 1 learner." in educator.get(f"{url}?messaged=1").text
+    assert sent() == [(w.learner.user_id, "Please read it tonight.")]

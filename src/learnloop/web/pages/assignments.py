@@ -21,6 +21,7 @@ from learnloop.services.assignments import (
     change_due_day,
     withdraw_assignment,
 )
+from learnloop.services.messages import MAX_FEEDBACK_LENGTH
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.pages.teach import groups_page, learner_page
 from learnloop.web.rendering import redirect, render, said, wording_for
@@ -99,6 +100,7 @@ def assignments_page(
     flash: str = "",
     error: str = "",
     error_for: int = 0,
+    error_field: str = "due_on",
     status: int = 200,
 ) -> Response:
     data = class_assignments(platform.db, viewer, class_id)
@@ -107,7 +109,7 @@ def assignments_page(
     context = {
         "c": data, "today": today, "overdue": overdue, "flash": flash, "error": error,
         "error_for": error_for, "max_due": today + timedelta(days=MAX_DUE_DAYS),
-        "max_note": MAX_NOTE_LENGTH,
+        "max_note": MAX_NOTE_LENGTH, "error_field": error_field, "max_message": MAX_FEEDBACK_LENGTH,
     }  # fmt: skip
     return render(
         request, platform, "teach/assignments.html", context, viewer=viewer, status_code=status
@@ -125,10 +127,15 @@ def assignments(
     kept: int = 0,
     assigned: int = -1,
     already: int = 0,
+    messaged: int = 0,
 ) -> Response:
     words = wording_for(request, platform)
     flash = ""
-    if assigned >= 0:
+    if messaged > 0:
+        flash = words.plural(
+            "Message sent to %(num)s learner.", "Message sent to %(num)s learners.", messaged
+        )
+    elif assigned >= 0:
         flash = words.plural(
             "Assigned to %(num)s learner. They see it first on their home page.",
             "Assigned to %(num)s learners. They see it first on their home page.",

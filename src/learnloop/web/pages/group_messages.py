@@ -1,5 +1,6 @@
 """An educator's message to several learners of a class at once (a group formed or suggested,
-from the groups page): services.messages, one message to each, so that each can reply."""
+from the groups page; those who have not done an assignment, from the class's assignments page):
+services.messages, one message to each, so that each can reply."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi.responses import Response
 from learnloop.exceptions import InvalidInput
 from learnloop.services.messages import MAX_FEEDBACK_LENGTH, send_feedback_to_learners
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
+from learnloop.web.pages.assignments import assignments_page
 from learnloop.web.pages.teach import groups_page
 from learnloop.web.rendering import redirect, said
 
@@ -25,13 +27,24 @@ def message_learners(
     class_id: int,
     body: Annotated[str, Form(max_length=2 * MAX_FEEDBACK_LENGTH)] = "",
     learner_id: Annotated[list[int] | None, Form()] = None,
+    back: Annotated[str, Form(max_length=16)] = "groups",
+    act: Annotated[int, Form()] = 0,
 ) -> Response:
+    """From the groups page (a group), or from the class's assignments page (``back``: those
+    who have not done the act of assigning ``act``)."""
     try:
         sent = send_feedback_to_learners(
             platform.db, viewer, class_id=class_id, learner_ids=learner_id or [], body=body
         )
     except InvalidInput as exc:
+        if back == "assignments":
+            return assignments_page(
+                request, platform, viewer, class_id, error=said(request, platform, exc),
+                error_for=act, error_field=exc.field or "", status=400,
+            )  # fmt: skip
         return groups_page(
             request, platform, viewer, class_id, error=said(request, platform, exc), status=400
         )
+    if back == "assignments":
+        return redirect(f"/teach/classes/{class_id}/assignments?messaged={len(sent)}")
     return redirect(f"/teach/classes/{class_id}/groups?messaged={len(sent)}")
