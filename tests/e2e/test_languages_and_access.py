@@ -137,7 +137,17 @@ def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: 
         problems += home_and_first_class(page, url, "teacher", "/teach", language)
         class_url = page.url.rstrip("/")
         learner = page.locator("ul.learner-links a").first.get_attribute("href")
-        for path in ("/items", "/groups", "/curves", "/discussion", "/work", "/assignments"):
+        for path in (
+            "/items",
+            "/groups",
+            "/curves",
+            "/discussion",
+            "/work",
+            "/assignments",
+            "/activities",
+            "/activities/parts-practice",
+            "/activities/fraction-strips",
+        ):
             page.goto(class_url + path)
             problems += violations(page)
         page.goto(url + learner)

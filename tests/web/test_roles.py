@@ -95,6 +95,8 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/teach/classes/{class_id}/discussion"): ({E, A}, 200, 403, 303),
     ("POST", "/teach/classes/{class_id}/assign"): ({E, A}, 303, 403, 303),
     ("GET", "/teach/classes/{class_id}/assignments"): ({E, A}, 200, 403, 303),
+    ("GET", "/teach/classes/{class_id}/activities"): ({E, A}, 200, 403, 303),
+    ("GET", "/teach/classes/{class_id}/activities/{key}"): ({E, A}, 200, 403, 303),
     ("POST", "/teach/classes/{class_id}/assignments/{assignment_id}/due"): ({E, A}, 303, 403, 303),
     ("POST", "/teach/classes/{class_id}/assignments/{assignment_id}/withdraw"): (
         {E, A},
@@ -178,6 +180,7 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/discussion/posts/{post_id}/hide"): ({L, E, A}, 204, 404, 401),
     ("POST", "/api/v1/classes/{class_id}/assignments"): ({E, A}, 201, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/assignments"): ({E, A}, 200, 403, 401),
+    ("GET", "/api/v1/classes/{class_id}/activities/{key}"): ({E, A}, 200, 403, 401),
     ("PATCH", "/api/v1/classes/{class_id}/assignments/{assignment_id}"): ({E, A}, 204, 403, 401),
     ("DELETE", "/api/v1/classes/{class_id}/assignments/{assignment_id}"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/me/assignments"): (LEARNERS, 200, 403, 401),

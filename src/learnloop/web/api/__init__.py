@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from learnloop import __version__
 from learnloop.web.api import (
+    activity_keys,
     admin,
     answers,
     assignments,
@@ -49,6 +50,7 @@ def create_api() -> FastAPI:
         class_analysis,
         discussion,
         assignments,
+        activity_keys,
         work,
         reflections,
         reminders,

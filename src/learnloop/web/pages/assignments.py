@@ -1,6 +1,8 @@
-"""Assigning, and the class's assignments at a glance: the form on the groups page and on a
-learner's page (services.assignments), and a page listing each act of assigning with who has
-done it, who has not, and what is overdue (reports.assignments.class_assignments)."""
+"""Assigning, and the class's assignments at a glance: the form on the groups page, on a
+learner's page and on the assignments page for the whole class (services.assignments); a page
+listing each act of assigning with who has done it, who has not, and what is overdue
+(reports.assignments.class_assignments), where it is changed, withdrawn or a reminder sent; and an
+activity with its answer key, to look at before assigning it (reports.activity_preview)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from learnloop.exceptions import InvalidInput
+from learnloop.reports.activity_preview import (
+    activity_preview,
+    class_activities,
+    numeric_key,
+)
 from learnloop.reports.assignments import class_assignments
 from learnloop.reports.class_groups import class_learners
 from learnloop.services.assignments import (
@@ -101,6 +108,7 @@ def assignments_page(
     error: str = "",
     error_for: int = 0,
     error_field: str = "due_on",
+    preselect: str = "",
     status: int = 200,
 ) -> Response:
     data = class_assignments(platform.db, viewer, class_id)
@@ -110,6 +118,7 @@ def assignments_page(
         "c": data, "today": today, "overdue": overdue, "flash": flash, "error": error,
         "error_for": error_for, "max_due": today + timedelta(days=MAX_DUE_DAYS),
         "max_note": MAX_NOTE_LENGTH, "error_field": error_field, "max_message": MAX_FEEDBACK_LENGTH,
+        "preselect": preselect,
     }  # fmt: skip
     return render(
         request, platform, "teach/assignments.html", context, viewer=viewer, status_code=status
@@ -128,6 +137,7 @@ def assignments(
     assigned: int = -1,
     already: int = 0,
     messaged: int = 0,
+    activity: str = "",
 ) -> Response:
     words = wording_for(request, platform)
     flash = ""
@@ -159,7 +169,28 @@ def assignments(
                 "%(num)s learners who had done it keep it as done.",
                 kept,
             )
-    return assignments_page(request, platform, viewer, class_id, flash=flash)
+    return assignments_page(
+        request, platform, viewer, class_id, flash=flash, preselect=activity[:64]
+    )
+
+
+@router.get("/classes/{class_id}/activities", response_class=HTMLResponse)
+def activities(
+    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int
+) -> Response:
+    """The course's activities, objective by objective, with who they are open for."""
+    data = class_activities(platform.db, viewer, class_id)
+    return render(request, platform, "teach/activities.html", {"c": data}, viewer=viewer)
+
+
+@router.get("/classes/{class_id}/activities/{key}", response_class=HTMLResponse)
+def activity(
+    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int, key: str
+) -> Response:
+    """An activity with its answer key, before assigning it (reports.activity_preview)."""
+    data = activity_preview(platform.db, viewer, class_id, key)
+    context = {"p": data, "numeric_key": numeric_key}
+    return render(request, platform, "teach/activity.html", context, viewer=viewer)
 
 
 @router.post("/classes/{class_id}/assignments/{assignment_id}/due", dependencies=[CsrfChecked])
