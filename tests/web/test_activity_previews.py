@@ -68,6 +68,14 @@ def test_the_list_has_every_activity_once_under_its_objective(
     assert [o.key for o, _ in data.objectives] == sorted(
         (o.key for o, _ in data.objectives), key=order.index
     )
+    first_objective, first_rows = data.objectives[0]
+    assert first_objective.key == "parts-of-a-whole"
+    # as a lesson runs: the reading, the practice, then the hands-on task
+    assert [r.activity.key for r in first_rows] == [
+        "parts-read",
+        "parts-practice",
+        "fraction-strips",
+    ]
     open_for = {r.activity.key: r.open_for for _, rows in data.objectives for r in rows}
     assert (open_for["parts-read"], open_for["fraction-strips"], data.learners) == (2, 0, 2)
     preview = activity_preview(w.db, w.educator, w.class_id, "fraction-strips")

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from sqlalchemy import select
 
-from learnloop.domain import Activity, Course, Item, Objective, Viewer
+from learnloop.domain import Activity, Course, Item, Modality, Objective, Viewer
 from learnloop.exceptions import NotFound
 from learnloop.reports.item_analysis import learners_query
 from learnloop.storage import Database
@@ -38,6 +38,8 @@ __all__ = [
 # (a course's "5/12" is stored as 0.41666...): a teacher reads 5/12, not 0.416667.
 DECIMALS_SHOWN = 3
 FRACTION_DENOMINATOR_MAX = 100
+# Within an objective, activities are listed as a lesson runs: read or watch, practise, then make.
+MODALITY_ORDER = list(Modality)
 
 
 def numeric_key(value: float) -> str:
@@ -140,17 +142,16 @@ def activity_preview(db: Database, viewer: Viewer, class_id: int, key: str) -> A
 
 def class_activities(db: Database, viewer: Viewer, class_id: int) -> ClassActivities:
     """Every activity of the class's course under its first objective, objectives in
-    prerequisite order, with how many of the class's learners it is open for."""
+    prerequisite order (within one, by MODALITY_ORDER), with how many of the class's learners it
+    is open for."""
     state = _class_state(db, viewer, class_id)
     course = state.course
     n = len(state.learners)
     rows = []
     for key in course.graph.topological_order:
-        mine = tuple(
-            ActivityRow(a, n - len(state.locked(a)))
-            for a in course.activities_for(key)
-            if a.objectives[0] == key
-        )
+        firsts = [a for a in course.activities_for(key) if a.objectives[0] == key]
+        firsts.sort(key=lambda a: (MODALITY_ORDER.index(a.modality), a.title))
+        mine = tuple(ActivityRow(a, n - len(state.locked(a))) for a in firsts)
         if mine:
             rows.append((course.objectives[key], mine))
     return ClassActivities(class_id, state.class_name, course, n, tuple(rows))
