@@ -1,17 +1,17 @@
-"""E-mail reminders (product.md, Autonomy: "reminders"): when one is due, what it says, and the
-link that stops them. Learners and educators ask for their own.
+"""E-mail reminders (product.md, Autonomy: "reminders"): when one is due, what it says, and the link
+that stops them. Learners and educators ask for their own.
 
-A learner asks for reminders daily or weekly. A reminder goes out only when there is something
-to do that the learner may not know of: reviews that have fallen due, a goal that has fallen
-behind its date, work an educator assigned (what is overdue first, each with its due day), or a
-message an educator wrote since the last reminder. A learner with nothing waiting gets nothing: a reminder that says "keep going" every
-day teaches people to ignore the ones that matter.
+A learner asks for reminders daily or weekly. A reminder goes out only when there is something to do
+that the learner may not know of: reviews that have fallen due, a goal that has fallen behind its
+date, work an educator assigned (what is overdue first, each with its due day), or a message an
+educator wrote since the last reminder. A learner with nothing waiting gets nothing: a reminder that
+says "keep going" every day teaches people to ignore the ones that matter.
 
 An educator's reminder names, class by class, the learners who are stuck (the class page's rule:
-many attempts on an objective without mastering it), counts the project work that waits for
-their feedback and the replies to their messages, and names the assignments past their due day
-that someone has not done (until they are done or withdrawn); with none of these in any class,
-nothing goes.
+many attempts on an objective without mastering it), counts the project work that waits for their
+feedback and the replies to their messages, and names the assignments past their due day that
+someone has not done (until they are done or withdrawn); with none of these in any class, nothing
+goes.
 """
 
 from __future__ import annotations

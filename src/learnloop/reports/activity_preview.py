@@ -1,10 +1,10 @@
 """The course's activities as a class's educator sees them before assigning one: the list, objective
-by objective, with how many of the class each is open for; and one activity: what the learner reads, each
-question with its answer key (the right choices, the number and its tolerance, the accepted
+by objective, with how many of the class each is open for; and one activity: what the learner reads,
+each question with its answer key (the right choices, the number and its tolerance, the accepted
 answers, the right order, the pairs), the anticipated wrong answers with their feedback and the
-misconception each reveals, the hints and the worked solution, and for whom in the class it is
-still locked (an activity opens once every prerequisite of its objectives is mastered, and an
-assignment goes only to learners it is open for).
+misconception each reveals, the hints and the worked solution, and for whom in the class it is still
+locked (an activity opens once every prerequisite of its objectives is mastered, and an assignment
+goes only to learners it is open for).
 
 Learners never see this page: the answer key is the educator's.
 """

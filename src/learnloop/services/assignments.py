@@ -173,8 +173,9 @@ def mark_done(
 def _act(
     s: Session, viewer: Viewer, class_id: int, assignment_id: int
 ) -> tuple[SchoolClass, list[Assignment]]:
-    """The class, and the rows of the act of assigning that ``assignment_id`` is one of, in the class, locked
-    (on PostgreSQL) so that two educators changing it at once take turns."""
+    """The class, and the rows of the act of assigning that ``assignment_id`` is one of, in the
+    class, locked (on PostgreSQL) so that two educators changing it at once take turns: the second
+    reads the act as the first left it."""
     require_role(viewer, Role.EDUCATOR, Role.ADMIN)
     school_class = require_class_educator(s, viewer, class_id)
     handle = s.scalars(
@@ -229,8 +230,8 @@ def withdraw_assignment(
         school_class, rows = _act(s, viewer, class_id, assignment_id)
         course = course_by_id(s, school_class.course_id)
         activity = course.activities.get(rows[0].activity_key)
-        if activity is None:  # the course no longer has it: nobody can have done it since
-            done: list[Assignment] = []
+        if activity is None:  # the course no longer has it: done only by the learner's word
+            done = [a for a in rows if a.done_at is not None]
         else:
             answered = answered_since_assigned(s, rows, course)
             done = [a for a in rows if is_done(a, answered, course)]

@@ -92,9 +92,9 @@ def of_class(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> list[Cl
     today = datetime.now(UTC).date()
     return [
         ClassAssignmentOut(
-            id=a.id, activity=a.activity_key, title=a.activity_title, note=a.note, educator=a.educator,
-            assigned_at=a.assigned_at, due_on=a.due_on, overdue=a.overdue(today), items=a.items,
-            done=a.done,
+            id=a.id, activity=a.activity_key, title=a.activity_title, note=a.note,
+            educator=a.educator, assigned_at=a.assigned_at, due_on=a.due_on,
+            overdue=a.overdue(today), items=a.items, done=a.done,
             learners=[LearnerProgressOut(learner_id=p.learner_id, display_name=p.display_name,
                                          done=p.done, answered=p.answered) for p in a.learners],
         )
