@@ -86,6 +86,9 @@ def test_the_list_has_every_activity_once_under_its_objective(
         assert f'href="/teach/classes/{w.class_id}/activities/{key}"' in page
     assert "2 of 2" in page
     assert "0 of 2" in page
+    items = clients["educator"].get(f"/teach/classes/{w.class_id}/items").text  # nobody tried any
+    link = f'<a href="/teach/classes/{w.class_id}/activities/parts-practice#item-pw-4"><code>pw-4</code>'
+    assert link in items  # an item leads to its answer key
     class_page = clients["educator"].get(f"/teach/classes/{w.class_id}").text
     assert f'<a href="/teach/classes/{w.class_id}/activities">Activities</a>' in class_page
 

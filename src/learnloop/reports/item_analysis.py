@@ -94,6 +94,10 @@ class ItemAnalysis:
     discrimination_min: float
     discrimination_min_learners: int
 
+    def activity_of(self, item_key: str) -> str | None:
+        """The key of the first activity that asks the item, where its answer key is shown."""
+        return next((a.key for a in self.course.activities.values() if item_key in a.items), None)
+
     @property
     def tried(self) -> tuple[ItemRow, ...]:
         """The items someone in the class has answered, in the order of ``items``."""
