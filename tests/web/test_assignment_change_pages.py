@@ -161,7 +161,7 @@ def test_the_page_assigns_to_the_whole_class_or_names_who_it_is_locked_for(
                   back="assignments", activity="fraction-strips")  # fmt: skip
     assert locked.status_code == 400  # type: ignore[attr-defined]
     text = locked.text  # type: ignore[attr-defined]
-    assert '<details class="card assign-class" open>' in text
+    assert '<details class="card assign-class" id="assign-class" open>' in text
     assert "still locked for Lea, Omar: nothing assigned" in text
     assert class_assignments(w.db, w.educator, w.class_id).assignments == []
 

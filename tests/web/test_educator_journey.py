@@ -86,7 +86,11 @@ def test_items_misconceptions_and_groups_pages_and_api(
     assert "<code>al-1</code>" in items_table  # answered: a row of the table
     assert "<code>al-1</code>" not in untried
     assert "<code>dv-1</code>" not in items_table  # nobody answered it: one name in the list
-    assert "Dividing fractions: <code>dv-1</code>, <code>dv-2</code>" in untried
+    preview = f"/teach/classes/{w.class_id}/activities/divide-read"
+    assert (
+        f'Dividing fractions: <a href="{preview}#item-dv-1"><code>dv-1</code></a>, '
+        f'<a href="{preview}#item-dv-2"><code>dv-2</code></a>'
+    ) in untried
 
     groups = clients["educator"].get(f"/teach/classes/{w.class_id}/groups").text
     assert "Misconception: Adds the tops and adds the bottoms" in groups
@@ -197,5 +201,8 @@ def test_an_activity_assigned_to_a_group_is_first_on_the_learners_home(
     assert done.status_code == 303
     assert "Assigned by your educators" not in clients["learner"].get("/learn").text
     learner_page = teacher.get(f"/teach/classes/{w.class_id}/learners/{w.learner.user_id}").text
-    assert "What is a fraction?, " in learner_page
+    preview = (
+        f'<a href="/teach/classes/{w.class_id}/activities/parts-read">What is a fraction?</a>, '
+    )
+    assert preview in learner_page  # the assignment, linked to the activity with its answer key
     assert ": done" in learner_page
