@@ -333,6 +333,7 @@ def test_the_teacher_assigns_an_activity_and_the_learner_discusses_it(
     expect(card.locator(".due")).to_have_text(f"due {due:%b} {due.day}")
     expect(page.locator(".assignment .due.overdue").first).to_contain_text("overdue since")
     card.get_by_role("link", name="Practice — naming fractions").click()
+    expect(page.locator(".assigned-here")).to_contain_text("Look again at equal parts.")
     page.get_by_label("Your post").fill("<b>Why</b> must the parts be equal?")
     page.get_by_role("button", name="Post").click()
     expect(page.locator("#discussion .post").last).to_contain_text(

@@ -150,3 +150,30 @@ def test_the_api_takes_and_gives_due_days(
     lea = {"Authorization": f"Bearer {tokens['learner']}"}
     (mine,) = client.get("/api/v1/me/assignments", headers=lea).json()
     assert (mine["due_on"], mine["overdue"]) == (due, False)
+
+
+def test_the_activity_page_says_it_was_assigned_with_the_note_and_the_due_day(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    learner = clients["learner"]
+    assert "assigned-here" not in learner.get("/learn/activities/parts-read").text  # not yet
+    due = datetime.now(UTC) + timedelta(days=4)
+    assign_activity(
+        w.db, w.educator, class_id=w.class_id, learner_ids=[w.learner.user_id],
+        activity_key="parts-read", note="Read & answer both.", due_on=due.date(),
+    )  # fmt: skip
+    page = learner.get("/learn/activities/parts-read").text
+    banner = page.split('<p class="card assigned-here">')[1].split("</p>")[0]
+    assert banner.startswith("Assigned by Teacher on ")
+    assert f'<span class="due">due {_day_month(due)}</span>' in banner
+    assert "0 of 2 questions answered" in banner
+    assert f"<q>{escape('Read & answer both.')}</q>" in banner
+    assert "assigned-here" not in learner.get("/learn/activities/parts-practice").text
+    assert "assigned-here" not in clients["other_learner"].get("/learn/activities/parts-read").text
+    for item in ("pw-1", "pw-2"):  # done by answering: the banner goes
+        record_attempt(
+            w.db, w.learner, activity_key="parts-read", item_key=item,
+            response=answer_for(w.course, item, True),
+        )  # fmt: skip
+    assert "assigned-here" not in learner.get("/learn/activities/parts-read").text
