@@ -1,8 +1,8 @@
 """Every link on the pages leads somewhere: on the demo that `make run` loads, each demo role
 follows every link of the platform's own pages it can reach from its start page (breadth first,
 GET only) and never meets an error page. A link to an activity, a learner, a work or a file that
-does not exist, or a page that fails on the demo's data, fails this test with the page that links
-to it."""
+does not exist, or a page that fails on the demo's data (in English or in French), fails this test
+with the page that links to it."""
 
 from __future__ import annotations
 
@@ -79,10 +79,14 @@ def _crawl(client: TestClient, start: str) -> dict[str, tuple[int, str]]:
     return seen
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
 @pytest.mark.parametrize("user", sorted(STARTS))
-def test_every_link_a_demo_user_can_follow_leads_to_a_page(demo_app: TestClient, user: str) -> None:
+def test_every_link_a_demo_user_can_follow_leads_to_a_page(
+    demo_app: TestClient, user: str, language: str
+) -> None:
     client = demo_app
     client.cookies.clear()
+    client.headers["Accept-Language"] = language  # every page in each of the catalogs
     token = csrf_of(client)
     logged_in = client.post(
         "/login", data={"csrf_token": token, "username": user, "password": PASSWORD},
@@ -90,6 +94,7 @@ def test_every_link_a_demo_user_can_follow_leads_to_a_page(demo_app: TestClient,
     )  # fmt: skip
     assert logged_in.status_code == 303, logged_in.text[:300]
     start, expected = STARTS[user]
+    assert f'<html lang="{language}">' in client.get(start, follow_redirects=True).text
     pages = _crawl(client, start)
     broken = {path: found for path, found in pages.items() if found[0] != 200}
     assert broken == {}, broken
