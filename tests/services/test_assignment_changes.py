@@ -163,3 +163,28 @@ def test_only_the_class_educators_and_admins_change_and_only_in_their_class(
     with pytest.raises(NotFound):
         withdraw_assignment(w.db, w.other_educator, class_id=w.other_class_id, assignment_id=act)
     assert _due_days(w) == {(w.learner.user_id, "parts-read"): None}
+
+
+def test_one_learner_can_be_excused_and_the_rest_keep_it(world: World) -> None:
+    w = world
+    lea, omar, olga = w.learner.user_id, w.other_learner.user_id, w.outsider.user_id
+    act = _assign(w, "parts-read", [lea, omar], due=DAY0 + timedelta(days=3), at=T0)
+    with pytest.raises(InvalidInput) as nobody:
+        withdraw_assignment(
+            w.db, w.educator, class_id=w.class_id, assignment_id=act, learner_ids=[]
+        )  # none ticked is an error, never "everyone"
+    assert nobody.value.field == "learner_ids"
+    with pytest.raises(InvalidInput) as stranger:
+        withdraw_assignment(
+            w.db, w.educator, class_id=w.class_id, assignment_id=act, learner_ids=[omar, olga]
+        )
+    assert stranger.value.values == {"ids": str(olga)}  # names who it did not go to
+    assert len(_due_days(w)) == 2  # refused: nothing withdrawn
+    out = withdraw_assignment(
+        w.db, w.educator, class_id=w.class_id, assignment_id=act, learner_ids=[omar]
+    )
+    assert (out.withdrawn, out.kept) == (1, 0)
+    assert assignments_for_me(w.db, w.other_learner) == []
+    (left,) = class_assignments(w.db, w.educator, w.class_id).assignments
+    assert [p.display_name for p in left.learners] == ["Lea"]  # still one act, for Lea
+    assert left.id == act  # Lea's row, the act's handle, is still there

@@ -217,3 +217,35 @@ def test_the_page_messages_those_who_have_not_done_it(
     assert done.headers["location"] == f"{url}?messaged=1"  # type: ignore[attr-defined]
     assert "Message sent to 1 learner." in educator.get(f"{url}?messaged=1").text
     assert sent() == [(w.learner.user_id, "Please read it tonight.")]
+
+
+def test_the_page_and_the_api_excuse_one_learner(
+    clients: dict[str, TestClient], client: TestClient, sqlite_world: World,
+    tokens: dict[str, str | None],
+) -> None:  # fmt: skip
+    w = sqlite_world
+    lea, omar = w.learner.user_id, w.other_learner.user_id
+    assign_activity(w.db, w.educator, class_id=w.class_id, learner_ids=[lea, omar],
+                    activity_key="parts-practice")  # fmt: skip
+    (act,) = class_assignments(w.db, w.educator, w.class_id).assignments
+    educator = clients["educator"]
+    url = f"/teach/classes/{w.class_id}/assignments"
+    page = educator.get(url).text
+    for learner in (lea, omar):  # each who has not done it, ticked
+        assert f'<input type="checkbox" name="learner_id" value="{learner}" checked>' in page
+    none_ticked = post(educator, f"{url}/{act.id}/withdraw", choose="1")
+    assert none_ticked.status_code == 400  # type: ignore[attr-defined]
+    assert "choose at least one learner" in none_ticked.text  # type: ignore[attr-defined]
+    assert len(assignments_for_me(w.db, w.other_learner)) == 1  # nothing withdrawn
+    excused = post(educator, f"{url}/{act.id}/withdraw", choose="1", learner_id=omar)
+    assert excused.headers["location"] == f"{url}?withdrawn=1&kept=0"  # type: ignore[attr-defined]
+    assert assignments_for_me(w.db, w.other_learner) == []
+    assert len(assignments_for_me(w.db, w.learner)) == 1  # Lea still has it
+
+    teacher = {"Authorization": f"Bearer {tokens['educator']}"}
+    api = f"/api/v1/classes/{w.class_id}/assignments/{act.id}"
+    stranger = client.delete(f"{api}?learner_id={omar}", headers=teacher)  # not his any more
+    assert (stranger.status_code, stranger.json()["field"]) == (400, "learner_ids")
+    gone = client.delete(f"{api}?learner_id={lea}", headers=teacher)
+    assert gone.json() == {"withdrawn": 1, "kept": 0}
+    assert class_assignments(w.db, w.educator, w.class_id).assignments == []

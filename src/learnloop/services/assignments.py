@@ -13,6 +13,7 @@ assignment due yesterday would be born overdue) and at most ``MAX_DUE_DAYS`` ahe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -221,13 +222,32 @@ def change_due_day(
 
 
 def withdraw_assignment(
-    db: Database, viewer: Viewer, *, class_id: int, assignment_id: int
+    db: Database,
+    viewer: Viewer,
+    *,
+    class_id: int,
+    assignment_id: int,
+    learner_ids: Sequence[int] | None = None,
 ) -> Withdrawn:
-    """Take an act of assigning back from the learners who have not done it. Those who have
-    keep it on their record as done: withdrawing corrects a to-do list, it does not erase work
-    a learner finished. Their answers are never touched either way."""
+    """Take an act of assigning back from the learners who have not done it, or only from
+    ``learner_ids`` among them (a learner excused: absent, or given other work). Those who have
+    done it keep it on their record as done: withdrawing corrects a to-do list, it does not erase
+    work a learner finished. Their answers are never touched either way. A learner the act did
+    not go to refuses the whole withdrawal, naming them."""
     with db.transaction() as s:
         school_class, rows = _act(s, viewer, class_id, assignment_id)
+        if learner_ids is not None:
+            chosen = set(learner_ids)
+            if not chosen:
+                raise InvalidInput("learner_ids", "choose at least one learner")
+            outside = sorted(chosen - {a.learner_id for a in rows})
+            if outside:
+                raise InvalidInput(
+                    "learner_ids",
+                    "learner(s) %(ids)s were not given this assignment: nothing withdrawn",
+                    ids=", ".join(map(str, outside)),
+                )
+            rows = [a for a in rows if a.learner_id in chosen]
         course = course_by_id(s, school_class.course_id)
         activity = course.activities.get(rows[0].activity_key)
         if activity is None:  # the course no longer has it: done only by the learner's word

@@ -4,8 +4,9 @@ follows the class's assignments, a learner reads and finishes."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from learnloop.reports.assignments import assignments_for_me, class_assignments
@@ -114,10 +115,18 @@ def change_due(
 
 @router.delete("/classes/{class_id}/assignments/{assignment_id}", response_model=WithdrawnOut)
 def withdraw(
-    class_id: int, assignment_id: int, platform: PlatformDep, viewer: ApiViewer
+    class_id: int,
+    assignment_id: int,
+    platform: PlatformDep,
+    viewer: ApiViewer,
+    learner_id: Annotated[list[int] | None, Query(max_length=500)] = None,
 ) -> WithdrawnOut:
-    """Take the act of assigning back from those who have not done it; those who have keep it."""
-    out = withdraw_assignment(platform.db, viewer, class_id=class_id, assignment_id=assignment_id)
+    """Take the act of assigning back from those who have not done it (or only from the
+    ``learner_id``s given); those who have done it keep it."""
+    out = withdraw_assignment(
+        platform.db, viewer, class_id=class_id, assignment_id=assignment_id,
+        learner_ids=learner_id,
+    )  # fmt: skip
     return WithdrawnOut(withdrawn=out.withdrawn, kept=out.kept)
 
 

@@ -218,10 +218,26 @@ def change_due(
 
 @router.post("/classes/{class_id}/assignments/{assignment_id}/withdraw", dependencies=[CsrfChecked])
 def withdraw(
-    platform: PlatformDep, viewer: PageViewer, class_id: int, assignment_id: int
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    assignment_id: int,
+    learner_id: Annotated[list[int] | None, Form()] = None,
+    choose: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Take an act of assigning back from those who have not done it."""
-    out = withdraw_assignment(platform.db, viewer, class_id=class_id, assignment_id=assignment_id)
+    """Take an act of assigning back from those who have not done it, or from those ticked
+    (``choose``: the form's boxes, so that none ticked is an error, never everyone)."""
+    try:
+        out = withdraw_assignment(
+            platform.db, viewer, class_id=class_id, assignment_id=assignment_id,
+            learner_ids=(learner_id or []) if choose else None,
+        )  # fmt: skip
+    except InvalidInput as exc:
+        return assignments_page(
+            request, platform, viewer, class_id, error=said(request, platform, exc),
+            error_for=assignment_id, error_field=exc.field or "", status=400,
+        )  # fmt: skip
     return redirect(
         f"/teach/classes/{class_id}/assignments?withdrawn={out.withdrawn}&kept={out.kept}"
     )
