@@ -6,10 +6,12 @@ changes; only the class's educators and admins may, and only in their class."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from threading import Thread
 
 import pytest
 from sqlalchemy import func, select
 
+from learnloop.domain import Viewer
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.assignments import assignments_for_me, class_assignments
 from learnloop.services.assignments import (
@@ -188,3 +190,27 @@ def test_one_learner_can_be_excused_and_the_rest_keep_it(world: World) -> None:
     (left,) = class_assignments(w.db, w.educator, w.class_id).assignments
     assert [p.display_name for p in left.learners] == ["Lea"]  # still one act, for Lea
     assert left.id == act  # Lea's row, the act's handle, is still there
+
+
+def test_two_educators_changing_one_act_at_once_take_turns(world: World) -> None:
+    """Each change reads the act as the last one left it (the act's rows are locked first), so
+    none is lost and the act never splits into rows with different due days."""
+    w = world
+    act = _assign(w, "parts-read", [w.learner.user_id, w.other_learner.user_id], due=None,
+                  at=T0)  # fmt: skip
+    counts: list[int] = []
+
+    def change(viewer: Viewer, offset: int) -> None:
+        for n in range(15):
+            day = DAY0 + timedelta(days=offset + n)
+            counts.append(change_due_day(w.db, viewer, class_id=w.class_id, assignment_id=act,
+                                         due_on=day, now=T0))  # fmt: skip
+
+    threads = [Thread(target=change, args=(w.educator, 1)),
+               Thread(target=change, args=(w.admin, 100))]  # fmt: skip
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert counts == [2] * 30  # every change found both learners' rows
+    assert len(set(_due_days(w).values())) == 1  # one act, one due day
