@@ -19,14 +19,12 @@ from learnloop.domain.reminders import (
     ClassDigest,
     ClassNews,
     Digest,
-    OverdueWork,
     reminder_due,
 )
 from learnloop.exceptions import NotFound
-from learnloop.reports.assignments import class_assignments
-from learnloop.reports.class_views import class_overview, classes_for
+from learnloop.reports.class_glance import class_glance
+from learnloop.reports.class_views import classes_for
 from learnloop.reports.learner_views import learner_home
-from learnloop.reports.projects import class_work
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
 from learnloop.storage.tables import FeedbackMessage, ReminderSubscription, User
@@ -156,17 +154,11 @@ def due_class_digests(db: Database, pedagogy: PedagogySettings, now: datetime) -
         classes = []
         since = sub.last_sent_at or sub.created_at
         for summary in classes_for(db, viewer):
-            stuck = class_overview(db, viewer, summary.id, pedagogy).stuck  # most attempts first
-            waiting = len(class_work(db, viewer, summary.id).awaiting)
+            glance = class_glance(db, viewer, summary.id, pedagogy, today)
             replies = _replies(db, user.id, summary.id, since, now)
-            overdue = [
-                OverdueWork(a.activity_title, len(a.waiting))
-                for a in class_assignments(db, viewer, summary.id).assignments
-                if a.overdue(today)
-            ]
-            if stuck or waiting or replies or overdue:
-                names = [(x.display_name, x.objective_title) for x in stuck]
-                classes.append(ClassNews(summary.name, names, waiting, replies, overdue))
+            if glance.anything or replies:
+                classes.append(ClassNews(summary.name, list(glance.stuck),
+                                         glance.awaiting_feedback, replies, list(glance.overdue)))  # fmt: skip
         digest = ClassDigest(user.id, sub.email, sub.language, sub.frequency, user.display_name,
                              classes)  # fmt: skip
         if digest.has_news:

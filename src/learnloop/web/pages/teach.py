@@ -15,6 +15,7 @@ from learnloop.reports.class_exports import (
     class_items_table,
     class_mastery_table,
 )
+from learnloop.reports.class_glance import class_glance
 from learnloop.reports.class_groups import class_groups, class_learners
 from learnloop.reports.class_messages import latest_replies
 from learnloop.reports.class_views import class_overview, classes_for, learner_detail
@@ -46,13 +47,18 @@ router = APIRouter(prefix="/teach")
 
 @router.get("", response_class=HTMLResponse)
 def classes(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
-    return render(
-        request,
-        platform,
-        "teach/classes.html",
-        {"classes": classes_for(platform.db, viewer)},
-        viewer=viewer,
+    """The classes taught, each with what needs the educator there (reports.class_glance). An
+    admin's list (every class of the platform) leaves that out, to stay light at any size."""
+    taught = classes_for(platform.db, viewer)
+    today = datetime.now(UTC).date()
+    pedagogy = platform.settings.pedagogy
+    glances = (
+        {}
+        if viewer.is_admin
+        else {c.id: class_glance(platform.db, viewer, c.id, pedagogy, today) for c in taught}
     )
+    context = {"classes": taught, "glances": glances}
+    return render(request, platform, "teach/classes.html", context, viewer=viewer)
 
 
 @router.get("/classes/{class_id}", response_class=HTMLResponse)

@@ -1,0 +1,45 @@
+"""What needs an educator in a class, at a glance: the learners who are stuck (the class page's
+rule), the handed-in work that waits for feedback and the assignments past their due day that
+someone has not done. The educator's classes page shows it for each class they teach, and their
+e-mail reminder says the same (reports.reminders), so the two never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from learnloop.config import PedagogySettings
+from learnloop.domain import Viewer
+from learnloop.domain.reminders import OverdueWork
+from learnloop.reports.assignments import class_assignments
+from learnloop.reports.class_views import class_overview
+from learnloop.reports.projects import class_work
+from learnloop.storage import Database
+
+__all__ = ["ClassGlance", "class_glance"]
+
+
+@dataclass(frozen=True)
+class ClassGlance:
+    stuck: tuple[tuple[str, str], ...]  # (learner, objective title), most attempts first
+    awaiting_feedback: int  # pieces of handed-in work without the educators' feedback yet
+    overdue: tuple[OverdueWork, ...]  # each with how many learners have not done it
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.stuck or self.awaiting_feedback or self.overdue)
+
+
+def class_glance(
+    db: Database, viewer: Viewer, class_id: int, pedagogy: PedagogySettings, today: date
+) -> ClassGlance:
+    """For the class's educators and admins (each report it reads checks)."""
+    stuck = class_overview(db, viewer, class_id, pedagogy).stuck
+    waiting = len(class_work(db, viewer, class_id).awaiting)
+    overdue = tuple(
+        OverdueWork(a.activity_title, len(a.waiting))
+        for a in class_assignments(db, viewer, class_id).assignments
+        if a.overdue(today)
+    )
+    return ClassGlance(tuple((x.display_name, x.objective_title) for x in stuck), waiting, overdue)
