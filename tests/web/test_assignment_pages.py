@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from html import escape
 
+import pytest
 from fastapi.testclient import TestClient
 
 from learnloop.reports.assignments import assignments_for_me
@@ -14,6 +15,7 @@ from learnloop.services.assignments import assign_activity
 from learnloop.services.class_groups import form_group
 from learnloop.services.demo import answer_for
 from learnloop.services.learning import record_attempt
+from learnloop.web.pages import assignments as assignment_pages
 from tests.conftest import World
 from tests.web.conftest import post
 
@@ -177,3 +179,20 @@ def test_the_activity_page_says_it_was_assigned_with_the_note_and_the_due_day(
             response=answer_for(w.course, item, True),
         )  # fmt: skip
     assert "assigned-here" not in learner.get("/learn/activities/parts-read").text
+
+
+def test_a_long_not_yet_list_folds_away_past_the_first_names(
+    clients: dict[str, TestClient], sqlite_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = sqlite_world
+    monkeypatch.setattr(assignment_pages, "WAITING_SHOWN", 1)  # two learners: one shown
+    assign_activity(
+        w.db, w.educator, class_id=w.class_id, activity_key="parts-read",
+        learner_ids=[w.learner.user_id, w.other_learner.user_id],
+    )  # fmt: skip
+    text = clients["educator"].get(f"/teach/classes/{w.class_id}/assignments").text
+    cell = text.split('<table class="class-assignments">')[1]
+    shown, folded = cell.split('<details class="more-waiting"><summary>and 1 more</summary>')
+    assert ">Lea</a>" in shown.split("<td>")[-1]
+    assert "Omar" not in shown.split("<td>")[-1]
+    assert ">Omar</a>" in folded.split("</details>")[0]

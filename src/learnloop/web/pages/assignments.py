@@ -34,6 +34,9 @@ from learnloop.web.pages.teach import groups_page, learner_page
 from learnloop.web.rendering import redirect, render, said, wording_for
 
 router = APIRouter(prefix="/teach")
+# Learners named in an assignment's "not yet" cell before the rest fold away behind "and N more": a
+# table group's worth, so that a year group of 200 does not turn one row into a page.
+WAITING_SHOWN = 12
 
 
 def due_day(text: str) -> date | None:
@@ -118,7 +121,7 @@ def assignments_page(
         "c": data, "today": today, "overdue": overdue, "flash": flash, "error": error,
         "error_for": error_for, "max_due": today + timedelta(days=MAX_DUE_DAYS),
         "max_note": MAX_NOTE_LENGTH, "error_field": error_field, "max_message": MAX_FEEDBACK_LENGTH,
-        "preselect": preselect,
+        "preselect": preselect, "waiting_shown": WAITING_SHOWN,
     }  # fmt: skip
     return render(
         request, platform, "teach/assignments.html", context, viewer=viewer, status_code=status
