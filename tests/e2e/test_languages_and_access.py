@@ -123,6 +123,11 @@ def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: 
     page.locator("#messages summary").first.click()
     problems += violations(page)
 
+    page.goto(url + "/learn/calendar")  # the calendar link, just made: shown in a field
+    page.get_by_role("button", name="Make my calendar link").click()
+    page.wait_for_load_state()
+    problems += violations(page)
+
     page.context.clear_cookies()
     log_in(page, url, "elena")  # the teacher's message to elena is still new: badge and notice
     assert page.locator("#messages .new-badge").count() == 1

@@ -45,6 +45,9 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/learn/progress"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/reflections"): (LEARNERS, 303, 403, 303),
     ("GET", "/learn/reminders"): (LEARNERS, 200, 403, 303),
+    ("GET", "/learn/calendar"): (LEARNERS, 200, 403, 303),
+    ("POST", "/learn/calendar"): (LEARNERS, 200, 403, 303),  # the new link is on this page
+    ("POST", "/learn/calendar/stop"): (LEARNERS, 303, 403, 303),
     # a course's images: anyone signed in (course text is what any learner may choose to follow)
     ("GET", "/media/{slug}/{path}"): ({L, OL, OE, E, A}, 200, 403, 303),
     ("POST", "/learn/reminders"): (LEARNERS, 303, 403, 303),
@@ -188,6 +191,8 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/me/work/{activity}"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/reflections"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/reminders"): ({L, OL, OE, E}, 204, 403, 401),  # 204: none asked for yet
+    ("PUT", "/api/v1/me/calendar"): (LEARNERS, 201, 403, 401),
+    ("DELETE", "/api/v1/me/calendar"): (LEARNERS, 204, 403, 401),
     ("GET", "/api/v1/me/profile"): (LEARNERS, 200, 403, 401),
     ("POST", "/api/v1/admin/classes"): ({A}, 201, 403, 401),
     ("GET", "/api/v1/admin/classes/{class_id}/members"): ({A}, 200, 403, 401),
@@ -286,6 +291,9 @@ PUBLIC = {
     # only, and GET stops nothing (tests/web/test_reminders_pages.py, tests/cli/test_remind.py)
     ("GET", "/reminders/stop"),
     ("POST", "/reminders/stop"),
+    # a learner's calendar feed: its link's secret is the authority, read-only, for one learner's
+    # due days (tests/web/test_calendar.py); an unknown secret is 404
+    ("GET", "/calendar/{token}.ics"),
 }
 
 # LTI 1.3, open to whoever the platform sends: a launch is checked by the platform's signature, the

@@ -55,6 +55,7 @@ KEPT_LABELS = {
     "class_groups": N_("Groups you formed"),
     "class_group_members": N_("Group memberships"),
     "reminder_subscriptions": N_("E-mail reminders"),
+    "calendar_feeds": N_("Your calendar link (only a fingerprint of it)"),
     "auth_sessions": N_("Signed-in sessions"),
     "login_failures": N_("Failed sign-ins under your username"),
     "lti_accounts": N_("Links to your account on other learning platforms (LTI)"),

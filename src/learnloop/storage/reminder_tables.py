@@ -1,8 +1,9 @@
-"""Learners' e-mail reminders (services.reminders). Part of the same schema as storage.tables,
-which exports them."""
+"""Learners' e-mail reminders (services.reminders) and calendar feeds (services.calendar_feeds).
+Part of the same schema as storage.tables, which exports them."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from learnloop.storage.table_base import Base, UTCDateTime
 
-__all__ = ["ReminderSubscription"]
+__all__ = ["CalendarFeed", "ReminderSubscription", "calendar_token_hash"]
 
 
 class ReminderSubscription(Base):
@@ -26,3 +27,21 @@ class ReminderSubscription(Base):
     language: Mapped[str] = mapped_column(String(16))  # the page's language when they asked
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CalendarFeed(Base):
+    """A learner's own calendar link: their assignments' due days, read by a calendar program
+    that knows the link. Only the SHA-256 of the link's secret is kept, as for sessions; the row
+    exists only while the learner wants the link, and a new link replaces it."""
+
+    __tablename__ = "calendar_feeds"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # hex SHA-256
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+def calendar_token_hash(token: str) -> str:
+    """What is stored of a calendar link's secret, and looked up when the link is read."""
+    return hashlib.sha256(token.encode()).hexdigest()

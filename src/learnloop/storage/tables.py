@@ -36,7 +36,7 @@ from learnloop.storage.lti_tables import (
 from learnloop.storage.media_tables import CourseMediaFile
 from learnloop.storage.project_tables import ProjectReview, ProjectSubmission
 from learnloop.storage.reflection_tables import Reflection
-from learnloop.storage.reminder_tables import ReminderSubscription
+from learnloop.storage.reminder_tables import CalendarFeed, ReminderSubscription
 from learnloop.storage.score_tables import (
     CourseScoreBank,
     ScoreCalibrationAnswer,
@@ -61,6 +61,7 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "Base",
+    "CalendarFeed",
     "ClassGroup",
     "ClassGroupMember",
     "ClassJoinCode",

@@ -37,6 +37,7 @@ from learnloop.web.pages import (
     admin,
     answers,
     assignments,
+    calendar,
     discussion,
     group_messages,
     join,
@@ -155,7 +156,7 @@ def create_app(
     for router in (
         accounts.router, learn.router, join.router, teach.router, answers.router, work.router,
         admin.router, discussion.router, lti.router, reminders.router, media.router,
-        score_test.router, group_messages.router, assignments.router,
+        score_test.router, group_messages.router, assignments.router, calendar.router,
     ):  # fmt: skip
         app.include_router(router)
 

@@ -1,4 +1,5 @@
-"""E-mail reminders as JSON (the page's twin): the learner reads, sets and stops their own."""
+"""E-mail reminders as JSON (the page's twin): the learner reads, sets and stops their own; and
+their calendar link, made anew or stopped."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pydantic import BaseModel, Field
 
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.reminders import my_reminders
+from learnloop.services.calendar_feeds import make_calendar_link, stop_calendar_link
 from learnloop.services.reminders import stop_reminders, want_reminders
+from learnloop.web.calendar_download import feed_url
 from learnloop.web.deps import ApiViewer, PlatformDep
 
 router = APIRouter(tags=["reminders"])
@@ -60,3 +63,20 @@ def set_mine(
 def stop_mine(platform: PlatformDep, viewer: ApiViewer) -> Response:
     stop_reminders(platform.db, viewer)
     return Response(status_code=204)
+
+
+class CalendarLinkOut(BaseModel):
+    url: str  # shown once: only its hash is kept
+
+
+@router.put("/me/calendar", response_model=CalendarLinkOut, status_code=201)
+def calendar_link(platform: PlatformDep, viewer: ApiViewer) -> CalendarLinkOut:
+    """A new calendar link for the learner's due days (the old one, if any, stops)."""
+    token = make_calendar_link(platform.db, viewer)
+    return CalendarLinkOut(url=feed_url(platform.settings.public_url, token))
+
+
+@router.delete("/me/calendar", status_code=204)
+def stop_calendar(platform: PlatformDep, viewer: ApiViewer) -> None:
+    """The learner's calendar link stops working (204 whether or not there was one)."""
+    stop_calendar_link(platform.db, viewer)
