@@ -212,6 +212,12 @@ def test_the_page_messages_those_who_have_not_done_it(
     assert f'aria-invalid="true" aria-describedby="remind-error-{reading}"' in text
     assert f'<p class="error" id="remind-error-{reading}" role="alert">' in text
     assert sent() == []
+    left = post(educator, f"/teach/classes/{w.class_id}/messages", back="assignments",
+                act=reading, learner_id=w.outsider.user_id, body="Hello")  # not in the class  # fmt: skip
+    assert left.status_code == 400  # type: ignore[attr-defined]
+    near = left.text.split(f'id="remind-error-{reading}" role="alert">')[1]  # type: ignore[attr-defined]
+    assert near.startswith(f"{w.outsider.user_id}: not learners of this class")  # by its form
+    assert sent() == []
     done = post(educator, f"/teach/classes/{w.class_id}/messages", back="assignments",
                 act=reading, learner_id=w.learner.user_id, body="Please read it tonight.")  # fmt: skip
     assert done.headers["location"] == f"{url}?messaged=1"  # type: ignore[attr-defined]

@@ -40,7 +40,8 @@ def message_learners(
         if back == "assignments":
             return assignments_page(
                 request, platform, viewer, class_id, error=said(request, platform, exc),
-                error_for=act, error_field=exc.field or "", status=400,
+                error_for=act, error_field="body" if exc.field == "body" else "message",
+                status=400,
             )  # fmt: skip
         return groups_page(
             request, platform, viewer, class_id, error=said(request, platform, exc), status=400
