@@ -1,14 +1,17 @@
 """A learner's calendar link: made on its page (shown once, only its hash kept), it serves an
 iCalendar feed of their open assignments with a due day that a calendar program parses, and
 follows the assignments (a moved due day moves the event, a done one leaves); a new link stops
-the old one, stopping stops it, and a link never shows another learner's due days. The API makes
+the old one, stopping stops it, a link never shows another learner's due days and never reaches
+the request log. The API makes
 and stops the same link."""
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlalchemy import select
@@ -86,8 +89,9 @@ def test_the_link_serves_the_learners_due_days_and_follows_them(
 
 
 def test_a_new_link_stops_the_old_and_stopping_stops_it(
-    clients: dict[str, TestClient], client: TestClient, tokens: dict[str, str | None]
-) -> None:
+    clients: dict[str, TestClient], client: TestClient, tokens: dict[str, str | None],
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
     learner = clients["learner"]
     first = LINK.search(post(learner, "/learn/calendar").text)  # type: ignore[attr-defined]
     second = LINK.search(post(learner, "/learn/calendar").text)  # type: ignore[attr-defined]
@@ -96,6 +100,11 @@ def test_a_new_link_stops_the_old_and_stopping_stops_it(
     assert first.group(1) != second.group(1)
     assert client.get(first.group(1)).status_code == 404  # replaced: as if it never was
     assert client.get(second.group(1)).status_code == 200
+    with caplog.at_level(logging.INFO, logger="learnloop.request"):
+        client.get(second.group(1))
+    (logged,) = [r for r in caplog.records if r.name == "learnloop.request"]
+    assert logged.path == "/calendar/{token}.ics"  # type: ignore[attr-defined]
+    assert second.group(1) not in logged.getMessage()  # the secret is never in the log
     stopped = post(learner, "/learn/calendar/stop")
     assert stopped.headers["location"] == "/learn/calendar?stopped=1"  # type: ignore[attr-defined]
     assert client.get(second.group(1)).status_code == 404

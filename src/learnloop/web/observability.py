@@ -3,7 +3,8 @@
 - Every HTTP request gets an id (the client's ``X-Request-ID`` when it is a plain token, else a
   new one), returned in ``X-Request-ID`` and written in one log record of the logger
   ``learnloop.request``: method, route, path, status, duration. The query string is never
-  logged: xAPI queries carry people's e-mail addresses. With ``LEARNLOOP_LOG_FORMAT=json`` every
+  logged: xAPI queries carry people's e-mail addresses; nor is the path of a route whose path is a
+  secret (``SECRET_ROUTES``: a calendar link), whose template is logged instead. With ``LEARNLOOP_LOG_FORMAT=json`` every
   record (uvicorn's included) is one JSON object a line, for a log collector (cli.log_format).
 - Prometheus metrics (the ``prometheus-client`` library): requests by method, route template and
   status, their durations, and xAPI statements accepted. Routes are labelled by their template
@@ -58,6 +59,11 @@ STATEMENTS_ACCEPTED = Counter(
 )
 
 
+# Routes whose path is itself the credential (a learner's calendar link): logged by their template,
+# so that whoever reads the logs cannot read the feed.
+SECRET_ROUTES = frozenset({"/calendar/{token}.ics"})
+
+
 def _route(scope: Scope) -> str:
     route = scope.get("route")
     path = getattr(route, "path", None)
@@ -95,14 +101,15 @@ class RequestLog:
             route, method = _route(scope), str(scope["method"])
             REQUESTS.labels(method, route, str(status)).inc()
             DURATION.labels(method, route).observe(seconds)
+            path = route if route in SECRET_ROUTES else str(scope["path"])
             log.info(
                 "%s %s %d",
                 method,
-                scope["path"],
+                path,
                 status,
                 extra={
                     "request_id": request_id, "method": method, "route": route,
-                    "path": scope["path"], "status": status,
+                    "path": path, "status": status,
                     "duration_ms": round(seconds * 1000, 2),
                 },
             )  # fmt: skip
