@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from uvicorn.logging import DefaultFormatter
 
 from learnloop.cli.log_format import JsonFormatter, logging_config
 from learnloop.config import Settings
@@ -76,8 +77,15 @@ def test_every_response_carries_a_request_id_and_one_log_record(
     assert out["duration_ms"] >= 0
     assert out["logger"] == "learnloop.request"
     assert "someone@example.org" not in json.dumps(out)  # the query string is never logged
-    assert logging_config("text") is None
-    assert logging_config("json")["loggers"]["uvicorn.access"]["handlers"] == []
+    for kind in ("text", "json"):  # uvicorn's access log (the full URL) is off in both formats
+        config = logging_config(kind)
+        assert config["loggers"]["uvicorn.access"]["handlers"] == []
+        assert config["loggers"]["learnloop.request"]["level"] == "INFO"
+        quiet = logging_config(kind, access_log=False)  # `learnloop serve --no-access-log`
+        assert quiet["loggers"]["learnloop.request"]["level"] == "WARNING"
+    text = logging_config("text")["formatters"]["main"]
+    formatter = DefaultFormatter(fmt=text["fmt"], use_colors=False)
+    assert formatter.format(records[0]) == "INFO:     GET /login 200"  # uvicorn's look
 
 
 def test_workers_metrics_add_up_in_the_shared_folder(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """``LEARNLOOP_LOG_FORMAT=json``: every log record (uvicorn's and learnloop's request log) as one
-JSON object a line on stderr, for a log collector; ``text`` keeps uvicorn's own format."""
+JSON object a line on stderr, for a log collector; ``text`` writes them in uvicorn's own format.
+Either way the request log is learnloop's, never uvicorn's access log (logging_config)."""
 
 from __future__ import annotations
 
@@ -33,19 +34,27 @@ class JsonFormatter(logging.Formatter):
 JsonFormatter.converter = time.gmtime
 
 
-def logging_config(log_format: str) -> dict[str, Any] | None:
-    """uvicorn's ``log_config`` for ``log_format``: None keeps uvicorn's own text logs."""
-    if log_format != "json":
-        return None
-    handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+def logging_config(log_format: str, *, access_log: bool = True) -> dict[str, Any]:
+    """uvicorn's ``log_config``. Either format writes the request log from learnloop's own logger
+    (``learnloop.request``: no query string, no secret path) and silences uvicorn's access log,
+    which writes each request's full URL: query strings carry e-mail addresses (xAPI agents) and
+    a reminder's stop token, and a calendar link's path is its secret. ``access_log`` off: no
+    request log at all."""
+    requests = "INFO" if access_log else "WARNING"
+    if log_format == "json":
+        formatter: dict[str, Any] = {"()": JsonFormatter}
+    else:  # uvicorn's own look: "INFO:     message"
+        formatter = {"()": "uvicorn.logging.DefaultFormatter", "fmt": "%(levelprefix)s %(message)s"}
+    handler = {"class": "logging.StreamHandler", "formatter": "main", "stream": "ext://sys.stderr"}
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": JsonFormatter}},
+        "formatters": {"main": formatter},
         "handlers": {"stderr": handler},
         "loggers": {
             "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
             "learnloop": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            "learnloop.request": {"level": requests},
         },
     }

@@ -29,11 +29,10 @@ def _config(
 ) -> uvicorn.Config:
     # The client address (login limits count failures by it) comes from X-Forwarded-For only
     # when the connection comes from a proxy named in ``forwarded_allow_ips``.
-    logs = logging_config(log_format)
     return uvicorn.Config(
-        APP, factory=True, host=host, port=port, access_log=access_log and logs is None,
+        APP, factory=True, host=host, port=port, access_log=False,  # learnloop.request logs them
         proxy_headers=bool(forwarded_allow_ips), forwarded_allow_ips=forwarded_allow_ips or None,
-        log_config=logs if logs is not None else uvicorn.config.LOGGING_CONFIG,
+        log_config=logging_config(log_format, access_log=access_log),
     )  # fmt: skip
 
 
