@@ -214,3 +214,24 @@ def test_two_educators_changing_one_act_at_once_take_turns(world: World) -> None
         t.join()
     assert counts == [2] * 30  # every change found both learners' rows
     assert len(set(_due_days(w).values())) == 1  # one act, one due day
+
+
+def test_open_only_leaves_out_those_it_is_locked_for_and_names_them(world: World) -> None:
+    w = world
+    lea, omar = w.learner.user_id, w.other_learner.user_id
+    for item in ["pw-3", "pw-4", "pw-5", "pw-6", "pw-7"]:  # Lea masters what a fraction means
+        record_attempt(
+            w.db, w.learner, activity_key="parts-practice", item_key=item,
+            response=answer_for(w.course, item, True), now=T0,
+        )  # fmt: skip
+    with pytest.raises(InvalidInput):  # without open_only: all or nothing
+        assign_activity(w.db, w.educator, class_id=w.class_id, learner_ids=[lea, omar],
+                        activity_key="number-line-read", now=T0)  # fmt: skip
+    done = assign_activity(w.db, w.educator, class_id=w.class_id, learner_ids=[lea, omar],
+                           activity_key="number-line-read", now=T0, open_only=True)  # fmt: skip
+    assert (done.assigned, done.already, done.locked) == (("Lea",), (), ("Omar",))
+    assert assignments_for_me(w.db, w.other_learner) == []
+    with pytest.raises(InvalidInput) as nobody:  # locked for everyone chosen: nothing to give
+        assign_activity(w.db, w.educator, class_id=w.class_id, learner_ids=[omar],
+                        activity_key="number-line-read", now=T0, open_only=True)  # fmt: skip
+    assert nobody.value.field == "learner_ids"

@@ -173,7 +173,7 @@ def test_the_page_assigns_to_the_whole_class_or_names_who_it_is_locked_for(
                 due_on=due.isoformat())  # fmt: skip
     assert sent.status_code == 303  # type: ignore[attr-defined]
     location = sent.headers["location"]  # type: ignore[attr-defined]
-    assert location == f"{url}?assigned=1&already=1"
+    assert location == f"{url}?assigned=1&already=1&locked=0"
     said = educator.get(location).text
     assert "Assigned to 1 learner. They see it first on their home page." in said
     assert "1 learner already had it open and keeps it as it was." in said
@@ -255,3 +255,31 @@ def test_the_page_and_the_api_excuse_one_learner(
     gone = client.delete(f"{api}?learner_id={lea}", headers=teacher)
     assert gone.json() == {"withdrawn": 1, "kept": 0}
     assert class_assignments(w.db, w.educator, w.class_id).assignments == []
+
+
+def test_the_whole_class_form_gives_it_to_those_it_is_open_for(
+    clients: dict[str, TestClient], client: TestClient, sqlite_world: World,
+    tokens: dict[str, str | None],
+) -> None:  # fmt: skip
+    w = sqlite_world
+    for item in ["pw-3", "pw-4", "pw-5", "pw-6", "pw-7"]:  # Lea masters what a fraction means
+        record_attempt(w.db, w.learner, activity_key="parts-practice", item_key=item,
+                       response=answer_for(w.course, item, True))  # fmt: skip
+    educator = clients["educator"]
+    url = f"/teach/classes/{w.class_id}/assignments"
+    assert '<input type="checkbox" name="open_only" value="true" checked>' in educator.get(url).text
+    sent = post(educator, f"/teach/classes/{w.class_id}/assign", everyone="true",
+                back="assignments", activity="number-line-read", open_only="true")  # fmt: skip
+    location = sent.headers["location"]  # type: ignore[attr-defined]
+    assert location == f"{url}?assigned=1&already=0&locked=1"
+    said = educator.get(location).text
+    assert "Assigned to 1 learner. They see it first on their home page." in said
+    assert "It is still locked for 1 learner, who did not get it." in said
+    assert [a.activity_key for a in assignments_for_me(w.db, w.learner)] == ["number-line-read"]
+    assert assignments_for_me(w.db, w.other_learner) == []
+
+    teacher = {"Authorization": f"Bearer {tokens['educator']}"}
+    body = {"learner_ids": [w.learner.user_id, w.other_learner.user_id],
+            "activity": "number-line-practice", "open_only": True}  # fmt: skip
+    made = client.post(f"/api/v1/classes/{w.class_id}/assignments", headers=teacher, json=body)
+    assert made.json() == {"assigned": ["Lea"], "already": [], "locked": ["Omar"]}

@@ -4,8 +4,9 @@ the recommended next steps, and can still choose anything else that is unlocked.
 
 One transaction for the whole list: a learner outside the class, or one for whom the activity is
 still locked (its prerequisites not mastered), refuses it all, naming them, so that nobody is
-told to do what they cannot open. A learner who already has the activity assigned and not done
-is left as they are (its due day too). The learner, or every item answered since, marks it done.
+told to do what they cannot open; or, asked with ``open_only`` (a whole class, where some are not
+there yet), it goes to those it is open for and the result names the others. A learner who
+already has the activity assigned and not done is left as they are (its due day too). The learner, or every item answered since, marks it done.
 
 A due day is optional. It is a calendar day in UTC, as goal dates are: today at the earliest (an
 assignment due yesterday would be born overdue) and at most ``MAX_DUE_DAYS`` ahead.
@@ -49,6 +50,7 @@ MAX_DUE_DAYS = 366
 class Assigned:
     assigned: tuple[str, ...]  # display names of the learners who got it
     already: tuple[str, ...]  # those who had it open already
+    locked: tuple[str, ...] = ()  # those left out because it is still locked for them (open_only)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ def assign_activity(
     note: str = "",
     due_on: date | None = None,
     now: datetime | None = None,
+    open_only: bool = False,
 ) -> Assigned:
     require_role(viewer, Role.EDUCATOR, Role.ADMIN)
     note = note.strip()
@@ -123,12 +126,21 @@ def assign_activity(
             )
         ):  # fmt: skip
             mastered[user_id].add(key)
-        locked = [
-            members[i].display_name
+        locked_ids = [
+            i
             for i in ids
             if any(not course.graph.is_unlocked(o, mastered[i]) for o in activity.objectives)
         ]
-        if locked:
+        locked = [members[i].display_name for i in locked_ids]
+        if open_only:  # leave them out, and say so
+            ids = [i for i in ids if i not in set(locked_ids)]
+            if not ids:
+                raise InvalidInput(
+                    "learner_ids",
+                    "%(title)s is still locked for every learner chosen: nothing assigned",
+                    title=activity.title,
+                )
+        elif locked:
             raise InvalidInput(
                 "learner_ids",
                 "%(title)s is still locked for %(names)s: nothing assigned",
@@ -154,7 +166,8 @@ def assign_activity(
                 )
             )  # fmt: skip
             given.append(members[i].display_name)
-        return Assigned(tuple(given), tuple(members[i].display_name for i in ids if i in open_for))
+        already = tuple(members[i].display_name for i in ids if i in open_for)
+        return Assigned(tuple(given), already, tuple(locked) if open_only else ())
 
 
 def mark_done(

@@ -26,6 +26,8 @@ class AssignIn(BaseModel):
     activity: str = Field(max_length=64)
     note: str = Field(default="", max_length=2000)
     due_on: date | None = None  # YYYY-MM-DD, today at the earliest
+    # true: leave out the learners it is still locked for (named in `locked`) instead of refusing
+    open_only: bool = False
 
 
 class DueDayIn(BaseModel):
@@ -40,6 +42,7 @@ class WithdrawnOut(BaseModel):
 class AssignOut(BaseModel):
     assigned: list[str]
     already: list[str]
+    locked: list[str]  # left out with open_only: still locked for them
 
 
 class AssignmentOut(BaseModel):
@@ -82,8 +85,11 @@ def assign(class_id: int, body: AssignIn, platform: PlatformDep, viewer: ApiView
     done = assign_activity(
         platform.db, viewer, class_id=class_id, learner_ids=body.learner_ids,
         activity_key=body.activity, note=body.note, due_on=body.due_on,
+        open_only=body.open_only,
     )  # fmt: skip
-    return AssignOut(assigned=list(done.assigned), already=list(done.already))
+    return AssignOut(
+        assigned=list(done.assigned), already=list(done.already), locked=list(done.locked)
+    )
 
 
 @router.get("/classes/{class_id}/assignments", response_model=list[ClassAssignmentOut])

@@ -62,6 +62,7 @@ def assign(
     due_on: Annotated[str, Form(max_length=32)] = "",
     back: Annotated[str, Form(max_length=16)] = "groups",
     everyone: Annotated[bool, Form()] = False,
+    open_only: Annotated[bool, Form()] = False,
 ) -> Response:
     """Assign an activity to the learners named (a group, or one learner from their page), or
     to every learner of the class (``everyone``, from the class's assignments page)."""
@@ -70,7 +71,7 @@ def assign(
     try:
         done = assign_activity(
             platform.db, viewer, class_id=class_id, learner_ids=ids, activity_key=activity,
-            note=note, due_on=due_day(due_on),
+            note=note, due_on=due_day(due_on), open_only=open_only,
         )  # fmt: skip
     except InvalidInput as exc:
         if back == "assignments":
@@ -93,7 +94,7 @@ def assign(
     if back == "assignments":
         return redirect(
             f"/teach/classes/{class_id}/assignments?assigned={len(done.assigned)}"
-            f"&already={len(done.already)}"
+            f"&already={len(done.already)}&locked={len(done.locked)}"
         )
     names = ", ".join(done.assigned) or wording_for(request, platform)("nobody new")
     if back == "learner" and len(ids) == 1:
@@ -141,6 +142,7 @@ def assignments(
     already: int = 0,
     messaged: int = 0,
     activity: str = "",
+    locked: int = 0,
 ) -> Response:
     words = wording_for(request, platform)
     flash = ""
@@ -154,6 +156,12 @@ def assignments(
             "Assigned to %(num)s learners. They see it first on their home page.",
             assigned,
         )
+        if locked > 0:
+            flash += " " + words.plural(
+                "It is still locked for %(num)s learner, who did not get it.",
+                "It is still locked for %(num)s learners, who did not get it.",
+                locked,
+            )
         if already > 0:
             flash += " " + words.plural(
                 "%(num)s learner already had it open and keeps it as it was.",
