@@ -157,8 +157,9 @@ def due_class_digests(db: Database, pedagogy: PedagogySettings, now: datetime) -
             glance = class_glance(db, viewer, summary.id, pedagogy, today)
             replies = _replies(db, user.id, summary.id, since, now)
             if glance.anything or replies:
-                classes.append(ClassNews(summary.name, list(glance.stuck),
-                                         glance.awaiting_feedback, replies, list(glance.overdue)))  # fmt: skip
+                news = ClassNews(summary.name, list(glance.stuck), glance.awaiting_feedback,
+                                 replies, list(glance.overdue))  # fmt: skip
+                classes.append(news)
         digest = ClassDigest(user.id, sub.email, sub.language, sub.frequency, user.display_name,
                              classes)  # fmt: skip
         if digest.has_news:

@@ -1,12 +1,14 @@
-"""Educators assign activities (product.md, Educator: "the educator can assign"): to one learner
-or to a suggested group, with an optional note. The learner sees it first on their home, beside
-the recommended next steps, and can still choose anything else that is unlocked.
+"""Educators assign activities (product.md, Educator: "the educator can assign"): to one learner,
+a group or the whole class, with an optional note; later they change its due day, withdraw it
+(from everyone who has not done it, or from some) or leave it. The learner sees it first on their
+home, beside the recommended next steps, and can still choose anything else that is unlocked.
 
 One transaction for the whole list: a learner outside the class, or one for whom the activity is
 still locked (its prerequisites not mastered), refuses it all, naming them, so that nobody is
 told to do what they cannot open; or, asked with ``open_only`` (a whole class, where some are not
 there yet), it goes to those it is open for and the result names the others. A learner who
-already has the activity assigned and not done is left as they are (its due day too). The learner, or every item answered since, marks it done.
+already has the activity assigned and not done is left as they are (its due day too). The
+learner, or every item answered since, marks it done.
 
 A due day is optional. It is a calendar day in UTC, as goal dates are: today at the earliest (an
 assignment due yesterday would be born overdue) and at most ``MAX_DUE_DAYS`` ahead.
