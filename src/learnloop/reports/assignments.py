@@ -36,6 +36,7 @@ __all__ = [
     "assignments_for_me",
     "assignments_of_learner",
     "class_assignments",
+    "learner_assignments_in",
     "my_assignments",
 ]
 
@@ -86,14 +87,31 @@ def _views(
     return out
 
 
-def _query(learner_id: int, class_ids: list[int]) -> Select[Assignment, str]:
+def _query(learner_id: int) -> Select[Assignment, str]:
     educator = aliased(User)
     return (
         select(Assignment, educator.display_name)
         .outerjoin(educator, educator.id == Assignment.educator_id)
-        .where(Assignment.learner_id == learner_id, Assignment.class_id.in_(class_ids))
+        .where(Assignment.learner_id == learner_id)
         .order_by(Assignment.created_at.desc())
     )
+
+
+def learner_assignments_in(
+    s: Session, viewer: Viewer, course_id: int, course: Course, open_of: str | None = None
+) -> list[AssignmentView]:
+    """In the caller's read: the learner's assignments in their classes on ``course_id``; with
+    ``open_of``, only those of that activity not yet said done (asked on every activity page)."""
+    query = _query(viewer.user_id).where(
+        Assignment.class_id.in_(
+            select(SchoolClass.id)
+            .join(ClassMember, ClassMember.class_id == SchoolClass.id)
+            .where(SchoolClass.course_id == course_id, ClassMember.user_id == viewer.user_id)
+        )
+    )
+    if open_of is not None:
+        query = query.where(Assignment.activity_key == open_of, Assignment.done_at.is_(None))
+    return _views(s, [(a, n) for a, n in s.execute(query)], course)
 
 
 def my_assignments(
@@ -103,15 +121,7 @@ def my_assignments(
     have left: its educators no longer follow them)."""
     require_learner(viewer)
     with db.reading() as s:
-        classes = list(
-            s.scalars(
-                select(SchoolClass.id)
-                .join(ClassMember, ClassMember.class_id == SchoolClass.id)
-                .where(SchoolClass.course_id == course_id, ClassMember.user_id == viewer.user_id)
-            )
-        )
-        rows = [(a, n) for a, n in s.execute(_query(viewer.user_id, classes))]
-        return _views(s, rows, course)
+        return learner_assignments_in(s, viewer, course_id, course)
 
 
 def assignments_of_learner(
@@ -119,7 +129,8 @@ def assignments_of_learner(
 ) -> list[AssignmentView]:
     with db.reading() as s:
         _, course = learner_record_scope(s, viewer, learner_id, class_id)
-        rows = [(a, n) for a, n in s.execute(_query(learner_id, [class_id]))]
+        query = _query(learner_id).where(Assignment.class_id == class_id)
+        rows = [(a, n) for a, n in s.execute(query)]
         return _views(s, rows, course)
 
 
@@ -128,7 +139,7 @@ def assignments_for_me(db: Database, viewer: Viewer) -> list[AssignmentView]:
     require_learner(viewer)
     with db.reading() as s:
         course_id, course = course_of_learner(s, viewer.user_id)
-    return my_assignments(db, viewer, course_id, course)
+        return learner_assignments_in(s, viewer, course_id, course)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,11 @@ from learnloop.domain.goals import GoalPace, goal_pace, objective_minutes
 from learnloop.domain.language import IN_ENGLISH, Wording
 from learnloop.engine import ActivityOption, recommend
 from learnloop.exceptions import NotFound
-from learnloop.reports.assignments import AssignmentView, my_assignments
+from learnloop.reports.assignments import (
+    AssignmentView,
+    learner_assignments_in,
+    my_assignments,
+)
 from learnloop.reports.learner_state import LearnerState, load_learner_state, objective_state
 from learnloop.reports.reasons import explain
 from learnloop.reports.review_views import placement_eligible
@@ -129,6 +133,7 @@ class ActivityView:
     locked_by: list[str]
     objectives: list[ObjectiveView]
     items: list[tuple[Item, ItemFeedback | None]]
+    assigned: list[AssignmentView] = field(default_factory=list)  # open assignments of it
 
 
 def _topic_titles(course: Course, keys: tuple[str, ...]) -> tuple[str, ...]:
@@ -329,6 +334,9 @@ def activity_view(db: Database, viewer: Viewer, activity_key: str) -> ActivityVi
         ):
             latest[attempt.item_key] = attempt
         changes = _changes_by_attempt(s, [a.id for a in latest.values()])
+        assigned = learner_assignments_in(
+            s, viewer, state.course_id, state.course, open_of=activity_key
+        )
     course = state.course
     locked: list[str] = []
     for key in activity.objectives:
@@ -362,6 +370,7 @@ def activity_view(db: Database, viewer: Viewer, activity_key: str) -> ActivityVi
         list(dict.fromkeys(locked)),
         _objective_views(state, list(activity.objectives)),
         items,
+        [a for a in assigned if not a.done],
     )
 
 

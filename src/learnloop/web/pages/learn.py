@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from learnloop.domain import Modality
 from learnloop.exceptions import InvalidInput, NotFound
-from learnloop.reports.assignments import assignments_for_me
 from learnloop.reports.class_groups import my_groups
 from learnloop.reports.discussion import Thread, activity_thread
 from learnloop.reports.join_codes import my_class_name
@@ -233,13 +232,9 @@ def _activity_page(
         if thread is not None and work is not None
         else []
     )
-    # what an educator asked of this activity, with their note and the due day, while it is open
-    assigned = [a for a in assignments_for_me(platform.db, viewer)
-                if a.activity_key == key and not a.done]  # fmt: skip
     context = {
         "view": view, "errors": errors, "thread": thread,
         "max_post": MAX_POST_LENGTH, "work": work, "max_work": MAX_WORK_LENGTH, "groups": groups,
-        "assigned": assigned,
     }  # fmt: skip
     return render(
         request, platform, "learn/activity.html", context, viewer=viewer, status_code=status
