@@ -52,7 +52,7 @@ from sqlalchemy import select
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class
 from learnloop.services.demo import DEMO_CLASS, DEMO_LEARNERS, answer_for
-from learnloop.services.learning import complete_onboarding
+from learnloop.services.onboarding import complete_onboarding
 from learnloop.storage import Database
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import SchoolClass

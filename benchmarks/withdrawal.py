@@ -40,7 +40,8 @@ from learnloop.services.accounts import register_user
 from learnloop.services.answer_withdrawal import withdraw_answer
 from learnloop.services.courses import add_to_class, create_class, import_course
 from learnloop.services.demo import answer_for
-from learnloop.services.learning import DEFAULT_PUBLIC_URL, complete_onboarding, record_attempt
+from learnloop.services.learning import DEFAULT_PUBLIC_URL, record_attempt
+from learnloop.services.onboarding import complete_onboarding
 from learnloop.storage import Database, upgrade_database
 from learnloop.storage.tables import Attempt, Mastery
 

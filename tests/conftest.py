@@ -25,9 +25,9 @@ from learnloop.content.course_media import media_bytes
 from learnloop.domain import Course, Role, Viewer
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class, create_class, import_course
-from learnloop.services.learning import complete_onboarding
 from learnloop.services.lrs import LrsCaller, authenticate_client, create_client
 from learnloop.services.mastery_overrides import override_mastery
+from learnloop.services.onboarding import complete_onboarding
 from learnloop.storage import Database, upgrade_database
 
 DEMO_COURSE = Path(__file__).parents[1] / "src" / "learnloop" / "demo" / "fractions"

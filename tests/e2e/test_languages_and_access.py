@@ -90,7 +90,7 @@ def home_and_first_class(page: Any, url: str, username: str, home: str, language
 
 
 LEARNER_PAGES = ["/learn", "/learn/progress", "/learn/reviews", "/learn/placement", "/learn/reminders",
-                 "/learn/score-test", "/join",
+                 "/learn/score-test", "/learn/courses", "/join",
                  "/learn/activities/parts-practice", "/learn/activities/recipe-project",
                  "/account/password", "/account/data"]  # fmt: skip
 

@@ -15,7 +15,8 @@ from learnloop.reports.support_groups import support_groups
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class
 from learnloop.services.demo import answer_for
-from learnloop.services.learning import complete_onboarding, record_attempt
+from learnloop.services.learning import record_attempt
+from learnloop.services.onboarding import complete_onboarding
 from learnloop.storage.tables import Attempt
 from tests.conftest import PASSWORD, World
 from tests.reports.test_class_views import counting

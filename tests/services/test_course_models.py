@@ -25,8 +25,9 @@ from learnloop.services import reviews
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import import_course
 from learnloop.services.demo import answer_for
-from learnloop.services.learning import complete_onboarding, record_attempt
+from learnloop.services.learning import record_attempt
 from learnloop.services.models import MIN_ANSWERS_TO_FIT, fit_course_model
+from learnloop.services.onboarding import complete_onboarding
 from learnloop.storage import Database
 from learnloop.storage.tables import Attempt, CourseLearnerModel, Mastery, ReviewEvent
 from tests.conftest import demo_media

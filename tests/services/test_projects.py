@@ -17,7 +17,7 @@ from learnloop.services.accounts import register_user
 from learnloop.services.class_groups import disband_group, form_group
 from learnloop.services.courses import add_to_class
 from learnloop.services.erasure import delete_account
-from learnloop.services.learning import complete_onboarding
+from learnloop.services.onboarding import complete_onboarding
 from learnloop.services.projects import MAX_WORK_LENGTH, review_submission, submit_work
 from learnloop.storage.tables import ProjectReview, ProjectSubmission
 from tests.conftest import PASSWORD, World, unlock_activity

@@ -17,8 +17,9 @@ from learnloop.domain.grading import SOLUTION_AFTER_MISSES
 from learnloop.exceptions import InvalidInput, PermissionDenied
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class
-from learnloop.services.learning import complete_onboarding, record_attempt
+from learnloop.services.learning import record_attempt
 from learnloop.services.lrs import authenticate_client, create_client, store_statements
+from learnloop.services.onboarding import complete_onboarding
 from learnloop.storage import Database
 from learnloop.storage.tables import Attempt, Mastery, MasteryEvent, XapiStatement
 from tests.conftest import World

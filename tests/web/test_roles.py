@@ -48,6 +48,11 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/learn/calendar"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/calendar"): (LEARNERS, 200, 403, 303),  # the new link is on this page
     ("POST", "/learn/calendar/stop"): (LEARNERS, 303, 403, 303),
+    # the course the world's learners follow (tests/web/test_learner_courses.py switches)
+    ("GET", "/learn/courses"): (LEARNERS, 200, 403, 303),
+    ("POST", "/learn/courses/{course_id}"): (LEARNERS, 303, 403, 303),
+    # the course they follow: on to the activity itself
+    ("GET", "/learn/courses/{course_id}/activities/{key}"): (LEARNERS, 303, 403, 303),
     # a course's images: anyone signed in (course text is what any learner may choose to follow)
     ("GET", "/media/{slug}/{path}"): ({L, OL, OE, E, A}, 200, 403, 303),
     ("POST", "/learn/reminders"): (LEARNERS, 303, 403, 303),
@@ -205,6 +210,8 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/admin/xapi-identities"): ({A}, 400, 403, 401),
     ("POST", "/api/v1/admin/xapi-identities/unlink"): ({A}, 400, 403, 401),
     ("PUT", "/api/v1/me/profile"): (LEARNERS, 204, 403, 401),
+    ("GET", "/api/v1/me/courses"): (LEARNERS, 200, 403, 401),
+    ("PUT", "/api/v1/me/course"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/reviews"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/placement"): (LEARNERS, 200, 403, 401),
     ("POST", "/api/v1/me/placement"): (LEARNERS, 201, 403, 401),
@@ -442,6 +449,7 @@ def fill(path: str, world: World) -> str:
         activity=WORK if work else "parts-practice",
         item="pw-4",
         class_id=world.class_id,
+        course_id=world.course_id,
         learner_id=world.learner.user_id,
         user_id=world.learner.user_id,
         slug="fractions",
@@ -506,7 +514,7 @@ def test_api_roles(
         "levels": LEVELS, "name": "Table two",
         "went_well": "The pizza questions", "email": "lea@example.org", "frequency": "daily",
         "shared": False, "course": "fractions", "usernames": ["teacher2"], "username": "omar",
-        "confirm": "omar", "due_on": None,
+        "confirm": "omar", "due_on": None, "course_id": sqlite_world.course_id,
     }  # fmt: skip
     if path.endswith("/feedback/read"):
         body["ids"] = [

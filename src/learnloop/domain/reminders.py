@@ -109,6 +109,7 @@ class AssignedWork:
     title: str
     due_on: date | None = None
     overdue: bool = False  # its due day has passed
+    course: str = ""  # its course, when it is not the one the learner follows
 
 
 @dataclass(frozen=True)
@@ -134,12 +135,17 @@ class Digest:
     assignments: list[AssignedWork] = field(default_factory=list)  # open, the soonest due first
     new_messages: int = 0  # educators' messages since the last reminder
     next_step: tuple[str, str] | None = None  # (activity title, its reason in plain words)
+    # (course, reviews due) in the learner's other courses, where some are due
+    reviews_elsewhere: list[tuple[str, int]] = field(default_factory=list)
     home_path: ClassVar[str] = "/learn"  # where the reminder's link leads
 
     @property
     def has_news(self) -> bool:
         """Whether anything here is worth an e-mail (the next step alone is not)."""
-        return bool(self.reviews_due or self.pace or self.assignments or self.new_messages)
+        return bool(
+            self.reviews_due or self.pace or self.assignments or self.new_messages
+            or self.reviews_elsewhere
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -217,6 +223,10 @@ def _learner_lines(digest: Digest, words: Wording) -> list[str]:
             "%(num)s review is due: a few minutes now keep what you mastered.",
             "%(num)s reviews are due: a few minutes now keep what you mastered.",
             digest.reviews_due))  # fmt: skip
+    for course, due in digest.reviews_elsewhere:
+        lines.append(words.plural(
+            "%(num)s review is due in %(course)s.", "%(num)s reviews are due in %(course)s.",
+            due, course=course))  # fmt: skip
     if digest.pace is not None:
         lines.append(words("Your goal: %(sentence)s", sentence=digest.pace.sentence))
     late = [_work(a, words) for a in digest.assignments if a.overdue]
@@ -243,14 +253,18 @@ def _learner_lines(digest: Digest, words: Wording) -> list[str]:
 
 
 def _work(a: AssignedWork, words: Wording) -> str:
-    """An assignment's title with its due day, as the learner's home says it."""
+    """An assignment's title with its due day, as the learner's home says it, and its course
+    when the learner follows another."""
+    title = (
+        words("%(title)s in %(course)s", title=a.title, course=a.course) if a.course else a.title
+    )
     if a.due_on is None:
-        return a.title
+        return title
     day = words.day_month(a.due_on)
     when = (
         words("overdue since %(date)s", date=day) if a.overdue else words("due %(date)s", date=day)
     )
-    return f"{a.title} ({when})"
+    return f"{title} ({when})"
 
 
 def _class_lines(news: ClassNews, words: Wording) -> list[str]:

@@ -1,7 +1,8 @@
 """A learner's calendar feed, read through its link (services.calendar_feeds): the learner's open
-assignments with a due day, in the course they follow. The link's secret is the only authority,
-so an unknown or replaced one is NotFound, as if the feed never existed; and a learner who has
-left every class, or follows no course, has an empty calendar rather than an error."""
+assignments with a due day, in every class they are in, whichever course they follow at the
+moment. The link's secret is the only authority, so an unknown or replaced one is NotFound, as if
+the feed never existed; and a learner who has left every class has an empty calendar rather than
+an error."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ from sqlalchemy import select
 
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import NotFound
-from learnloop.reports.assignments import AssignmentView, my_assignments
+from learnloop.reports.learner_courses import (
+    CourseAssignment,
+    class_courses,
+    open_assignments_everywhere,
+)
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
-from learnloop.storage.course_store import course_of_learner
 from learnloop.storage.reminder_tables import calendar_token_hash
 from learnloop.storage.tables import CalendarFeed, User
 
@@ -26,8 +30,8 @@ __all__ = ["CalendarView", "calendar_for_link", "my_calendar_link_since"]
 class CalendarView:
     user_id: int
     display_name: str
-    course_title: str
-    due: list[AssignmentView]  # open, with a due day, the soonest first
+    course_titles: list[str]  # of the learner's classes' courses, by title
+    due: list[CourseAssignment]  # open, with a due day, course by course
 
 
 def calendar_for_link(db: Database, token: str) -> CalendarView:
@@ -39,16 +43,9 @@ def calendar_for_link(db: Database, token: str) -> CalendarView:
         if feed is None or user is None or user.role != Role.LEARNER.value:
             raise NotFound("no such calendar")
         viewer = Viewer(user.id, user.username, user.display_name, Role.LEARNER)
-        try:
-            course_id, course = course_of_learner(s, user.id)
-        except NotFound:
-            return CalendarView(user.id, user.display_name, "", [])
-    due = [
-        a
-        for a in my_assignments(db, viewer, course_id, course)
-        if not a.done and a.due_on is not None
-    ]
-    return CalendarView(user.id, user.display_name, course.title, due)
+        courses = class_courses(s, user.id)
+        due = [c for c in open_assignments_everywhere(s, viewer, courses) if c.assignment.due_on]
+    return CalendarView(user.id, user.display_name, [title for _, title in courses], due)
 
 
 def my_calendar_link_since(db: Database, viewer: Viewer) -> datetime | None:

@@ -25,6 +25,7 @@ from learnloop.reports.score_views import ScoreResult, latest_scores, learner_sc
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator, require_learner_in_class, require_role
 from learnloop.storage.course_store import course_by_id
+from learnloop.storage.learner_courses import course_goal
 from learnloop.storage.tables import (
     Attempt,
     ClassMember,
@@ -264,6 +265,7 @@ def learner_detail(
         course = course_by_id(s, school_class.course_id)
         user = s.get(User, learner_id)
         profile = s.get(LearnerProfile, learner_id)
+        started = course_goal(s, learner_id, school_class.course_id)
         assert user is not None
         mastery = {
             m.objective_key: m
@@ -288,7 +290,7 @@ def learner_detail(
         reviews = learner_reviews(s, learner_id, school_class.course_id, course)
         scores = learner_scores(s, learner_id, school_class.course_id)
     order = course.graph.topological_order
-    goal = profile.goal_objective if profile else None
+    goal = started.goal_objective if started else None
     return LearnerDetail(
         class_id=class_id,
         class_name=school_class.name,
@@ -314,7 +316,7 @@ def learner_detail(
         reviews=reviews,
         scores=scores,
         goal_objective=goal if goal in course.objectives else None,
-        goal_date=profile.goal_date if profile else None,
+        goal_date=started.goal_date if started else None,
         interests=profile.interests if profile else "",
         preferred_modalities=tuple(profile.preferred_modalities or ()) if profile else (),
         weekly_minutes=profile.weekly_minutes if profile else None,

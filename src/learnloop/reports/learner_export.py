@@ -35,7 +35,8 @@ SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
 # What each kind of record is, as the "My data" page names it (marked for the catalogs). A table
 # added later and missing here is listed under its own name: nothing kept goes unshown.
 KEPT_LABELS = {
-    "learner_profiles": N_("Your answers at onboarding (goal, interests, preferences, time)"),
+    "learner_profiles": N_("Your answers at onboarding (interests, preferences, time)"),
+    "learner_courses": N_("The courses you started, with your goal in each"),
     "attempts": N_("Your answers to questions"),
     "withdrawn_answers": N_("Answers withdrawn from your record, with the reason"),
     "mastery": N_("What you have mastered, objective by objective"),

@@ -15,9 +15,11 @@ from learnloop.domain.reviews import MemoryCard as Card
 from learnloop.domain.reviews import ReviewScheduler
 from learnloop.engine import LearnerSnapshot
 from learnloop.storage.course_store import course_model, course_of_learner, recent_outcomes
+from learnloop.storage.learner_courses import course_goal
 from learnloop.storage.tables import (
     Attempt,
     CourseMemoryModel,
+    LearnerCourse,
     LearnerProfile,
     Mastery,
     MemoryCard,
@@ -39,6 +41,13 @@ class LearnerState:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     model: CourseModel | None = None  # the course's learner model (for expected success)
     recent: str = ""  # the last counted outcomes over the course (models with recency read them)
+    started: LearnerCourse | None = None  # their goal in the course, once onboarding asked it
+
+    @property
+    def goal(self) -> str | None:
+        """The learner's goal in this course (an objective of it), if they chose one."""
+        goal = self.started.goal_objective if self.started else None
+        return goal if goal in self.course.objectives else None
 
     def recall(self, key: str) -> float | None:
         """Predicted recall of a mastered objective now (None without a review card)."""
@@ -85,7 +94,7 @@ class LearnerState:
             p_known={k: self.p_known(k) for k in self.course.objectives},
             mastered=self.mastered,
             attempts={k: m.attempts for k, m in self.mastery.items()},
-            goal=self.profile.goal_objective,
+            goal=self.goal,
             preferred_modalities=tuple(self.profile.preferred_modalities or ()),
             done_activities=self.done_activities,
             recent_modalities=self.last_modality,
@@ -149,6 +158,7 @@ def load_learner_state(
     return LearnerState(
         course_id, course, profile, mastery, frozenset(done), last_modality, cards,
         scheduler, now or datetime.now(UTC), model, recent,
+        course_goal(session, learner_id, course_id),
     )  # fmt: skip
 
 

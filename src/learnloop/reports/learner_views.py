@@ -15,11 +15,8 @@ from learnloop.domain.goals import GoalPace, goal_pace, objective_minutes
 from learnloop.domain.language import IN_ENGLISH, Wording
 from learnloop.engine import ActivityOption, recommend
 from learnloop.exceptions import NotFound
-from learnloop.reports.assignments import (
-    AssignmentView,
-    learner_assignments_in,
-    my_assignments,
-)
+from learnloop.reports.assignments import AssignmentView, learner_assignments_in
+from learnloop.reports.learner_courses import CourseChoice, course_choices
 from learnloop.reports.learner_state import LearnerState, load_learner_state, objective_state
 from learnloop.reports.reasons import explain
 from learnloop.reports.review_views import placement_eligible
@@ -93,6 +90,8 @@ class LearnerHome:
     pace: GoalPace | None = None  # progress against the goal (domain.goals)
     assignments: list[AssignmentView] = field(default_factory=list)  # open first
     score_test: str = ""  # the title of the course's score test, if it has one
+    # every course the learner may follow, when there are several (reports.learner_courses)
+    courses: list[CourseChoice] = field(default_factory=list)
 
     @property
     def new_messages(self) -> list[int]:
@@ -235,25 +234,28 @@ def learner_home(
         state = load_learner_state(s, viewer.user_id, now)
         messages = _messages(s, viewer.user_id)
         offered = placement_eligible(s, state)
+        assignments = learner_assignments_in(s, viewer, state.course_id, state.course)
+        courses = course_choices(s, viewer, state.course_id, state.now, only_several=True)
     course = state.course
-    goal = state.profile.goal_objective
+    goal = state.goal
+    goal_date = state.started.goal_date if state.started else None
     pace = None
-    if goal in course.objectives:
+    if goal is not None:
         practised = [
             m.mastered_at for m in state.mastery.values()
             if m.mastered and m.mastered_at is not None and m.attempts > 0
         ]  # fmt: skip
         pace = goal_pace(
-            course.graph, goal, course.objectives[goal].title, state.profile.goal_date,
+            course.graph, goal, course.objectives[goal].title, goal_date,
             set(state.mastered), practised, state.now, words=words,
             weekly_minutes=state.profile.weekly_minutes, minutes=objective_minutes(course),
         )  # fmt: skip
     return LearnerHome(
         display_name=viewer.display_name,
         course_title=course.title,
-        onboarded=state.profile.onboarded_at is not None,
-        goal_title=course.objectives[goal].title if goal in course.objectives else None,
-        goal_date=state.profile.goal_date,
+        onboarded=state.started is not None,
+        goal_title=course.objectives[goal].title if goal is not None else None,
+        goal_date=goal_date,
         mastered=len(state.mastered),
         total=len(course.objectives),
         next_steps=_next_steps(state, pedagogy, words),
@@ -262,8 +264,9 @@ def learner_home(
         back_in_practice=len(state.refresh),
         placement_offered=offered,
         pace=pace,
-        assignments=my_assignments(db, viewer, state.course_id, course),
+        assignments=assignments,
         score_test=course.score_test.title if course.score_test else "",
+        courses=courses,
     )
 
 

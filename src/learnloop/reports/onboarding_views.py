@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from learnloop.domain import Course, Viewer
 from learnloop.domain.interests import topics_of_interest
@@ -15,8 +16,8 @@ from learnloop.domain.placement import offers_placement
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
 from learnloop.storage.course_store import course_by_id
-from learnloop.storage.tables import Attempt, ClassMember, LearnerProfile, Placement
-from learnloop.storage.tables import Course as CourseRow
+from learnloop.storage.learner_courses import course_goal, followable_courses, in_a_class
+from learnloop.storage.tables import Attempt, LearnerProfile, Placement
 
 __all__ = ["Onboarding", "onboarding_options"]
 
@@ -36,6 +37,9 @@ class Onboarding:
     # the topics the interests name (ticked on the page), and the rest of what the learner wrote
     topics_named: tuple[str, ...] = ()
     other_interests: str = ""
+    course_title: str = ""
+    # the learner answered onboarding in another course: this one asks only their goal in it
+    new_course: bool = False
 
 
 def _split_interests(course: Course | None, interests: str) -> tuple[tuple[str, ...], str]:
@@ -54,17 +58,7 @@ def onboarding_options(db: Database, viewer: Viewer) -> Onboarding:
     require_learner(viewer)
     with db.reading() as s:
         profile = s.get(LearnerProfile, viewer.user_id)
-        in_class = s.scalar(
-            select(func.count())
-            .select_from(ClassMember)
-            .where(ClassMember.user_id == viewer.user_id)
-        )
-        courses = [
-            (cid, title)
-            for cid, title in s.execute(
-                select(CourseRow.id, CourseRow.title).order_by(CourseRow.title)
-            )
-        ]
+        courses = followable_courses(s, viewer.user_id)
         course_id = profile.course_id if profile else None
         objectives: list[tuple[str, str]] = []
         if course_id is None and len(courses) == 1:
@@ -72,25 +66,21 @@ def onboarding_options(db: Database, viewer: Viewer) -> Onboarding:
         offered = True
         topics: tuple[str, ...] = ()
         course: Course | None = None
+        started = course_goal(s, viewer.user_id, course_id)
         if course_id is not None:
             course = course_by_id(s, course_id)
             objectives = [(k, course.objectives[k].title) for k in course.graph.topological_order]
             topics = tuple(t.title for t in course.topics.values())
-            started = s.scalar(
-                select(func.count()).select_from(Attempt).where(Attempt.user_id == viewer.user_id)
-            ) or s.scalar(
-                select(func.count())
-                .select_from(Placement)
-                .where(Placement.user_id == viewer.user_id)
-            )
-            offered = offers_placement(course) and not started
+            offered = offers_placement(course) and not _begun(s, viewer.user_id, course_id)
+        in_class = in_a_class(s, viewer.user_id)
+    goal = started.goal_objective if started else None
     named, other = _split_interests(course, profile.interests if profile else "")
     return Onboarding(
         courses=[] if in_class else courses,
         course_id=course_id,
         objectives=objectives,
-        goal_objective=profile.goal_objective if profile else None,
-        goal_date=profile.goal_date if profile else None,
+        goal_objective=goal if course is not None and goal in course.objectives else None,
+        goal_date=started.goal_date if started else None,
         interests=profile.interests if profile else "",
         preferred_modalities=list(profile.preferred_modalities or []) if profile else [],
         placement_offered=offered,
@@ -98,4 +88,21 @@ def onboarding_options(db: Database, viewer: Viewer) -> Onboarding:
         topics=topics,
         topics_named=named,
         other_interests=other,
+        course_title=course.title if course is not None else "",
+        new_course=started is None and profile is not None and profile.onboarded_at is not None,
     )
+
+
+def _begun(s: Session, user_id: int, course_id: int) -> bool:
+    """Whether the learner has practised or been placed in the course already."""
+    practised = s.scalar(
+        select(Attempt.id)
+        .where(Attempt.user_id == user_id, Attempt.course_id == course_id)
+        .limit(1)
+    )
+    placed = s.scalar(
+        select(Placement.id)
+        .where(Placement.user_id == user_id, Placement.course_id == course_id)
+        .limit(1)
+    )
+    return practised is not None or placed is not None

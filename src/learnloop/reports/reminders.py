@@ -24,7 +24,8 @@ from learnloop.domain.reminders import (
 from learnloop.exceptions import NotFound
 from learnloop.reports.class_glance import class_glance
 from learnloop.reports.class_views import classes_for
-from learnloop.reports.learner_views import learner_home
+from learnloop.reports.learner_courses import open_assignments_everywhere
+from learnloop.reports.learner_views import LearnerHome, learner_home
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
 from learnloop.storage.tables import FeedbackMessage, ReminderSubscription, User
@@ -77,7 +78,6 @@ def due_digests(
             or 0
             for sub, user in due
         }
-    today = now.astimezone(UTC).date()
     out = []
     for sub, user in due:
         viewer = Viewer(user.id, user.username, user.display_name, Role.LEARNER)
@@ -90,6 +90,7 @@ def due_digests(
             continue
         pace = home.pace if home.pace and home.pace.status in PACE_WORTH_A_REMINDER else None
         step = home.next_steps[0] if home.next_steps else None
+        assignments, reviews_elsewhere = _in_every_course(db, viewer, home, now)
         digest = Digest(
             user_id=user.id,
             email=sub.email,
@@ -99,17 +100,36 @@ def due_digests(
             course_title=home.course_title,
             reviews_due=home.reviews_due,
             pace=pace,
-            assignments=[
-                AssignedWork(a.activity_title, a.due_on, a.overdue(today))
-                for a in home.assignments
-                if not a.done
-            ],
+            assignments=assignments,
+            reviews_elsewhere=reviews_elsewhere,
             new_messages=fresh[user.id],
             next_step=(step.title, step.reason_text) if step else None,
         )
         if digest.has_news:
             out.append(digest)
     return out
+
+
+def _in_every_course(
+    db: Database, viewer: Viewer, home: LearnerHome, now: datetime
+) -> tuple[list[AssignedWork], list[tuple[str, int]]]:
+    """The learner's open assignments in all their classes, the soonest due first (named with
+    their course when it is not the one they follow), and (course, reviews due) of their other
+    courses where reviews are due (``home.courses`` lists them when there are several)."""
+    today = now.astimezone(UTC).date()
+    current = next((c.course_id for c in home.courses if c.current), None)
+    with db.reading() as s:
+        everywhere = open_assignments_everywhere(s, viewer)
+    work = [
+        AssignedWork(
+            c.assignment.activity_title, c.assignment.due_on, c.assignment.overdue(today),
+            course="" if current is None or c.course_id == current else c.course_title,
+        )
+        for c in everywhere
+    ]  # fmt: skip
+    work.sort(key=lambda a: (a.due_on is None, a.due_on or today))
+    reviews = [(c.title, c.reviews_due) for c in home.courses if not c.current and c.reviews_due]
+    return work, reviews
 
 
 def _due(db: Database, role: Role, now: datetime) -> list[tuple[ReminderSubscription, User]]:

@@ -25,8 +25,9 @@ from learnloop.engine.simulation import SimulatedLearner
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class, create_class, import_course
 from learnloop.services.demo_class_work import assign_to_class, hand_in_work
-from learnloop.services.learning import complete_onboarding, record_attempt
+from learnloop.services.learning import record_attempt
 from learnloop.services.messages import reply_to_feedback, send_feedback
+from learnloop.services.onboarding import complete_onboarding
 from learnloop.services.reflections import write_reflection
 from learnloop.services.score_bank import calibrate_score_bank, import_calibration_answers
 from learnloop.storage import Database

@@ -1,4 +1,4 @@
-"""The learning loop's state changes: onboarding, and recording an answer.
+"""The learning loop's state changes: recording an answer (onboarding is ``services.onboarding``).
 
 ``record_attempt`` stores the answer and the learner model's update in one transaction: an
 attempt is never stored without its mastery update, nor a mastery update without its attempt.
@@ -7,7 +7,7 @@ attempt is never stored without its mastery update, nor a mastery update without
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -15,44 +15,35 @@ from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi.learnloop_ids import answer_statement
 from learnloop.config import DEFAULT_PUBLIC_URL
-from learnloop.domain import AnswerFeedback, Course, Grade, Modality, Viewer, grade, stage_feedback
+from learnloop.domain import AnswerFeedback, Course, Grade, Viewer, grade, stage_feedback
 from learnloop.domain.grading import SOLUTION_AFTER_MISSES
 from learnloop.domain.learner_model import CourseModel, with_outcome
 from learnloop.domain.reviews import ReviewScheduler
-from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
+from learnloop.exceptions import NotFound, PermissionDenied
 from learnloop.services.reviews import review_on_answer, scheduler_for, start_card
 from learnloop.services.statement_store import insert_statement
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
 from learnloop.storage.course_store import (
-    course_by_id,
     course_model,
     course_of_learner,
     new_attempt_id,
     recent_outcomes,
 )
 from learnloop.storage.learner_lock import lock_learner_model
-from learnloop.storage.tables import Attempt, LearnerProfile, Mastery, MasteryEvent
+from learnloop.storage.tables import Attempt, Mastery, MasteryEvent
 
 __all__ = [
     "DEFAULT_PUBLIC_URL",
-    "MAX_WEEKLY_MINUTES",
-    "MIN_WEEKLY_MINUTES",
     "AttemptOutcome",
     "MasteryChange",
     "apply_answer",
-    "complete_onboarding",
     "is_evidence",
     "is_locked",
     "mastery_rows",
     "record_attempt",
     "update_model",
 ]
-
-# The time a learner may say they give a week: at least ten minutes (less plans nothing), at most
-# forty hours (a full-time week; more is a typo).
-MIN_WEEKLY_MINUTES = 10
-MAX_WEEKLY_MINUTES = 2400
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,73 +63,6 @@ class AttemptOutcome:
     counted: bool
     feedback: AnswerFeedback
     changes: tuple[MasteryChange, ...]
-
-
-def complete_onboarding(
-    db: Database,
-    viewer: Viewer,
-    *,
-    course_id: int | None,
-    goal_objective: str | None,
-    goal_date: date | None,
-    interests: str,
-    preferred_modalities: list[str],
-    weekly_minutes: int | None = None,
-    now: datetime | None = None,
-) -> None:
-    """Record the learner's goal, interests, preferred kinds of activity and the time they can
-    give a week."""
-    require_learner(viewer)
-    if (
-        weekly_minutes is not None
-        and not MIN_WEEKLY_MINUTES <= weekly_minutes <= MAX_WEEKLY_MINUTES
-    ):
-        raise InvalidInput(
-            "weekly_minutes",
-            "give between %(low)s and %(high)s minutes a week",
-            low=MIN_WEEKLY_MINUTES,
-            high=MAX_WEEKLY_MINUTES,
-        )
-    known = {m.value for m in Modality}
-    for modality in preferred_modalities:
-        if modality not in known:
-            raise InvalidInput(
-                "preferred_modalities",
-                "%(modality)s is not one of %(value)s",
-                modality=repr(modality),
-                value=sorted(known),
-            )
-    if len(interests) > 1000:
-        raise InvalidInput("interests", "use at most 1000 characters")
-    with db.transaction() as s:
-        profile = s.get(LearnerProfile, viewer.user_id)
-        if profile is None:
-            profile = LearnerProfile(user_id=viewer.user_id, interests="", preferred_modalities=[])
-            s.add(profile)
-        if course_id is not None and profile.course_id not in (None, course_id):
-            raise InvalidInput(
-                "course_id", "your class chose your course; ask your educator to change it"
-            )
-        if course_id is not None:
-            course_by_id(s, course_id)  # NotFound if it does not exist
-            profile.course_id = course_id
-        if profile.course_id is None:
-            raise InvalidInput("course_id", "choose a course to follow")
-        course = course_by_id(s, profile.course_id)
-        if goal_objective and goal_objective not in course.objectives:
-            raise InvalidInput(
-                "goal_objective",
-                "%(goal_objective)s is not an objective of this course",
-                goal_objective=repr(goal_objective),
-            )
-        if goal_date is not None and goal_date < (now or datetime.now(UTC)).date():
-            raise InvalidInput("goal_date", "a goal date cannot be in the past")
-        profile.goal_objective = goal_objective or None
-        profile.goal_date = goal_date
-        profile.interests = interests.strip()
-        profile.preferred_modalities = list(dict.fromkeys(preferred_modalities))
-        profile.weekly_minutes = weekly_minutes
-        profile.onboarded_at = now or datetime.now(UTC)
 
 
 def _misses_and_seen_correct(outcomes: list[bool]) -> tuple[int, bool]:

@@ -70,6 +70,7 @@ __all__ = [
     "CourseMediaFile",
     "CourseScoreBank",
     "FeedbackMessage",
+    "LearnerCourse",
     "LearnerProfile",
     "LoginFailure",
     "LrsClient",
@@ -121,20 +122,33 @@ class User(Base):
 
 
 class LearnerProfile(Base):
-    """What the learner told us at onboarding, and the course they are following."""
+    """What the learner told us at onboarding about themselves, and the course they are
+    following now (their goal in each course is a ``LearnerCourse``)."""
 
     __tablename__ = "learner_profiles"
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
-    goal_objective: Mapped[str | None] = mapped_column(String(64))  # drives the goal path
-    goal_date: Mapped[date | None] = mapped_column(Date)
     interests: Mapped[str] = mapped_column(Text, default="")
     # preferred modalities, most preferred first: the policy ranks these first, excludes none
     preferred_modalities: Mapped[list[str]] = mapped_column(JSON, default=list)
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     weekly_minutes: Mapped[int | None] = mapped_column(Integer)  # time they can give a week
+
+
+class LearnerCourse(Base):
+    """A course a learner has started (onboarding asked their goal in it): a learner in classes
+    on several courses keeps a goal in each, and switches between them."""
+
+    __tablename__ = "learner_courses"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    goal_objective: Mapped[str | None] = mapped_column(String(64))  # drives the goal path
+    goal_date: Mapped[date | None] = mapped_column(Date)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())  # their onboarding in it
 
 
 class AuthSession(Base):

@@ -38,6 +38,7 @@ from learnloop.web.pages import (
     answers,
     assignments,
     calendar,
+    courses,
     discussion,
     group_messages,
     join,
@@ -154,7 +155,7 @@ def create_app(
     app.mount("/xapi", xapi_app)
 
     for router in (
-        accounts.router, learn.router, join.router, teach.router, answers.router, work.router,
+        accounts.router, courses.router, learn.router, join.router, teach.router, answers.router, work.router,
         admin.router, discussion.router, lti.router, reminders.router, media.router,
         score_test.router, group_messages.router, assignments.router, calendar.router,
     ):  # fmt: skip

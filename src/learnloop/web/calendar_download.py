@@ -36,18 +36,20 @@ def calendar_response(view: CalendarView, *, public_url: str, now: datetime) -> 
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add(
-        "x-wr-calname", f"learnloop · {view.course_title}" if view.course_title else "learnloop"
-    )
-    for a in view.due:
+    titles = view.course_titles
+    cal.add("x-wr-calname", f"learnloop · {titles[0]}" if len(titles) == 1 else "learnloop")
+    for c in view.due:
+        a = c.assignment
         assert a.due_on is not None  # the report lists only assignments with a due day
         event = Event()
         event.add("uid", f"learnloop-assignment-{a.id}@{host}")
         event.add("dtstamp", now)
         event.add("dtstart", a.due_on)
         event.add("dtend", a.due_on + timedelta(days=1))
-        event.add("summary", a.activity_title)
-        link = f"{base}/learn/activities/{a.activity_key}"
+        # in a calendar of several courses, each event says which
+        event.add("summary", a.activity_title if len(titles) == 1
+                  else f"{a.activity_title} · {c.course_title}")  # fmt: skip
+        link = f"{base}{c.link}"
         event.add("description", "\n".join(x for x in (f"{a.educator}: {a.note}" if a.note
                                                          else a.educator, link) if x))  # fmt: skip
         event.add("url", link)

@@ -8,9 +8,10 @@ from datetime import date, datetime
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
+from learnloop.reports.learner_courses import my_courses
 from learnloop.reports.onboarding_views import onboarding_options
 from learnloop.reports.review_views import placement_page, review_queue
-from learnloop.services.learning import complete_onboarding
+from learnloop.services.onboarding import choose_course, complete_onboarding
 from learnloop.services.placement import answer_placement, start_placement
 from learnloop.services.reflections import delete_reflection, set_sharing
 from learnloop.web.api.schemas import ItemOut, item_out
@@ -30,13 +31,35 @@ class ProfileIn(BaseModel):
 
 class ProfileOut(BaseModel):
     course_id: int | None
-    courses: list[int]  # the courses the learner may choose (none when their class chose)
+    courses: list[int]  # courses to choose from here (none when classes chose: see /me/courses)
     goal_objective: str | None
     goal_date: date | None
     interests: str
     preferred_modalities: list[str]
     placement_offered: bool
     weekly_minutes: int | None
+
+
+class CourseOut(BaseModel):
+    id: int
+    title: str
+    current: bool  # the course followed now
+    started: bool  # the learner chose their goal in it (else following it asks that first)
+    classes: list[str]  # the learner's classes on it
+    mastered: int
+    objectives: int
+    open_assignments: int
+    overdue: int
+    reviews_due: int
+
+
+class FollowIn(BaseModel):
+    course_id: int
+
+
+class FollowOut(BaseModel):
+    course_id: int
+    started: bool  # False: PUT /me/profile with the goal in it next
 
 
 class ReviewOut(BaseModel):
@@ -105,6 +128,25 @@ def set_profile(body: ProfileIn, platform: PlatformDep, viewer: ApiViewer) -> Re
         preferred_modalities=body.preferred_modalities, weekly_minutes=body.weekly_minutes,
     )  # fmt: skip
     return Response(status_code=204)
+
+
+@router.get("/courses", response_model=list[CourseOut])
+def courses(platform: PlatformDep, viewer: ApiViewer) -> list[CourseOut]:
+    """Every course the learner may follow, the one followed first, with what waits in each."""
+    return [
+        CourseOut(id=c.course_id, title=c.title, current=c.current, started=c.started,
+                  classes=list(c.classes), mastered=c.mastered, objectives=c.objectives,
+                  open_assignments=c.open_assignments, overdue=c.overdue,
+                  reviews_due=c.reviews_due)
+        for c in my_courses(platform.db, viewer)
+    ]  # fmt: skip
+
+
+@router.put("/course", response_model=FollowOut)
+def follow_course(body: FollowIn, platform: PlatformDep, viewer: ApiViewer) -> FollowOut:
+    """Follow another of the learner's courses (403 for a course none of their classes is on)."""
+    followed = choose_course(platform.db, viewer, body.course_id)
+    return FollowOut(course_id=followed.course_id, started=followed.started)
 
 
 @router.get("/reviews", response_model=list[ReviewOut])

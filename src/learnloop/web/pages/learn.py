@@ -13,6 +13,7 @@ from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.reports.class_groups import my_groups
 from learnloop.reports.discussion import Thread, activity_thread
 from learnloop.reports.join_codes import my_class_name
+from learnloop.reports.learner_courses import waiting_elsewhere
 from learnloop.reports.learner_views import (
     activity_view,
     learner_home,
@@ -26,8 +27,9 @@ from learnloop.reports.review_views import placement_page, review_queue
 from learnloop.reports.withdrawn_answers import withdrawn_for
 from learnloop.services.assignments import mark_done
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
-from learnloop.services.learning import complete_onboarding, record_attempt
+from learnloop.services.learning import record_attempt
 from learnloop.services.messages import MAX_FEEDBACK_LENGTH, mark_read, reply_to_feedback
+from learnloop.services.onboarding import complete_onboarding
 from learnloop.services.placement import answer_placement, start_placement
 from learnloop.services.projects import MAX_WORK_LENGTH, submit_work
 from learnloop.services.reflections import (
@@ -87,6 +89,7 @@ def _home(
             "replied": replied,
             "reply_error": reply_error,
             "reply_max": MAX_FEEDBACK_LENGTH,
+            "elsewhere": waiting_elsewhere(data.courses),
         },
         viewer=viewer,
         status_code=400 if reply_error else 200,
