@@ -20,7 +20,7 @@ from learnloop.reports.learner_courses import (
 )
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
-from learnloop.storage.reminder_tables import calendar_token_hash
+from learnloop.storage.secret_digest import secret_digest
 from learnloop.storage.tables import CalendarFeed, User
 
 __all__ = ["CalendarView", "calendar_for_link", "my_calendar_link_since"]
@@ -37,7 +37,7 @@ class CalendarView:
 def calendar_for_link(db: Database, token: str) -> CalendarView:
     with db.reading() as s:
         feed = s.scalars(
-            select(CalendarFeed).where(CalendarFeed.token_hash == calendar_token_hash(token))
+            select(CalendarFeed).where(CalendarFeed.token_hash == secret_digest(token))
         ).first()
         user = s.get(User, feed.user_id) if feed is not None else None
         if feed is None or user is None or user.role != Role.LEARNER.value:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -23,6 +22,7 @@ from learnloop.services.login_limits import (
     record_failure,
 )
 from learnloop.storage import Database
+from learnloop.storage.secret_digest import secret_digest
 from learnloop.storage.tables import AuthSession, LearnerProfile, User
 
 __all__ = [
@@ -48,10 +48,6 @@ _DUMMY_PASSWORD = "not-a-real-password"  # noqa: S105
 @lru_cache(maxsize=4)
 def _dummy_hash(hasher: PasswordHasher) -> str:
     return hasher.hash(_DUMMY_PASSWORD)
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _viewer(user: User) -> Viewer:
@@ -146,7 +142,7 @@ def start_session(db: Database, user_id: int, *, kind: str, hours: int) -> str:
         s.execute(delete(AuthSession).where(AuthSession.expires_at < now))
         s.add(
             AuthSession(
-                token_hash=_token_hash(token),
+                token_hash=secret_digest(token),
                 user_id=user_id,
                 kind=kind,
                 created_at=now,
@@ -158,7 +154,7 @@ def start_session(db: Database, user_id: int, *, kind: str, hours: int) -> str:
 
 def end_session(db: Database, token: str) -> None:
     with db.transaction() as s:
-        s.execute(delete(AuthSession).where(AuthSession.token_hash == _token_hash(token)))
+        s.execute(delete(AuthSession).where(AuthSession.token_hash == secret_digest(token)))
 
 
 def viewer_for_token(db: Database, token: str, *, kind: str) -> Viewer:
@@ -167,7 +163,7 @@ def viewer_for_token(db: Database, token: str, *, kind: str) -> Viewer:
         row = s.execute(
             select(User, AuthSession.expires_at)
             .join(AuthSession, AuthSession.user_id == User.id)
-            .where(AuthSession.token_hash == _token_hash(token), AuthSession.kind == kind)
+            .where(AuthSession.token_hash == secret_digest(token), AuthSession.kind == kind)
         ).first()
     if row is None or row[1] <= datetime.now(UTC):
         raise AuthenticationFailed("not logged in, or the session has expired")
@@ -205,7 +201,7 @@ def change_password(
         user.password_hash, user.must_change_password = password_hash, False
         others = delete(AuthSession).where(AuthSession.user_id == viewer.user_id)
         if keep_token is not None:
-            others = others.where(AuthSession.token_hash != _token_hash(keep_token))
+            others = others.where(AuthSession.token_hash != secret_digest(keep_token))
         s.execute(others)
 
 

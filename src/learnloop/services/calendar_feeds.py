@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from learnloop.domain import Viewer
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
-from learnloop.storage.reminder_tables import calendar_token_hash
+from learnloop.storage.secret_digest import secret_digest
 from learnloop.storage.tables import CalendarFeed
 
 __all__ = ["make_calendar_link", "stop_calendar_link"]
@@ -29,10 +29,10 @@ def make_calendar_link(db: Database, viewer: Viewer, now: datetime | None = None
     with db.transaction() as s:
         row = s.get(CalendarFeed, viewer.user_id)
         if row is None:
-            s.add(CalendarFeed(user_id=viewer.user_id, token_hash=calendar_token_hash(token),
+            s.add(CalendarFeed(user_id=viewer.user_id, token_hash=secret_digest(token),
                                created_at=now or datetime.now(UTC)))  # fmt: skip
         else:
-            row.token_hash, row.created_at = calendar_token_hash(token), now or datetime.now(UTC)
+            row.token_hash, row.created_at = secret_digest(token), now or datetime.now(UTC)
     return token
 
 

@@ -13,7 +13,6 @@ holds a registration learnloop does not, and its administrator removes it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from learnloop.services.audit import OPERATOR, record_event
 from learnloop.services.lti_calls import PlatformError, get, json_of, post
 from learnloop.services.lti_platforms import PlatformRegistration, add_platform, check_url
 from learnloop.storage import Database
+from learnloop.storage.secret_digest import secret_digest
 from learnloop.storage.tables import Course as CourseRow
 from learnloop.storage.tables import LtiInvite, LtiPlatform
 
@@ -51,10 +51,6 @@ class Registered:
     client_id: str
     deployment_id: str
     origin: str  # the platform's scheme and host: its page frames learnloop's answer
-
-
-def _digest(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
 
 
 def invite_platform(
@@ -78,7 +74,7 @@ def invite_platform(
             if course_id is None:
                 raise InvalidInput("course", f"there is no course {course_slug!r}")
         s.add(LtiInvite(
-            code_hash=_digest(code), name=name, course_id=course_id, created_at=now,
+            code_hash=secret_digest(code), name=name, course_id=course_id, created_at=now,
             expires_at=now + timedelta(days=INVITE_DAYS), used_at=None,
         ))  # fmt: skip
         record_event(s, actor=actor, action="lti.invite_created", subject=name or "(unnamed)",
@@ -88,7 +84,7 @@ def invite_platform(
 
 def _open_invite(db: Database, code: str, now: datetime) -> LtiInvite:
     with db.reading() as s:
-        invite = s.get(LtiInvite, _digest(code))
+        invite = s.get(LtiInvite, secret_digest(code))
         if invite is None or invite.used_at is not None or invite.expires_at < now:
             raise NotFound("this registration link is unknown, used or expired: ask for a new one")
         return invite

@@ -3,7 +3,6 @@ Part of the same schema as storage.tables, which exports them."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from learnloop.storage.table_base import Base, UTCDateTime
 
-__all__ = ["CalendarFeed", "ReminderSubscription", "calendar_token_hash"]
+__all__ = ["CalendarFeed", "ReminderSubscription"]
 
 
 class ReminderSubscription(Base):
@@ -38,10 +37,7 @@ class CalendarFeed(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # hex SHA-256
+    token_hash: Mapped[str] = mapped_column(
+        String(64), unique=True
+    )  # storage.secret_digest of the link's secret
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-def calendar_token_hash(token: str) -> str:
-    """What is stored of a calendar link's secret, and looked up when the link is read."""
-    return hashlib.sha256(token.encode()).hexdigest()
