@@ -162,6 +162,8 @@ def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: 
 
         problems += home_and_first_class(page, url, "admin", "/admin", language)
         assert page.locator("html").get_attribute("lang") == language
+        page.goto(url + "/admin/courses/fractions")  # a course's contents and fitted models
+        problems += violations(page)
     assert problems == []
 
 

@@ -48,6 +48,7 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/learn/calendar"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/calendar"): (LEARNERS, 200, 403, 303),  # the new link is on this page
     ("POST", "/learn/calendar/stop"): (LEARNERS, 303, 403, 303),
+    ("GET", "/admin/courses/{slug}"): ({A}, 200, 403, 303),
     # the course the world's learners follow (tests/web/test_learner_courses.py switches)
     ("GET", "/learn/courses"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/courses/{course_id}"): (LEARNERS, 303, 403, 303),
@@ -211,6 +212,7 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/admin/xapi-identities/unlink"): ({A}, 400, 403, 401),
     ("PUT", "/api/v1/me/profile"): (LEARNERS, 204, 403, 401),
     ("GET", "/api/v1/me/courses"): (LEARNERS, 200, 403, 401),
+    ("GET", "/api/v1/admin/courses/{slug}"): ({A}, 200, 403, 401),
     ("PUT", "/api/v1/me/course"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/reviews"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/placement"): (LEARNERS, 200, 403, 401),

@@ -25,7 +25,12 @@ from learnloop.engine.bkt import BayesianKnowledgeTracing
 from learnloop.engine.logistic_kt import FEATURE_SETS, RECENT_OUTCOMES, LogisticKnowledgeTracing
 from learnloop.engine.model_codec import bkt_from_parameters, model_from_json, state_from_counts
 
-__all__ = ["CourseModel", "with_outcome"]
+__all__ = ["MIN_ANSWERS_TO_FIT", "CourseModel", "with_outcome"]
+
+# A course's model is fitted once it has this many counted answers: with the demo course's 12
+# objectives that is about 40 per objective, the least at which per-objective parameters stop
+# swinging from one learner to the next (BKT's EM and the logistic weights alike).
+MIN_ANSWERS_TO_FIT = 500
 
 
 class CourseModel:

@@ -24,6 +24,7 @@ __all__ = [
     "DEFAULT_MAX_EXPOSURE",
     "DEFAULT_MAX_ITEMS",
     "DEFAULT_SE_TARGET",
+    "MIN_ITEM_ANSWERS",
     "RETEST_DAYS",
     "SCORE_MEAN",
     "SCORE_SD",
@@ -35,6 +36,12 @@ __all__ = [
     "scaled_score",
     "score_state",
 ]
+
+# An item is calibrated once this many learners answered it: with the priors on difficulty
+# (sd 2) and log-discrimination (sd 0.5), ten answers put its difficulty within about ±0.7 of
+# the truth (tests/services/test_score_bank.py recovers difficulties from simulated answers),
+# enough for choosing questions; the score's own standard error comes from the answers.
+MIN_ITEM_ANSWERS = 10
 
 # The test's length when the course says none: issue 5's benchmark length, where a 300-item bank
 # brings the standard error near 0.35 with exposure held at a quarter.

@@ -16,6 +16,7 @@ import numpy as np
 from sqlalchemy import select
 
 from learnloop.domain import Course
+from learnloop.domain.learner_model import MIN_ANSWERS_TO_FIT
 from learnloop.engine import BayesianKnowledgeTracing, ResponseLog
 from learnloop.engine.logistic_kt import LogisticKnowledgeTracing
 from learnloop.engine.metrics import auc
@@ -27,10 +28,6 @@ from learnloop.storage.tables import Attempt, CourseLearnerModel
 
 __all__ = ["MIN_ANSWERS_TO_FIT", "ModelFit", "fit_course_model"]
 
-# A course's model is fitted once it has this many counted answers: with the demo course's 12
-# objectives that is about 40 per objective, the least at which per-objective parameters stop
-# swinging from one learner to the next (BKT's EM and the logistic weights alike).
-MIN_ANSWERS_TO_FIT = 500
 _HELD_OUT = 0.2  # share of learners kept out of the fit to check it
 
 

@@ -26,6 +26,7 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import func, select
 
+from learnloop.domain.score_test import MIN_ITEM_ANSWERS
 from learnloop.engine import ResponseLog
 from learnloop.engine.irt import ItemResponseTheory
 from learnloop.exceptions import InvalidInput
@@ -41,11 +42,6 @@ from learnloop.storage.tables import (
 
 __all__ = ["MIN_ITEM_ANSWERS", "BankFit", "calibrate_score_bank", "import_calibration_answers"]
 
-# An item is calibrated once this many learners answered it: with the priors on difficulty
-# (sd 2) and log-discrimination (sd 0.5), ten answers put its difficulty within about ±0.7 of
-# the truth (tests/services/test_score_bank.py recovers difficulties from simulated answers),
-# enough for choosing questions; the score's own standard error comes from the answers.
-MIN_ITEM_ANSWERS = 10
 _IMPORTED = -(2**40)  # learner numbers of imported respondents: _IMPORTED - respondent
 
 

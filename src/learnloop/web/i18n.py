@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from datetime import date, datetime
 
 from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
 from jinja2 import Environment
 from markupsafe import Markup
 
@@ -93,6 +94,11 @@ def _format_percent(share: float) -> str:
     return _current.get()[1].percent(share)
 
 
+def _format_number(value: float) -> str:
+    """A measure to two decimal places, such as an AUC or a log loss: "0.74", "0,74"."""
+    return format_decimal(value, format="0.00", locale=locale_of(_current.get()[0]))
+
+
 def _format_datetime(value: datetime) -> str:
     """Day, month and time: "Dec 5, 14:03", "5 déc., 14:03"."""
     day = format_skeleton("MMMd", value, locale=locale_of(_current.get()[0]))
@@ -101,7 +107,7 @@ def _format_datetime(value: datetime) -> str:
 
 def install(env: Environment) -> None:
     """Give a Jinja environment gettext in the language of the page being rendered, the
-    ``date``, ``datetime`` and ``percent`` filters in its conventions (``{{ when|date("long") }}``),
+    ``date``, ``datetime``, ``percent`` and ``number`` filters in its conventions (``{{ when|date("long") }}``),
     and the words for the platform's codes (``web.vocabulary``)."""
     env.add_extension("jinja2.ext.i18n")
     env.policies["ext.i18n.trimmed"] = (
@@ -113,6 +119,7 @@ def install(env: Environment) -> None:
     env.filters["date"] = _format_date
     env.filters["datetime"] = _format_datetime
     env.filters["percent"] = _format_percent
+    env.filters["number"] = _format_number
     env.globals["language_name"] = language_name
     env.globals["lang_of"] = lang_of
     env.globals["labels"] = MODALITY_LABELS

@@ -4,12 +4,14 @@ go by in xAPI content on other sites (admins only)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from learnloop.reports.admin_views import class_members
+from learnloop.reports.course_health import FitState, course_health
 from learnloop.reports.xapi_person import linked_identities
 from learnloop.services.accounts import reset_password
 from learnloop.services.classes import add_members, create_class_for, remove_member
@@ -69,6 +71,60 @@ class OneTimePassword(BaseModel):
 class DeletionOut(BaseModel):
     username: str
     rows: dict[str, int]  # rows deleted, by table
+
+
+class FitOut(BaseModel):
+    fitted_at: datetime | None  # null: not fitted yet (the authors' or default parameters run)
+    fitted_on: int  # answers (reviews for the memory) it was fitted on
+    since: int  # answers or reviews recorded since (all of them before a first fit)
+    needed: int  # the least a fit takes
+    quality: float | None  # held-out AUC for the learner model, log loss for the memory
+    stale: bool  # looks like the nightly fit has stopped (see docs/operations.md)
+
+    @classmethod
+    def of(cls, fit: FitState, now: datetime) -> FitOut:
+        return cls(fitted_at=fit.fitted_at, fitted_on=fit.fitted_on, since=fit.since,
+                   needed=fit.needed, quality=fit.quality, stale=fit.stale(now))  # fmt: skip
+
+
+class CourseClassOut(BaseModel):
+    id: int
+    name: str
+    learners: int
+
+
+class CourseHealthOut(BaseModel):
+    slug: str
+    title: str
+    imported_at: datetime
+    objectives: int
+    activities: int
+    items: int
+    media_files: int
+    classes: list[CourseClassOut]
+    following: int  # learners following it now
+    started: int  # learners who chose their goal in it
+    answers: int
+    model_kind: str  # what course.yaml chose
+    fitted_kind: str | None
+    model: FitOut
+    memory: FitOut
+    score: FitOut | None  # null: the course has no score test
+
+
+@router.get("/courses/{slug}", response_model=CourseHealthOut)
+def course(slug: str, platform: PlatformDep, viewer: ApiViewer) -> CourseHealthOut:
+    """A course's contents, who uses it, and the models fitted on its data."""
+    c = course_health(platform.db, viewer, slug)
+    return CourseHealthOut(
+        slug=c.slug, title=c.title, imported_at=c.imported_at, objectives=c.objectives,
+        activities=c.activities, items=c.items, media_files=c.media_files,
+        classes=[CourseClassOut(id=i, name=n, learners=k) for i, n, k in c.classes],
+        following=c.following, started=c.started, answers=c.answers, model_kind=c.model_kind,
+        fitted_kind=c.fitted_kind, model=FitOut.of(c.model, c.now),
+        memory=FitOut.of(c.memory, c.now),
+        score=FitOut.of(c.score, c.now) if c.score is not None else None,
+    )  # fmt: skip
 
 
 @router.post("/classes", response_model=ClassCreated, status_code=201)

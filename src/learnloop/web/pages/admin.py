@@ -1,4 +1,4 @@
-"""The administrator's overview, classes and their members, deleting an account, and the names
+"""The administrator's overview, a course's contents and fitted models, classes and their members, deleting an account, and the names
 accounts go by in xAPI content hosted elsewhere."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from learnloop.content.identity_csv import IDENTIFIER_COLUMNS
@@ -14,6 +14,7 @@ from learnloop.domain import Viewer
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.admin_views import admin_overview, class_members
 from learnloop.reports.class_views import classes_for
+from learnloop.reports.course_health import STALE_FIT_DAYS, course_health
 from learnloop.reports.xapi_person import linked_identities
 from learnloop.services.accounts import reset_password
 from learnloop.services.classes import add_members, create_class_for, remove_member
@@ -37,6 +38,17 @@ def _page(
 @router.get("", response_class=HTMLResponse)
 def overview(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
     return _page(request, platform, viewer, {})
+
+
+@router.get("/courses/{slug}", response_class=HTMLResponse)
+def course(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    slug: Annotated[str, Path(max_length=64)],
+) -> Response:
+    context = {"c": course_health(platform.db, viewer, slug), "stale_days": STALE_FIT_DAYS}
+    return render(request, platform, "admin/course.html", context, viewer=viewer)
 
 
 @router.post("/accounts/delete", dependencies=[CsrfChecked])

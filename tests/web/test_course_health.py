@@ -1,0 +1,74 @@
+"""An administrator's page of a course: what it holds, who uses it, and the state of the models
+fitted on its data, with a warning when a nightly fit looks stopped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+
+from learnloop.domain.learner_model import MIN_ANSWERS_TO_FIT
+from learnloop.reports.course_health import STALE_FIT_DAYS, course_health
+from learnloop.services.demo import answer_for
+from learnloop.services.learning import record_attempt
+from learnloop.services.models import fit_course_model
+from learnloop.services.score_bank import calibrate_score_bank
+from tests.conftest import World
+from tests.services.test_course_models import T0, history
+from tests.web.conftest import role_token
+
+
+def test_an_admin_sees_what_a_course_holds_and_who_uses_it(
+    sqlite_world: World, clients: dict[str, TestClient]
+) -> None:
+    page = clients["admin"].get("/admin/courses/fractions")
+    assert page.status_code == 200
+    text = page.text
+    assert "12 objectives · 30 activities · 91 questions" in text
+    assert '<a href="/admin/classes/1">7B</a> · 2 learners' in text
+    assert '<a href="/admin/classes/2">8C</a> · 1 learner' in text
+    assert "3 learners follow it now · 3 learners have started it · 0 answers counted" in text
+    assert "not fitted yet: the starting parameters run" in text
+    assert f"0 of the {MIN_ANSWERS_TO_FIT} needed" in text
+    assert 'role="alert"' not in text  # nothing to fit yet: nothing stopped
+    assert '<a href="/admin/courses/fractions">' in clients["admin"].get("/admin").text
+    assert clients["admin"].get("/admin/courses/nope").status_code == 404
+
+
+def test_a_fit_that_stopped_is_flagged_until_it_runs_again(
+    sqlite_world: World, clients: dict[str, TestClient], hasher: PasswordHasher
+) -> None:
+    w = sqlite_world
+    history(w.db, hasher, w.course, w.course_id)  # 600 answers, long ago
+    health = course_health(w.db, w.admin, "fractions", now=T0)
+    assert health.model.since == 600
+    assert health.stale == ["model", "score"]  # enough answers, and neither ever fitted
+    assert fit_course_model(w.db, w.course_id, T0).fitted
+    calibrate_score_bank(w.db, w.course_id, T0)
+    fitted = course_health(w.db, w.admin, "fractions", now=T0 + timedelta(days=30))
+    assert (fitted.model.fitted_on, fitted.model.since, fitted.fitted_kind) == (600, 0, "bkt")
+    assert fitted.stale == []  # old, but nothing new since: nothing to refit
+    now = datetime.now(UTC)
+    record_attempt(
+        w.db, w.learner, activity_key="parts-practice", item_key="pw-4",
+        response=answer_for(w.course, "pw-4", True), now=now,
+    )  # fmt: skip
+    assert course_health(w.db, w.admin, "fractions", now=now).stale == ["model", "score"]
+    soon = T0 + timedelta(days=STALE_FIT_DAYS - 1)  # a week's grace after a fit
+    assert course_health(w.db, w.admin, "fractions", now=soon).model.stale(soon) is False
+    page = clients["admin"].get("/admin/courses/fractions").text
+    assert 'role="alert"' in page
+    assert '<tr id="fit-model" class="stale">' in page
+    assert "AUC 0." in page  # the held-out AUC, to two places
+    auth = {"Authorization": f"Bearer {role_token(clients['admin'], w, 'admin')}"}
+    body = clients["admin"].get("/api/v1/admin/courses/fractions", headers=auth).json()
+    assert body["model"]["stale"] is True
+    assert body["model"]["since"] == 1
+    assert body["memory"]["fitted_at"] is None
+    assert body["score"]["needed"] == 12 * 10  # the demo's score test: 12 items, 10 answers each
+    assert [c["name"] for c in body["classes"]] == ["7B", "8C"]
+    # the nightly fits run again: the warning goes
+    fit_course_model(w.db, w.course_id, now)
+    calibrate_score_bank(w.db, w.course_id, now)
+    assert course_health(w.db, w.admin, "fractions", now=now).stale == []
