@@ -6,15 +6,17 @@ the tests count them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from learnloop.config import PedagogySettings
 from learnloop.domain import Course, Role, Viewer
+from learnloop.domain.goals import GoalPace
 from learnloop.reports.class_messages import ExchangeEntry, exchange_with, new_replies_by_class
+from learnloop.reports.goal_progress import LearnerGoal, class_goals, goal_of
 from learnloop.reports.review_views import (
     PlacementSummary,
     ReviewEntry,
@@ -95,6 +97,12 @@ class ClassOverview:
     stuck: list[StuckLearner]
     stuck_threshold: int
     mastery_threshold: float
+    goals: list[LearnerGoal] = field(default_factory=list)  # those behind first
+
+    @property
+    def behind(self) -> list[LearnerGoal]:
+        """Learners behind the pace their own goal's date needs."""
+        return [g for g in self.goals if g.behind]
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,7 @@ class LearnerDetail:
     interests: str = ""
     preferred_modalities: tuple[str, ...] = ()
     weekly_minutes: int | None = None
+    pace: GoalPace | None = None  # toward the goal, as the learner's home reckons it
 
 
 def classes_for(db: Database, viewer: Viewer) -> list[ClassSummary]:
@@ -162,7 +171,11 @@ def classes_for(db: Database, viewer: Viewer) -> list[ClassSummary]:
 
 
 def class_overview(
-    db: Database, viewer: Viewer, class_id: int, pedagogy: PedagogySettings
+    db: Database,
+    viewer: Viewer,
+    class_id: int,
+    pedagogy: PedagogySettings,
+    now: datetime | None = None,
 ) -> ClassOverview:
     with db.reading() as s:
         school_class = require_class_educator(s, viewer, class_id)
@@ -187,6 +200,13 @@ def class_overview(
         scores = (
             latest_scores(s, ids, school_class.course_id) if course.score_test is not None else {}
         )
+        by_learner: dict[int, list[Mastery]] = {}
+        for (user_id, _), row in rows.items():
+            by_learner.setdefault(user_id, []).append(row)
+        goals = class_goals(
+            s, school_class.course_id, course, {row[0]: row[1] for row in learners}, by_learner,
+            now or datetime.now(UTC),
+        )  # fmt: skip
     order = list(course.graph.topological_order)
     out_rows: list[LearnerRow] = []
     stuck: list[StuckLearner] = []
@@ -221,6 +241,7 @@ def class_overview(
         stuck,
         pedagogy.stuck_min_attempts,
         pedagogy.mastery_threshold,
+        goals,
     )
 
 
@@ -320,4 +341,8 @@ def learner_detail(
         interests=profile.interests if profile else "",
         preferred_modalities=tuple(profile.preferred_modalities or ()) if profile else (),
         weekly_minutes=profile.weekly_minutes if profile else None,
-    )
+        pace=goal_of(
+            course, goal, started.goal_date if started else None,
+            profile.weekly_minutes if profile else None, mastery.values(), datetime.now(UTC),
+        ),
+    )  # fmt: skip

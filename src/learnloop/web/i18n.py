@@ -27,7 +27,7 @@ from learnloop.content import catalogs
 from learnloop.content.catalogs import SOURCE_LANGUAGE, compile_po, locale_of
 from learnloop.domain.language import IN_ENGLISH, Wording
 from learnloop.reports.xapi_formats import accepted_languages
-from learnloop.web.vocabulary import MODALITY_LABELS, ROLE_LABELS, STATE_LABELS
+from learnloop.web.vocabulary import MODALITY_LABELS, PACE_LABELS, ROLE_LABELS, STATE_LABELS
 
 __all__ = [
     "LANGUAGE_COOKIE",
@@ -94,9 +94,10 @@ def _format_percent(share: float) -> str:
     return _current.get()[1].percent(share)
 
 
-def _format_number(value: float) -> str:
-    """A measure to two decimal places, such as an AUC or a log loss: "0.74", "0,74"."""
-    return format_decimal(value, format="0.00", locale=locale_of(_current.get()[0]))
+def _format_number(value: float, places: int = 2) -> str:
+    """A measure to ``places`` decimal places, such as an AUC or a log loss: "0.74", "0,74"."""
+    pattern = "0." + "0" * places if places else "0"
+    return format_decimal(value, format=pattern, locale=locale_of(_current.get()[0]))
 
 
 def _format_datetime(value: datetime) -> str:
@@ -125,6 +126,7 @@ def install(env: Environment) -> None:
     env.globals["labels"] = MODALITY_LABELS
     env.globals["states"] = STATE_LABELS
     env.globals["roles"] = ROLE_LABELS
+    env.globals["paces"] = PACE_LABELS
 
 
 def lang_of(code: str) -> Markup:

@@ -1,5 +1,5 @@
 """Words the pages show for the platform's own codes (an activity's modality, an objective's
-state, an account's role), in English and marked for the catalogs; templates show them through
+state, an account's role, a goal's pace), in English and marked for the catalogs; templates show them through
 the reader's catalog (``{{ _(labels[modality]) }}``). ``i18n.install`` makes them globals of
 every template."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from learnloop.domain.language import N_
 
-__all__ = ["MODALITY_LABELS", "ROLE_LABELS", "STATE_LABELS"]
+__all__ = ["MODALITY_LABELS", "PACE_LABELS", "ROLE_LABELS", "STATE_LABELS"]
 
 MODALITY_LABELS = {
     "reading": N_("Reading"),
@@ -22,6 +22,16 @@ STATE_LABELS = {
     "in-progress": N_("in progress"),
     "ready": N_("ready"),
     "locked": N_("locked"),
+}
+# Where a learner stands against their own goal (``domain.goals.GoalPace.status``), as their
+# educator reads it.
+PACE_LABELS = {
+    "done": N_("reached"),
+    "no-date": N_("no date set"),
+    "overdue": N_("date passed"),
+    "starting": N_("no pace yet"),
+    "on-track": N_("on track"),
+    "behind": N_("behind"),
 }
 ROLE_LABELS = {
     "learner": N_("learner"),

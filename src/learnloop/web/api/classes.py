@@ -21,11 +21,13 @@ from learnloop.web.api.schemas import (
     ClassSummaryOut,
     FeedbackIn,
     FeedbackOut,
+    GoalOut,
     LearnerDetailOut,
     LearnerReportOut,
     MasteryOut,
     OverrideIn,
     OverrideOut,
+    PaceOut,
     PlacementOut,
     ProfileOut,
     ScoreOut,
@@ -79,7 +81,12 @@ def report(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> ClassRepo
             for s in o.stuck
         ],
         stuck_threshold=o.stuck_threshold,
-    )
+        goals=[
+            GoalOut(learner_id=g.learner_id, display_name=g.display_name, goal_objective=g.goal,
+                    goal_date=g.goal_date, pace=PaceOut.of(g.pace))
+            for g in o.goals
+        ],
+    )  # fmt: skip
 
 
 @router.get("/{class_id}/learners/{learner_id}", response_model=LearnerDetailOut)
@@ -101,6 +108,7 @@ def learner(
             preferred_modalities=list(d.preferred_modalities),
             weekly_minutes=d.weekly_minutes,
         ),
+        pace=PaceOut.of(d.pace) if d.pace is not None else None,
         scores=[ScoreOut.of(r) for r in d.scores or []],
         placement=PlacementOut(
             questions=placed.questions, finished_at=placed.finished_at, placed_mastered=placed.known

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from learnloop.domain import Item
+from learnloop.domain.goals import GoalPace
 from learnloop.reports.learner_views import ObjectiveView
 from learnloop.reports.score_views import ScoreResult
 
@@ -229,6 +230,30 @@ class StuckOut(BaseModel):
     p_known: float
 
 
+class PaceOut(BaseModel):
+    """Where a learner stands against their own goal (domain.goals)."""
+
+    status: str  # done | no-date | overdue | starting | on-track | behind
+    remaining: int  # objectives still to master on the way (the goal included)
+    needed_per_week: float | None  # what the date needs
+    per_week: float | None  # their pace over the last two weeks
+    projected: date | None  # when their pace (or the time they give a week) gets there
+
+    @classmethod
+    def of(cls, pace: GoalPace) -> PaceOut:
+        return cls(status=pace.status, remaining=pace.remaining,
+                   needed_per_week=pace.needed_per_week, per_week=pace.per_week,
+                   projected=pace.projected)  # fmt: skip
+
+
+class GoalOut(BaseModel):
+    learner_id: int
+    display_name: str
+    goal_objective: str
+    goal_date: date | None
+    pace: PaceOut
+
+
 class ClassReportOut(BaseModel):
     id: int
     name: str
@@ -236,6 +261,7 @@ class ClassReportOut(BaseModel):
     learners: list[LearnerReportOut]
     stuck: list[StuckOut]
     stuck_threshold: int
+    goals: list[GoalOut]  # learners' own goals in the course, those behind first
 
 
 class OverrideIn(BaseModel):
@@ -292,5 +318,6 @@ class LearnerDetailOut(BaseModel):
     display_name: str
     username: str
     profile: ProfileOut
+    pace: PaceOut | None  # toward their goal in the class's course, if they set one
     scores: list[ScoreOut]  # finished score tests, newest first
     placement: PlacementOut | None
