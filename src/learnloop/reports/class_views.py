@@ -6,7 +6,7 @@ the tests count them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
@@ -24,6 +24,7 @@ from learnloop.reports.review_views import (
     placement_summary,
 )
 from learnloop.reports.score_views import ScoreResult, latest_scores, learner_scores
+from learnloop.reports.stuck_reasons import StuckReason, stuck_reasons
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator, require_learner_in_class, require_role
 from learnloop.storage.course_store import course_by_id
@@ -85,6 +86,7 @@ class StuckLearner:
     objective_title: str
     attempts: int
     p_known: float
+    reasons: list[StuckReason] = field(default_factory=list)  # leads, from their record
 
 
 @dataclass(frozen=True)
@@ -170,51 +172,23 @@ def classes_for(db: Database, viewer: Viewer) -> list[ClassSummary]:
         ]
 
 
-def class_overview(
-    db: Database,
-    viewer: Viewer,
-    class_id: int,
+def _heatmap(
+    course: Course,
+    learners: list[tuple[int, str, str]],
+    mastery: dict[int, list[Mastery]],
+    scores: dict[int, ScoreResult],
     pedagogy: PedagogySettings,
-    now: datetime | None = None,
-) -> ClassOverview:
-    with db.reading() as s:
-        school_class = require_class_educator(s, viewer, class_id)
-        course = course_by_id(s, school_class.course_id)
-        learners = list(
-            s.execute(
-                select(User.id, User.display_name, User.username)
-                .join(ClassMember, ClassMember.user_id == User.id)
-                .where(ClassMember.class_id == class_id, ClassMember.role == Role.LEARNER.value)
-                .order_by(User.display_name)
-            )
-        )
-        ids = [row[0] for row in learners]
-        rows: dict[tuple[int, str], Mastery] = {
-            (m.user_id, m.objective_key): m
-            for m in s.scalars(
-                select(Mastery).where(
-                    Mastery.user_id.in_(ids), Mastery.course_id == school_class.course_id
-                )
-            )
-        }
-        scores = (
-            latest_scores(s, ids, school_class.course_id) if course.score_test is not None else {}
-        )
-        by_learner: dict[int, list[Mastery]] = {}
-        for (user_id, _), row in rows.items():
-            by_learner.setdefault(user_id, []).append(row)
-        goals = class_goals(
-            s, school_class.course_id, course, {row[0]: row[1] for row in learners}, by_learner,
-            now or datetime.now(UTC),
-        )  # fmt: skip
+) -> tuple[list[LearnerRow], list[StuckLearner]]:
+    """The heatmap's rows, learner by learner, and who is stuck (the most answers first)."""
     order = list(course.graph.topological_order)
     out_rows: list[LearnerRow] = []
     stuck: list[StuckLearner] = []
     for learner_id, name, username in learners:
-        mastered = {k for (u, k), m in rows.items() if u == learner_id and m.mastered}
+        own = {m.objective_key: m for m in mastery.get(learner_id, [])}
+        mastered = {k for k, m in own.items() if m.mastered}
         cells = []
         for key in order:
-            m = rows.get((learner_id, key))
+            m = own.get(key)
             if m is not None and m.mastered:
                 state = "mastered"
             elif not course.graph.is_unlocked(key, mastered):
@@ -232,11 +206,54 @@ def class_overview(
             LearnerRow(learner_id, name, username, cells, len(mastered), scores.get(learner_id))
         )
     stuck.sort(key=lambda x: (-x.attempts, x.display_name))
+    return out_rows, stuck
+
+
+def class_overview(
+    db: Database,
+    viewer: Viewer,
+    class_id: int,
+    pedagogy: PedagogySettings,
+    now: datetime | None = None,
+) -> ClassOverview:
+    now = now or datetime.now(UTC)
+    with db.reading() as s:
+        school_class = require_class_educator(s, viewer, class_id)
+        course_id = school_class.course_id
+        course = course_by_id(s, course_id)
+        learners = [
+            (int(i), str(name), str(username))
+            for i, name, username in s.execute(
+                select(User.id, User.display_name, User.username)
+                .join(ClassMember, ClassMember.user_id == User.id)
+                .where(ClassMember.class_id == class_id, ClassMember.role == Role.LEARNER.value)
+                .order_by(User.display_name)
+            )
+        ]
+        ids = [row[0] for row in learners]
+        rows: dict[tuple[int, str], Mastery] = {
+            (m.user_id, m.objective_key): m
+            for m in s.scalars(
+                select(Mastery).where(Mastery.user_id.in_(ids), Mastery.course_id == course_id)
+            )
+        }
+        scores = latest_scores(s, ids, course_id) if course.score_test is not None else {}
+        by_learner: dict[int, list[Mastery]] = {}
+        for (user_id, _), row in rows.items():
+            by_learner.setdefault(user_id, []).append(row)
+        names = {i: name for i, name, _ in learners}
+        goals = class_goals(s, course_id, course, names, by_learner, now)
+        out_rows, stuck = _heatmap(course, learners, by_learner, scores, pedagogy)
+        reasons = stuck_reasons(
+            s, course_id, course, [(x.learner_id, x.objective) for x in stuck], rows, pedagogy,
+            now,
+        )  # fmt: skip
+    stuck = [replace(x, reasons=reasons[(x.learner_id, x.objective)]) for x in stuck]
     return ClassOverview(
         class_id,
         school_class.name,
         course,
-        [(k, course.objectives[k].title) for k in order],
+        [(k, course.objectives[k].title) for k in course.graph.topological_order],
         out_rows,
         stuck,
         pedagogy.stuck_min_attempts,

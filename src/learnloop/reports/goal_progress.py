@@ -48,9 +48,10 @@ def goal_of(
     weekly_minutes: int | None,
     mastery: Iterable[Mastery],
     now: datetime,
+    minutes: Mapping[str, int] | None = None,
 ) -> GoalPace | None:
     """The pace toward ``goal`` from the learner's mastery rows in ``course``; None without a
-    goal in it."""
+    goal in it. ``minutes``: the course's ``objective_minutes``, when already worked out."""
     if goal is None or goal not in course.objectives:
         return None
     rows = list(mastery)
@@ -60,7 +61,8 @@ def goal_of(
     return goal_pace(
         course.graph, goal, course.objectives[goal].title, goal_date,
         {m.objective_key for m in rows if m.mastered}, practised, now,
-        weekly_minutes=weekly_minutes, minutes=objective_minutes(course),
+        weekly_minutes=weekly_minutes,
+        minutes=objective_minutes(course) if minutes is None else minutes,
     )  # fmt: skip
 
 
@@ -74,31 +76,24 @@ def class_goals(
 ) -> list[LearnerGoal]:
     """In the caller's read: the goals in ``course`` of ``learners`` (id to name), from their
     ``mastery`` rows already read, those behind first (the furthest first), then by name."""
-    ids = list(learners)
     goals = s.execute(
-        select(LearnerCourse.user_id, LearnerCourse.goal_objective, LearnerCourse.goal_date).where(
+        select(
+            LearnerCourse.user_id, LearnerCourse.goal_objective, LearnerCourse.goal_date,
+            LearnerProfile.weekly_minutes,
+        )
+        .outerjoin(LearnerProfile, LearnerProfile.user_id == LearnerCourse.user_id)
+        .where(
             LearnerCourse.course_id == course_id,
-            LearnerCourse.user_id.in_(ids),
+            LearnerCourse.user_id.in_(list(learners)),
             LearnerCourse.goal_objective.is_not(None),
         )
-    ).all()
-    minutes = {
-        row.user_id: row.weekly_minutes
-        for row in s.execute(
-            select(LearnerProfile.user_id, LearnerProfile.weekly_minutes).where(
-                LearnerProfile.user_id.in_([g.user_id for g in goals])
-            )
-        )
-    }
+    ).all()  # fmt: skip
+    minutes = objective_minutes(course)
     out = []
-    for user_id, goal, when in goals:
-        pace = goal_of(course, goal, when, minutes.get(user_id), mastery.get(user_id, []), now)
+    for user_id, goal, when, weekly in goals:
+        pace = goal_of(course, goal, when, weekly, mastery.get(user_id, []), now, minutes)
         if pace is not None and goal is not None:
             title = course.objectives[goal].title
-            out.append(
-                LearnerGoal(
-                    user_id, learners[user_id], goal, title, when, minutes.get(user_id), pace
-                )
-            )
+            out.append(LearnerGoal(user_id, learners[user_id], goal, title, when, weekly, pace))
     out.sort(key=lambda g: (not g.behind, -g.pace.remaining if g.behind else 0, g.display_name))
     return out

@@ -30,6 +30,7 @@ from learnloop.web.api.schemas import (
     PaceOut,
     PlacementOut,
     ProfileOut,
+    ReasonOut,
     ScoreOut,
     StuckOut,
 )
@@ -77,6 +78,10 @@ def report(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> ClassRepo
                 objective=s.objective,
                 attempts=s.attempts,
                 p_known=s.p_known,
+                reasons=[
+                    ReasonOut(kind=r.kind, detail=r.detail, count=r.count, state=r.state)
+                    for r in s.reasons
+                ],
             )
             for s in o.stuck
         ],

@@ -222,12 +222,22 @@ class LearnerReportOut(BaseModel):
     states: dict[str, str]
 
 
+class ReasonOut(BaseModel):
+    """A lead on why a learner is stuck (reports.stuck_reasons)."""
+
+    kind: str  # misconception | prerequisite | one-kind | misses
+    detail: str  # the misconception's or prerequisite's title, or the modality tried
+    count: int  # answers showing the misconception; misses in a row
+    state: str  # for a prerequisite: practice (a review failed) or due
+
+
 class StuckOut(BaseModel):
     learner_id: int
     display_name: str
     objective: str
     attempts: int
     p_known: float
+    reasons: list[ReasonOut]
 
 
 class PaceOut(BaseModel):
