@@ -164,6 +164,8 @@ def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: 
         assert page.locator("html").get_attribute("lang") == language
         page.goto(url + "/admin/courses/fractions")  # a course's contents and fitted models
         problems += violations(page)
+        page.goto(url + "/admin/accounts?q=a")  # the accounts found, with the search form
+        problems += violations(page)
     assert problems == []
 
 

@@ -49,6 +49,7 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/learn/calendar"): (LEARNERS, 200, 403, 303),  # the new link is on this page
     ("POST", "/learn/calendar/stop"): (LEARNERS, 303, 403, 303),
     ("GET", "/admin/courses/{slug}"): ({A}, 200, 403, 303),
+    ("GET", "/admin/accounts"): ({A}, 200, 403, 303),
     # the course the world's learners follow (tests/web/test_learner_courses.py switches)
     ("GET", "/learn/courses"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/courses/{course_id}"): (LEARNERS, 303, 403, 303),
@@ -213,6 +214,7 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("PUT", "/api/v1/me/profile"): (LEARNERS, 204, 403, 401),
     ("GET", "/api/v1/me/courses"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/admin/courses/{slug}"): ({A}, 200, 403, 401),
+    ("GET", "/api/v1/admin/accounts"): ({A}, 200, 403, 401),
     ("PUT", "/api/v1/me/course"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/reviews"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/placement"): (LEARNERS, 200, 403, 401),

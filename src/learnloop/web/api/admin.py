@@ -5,11 +5,12 @@ go by in xAPI content on other sites (admins only)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
+from learnloop.reports.account_directory import ACCOUNTS_PAGE, find_accounts
 from learnloop.reports.admin_views import class_members
 from learnloop.reports.course_health import FitState, course_health
 from learnloop.reports.xapi_person import linked_identities
@@ -110,6 +111,50 @@ class CourseHealthOut(BaseModel):
     model: FitOut
     memory: FitOut
     score: FitOut | None  # null: the course has no score test
+
+
+class ClassRef(BaseModel):
+    id: int
+    name: str
+
+
+class AccountOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    created_at: datetime
+    must_change_password: bool  # a one-time password not yet replaced
+    classes: list[ClassRef]
+
+
+class AccountsOut(BaseModel):
+    total: int  # accounts that match
+    offset: int
+    next_offset: int | None  # where the next page starts; null on the last
+    accounts: list[AccountOut]
+
+
+@router.get("/accounts", response_model=AccountsOut)
+def accounts(
+    platform: PlatformDep,
+    viewer: ApiViewer,
+    q: Annotated[str, Query(max_length=200)] = "",
+    role: Annotated[str, Query(max_length=16)] = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=ACCOUNTS_PAGE)] = ACCOUNTS_PAGE,
+) -> AccountsOut:
+    """Accounts whose username or name contains ``q`` (any case), of one ``role`` or all."""
+    page = find_accounts(platform.db, viewer, query=q, role=role, offset=offset, limit=limit)
+    return AccountsOut(
+        total=page.total, offset=page.offset, next_offset=page.next_offset,
+        accounts=[
+            AccountOut(id=a.id, username=a.username, display_name=a.display_name, role=a.role,
+                       created_at=a.created_at, must_change_password=a.must_change_password,
+                       classes=[ClassRef(id=i, name=n) for i, n in a.classes])
+            for a in page.accounts
+        ],
+    )  # fmt: skip
 
 
 @router.get("/courses/{slug}", response_model=CourseHealthOut)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from learnloop.content.identity_csv import IDENTIFIER_COLUMNS
-from learnloop.domain import Viewer
+from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
+from learnloop.reports.account_directory import find_accounts
 from learnloop.reports.admin_views import admin_overview, class_members
 from learnloop.reports.class_views import classes_for
 from learnloop.reports.course_health import STALE_FIT_DAYS, course_health
@@ -38,6 +39,25 @@ def _page(
 @router.get("", response_class=HTMLResponse)
 def overview(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
     return _page(request, platform, viewer, {})
+
+
+@router.get("/accounts", response_class=HTMLResponse)
+def accounts(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    q: Annotated[str, Query(max_length=200)] = "",
+    role: Annotated[str, Query(max_length=16)] = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """Find accounts by a part of the username or name (a GET form: it changes nothing)."""
+    try:
+        found, error = find_accounts(platform.db, viewer, query=q, role=role, offset=offset), ""
+    except InvalidInput as exc:
+        found, error = find_accounts(platform.db, viewer), said(request, platform, exc)
+    context = {"found": found, "error": error, "roles_list": [r.value for r in Role]}
+    return render(request, platform, "admin/accounts.html", context, viewer=viewer,
+                  status_code=400 if error else 200)  # fmt: skip
 
 
 @router.get("/courses/{slug}", response_class=HTMLResponse)
