@@ -86,13 +86,22 @@ def test_the_educator_reads_the_goal_of_their_class_s_course(
 ) -> None:
     w = sqlite_world
     _, maths = second_course(w)
+    teacher = clients["educator"]
+    page = teacher.get(f"/teach/classes/{maths}/learners/{w.learner.user_id}").text
+    assert "Lea has not started this course yet" in page
     post(clients["learner"], "/learn/onboarding", goal_objective="below-zero")
     auth = {"Authorization": f"Bearer {role_token(clients['educator'], w, 'educator')}"}
-    teacher = clients["educator"]
     in_7b = teacher.get(f"/api/v1/classes/{w.class_id}/learners/{w.learner.user_id}", headers=auth)
     in_9m = teacher.get(f"/api/v1/classes/{maths}/learners/{w.learner.user_id}", headers=auth)
     assert in_7b.json()["profile"]["goal_objective"] == "add-unlike"
     assert in_9m.json()["profile"]["goal_objective"] == "below-zero"
+    assert (in_7b.json()["following"], in_9m.json()["following"]) == ("elsewhere", "following")
+    page = teacher.get(f"/teach/classes/{w.class_id}/learners/{w.learner.user_id}").text
+    assert "Lea follows another of their courses at the moment" in page
+    post(clients["learner"], f"/learn/courses/{w.course_id}")
+    page = teacher.get(f"/teach/classes/{maths}/learners/{w.learner.user_id}").text
+    assert "Lea follows another" in page
+    assert "has not started" not in page
 
 
 def test_what_waits_in_the_other_course_shows_on_the_home(

@@ -142,6 +142,9 @@ class LearnerDetail:
     preferred_modalities: tuple[str, ...] = ()
     weekly_minutes: int | None = None
     pace: GoalPace | None = None  # toward the goal, as the learner's home reckons it
+    # where the learner stands with this course: "following" it now, "elsewhere" (following
+    # another course of theirs at the moment), or "not-started" (never asked their goal in it)
+    following: str = "following"
 
 
 def classes_for(db: Database, viewer: Viewer) -> list[ClassSummary]:
@@ -358,6 +361,12 @@ def learner_detail(
         interests=profile.interests if profile else "",
         preferred_modalities=tuple(profile.preferred_modalities or ()) if profile else (),
         weekly_minutes=profile.weekly_minutes if profile else None,
+        following=(
+            "not-started" if started is None
+            else "following"
+            if profile is not None and profile.course_id == school_class.course_id
+            else "elsewhere"
+        ),
         pace=goal_of(
             course, goal, started.goal_date if started else None,
             profile.weekly_minutes if profile else None, mastery.values(), datetime.now(UTC),

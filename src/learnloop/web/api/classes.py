@@ -114,6 +114,7 @@ def learner(
             weekly_minutes=d.weekly_minutes,
         ),
         pace=PaceOut.of(d.pace) if d.pace is not None else None,
+        following=d.following,
         scores=[ScoreOut.of(r) for r in d.scores or []],
         placement=PlacementOut(
             questions=placed.questions, finished_at=placed.finished_at, placed_mastered=placed.known

@@ -329,5 +329,6 @@ class LearnerDetailOut(BaseModel):
     username: str
     profile: ProfileOut
     pace: PaceOut | None  # toward their goal in the class's course, if they set one
+    following: str  # following (this course now) | elsewhere (another of theirs) | not-started
     scores: list[ScoreOut]  # finished score tests, newest first
     placement: PlacementOut | None
