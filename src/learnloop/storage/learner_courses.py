@@ -7,7 +7,7 @@ class chooses among every course on the platform, as at onboarding."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import BindParameter, Integer, Select, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from learnloop.domain import Role
@@ -45,14 +45,24 @@ def courses_of_classes(user_id: int) -> Select[int]:
     )
 
 
-def followable_courses(s: Session, user_id: int) -> list[tuple[int, str]]:
-    """(id, title) of every course the learner may follow, by title (one query: the home asks
-    on every visit)."""
-    member = exists().where(ClassMember.user_id == user_id, ClassMember.role == Role.LEARNER.value)
-    started = select(LearnerCourse.course_id).where(LearnerCourse.user_id == user_id)
-    query = (
-        select(CourseRow.id, CourseRow.title)
-        .where(~member | CourseRow.id.in_(courses_of_classes(user_id)) | CourseRow.id.in_(started))
-        .order_by(CourseRow.title, CourseRow.id)
+# Built once, with the learner as a parameter: the home asks on every visit, and building the
+# statement anew each time cost about 0.3 ms of the page (in process, SQLite), ten times the query.
+_LEARNER: BindParameter[int] = bindparam("learner", type_=Integer)
+_FOLLOWABLE = (
+    select(CourseRow.id, CourseRow.title)
+    .where(
+        ~exists().where(ClassMember.user_id == _LEARNER, ClassMember.role == Role.LEARNER.value)
+        | CourseRow.id.in_(
+            select(SchoolClass.course_id)
+            .join(ClassMember, ClassMember.class_id == SchoolClass.id)
+            .where(ClassMember.user_id == _LEARNER, ClassMember.role == Role.LEARNER.value)
+        )
+        | CourseRow.id.in_(select(LearnerCourse.course_id).where(LearnerCourse.user_id == _LEARNER))
     )
-    return [(row.id, row.title) for row in s.execute(query)]
+    .order_by(CourseRow.title, CourseRow.id)
+)
+
+
+def followable_courses(s: Session, user_id: int) -> list[tuple[int, str]]:
+    """(id, title) of every course the learner may follow, by title (one query)."""
+    return [(row.id, row.title) for row in s.execute(_FOLLOWABLE, {"learner": user_id})]
