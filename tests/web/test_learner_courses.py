@@ -42,6 +42,16 @@ def second_course(world: World) -> tuple[int, int]:
     return course_id, class_id
 
 
+def assign_in_both(world: World, maths: int) -> None:
+    """An activity due in two days for Lea in each of her classes: 7B (fractions), 9M (integers)."""
+    due = datetime.now(UTC).date() + timedelta(days=2)
+    for class_id, activity in ((world.class_id, "parts-read"), (maths, "below-zero-practice")):
+        assign_activity(
+            world.db, world.educator, class_id=class_id, learner_ids=[world.learner.user_id],
+            activity_key=activity, due_on=due,
+        )  # fmt: skip
+
+
 def followed(world: World, learner: Viewer) -> int | None:
     with world.db.reading() as s:
         profile = s.get(LearnerProfile, learner.user_id)
@@ -222,15 +232,9 @@ def test_the_calendar_holds_every_course_s_due_days_and_its_links_open_the_right
     w, lea = sqlite_world, clients["learner"]
     integers, maths = second_course(w)
     post(lea, "/learn/onboarding", goal_objective="")
-    due = datetime.now(UTC).date() + timedelta(days=2)
-    for class_id, activity in ((w.class_id, "parts-read"), (maths, "below-zero-practice")):
-        assign_activity(
-            w.db, w.educator, class_id=class_id, learner_ids=[w.learner.user_id],
-            activity_key=activity, due_on=due,
-        )  # fmt: skip
-    link = re.search(
-        r'value="http://[^/]+(/calendar/[^"]+\.ics)"', post(lea, "/learn/calendar").text
-    )  # type: ignore[attr-defined]
+    assign_in_both(w, maths)
+    made = post(lea, "/learn/calendar")
+    link = re.search(r'value="http://[^/]+(/calendar/[^"]+\.ics)"', made.text)  # type: ignore[attr-defined]
     assert link
     feed = Calendar.from_ical(client.get(link.group(1)).content)
     assert str(feed["x-wr-calname"]) == "learnloop"  # two courses: neither names it
@@ -271,12 +275,7 @@ def test_a_reminder_names_what_waits_in_every_course(sqlite_world: World) -> Non
         w.db, w.educator, class_id=w.class_id, learner_id=w.learner.user_id,
         objective="parts-of-a-whole", action="mastered", reason="Seen on paper",
     )  # fmt: skip
-    due = datetime.now(UTC).date() + timedelta(days=2)
-    for class_id, activity in ((w.class_id, "parts-read"), (maths, "below-zero-practice")):
-        assign_activity(
-            w.db, w.educator, class_id=class_id, learner_ids=[w.learner.user_id],
-            activity_key=activity, due_on=due,
-        )  # fmt: skip
+    assign_in_both(w, maths)
     want_reminders(w.db, w.learner, email="lea@example.org", frequency="daily", language="en",
                    now=at - timedelta(days=2))  # fmt: skip
     (digest,) = [
