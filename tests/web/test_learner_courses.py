@@ -263,6 +263,22 @@ def test_the_calendar_holds_every_course_s_due_days_and_its_links_open_the_right
     assert omar.get(f"/learn/courses/{integers}/activities/below-zero-practice").status_code == 404
 
 
+def test_a_reminder_goes_before_the_new_course_is_started(sqlite_world: World) -> None:
+    w = sqlite_world
+    _, maths = second_course(w)  # Lea follows integers now, and has not started it
+    assign_in_both(w, maths)
+    want_reminders(w.db, w.learner, email="lea@example.org", frequency="daily", language="en",
+                   now=datetime.now(UTC) - timedelta(days=2))  # fmt: skip
+    soon = datetime.now(UTC) + timedelta(minutes=5)
+    (waiting,) = [d for d in due_digests(w.db, PedagogySettings(), soon, Catalogs.load().wording)
+                  if d.user_id == w.learner.user_id]  # fmt: skip
+    # being put in a class on a new course does not silence her reminders about the old one
+    assert [a.title for a in waiting.assignments] == [
+        "What is a fraction?",
+        "Practice — below zero",
+    ]
+
+
 def test_a_reminder_names_what_waits_in_every_course(sqlite_world: World) -> None:
     w = sqlite_world
     _, maths = second_course(w)  # Lea follows integers now, and has not started it
@@ -291,3 +307,12 @@ def test_a_reminder_names_what_waits_in_every_course(sqlite_world: World) -> Non
     body = reminder_text(digest, home_url="http://x/learn", stop_url="http://x/stop").body
     assert "1 review is due in Fractions, from halves to word problems." in body
     assert "What is a fraction? in Fractions, from halves to word problems (overdue since" in body
+
+
+def test_an_activity_address_takes_only_an_activity_key(
+    sqlite_world: World, clients: dict[str, TestClient]
+) -> None:
+    lea = clients["learner"]
+    odd = lea.get(f"/learn/courses/{sqlite_world.course_id}/activities/a.b%0d%0aX-Evil:1")
+    assert odd.status_code == 422  # never echoed into a redirect
+    assert "x-evil" not in {k.lower() for k in odd.headers}

@@ -86,8 +86,8 @@ def due_digests(
             home = learner_home(db, viewer, pedagogy, words=words, now=now)
         except NotFound:  # no course yet
             continue
-        if not home.onboarded:
-            continue
+        # not onboarded in the course followed (a class on a new course made it theirs): what
+        # waits elsewhere, assignments and messages, is still worth the e-mail
         pace = home.pace if home.pace and home.pace.status in PACE_WORTH_A_REMINDER else None
         step = home.next_steps[0] if home.next_steps else None
         assignments, reviews_elsewhere = _in_every_course(db, viewer, home, now)

@@ -53,7 +53,7 @@ def activity_in_course(
     platform: PlatformDep,
     viewer: PageViewer,
     course_id: int,
-    key: Annotated[str, Path(max_length=64)],
+    key: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")],
 ) -> Response:
     choices = {c.course_id: c for c in my_courses(platform.db, viewer)}
     choice = choices.get(course_id)
