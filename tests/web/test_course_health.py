@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from learnloop.domain.learner_model import MIN_ANSWERS_TO_FIT
+from learnloop.reports.account_directory import find_accounts
 from learnloop.reports.course_health import STALE_FIT_DAYS, course_health
 from learnloop.services.demo import answer_for
 from learnloop.services.learning import record_attempt
@@ -72,3 +73,14 @@ def test_a_fit_that_stopped_is_flagged_until_it_runs_again(
     fit_course_model(w.db, w.course_id, now)
     calibrate_score_bank(w.db, w.course_id, now)
     assert course_health(w.db, w.admin, "fractions", now=now).stale == []
+
+
+def test_the_course_and_account_reports_read_alike_on_both_databases(world: World) -> None:
+    """The reports' SQL (a filtered count, LIKE with an escape) on SQLite and PostgreSQL."""
+    health = course_health(world.db, world.admin, "fractions")
+    assert health.classes == [(world.class_id, "7B", 2), (world.other_class_id, "8C", 1)]
+    assert (health.following, health.started, health.answers) == (3, 3, 0)
+    found = find_accounts(world.db, world.admin, query="O")
+    assert [a.username for a in found.accounts] == ["olga", "omar"]
+    assert find_accounts(world.db, world.admin, query="%").total == 0
+    assert find_accounts(world.db, world.admin, role="educator").total == 2
