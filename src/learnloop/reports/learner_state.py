@@ -128,8 +128,9 @@ def _card(row: MemoryCard) -> Card:
 def load_learner_state(
     session: Session, learner_id: int, now: datetime | None = None
 ) -> LearnerState:
-    # the profile and the goal in the course it follows, in one query (every learner page reads
-    # them: a second query for the goal cost the home page about a tenth of its rate on SQLite)
+    # the profile and the goal in the course it follows, in one query: every learner page reads
+    # both (with a query each, and the home's list of courses, the home lost about a tenth of its
+    # rate on SQLite; BENCHMARKS.md, twenty-first session)
     found = session.execute(
         select(LearnerProfile, LearnerCourse)
         .outerjoin(
