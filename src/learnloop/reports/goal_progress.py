@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from learnloop.domain import Course
 from learnloop.domain.goals import GoalPace, goal_pace, objective_minutes
+from learnloop.domain.language import IN_ENGLISH, Wording
 from learnloop.storage.tables import LearnerCourse, LearnerProfile, Mastery
 
 __all__ = ["BEHIND_STATUSES", "LearnerGoal", "class_goals", "goal_of"]
@@ -49,9 +50,11 @@ def goal_of(
     mastery: Iterable[Mastery],
     now: datetime,
     minutes: Mapping[str, int] | None = None,
+    words: Wording = IN_ENGLISH,
 ) -> GoalPace | None:
     """The pace toward ``goal`` from the learner's mastery rows in ``course``; None without a
-    goal in it. ``minutes``: the course's ``objective_minutes``, when already worked out."""
+    goal in it. ``minutes``: the course's ``objective_minutes``, when already worked out;
+    ``words``: the reader's, for the sentence the learner's home shows."""
     if goal is None or goal not in course.objectives:
         return None
     rows = list(mastery)
@@ -60,7 +63,7 @@ def goal_of(
     ]
     return goal_pace(
         course.graph, goal, course.objectives[goal].title, goal_date,
-        {m.objective_key for m in rows if m.mastered}, practised, now,
+        {m.objective_key for m in rows if m.mastered}, practised, now, words=words,
         weekly_minutes=weekly_minutes,
         minutes=objective_minutes(course) if minutes is None else minutes,
     )  # fmt: skip

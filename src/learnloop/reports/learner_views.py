@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session, aliased
 
 from learnloop.config import PedagogySettings
 from learnloop.domain import Activity, Course, Item, Viewer
-from learnloop.domain.goals import GoalPace, goal_pace, objective_minutes
+from learnloop.domain.goals import GoalPace
 from learnloop.domain.language import IN_ENGLISH, Wording
 from learnloop.engine import ActivityOption, recommend
 from learnloop.exceptions import NotFound
 from learnloop.reports.assignments import AssignmentView, learner_assignments_in
+from learnloop.reports.goal_progress import goal_of
 from learnloop.reports.learner_courses import CourseChoice, course_choices
 from learnloop.reports.learner_state import LearnerState, load_learner_state, objective_state
 from learnloop.reports.reasons import explain
@@ -239,17 +240,8 @@ def learner_home(
     course = state.course
     goal = state.goal
     goal_date = state.started.goal_date if state.started else None
-    pace = None
-    if goal is not None:
-        practised = [
-            m.mastered_at for m in state.mastery.values()
-            if m.mastered and m.mastered_at is not None and m.attempts > 0
-        ]  # fmt: skip
-        pace = goal_pace(
-            course.graph, goal, course.objectives[goal].title, goal_date,
-            set(state.mastered), practised, state.now, words=words,
-            weekly_minutes=state.profile.weekly_minutes, minutes=objective_minutes(course),
-        )  # fmt: skip
+    pace = goal_of(course, goal, goal_date, state.profile.weekly_minutes, state.mastery.values(),
+                   state.now, words=words)  # fmt: skip
     return LearnerHome(
         display_name=viewer.display_name,
         course_title=course.title,

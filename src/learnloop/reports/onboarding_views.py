@@ -7,17 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from learnloop.domain import Course, Viewer
 from learnloop.domain.interests import topics_of_interest
 from learnloop.domain.placement import offers_placement
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
 from learnloop.storage.course_store import course_by_id
-from learnloop.storage.learner_courses import course_goal, followable_courses, in_a_class
-from learnloop.storage.tables import Attempt, LearnerProfile, Placement
+from learnloop.storage.learner_courses import (
+    course_goal,
+    followable_courses,
+    in_a_class,
+    practised_or_placed,
+)
+from learnloop.storage.tables import LearnerProfile
 
 __all__ = ["Onboarding", "onboarding_options"]
 
@@ -71,7 +73,9 @@ def onboarding_options(db: Database, viewer: Viewer) -> Onboarding:
             course = course_by_id(s, course_id)
             objectives = [(k, course.objectives[k].title) for k in course.graph.topological_order]
             topics = tuple(t.title for t in course.topics.values())
-            offered = offers_placement(course) and not _begun(s, viewer.user_id, course_id)
+            offered = offers_placement(course) and not practised_or_placed(
+                s, viewer.user_id, course_id
+            )
         in_class = in_a_class(s, viewer.user_id)
     goal = started.goal_objective if started else None
     named, other = _split_interests(course, profile.interests if profile else "")
@@ -91,18 +95,3 @@ def onboarding_options(db: Database, viewer: Viewer) -> Onboarding:
         course_title=course.title if course is not None else "",
         new_course=started is None and profile is not None and profile.onboarded_at is not None,
     )
-
-
-def _begun(s: Session, user_id: int, course_id: int) -> bool:
-    """Whether the learner has practised or been placed in the course already."""
-    practised = s.scalar(
-        select(Attempt.id)
-        .where(Attempt.user_id == user_id, Attempt.course_id == course_id)
-        .limit(1)
-    )
-    placed = s.scalar(
-        select(Placement.id)
-        .where(Placement.user_id == user_id, Placement.course_id == course_id)
-        .limit(1)
-    )
-    return practised is not None or placed is not None

@@ -14,8 +14,8 @@ from learnloop.exceptions import NotFound
 from learnloop.reports.learner_state import LearnerState, load_cards, load_learner_state
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
+from learnloop.storage.learner_courses import practised_or_placed
 from learnloop.storage.tables import (
-    Attempt,
     LearnerProfile,
     Placement,
 )
@@ -140,17 +140,7 @@ def placement_eligible(session: Session, state: LearnerState) -> bool:
     """The diagnostic is offered before any practice and placement in the course."""
     if not offers_placement(state.course):
         return False
-    practised = session.scalar(
-        select(Attempt.id)
-        .where(Attempt.user_id == state.profile.user_id, Attempt.course_id == state.course_id)
-        .limit(1)
-    )
-    placed = session.scalar(
-        select(Placement.id)
-        .where(Placement.user_id == state.profile.user_id, Placement.course_id == state.course_id)
-        .limit(1)
-    )
-    return practised is None and placed is None
+    return not practised_or_placed(session, state.profile.user_id, state.course_id)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ __all__ = [
     "enrol",
     "follow_course",
     "import_course",
+    "learner_profile",
     "new_class",
 ]
 
@@ -127,13 +128,18 @@ def create_class(db: Database, *, name: str, course_id: int) -> int:
         return new_class(s, name=name, course_id=course_id, now=datetime.now(UTC)).id
 
 
-def follow_course(s: Session, user_id: int, course_id: int) -> None:
-    """Make ``course_id`` the learner's current course, in the caller's transaction."""
+def learner_profile(s: Session, user_id: int) -> LearnerProfile:
+    """The learner's profile, made empty in the caller's transaction if they have none yet."""
     profile = s.get(LearnerProfile, user_id)
     if profile is None:
         profile = LearnerProfile(user_id=user_id, interests="", preferred_modalities=[])
         s.add(profile)
-    profile.course_id = course_id
+    return profile
+
+
+def follow_course(s: Session, user_id: int, course_id: int) -> None:
+    """Make ``course_id`` the learner's current course, in the caller's transaction."""
+    learner_profile(s, user_id).course_id = course_id
 
 
 def enrol(s: Session, school_class: SchoolClass, user: User) -> bool:

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from learnloop.domain import Modality, Viewer
 from learnloop.exceptions import InvalidInput, PermissionDenied
+from learnloop.services.courses import follow_course, learner_profile
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.learner_courses import course_goal, followable_courses
-from learnloop.storage.tables import LearnerCourse, LearnerProfile
+from learnloop.storage.tables import LearnerCourse
 
 __all__ = [
     "MAX_WEEKLY_MINUTES",
@@ -41,14 +42,6 @@ class Followed:
     started: bool  # False: onboarding asks the goal in it next
 
 
-def _profile(s: Session, user_id: int) -> LearnerProfile:
-    profile = s.get(LearnerProfile, user_id)
-    if profile is None:
-        profile = LearnerProfile(user_id=user_id, interests="", preferred_modalities=[])
-        s.add(profile)
-    return profile
-
-
 def _may_follow(s: Session, user_id: int, course_id: int) -> str:
     """The course's title, if the learner may follow it (``storage.learner_courses``)."""
     course_by_id(s, course_id)  # NotFound if it does not exist
@@ -66,7 +59,7 @@ def choose_course(db: Database, viewer: Viewer, course_id: int) -> Followed:
     require_learner(viewer)
     with db.transaction() as s:
         title = _may_follow(s, viewer.user_id, course_id)
-        _profile(s, viewer.user_id).course_id = course_id
+        follow_course(s, viewer.user_id, course_id)
         return Followed(course_id, title, course_goal(s, viewer.user_id, course_id) is not None)
 
 
@@ -114,7 +107,7 @@ def complete_onboarding(
     _check_answers(interests, preferred_modalities, weekly_minutes)
     now = now or datetime.now(UTC)
     with db.transaction() as s:
-        profile = _profile(s, viewer.user_id)
+        profile = learner_profile(s, viewer.user_id)
         if course_id is not None and course_id != profile.course_id:
             _may_follow(s, viewer.user_id, course_id)
             profile.course_id = course_id

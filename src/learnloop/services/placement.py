@@ -22,8 +22,9 @@ from learnloop.services.reviews import scheduler_for, start_card
 from learnloop.storage import Database
 from learnloop.storage.access import require_learner
 from learnloop.storage.course_store import course_of_learner
+from learnloop.storage.learner_courses import practised_or_placed
 from learnloop.storage.learner_lock import lock_learner_model
-from learnloop.storage.tables import Attempt, Mastery, Placement
+from learnloop.storage.tables import Mastery, Placement
 
 __all__ = ["PlacementAnswer", "answer_placement", "apply_placement", "start_placement"]
 
@@ -53,17 +54,7 @@ def start_placement(db: Database, viewer: Viewer, now: datetime | None = None) -
             return existing.id
         if not offers_placement(course):
             raise InvalidInput("placement", "this course is too wide for a placement diagnostic")
-        practised = s.scalar(
-            select(Attempt.id)
-            .where(Attempt.user_id == viewer.user_id, Attempt.course_id == course_id)
-            .limit(1)
-        )
-        placed = s.scalar(
-            select(Placement.id)
-            .where(Placement.user_id == viewer.user_id, Placement.course_id == course_id)
-            .limit(1)
-        )
-        if practised is not None or placed is not None:
+        if practised_or_placed(s, viewer.user_id, course_id):
             raise PermissionDenied(
                 "the placement diagnostic is for the start of a course, before any practice"
             )

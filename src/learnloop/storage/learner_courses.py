@@ -11,10 +11,12 @@ from sqlalchemy import BindParameter, Integer, Select, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from learnloop.domain import Role
-from learnloop.storage.tables import ClassMember, LearnerCourse, SchoolClass
+from learnloop.storage.tables import Attempt, ClassMember, LearnerCourse, Placement, SchoolClass
 from learnloop.storage.tables import Course as CourseRow
 
-__all__ = ["course_goal", "courses_of_classes", "followable_courses", "in_a_class"]
+__all__ = [
+    "course_goal", "courses_of_classes", "followable_courses", "in_a_class", "practised_or_placed",
+]  # fmt: skip
 
 
 def course_goal(s: Session, user_id: int, course_id: int | None) -> LearnerCourse | None:
@@ -22,6 +24,24 @@ def course_goal(s: Session, user_id: int, course_id: int | None) -> LearnerCours
     if course_id is None:
         return None
     return s.get(LearnerCourse, (user_id, course_id))
+
+
+def practised_or_placed(s: Session, user_id: int, course_id: int) -> bool:
+    """Whether the learner has answered in the course or taken its placement diagnostic: the
+    diagnostic is for the start of a course, before either."""
+    practised = s.scalar(
+        select(Attempt.id)
+        .where(Attempt.user_id == user_id, Attempt.course_id == course_id)
+        .limit(1)
+    )
+    if practised is not None:
+        return True
+    placed = s.scalar(
+        select(Placement.id)
+        .where(Placement.user_id == user_id, Placement.course_id == course_id)
+        .limit(1)
+    )
+    return placed is not None
 
 
 def in_a_class(s: Session, user_id: int) -> bool:
@@ -36,7 +56,7 @@ def in_a_class(s: Session, user_id: int) -> bool:
     )
 
 
-def courses_of_classes(user_id: int) -> Select[int]:
+def courses_of_classes(user_id: int | BindParameter[int]) -> Select[int]:
     """The ids of the courses of the learner's classes, as a subquery."""
     return (
         select(SchoolClass.course_id)
@@ -52,11 +72,7 @@ _FOLLOWABLE = (
     select(CourseRow.id, CourseRow.title)
     .where(
         ~exists().where(ClassMember.user_id == _LEARNER, ClassMember.role == Role.LEARNER.value)
-        | CourseRow.id.in_(
-            select(SchoolClass.course_id)
-            .join(ClassMember, ClassMember.class_id == SchoolClass.id)
-            .where(ClassMember.user_id == _LEARNER, ClassMember.role == Role.LEARNER.value)
-        )
+        | CourseRow.id.in_(courses_of_classes(_LEARNER))
         | CourseRow.id.in_(select(LearnerCourse.course_id).where(LearnerCourse.user_id == _LEARNER))
     )
     .order_by(CourseRow.title, CourseRow.id)
