@@ -118,6 +118,13 @@ class Settings(BaseSettings):
     # bytes; a larger one is refused with 413 before it is read whole. Attachments are held in
     # memory while a request is checked, so this bounds what one request can cost.
     xapi_max_request_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    # The largest body any page or API request may send, in bytes (the LRS has its own limit
+    # above): forms and JSON are a few kilobytes, so a megabyte refuses with 413 what could only
+    # fill the server's memory or disk.
+    max_request_bytes: int = Field(default=1024 * 1024, ge=64 * 1024)
+    # The largest file an administrator uploads (a course's zip, a roster), in bytes. A course's
+    # media are already compressed (images, sound, video), so the zip is about the course's size.
+    max_upload_bytes: int = Field(default=100 * 1024 * 1024, ge=1024 * 1024)
     # The demo accounts' password; empty means: generate one per install (kept in instance_dir).
     demo_password: str = ""
     # Where `learnloop remind` sends the learners' e-mail reminders: smtp://host[:port] (plain,

@@ -50,6 +50,11 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/learn/calendar/stop"): (LEARNERS, 303, 403, 303),
     ("GET", "/admin/courses/{slug}"): ({A}, 200, 403, 303),
     ("GET", "/admin/accounts"): ({A}, 200, 403, 303),
+    # no file sent: 400 for the admin, after the role check (tests/web/test_course_uploads.py
+    # and test_roster_uploads.py send them)
+    ("POST", "/admin/courses"): ({A}, 400, 403, 303),
+    ("POST", "/admin/rosters"): ({A}, 400, 403, 303),
+    ("POST", "/admin/courses/{slug}/regrade"): ({A}, 200, 403, 303),
     # the course the world's learners follow (tests/web/test_learner_courses.py switches)
     ("GET", "/learn/courses"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/courses/{course_id}"): (LEARNERS, 303, 403, 303),
@@ -215,6 +220,10 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/me/courses"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/admin/courses/{slug}"): ({A}, 200, 403, 401),
     ("GET", "/api/v1/admin/accounts"): ({A}, 200, 403, 401),
+    # a JSON body, not a zip or a CSV: 400 for the admin, after the role check
+    ("POST", "/api/v1/admin/courses"): ({A}, 400, 403, 401),
+    ("POST", "/api/v1/admin/rosters"): ({A}, 400, 403, 401),
+    ("POST", "/api/v1/admin/courses/{slug}/regrade"): ({A}, 200, 403, 401),
     ("PUT", "/api/v1/me/course"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/reviews"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/placement"): (LEARNERS, 200, 403, 401),

@@ -35,6 +35,9 @@ _NEEDED = {
     "enrollments.csv": ("classSourcedId", "userSourcedId", "role"),
 }
 _ROLES = {"student": Role.LEARNER, "teacher": Role.EDUCATOR}
+# MAX_ROWS lines of a few hundred bytes each: a zipped table that says it unpacks to more is
+# refused before it is read (an upload may be a zip "bomb")
+MAX_TABLE_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,11 @@ def _tables(path: Path) -> dict[str, str]:
                     texts[name] = (path / name).read_text(encoding="utf-8-sig")
         else:
             with zipfile.ZipFile(path) as z:
-                by_base = {n.rsplit("/", 1)[-1]: n for n in z.namelist()}
+                by_base = {i.filename.rsplit("/", 1)[-1]: i for i in z.infolist()}
                 for name in _FILES:
+                    if name in by_base and by_base[name].file_size > MAX_TABLE_BYTES:
+                        problem = f"{name} unpacks to more than {MAX_TABLE_BYTES} bytes"
+                        raise ContentError([ContentIssue(path.name, 0, problem)])
                     if name in by_base:
                         texts[name] = z.read(by_base[name]).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError, zipfile.BadZipFile) as exc:

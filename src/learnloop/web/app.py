@@ -35,6 +35,8 @@ from learnloop.web.observability import RequestLog, metrics_response
 from learnloop.web.pages import (
     accounts,
     admin,
+    admin_courses,
+    admin_rosters,
     answers,
     assignments,
     calendar,
@@ -52,6 +54,7 @@ from learnloop.web.pages import (
 )
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import CSP, redirect, render, said, wording_for
+from learnloop.web.request_limits import RequestSizeLimit, RequestTooLarge
 from learnloop.web.xapi import create_xapi
 
 __all__ = ["app_factory", "create_app"]
@@ -114,6 +117,10 @@ def _api_error(request: Request, exc: Exception) -> JSONResponse:
     body: dict[str, object] = {"detail": str(exc)}
     if isinstance(exc, InvalidInput):
         body = {"detail": exc.message, "field": exc.field}
+    elif isinstance(exc, ContentError):  # a course or a roster: every problem, located
+        body["issues"] = [
+            {"file": i.file, "line": i.line, "message": i.message} for i in exc.issues
+        ]
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationFailed) else None
     if isinstance(exc, TooManyAttempts):
         headers = {"Retry-After": str(exc.retry_after)}
@@ -142,6 +149,11 @@ def create_app(
     app = FastAPI(title="learnloop", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.platform = platform
     app.add_middleware(PageCompression)
+    app.add_middleware(
+        RequestSizeLimit,
+        request_bytes=settings.max_request_bytes,
+        upload_bytes=settings.max_upload_bytes,
+    )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)  # outermost: times and logs everything, errors included
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -156,7 +168,7 @@ def create_app(
 
     for router in (
         accounts.router, courses.router, learn.router, join.router, teach.router, answers.router, work.router,
-        admin.router, discussion.router, lti.router, reminders.router, media.router,
+        admin.router, admin_courses.router, admin_rosters.router, discussion.router, lti.router, reminders.router, media.router,
         score_test.router, group_messages.router, assignments.router, calendar.router,
     ):  # fmt: skip
         app.include_router(router)
@@ -208,11 +220,14 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
-        message = (
-            wording_for(request, platform)("This page does not exist.")
-            if exc.status_code == 404
-            else str(exc.detail)
-        )
+        words = wording_for(request, platform)
+        message = str(exc.detail)
+        if exc.status_code == 404:
+            message = words("This page does not exist.")
+        elif isinstance(exc, RequestTooLarge):
+            mib, kib = divmod(exc.limit, 1024 * 1024)
+            size = f"{mib} MiB" if mib and not kib else f"{exc.limit // 1024} KiB"
+            message = words("What was sent is larger than this server takes (%(size)s).", size=size)
         return render(
             request,
             platform,

@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from fastapi.templating import Jinja2Templates
 
 from learnloop.config import Settings
+from learnloop.engine import MasteryCriterion
 from learnloop.services.login_limits import LoginLimits
 from learnloop.services.statement_writer import StatementWriter
 from learnloop.storage import Database
@@ -26,6 +27,12 @@ class Platform:
     secret_key: str
     lrs_writer: StatementWriter  # the LRS's group commit (one writer thread a process)
     catalogs: Catalogs  # the languages the pages speak (web.i18n)
+
+    @property
+    def default_mastery(self) -> MasteryCriterion:
+        """The instance's mastery criterion, for a course whose objectives set none."""
+        pedagogy = self.settings.pedagogy
+        return MasteryCriterion(pedagogy.mastery_threshold, pedagogy.mastery_min_attempts)
 
     @property
     def login_limits(self) -> LoginLimits:

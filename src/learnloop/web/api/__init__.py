@@ -8,6 +8,8 @@ from learnloop import __version__
 from learnloop.web.api import (
     activity_keys,
     admin,
+    admin_courses,
+    admin_rosters,
     answers,
     assignments,
     auth,
@@ -56,6 +58,8 @@ def create_api() -> FastAPI:
         reminders,
         class_groups,
         admin,
+        admin_courses,
+        admin_rosters,
     ):
         api.include_router(module.router)
     return api

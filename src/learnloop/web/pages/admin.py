@@ -1,4 +1,4 @@
-"""The administrator's overview, a course's contents and fitted models, classes and their members, deleting an account, and the names
+"""The administrator's overview, classes and their members, deleting an account, and the names
 accounts go by in xAPI content hosted elsewhere."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from learnloop.content.identity_csv import IDENTIFIER_COLUMNS
@@ -15,7 +15,6 @@ from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.account_directory import find_accounts
 from learnloop.reports.admin_views import admin_overview, class_members
 from learnloop.reports.class_views import classes_for
-from learnloop.reports.course_health import STALE_FIT_DAYS, course_health
 from learnloop.reports.xapi_person import linked_identities
 from learnloop.services.accounts import reset_password
 from learnloop.services.classes import add_members, create_class_for, remove_member
@@ -28,9 +27,10 @@ from learnloop.web.rendering import redirect, render, said
 router = APIRouter(prefix="/admin")
 
 
-def _page(
+def overview_page(
     request: Request, platform: Platform, viewer: Viewer, extra: dict[str, Any], status: int = 200
 ) -> Response:
+    """The admin page, with what a form on it answered in ``extra``."""
     data = admin_overview(platform.db, viewer)
     context = {"a": data, "classes": classes_for(platform.db, viewer), **extra}
     return render(request, platform, "admin/index.html", context, viewer=viewer, status_code=status)
@@ -38,7 +38,7 @@ def _page(
 
 @router.get("", response_class=HTMLResponse)
 def overview(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
-    return _page(request, platform, viewer, {})
+    return overview_page(request, platform, viewer, {})
 
 
 @router.get("/accounts", response_class=HTMLResponse)
@@ -58,17 +58,6 @@ def accounts(
     context = {"found": found, "error": error, "roles_list": [r.value for r in Role]}
     return render(request, platform, "admin/accounts.html", context, viewer=viewer,
                   status_code=400 if error else 200)  # fmt: skip
-
-
-@router.get("/courses/{slug}", response_class=HTMLResponse)
-def course(
-    request: Request,
-    platform: PlatformDep,
-    viewer: PageViewer,
-    slug: Annotated[str, Path(max_length=64)],
-) -> Response:
-    context = {"c": course_health(platform.db, viewer, slug), "stale_days": STALE_FIT_DAYS}
-    return render(request, platform, "admin/course.html", context, viewer=viewer)
 
 
 @router.post("/accounts/delete", dependencies=[CsrfChecked])
@@ -91,8 +80,8 @@ def delete(
             "delete_field": exc.field,
             "delete_name": username,
         }
-        return _page(request, platform, viewer, extra, 400)
-    return _page(request, platform, viewer, {"deleted": erased})
+        return overview_page(request, platform, viewer, extra, 400)
+    return overview_page(request, platform, viewer, {"deleted": erased})
 
 
 @router.post("/classes", dependencies=[CsrfChecked])
@@ -111,7 +100,7 @@ def create_class(
             "class_field": exc.field,
             "class_name": name,
         }
-        return _page(request, platform, viewer, extra, 400)
+        return overview_page(request, platform, viewer, extra, 400)
     return redirect(f"/admin/classes/{class_id}")
 
 
@@ -172,9 +161,11 @@ def password_reset(
     try:
         password = reset_password(platform.db, platform.hasher, viewer, username=username)
     except InvalidInput as exc:
-        return _page(request, platform, viewer, {"reset_error": said(request, platform, exc)}, 400)
+        return overview_page(
+            request, platform, viewer, {"reset_error": said(request, platform, exc)}, 400
+        )
     extra = {"reset": (username.strip(), password)}
-    response = _page(request, platform, viewer, extra)
+    response = overview_page(request, platform, viewer, extra)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,0 +1,73 @@
+"""An administrator's courses: a course's page (what it holds, who uses it, its fitted models),
+adding or updating a course by sending the zip of its folder, and grading its answers again after
+an update changed how its questions grade (services.course_uploads)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Path, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from learnloop.domain import Role, Viewer
+from learnloop.exceptions import ContentError, InvalidInput
+from learnloop.reports.course_health import STALE_FIT_DAYS, course_health
+from learnloop.services.course_uploads import regrade_course_for, upload_course
+from learnloop.storage.access import require_role
+from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
+from learnloop.web.pages.admin import overview_page
+from learnloop.web.platform import Platform
+from learnloop.web.rendering import render, said
+
+router = APIRouter(prefix="/admin")
+
+Slug = Annotated[str, Path(max_length=64)]
+
+
+def _course_page(
+    request: Request, platform: Platform, viewer: Viewer, slug: str, extra: dict[str, Any]
+) -> Response:
+    context = {"c": course_health(platform.db, viewer, slug), "stale_days": STALE_FIT_DAYS,
+               **extra}  # fmt: skip
+    return render(request, platform, "admin/course.html", context, viewer=viewer)
+
+
+@router.get("/courses/{slug}", response_class=HTMLResponse)
+def course(request: Request, platform: PlatformDep, viewer: PageViewer, slug: Slug) -> Response:
+    return _course_page(request, platform, viewer, slug, {})
+
+
+@router.post("/courses", dependencies=[CsrfChecked])
+def upload(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    archive: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Check and store the course in the zip: its page then says what changed; else the admin
+    page lists every problem with its file and line, and nothing changed."""
+    require_role(viewer, Role.ADMIN)
+    data = archive.file.read() if archive is not None else b""
+    filename = (archive.filename or "") if archive is not None else ""
+    try:
+        done = upload_course(
+            platform.db, viewer, data, filename=filename, mastery=platform.default_mastery,
+            public_url=platform.settings.public_url,
+        )  # fmt: skip
+    except (ContentError, InvalidInput) as exc:
+        problems = (
+            [str(issue) for issue in exc.issues]
+            if isinstance(exc, ContentError)
+            else [said(request, platform, exc)]
+        )
+        return overview_page(request, platform, viewer, {"upload_problems": problems}, 400)
+    return _course_page(request, platform, viewer, done.slug, {"upload": done})
+
+
+@router.post("/courses/{slug}/regrade", dependencies=[CsrfChecked])
+def regrade(request: Request, platform: PlatformDep, viewer: PageViewer, slug: Slug) -> Response:
+    """Grade the course's answers again with its questions as they are now."""
+    done = regrade_course_for(
+        platform.db, viewer, slug=slug, public_url=platform.settings.public_url
+    )
+    return _course_page(request, platform, viewer, slug, {"regraded": done})
