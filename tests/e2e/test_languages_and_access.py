@@ -166,6 +166,8 @@ def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: 
         problems += violations(page)
         page.goto(url + "/admin/accounts?q=a")  # the accounts found, with the search form
         problems += violations(page)
+        page.goto(url + "/admin/connections")  # LTI platforms and LRS clients, with their forms
+        problems += violations(page)
     assert problems == []
 
 

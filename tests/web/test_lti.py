@@ -208,14 +208,17 @@ def test_the_admin_sees_the_connected_systems(
     )
     create_client(sqlite_world.db, PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
                   name="H5P server", can_write=False)  # fmt: skip
-    page = clients["admin"].get("/admin")
+    summary = " ".join(clients["admin"].get("/admin").text.split())
+    assert "1 LTI platform · 1 active LRS client" in summary
+    page = clients["admin"].get("/admin/connections")
     assert page.status_code == 200
     text = " ".join(page.text.split())
     assert (
-        f"<td>LTI platform</td><td>School Moodle</td><td>{ISSUER}, 1 deployment</td><td>1 class, 1 account</td>"
+        f"<td>School Moodle</td><td><code>{ISSUER}</code></td><td>1</td><td>1 class, 1 account</td>"
         in text
     )
-    assert "<td>LRS client</td><td>H5P server</td><td>read only</td>" in text
+    assert "<td>H5P server</td>" in text
+    assert "<td>read statements</td>" in text
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -55,6 +55,13 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/admin/courses"): ({A}, 400, 403, 303),
     ("POST", "/admin/rosters"): ({A}, 400, 403, 303),
     ("POST", "/admin/courses/{slug}/regrade"): ({A}, 200, 403, 303),
+    ("GET", "/admin/connections"): ({A}, 200, 403, 303),
+    # the form's "name" (Class Z) makes LRS credentials and a registration link; no such client to
+    # revoke and no name typed twice: 400 for the admin, after the role check
+    ("POST", "/admin/lrs-clients"): ({A}, 200, 403, 303),
+    ("POST", "/admin/lrs-clients/revoke"): ({A}, 400, 403, 303),
+    ("POST", "/admin/lti-invites"): ({A}, 200, 403, 303),
+    ("POST", "/admin/lti-platforms/remove"): ({A}, 400, 403, 303),
     # the course the world's learners follow (tests/web/test_learner_courses.py switches)
     ("GET", "/learn/courses"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/courses/{course_id}"): (LEARNERS, 303, 403, 303),
@@ -224,6 +231,12 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/admin/courses"): ({A}, 400, 403, 401),
     ("POST", "/api/v1/admin/rosters"): ({A}, 400, 403, 401),
     ("POST", "/api/v1/admin/courses/{slug}/regrade"): ({A}, 200, 403, 401),
+    ("GET", "/api/v1/admin/connections"): ({A}, 200, 403, 401),
+    ("POST", "/api/v1/admin/lrs-clients"): ({A}, 201, 403, 401),
+    # no client named "Table two": 404; its name not typed twice ("omar"): 400
+    ("POST", "/api/v1/admin/lrs-clients/revoke"): ({A}, 404, 403, 401),
+    ("POST", "/api/v1/admin/lti-invites"): ({A}, 201, 403, 401),
+    ("POST", "/api/v1/admin/lti-platforms/remove"): ({A}, 400, 403, 401),
     ("PUT", "/api/v1/me/course"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/reviews"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/placement"): (LEARNERS, 200, 403, 401),

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import NotFound
@@ -20,9 +18,6 @@ from learnloop.storage.tables import (
     ClassMember,
     Course,
     LrsClient,
-    LtiAccount,
-    LtiContext,
-    LtiDeployment,
     LtiPlatform,
     SchoolClass,
     User,
@@ -33,7 +28,6 @@ __all__ = [
     "AdminOverview",
     "AuditRow",
     "ClassMembers",
-    "Connection",
     "admin_overview",
     "class_members",
 ]
@@ -50,54 +44,14 @@ class AuditRow:
 
 
 @dataclass(frozen=True)
-class Connection:
-    """A system connected to learnloop, as the operator registered it on the command line."""
-
-    kind: str  # "LTI platform" | "LRS client"
-    name: str
-    detail: str  # an LTI platform's issuer and deployments; an LRS client's access
-    made: str  # what it has made here: classes and accounts; "" for an LRS client
-    active: bool
-
-
-@dataclass(frozen=True)
 class AdminOverview:
     accounts: dict[str, int]
     courses: list[tuple[str, str]]  # slug, title
     attempts: int
     database: str
     changes: list[AuditRow]
-    connections: list[Connection]
-
-
-def _many(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 'es' if noun.endswith('s') else 's'}"
-
-
-def _connections(s: Session) -> list[Connection]:
-    def per_platform(column: Any) -> dict[int, int]:
-        rows = s.execute(select(column, func.count()).group_by(column))
-        return {int(k): int(n) for k, n in rows}
-
-    deployments = per_platform(LtiDeployment.platform_id)
-    classes = per_platform(LtiContext.platform_id)
-    people = per_platform(LtiAccount.platform_id)
-    out = []
-    for p in s.scalars(select(LtiPlatform).order_by(LtiPlatform.name)):
-        made = f"{_many(classes.get(p.id, 0), 'class')}, {_many(people.get(p.id, 0), 'account')}"
-        detail = f"{p.issuer}, {_many(deployments.get(p.id, 0), 'deployment')}"
-        out.append(Connection("LTI platform", p.name, detail, made, True))
-    out += [
-        Connection(
-            "LRS client",
-            c.name,
-            "read and write" if c.can_write else "read only",
-            "",
-            c.revoked_at is None,
-        )
-        for c in s.scalars(select(LrsClient).order_by(LrsClient.name))
-    ]
-    return out
+    platforms: int  # LTI platforms registered
+    lrs_clients: int  # LRS clients not revoked
 
 
 def admin_overview(db: Database, viewer: Viewer) -> AdminOverview:
@@ -116,8 +70,11 @@ def admin_overview(db: Database, viewer: Viewer) -> AdminOverview:
             .limit(RECENT_CHANGES_SHOWN)
         )
         changes = [AuditRow(e.at, e.actor, e.action, e.subject) for e in events]
-        connections = _connections(s)
-    return AdminOverview(accounts, courses, attempts, db.dialect, changes, connections)
+        platforms = s.scalar(select(func.count()).select_from(LtiPlatform)) or 0
+        clients = s.scalar(
+            select(func.count()).select_from(LrsClient).where(LrsClient.revoked_at.is_(None))
+        )
+    return AdminOverview(accounts, courses, attempts, db.dialect, changes, platforms, clients or 0)
 
 
 @dataclass(frozen=True)

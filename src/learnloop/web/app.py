@@ -35,6 +35,7 @@ from learnloop.web.observability import RequestLog, metrics_response
 from learnloop.web.pages import (
     accounts,
     admin,
+    admin_connections,
     admin_courses,
     admin_rosters,
     answers,
@@ -168,7 +169,7 @@ def create_app(
 
     for router in (
         accounts.router, courses.router, learn.router, join.router, teach.router, answers.router, work.router,
-        admin.router, admin_courses.router, admin_rosters.router, discussion.router, lti.router, reminders.router, media.router,
+        admin.router, admin_courses.router, admin_rosters.router, admin_connections.router, discussion.router, lti.router, reminders.router, media.router,
         score_test.router, group_messages.router, assignments.router, calendar.router,
     ):  # fmt: skip
         app.include_router(router)

@@ -79,7 +79,6 @@ PlatformDep = Annotated[Platform, Depends(_platform)]
 
 def create_xapi() -> FastAPI:
     app = FastAPI(title="learnloop LRS", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.credential_cache = {}
     app.add_middleware(AlternateRequestSyntax)
 
     @app.exception_handler(XapiError)

@@ -89,7 +89,7 @@ async def authenticate(request: Request, platform: Platform) -> LrsCaller:
         raise AuthenticationFailed("the Basic credentials are not base64 of key:secret") from None
     # One verification per client per minute, shared by the requests that arrive while it runs
     # (a burst of new connections would otherwise run argon2 once each, for seconds).
-    cache: dict[str, tuple[float, asyncio.Future[LrsCaller]]] = request.app.state.credential_cache
+    cache = platform.credential_cache
     digest = hashlib.sha256(f"{key}:{secret}".encode()).hexdigest()
     hit = cache.get(digest)
     if hit is not None and time.monotonic() - hit[0] < CREDENTIAL_CACHE_SECONDS:
