@@ -4,7 +4,7 @@ transaction, and nobody else's data; only an admin deletes, never their own acco
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,12 +16,19 @@ from learnloop.adapters.xapi.learnloop_ids import learner_agent
 from learnloop.adapters.xapi.statements import agent_key
 from learnloop.config import DEFAULT_PUBLIC_URL
 from learnloop.domain import Viewer
-from learnloop.exceptions import AuthenticationFailed, InvalidInput, NotFound, PermissionDenied
+from learnloop.exceptions import (
+    AuthenticationFailed,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    TooManyAttempts,
+)
 from learnloop.services import erasure
 from learnloop.services.accounts import authenticate
 from learnloop.services.demo import answer_for
 from learnloop.services.erasure import delete_account
 from learnloop.services.learning import record_attempt
+from learnloop.services.login_limits import LoginLimits
 from learnloop.services.lrs import LrsCaller, create_client, prepare_statements, write_group
 from learnloop.services.lrs_documents import DocumentScope, write_document
 from learnloop.services.messages import send_feedback
@@ -211,3 +218,49 @@ def test_a_failure_midway_deletes_nothing(
     with w.db.reading() as s:
         assert len(statements_naming(s, [_key(w.learner)])) == 3
         assert s.scalar(select(func.count()).where(AuditEvent.action == "account.deleted")) == 0
+
+
+def test_a_learner_deletes_their_own_account_with_their_password(
+    world: World, hasher: PasswordHasher
+) -> None:
+    w = world
+    _history(w.db, hasher, w, w.learner, "for the learner")
+    _history(w.db, hasher, w, w.other_learner, "for the classmate")
+    kept_before = _rows_about(w.db, w.other_learner.user_id)
+    before = _rows_about(w.db, w.learner.user_id)
+    limits = LoginLimits(per_account=2, per_address=100, window=timedelta(minutes=15))
+    for password, confirm, field in ((PASSWORD, "omar", "confirm"), ("", "lea", "password"),
+                                     ("not it", "lea", "password"), ("nor this", "lea", "password")):  # fmt: skip
+        with pytest.raises(InvalidInput) as refused:
+            erasure.delete_own_account(w.db, hasher, w.learner, password=password,
+                                       confirm=confirm, public_url=URL, limits=limits, now=T0)  # fmt: skip
+        assert refused.value.field == field
+    with pytest.raises(TooManyAttempts):  # guessed like a login, and limited like one
+        erasure.delete_own_account(w.db, hasher, w.learner, password=PASSWORD, confirm="lea",
+                                   public_url=URL, limits=limits, now=T0)  # fmt: skip
+    assert _rows_about(w.db, w.learner.user_id) == before
+    for not_learner in (w.educator, w.admin):
+        with pytest.raises(PermissionDenied):
+            erasure.delete_own_account(w.db, hasher, not_learner, password=PASSWORD,
+                                       confirm=not_learner.username, public_url=URL)  # fmt: skip
+
+    erased = erasure.delete_own_account(
+        w.db,
+        hasher,
+        w.learner,
+        password=PASSWORD,
+        confirm=" lea ",
+        public_url=URL,
+        now=T0 + timedelta(hours=1),
+    )
+    assert (erased.rows["users"], erased.rows["attempts"], erased.rows["xapi_statements"]) == (
+        1, 2, 3,
+    )  # fmt: skip
+    assert _rows_about(w.db, w.learner.user_id) == 0
+    assert _rows_about(w.db, w.other_learner.user_id) == kept_before
+    with w.db.reading() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "account.deleted")).one()
+    assert (event.actor, event.subject, event.details["by"]) == ("lea", "lea",
+                                                                 "the account's owner")  # fmt: skip
+    with pytest.raises(AuthenticationFailed):
+        authenticate(w.db, hasher, "lea", PASSWORD)

@@ -55,6 +55,9 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/admin/courses"): ({A}, 400, 403, 303),
     ("POST", "/admin/rosters"): ({A}, 400, 403, 303),
     ("POST", "/admin/courses/{slug}/regrade"): ({A}, 200, 403, 303),
+    # a learner's own account: no username typed again, 400 after the role check
+    # (tests/web/test_account_deletion.py deletes one)
+    ("POST", "/account/delete"): (LEARNERS, 400, 403, 303),
     ("GET", "/admin/connections"): ({A}, 200, 403, 303),
     # the form's "name" (Class Z) makes LRS credentials and a registration link; no such client to
     # revoke and no name typed twice: 400 for the admin, after the role check
@@ -231,6 +234,7 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/admin/courses"): ({A}, 400, 403, 401),
     ("POST", "/api/v1/admin/rosters"): ({A}, 400, 403, 401),
     ("POST", "/api/v1/admin/courses/{slug}/regrade"): ({A}, 200, 403, 401),
+    ("POST", "/api/v1/me/delete"): (LEARNERS, 400, 403, 401),
     ("GET", "/api/v1/admin/connections"): ({A}, 200, 403, 401),
     ("POST", "/api/v1/admin/lrs-clients"): ({A}, 201, 403, 401),
     # no client named "Table two": 404; its name not typed twice ("omar"): 400

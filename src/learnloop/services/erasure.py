@@ -8,9 +8,10 @@ contents no remaining statement refers to), the xAPI documents stored for those 
 a course's fitted learner-model parameters are not data about one person. A statement that
 voided or referred to a deleted one keeps only that statement's id.
 
-Only an administrator deletes, never their own account (another administrator can), and the
-username must be typed twice: the deletion cannot be undone. The audit trail keeps who deleted
-which username, and when.
+An administrator deletes any account but their own (another administrator can), the username
+typed twice; a learner deletes their own, with their username typed again and their password
+(``delete_own_account``). The deletion cannot be undone. The audit trail keeps who deleted which
+username, and when.
 """
 
 from __future__ import annotations
@@ -19,14 +20,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from argon2 import PasswordHasher
 from sqlalchemy import Text, cast, delete, func, select
 from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi.learnloop_ids import learner_agent
 from learnloop.adapters.xapi.statements import agent_key
 from learnloop.domain import Role, Viewer
-from learnloop.exceptions import InvalidInput, NotFound
+from learnloop.exceptions import AuthenticationFailed, InvalidInput, NotFound
+from learnloop.services.accounts import authenticate
 from learnloop.services.audit import record_event
+from learnloop.services.login_limits import LoginLimits
 from learnloop.services.statement_index import file_queued_keys
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
@@ -41,7 +45,7 @@ from learnloop.storage.tables import (
     XapiStatementKey,
 )
 
-__all__ = ["Erasure", "delete_account"]
+__all__ = ["Erasure", "delete_account", "delete_own_account"]
 
 _CHUNK = 500  # ids per IN (...): within every database's parameter limit
 
@@ -101,34 +105,78 @@ def delete_account(
         raise InvalidInput("confirm", "type the username a second time to confirm")
     if username == viewer.username:
         raise InvalidInput("username", "you cannot delete your own account; another admin can")
-    key = agent_key(learner_agent(public_url, username))
-    rows: dict[str, int] = {}
     with db.transaction() as s:
         user_id = s.scalar(select(User.id).where(User.username == username))
         if user_id is None:
             raise NotFound("no account named %(username)s", username=repr(username))
-        file_queued_keys(s)  # the statements naming them are found by their filed keys
-        keys = person_keys(s, user_id, key)  # their learnloop account and any linked identity
-        named = statements_naming(s, keys)
-        seqs = [seq for seq, _ in named]
-        digests = {
-            a["sha2"] for _, st in named for a in st.get("attachments", []) if isinstance(a, dict)
-        }
-        rows["xapi_statement_keys"] = _delete_in(s, XapiStatementKey, XapiStatementKey.seq, seqs)
-        rows["xapi_statement_keys"] += _deleted(s, XapiStatementKey, XapiStatementKey.key.in_(keys))
-        rows["xapi_statement_ids"] = _delete_in(s, XapiStatementId, XapiStatementId.seq, seqs)
-        rows["xapi_statements"] = _delete_in(s, XapiStatement, XapiStatement.seq, seqs)
-        rows["xapi_attachments"] = _delete_in(
-            s, XapiAttachment, XapiAttachment.sha2, _unreferenced(s, digests)
-        )
-        rows["xapi_documents"] = _deleted(s, XapiDocument, XapiDocument.agent_key.in_(keys))
-        rows["login_failures"] = _deleted(s, LoginFailure, LoginFailure.username == username)
-        # children before parents (mastery events before the attempts they refer to)
-        for name, (table, where) in reversed(list(user_rows(user_id).items())):
-            rows[name] = _deleted(s, table, where)
-        rows["users"] = _deleted(s, User, User.id == user_id)
+        rows = _erase(s, user_id, username, public_url)
         record_event(
             s, actor=viewer.username, action="account.deleted", subject=username,
             now=now or datetime.now(UTC), details={"rows": rows},
         )  # fmt: skip
     return Erasure(username, rows)
+
+
+def delete_own_account(
+    db: Database,
+    hasher: PasswordHasher,
+    viewer: Viewer,
+    *,
+    password: str,
+    confirm: str,
+    public_url: str,
+    address: str = "",
+    limits: LoginLimits | None = None,
+    now: datetime | None = None,
+) -> Erasure:
+    """A learner deletes their own account and everything about them: their username typed again
+    and their password, checked as a login is (it counts towards the login limits, so that a
+    stolen session cannot guess it). Educators and administrators ask an administrator: their
+    accounts carry classes and other people's records. The audit trail records that the person
+    did it themselves."""
+    require_role(viewer, Role.LEARNER)
+    if confirm.strip() != viewer.username:
+        raise InvalidInput("confirm", "type your username to confirm")
+    if not password:
+        raise InvalidInput("password", "type your password")
+    try:
+        authenticate(db, hasher, viewer.username, password, address=address, limits=limits)
+    except AuthenticationFailed:
+        raise InvalidInput("password", "that is not your password") from None
+    with db.transaction() as s:
+        if s.get(User, viewer.user_id) is None:
+            raise NotFound("no account named %(username)s", username=repr(viewer.username))
+        rows = _erase(s, viewer.user_id, viewer.username, public_url)
+        record_event(
+            s, actor=viewer.username, action="account.deleted", subject=viewer.username,
+            now=now or datetime.now(UTC), details={"rows": rows, "by": "the account's owner"},
+        )  # fmt: skip
+    return Erasure(viewer.username, rows)
+
+
+def _erase(s: Session, user_id: int, username: str, public_url: str) -> dict[str, int]:
+    """Delete the account and every row about the person, in the caller's transaction; the rows
+    deleted, by table."""
+    key = agent_key(learner_agent(public_url, username))
+    rows: dict[str, int] = {}
+    file_queued_keys(s)  # the statements naming them are found by their filed keys
+    keys = person_keys(s, user_id, key)  # their learnloop account and any linked identity
+    named = statements_naming(s, keys)
+    seqs = [seq for seq, _ in named]
+    digests = {
+        a["sha2"] for _, st in named for a in st.get("attachments", []) if isinstance(a, dict)
+    }
+    rows["xapi_statement_keys"] = _delete_in(s, XapiStatementKey, XapiStatementKey.seq, seqs)
+    rows["xapi_statement_keys"] += _deleted(s, XapiStatementKey, XapiStatementKey.key.in_(keys))
+    rows["xapi_statement_ids"] = _delete_in(s, XapiStatementId, XapiStatementId.seq, seqs)
+    rows["xapi_statements"] = _delete_in(s, XapiStatement, XapiStatement.seq, seqs)
+    rows["xapi_attachments"] = _delete_in(
+        s, XapiAttachment, XapiAttachment.sha2, _unreferenced(s, digests)
+    )
+    rows["xapi_documents"] = _deleted(s, XapiDocument, XapiDocument.agent_key.in_(keys))
+    rows["login_failures"] = _deleted(s, LoginFailure, LoginFailure.username == username)
+    # children before parents (mastery events before the attempts they refer to)
+    for name, (table, where) in reversed(list(user_rows(user_id).items())):
+        rows[name] = _deleted(s, table, where)
+    rows["users"] = _deleted(s, User, User.id == user_id)
+    return rows

@@ -33,6 +33,7 @@ from learnloop.web.csrf import CsrfFailed
 from learnloop.web.deps import LoginRequired, PasswordChangeRequired
 from learnloop.web.observability import RequestLog, metrics_response
 from learnloop.web.pages import (
+    account_deletion,
     accounts,
     admin,
     admin_connections,
@@ -168,7 +169,7 @@ def create_app(
     app.mount("/xapi", xapi_app)
 
     for router in (
-        accounts.router, courses.router, learn.router, join.router, teach.router, answers.router, work.router,
+        accounts.router, account_deletion.router, courses.router, learn.router, join.router, teach.router, answers.router, work.router,
         admin.router, admin_courses.router, admin_rosters.router, admin_connections.router, discussion.router, lti.router, reminders.router, media.router,
         score_test.router, group_messages.router, assignments.router, calendar.router,
     ):  # fmt: skip

@@ -1,4 +1,4 @@
-"""API authentication: bearer tokens."""
+"""API authentication: bearer tokens; the caller's own account: who it is, its data, deleting it."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
 
 from learnloop.reports.learner_export import learner_export
 from learnloop.services.accounts import authenticate, end_session, start_session
+from learnloop.services.erasure import delete_own_account
 from learnloop.services.statement_index import catch_up
 from learnloop.web.api.schemas import TokenIn, TokenOut, ViewerOut
 from learnloop.web.deps import ApiViewer, PlatformDep, client_address
@@ -51,3 +53,27 @@ def export(platform: PlatformDep, viewer: ApiViewer) -> dict[str, Any]:
     return learner_export(
         platform.db, viewer, public_url=platform.settings.public_url, now=datetime.now(UTC)
     )
+
+
+class OwnDeletionIn(BaseModel):
+    confirm: str = Field("", max_length=128)  # the caller's username, typed again
+    password: str = Field("", max_length=1024)
+
+
+class OwnDeletionOut(BaseModel):
+    username: str
+    rows: dict[str, int]  # rows deleted, by table
+
+
+@router.post("/me/delete", response_model=OwnDeletionOut)
+def delete_mine(
+    request: Request, body: OwnDeletionIn, platform: PlatformDep, viewer: ApiViewer
+) -> OwnDeletionOut:
+    """A learner deletes their own account and everything about them (the page's "Delete my
+    account"); the password is checked as a login is. Educators and admins ask an admin."""
+    erased = delete_own_account(
+        platform.db, platform.hasher, viewer, password=body.password, confirm=body.confirm,
+        public_url=platform.settings.public_url, address=client_address(request),
+        limits=platform.login_limits,
+    )  # fmt: skip
+    return OwnDeletionOut(username=erased.username, rows=erased.rows)

@@ -67,11 +67,15 @@ def front_door(request: Request, platform: PlatformDep) -> Response:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, platform: PlatformDep, next: str | None = None) -> Response:
+def login_page(
+    request: Request, platform: PlatformDep, next: str | None = None, deleted: int = 0
+) -> Response:
+    """``deleted``: the reader just deleted their own account (account_deletion)."""
     viewer = _current(request, platform)
     if viewer:
         return redirect(_safe_next(next) or HOME[viewer.role])
-    return render(request, platform, "login.html", {"next": _safe_next(next) or "", "error": None})
+    context = {"next": _safe_next(next) or "", "error": None, "deleted": bool(deleted)}
+    return render(request, platform, "login.html", context)
 
 
 @router.post("/login", dependencies=[CsrfChecked])
@@ -184,9 +188,25 @@ def choose_language(
     return response
 
 
-def _export(platform: PlatformDep, viewer: Viewer, now: datetime) -> dict[str, Any]:
+def _export(platform: Platform, viewer: Viewer, now: datetime) -> dict[str, Any]:
     catch_up(platform.db)  # the statements naming the user are found by their filed keys
     return learner_export(platform.db, viewer, public_url=platform.settings.public_url, now=now)
+
+
+def data_page(
+    request: Request, platform: Platform, viewer: Viewer, extra: dict[str, Any], status: int = 200
+) -> Response:
+    """The "My data" page, with what a form on it answered in ``extra``."""
+    now = datetime.now(UTC)
+    export = _export(platform, viewer, now)
+    context = {
+        "kept": kept_counts(export), "labels_kept": KEPT_LABELS, "today": now.date(),
+        "linked": linked_names(export),
+        "classes": my_classes(platform.db, viewer) if viewer.role is Role.LEARNER else None,
+        **extra,
+    }  # fmt: skip
+    return render(request, platform, "account_data.html", context, viewer=viewer,
+                  status_code=status)  # fmt: skip
 
 
 @router.get("/account/data", response_class=HTMLResponse)
@@ -195,14 +215,7 @@ def my_data_page(
 ) -> Response:
     """What learnloop keeps about the logged-in user, kind by kind, and who sees it: for a
     learner, their classes and their educators (``left``: they just left one)."""
-    now = datetime.now(UTC)
-    export = _export(platform, viewer, now)
-    context = {
-        "kept": kept_counts(export), "labels_kept": KEPT_LABELS, "today": now.date(),
-        "linked": linked_names(export), "left": bool(left),
-        "classes": my_classes(platform.db, viewer) if viewer.role is Role.LEARNER else None,
-    }  # fmt: skip
-    return render(request, platform, "account_data.html", context, viewer=viewer)
+    return data_page(request, platform, viewer, {"left": bool(left)})
 
 
 @router.get("/account/data.json")
