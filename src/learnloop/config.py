@@ -33,6 +33,11 @@ class PedagogySettings(BaseSettings):
     # Wheel-spinning: Beck & Gong (2013) found that a learner who has not mastered a skill after 10
     # practice opportunities rarely does without a change of approach; the educator is told then.
     stuck_min_attempts: int = Field(default=10, ge=2)
+    # Gone quiet: no answer in the class's course for this many days. Most courses meet or set
+    # work weekly, so a week of silence is a whole missed cycle; in early-warning studies of
+    # online courses, how often a learner is active is among the strongest early signs of
+    # falling behind (Macfadyen & Dawson 2010). Shorter would flag every weekend.
+    quiet_after_days: int = Field(default=7, ge=1)
     # Recommended next steps shown on the learner's home: 3 is enough to give a real choice and
     # few enough to read at a glance (product.md, "2-3 recommended next steps").
     recommendations_shown: int = Field(default=3, ge=2, le=10)

@@ -153,6 +153,14 @@ def test_bad_days_are_refused_on_the_class_page(
         assert said in refused.text
     with sqlite_world.db.reading() as s:
         assert s.get(ClassJoinCode, sqlite_world.class_id) is None
+    # the page's errors come from its forms only, never from a link someone else made
+    crafted = educator.get(
+        f"/teach/classes/{sqlite_world.class_id}?join_error=Your+session+expired,+log+in+at+evil.example"
+        "&message_error=Call+us&status=500"
+    )
+    assert crafted.status_code == 200
+    assert 'role="alert"' not in crafted.text
+    assert ">Your session expired" not in crafted.text
 
 
 def test_registering_never_leaves_the_site(app: FastAPI) -> None:

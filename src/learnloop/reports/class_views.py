@@ -17,6 +17,7 @@ from learnloop.domain import Course, Role, Viewer
 from learnloop.domain.goals import GoalPace
 from learnloop.reports.class_messages import ExchangeEntry, exchange_with, new_replies_by_class
 from learnloop.reports.goal_progress import LearnerGoal, class_goals, goal_of
+from learnloop.reports.quiet_learners import QuietLearners, quiet_learners
 from learnloop.reports.review_views import (
     PlacementSummary,
     ReviewEntry,
@@ -99,7 +100,8 @@ class ClassOverview:
     stuck: list[StuckLearner]
     stuck_threshold: int
     mastery_threshold: float
-    goals: list[LearnerGoal] = field(default_factory=list)  # those behind first
+    goals: list[LearnerGoal]  # those behind first
+    quiet: QuietLearners  # who has gone quiet, and who has not started
 
     @property
     def behind(self) -> list[LearnerGoal]:
@@ -247,6 +249,9 @@ def class_overview(
         names = {i: name for i, name, _ in learners}
         goals = class_goals(s, course_id, course, names, by_learner, now)
         out_rows, stuck = _heatmap(course, learners, by_learner, scores, pedagogy)
+        quiet = quiet_learners(
+            s, course_id, course, names, by_learner, now, pedagogy.quiet_after_days
+        )
         reasons = stuck_reasons(
             s, course_id, course, [(x.learner_id, x.objective) for x in stuck], rows, pedagogy,
             now,
@@ -262,6 +267,7 @@ def class_overview(
         pedagogy.stuck_min_attempts,
         pedagogy.mastery_threshold,
         goals,
+        quiet,
     )
 
 

@@ -23,6 +23,7 @@ from learnloop.web.api.schemas import (
     FeedbackOut,
     GoalOut,
     LearnerDetailOut,
+    LearnerRef,
     LearnerReportOut,
     MasteryOut,
     OverrideIn,
@@ -30,6 +31,7 @@ from learnloop.web.api.schemas import (
     PaceOut,
     PlacementOut,
     ProfileOut,
+    QuietOut,
     ReasonOut,
     ScoreOut,
     StuckOut,
@@ -57,6 +59,7 @@ def list_classes(platform: PlatformDep, viewer: ApiViewer) -> list[ClassSummaryO
 def report(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> ClassReportOut:
     o = class_overview(platform.db, viewer, class_id, platform.settings.pedagogy)
     keys = [k for k, _ in o.objectives]
+    quiet = o.quiet
     return ClassReportOut(
         id=o.id,
         name=o.name,
@@ -91,6 +94,9 @@ def report(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> ClassRepo
                     goal_date=g.goal_date, pace=PaceOut.of(g.pace))
             for g in o.goals
         ],
+        quiet=[QuietOut(**vars(q)) for q in quiet.quiet],
+        quiet_after_days=quiet.after_days,
+        not_started=[LearnerRef(learner_id=i, display_name=n) for i, n in quiet.not_started],
     )  # fmt: skip
 
 

@@ -264,6 +264,19 @@ class GoalOut(BaseModel):
     pace: PaceOut
 
 
+class QuietOut(BaseModel):
+    learner_id: int
+    display_name: str
+    last_answer_at: datetime
+    days: int  # whole days since that answer
+    mastered: int  # objectives mastered in the course
+
+
+class LearnerRef(BaseModel):
+    learner_id: int
+    display_name: str
+
+
 class ClassReportOut(BaseModel):
     id: int
     name: str
@@ -272,6 +285,11 @@ class ClassReportOut(BaseModel):
     stuck: list[StuckOut]
     stuck_threshold: int
     goals: list[GoalOut]  # learners' own goals in the course, those behind first
+    # no answer in the course for quiet_after_days or more (not those who mastered it all), the
+    # longest quiet first; and those with no answer in it yet
+    quiet: list[QuietOut]
+    quiet_after_days: int
+    not_started: list[LearnerRef]
 
 
 class OverrideIn(BaseModel):

@@ -13,7 +13,7 @@ from learnloop.exceptions import InvalidInput
 from learnloop.services.messages import MAX_FEEDBACK_LENGTH, send_feedback_to_learners
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.pages.assignments import assignments_page
-from learnloop.web.pages.teach import groups_page
+from learnloop.web.pages.teach import class_page, groups_page
 from learnloop.web.rendering import redirect, said
 
 router = APIRouter(prefix="/teach")
@@ -30,13 +30,17 @@ def message_learners(
     back: Annotated[str, Form(max_length=16)] = "groups",
     act: Annotated[int, Form()] = 0,
 ) -> Response:
-    """From the groups page (a group), or from the class's assignments page (``back``: those
-    who have not done the act of assigning ``act``)."""
+    """From the groups page (a group), from the class's assignments page (``back``: those who
+    have not done the act of assigning ``act``), or from the class page (``back``: class, those
+    who have gone quiet)."""
     try:
         sent = send_feedback_to_learners(
             platform.db, viewer, class_id=class_id, learner_ids=learner_id or [], body=body
         )
     except InvalidInput as exc:
+        if back == "class":
+            extra = {"message_error": said(request, platform, exc), "message_body": body}
+            return class_page(request, platform, viewer, class_id, extra=extra, status=400)
         if back == "assignments":
             return assignments_page(
                 request, platform, viewer, class_id, error=said(request, platform, exc),
@@ -46,6 +50,8 @@ def message_learners(
         return groups_page(
             request, platform, viewer, class_id, error=said(request, platform, exc), status=400
         )
+    if back == "class":
+        return redirect(f"/teach/classes/{class_id}?messaged={len(sent)}#quiet")
     if back == "assignments":
         return redirect(f"/teach/classes/{class_id}/assignments?messaged={len(sent)}")
     return redirect(f"/teach/classes/{class_id}/groups?messaged={len(sent)}")

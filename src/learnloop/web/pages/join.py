@@ -21,7 +21,7 @@ from learnloop.services.class_codes import (
 from learnloop.services.classes import leave_class
 from learnloop.storage.access import require_learner
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
-from learnloop.web.pages.teach import overview
+from learnloop.web.pages.teach import class_page
 from learnloop.web.rendering import redirect, render, said
 
 router = APIRouter()
@@ -99,9 +99,8 @@ def open_code(
             raise InvalidInput("days", "give the days as a whole number, like 14")
         open_joining(platform.db, viewer, class_id=class_id, days=int(text))
     except InvalidInput as exc:
-        return overview(
-            request, platform, viewer, class_id, join_error=said(request, platform, exc), status=400
-        )
+        extra = {"join_error": said(request, platform, exc)}
+        return class_page(request, platform, viewer, class_id, extra=extra, status=400)
     return redirect(f"/teach/classes/{class_id}#joining")
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
+from learnloop.domain import Viewer
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.assignments import assignments_of_learner
 from learnloop.reports.class_exports import (
@@ -40,6 +41,7 @@ from learnloop.services.messages import MAX_FEEDBACK_LENGTH, mark_read, send_fee
 from learnloop.web.charts import curve_svg, heatmap_svg, progress_map_svg, sparkline_svg
 from learnloop.web.csv_download import csv_download
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
+from learnloop.web.platform import Platform
 from learnloop.web.rendering import redirect, render, said, wording_for
 
 router = APIRouter(prefix="/teach")
@@ -63,25 +65,34 @@ def classes(request: Request, platform: PlatformDep, viewer: PageViewer) -> Resp
 
 @router.get("/classes/{class_id}", response_class=HTMLResponse)
 def overview(
+    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int, messaged: int = 0
+) -> Response:
+    """The class page (``messaged``: how many quiet learners were just written to)."""
+    return class_page(request, platform, viewer, class_id, extra={"messaged": messaged})
+
+
+def class_page(
     request: Request,
-    platform: PlatformDep,
-    viewer: PageViewer,
+    platform: Platform,
+    viewer: Viewer,
     class_id: int,
     *,
-    join_error: str | None = None,
+    extra: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
-    """The class page; also shown again, with the error, when opening joining was refused."""
+    """The class page, with what a form on it answered in ``extra`` (``join_error``: opening
+    joining was refused; ``message_error``: the message to the quiet learners was)."""
     data = class_overview(platform.db, viewer, class_id, platform.settings.pedagogy)
     context = {
         "o": data,
         "heatmap": heatmap_svg(data, words=wording_for(request, platform)),
         "join": class_join_code(platform.db, viewer, class_id),
         "replies": latest_replies(platform.db, viewer, class_id),
-        "join_error": join_error,
         "now": datetime.now(UTC),
         "public_url": platform.settings.public_url.rstrip("/"),
         "code_days": (DEFAULT_CODE_DAYS, MAX_CODE_DAYS),
+        "max_message": MAX_FEEDBACK_LENGTH,
+        **(extra or {}),
     }
     return render(request, platform, "teach/class.html", context, viewer=viewer, status_code=status)
 
