@@ -10,7 +10,7 @@ import pytest
 from learnloop.config import PedagogySettings
 from learnloop.content.catalogs import Catalogs
 from learnloop.domain import Viewer
-from learnloop.domain.reminders import AssignedWork, ClassNews, Digest, stop_token
+from learnloop.domain.reminders import AssignedWork, ClassNews, Digest, reminder_text, stop_token
 from learnloop.exceptions import InvalidInput, PermissionDenied
 from learnloop.reports.reminders import due_class_digests, due_digests, my_reminders
 from learnloop.services.assignments import assign_activity
@@ -229,3 +229,20 @@ def test_a_learners_reminder_is_written_in_their_language(world: World) -> None:
     assert english[1] != french[1]  # its reason in each learner's language
     assert english[1].startswith("Toward your goal")
     assert french[1].startswith("Vers votre objectif")
+
+
+def test_an_educator_hears_who_has_gone_quiet(world: World) -> None:
+    now = soon()
+    want_reminders(world.db, world.educator, email="t@example.org", frequency="daily",
+                   language="en", now=LONG_AGO)  # fmt: skip
+    for viewer, days in ((world.learner, 9), (world.other_learner, 2)):
+        record_attempt(world.db, viewer, activity_key="parts-practice", item_key="pw-4",
+                       response=answer_for(world.course, "pw-4", True),
+                       now=now - timedelta(days=days))  # fmt: skip
+    (digest,) = due_class_digests(world.db, PedagogySettings(), now)
+    assert digest.classes == [ClassNews("7B", [], 0, quiet=["Lea"], quiet_days=7)]
+    body = reminder_text(digest, home_url="h", stop_url="s").body
+    assert "- 1 learner has not answered for 7 days or more: Lea." in body
+    # a week later Omar is quiet too, the longest quiet first
+    (later,) = due_class_digests(world.db, PedagogySettings(), now + timedelta(days=6))
+    assert later.classes[0].quiet == ["Lea", "Omar"]

@@ -23,7 +23,10 @@ def test_the_classes_page_says_what_needs_the_educator_in_each_class(
     w = sqlite_world
     educator = clients["educator"]
     calm = educator.get("/teach").text
-    assert "Nobody is stuck, no work waits for feedback and nothing assigned is overdue." in calm
+    assert (
+        "Nobody is stuck or quiet, no work waits for feedback and nothing assigned is overdue."
+        in calm
+    )
 
     items = ["pw-3", "pw-4", "pw-5", "pw-6", "pw-7"]  # each missed twice: all counted
     for n in range(PedagogySettings().stuck_min_attempts):  # Lea keeps missing: stuck
@@ -58,3 +61,14 @@ def test_the_classes_page_says_what_needs_the_educator_in_each_class(
     admin = clients["admin"].get("/teach").text  # every class, and none of this
     assert 'class="glance"' not in admin
     assert "Nobody is stuck" not in admin
+
+
+def test_the_classes_page_names_who_has_gone_quiet(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    record_attempt(w.db, w.other_learner, activity_key="parts-practice", item_key="pw-4",
+                   response=answer_for(w.course, "pw-4", True),
+                   now=datetime.now(UTC) - timedelta(days=8))  # fmt: skip
+    card = clients["educator"].get("/teach").text.split('<ul class="glance">')[1]
+    assert f'<a href="/teach/classes/{w.class_id}#quiet">1 learner has gone quiet</a>: Omar' in card

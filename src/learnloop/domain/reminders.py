@@ -157,6 +157,8 @@ class ClassNews:
     awaiting_feedback: int  # pieces of work handed in and not reviewed yet
     replies: int = 0  # learners' replies to the educator's messages since the last reminder
     overdue: list[OverdueWork] = field(default_factory=list)  # past their due day, not all done
+    quiet: list[str] = field(default_factory=list)  # learners gone quiet, the longest first
+    quiet_days: int = 7  # after how many days without an answer
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,10 @@ class ClassDigest:
 
     @property
     def has_news(self) -> bool:
-        return any(c.stuck or c.awaiting_feedback or c.replies or c.overdue for c in self.classes)
+        return any(
+            c.stuck or c.awaiting_feedback or c.replies or c.overdue or c.quiet
+            for c in self.classes
+        )
 
 
 @dataclass(frozen=True)
@@ -280,6 +285,15 @@ def _class_lines(news: ClassNews, words: Wording) -> list[str]:
         lines.append("- " + words.plural(
             "%(num)s learner is stuck: %(names)s.", "%(num)s learners are stuck: %(names)s.",
             len(news.stuck), names=named))  # fmt: skip
+    if news.quiet:
+        named = ", ".join(news.quiet[:STUCK_NAMED])
+        more = len(news.quiet) - STUCK_NAMED
+        if more > 0:
+            named += words.plural("; and %(num)s more", "; and %(num)s more", more)
+        lines.append("- " + words.plural(
+            "%(num)s learner has not answered for %(days)s days or more: %(names)s.",
+            "%(num)s learners have not answered for %(days)s days or more: %(names)s.",
+            len(news.quiet), days=news.quiet_days, names=named))  # fmt: skip
     if news.awaiting_feedback:
         lines.append("- " + words.plural(
             "%(num)s piece of work waits for your feedback.",

@@ -1,13 +1,13 @@
 """What needs an educator in a class, at a glance: the learners who are stuck (the class page's
-rule), the handed-in work that waits for feedback and the assignments past their due day that
-someone has not done. The educator's classes page shows it for each class they teach, and their
+rule), those who have gone quiet (reports.quiet_learners), the handed-in work that waits for
+feedback and the assignments past their due day that someone has not done. The educator's classes page shows it for each class they teach, and their
 e-mail reminder says the same (reports.reminders), so the two never disagree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from learnloop.config import PedagogySettings
 from learnloop.domain import Viewer
@@ -25,21 +25,32 @@ class ClassGlance:
     stuck: tuple[tuple[str, str], ...]  # (learner, objective title), most attempts first
     awaiting_feedback: int  # pieces of handed-in work without the educators' feedback yet
     overdue: tuple[OverdueWork, ...]  # each with how many learners have not done it
+    quiet: tuple[str, ...] = ()  # learners gone quiet, the longest first
+    quiet_days: int = 7  # after how many days without an answer (pedagogy.quiet_after_days)
 
     @property
     def anything(self) -> bool:
-        return bool(self.stuck or self.awaiting_feedback or self.overdue)
+        return bool(self.stuck or self.awaiting_feedback or self.overdue or self.quiet)
 
 
 def class_glance(
-    db: Database, viewer: Viewer, class_id: int, pedagogy: PedagogySettings, today: date
+    db: Database,
+    viewer: Viewer,
+    class_id: int,
+    pedagogy: PedagogySettings,
+    today: date,
+    now: datetime | None = None,
 ) -> ClassGlance:
-    """For the class's educators and admins (each report it reads checks)."""
-    stuck = class_overview(db, viewer, class_id, pedagogy).stuck
+    """For the class's educators and admins (each report it reads checks); ``now`` decides who
+    has gone quiet (the present moment when not given)."""
+    overview = class_overview(db, viewer, class_id, pedagogy, now=now)
+    stuck = overview.stuck
     waiting = len(class_work(db, viewer, class_id).awaiting)
     overdue = tuple(
         OverdueWork(a.activity_title, len(a.waiting))
         for a in class_assignments(db, viewer, class_id).assignments
         if a.overdue(today)
     )
-    return ClassGlance(tuple((x.display_name, x.objective_title) for x in stuck), waiting, overdue)
+    quiet = tuple(q.display_name for q in overview.quiet.quiet)
+    return ClassGlance(tuple((x.display_name, x.objective_title) for x in stuck), waiting, overdue,
+                       quiet, overview.quiet.after_days)  # fmt: skip

@@ -164,8 +164,8 @@ def _replies(db: Database, educator_id: int, class_id: int, since: datetime, now
 
 def due_class_digests(db: Database, pedagogy: PedagogySettings, now: datetime) -> list[ClassDigest]:
     """The educators' reminders due at ``now``: for each educator who asked, whose last one is
-    a day or a week old, the classes they teach where learners are stuck, work waits for
-    feedback, learners replied to them or an assignment is overdue
+    a day or a week old, the classes they teach where learners are stuck or have gone quiet, work
+    waits for feedback, learners replied to them or an assignment is overdue
     (``domain.reminders.ClassDigest``); none for an educator with none of these."""
     today = now.astimezone(UTC).date()
     out = []
@@ -174,11 +174,12 @@ def due_class_digests(db: Database, pedagogy: PedagogySettings, now: datetime) -
         classes = []
         since = sub.last_sent_at or sub.created_at
         for summary in classes_for(db, viewer):
-            glance = class_glance(db, viewer, summary.id, pedagogy, today)
+            glance = class_glance(db, viewer, summary.id, pedagogy, today, now)
             replies = _replies(db, user.id, summary.id, since, now)
             if glance.anything or replies:
                 news = ClassNews(summary.name, list(glance.stuck), glance.awaiting_feedback,
-                                 replies, list(glance.overdue))  # fmt: skip
+                                 replies, list(glance.overdue), list(glance.quiet),
+                                 glance.quiet_days)  # fmt: skip
                 classes.append(news)
         digest = ClassDigest(user.id, sub.email, sub.language, sub.frequency, user.display_name,
                              classes)  # fmt: skip
