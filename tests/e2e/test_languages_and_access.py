@@ -168,6 +168,8 @@ def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: 
         problems += violations(page)
         page.goto(url + "/admin/connections")  # LTI platforms and LRS clients, with their forms
         problems += violations(page)
+        page.goto(url + "/admin/audit")  # the whole audit trail, with its search form
+        problems += violations(page)
     assert problems == []
 
 

@@ -59,6 +59,8 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # (tests/web/test_account_deletion.py deletes one)
     ("POST", "/account/delete"): (LEARNERS, 400, 403, 303),
     ("GET", "/admin/connections"): ({A}, 200, 403, 303),
+    ("GET", "/admin/audit"): ({A}, 200, 403, 303),
+    ("GET", "/admin/audit.csv"): ({A}, 200, 403, 303),
     # the form's "name" (Class Z) makes LRS credentials and a registration link; no such client to
     # revoke and no name typed twice: 400 for the admin, after the role check
     ("POST", "/admin/lrs-clients"): ({A}, 200, 403, 303),
@@ -236,6 +238,7 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/admin/courses/{slug}/regrade"): ({A}, 200, 403, 401),
     ("POST", "/api/v1/me/delete"): (LEARNERS, 400, 403, 401),
     ("GET", "/api/v1/admin/connections"): ({A}, 200, 403, 401),
+    ("GET", "/api/v1/admin/audit"): ({A}, 200, 403, 401),
     ("POST", "/api/v1/admin/lrs-clients"): ({A}, 201, 403, 401),
     # no client named "Table two": 404; its name not typed twice ("omar"): 400
     ("POST", "/api/v1/admin/lrs-clients/revoke"): ({A}, 404, 403, 401),

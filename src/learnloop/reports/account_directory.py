@@ -14,6 +14,7 @@ from learnloop.exceptions import InvalidInput
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
 from learnloop.storage.tables import ClassMember, SchoolClass, User
+from learnloop.storage.text_search import contains_text
 
 __all__ = ["ACCOUNTS_PAGE", "AccountEntry", "AccountPage", "find_accounts"]
 
@@ -52,13 +53,8 @@ class AccountPage:
 
 
 def _matching(query: str) -> ColumnElement[bool]:
-    """Username or name containing ``query``, whatever the case; % and _ are plain characters."""
-    escaped = query.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    return or_(
-        func.lower(User.username).like(pattern, escape="\\"),
-        func.lower(User.display_name).like(pattern, escape="\\"),
-    )
+    """Username or name containing ``query``, whatever the case."""
+    return or_(contains_text(User.username, query), contains_text(User.display_name, query))
 
 
 def find_accounts(

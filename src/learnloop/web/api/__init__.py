@@ -8,6 +8,7 @@ from learnloop import __version__
 from learnloop.web.api import (
     activity_keys,
     admin,
+    admin_audit,
     admin_connections,
     admin_courses,
     admin_rosters,
@@ -59,6 +60,7 @@ def create_api() -> FastAPI:
         reminders,
         class_groups,
         admin,
+        admin_audit,
         admin_connections,
         admin_courses,
         admin_rosters,
