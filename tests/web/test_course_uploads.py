@@ -6,6 +6,7 @@ on every page and API route, in the reader's language, while the LRS keeps its o
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from learnloop.config import Settings
+from learnloop.content import load_course
+from learnloop.content.course_archive import unpack_course_archive
+from learnloop.content.course_sources import source_texts
 from learnloop.services.learning import record_attempt
 from learnloop.services.lrs import create_client
 from learnloop.storage.tables import Attempt, Course, SchoolClass
 from learnloop.web.app import create_app
-from tests.conftest import World
+from tests.conftest import DEMO_COURSE, World
 from tests.content.test_course_archive import zipped
 from tests.services.test_course_uploads import INTEGERS, demo_with_pw3_key_moved
 from tests.web.conftest import role_client, role_token
@@ -192,3 +196,44 @@ def test_bodies_past_their_limit_are_refused_with_413(
         assert stored.status_code == 200, stored.text
     with sqlite_world.db.reading() as s:  # neither refused form made its class
         assert s.scalars(select(SchoolClass.name)).all() == ["7B", "8C"]
+
+
+def test_a_course_downloads_as_its_folder_and_goes_back_unchanged(
+    clients: dict[str, TestClient], sqlite_world: World, tmp_path: Path
+) -> None:
+    admin = clients["admin"]
+    # the world's demo was imported without its files (as by an older learnloop): none to give
+    page = admin.get("/admin/courses/fractions")
+    assert "/admin/courses/fractions/source.zip" not in page.text
+    none_yet = admin.get("/admin/courses/fractions/source.zip")
+    assert none_yet.status_code == 404
+    assert "import it once more from its folder" in none_yet.text
+
+    folder = tmp_path / "fractions"
+    shutil.copytree(DEMO_COURSE, folder)
+    (folder / "course.yaml").write_text(
+        "# kept for the next author\n" + (folder / "course.yaml").read_text()
+    )
+    again = send(admin, zipped(folder, prefix="fractions/"))
+    assert "nothing changed" in again.text  # only a comment: learners see the same course
+    assert 'href="/admin/courses/fractions/source.zip"' in again.text
+    got = admin.get("/admin/courses/fractions/source.zip")
+    assert got.status_code == 200
+    assert got.headers["content-disposition"] == 'attachment; filename="fractions.zip"'
+    assert admin.get("/admin/courses/fractions/source.zip").content == got.content  # stable
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    root = unpack_course_archive(got.content, unpacked, name="fractions.zip")
+    assert (root / "course.yaml").read_text().startswith("# kept for the next author\n")
+    assert source_texts(root) == source_texts(folder)
+    assert sorted(p.relative_to(root / "media").as_posix() for p in (root / "media").rglob("*")
+                  if p.is_file()) == sorted(sqlite_world.course.media)  # fmt: skip
+    assert load_course(root).items == load_course(folder).items
+    back = send(admin, got.content, "fractions.zip")
+    assert "The version sent is the one stored already: nothing changed." in back.text
+
+    headers = {"Authorization": f"Bearer {role_token(admin, sqlite_world, 'admin')}"}
+    api = admin.get("/api/v1/admin/courses/fractions/source.zip", headers=headers)
+    assert (api.status_code, api.content) == (200, got.content)
+    health = admin.get("/api/v1/admin/courses/fractions", headers=headers).json()
+    assert health["source_files"] == len(source_texts(folder))

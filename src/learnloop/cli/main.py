@@ -35,6 +35,7 @@ from learnloop.cli.xapi_identities import xapi_identity
 from learnloop.config import Settings
 from learnloop.content import load_course
 from learnloop.content.course_media import media_bytes
+from learnloop.content.course_sources import source_texts
 from learnloop.domain import Role
 from learnloop.domain.reviews import MIN_REVIEWS_TO_FIT
 from learnloop.engine import MasteryCriterion
@@ -129,6 +130,7 @@ def _init(settings: Settings, demo: bool) -> DemoLogins | None:
                 course,
                 password=_demo_password(settings),
                 media=media_bytes(DEMO_COURSE, course),
+                sources=source_texts(DEMO_COURSE),
                 progress=lambda msg: status.update(f"Demo class: {msg}"),
             )
         console.print(
@@ -219,7 +221,9 @@ def import_course_command(path: Annotated[Path, typer.Argument(help="A course fo
     db = Database.from_url(settings.database_url)
     try:
         upgrade_database(db.engine)
-        course_id, status = import_course(db, course, media=media_bytes(path, course))
+        course_id, status = import_course(
+            db, course, media=media_bytes(path, course), sources=source_texts(path)
+        )
         # answers graded by the old items that the new ones grade differently: say so, and how
         # to regrade them (an author decides; nobody's estimates change behind their back)
         stale = (

@@ -1,5 +1,6 @@
-"""A course folder sent as a zip (an administrator's upload on the admin page or the API), unpacked
-into a folder of the caller's so that the course loader reads it as it reads any course folder.
+"""A course folder as a zip: one an administrator sends (the admin page or the API), unpacked into
+a folder of the caller's so that the course loader reads it as it reads any course folder; and
+one the platform gives back (``pack_course_archive``), from the sources and media it kept.
 
 An upload comes from a browser, so the archive is read as untrusted: a name that would land
 outside the folder (an absolute path, ``..``, a drive letter), a link, more files or more bytes
@@ -14,12 +15,18 @@ from __future__ import annotations
 import io
 import stat
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from learnloop.content.course_media import MAX_MEDIA_BYTES
 from learnloop.exceptions import ContentError, ContentIssue
 
-__all__ = ["MAX_ARCHIVE_FILES", "MAX_UNPACKED_BYTES", "unpack_course_archive"]
+__all__ = [
+    "MAX_ARCHIVE_FILES",
+    "MAX_UNPACKED_BYTES",
+    "pack_course_archive",
+    "unpack_course_archive",
+]
 
 # A course is YAML, Markdown and its media: the demo has about 50 files. Ten thousand leaves room
 # for a large course and still refuses an archive built to exhaust the disk's inodes.
@@ -29,6 +36,7 @@ MAX_ARCHIVE_FILES = 10_000
 MAX_UNPACKED_BYTES = 20 * MAX_MEDIA_BYTES
 _LEFT_OUT = {"__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini"}
 _CHUNK = 1024 * 1024
+_PACKED_AT = (2020, 1, 1, 0, 0, 0)  # zip's clock; the course's own dates are in its history
 
 
 def unpack_course_archive(data: bytes, into: Path, *, name: str) -> Path:
@@ -108,3 +116,19 @@ def _course_root(into: Path, name: str) -> Path:
         return children[0]
     problem = "no course.yaml at its top or in its one folder: zip the course folder itself"
     raise ContentError([ContentIssue(name, 0, f"{problem} (docs/course-format.md)")])
+
+
+def pack_course_archive(slug: str, sources: Mapping[str, str], media: Mapping[str, bytes]) -> bytes:
+    """The course folder ``slug/`` as a zip: its source files (path to text) and its media files
+    (path inside media/ to bytes), in path order, with one fixed timestamp, so that the same
+    course gives the same bytes. Sending it back unchanged changes nothing."""
+    buffer = io.BytesIO()
+    files = [(path, text.encode("utf-8")) for path, text in sources.items()]
+    files += [(f"media/{path}", content) for path, content in media.items()]
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, content in sorted(files):
+            info = zipfile.ZipInfo(f"{slug}/{path}", date_time=_PACKED_AT)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, content)
+    return buffer.getvalue()

@@ -27,6 +27,7 @@ from learnloop.storage.tables import (
     ClassMember,
     CourseLearnerModel,
     CourseMemoryModel,
+    CourseSourceFile,
     LearnerCourse,
     LearnerProfile,
     ReviewEvent,
@@ -80,6 +81,7 @@ class CourseHealth:
     memory: FitState
     score: FitState | None  # None: the course has no score test
     now: datetime
+    source_files: int = 0  # its authors' text files kept for download (0: imported before)
 
     @property
     def stale(self) -> list[str]:
@@ -158,4 +160,10 @@ def course_health(
                 course.score_test.max_items * MIN_ITEM_ANSWERS,
             ),
             now=now,
+            source_files=s.scalar(
+                select(func.count())
+                .select_from(CourseSourceFile)
+                .where(CourseSourceFile.course_id == course_id)
+            )
+            or 0,
         )  # fmt: skip

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from learnloop.content.course_archive import unpack_course_archive
 from learnloop.content.course_loader import load_course
 from learnloop.content.course_media import media_bytes
+from learnloop.content.course_sources import source_texts
 from learnloop.domain import Role, Viewer
 from learnloop.engine import MasteryCriterion
 from learnloop.exceptions import InvalidInput, NotFound
@@ -65,7 +66,10 @@ def upload_course(
         root = unpack_course_archive(archive, Path(folder), name=name)
         course = load_course(root, default_mastery=mastery)
         media = media_bytes(root, course)
-    course_id, status = import_course(db, course, media=media, actor=viewer.username)
+        sources = source_texts(root)
+    course_id, status = import_course(
+        db, course, media=media, sources=sources, actor=viewer.username
+    )
     stale = (
         regrade_course(db, course_id, public_url=public_url, dry_run=True)
         if status == "updated"

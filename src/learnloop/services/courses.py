@@ -19,6 +19,7 @@ from learnloop.storage import Database
 from learnloop.storage.tables import (
     ClassMember,
     CourseMediaFile,
+    CourseSourceFile,
     LearnerProfile,
     SchoolClass,
     User,
@@ -44,11 +45,14 @@ def import_course(
     course: Course,
     *,
     media: Mapping[str, bytes] | None = None,
+    sources: Mapping[str, str] | None = None,
     actor: str = OPERATOR,
 ) -> tuple[int, Literal["created", "updated", "unchanged"]]:
     """Store a validated course under its slug, with the bytes of its media files
-    (``content.course_media.media_bytes``); the same content again changes nothing. A new or
-    changed course is recorded in the audit trail."""
+    (``content.course_media.media_bytes``) and, when given, the text of its source files
+    (``content.course_sources.source_texts``, kept for the admin's download); the same content
+    again changes nothing for learners ("unchanged"), though sources that differ (a comment
+    added) replace the kept ones. A new or changed course is recorded in the audit trail."""
     _check_media(course, media or {})
     content = course_to_dict(course)
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
@@ -56,6 +60,8 @@ def import_course(
     with db.transaction() as s:
         row = s.scalar(select(CourseRow).where(CourseRow.slug == course.slug))
         if row is not None and row.content_hash == digest:
+            if sources is not None:
+                _store_sources(s, row.id, sources)
             return row.id, "unchanged"
         outcome: Literal["created", "updated"] = "created" if row is None else "updated"
         if row is None:
@@ -69,6 +75,8 @@ def import_course(
             row.title, row.content, row.content_hash = course.title, content, digest
             row.updated_at = now
         _store_media(s, row.id, course, media or {})
+        if sources is not None:
+            _store_sources(s, row.id, sources)
         record_event(
             s, actor=actor, action=f"course.{outcome}", subject=course.slug, now=now,
             details={"title": course.title, "content_hash": digest},
@@ -104,6 +112,28 @@ def _store_media(s: Session, course_id: int, course: Course, media: Mapping[str,
             continue
         s.merge(CourseMediaFile(course_id=course_id, path=path, content_type=file.content_type,
                                 sha256=file.sha256, content=media[path]))  # fmt: skip
+
+
+def _store_sources(s: Session, course_id: int, sources: Mapping[str, str]) -> None:
+    """The course's kept source files become ``sources``: changed ones written, gone ones
+    deleted, the same ones left alone."""
+    stored = dict(
+        s.execute(
+            select(CourseSourceFile.path, CourseSourceFile.text).where(
+                CourseSourceFile.course_id == course_id
+            )
+        ).all()
+    )
+    gone = [path for path in stored if path not in sources]
+    if gone:
+        s.execute(
+            delete(CourseSourceFile).where(
+                CourseSourceFile.course_id == course_id, CourseSourceFile.path.in_(gone)
+            )
+        )
+    for path, text in sources.items():
+        if stored.get(path) != text:
+            s.merge(CourseSourceFile(course_id=course_id, path=path, text=text))
 
 
 def new_class(s: Session, *, name: str, course_id: int, now: datetime) -> SchoolClass:

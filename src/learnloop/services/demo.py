@@ -189,14 +189,15 @@ def setup_demo(
     *,
     password: str,
     media: Mapping[str, bytes] | None = None,
+    sources: Mapping[str, str] | None = None,
     now: datetime | None = None,
     seed: int = 7,
     progress: Callable[[str], None] | None = None,
 ) -> DemoLogins:
-    """Load the demo course (with the bytes of its media files) and class; a second call finds
-    them and changes nothing."""
+    """Load the demo course (with the bytes of its media files and, when given, the text of its
+    source files) and class; a second call finds them and changes nothing."""
     now = now or datetime.now(UTC)
-    course_id, _ = import_course(db, course, media=media)
+    course_id, _ = import_course(db, course, media=media, sources=sources)
     names = DemoLogins(
         created=False,
         admin=DEMO_ADMIN[0],

@@ -33,7 +33,7 @@ from learnloop.storage.lti_tables import (
     LtiScore,
     LtiToolKey,
 )
-from learnloop.storage.media_tables import CourseMediaFile
+from learnloop.storage.media_tables import CourseMediaFile, CourseSourceFile
 from learnloop.storage.project_tables import ProjectReview, ProjectSubmission
 from learnloop.storage.reflection_tables import Reflection
 from learnloop.storage.reminder_tables import CalendarFeed, ReminderSubscription
@@ -69,6 +69,7 @@ __all__ = [
     "Course",
     "CourseMediaFile",
     "CourseScoreBank",
+    "CourseSourceFile",
     "FeedbackMessage",
     "LearnerCourse",
     "LearnerProfile",

@@ -111,6 +111,7 @@ class CourseHealthOut(BaseModel):
     model: FitOut
     memory: FitOut
     score: FitOut | None  # null: the course has no score test
+    source_files: int  # its authors' files kept: GET .../source.zip downloads them (0: none yet)
 
 
 class ClassRef(BaseModel):
@@ -169,6 +170,7 @@ def course(slug: str, platform: PlatformDep, viewer: ApiViewer) -> CourseHealthO
         fitted_kind=c.fitted_kind, model=FitOut.of(c.model, c.now),
         memory=FitOut.of(c.memory, c.now),
         score=FitOut.of(c.score, c.now) if c.score is not None else None,
+        source_files=c.source_files,
     )  # fmt: skip
 
 

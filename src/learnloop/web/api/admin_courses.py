@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput
+from learnloop.reports.course_sources import course_source_archive
 from learnloop.services.course_uploads import regrade_course_for, upload_course
 from learnloop.services.regrading import Regrade
 from learnloop.storage.access import require_role
@@ -81,6 +82,18 @@ def upload(
         objectives=done.objectives, activities=done.activities, items=done.items,
         regrade=RegradeOut.of(done.stale) if done.stale is not None else None,
     )  # fmt: skip
+
+
+@router.get("/courses/{slug}/source.zip", response_class=Response)
+def source(
+    slug: Annotated[str, Path(max_length=64)], platform: PlatformDep, viewer: ApiViewer
+) -> Response:
+    """The course folder as its authors wrote it (course.yaml, activities, items) with its
+    media, as a zip: change it and send it back with ``POST /admin/courses``. 404 for a course
+    imported before learnloop kept its files."""
+    name, data = course_source_archive(platform.db, viewer, slug)
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
 
 
 @router.post("/courses/{slug}/regrade", response_model=RegradeOut)

@@ -1,5 +1,5 @@
 """An administrator's courses: a course's page (what it holds, who uses it, its fitted models),
-adding or updating a course by sending the zip of its folder, and grading its answers again after
+adding or updating a course by sending the zip of its folder, downloading that folder back, and grading its answers again after
 an update changed how its questions grade (services.course_uploads)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import ContentError, InvalidInput
 from learnloop.reports.course_health import STALE_FIT_DAYS, course_health
+from learnloop.reports.course_sources import course_source_archive
 from learnloop.services.course_uploads import regrade_course_for, upload_course
 from learnloop.storage.access import require_role
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
@@ -35,6 +36,15 @@ def _course_page(
 @router.get("/courses/{slug}", response_class=HTMLResponse)
 def course(request: Request, platform: PlatformDep, viewer: PageViewer, slug: Slug) -> Response:
     return _course_page(request, platform, viewer, slug, {})
+
+
+@router.get("/courses/{slug}/source.zip")
+def source(platform: PlatformDep, viewer: PageViewer, slug: Slug) -> Response:
+    """The course folder as its authors wrote it, with its media, as a zip to change and send
+    again."""
+    name, data = course_source_archive(platform.db, viewer, slug)
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
 
 
 @router.post("/courses", dependencies=[CsrfChecked])
