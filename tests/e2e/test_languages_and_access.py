@@ -92,7 +92,7 @@ def home_and_first_class(page: Any, url: str, username: str, home: str, language
 LEARNER_PAGES = ["/learn", "/learn/progress", "/learn/reviews", "/learn/placement", "/learn/reminders",
                  "/learn/score-test", "/learn/courses", "/join",
                  "/learn/activities/parts-practice", "/learn/activities/recipe-project",
-                 "/account/password", "/account/data"]  # fmt: skip
+                 "/account/password", "/account/data", "/account/two-step"]  # fmt: skip
 
 
 def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: Any) -> None:

@@ -62,6 +62,14 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # the world's course came in without its folder's files (as by an older learnloop): 404 after
     # the role check (tests/web/test_course_uploads.py downloads one)
     ("GET", "/admin/courses/{slug}/source.zip"): ({A}, 404, 403, 303),
+    # two-step sign-in: one's own, whatever the role; nothing started to confirm and no password
+    # to turn it off: 400 (tests/web/test_two_step.py goes through it)
+    ("GET", "/account/two-step"): ({L, OL, OE, E, A}, 200, 403, 303),
+    ("POST", "/account/two-step/start"): ({L, OL, OE, E, A}, 200, 403, 303),
+    ("POST", "/account/two-step/confirm"): ({L, OL, OE, E, A}, 400, 403, 303),
+    ("POST", "/account/two-step/off"): ({L, OL, OE, E, A}, 400, 403, 303),
+    # no username in the form: 400 for the admin, after the role check
+    ("POST", "/admin/accounts/two-step-reset"): ({A}, 400, 403, 303),
     ("GET", "/admin/audit"): ({A}, 200, 403, 303),
     ("GET", "/admin/audit.csv"): ({A}, 200, 403, 303),
     # the form's "name" (Class Z) makes LRS credentials and a registration link; no such client to
@@ -243,6 +251,8 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/admin/connections"): ({A}, 200, 403, 401),
     ("GET", "/api/v1/admin/courses/{slug}/source.zip"): ({A}, 404, 403, 401),
     ("GET", "/api/v1/admin/audit"): ({A}, 200, 403, 401),
+    # omar does not sign in in two steps: 400 for the admin, after the role check
+    ("POST", "/api/v1/admin/accounts/two-step-reset"): ({A}, 400, 403, 401),
     ("POST", "/api/v1/admin/lrs-clients"): ({A}, 201, 403, 401),
     # no client named "Table two": 404; its name not typed twice ("omar"): 400
     ("POST", "/api/v1/admin/lrs-clients/revoke"): ({A}, 404, 403, 401),
@@ -338,6 +348,10 @@ PUBLIC = {
     # a learner's calendar feed: its link's secret is the authority, read-only, for one learner's
     # due days (tests/web/test_calendar.py); an unknown secret is 404
     ("GET", "/calendar/{token}.ics"),
+    # the second sign-in step: its signed, five-minute cookie from a right password is the
+    # authority; without it both lead back to /login (tests/web/test_two_step.py)
+    ("GET", "/login/code"),
+    ("POST", "/login/code"),
 }
 
 # LTI 1.3, open to whoever the platform sends: a launch is checked by the platform's signature, the

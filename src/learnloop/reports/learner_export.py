@@ -29,7 +29,7 @@ from learnloop.storage.tables import LoginFailure, User, XapiDocument
 __all__ = ["KEPT_LABELS", "SECRET_COLUMNS", "kept_counts", "learner_export", "linked_names"]
 
 # Credentials, not data about the person: never exported (a copy of a hash helps only an attacker).
-SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
+SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "secret", "code_hash"})
 
 
 # What each kind of record is, as the "My data" page names it (marked for the catalogs). A table
@@ -58,6 +58,8 @@ KEPT_LABELS = {
     "reminder_subscriptions": N_("E-mail reminders"),
     "calendar_feeds": N_("Your calendar link (only a fingerprint of it)"),
     "auth_sessions": N_("Signed-in sessions"),
+    "totp_factors": N_("Two-step sign-in (its app's key is never shown)"),
+    "recovery_codes": N_("Recovery codes for two-step sign-in (only fingerprints of them)"),
     "login_failures": N_("Failed sign-ins under your username"),
     "lti_accounts": N_("Links to your account on other learning platforms (LTI)"),
     "lti_deep_links": N_("Links you placed in another learning platform (LTI)"),
@@ -128,7 +130,9 @@ def learner_export(
             for name, (table, where) in user_rows(viewer.user_id).items()
         }
         failures: Table = LoginFailure.__table__  # type: ignore[assignment]
-        tables["login_failures"] = _rows(s, failures, failures.c.username == viewer.username)
+        tables["login_failures"] = _rows(  # "#<id>": failed codes at the second sign-in step
+            s, failures, failures.c.username.in_([viewer.username, f"#{viewer.user_id}"])
+        )
         documents: Table = XapiDocument.__table__  # type: ignore[assignment]
         keys = person_keys(s, viewer.user_id, key)
         return {

@@ -35,6 +35,7 @@ __all__ = [
     "reset_password",
     "start_session",
     "viewer_for_token",
+    "viewer_for_user",
 ]
 
 USERNAME = re.compile(r"^[a-zA-Z0-9_.-]{3,64}$")
@@ -155,6 +156,16 @@ def start_session(db: Database, user_id: int, *, kind: str, hours: int) -> str:
 def end_session(db: Database, token: str) -> None:
     with db.transaction() as s:
         s.execute(delete(AuthSession).where(AuthSession.token_hash == secret_digest(token)))
+
+
+def viewer_for_user(db: Database, user_id: int) -> Viewer:
+    """The account ``user_id`` as a viewer (its second sign-in step done); AuthenticationFailed
+    when it no longer exists."""
+    with db.reading() as s:
+        user = s.get(User, user_id)
+    if user is None:
+        raise AuthenticationFailed("the account no longer exists")
+    return _viewer(user)
 
 
 def viewer_for_token(db: Database, token: str, *, kind: str) -> Viewer:

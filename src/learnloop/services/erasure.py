@@ -174,7 +174,11 @@ def _erase(s: Session, user_id: int, username: str, public_url: str) -> dict[str
         s, XapiAttachment, XapiAttachment.sha2, _unreferenced(s, digests)
     )
     rows["xapi_documents"] = _deleted(s, XapiDocument, XapiDocument.agent_key.in_(keys))
-    rows["login_failures"] = _deleted(s, LoginFailure, LoginFailure.username == username)
+    rows["login_failures"] = _deleted(
+        s,
+        LoginFailure,
+        LoginFailure.username.in_([username, f"#{user_id}"]),  # #: second step
+    )
     # children before parents (mastery events before the attempts they refer to)
     for name, (table, where) in reversed(list(user_rows(user_id).items())):
         rows[name] = _deleted(s, table, where)

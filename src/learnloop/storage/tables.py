@@ -44,6 +44,7 @@ from learnloop.storage.score_tables import (
     ScoreTest,
 )
 from learnloop.storage.table_base import Base, UTCDateTime
+from learnloop.storage.two_factor_tables import RecoveryCode, TotpFactor
 from learnloop.storage.withdrawal_tables import WithdrawnAnswer
 from learnloop.storage.xapi_tables import (  # the LRS's tables, part of the same schema
     LrsClient,
@@ -89,12 +90,14 @@ __all__ = [
     "MasteryEvent",
     "ProjectReview",
     "ProjectSubmission",
+    "RecoveryCode",
     "Reflection",
     "ReminderSubscription",
     "SchoolClass",
     "ScoreCalibrationAnswer",
     "ScoreItemExposure",
     "ScoreTest",
+    "TotpFactor",
     "UTCDateTime",
     "User",
     "WithdrawnAnswer",

@@ -53,6 +53,7 @@ from learnloop.web.pages import (
     reminders,
     score_test,
     teach,
+    two_step,
     work,
 )
 from learnloop.web.platform import Platform
@@ -170,7 +171,7 @@ def create_app(
     app.mount("/xapi", xapi_app)
 
     for router in (
-        accounts.router, account_deletion.router, courses.router, learn.router, join.router, teach.router, answers.router, work.router,
+        accounts.router, account_deletion.router, two_step.router, courses.router, learn.router, join.router, teach.router, answers.router, work.router,
         admin.router, admin_audit.router, admin_courses.router, admin_rosters.router, admin_connections.router, discussion.router, lti.router, reminders.router, media.router,
         score_test.router, group_messages.router, assignments.router, calendar.router,
     ):  # fmt: skip

@@ -17,6 +17,7 @@ from learnloop.reports.xapi_person import linked_identities
 from learnloop.services.accounts import reset_password
 from learnloop.services.classes import add_members, create_class_for, remove_member
 from learnloop.services.erasure import delete_account
+from learnloop.services.two_factor import reset_two_factor
 from learnloop.services.xapi_identities import link_identity, unlink_identity
 from learnloop.web.deps import ApiViewer, PlatformDep
 
@@ -205,6 +206,13 @@ def remove(class_id: int, user_id: int, platform: PlatformDep, viewer: ApiViewer
 def password_reset(body: AccountIn, platform: PlatformDep, viewer: ApiViewer) -> OneTimePassword:
     password = reset_password(platform.db, platform.hasher, viewer, username=body.username)
     return OneTimePassword(username=body.username.strip(), password=password)
+
+
+@router.post("/accounts/two-step-reset", status_code=204)
+def two_step_reset(body: AccountIn, platform: PlatformDep, viewer: ApiViewer) -> Response:
+    """Turn the account's two-step sign-in off: its password alone signs it in again."""
+    reset_two_factor(platform.db, viewer, username=body.username)
+    return Response(status_code=204)
 
 
 @router.post("/accounts/delete", response_model=DeletionOut)

@@ -8,10 +8,12 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
+from learnloop.exceptions import AuthenticationFailed
 from learnloop.reports.learner_export import learner_export
 from learnloop.services.accounts import authenticate, end_session, start_session
 from learnloop.services.erasure import delete_own_account
 from learnloop.services.statement_index import catch_up
+from learnloop.services.two_factor import check_second_step, two_factor_on
 from learnloop.web.api.schemas import TokenIn, TokenOut, ViewerOut
 from learnloop.web.deps import ApiViewer, PlatformDep, client_address
 
@@ -24,6 +26,13 @@ def create_token(request: Request, body: TokenIn, platform: PlatformDep) -> Toke
         platform.db, platform.hasher, body.username, body.password,
         address=client_address(request), limits=platform.login_limits,
     )  # fmt: skip
+    if two_factor_on(platform.db, viewer.user_id):
+        if not body.code.strip():
+            raise AuthenticationFailed("this account signs in in two steps: send its code as code")
+        check_second_step(
+            platform.db, viewer.user_id, platform.secret_key, body.code,
+            address=client_address(request), limits=platform.login_limits,
+        )  # fmt: skip
     hours = platform.settings.session_hours
     token = start_session(platform.db, viewer.user_id, kind="api", hours=hours)
     return TokenOut(access_token=token, expires_in=hours * 3600)

@@ -38,6 +38,8 @@ __all__ = [
 class TokenIn(BaseModel):
     username: str = Field(max_length=64)
     password: str = Field(max_length=1024)
+    # an account that signs in in two steps: its authenticator app's code, or a recovery code
+    code: str = Field("", max_length=40)
 
 
 class TokenOut(BaseModel):

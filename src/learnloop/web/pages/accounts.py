@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -27,6 +28,7 @@ from learnloop.services.accounts import (
     viewer_for_token,
 )
 from learnloop.services.statement_index import catch_up
+from learnloop.services.two_factor import two_factor_on
 from learnloop.web.deps import (
     SESSION_COOKIE,
     CsrfChecked,
@@ -35,19 +37,12 @@ from learnloop.web.deps import (
     client_address,
 )
 from learnloop.web.i18n import LANGUAGE_COOKIE
+from learnloop.web.navigation import HOME, safe_next
+from learnloop.web.pages.two_step import pending_login
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import clear_session_cookie, redirect, render, said, set_session_cookie
 
 router = APIRouter()
-
-HOME = {Role.LEARNER: "/learn", Role.EDUCATOR: "/teach", Role.ADMIN: "/admin"}
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths: never an open redirect to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 def _current(request: Request, platform: Platform) -> Viewer | None:
@@ -73,8 +68,8 @@ def login_page(
     """``deleted``: the reader just deleted their own account (account_deletion)."""
     viewer = _current(request, platform)
     if viewer:
-        return redirect(_safe_next(next) or HOME[viewer.role])
-    context = {"next": _safe_next(next) or "", "error": None, "deleted": bool(deleted)}
+        return redirect(safe_next(next) or HOME[viewer.role])
+    context = {"next": safe_next(next) or "", "error": None, "deleted": bool(deleted)}
     return render(request, platform, "login.html", context)
 
 
@@ -93,7 +88,7 @@ def login(
         )  # fmt: skip
     except (AuthenticationFailed, TooManyAttempts) as exc:
         context = {
-            "next": _safe_next(next) or "",
+            "next": safe_next(next) or "",
             "error": said(request, platform, exc),
             "username": username,
         }
@@ -102,17 +97,22 @@ def login(
             refused.headers["Retry-After"] = str(exc.retry_after)
             return refused
         return render(request, platform, "login.html", context, status_code=401)
+    if two_factor_on(platform.db, viewer.user_id):  # the code next, then the session
+        target = safe_next(next)
+        response = redirect("/login/code" + (f"?next={quote(target)}" if target else ""))
+        pending_login(response, platform, viewer.user_id)
+        return response
     token = start_session(
         platform.db, viewer.user_id, kind="cookie", hours=platform.settings.session_hours
     )
-    response = redirect(_safe_next(next) or HOME[viewer.role])
+    response = redirect(safe_next(next) or HOME[viewer.role])
     set_session_cookie(response, platform, token)
     return response
 
 
 @router.get("/register", response_class=HTMLResponse)
 def register_page(request: Request, platform: PlatformDep, next: str | None = None) -> Response:
-    context: dict[str, object] = {"error": None, "form": {}, "next": _safe_next(next) or ""}
+    context: dict[str, object] = {"error": None, "form": {}, "next": safe_next(next) or ""}
     return render(request, platform, "register.html", context)
 
 
@@ -140,14 +140,14 @@ def register(
     except InvalidInput as exc:
         context = {
             "error": said(request, platform, exc), "field": exc.field, "form": form,
-            "next": _safe_next(next) or "",
+            "next": safe_next(next) or "",
         }  # fmt: skip
         return render(request, platform, "register.html", context, status_code=400)
     token = start_session(
         platform.db, viewer.user_id, kind="cookie", hours=platform.settings.session_hours
     )
     # a new learner first goes where their link led (a class's join page), else to onboarding
-    response = redirect(_safe_next(next) or "/learn/onboarding")
+    response = redirect(safe_next(next) or "/learn/onboarding")
     set_session_cookie(response, platform, token)
     return response
 
@@ -180,7 +180,7 @@ def choose_language(
             names=", ".join(platform.catalogs.languages),
             lang=repr(lang),
         )
-    response = redirect(_safe_next(next) or "/")
+    response = redirect(safe_next(next) or "/")
     response.set_cookie(
         LANGUAGE_COOKIE, lang, max_age=LANGUAGE_COOKIE_DAYS * 86400, httponly=True,
         samesite="lax", secure=platform.settings.secure_cookies, path="/",

@@ -19,6 +19,7 @@ from learnloop.reports.xapi_person import linked_identities
 from learnloop.services.accounts import reset_password
 from learnloop.services.classes import add_members, create_class_for, remove_member
 from learnloop.services.erasure import delete_account
+from learnloop.services.two_factor import reset_two_factor
 from learnloop.services.xapi_identities import link_identity, unlink_identity
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.platform import Platform
@@ -168,6 +169,22 @@ def password_reset(
     response = overview_page(request, platform, viewer, extra)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@router.post("/accounts/two-step-reset", dependencies=[CsrfChecked])
+def two_step_reset(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    username: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Turn someone's two-step sign-in off (a lost phone, lost recovery codes)."""
+    try:
+        reset_two_factor(platform.db, viewer, username=username)
+    except (InvalidInput, NotFound) as exc:
+        extra = {"two_step_error": said(request, platform, exc)}
+        return overview_page(request, platform, viewer, extra, 400)
+    return overview_page(request, platform, viewer, {"two_step_reset": username.strip()})
 
 
 Identifier = Annotated[str, Form(max_length=600)]

@@ -25,7 +25,7 @@ from learnloop.services.reminders import (
     want_reminders,
 )
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
-from learnloop.web.pages.accounts import HOME
+from learnloop.web.navigation import HOME
 from learnloop.web.rendering import language_of, redirect, render, said
 
 router = APIRouter()
