@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from learnloop.domain import Viewer
 from learnloop.domain.language import Wording
-from learnloop.exceptions import LearnloopError
+from learnloop.exceptions import ContentError, LearnloopError
 from learnloop.web.csrf import CSRF_COOKIE, mask_token, new_csrf_token, valid_csrf_token
 from learnloop.web.deps import SESSION_COOKIE
 from learnloop.web.i18n import LANGUAGE_COOKIE, use
@@ -56,6 +56,15 @@ def said(request: Request, platform: Platform, error: LearnloopError) -> str:
         if error.template
         else str(error)
     )
+
+
+def problems(request: Request, platform: Platform, error: LearnloopError) -> list[str]:
+    """What a form that sends a file shows when it is refused: every problem of a course or a
+    roster (FILE:LINE: message, as the command line prints them), else the error in the reader's
+    language."""
+    if isinstance(error, ContentError):
+        return [str(issue) for issue in error.issues]
+    return [said(request, platform, error)]
 
 
 def render(

@@ -9,12 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from learnloop.reports.audit_trail import AUDIT_PAGE, AuditSearch, audit_trail
+from learnloop.reports.audit_trail import AUDIT_PAGE, audit_trail
+from learnloop.web.audit_query import AuditQueryDep
 from learnloop.web.deps import ApiViewer, PlatformDep
 
 router = APIRouter(prefix="/admin", tags=["admin"])
-
-Text = Annotated[str, Query(max_length=400)]
 
 
 class AuditEntryOut(BaseModel):
@@ -36,18 +35,14 @@ class AuditOut(BaseModel):
 def trail(
     platform: PlatformDep,
     viewer: ApiViewer,
-    actor: Text = "",
-    action: Text = "",
-    subject: Text = "",
-    since: Text = "",
-    until: Text = "",
+    query: AuditQueryDep,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=AUDIT_PAGE)] = AUDIT_PAGE,
 ) -> AuditOut:
-    """Changes by who made them (a part of the username), what they were (an action exactly),
-    what they were about (a part of it) and UTC days (``since``, ``until`` included)."""
-    search = AuditSearch.typed(actor, action, subject, since, until)
-    page = audit_trail(platform.db, viewer, search, offset=offset, limit=limit)
+    """Changes by who made them (``actor``: a part of the username), what they were
+    (``action``, exactly), what they were about (``subject``: a part of it) and UTC days
+    (``since``, ``until`` included, as YYYY-MM-DD)."""
+    page = audit_trail(platform.db, viewer, query.search(), offset=offset, limit=limit)
     return AuditOut(
         total=page.total, offset=page.offset, next_offset=page.next_offset,
         entries=[AuditEntryOut(at=e.at, actor=e.actor, action=e.action, subject=e.subject,

@@ -18,7 +18,7 @@ from learnloop.storage.access import require_role
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.pages.admin import overview_page
 from learnloop.web.platform import Platform
-from learnloop.web.rendering import render, said
+from learnloop.web.rendering import problems, render
 
 router = APIRouter(prefix="/admin")
 
@@ -65,12 +65,8 @@ def upload(
             public_url=platform.settings.public_url,
         )  # fmt: skip
     except (ContentError, InvalidInput) as exc:
-        problems = (
-            [str(issue) for issue in exc.issues]
-            if isinstance(exc, ContentError)
-            else [said(request, platform, exc)]
-        )
-        return overview_page(request, platform, viewer, {"upload_problems": problems}, 400)
+        found = problems(request, platform, exc)
+        return overview_page(request, platform, viewer, {"upload_problems": found}, 400)
     return _course_page(request, platform, viewer, done.slug, {"upload": done})
 
 

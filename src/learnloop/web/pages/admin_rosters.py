@@ -15,7 +15,7 @@ from learnloop.services.roster_uploads import upload_roster
 from learnloop.storage.access import require_role
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.pages.admin import overview_page
-from learnloop.web.rendering import said
+from learnloop.web.rendering import problems
 
 router = APIRouter(prefix="/admin")
 
@@ -40,11 +40,7 @@ def roster(
             link_emails=link_emails, public_url=platform.settings.public_url,
         )  # fmt: skip
     except (ContentError, InvalidInput) as exc:
-        problems = (
-            [str(issue) for issue in exc.issues]
-            if isinstance(exc, ContentError)
-            else [said(request, platform, exc)]
-        )
-        extra = {"roster_problems": problems, "roster_course": course}
+        found = problems(request, platform, exc)
+        extra = {"roster_problems": found, "roster_course": course}
         return overview_page(request, platform, viewer, extra, 400)
     return overview_page(request, platform, viewer, {"roster": done})
