@@ -251,6 +251,12 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/admin/connections"): ({A}, 200, 403, 401),
     ("GET", "/api/v1/admin/courses/{slug}/source.zip"): ({A}, 404, 403, 401),
     ("GET", "/api/v1/admin/audit"): ({A}, 200, 403, 401),
+    # one's own two-step sign-in, whatever the role; nothing started to confirm, no password to
+    # turn it off: 400 (tests/web/test_two_step.py goes through it)
+    ("GET", "/api/v1/me/two-step"): ({L, OL, OE, E, A}, 200, 403, 401),
+    ("POST", "/api/v1/me/two-step"): ({L, OL, OE, E, A}, 201, 403, 401),
+    ("POST", "/api/v1/me/two-step/confirm"): ({L, OL, OE, E, A}, 400, 403, 401),
+    ("POST", "/api/v1/me/two-step/off"): ({L, OL, OE, E, A}, 400, 403, 401),
     # omar does not sign in in two steps: 400 for the admin, after the role check
     ("POST", "/api/v1/admin/accounts/two-step-reset"): ({A}, 400, 403, 401),
     ("POST", "/api/v1/admin/lrs-clients"): ({A}, 201, 403, 401),

@@ -191,3 +191,36 @@ def test_the_api_asks_for_the_code_and_an_admin_resets_it(
     assert again.status_code == 400  # type: ignore[attr-defined]
     plain = client.post("/api/v1/auth/token", json={"username": "teacher", "password": PASSWORD})
     assert plain.status_code == 200
+
+
+def test_the_api_turns_it_on_and_off_for_the_caller(
+    client: TestClient, sqlite_world: World
+) -> None:
+    def token(code: str = "") -> str:
+        got = client.post("/api/v1/auth/token",
+                          json={"username": "lea", "password": PASSWORD, "code": code})  # fmt: skip
+        assert got.status_code == 200, got.text
+        return str(got.json()["access_token"])
+
+    headers = {"Authorization": f"Bearer {token()}"}
+    assert client.get("/api/v1/me/two-step", headers=headers).json() == {"on": False}
+    key = client.post("/api/v1/me/two-step", headers=headers)
+    assert key.status_code == 201
+    totp = pyotp.TOTP(key.json()["secret"])
+    assert key.json()["uri"].startswith("otpauth://totp/learnloop:lea?secret=")
+    wrong = client.post("/api/v1/me/two-step/confirm", json={"code": "000000"}, headers=headers)
+    assert (wrong.status_code, wrong.json()["field"]) == (400, "code")
+    on = client.post("/api/v1/me/two-step/confirm", json={"code": totp.now()}, headers=headers)
+    assert len(on.json()["recovery_codes"]) == 10
+    assert client.get("/api/v1/me/two-step", headers=headers).json() == {"on": True}
+    assert client.post("/api/v1/me/two-step", headers=headers).status_code == 400  # on already
+    token(on.json()["recovery_codes"][0])  # the next token takes a code
+    bad = client.post("/api/v1/me/two-step/off", json={"password": "guess", "code": "1"},
+                      headers=headers)  # fmt: skip
+    assert (bad.status_code, bad.json()["field"]) == (400, "password")
+    done = client.post("/api/v1/me/two-step/off",
+                       json={"password": PASSWORD, "code": on.json()["recovery_codes"][1]},
+                       headers=headers)  # fmt: skip
+    assert done.status_code == 204
+    assert client.get("/api/v1/me/two-step", headers=headers).json() == {"on": False}
+    token()  # the password alone again

@@ -26,6 +26,7 @@ from learnloop.web.api import (
     reflections,
     reminders,
     score_test,
+    two_step,
     work,
 )
 
@@ -44,6 +45,7 @@ def create_api() -> FastAPI:
     )
     for module in (
         auth,
+        two_step,
         courses,
         me,
         journey,
