@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Annotated
 
-from fastapi import Depends, Form, Request, Response
+from fastapi import Depends, Form, Request, Response, UploadFile
 
-from learnloop.domain import Viewer
+from learnloop.domain import Role, Viewer
 from learnloop.domain.language import Wording
-from learnloop.exceptions import AuthenticationFailed, PermissionDenied
+from learnloop.exceptions import AuthenticationFailed, InvalidInput, PermissionDenied
 from learnloop.services.accounts import viewer_for_token
+from learnloop.storage.access import require_role
 from learnloop.web.csrf import check_csrf
 from learnloop.web.platform import Platform
 
 __all__ = [
     "PASSWORD_CHANGE_PATHS",
     "SESSION_COOKIE",
+    "ApiAdmin",
     "ApiViewer",
     "ApiWords",
     "CsrfChecked",
@@ -24,6 +27,8 @@ __all__ = [
     "PageViewer",
     "PasswordChangeRequired",
     "PlatformDep",
+    "sent_file",
+    "typed_body",
 ]
 
 SESSION_COOKIE = "ll_session"
@@ -96,6 +101,33 @@ def api_words(request: Request, response: Response, platform: PlatformDep) -> Wo
 PageViewer = Annotated[Viewer, Depends(page_viewer)]
 ApiViewer = Annotated[Viewer, Depends(api_viewer)]
 ApiWords = Annotated[Wording, Depends(api_words)]
+
+
+def _api_admin(viewer: ApiViewer) -> Viewer:
+    """The API caller when an admin, checked before the route reads its body (an upload)."""
+    require_role(viewer, Role.ADMIN)
+    return viewer
+
+
+ApiAdmin = Annotated[Viewer, Depends(_api_admin)]
+
+
+async def typed_body(request: Request, kinds: Collection[str], message: str) -> bytes:
+    """The request's body when its Content-Type is one of ``kinds`` (within the size limits of
+    web.request_limits); else InvalidInput naming Content-Type, with ``message``."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in kinds:
+        raise InvalidInput("Content-Type", message)
+    return await request.body()
+
+
+def sent_file(upload: UploadFile | None) -> tuple[bytes, str]:
+    """A form's file as (bytes, name); empty when none was chosen."""
+    if upload is None:
+        return b"", ""
+    return upload.file.read(), upload.filename or ""
+
+
 CsrfChecked = Depends(csrf_checked)
 
 

@@ -8,13 +8,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel
 
-from learnloop.domain import Role, Viewer
-from learnloop.exceptions import InvalidInput
 from learnloop.reports.course_sources import course_source_archive
 from learnloop.services.course_uploads import regrade_course_for, upload_course
 from learnloop.services.regrading import Regrade
-from learnloop.storage.access import require_role
-from learnloop.web.deps import ApiViewer, PlatformDep
+from learnloop.web.deps import ApiAdmin, ApiViewer, PlatformDep, typed_body
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
@@ -22,11 +19,7 @@ ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/oct
 
 
 async def _zip_body(request: Request) -> bytes:
-    """The request's body, a zip (within LEARNLOOP_MAX_UPLOAD_BYTES: web.request_limits)."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind not in ZIP_TYPES:
-        raise InvalidInput("Content-Type", "send the course folder's zip as application/zip")
-    return await request.body()
+    return await typed_body(request, ZIP_TYPES, "send the course folder's zip as application/zip")
 
 
 class RegradeOut(BaseModel):
@@ -57,16 +50,11 @@ class CourseUploadOut(BaseModel):
     regrade: RegradeOut | None
 
 
-def _admin(viewer: ApiViewer) -> Viewer:
-    require_role(viewer, Role.ADMIN)  # before the body is read
-    return viewer
-
-
 @router.post("/courses", response_model=CourseUploadOut)
 def upload(
     response: Response,
     platform: PlatformDep,
-    viewer: Annotated[Viewer, Depends(_admin)],
+    viewer: ApiAdmin,
     archive: Annotated[bytes, Depends(_zip_body)],
 ) -> CourseUploadOut:
     """Send the course folder as a zip (``Content-Type: application/zip``): it is checked like

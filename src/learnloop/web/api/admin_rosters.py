@@ -8,31 +8,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
-from learnloop.domain import Role, Viewer
-from learnloop.exceptions import InvalidInput
 from learnloop.services.roster_uploads import upload_roster
-from learnloop.storage.access import require_role
-from learnloop.web.deps import ApiViewer, PlatformDep
+from learnloop.web.deps import ApiAdmin, PlatformDep, typed_body
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
 ROSTER_TYPES = ("text/csv", "application/zip", "application/x-zip-compressed")
 
 
-def _admin(viewer: ApiViewer) -> Viewer:
-    require_role(viewer, Role.ADMIN)  # before the body is read
-    return viewer
-
-
 async def _roster_body(request: Request) -> bytes:
-    """The body: a roster CSV (text/csv) or a OneRoster export (application/zip), within
-    LEARNLOOP_MAX_UPLOAD_BYTES (web.request_limits)."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind not in ROSTER_TYPES:
-        raise InvalidInput(
-            "Content-Type", "send a roster CSV as text/csv or a OneRoster export as application/zip"
-        )
-    return await request.body()
+    message = "send a roster CSV as text/csv or a OneRoster export as application/zip"
+    return await typed_body(request, ROSTER_TYPES, message)
 
 
 class NewAccount(BaseModel):
@@ -53,7 +39,7 @@ class RosterOut(BaseModel):
 @router.post("/rosters", response_model=RosterOut)
 def roster(
     platform: PlatformDep,
-    viewer: Annotated[Viewer, Depends(_admin)],
+    viewer: ApiAdmin,
     data: Annotated[bytes, Depends(_roster_body)],
     course: Annotated[str, Query(max_length=64)] = "",
     link_emails: bool = False,

@@ -15,7 +15,7 @@ from learnloop.reports.course_health import STALE_FIT_DAYS, course_health
 from learnloop.reports.course_sources import course_source_archive
 from learnloop.services.course_uploads import regrade_course_for, upload_course
 from learnloop.storage.access import require_role
-from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
+from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep, sent_file
 from learnloop.web.pages.admin import overview_page
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import problems, render
@@ -57,8 +57,7 @@ def upload(
     """Check and store the course in the zip: its page then says what changed; else the admin
     page lists every problem with its file and line, and nothing changed."""
     require_role(viewer, Role.ADMIN)
-    data = archive.file.read() if archive is not None else b""
-    filename = (archive.filename or "") if archive is not None else ""
+    data, filename = sent_file(archive)
     try:
         done = upload_course(
             platform.db, viewer, data, filename=filename, mastery=platform.default_mastery,

@@ -13,7 +13,7 @@ from learnloop.domain import Role
 from learnloop.exceptions import ContentError, InvalidInput
 from learnloop.services.roster_uploads import upload_roster
 from learnloop.storage.access import require_role
-from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
+from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep, sent_file
 from learnloop.web.pages.admin import overview_page
 from learnloop.web.rendering import problems
 
@@ -32,8 +32,7 @@ def roster(
     """Import the roster; the admin page then lists what it made and the one-time passwords, or
     every problem with its file and line (and nothing changed)."""
     require_role(viewer, Role.ADMIN)
-    data = roster.file.read() if roster is not None else b""
-    filename = (roster.filename or "") if roster is not None else ""
+    data, filename = sent_file(roster)
     try:
         done = upload_roster(
             platform.db, platform.hasher, viewer, data, filename=filename, course=course,
