@@ -13,6 +13,7 @@ from learnloop.storage.tables import (
     Attempt,
     ClassMember,
     FeedbackMessage,
+    ItemReport,
     Mastery,
     ProjectReview,
     ProjectSubmission,
@@ -122,6 +123,14 @@ def test_demo_builds_a_class_with_history_and_a_second_run_changes_nothing(
     with db.reading() as s:
         shared = list(s.scalars(select(Reflection.shared)))
     assert sorted(shared) == [False, True, True]  # reflections, some shared with the teacher
+    with db.reading() as s:
+        reports = s.execute(
+            select(User.username, ItemReport.kind, ItemReport.resolved_at.is_not(None))
+            .join(User, User.id == ItemReport.user_id)
+            .order_by(User.username)
+        ).all()  # fmt: skip
+    # questions reported: the teacher answered one, the other waits on the items page
+    assert [tuple(r) for r in reports] == [("chloe", "unclear", False), ("dev", "typo", True)]
     again = setup_demo(
         db, hasher, demo_course, password="demo-password", media=demo_media(demo_course)
     )

@@ -18,6 +18,7 @@ from learnloop.services.class_codes import open_joining
 from learnloop.services.class_groups import form_group
 from learnloop.services.demo import answer_for
 from learnloop.services.discussion import post_message
+from learnloop.services.item_reports import report_item
 from learnloop.services.learning import DEFAULT_PUBLIC_URL, record_attempt
 from learnloop.services.messages import send_feedback
 from learnloop.services.projects import submit_work
@@ -97,6 +98,11 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # a message the class's educator sent the world learner: to anyone else it does not exist
     ("POST", "/learn/messages/{message_id}/reply"): ({L}, 303, 404, 303),
     ("POST", "/learn/activities/{key}/discussion"): (LEARNERS, 303, 403, 303),
+    ("POST", "/learn/activities/{key}/items/{item}/report"): (LEARNERS, 303, 403, 303),
+    # the world learner's report on a question: answered by the class's educators (from the
+    # class's items page) and admins (from the course's page)
+    ("POST", "/teach/classes/{class_id}/item-reports/{report_id}/resolve"): ({E, A}, 303, 403, 303),
+    ("POST", "/admin/courses/{slug}/item-reports/{report_id}/resolve"): ({A}, 303, 403, 303),
     # handed-in work: the recipe project, unlocked for both classmates (fill)
     ("POST", "/learn/activities/{key}/work"): (LEARNERS, 303, 403, 303),
     ("GET", "/teach/classes/{class_id}/work"): ({E, A}, 200, 403, 303),
@@ -225,6 +231,13 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/me/assignments/{assignment_id}/done"): ({L}, 204, 404, 401),
     ("GET", "/api/v1/me/work/{activity}"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/reflections"): (LEARNERS, 200, 403, 401),
+    ("GET", "/api/v1/me/item-reports"): (LEARNERS, 200, 403, 401),
+    ("POST", "/api/v1/me/item-reports"): (LEARNERS, 201, 403, 401),
+    ("GET", "/api/v1/classes/{class_id}/item-reports"): ({E, A}, 200, 403, 401),
+    ("GET", "/api/v1/admin/courses/{slug}/item-reports"): ({A}, 200, 403, 401),
+    # the world learner's report: to anyone but their class's educators and admins it does not
+    # exist
+    ("POST", "/api/v1/item-reports/{report_id}/resolve"): ({E, A}, 204, 404, 401),
     ("GET", "/api/v1/me/reminders"): ({L, OL, OE, E}, 204, 403, 401),  # 204: none asked for yet
     ("PUT", "/api/v1/me/calendar"): (LEARNERS, 201, 403, 401),
     ("DELETE", "/api/v1/me/calendar"): (LEARNERS, 204, 403, 401),
@@ -463,6 +476,12 @@ def fill(path: str, world: World) -> str:
             world.db, world.learner, objective="", went_well="the pizzas", still_hard="",
             next_step="", shared=True,
         )  # fmt: skip
+    report_id = 0
+    if "{report_id}" in path:
+        report_id = report_item(
+            world.db, world.learner, activity_key="parts-practice", item_key="pw-3", kind="typo",
+            comment="",
+        )  # fmt: skip
     if "score-test" in path:
         calibrate_demo_bank(world)
     link_id = ""
@@ -498,6 +517,7 @@ def fill(path: str, world: World) -> str:
         post_id=post_id,
         submission_id=submission_id,
         reflection_id=reflection_id,
+        report_id=report_id,
         group_id=group_id,
         link_id=link_id,
         code=code,
@@ -536,6 +556,7 @@ def page_request(client: TestClient, method: str, path: str, world: World) -> An
         "went_well": "The pizza questions",  # "name" above names a new class and a new group
         "email": "lea@example.org",
         "frequency": "daily",
+        "kind": "typo",
     }
     return client.post(path, data=data)
 
@@ -571,7 +592,7 @@ def test_api_roles(
         "levels": LEVELS, "name": "Table two",
         "went_well": "The pizza questions", "email": "lea@example.org", "frequency": "daily",
         "shared": False, "course": "fractions", "usernames": ["teacher2"], "username": "omar",
-        "confirm": "omar", "due_on": None, "course_id": sqlite_world.course_id,
+        "confirm": "omar", "due_on": None, "course_id": sqlite_world.course_id, "kind": "typo",
     }  # fmt: skip
     if path.endswith("/feedback/read"):
         body["ids"] = [

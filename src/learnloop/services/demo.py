@@ -24,7 +24,7 @@ from learnloop.domain import Course, Modality, Role, Viewer
 from learnloop.engine.simulation import SimulatedLearner
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class, create_class, import_course
-from learnloop.services.demo_class_work import assign_to_class, hand_in_work
+from learnloop.services.demo_class_work import assign_to_class, hand_in_work, report_questions
 from learnloop.services.learning import record_attempt
 from learnloop.services.messages import reply_to_feedback, send_feedback
 from learnloop.services.onboarding import complete_onboarding
@@ -289,6 +289,7 @@ def setup_demo(
     _in_time_order(runs)
     hand_in_work(db, course, teacher, learners, now)
     assign_to_class(db, course, teacher, class_id, learners, now)
+    report_questions(db, course, teacher, learners, now)
     for viewer, (objective, well, hard, step, shared) in zip(
         learners, DEMO_REFLECTIONS, strict=False
     ):

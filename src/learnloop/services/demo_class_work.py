@@ -1,6 +1,6 @@
 """The demo class's work with its teacher: project work handed in (half of it with rubric
-feedback) and two assignments with due days, one overdue, so that every educator's page of the
-demo has something to show."""
+feedback), two assignments with due days, one overdue, and two reports of a problem with a
+question, one answered, so that every educator's page of the demo has something to show."""
 
 from __future__ import annotations
 
@@ -9,10 +9,17 @@ from datetime import datetime, timedelta
 from learnloop.domain import Course, Viewer
 from learnloop.exceptions import PermissionDenied
 from learnloop.services.assignments import assign_activity
+from learnloop.services.item_reports import report_item, resolve_item_report
 from learnloop.services.projects import review_submission, submit_work
 from learnloop.storage import Database
 
-__all__ = ["DEMO_REVIEW_COMMENT", "DEMO_WORK", "assign_to_class", "hand_in_work"]
+__all__ = [
+    "DEMO_REVIEW_COMMENT",
+    "DEMO_WORK",
+    "assign_to_class",
+    "hand_in_work",
+    "report_questions",
+]
 
 
 # Work the demo learners hand in on the course's project and hands-on activities, most advanced
@@ -82,4 +89,30 @@ def assign_to_class(
     assign_activity(
         db, teacher, class_id=class_id, learner_ids=[v.user_id for v in learners[2:5]],
         activity_key=practice.key, due_on=(yesterday + timedelta(days=6)).date(), now=yesterday,
+    )  # fmt: skip
+
+
+def report_questions(
+    db: Database, course: Course, teacher: Viewer, learners: list[Viewer], now: datetime
+) -> None:
+    """Two reports on the first questions of the first objective's practice (never locked): the
+    third learner's, still open, and the fourth's, which the teacher answered."""
+    first = course.graph.topological_order[0]
+    practice = max(
+        (a for a in course.activities_for(first) if set(a.objectives) == {first}),
+        key=lambda a: len(a.items),
+    )
+    open_one, answered = practice.items[:2]
+    report_item(
+        db, learners[2], activity_key=practice.key, item_key=open_one, kind="unclear",
+        comment="Does 'the shaded part' mean the dark one or the light one?",
+        now=now - timedelta(hours=5),
+    )  # fmt: skip
+    made = report_item(
+        db, learners[3], activity_key=practice.key, item_key=answered, kind="typo",
+        comment="The picture does not load for me.", now=now - timedelta(days=2),
+    )  # fmt: skip
+    resolve_item_report(
+        db, teacher, made, reply="Thanks! It loads now: try again and tell me if not.",
+        now=now - timedelta(days=1),
     )  # fmt: skip

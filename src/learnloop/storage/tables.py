@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnloop.storage.group_tables import ClassGroup, ClassGroupMember
+from learnloop.storage.item_report_tables import ItemReport
 from learnloop.storage.join_codes import ClassJoinCode
 from learnloop.storage.lti_tables import (
     LtiAccount,
@@ -72,6 +73,7 @@ __all__ = [
     "CourseScoreBank",
     "CourseSourceFile",
     "FeedbackMessage",
+    "ItemReport",
     "LearnerCourse",
     "LearnerProfile",
     "LoginFailure",

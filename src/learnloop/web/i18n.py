@@ -25,9 +25,16 @@ from markupsafe import Markup
 
 from learnloop.content import catalogs
 from learnloop.content.catalogs import SOURCE_LANGUAGE, compile_po, locale_of
+from learnloop.domain.item_reports import MAX_REPORT_COMMENT, MAX_REPORT_REPLY
 from learnloop.domain.language import IN_ENGLISH, Wording
 from learnloop.reports.xapi_formats import accepted_languages
-from learnloop.web.vocabulary import MODALITY_LABELS, PACE_LABELS, ROLE_LABELS, STATE_LABELS
+from learnloop.web.vocabulary import (
+    MODALITY_LABELS,
+    PACE_LABELS,
+    REPORT_KIND_LABELS,
+    ROLE_LABELS,
+    STATE_LABELS,
+)
 
 __all__ = [
     "LANGUAGE_COOKIE",
@@ -127,6 +134,9 @@ def install(env: Environment) -> None:
     env.globals["states"] = STATE_LABELS
     env.globals["roles"] = ROLE_LABELS
     env.globals["paces"] = PACE_LABELS
+    env.globals["report_kinds"] = REPORT_KIND_LABELS
+    env.globals["max_reply"] = MAX_REPORT_REPLY
+    env.globals["max_report_comment"] = MAX_REPORT_COMMENT
 
 
 def lang_of(code: str) -> Markup:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from learnloop.domain.language import N_
 
-__all__ = ["MODALITY_LABELS", "PACE_LABELS", "ROLE_LABELS", "STATE_LABELS"]
+__all__ = ["MODALITY_LABELS", "PACE_LABELS", "REPORT_KIND_LABELS", "ROLE_LABELS", "STATE_LABELS"]
 
 MODALITY_LABELS = {
     "reading": N_("Reading"),
@@ -37,4 +37,12 @@ ROLE_LABELS = {
     "learner": N_("learner"),
     "educator": N_("educator"),
     "admin": N_("admin"),
+}
+# What a learner says is wrong with a question (``domain.item_reports.REPORT_KINDS``), as the
+# report form offers it and its readers see it.
+REPORT_KIND_LABELS = {
+    "answer-key": N_("The answer marked right is wrong, or a right answer was marked wrong"),
+    "unclear": N_("The question is unclear"),
+    "typo": N_("A typo, or a part that does not show"),
+    "other": N_("Something else"),
 }

@@ -13,6 +13,7 @@ from learnloop.domain import Role, Viewer
 from learnloop.exceptions import ContentError, InvalidInput
 from learnloop.reports.course_health import STALE_FIT_DAYS, course_health
 from learnloop.reports.course_sources import course_source_archive
+from learnloop.reports.item_reports import course_item_reports
 from learnloop.services.course_uploads import regrade_course_for, upload_course
 from learnloop.storage.access import require_role
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep, sent_file
@@ -25,17 +26,25 @@ router = APIRouter(prefix="/admin")
 Slug = Annotated[str, Path(max_length=64)]
 
 
-def _course_page(
-    request: Request, platform: Platform, viewer: Viewer, slug: str, extra: dict[str, Any]
+def course_page(
+    request: Request,
+    platform: Platform,
+    viewer: Viewer,
+    slug: str,
+    extra: dict[str, Any],
+    status: int = 200,
 ) -> Response:
     context = {"c": course_health(platform.db, viewer, slug), "stale_days": STALE_FIT_DAYS,
+               "reports": course_item_reports(platform.db, viewer, slug), "report_error": None,
                **extra}  # fmt: skip
-    return render(request, platform, "admin/course.html", context, viewer=viewer)
+    return render(
+        request, platform, "admin/course.html", context, viewer=viewer, status_code=status
+    )
 
 
 @router.get("/courses/{slug}", response_class=HTMLResponse)
 def course(request: Request, platform: PlatformDep, viewer: PageViewer, slug: Slug) -> Response:
-    return _course_page(request, platform, viewer, slug, {})
+    return course_page(request, platform, viewer, slug, {})
 
 
 @router.get("/courses/{slug}/source.zip")
@@ -66,7 +75,7 @@ def upload(
     except (ContentError, InvalidInput) as exc:
         found = problems(request, platform, exc)
         return overview_page(request, platform, viewer, {"upload_problems": found}, 400)
-    return _course_page(request, platform, viewer, done.slug, {"upload": done})
+    return course_page(request, platform, viewer, done.slug, {"upload": done})
 
 
 @router.post("/courses/{slug}/regrade", dependencies=[CsrfChecked])
@@ -75,4 +84,4 @@ def regrade(request: Request, platform: PlatformDep, viewer: PageViewer, slug: S
     done = regrade_course_for(
         platform.db, viewer, slug=slug, public_url=platform.settings.public_url
     )
-    return _course_page(request, platform, viewer, slug, {"regraded": done})
+    return course_page(request, platform, viewer, slug, {"regraded": done})

@@ -9,9 +9,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from learnloop.domain import Modality
+from learnloop.domain.item_reports import MAX_REPORT_COMMENT
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.reports.class_groups import my_groups
 from learnloop.reports.discussion import Thread, activity_thread
+from learnloop.reports.item_reports import my_item_reports
 from learnloop.reports.join_codes import my_class_name
 from learnloop.reports.learner_courses import waiting_elsewhere
 from learnloop.reports.learner_views import (
@@ -27,6 +29,7 @@ from learnloop.reports.review_views import placement_page, review_queue
 from learnloop.reports.withdrawn_answers import withdrawn_for
 from learnloop.services.assignments import mark_done
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
+from learnloop.services.item_reports import report_item
 from learnloop.services.learning import record_attempt
 from learnloop.services.messages import MAX_FEEDBACK_LENGTH, mark_read, reply_to_feedback
 from learnloop.services.onboarding import complete_onboarding
@@ -235,8 +238,9 @@ def _activity_page(
         if thread is not None and work is not None
         else []
     )
+    reports = {r.item_key: r for r in my_item_reports(platform.db, viewer)}
     context = {
-        "view": view, "errors": errors, "thread": thread,
+        "view": view, "errors": errors, "thread": thread, "reports": reports,
         "max_post": MAX_POST_LENGTH, "work": work, "max_work": MAX_WORK_LENGTH, "groups": groups,
     }  # fmt: skip
     return render(
@@ -270,6 +274,28 @@ def answer(
     except InvalidInput as exc:
         return _activity_page(
             request, platform, viewer, key, {item: said(request, platform, exc)}, 400
+        )
+    return redirect(f"/learn/activities/{key}#item-{item}")
+
+
+@router.post("/activities/{key}/items/{item}/report", dependencies=[CsrfChecked])
+def report(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    key: str,
+    item: str,
+    kind: Annotated[str, Form(max_length=16)] = "",
+    comment: Annotated[str, Form(max_length=4 * MAX_REPORT_COMMENT)] = "",
+) -> Response:
+    """The learner's report of a problem with the question: it then shows under the question."""
+    try:
+        report_item(
+            platform.db, viewer, activity_key=key, item_key=item, kind=kind, comment=comment
+        )
+    except InvalidInput as exc:
+        return _activity_page(
+            request, platform, viewer, key, {f"report-{item}": said(request, platform, exc)}, 400
         )
     return redirect(f"/learn/activities/{key}#item-{item}")
 

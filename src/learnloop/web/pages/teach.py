@@ -22,6 +22,7 @@ from learnloop.reports.class_messages import latest_replies
 from learnloop.reports.class_views import class_overview, classes_for, learner_detail
 from learnloop.reports.discussion import class_discussion
 from learnloop.reports.item_analysis import item_analysis
+from learnloop.reports.item_reports import class_item_reports
 from learnloop.reports.join_codes import class_join_code
 from learnloop.reports.learner_views import progress_map
 from learnloop.reports.learning_curves import CURVE_NAMES, class_learning_curves
@@ -118,13 +119,28 @@ def items_csv(platform: PlatformDep, viewer: PageViewer, class_id: int) -> Strea
     return csv_download(table, datetime.now(UTC).date())
 
 
-@router.get("/classes/{class_id}/items", response_class=HTMLResponse)
-def items(request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int) -> Response:
+def items_page(
+    request: Request,
+    platform: PlatformDep,
+    viewer: Viewer,
+    class_id: int,
+    *,
+    report_error: tuple[int, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """The class's item analysis, with the questions its learners reported first."""
     data = item_analysis(
         platform.db, viewer, class_id, platform.settings.pedagogy,
         words=wording_for(request, platform),
     )  # fmt: skip
-    return render(request, platform, "teach/items.html", {"a": data}, viewer=viewer)
+    context = {"a": data, "reports": class_item_reports(platform.db, viewer, class_id),
+               "report_error": report_error}  # fmt: skip
+    return render(request, platform, "teach/items.html", context, viewer=viewer, status_code=status)
+
+
+@router.get("/classes/{class_id}/items", response_class=HTMLResponse)
+def items(request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int) -> Response:
+    return items_page(request, platform, viewer, class_id)
 
 
 def groups_page(

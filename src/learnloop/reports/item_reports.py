@@ -1,0 +1,119 @@
+"""Reports of a problem with a question (services.item_reports), as their readers see them: the
+learner, their own on the items of their course; an educator, those of their class's learners on
+the class's course; an admin, all of a course's. Open reports come first, oldest first (the
+longest waiting), then the answered ones, newest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, select
+
+from learnloop.domain import Course, Role, Viewer
+from learnloop.storage import Database
+from learnloop.storage.access import require_class_educator, require_learner, require_role
+from learnloop.storage.course_store import course_by_id, course_by_slug, course_of_learner
+from learnloop.storage.tables import ClassMember, ItemReport, User
+
+__all__ = [
+    "ItemReportRow",
+    "class_item_reports",
+    "course_item_reports",
+    "my_item_reports",
+    "open_report_count",
+]
+
+# Answered reports older than the newest this many are left off the educators' and admins'
+# lists: they are in the audit trail, and a list that only grows stops being read.
+ANSWERED_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class ItemReportRow:
+    id: int
+    learner_id: int
+    learner: str  # display name ("" in the learner's own list)
+    username: str
+    activity_key: str
+    item_key: str
+    prompt: str | None  # the item's sanitized prompt, None once the course has dropped it
+    kind: str  # domain.item_reports.REPORT_KINDS
+    comment: str  # plain text: the templates escape it
+    at: datetime
+    resolved_at: datetime | None
+    reply: str  # plain text
+
+    @property
+    def open(self) -> bool:
+        return self.resolved_at is None
+
+
+def _rows(db: Database, query: Select[ItemReport, User], course: Course) -> list[ItemReportRow]:
+    with db.reading() as s:
+        waiting = list(
+            s.execute(
+                query.where(ItemReport.resolved_at.is_(None)).order_by(
+                    ItemReport.created_at, ItemReport.id
+                )
+            )
+        )
+        answered = list(
+            s.execute(
+                query.where(ItemReport.resolved_at.is_not(None))
+                .order_by(ItemReport.resolved_at.desc(), ItemReport.id.desc())
+                .limit(ANSWERED_SHOWN)
+            )
+        )
+    return [
+        ItemReportRow(
+            r.id, r.user_id, u.display_name, u.username, r.activity_key, r.item_key,
+            course.items[r.item_key].prompt if r.item_key in course.items else None,
+            r.kind, r.comment, r.created_at, r.resolved_at, r.reply,
+        )
+        for r, u in waiting + answered
+    ]  # fmt: skip
+
+
+def _of_course(course_id: int) -> Select[ItemReport, User]:
+    return (
+        select(ItemReport, User)
+        .join(User, User.id == ItemReport.user_id)
+        .where(ItemReport.course_id == course_id)
+    )
+
+
+def my_item_reports(db: Database, viewer: Viewer) -> list[ItemReportRow]:
+    """The learner's own reports on their course's items, each item's latest only."""
+    require_learner(viewer)
+    with db.reading() as s:
+        course_id, course = course_of_learner(s, viewer.user_id)
+    latest: dict[str, ItemReportRow] = {}
+    query = _of_course(course_id).where(ItemReport.user_id == viewer.user_id)
+    for row in sorted(_rows(db, query, course), key=lambda r: r.id):
+        latest[row.item_key] = row
+    return sorted(latest.values(), key=lambda r: r.id, reverse=True)
+
+
+def class_item_reports(db: Database, viewer: Viewer, class_id: int) -> list[ItemReportRow]:
+    """The reports of the class's learners on the class's course, for its educators."""
+    with db.reading() as s:
+        school_class = require_class_educator(s, viewer, class_id)
+        course = course_by_id(s, school_class.course_id)
+    learners = select(ClassMember.user_id).where(
+        ClassMember.class_id == class_id, ClassMember.role == Role.LEARNER.value
+    )
+    query = _of_course(school_class.course_id).where(ItemReport.user_id.in_(learners))
+    return _rows(db, query, course)
+
+
+def course_item_reports(db: Database, viewer: Viewer, slug: str) -> list[ItemReportRow]:
+    """Every learner's reports on the course's items, for an admin (in a class or not)."""
+    require_role(viewer, Role.ADMIN)
+    with db.reading() as s:
+        course_id, course = course_by_slug(s, slug)
+    return _rows(db, _of_course(course_id), course)
+
+
+def open_report_count(rows: list[ItemReportRow]) -> int:
+    return sum(1 for r in rows if r.open)

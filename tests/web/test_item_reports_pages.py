@@ -1,0 +1,141 @@
+"""Reports of a problem with a question, through the pages and the API: the learner reports from
+under the question, the class's educator reads it on the items page and answers, the learner
+reads the answer under the question; an admin sees and answers every report of a course."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from learnloop.domain.item_reports import MAX_REPORT_REPLY
+from learnloop.storage.tables import ItemReport
+from tests.conftest import World
+from tests.web.conftest import post
+
+ACTIVITY = "/learn/activities/parts-practice"
+FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
+
+
+def _reports(w: World) -> int:
+    with w.db.reading() as s:
+        return int(s.scalar(select(func.count()).select_from(ItemReport)) or 0)
+
+
+def _report_id(page: str) -> str:
+    found = re.search(r'action="[^"]*/item-reports/(\d+)/resolve"', page)
+    assert found is not None, page
+    return found[1]
+
+
+def test_a_report_goes_from_the_learner_to_the_educator_and_back(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    lea, teacher = clients["learner"], clients["educator"]
+    page = lea.get(ACTIVITY).text
+    assert f'action="{ACTIVITY}/items/pw-3/report"' in page
+    assert page.count("Report a problem with this question") == 5  # one per question
+    sent = post(lea, f"{ACTIVITY}/items/pw-3/report", kind="answer-key",
+                comment="I wrote <b>3/4</b> and it was marked wrong")  # fmt: skip
+    assert sent.status_code == 303  # type: ignore[attr-defined]
+    assert sent.headers["location"] == f"{ACTIVITY}#item-pw-3"  # type: ignore[attr-defined]
+    page = lea.get(ACTIVITY).text
+    assert "You reported a problem with this question on" in page
+    assert "Change your report" in page
+    assert "I wrote &lt;b&gt;3/4&lt;/b&gt; and it was marked wrong</textarea>" in page
+
+    items = f"/teach/classes/{w.class_id}/items"
+    seen = teacher.get(items).text
+    assert "1 report waits for a look." in seen
+    assert "The answer marked right is wrong, or a right answer was marked wrong" in seen
+    assert "I wrote &lt;b&gt;3/4&lt;/b&gt; and it was marked wrong" in seen  # escaped
+    assert f'href="/teach/classes/{w.class_id}/learners/{w.learner.user_id}">Lea</a>' in seen
+    report = _report_id(seen)
+    assert "marked wrong" not in clients["other_educator"].get(items).text  # a 403 page
+    theirs = clients["other_educator"].get(f"/teach/classes/{w.other_class_id}/items").text
+    assert "marked wrong" not in theirs  # not their class's learner
+
+    answered = post(teacher, f"/teach/classes/{w.class_id}/item-reports/{report}/resolve",
+                    reply="You were right: 3/4 counts now.")  # fmt: skip
+    assert answered.status_code == 303  # type: ignore[attr-defined]
+    assert answered.headers["location"] == f"{items}#reports"  # type: ignore[attr-defined]
+    seen = teacher.get(items).text
+    assert "Every report has been looked at." in seen
+    assert "You were right: 3/4 counts now." in seen
+    page = lea.get(ACTIVITY).text
+    assert "was looked at on" in page
+    assert "You were right: 3/4 counts now." in page
+    assert "Change your report" not in page  # a new report would be a new one
+
+
+def test_a_bad_report_says_why_under_its_question_and_keeps_nothing(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    lea = clients["learner"]
+    bad = post(lea, f"{ACTIVITY}/items/pw-4/report", kind="other", comment="  ")
+    assert bad.status_code == 400  # type: ignore[attr-defined]
+    text = bad.text  # type: ignore[attr-defined]
+    assert '<details class="report" open>' in text  # the form with the error is open
+    assert "say what is wrong with the question" in text
+    assert _reports(sqlite_world) == 0
+    missing = post(lea, f"{ACTIVITY}/items/not-here/report", kind="typo")
+    assert missing.status_code == 400  # type: ignore[attr-defined]
+    assert _reports(sqlite_world) == 0
+
+
+def test_an_admin_answers_from_the_courses_page(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    post(clients["learner"], f"{ACTIVITY}/items/pw-5/report", kind="typo")
+    admin = clients["admin"]
+    page = admin.get("/admin/courses/fractions").text
+    assert "Questions learners reported" in page
+    assert "Lea (<code>lea</code>)" in page
+    report = _report_id(page)
+    too_long = post(admin, f"/admin/courses/fractions/item-reports/{report}/resolve",
+                    reply="x" * (MAX_REPORT_REPLY + 1))  # fmt: skip
+    assert too_long.status_code == 400  # type: ignore[attr-defined]
+    assert "use at most 1000 characters" in too_long.text  # type: ignore[attr-defined]
+    done = post(admin, f"/admin/courses/fractions/item-reports/{report}/resolve", reply="")
+    assert done.status_code == 303  # type: ignore[attr-defined]
+    assert "Every report has been looked at." in admin.get("/admin/courses/fractions").text
+
+
+def test_the_report_form_speaks_french(clients: dict[str, TestClient]) -> None:
+    page = clients["learner"].get(ACTIVITY, headers=FRENCH).text
+    assert "Report a problem with this question" not in page
+    assert "Signaler un problème" in page
+
+
+def test_the_api_twins(
+    client: TestClient, tokens: dict[str, str | None], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    lea = {"Authorization": f"Bearer {tokens['learner']}"}
+    teacher = {"Authorization": f"Bearer {tokens['educator']}"}
+    bad = client.post("/api/v1/me/item-reports", headers=lea,
+                      json={"activity": "parts-practice", "item": "pw-3", "kind": "wrong"})  # fmt: skip
+    assert bad.status_code == 400
+    assert bad.json()["field"] == "kind"
+    made = client.post("/api/v1/me/item-reports", headers=lea,
+                       json={"activity": "parts-practice", "item": "pw-3", "kind": "unclear",
+                             "comment": "Which strip?"})  # fmt: skip
+    assert made.status_code == 201
+    report = made.json()["id"]
+    [mine] = client.get("/api/v1/me/item-reports", headers=lea).json()
+    assert (mine["id"], mine["item"], mine["kind"], mine["comment"], mine["resolved_at"]) == (
+        report, "pw-3", "unclear", "Which strip?", None,
+    )  # fmt: skip
+    [theirs] = client.get(f"/api/v1/classes/{w.class_id}/item-reports", headers=teacher).json()
+    assert (theirs["username"], theirs["item_in_course"]) == ("lea", True)
+    done = client.post(f"/api/v1/item-reports/{report}/resolve", headers=teacher,
+                       json={"reply": "The blue one."})  # fmt: skip
+    assert done.status_code == 204
+    again = client.post(f"/api/v1/item-reports/{report}/resolve", headers=teacher, json={})
+    assert again.status_code == 400
+    assert again.json()["field"] == "report"
+    [mine] = client.get("/api/v1/me/item-reports", headers=lea).json()
+    assert mine["reply"] == "The blue one."
+    assert mine["resolved_at"] is not None
