@@ -72,6 +72,11 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # no username in the form: 400 for the admin, after the role check
     ("POST", "/admin/accounts/two-step-reset"): ({A}, 400, 403, 303),
     ("GET", "/admin/audit"): ({A}, 200, 403, 303),
+    # a class's life: the form's "name" (Class Z) renames it; it runs, so it cannot be reopened:
+    # 400 for the admin, after the role check (tests/web/test_class_lifecycle_pages.py ends one)
+    ("POST", "/admin/classes/{class_id}/rename"): ({A}, 303, 403, 303),
+    ("POST", "/admin/classes/{class_id}/end"): ({A}, 303, 403, 303),
+    ("POST", "/admin/classes/{class_id}/reopen"): ({A}, 400, 403, 303),
     ("GET", "/admin/audit.csv"): ({A}, 200, 403, 303),
     # the form's "name" (Class Z) makes LRS credentials and a registration link; no such client to
     # revoke and no name typed twice: 400 for the admin, after the role check
@@ -232,6 +237,9 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/me/work/{activity}"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/reflections"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/me/item-reports"): (LEARNERS, 200, 403, 401),
+    ("POST", "/api/v1/admin/classes/{class_id}/rename"): ({A}, 200, 403, 401),
+    ("POST", "/api/v1/admin/classes/{class_id}/end"): ({A}, 204, 403, 401),
+    ("POST", "/api/v1/admin/classes/{class_id}/reopen"): ({A}, 400, 403, 401),
     ("POST", "/api/v1/me/item-reports"): (LEARNERS, 201, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/item-reports"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/admin/courses/{slug}/item-reports"): ({A}, 200, 403, 401),

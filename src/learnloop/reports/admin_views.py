@@ -83,6 +83,7 @@ class ClassMembers:
     name: str
     course_title: str
     members: list[tuple[int, str, str, str]]  # user id, username, display name, role
+    ended_at: datetime | None = None  # when it was ended (services.class_lifecycle)
 
 
 def class_members(db: Database, viewer: Viewer, class_id: int) -> ClassMembers:
@@ -104,4 +105,5 @@ def class_members(db: Database, viewer: Viewer, class_id: int) -> ClassMembers:
         school_class.name,
         course.title if course else "",
         [(int(i), str(u), str(d), str(r)) for i, u, d, r in rows],
+        school_class.ended_at,
     )

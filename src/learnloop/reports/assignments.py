@@ -100,13 +100,17 @@ def _query(learner_id: int) -> Select[Assignment, str]:
 def learner_assignments_in(
     s: Session, viewer: Viewer, course_id: int, course: Course, open_of: str | None = None
 ) -> list[AssignmentView]:
-    """In the caller's read: the learner's assignments in their classes on ``course_id``; with
+    """In the caller's read: the learner's assignments in their running classes on ``course_id``; with
     ``open_of``, only those of that activity not yet said done (asked on every activity page)."""
     query = _query(viewer.user_id).where(
         Assignment.class_id.in_(
             select(SchoolClass.id)
             .join(ClassMember, ClassMember.class_id == SchoolClass.id)
-            .where(SchoolClass.course_id == course_id, ClassMember.user_id == viewer.user_id)
+            .where(
+                SchoolClass.course_id == course_id,
+                ClassMember.user_id == viewer.user_id,
+                SchoolClass.ended_at.is_(None),  # an ended class's work is over
+            )
         )
     )
     if open_of is not None:

@@ -60,6 +60,7 @@ class ClassSummary:
     course_title: str
     learners: int
     new_replies: int = 0  # learners' replies to the viewer they have not read yet
+    ended_at: datetime | None = None  # when an admin ended it (services.class_lifecycle)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class ClassOverview:
     mastery_threshold: float
     goals: list[LearnerGoal]  # those behind first
     quiet: QuietLearners  # who has gone quiet, and who has not started
+    ended_at: datetime | None = None  # when an admin ended it: nothing new starts in it
 
     @property
     def behind(self) -> list[LearnerGoal]:
@@ -159,7 +161,13 @@ def classes_for(db: Database, viewer: Viewer) -> list[ClassSummary]:
         .subquery()
     )
     query = (
-        select(SchoolClass.id, SchoolClass.name, CourseRow.title, func.coalesce(learners.c.n, 0))
+        select(
+            SchoolClass.id,
+            SchoolClass.name,
+            CourseRow.title,
+            func.coalesce(learners.c.n, 0),
+            SchoolClass.ended_at,
+        )
         .join(CourseRow, CourseRow.id == SchoolClass.course_id)
         .outerjoin(learners, learners.c.class_id == SchoolClass.id)
         .order_by(SchoolClass.name)
@@ -172,8 +180,8 @@ def classes_for(db: Database, viewer: Viewer) -> list[ClassSummary]:
         rows = list(s.execute(query))
         new = new_replies_by_class(s, viewer.user_id, (row[0] for row in rows))
         return [
-            ClassSummary(id, name, course, learners, new.get(id, 0))
-            for id, name, course, learners in rows
+            ClassSummary(id, name, course, learners, new.get(id, 0), ended_at)
+            for id, name, course, learners, ended_at in rows
         ]
 
 
@@ -268,6 +276,7 @@ def class_overview(
         pedagogy.mastery_threshold,
         goals,
         quiet,
+        school_class.ended_at,
     )
 
 

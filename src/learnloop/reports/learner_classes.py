@@ -5,6 +5,7 @@ services.classes.leave_class)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -25,6 +26,7 @@ class MyClass:
     name: str
     course_title: str
     educators: tuple[str, ...]  # display names, in order
+    ended_at: datetime | None = None  # when an admin ended it: nothing new happens in it
 
 
 def my_classes(db: Database, viewer: Viewer) -> list[MyClass]:
@@ -35,7 +37,7 @@ def my_classes(db: Database, viewer: Viewer) -> list[MyClass]:
     with db.reading() as s:
         classes = list(
             s.execute(
-                select(SchoolClass.id, SchoolClass.name, CourseRow.title)
+                select(SchoolClass.id, SchoolClass.name, CourseRow.title, SchoolClass.ended_at)
                 .join(CourseRow, CourseRow.id == SchoolClass.course_id)
                 .join(mine, mine.class_id == SchoolClass.id)
                 .where(mine.user_id == viewer.user_id)
@@ -54,8 +56,8 @@ def my_classes(db: Database, viewer: Viewer) -> list[MyClass]:
         ):
             educators.setdefault(class_id, []).append(name)
     return [
-        MyClass(class_id, name, course, tuple(educators.get(class_id, ())))
-        for class_id, name, course in classes
+        MyClass(class_id, name, course, tuple(educators.get(class_id, ())), ended_at)
+        for class_id, name, course, ended_at in classes
     ]
 
 

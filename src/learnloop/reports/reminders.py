@@ -174,6 +174,8 @@ def due_class_digests(db: Database, pedagogy: PedagogySettings, now: datetime) -
         classes = []
         since = sub.last_sent_at or sub.created_at
         for summary in classes_for(db, viewer):
+            if summary.ended_at is not None:  # an ended class needs nobody any more
+                continue
             glance = class_glance(db, viewer, summary.id, pedagogy, today, now)
             replies = _replies(db, user.id, summary.id, since, now)
             if glance.anything or replies:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.storage import Database
-from learnloop.storage.access import require_class_educator, require_role
+from learnloop.storage.access import require_class_educator, require_role, require_running
 from learnloop.storage.assignment_progress import act_key, answered_since_assigned, is_done
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import Assignment, ClassMember, Mastery, SchoolClass, User
@@ -94,7 +94,7 @@ def assign_activity(
     now = now or datetime.now(UTC)
     _check_due_day(due_on, now)
     with db.transaction() as s:
-        school_class = require_class_educator(s, viewer, class_id)
+        school_class = require_running(require_class_educator(s, viewer, class_id))
         course = course_by_id(s, school_class.course_id)
         activity = course.activities.get(activity_key)
         if activity is None:
@@ -230,7 +230,8 @@ def change_due_day(
     colleague covers for the one who assigned it. Returns how many learners it went to."""
     _check_due_day(due_on, now or datetime.now(UTC))
     with db.transaction() as s:
-        _, rows = _act(s, viewer, class_id, assignment_id)
+        school_class, rows = _act(s, viewer, class_id, assignment_id)
+        require_running(school_class)
         for a in rows:
             a.due_on = due_on
         return len(rows)

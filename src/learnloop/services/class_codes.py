@@ -23,7 +23,7 @@ from learnloop.exceptions import InvalidInput, PermissionDenied
 from learnloop.services.audit import record_event
 from learnloop.services.courses import enrol, follow_course
 from learnloop.storage import Database
-from learnloop.storage.access import require_class_educator, require_role
+from learnloop.storage.access import require_class_educator, require_role, require_running
 from learnloop.storage.join_codes import find_open_code
 from learnloop.storage.tables import ClassJoinCode, SchoolClass, User
 
@@ -72,7 +72,7 @@ def open_joining(
         raise InvalidInput("days", "a code lasts from 1 to %(max)s days", max=MAX_CODE_DAYS)
     now = now or datetime.now(UTC)
     with db.transaction() as s:
-        school_class = require_class_educator(s, viewer, class_id)
+        school_class = require_running(require_class_educator(s, viewer, class_id))
         code = _unused_code(s)
         row = s.get(ClassJoinCode, class_id)
         if row is None:
@@ -116,6 +116,7 @@ def join_class(db: Database, viewer: Viewer, *, code: str, now: datetime | None 
     with db.transaction() as s:
         school_class = s.get(SchoolClass, find_open_code(s, code, now).class_id)
         assert school_class is not None  # a code goes with its class
+        require_running(school_class)  # ending a class closes its code: this is belt and braces
         user = s.get(User, viewer.user_id)
         assert user is not None  # a viewer is a live account
         new = enrol(s, school_class, user)

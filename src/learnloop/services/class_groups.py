@@ -21,6 +21,7 @@ from learnloop.storage.access import (
     learners_of_class_among,
     moderates_class,
     require_class_educator,
+    require_running,
 )
 from learnloop.storage.tables import ClassGroup, ClassGroupMember
 
@@ -55,7 +56,7 @@ def form_group(
             max=MAX_GROUP_MEMBERS,
         )
     with db.transaction() as s:
-        require_class_educator(s, viewer, class_id)
+        require_running(require_class_educator(s, viewer, class_id))
         members = learners_of_class_among(s, class_id, ids)
         outside = [i for i in ids if i not in members]
         if outside:

@@ -23,7 +23,12 @@ from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.audit import record_event
 from learnloop.services.courses import enrol, new_class
 from learnloop.storage import Database
-from learnloop.storage.access import require_class_educator, require_learner, require_role
+from learnloop.storage.access import (
+    require_class_educator,
+    require_learner,
+    require_role,
+    require_running,
+)
 from learnloop.storage.tables import ClassMember, SchoolClass, User
 from learnloop.storage.tables import Course as CourseRow
 
@@ -80,7 +85,7 @@ def add_members(
         raise InvalidInput("usernames", "give at least one username")
     now = now or datetime.now(UTC)
     with db.transaction() as s:
-        school_class = require_class_educator(s, viewer, class_id)
+        school_class = require_running(require_class_educator(s, viewer, class_id))
         users = {u.username: u for u in s.scalars(select(User).where(User.username.in_(wanted)))}
         unknown = [u for u in wanted if u not in users]
         if unknown:

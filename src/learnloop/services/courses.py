@@ -29,6 +29,7 @@ from learnloop.storage.tables import Course as CourseRow
 __all__ = [
     "MAX_CLASS_NAME",
     "add_to_class",
+    "class_name",
     "create_class",
     "enrol",
     "follow_course",
@@ -136,17 +137,25 @@ def _store_sources(s: Session, course_id: int, sources: Mapping[str, str]) -> No
             s.merge(CourseSourceFile(course_id=course_id, path=path, text=text))
 
 
-def new_class(s: Session, *, name: str, course_id: int, now: datetime) -> SchoolClass:
-    """A class named ``name`` (spaces folded) on the course, in the caller's transaction."""
+def class_name(s: Session, name: str, *, renaming: int | None = None) -> str:
+    """``name`` with its spaces folded, if a class may take it (``renaming``: the class that
+    does, which may keep its own name); InvalidInput or DuplicateName naming ``name`` if not."""
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("name", "a class needs a name")
     if len(name) > MAX_CLASS_NAME:
         raise InvalidInput("name", "use at most %(max)s characters", max=MAX_CLASS_NAME)
+    holder = s.scalar(select(SchoolClass.id).where(SchoolClass.name == name))
+    if holder is not None and holder != renaming:
+        raise DuplicateName("name", "a class named %(name)s exists", name=repr(name))
+    return name
+
+
+def new_class(s: Session, *, name: str, course_id: int, now: datetime) -> SchoolClass:
+    """A class named ``name`` (spaces folded) on the course, in the caller's transaction."""
+    name = class_name(s, name)
     if s.get(CourseRow, course_id) is None:
         raise NotFound("course %(course_id)s does not exist", course_id=course_id)
-    if s.scalar(select(SchoolClass.id).where(SchoolClass.name == name)) is not None:
-        raise DuplicateName("name", "a class named %(name)s exists", name=repr(name))
     row = SchoolClass(name=name, course_id=course_id, created_at=now)
     s.add(row)
     s.flush()

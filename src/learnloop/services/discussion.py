@@ -19,6 +19,7 @@ from learnloop.storage.access import (
     moderates_class,
     require_class_educator,
     require_learner,
+    require_running,
 )
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import DiscussionPost
@@ -51,7 +52,7 @@ def post_message(
         elif viewer.role is Role.LEARNER:
             raise PermissionDenied("learners post in their own class's threads")
         else:
-            school_class = require_class_educator(s, viewer, class_id)
+            school_class = require_running(require_class_educator(s, viewer, class_id))
         course = course_by_id(s, school_class.course_id)
         if activity_key not in course.activities:
             raise NotFound(

@@ -23,6 +23,7 @@ from learnloop.storage.access import (
     require_class_educator,
     require_learner_in_class,
     require_role,
+    require_running,
 )
 from learnloop.storage.tables import ClassMember, FeedbackMessage, User
 
@@ -57,7 +58,7 @@ def send_feedback(
     require_role(viewer, Role.EDUCATOR, Role.ADMIN)
     body = _checked_body(body, "write the feedback first")
     with db.transaction() as s:
-        require_class_educator(s, viewer, class_id)
+        require_running(require_class_educator(s, viewer, class_id))
         require_learner_in_class(s, class_id, learner_id)
         message = FeedbackMessage(
             class_id=class_id,
@@ -127,7 +128,7 @@ def send_feedback_to_learners(
         raise InvalidInput("learner_ids", "choose 1 to %(max)s learners", max=MAX_RECIPIENTS)
     at = now or datetime.now(UTC)
     with db.transaction() as s:
-        require_class_educator(s, viewer, class_id)
+        require_running(require_class_educator(s, viewer, class_id))
         members = learners_of_class_among(s, class_id, ids)
         outside = [str(i) for i in ids if i not in members]
         if outside:

@@ -4,6 +4,8 @@
 - An educator may see the classes they teach and the learners in them, and nothing else.
 - A learner may see their own record, and nothing of another learner; in a class, its
   discussion threads (``learner_class``).
+- A class an admin ended stays readable by the same people; nothing new happens in it
+  (``require_running``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnloop.domain import Course, Role, Viewer
-from learnloop.exceptions import NotFound, PermissionDenied
+from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.storage.course_store import course_by_id, course_of_learner
 from learnloop.storage.tables import ClassMember, LearnerProfile, SchoolClass
 
@@ -25,6 +27,7 @@ __all__ = [
     "require_learner",
     "require_learner_in_class",
     "require_role",
+    "require_running",
 ]
 
 
@@ -53,6 +56,18 @@ def require_class_educator(session: Session, viewer: Viewer, class_id: int) -> S
         raise NotFound("class %(class_id)s does not exist", class_id=class_id)
     if not moderates_class(session, viewer, class_id):
         raise PermissionDenied("only the class's educators can see this class")
+    return school_class
+
+
+def require_running(school_class: SchoolClass) -> SchoolClass:
+    """The class, unless an admin ended it: InvalidInput naming ``class`` then, for whatever
+    would start something new in it (an assignment, a message, a group, a post, a code, a
+    member). Tidying up what is there (withdrawing, disbanding, hiding, removing, feedback on
+    work handed in before the end) goes on."""
+    if school_class.ended_at is not None:
+        raise InvalidInput(
+            "class", "%(name)s has ended: an admin can reopen it", name=school_class.name
+        )
     return school_class
 
 
@@ -87,7 +102,7 @@ def require_learner_in_class(session: Session, class_id: int, learner_id: int) -
 
 def learner_class(s: Session, viewer: Viewer) -> SchoolClass:
     """The class whose threads a learner uses: their class for the course they follow (the
-    earliest joined when they are in several for it)."""
+    earliest joined when they are in several for it), among those that have not ended."""
     profile = s.get(LearnerProfile, viewer.user_id)
     if profile is None or profile.course_id is None:
         raise NotFound("you are not following a course yet: finish onboarding first")
@@ -98,6 +113,7 @@ def learner_class(s: Session, viewer: Viewer) -> SchoolClass:
             ClassMember.user_id == viewer.user_id,
             ClassMember.role == Role.LEARNER.value,
             SchoolClass.course_id == profile.course_id,
+            SchoolClass.ended_at.is_(None),  # an ended class takes no new posts or work
         )
         .order_by(SchoolClass.id)
         .limit(1)

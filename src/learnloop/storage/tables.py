@@ -217,6 +217,9 @@ class SchoolClass(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # when an admin ended the class (the end of a school year, a course run over): its records
+    # stay readable, nothing new happens in it (services.classes.end_class); None while it runs
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ClassMember(Base):

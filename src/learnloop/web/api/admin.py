@@ -45,6 +45,7 @@ class MembersOut(BaseModel):
     name: str
     course_title: str
     members: list[MemberOut]
+    ended_at: datetime | None  # when the class was ended, else null
 
 
 class MembersIn(BaseModel):
@@ -185,7 +186,7 @@ def new_class(body: ClassIn, platform: PlatformDep, viewer: ApiViewer) -> ClassC
 def members(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> MembersOut:
     c = class_members(platform.db, viewer, class_id)
     return MembersOut(
-        id=c.id, name=c.name, course_title=c.course_title,
+        id=c.id, name=c.name, course_title=c.course_title, ended_at=c.ended_at,
         members=[MemberOut(id=i, username=u, display_name=d, role=r) for i, u, d, r in c.members],
     )  # fmt: skip
 

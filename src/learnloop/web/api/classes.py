@@ -50,6 +50,7 @@ def list_classes(platform: PlatformDep, viewer: ApiViewer) -> list[ClassSummaryO
             course_title=c.course_title,
             learners=c.learners,
             new_replies=c.new_replies,
+            ended_at=c.ended_at,
         )
         for c in classes_for(platform.db, viewer)
     ]
@@ -63,6 +64,7 @@ def report(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> ClassRepo
     return ClassReportOut(
         id=o.id,
         name=o.name,
+        ended_at=o.ended_at,
         objectives=keys,
         learners=[
             LearnerReportOut(

@@ -54,6 +54,9 @@ class MyClassOut(BaseModel):
     name: str
     course_title: str
     educators: list[str] = Field(description="display names of the educators who see your work")
+    ended_at: datetime | None = Field(
+        None, description="when the class ended: nothing new happens in it, your records stay"
+    )
 
 
 def _out(platform: Platform, open_code: OpenCode) -> JoinCodeOut:
@@ -102,7 +105,13 @@ def join(body: JoinIn, platform: PlatformDep, viewer: ApiViewer) -> JoinedOut:
 def classes(platform: PlatformDep, viewer: ApiViewer) -> list[MyClassOut]:
     """The classes you are in, by name, with their educators."""
     return [
-        MyClassOut(id=c.id, name=c.name, course_title=c.course_title, educators=list(c.educators))
+        MyClassOut(
+            id=c.id,
+            name=c.name,
+            course_title=c.course_title,
+            educators=list(c.educators),
+            ended_at=c.ended_at,
+        )
         for c in my_classes(platform.db, viewer)
     ]
 

@@ -214,6 +214,9 @@ class ClassSummaryOut(BaseModel):
     course_title: str
     learners: int
     new_replies: int = Field(0, description="learners' replies to you that you have not read")
+    ended_at: datetime | None = Field(
+        None, description="when an admin ended the class: readable, nothing new starts in it"
+    )
 
 
 class LearnerReportOut(BaseModel):
@@ -282,6 +285,7 @@ class LearnerRef(BaseModel):
 class ClassReportOut(BaseModel):
     id: int
     name: str
+    ended_at: datetime | None  # when an admin ended the class, else null
     objectives: list[str]
     learners: list[LearnerReportOut]
     stuck: list[StuckOut]

@@ -105,7 +105,7 @@ def create_class(
     return redirect(f"/admin/classes/{class_id}")
 
 
-def _members_page(
+def members_page(
     request: Request,
     platform: Platform,
     viewer: Viewer,
@@ -126,7 +126,7 @@ def members(
     added: int = -1,
     removed: str = "",
 ) -> Response:
-    return _members_page(request, platform, viewer, class_id, {"added": added, "removed": removed})
+    return members_page(request, platform, viewer, class_id, {"added": added, "removed": removed})
 
 
 @router.post("/classes/{class_id}/members", dependencies=[CsrfChecked])
@@ -141,7 +141,7 @@ def add(
         done = add_members(platform.db, viewer, class_id=class_id, usernames=usernames)
     except InvalidInput as exc:
         extra = {"add_error": said(request, platform, exc), "usernames": usernames}
-        return _members_page(request, platform, viewer, class_id, extra, 400)
+        return members_page(request, platform, viewer, class_id, extra, 400)
     return redirect(f"/admin/classes/{class_id}?added={len(done.added)}")
 
 

@@ -50,9 +50,11 @@ router = APIRouter(prefix="/teach")
 
 @router.get("", response_class=HTMLResponse)
 def classes(request: Request, platform: PlatformDep, viewer: PageViewer) -> Response:
-    """The classes taught, each with what needs the educator there (reports.class_glance). An
-    admin's list (every class of the platform) leaves that out, to stay light at any size."""
-    taught = classes_for(platform.db, viewer)
+    """The classes taught, each with what needs the educator there (reports.class_glance), then
+    those that have ended, the latest ended first, without it. An admin's list (every class of
+    the platform) leaves the glance out, to stay light at any size."""
+    found = classes_for(platform.db, viewer)
+    taught = [c for c in found if c.ended_at is None]
     today = datetime.now(UTC).date()
     pedagogy = platform.settings.pedagogy
     glances = (
@@ -60,7 +62,9 @@ def classes(request: Request, platform: PlatformDep, viewer: PageViewer) -> Resp
         if viewer.is_admin
         else {c.id: class_glance(platform.db, viewer, c.id, pedagogy, today) for c in taught}
     )
-    context = {"classes": taught, "glances": glances}
+    ended = sorted((c for c in found if c.ended_at is not None),
+                   key=lambda c: (c.ended_at, c.id), reverse=True)  # fmt: skip
+    context = {"classes": taught, "glances": glances, "ended": ended}
     return render(request, platform, "teach/classes.html", context, viewer=viewer)
 
 

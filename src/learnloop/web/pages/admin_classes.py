@@ -1,0 +1,56 @@
+"""A class's life on its admin page (services.class_lifecycle): rename it, end it when its run is
+over, reopen it. The members' part of the page is web.pages.admin's."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from learnloop.exceptions import InvalidInput
+from learnloop.services.class_lifecycle import end_class, rename_class, reopen_class
+from learnloop.services.courses import MAX_CLASS_NAME
+from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
+from learnloop.web.pages.admin import members_page
+from learnloop.web.rendering import redirect, said
+
+router = APIRouter(prefix="/admin")
+
+
+@router.post("/classes/{class_id}/rename", dependencies=[CsrfChecked])
+def rename(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    name: Annotated[str, Form(max_length=2 * MAX_CLASS_NAME)] = "",
+) -> Response:
+    try:
+        rename_class(platform.db, viewer, class_id=class_id, name=name)
+    except InvalidInput as exc:
+        extra = {"life_error": said(request, platform, exc), "new_name": name}
+        return members_page(request, platform, viewer, class_id, extra, 400)
+    return redirect(f"/admin/classes/{class_id}#life")
+
+
+@router.post("/classes/{class_id}/end", dependencies=[CsrfChecked])
+def end(request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int) -> Response:
+    try:
+        end_class(platform.db, viewer, class_id=class_id)
+    except InvalidInput as exc:
+        return members_page(
+            request, platform, viewer, class_id, {"life_error": said(request, platform, exc)}, 400
+        )
+    return redirect(f"/admin/classes/{class_id}#life")
+
+
+@router.post("/classes/{class_id}/reopen", dependencies=[CsrfChecked])
+def reopen(request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int) -> Response:
+    try:
+        reopen_class(platform.db, viewer, class_id=class_id)
+    except InvalidInput as exc:
+        return members_page(
+            request, platform, viewer, class_id, {"life_error": said(request, platform, exc)}, 400
+        )
+    return redirect(f"/admin/classes/{class_id}#life")
