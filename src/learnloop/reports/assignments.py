@@ -167,6 +167,7 @@ class ClassAssignment:
     due_on: date | None
     items: int
     learners: tuple[LearnerProgress, ...]  # by display name
+    whole_class: bool = False  # given to the whole class: newcomers get it while it is not due
 
     @property
     def done(self) -> int:
@@ -233,6 +234,7 @@ def class_assignments(db: Database, viewer: Viewer, class_id: int) -> ClassAssig
                                     answered.get(a.id, 0))
                     for a, name in members
                 ),
+                any(a.whole_class for a, _ in members),
             )
         )  # fmt: skip
     out.sort(key=lambda c: _order(not c.waiting, c.due_on, c.assigned_at))

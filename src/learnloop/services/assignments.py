@@ -10,6 +10,12 @@ there yet), it goes to those it is open for and the result names the others. A l
 already has the activity assigned and not done is left as they are (its due day too). The
 learner, or every item answered since, marks it done.
 
+Given to the whole class (``whole_class``), the list is the class's learners when the
+transaction runs, and a learner who joins later gets it too (``give_whole_class_work``, called
+wherever a learner joins: a code, an admin, a roster, an LTI launch), with the act's note and due
+day, unless its due day has passed (nobody joins a class already overdue) or it is still locked
+for them. Withdrawn as a whole, it stops going to newcomers.
+
 A due day is optional. It is a calendar day in UTC, as goal dates are: today at the earliest (an
 assignment due yesterday would be born overdue) and at most ``MAX_DUE_DAYS`` ahead.
 """
@@ -23,7 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from learnloop.domain import Role, Viewer
+from learnloop.domain import Activity, Course, Role, Viewer
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator, require_role, require_running
@@ -38,6 +44,7 @@ __all__ = [
     "Withdrawn",
     "assign_activity",
     "change_due_day",
+    "give_whole_class_work",
     "mark_done",
     "withdraw_assignment",
 ]
@@ -83,13 +90,16 @@ def assign_activity(
     due_on: date | None = None,
     now: datetime | None = None,
     open_only: bool = False,
+    whole_class: bool = False,
 ) -> Assigned:
+    """Assign ``activity_key`` to ``learner_ids`` of the class, or with ``whole_class`` to every
+    learner of the class now and to those who join it later (``learner_ids`` then unused)."""
     require_role(viewer, Role.EDUCATOR, Role.ADMIN)
     note = note.strip()
     if len(note) > MAX_NOTE_LENGTH:
         raise InvalidInput("note", "use at most %(max)s characters", max=MAX_NOTE_LENGTH)
     ids = list(dict.fromkeys(learner_ids))
-    if not ids:
+    if not ids and not whole_class:
         raise InvalidInput("learner_ids", "choose at least one learner")
     now = now or datetime.now(UTC)
     _check_due_day(due_on, now)
@@ -103,6 +113,16 @@ def assign_activity(
                 "the course has no activity %(activity_key)s",
                 activity_key=repr(activity_key),
             )
+        if whole_class:  # the class's learners as this transaction finds them
+            ids = list(
+                s.scalars(
+                    select(ClassMember.user_id).where(
+                        ClassMember.class_id == class_id, ClassMember.role == Role.LEARNER.value
+                    )
+                )
+            )
+            if not ids:
+                raise InvalidInput("learner_ids", "the class has no learners yet")
         members = {
             u.id: u
             for u in s.scalars(
@@ -120,19 +140,7 @@ def assign_activity(
             raise NotFound(
                 "learner(s) %(names)s are not in this class", names=", ".join(map(str, outside))
             )
-        mastered: dict[int, set[str]] = {i: set() for i in ids}
-        for user_id, key in s.execute(
-            select(Mastery.user_id, Mastery.objective_key).where(
-                Mastery.user_id.in_(ids), Mastery.course_id == school_class.course_id,
-                Mastery.mastered,
-            )
-        ):  # fmt: skip
-            mastered[user_id].add(key)
-        locked_ids = [
-            i
-            for i in ids
-            if any(not course.graph.is_unlocked(o, mastered[i]) for o in activity.objectives)
-        ]
+        locked_ids = _locked_for(s, school_class.course_id, course, activity, ids)
         locked = [members[i].display_name for i in locked_ids]
         if open_only:  # leave them out, and say so
             ids = [i for i in ids if i not in set(locked_ids)]
@@ -165,11 +173,74 @@ def assign_activity(
                 Assignment(
                     class_id=class_id, learner_id=i, activity_key=activity_key,
                     educator_id=viewer.user_id, note=note, created_at=now, due_on=due_on,
+                    whole_class=whole_class,
                 )
             )  # fmt: skip
             given.append(members[i].display_name)
         already = tuple(members[i].display_name for i in ids if i in open_for)
         return Assigned(tuple(given), already, tuple(locked) if open_only else ())
+
+
+def _locked_for(
+    s: Session, course_id: int, course: Course, activity: Activity, ids: Sequence[int]
+) -> list[int]:
+    """Those of ``ids`` for whom ``activity`` is still locked (a prerequisite not mastered)."""
+    mastered: dict[int, set[str]] = {i: set() for i in ids}
+    for user_id, key in s.execute(
+        select(Mastery.user_id, Mastery.objective_key).where(
+            Mastery.user_id.in_(ids), Mastery.course_id == course_id, Mastery.mastered
+        )
+    ):
+        mastered[user_id].add(key)
+    return [
+        i
+        for i in ids
+        if any(not course.graph.is_unlocked(o, mastered[i]) for o in activity.objectives)
+    ]
+
+
+def give_whole_class_work(
+    s: Session, school_class: SchoolClass, learner_id: int, now: datetime
+) -> int:
+    """In the caller's transaction, as ``learner_id`` joins the class: give them each act the
+    class was given as a whole whose due day has not passed, that is open to them and that they
+    do not have open already; how many."""
+    acts: dict[tuple[object, ...], Assignment] = {}
+    for a in s.scalars(
+        select(Assignment)
+        .where(Assignment.class_id == school_class.id, Assignment.whole_class)
+        .order_by(Assignment.id)
+    ):
+        if a.due_on is None or a.due_on >= now.astimezone(UTC).date():
+            acts.setdefault(act_key(a), a)
+    if not acts:
+        return 0
+    course = course_by_id(s, school_class.course_id)
+    open_already = set(
+        s.scalars(
+            select(Assignment.activity_key).where(
+                Assignment.class_id == school_class.id, Assignment.learner_id == learner_id,
+                Assignment.done_at.is_(None),
+            )
+        )
+    )  # fmt: skip
+    given = 0
+    for a in acts.values():
+        activity = course.activities.get(a.activity_key)
+        if activity is None or a.activity_key in open_already:
+            continue
+        if _locked_for(s, school_class.course_id, course, activity, [learner_id]):
+            continue
+        s.add(
+            Assignment(
+                class_id=school_class.id, learner_id=learner_id, activity_key=a.activity_key,
+                educator_id=a.educator_id, note=a.note, created_at=a.created_at,
+                due_on=a.due_on, whole_class=True,
+            )
+        )  # fmt: skip
+        open_already.add(a.activity_key)
+        given += 1
+    return given
 
 
 def mark_done(
@@ -274,5 +345,7 @@ def withdraw_assignment(
         for a in rows:
             if a not in done:
                 s.delete(a)
+            elif learner_ids is None:  # withdrawn as a whole: no newcomer gets it any more
+                a.whole_class = False
         title = activity.title if activity else rows[0].activity_key
         return Withdrawn(title, len(rows) - len(done), len(done))

@@ -119,7 +119,7 @@ def join_class(db: Database, viewer: Viewer, *, code: str, now: datetime | None 
         require_running(school_class)  # ending a class closes its code: this is belt and braces
         user = s.get(User, viewer.user_id)
         assert user is not None  # a viewer is a live account
-        new = enrol(s, school_class, user)
+        new = enrol(s, school_class, user, now)
         if new:
             record_event(
                 s, actor=viewer.username, action="class.joined", subject=school_class.name,

@@ -99,7 +99,7 @@ def add_members(
                 "%(names)s: admins see every class without joining one; nobody added",
                 names=", ".join(admins),
             )
-        added = [u for u in wanted if enrol(s, school_class, users[u])]
+        added = [u for u in wanted if enrol(s, school_class, users[u], now)]
         if added:
             record_event(
                 s, actor=viewer.username, action="class.members_added", subject=school_class.name,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from learnloop.domain import Course, Role
 from learnloop.domain.course_codec import course_to_dict
 from learnloop.exceptions import DuplicateName, InvalidInput, NotFound
+from learnloop.services.assignments import give_whole_class_work
 from learnloop.services.audit import OPERATOR, record_event
 from learnloop.storage import Database
 from learnloop.storage.tables import (
@@ -181,14 +182,17 @@ def follow_course(s: Session, user_id: int, course_id: int) -> None:
     learner_profile(s, user_id).course_id = course_id
 
 
-def enrol(s: Session, school_class: SchoolClass, user: User) -> bool:
+def enrol(s: Session, school_class: SchoolClass, user: User, now: datetime | None = None) -> bool:
     """Add ``user`` to the class in the caller's transaction (a learner then follows its
-    course); False, and nothing changed, if they were in it."""
+    course, and gets the work given to the whole class that is still to do); False, and nothing
+    changed, if they were in it."""
     if s.get(ClassMember, (school_class.id, user.id)) is not None:
         return False
     s.add(ClassMember(class_id=school_class.id, user_id=user.id, role=user.role))
     if user.role == Role.LEARNER.value:
         follow_course(s, user.id, school_class.course_id)
+        s.flush()  # the membership first: the work below goes to a member
+        give_whole_class_work(s, school_class, user.id, now or datetime.now(UTC))
     return True
 
 

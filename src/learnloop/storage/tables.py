@@ -354,6 +354,9 @@ class Assignment(Base):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the learner said so
     # the day it is due by (UTC), when the educator gave one: past it and not done, it is overdue
     due_on: Mapped[date | None] = mapped_column(Date)
+    # given to the whole class: a learner who joins later gets it too, while its due day has not
+    # passed (services.assignments.give_whole_class_work)
+    whole_class: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class FeedbackMessage(Base):

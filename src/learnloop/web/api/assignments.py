@@ -22,7 +22,9 @@ router = APIRouter(tags=["assignments"])
 
 
 class AssignIn(BaseModel):
-    learner_ids: list[int] = Field(max_length=500)
+    learner_ids: list[int] = Field(default=[], max_length=500)
+    # true: the whole class, its learners now and those who join it later (learner_ids unused)
+    everyone: bool = False
     activity: str = Field(max_length=64)
     note: str = Field(default="", max_length=2000)
     due_on: date | None = None  # YYYY-MM-DD, today at the earliest
@@ -77,6 +79,7 @@ class ClassAssignmentOut(BaseModel):
     overdue: bool
     items: int
     done: int  # learners who have done it
+    everyone: bool  # given to the whole class: learners who join it get it while it is not due
     learners: list[LearnerProgressOut]
 
 
@@ -85,7 +88,7 @@ def assign(class_id: int, body: AssignIn, platform: PlatformDep, viewer: ApiView
     done = assign_activity(
         platform.db, viewer, class_id=class_id, learner_ids=body.learner_ids,
         activity_key=body.activity, note=body.note, due_on=body.due_on,
-        open_only=body.open_only,
+        open_only=body.open_only, whole_class=body.everyone,
     )  # fmt: skip
     return AssignOut(
         assigned=list(done.assigned), already=list(done.already), locked=list(done.locked)
@@ -101,7 +104,7 @@ def of_class(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> list[Cl
         ClassAssignmentOut(
             id=a.id, activity=a.activity_key, title=a.activity_title, note=a.note,
             educator=a.educator, assigned_at=a.assigned_at, due_on=a.due_on,
-            overdue=a.overdue(today), items=a.items, done=a.done,
+            overdue=a.overdue(today), items=a.items, done=a.done, everyone=a.whole_class,
             learners=[LearnerProgressOut(learner_id=p.learner_id, display_name=p.display_name,
                                          done=p.done, answered=p.answered) for p in a.learners],
         )

@@ -20,7 +20,6 @@ from learnloop.reports.activity_preview import (
     numeric_key,
 )
 from learnloop.reports.assignments import class_assignments
-from learnloop.reports.class_groups import class_learners
 from learnloop.services.assignments import (
     MAX_DUE_DAYS,
     MAX_NOTE_LENGTH,
@@ -65,13 +64,13 @@ def assign(
     open_only: Annotated[bool, Form()] = False,
 ) -> Response:
     """Assign an activity to the learners named (a group, or one learner from their page), or
-    to every learner of the class (``everyone``, from the class's assignments page)."""
-    ids = [i for i, _ in class_learners(platform.db, viewer, class_id)] if everyone else []
-    ids = ids or learner_id or []
+    to the whole class (``everyone``, from the class's assignments page: its learners now, and
+    those who join it later)."""
+    ids = [] if everyone else (learner_id or [])
     try:
         done = assign_activity(
             platform.db, viewer, class_id=class_id, learner_ids=ids, activity_key=activity,
-            note=note, due_on=due_day(due_on), open_only=open_only,
+            note=note, due_on=due_day(due_on), open_only=open_only, whole_class=everyone,
         )  # fmt: skip
     except InvalidInput as exc:
         if back == "assignments":
