@@ -156,6 +156,15 @@ def test_an_educators_reminder_names_the_stuck_and_counts_the_work_class_by_clas
     assert "at most once a week" in text.body
 
 
+def test_an_educators_reminder_counts_the_questions_learners_reported() -> None:
+    assert class_digest(ClassNews("7B", [], 0, reported=1)).has_news
+    text = reminder_text(
+        class_digest(ClassNews("7B", [], 0, reported=2)),
+        home_url="https://x.example/teach", stop_url="https://x.example/stop",
+    )  # fmt: skip
+    assert "- 2 questions reported by learners wait for a look." in text.body
+
+
 def test_an_educators_reminder_in_french() -> None:
     french = Catalogs.load().wording("fr")
     text = reminder_text(

@@ -12,6 +12,7 @@ from learnloop.config import PedagogySettings
 from learnloop.reports.class_glance import class_glance
 from learnloop.services.assignments import assign_activity
 from learnloop.services.demo import answer_for
+from learnloop.services.item_reports import report_item
 from learnloop.services.learning import record_attempt
 from learnloop.services.projects import submit_work
 from tests.conftest import World, unlock_activity
@@ -24,8 +25,8 @@ def test_the_classes_page_says_what_needs_the_educator_in_each_class(
     educator = clients["educator"]
     calm = educator.get("/teach").text
     assert (
-        "Nobody is stuck or quiet, no work waits for feedback and nothing assigned is overdue."
-        in calm
+        "Nobody is stuck or quiet, no work waits for feedback, nothing assigned is overdue and no "
+        "reported question waits." in calm
     )
 
     items = ["pw-3", "pw-4", "pw-5", "pw-6", "pw-7"]  # each missed twice: all counted
@@ -40,6 +41,10 @@ def test_the_classes_page_says_what_needs_the_educator_in_each_class(
         w.db, w.educator, class_id=w.class_id, learner_ids=[w.learner.user_id],
         activity_key="parts-read", due_on=(past + timedelta(days=1)).date(), now=past,
     )  # fmt: skip
+    report_item(w.db, w.learner, activity_key="parts-practice", item_key="pw-3", kind="typo",
+                comment="")  # fmt: skip
+    report_item(w.db, w.outsider, activity_key="parts-practice", item_key="pw-3", kind="typo",
+                comment="")  # 8C's: not 7B's news  # fmt: skip
 
     busy = educator.get("/teach").text
     card = busy.split('<ul class="glance">')[1].split("</ul>")[0]
@@ -53,10 +58,17 @@ def test_the_classes_page_says_what_needs_the_educator_in_each_class(
     ) in card
     glance = class_glance(w.db, w.educator, w.class_id, PedagogySettings(),
                           datetime.now(UTC).date())  # fmt: skip
-    assert (len(glance.stuck), glance.awaiting_feedback, len(glance.overdue)) == (1, 1, 1)
+    assert (
+        f'<a href="/teach/classes/{w.class_id}/items#reports">1 question reported by a learner '
+        "waits for a look</a>"
+    ) in card
+    assert (len(glance.stuck), glance.awaiting_feedback, len(glance.overdue), glance.reported) == (
+        1, 1, 1, 1,
+    )  # fmt: skip
 
-    other = clients["other_educator"].get("/teach").text  # 8C: none of 7B's news
-    assert "Nobody is stuck" in other
+    other = clients["other_educator"].get("/teach").text  # 8C: its own report, none of 7B's news
+    assert "1 question reported by a learner waits for a look" in other
+    assert "learner is stuck" not in other
     assert "Lea" not in other
     admin = clients["admin"].get("/teach").text  # every class, and none of this
     assert 'class="glance"' not in admin

@@ -159,6 +159,7 @@ class ClassNews:
     overdue: list[OverdueWork] = field(default_factory=list)  # past their due day, not all done
     quiet: list[str] = field(default_factory=list)  # learners gone quiet, the longest first
     quiet_days: int = 7  # after how many days without an answer
+    reported: int = 0  # the class's learners' reports of a problem with a question, not answered
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ class ClassDigest:
     @property
     def has_news(self) -> bool:
         return any(
-            c.stuck or c.awaiting_feedback or c.replies or c.overdue or c.quiet
+            c.stuck or c.awaiting_feedback or c.replies or c.overdue or c.quiet or c.reported
             for c in self.classes
         )
 
@@ -299,6 +300,11 @@ def _class_lines(news: ClassNews, words: Wording) -> list[str]:
             "%(num)s piece of work waits for your feedback.",
             "%(num)s pieces of work wait for your feedback.",
             news.awaiting_feedback))  # fmt: skip
+    if news.reported:
+        lines.append("- " + words.plural(
+            "%(num)s question reported by a learner waits for a look.",
+            "%(num)s questions reported by learners wait for a look.",
+            news.reported))  # fmt: skip
     if news.replies:
         lines.append("- " + words.plural(
             "%(num)s new reply from a learner to your messages.",

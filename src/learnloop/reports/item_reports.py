@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from learnloop.domain import Course, Role, Viewer
 from learnloop.storage import Database
@@ -21,7 +21,7 @@ __all__ = [
     "class_item_reports",
     "course_item_reports",
     "my_item_reports",
-    "open_report_count",
+    "open_reports_in_class",
 ]
 
 # Answered reports older than the newest this many are left off the educators' and admins'
@@ -115,5 +115,24 @@ def course_item_reports(db: Database, viewer: Viewer, slug: str) -> list[ItemRep
     return _rows(db, _of_course(course_id), course)
 
 
-def open_report_count(rows: list[ItemReportRow]) -> int:
-    return sum(1 for r in rows if r.open)
+def open_reports_in_class(db: Database, viewer: Viewer, class_id: int) -> int:
+    """How many reports of the class's learners on its course wait for a look (one count)."""
+    with db.reading() as s:
+        school_class = require_class_educator(s, viewer, class_id)
+        return int(
+            s.scalar(
+                select(func.count())
+                .select_from(ItemReport)
+                .where(
+                    ItemReport.course_id == school_class.course_id,
+                    ItemReport.resolved_at.is_(None),
+                    ItemReport.user_id.in_(
+                        select(ClassMember.user_id).where(
+                            ClassMember.class_id == class_id,
+                            ClassMember.role == Role.LEARNER.value,
+                        )
+                    ),
+                )
+            )
+            or 0
+        )

@@ -181,7 +181,7 @@ def due_class_digests(db: Database, pedagogy: PedagogySettings, now: datetime) -
             if glance.anything or replies:
                 news = ClassNews(summary.name, list(glance.stuck), glance.awaiting_feedback,
                                  replies, list(glance.overdue), list(glance.quiet),
-                                 glance.quiet_days)  # fmt: skip
+                                 glance.quiet_days, glance.reported)  # fmt: skip
                 classes.append(news)
         digest = ClassDigest(user.id, sub.email, sub.language, sub.frequency, user.display_name,
                              classes)  # fmt: skip
