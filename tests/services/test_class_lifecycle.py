@@ -6,14 +6,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from learnloop.config import PedagogySettings
 from learnloop.content.catalogs import Catalogs
-from learnloop.exceptions import DuplicateName, InvalidInput, NotFound, PermissionDenied
+from learnloop.content.roster_csv import read_roster
+from learnloop.exceptions import (
+    ContentError,
+    DuplicateName,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 from learnloop.reports.assignments import class_assignments, my_assignments
 from learnloop.reports.class_views import class_overview, classes_for
 from learnloop.reports.learner_classes import my_classes
@@ -26,6 +35,7 @@ from learnloop.services.classes import add_members, remove_member
 from learnloop.services.discussion import post_message
 from learnloop.services.messages import send_feedback, send_feedback_to_learners
 from learnloop.services.reminders import want_reminders
+from learnloop.services.rosters import import_roster
 from learnloop.storage.tables import (
     Assignment,
     AuditEvent,
@@ -34,6 +44,7 @@ from learnloop.storage.tables import (
     DiscussionPost,
     FeedbackMessage,
     SchoolClass,
+    User,
 )
 from tests.conftest import World
 
@@ -191,3 +202,18 @@ def test_a_class_is_renamed_to_a_free_name(world: World) -> None:
         renamed = list(s.execute(select(AuditEvent.subject, AuditEvent.details)
                                  .where(AuditEvent.action == "class.renamed")))  # fmt: skip
     assert [tuple(r) for r in renamed] == [("7B 2026", {"class_id": world.class_id, "from": "7B"})]
+
+
+def test_a_roster_names_an_ended_class_and_adds_nobody(
+    world: World, hasher: PasswordHasher, tmp_path: Path
+) -> None:
+    end_class(world.db, world.admin, class_id=world.class_id)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("username,display_name,role,class,course\nzoe,Zoë,learner,7B,\n", "utf-8")
+    with pytest.raises(ContentError) as refused:
+        import_roster(world.db, hasher, read_roster(roster), source="roster.csv")
+    assert [(i.line, i.message) for i in refused.value.issues] == [
+        (2, "class '7B' has ended: an admin can reopen it")
+    ]
+    with world.db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(User).where(User.username == "zoe")) == 0

@@ -109,6 +109,15 @@ def import_roster(
                 continue
             known = classes.get(r.class_name)
             if known is not None:
+                if known.ended_at is not None:  # services.class_lifecycle: nobody new joins it
+                    issues.append(
+                        ContentIssue(
+                            source,
+                            r.line,
+                            f"class {r.class_name!r} has ended: an admin can reopen it",
+                        )
+                    )
+                    continue
                 if r.course and courses[r.course] != known.course_id:
                     issues.append(
                         ContentIssue(
@@ -166,7 +175,7 @@ def import_roster(
         s.flush()
         added = kept = 0
         for r in rows:
-            if enrol(s, classes[r.class_name], users[r.username]):
+            if enrol(s, classes[r.class_name], users[r.username], now):
                 added += 1
             else:
                 kept += 1
