@@ -323,7 +323,7 @@ def complete_launch(
                 )
             school_class = _class(s, platform, launch, now)
             role = Role(user.role)
-            if not enrol(s, school_class, user) and role is Role.LEARNER:
+            if not enrol(s, school_class, user, now) and role is Role.LEARNER:
                 follow_course(s, user.id, school_class.course_id)  # launched from this course now
             if launch.message_type == DEEP_LINKING:
                 link_id = secrets.token_urlsafe(24)

@@ -113,7 +113,7 @@ def _apply(
             except InvalidInput as exc:
                 report.skipped.append(f"{where}: {member.name or member.user_id}: {exc.message}")
                 continue
-            if enrol(s, school_class, user):
+            if enrol(s, school_class, user, now):
                 report.added += 1
             else:
                 report.already += 1
