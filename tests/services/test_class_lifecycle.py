@@ -30,23 +30,36 @@ from learnloop.reports.reminders import due_class_digests, due_digests
 from learnloop.services.assignments import assign_activity, change_due_day, withdraw_assignment
 from learnloop.services.class_codes import join_class, open_joining
 from learnloop.services.class_groups import disband_group, form_group
-from learnloop.services.class_lifecycle import end_class, rename_class, reopen_class
+from learnloop.services.class_lifecycle import delete_class, end_class, rename_class, reopen_class
 from learnloop.services.classes import add_members, remove_member
+from learnloop.services.demo import answer_for
 from learnloop.services.discussion import post_message
+from learnloop.services.item_reports import report_item
+from learnloop.services.learning import record_attempt
 from learnloop.services.messages import send_feedback, send_feedback_to_learners
+from learnloop.services.projects import review_submission, submit_work
 from learnloop.services.reminders import want_reminders
 from learnloop.services.rosters import import_roster
 from learnloop.storage.tables import (
     Assignment,
+    Attempt,
     AuditEvent,
     ClassGroup,
+    ClassGroupMember,
     ClassJoinCode,
+    ClassMember,
     DiscussionPost,
     FeedbackMessage,
+    ItemReport,
+    Mastery,
+    ProjectReview,
+    ProjectSubmission,
     SchoolClass,
     User,
 )
-from tests.conftest import World
+from tests.conftest import World, unlock_activity
+
+LEVELS = {"scaling": 2, "working": 1, "mixed-numbers": 1, "checking": 0}
 
 PEDAGOGY = PedagogySettings()
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -217,3 +230,50 @@ def test_a_roster_names_an_ended_class_and_adds_nobody(
     ]
     with world.db.reading() as s:
         assert s.scalar(select(func.count()).select_from(User).where(User.username == "zoe")) == 0
+
+
+def test_an_ended_class_is_deleted_with_what_belongs_to_it_and_learners_keep_theirs(
+    world: World,
+) -> None:
+    w = world
+    _assign(w)
+    send_feedback(w.db, w.educator, class_id=w.class_id, learner_id=w.learner.user_id, body="Hi")
+    form_group(w.db, w.educator, class_id=w.class_id, name="Pairs",
+               learner_ids=[w.learner.user_id, w.other_learner.user_id])  # fmt: skip
+    post_message(w.db, w.learner, activity_key="parts-read", body="Is 2/4 one half?")
+    unlock_activity(w, w.learner, "recipe-project")
+    work = submit_work(w.db, w.learner, activity_key="recipe-project", body="For 6: ...")
+    review_submission(w.db, w.educator, work, levels=LEVELS, comment="Good")
+    report_item(w.db, w.learner, activity_key="parts-practice", item_key="pw-3", kind="typo",
+                comment="")  # fmt: skip
+    record_attempt(w.db, w.learner, activity_key="parts-practice", item_key="pw-3",
+                   response=answer_for(w.course, "pw-3", True))  # fmt: skip
+    before = {t: _count(w, t) for t in (Attempt, Mastery, ItemReport, ClassMember)}
+
+    with pytest.raises(InvalidInput) as running:
+        delete_class(w.db, w.admin, class_id=w.class_id, confirm="7B")
+    assert running.value.field == "class"
+    end_class(w.db, w.admin, class_id=w.class_id)
+    with pytest.raises(PermissionDenied):
+        delete_class(w.db, w.educator, class_id=w.class_id, confirm="7B")
+    with pytest.raises(InvalidInput) as mistyped:
+        delete_class(w.db, w.admin, class_id=w.class_id, confirm="7C")
+    assert mistyped.value.field == "confirm"
+    assert _count(w, SchoolClass) == 2
+
+    gone = delete_class(w.db, w.admin, class_id=w.class_id, confirm=" 7B ")
+    assert gone.name == "7B"
+    assert gone.rows == {
+        "class_members": 3, "assignments": 1, "feedback_messages": 1, "class_groups": 1,
+        "discussion_posts": 1, "project_submissions": 1,
+    }  # fmt: skip
+    for table in (Assignment, FeedbackMessage, ClassGroup, ClassGroupMember, DiscussionPost,
+                  ProjectSubmission, ProjectReview):  # fmt: skip
+        assert _count(w, table) == 0, table
+    assert _count(w, SchoolClass) == 1  # 8C stays
+    assert _count(w, ClassMember) == before[ClassMember] - 3
+    for table in (Attempt, Mastery, ItemReport):  # the learners' own
+        assert _count(w, table) == before[table], table
+    with w.db.reading() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "class.deleted")).one()
+    assert (event.subject, event.details["rows"]) == ("7B", gone.rows)

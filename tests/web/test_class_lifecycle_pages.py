@@ -89,3 +89,21 @@ def test_the_api_twins(
     )
     [mine] = client.get("/api/v1/classes", headers=teacher).json()
     assert mine["ended_at"] is None
+
+
+def test_an_admin_deletes_an_ended_class_with_its_name_typed_again(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    admin = clients["admin"]
+    assert "Delete the class" not in admin.get(f"/admin/classes/{w.class_id}").text  # it runs
+    post(admin, f"/admin/classes/{w.class_id}/end")
+    assert "Delete the class" in admin.get(f"/admin/classes/{w.class_id}").text
+    mistyped = post(admin, f"/admin/classes/{w.class_id}/delete", confirm="7C")
+    assert mistyped.status_code == 400  # type: ignore[attr-defined]
+    assert "type the class&#39;s name again to confirm" in mistyped.text  # type: ignore[attr-defined]
+    done = post(admin, f"/admin/classes/{w.class_id}/delete", confirm="7B")
+    assert done.status_code == 200  # type: ignore[attr-defined]
+    assert "Deleted the class 7B and 3 records that belonged to it." in done.text  # type: ignore[attr-defined]
+    assert admin.get(f"/admin/classes/{w.class_id}").status_code == 404
+    assert clients["educator"].get(f"/teach/classes/{w.class_id}").status_code == 404

@@ -77,6 +77,7 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/admin/classes/{class_id}/rename"): ({A}, 303, 403, 303),
     ("POST", "/admin/classes/{class_id}/end"): ({A}, 303, 403, 303),
     ("POST", "/admin/classes/{class_id}/reopen"): ({A}, 400, 403, 303),
+    ("POST", "/admin/classes/{class_id}/delete"): ({A}, 400, 403, 303),  # it runs: end it first
     ("GET", "/admin/audit.csv"): ({A}, 200, 403, 303),
     # the form's "name" (Class Z) makes LRS credentials and a registration link; no such client to
     # revoke and no name typed twice: 400 for the admin, after the role check
@@ -240,6 +241,7 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/admin/classes/{class_id}/rename"): ({A}, 200, 403, 401),
     ("POST", "/api/v1/admin/classes/{class_id}/end"): ({A}, 204, 403, 401),
     ("POST", "/api/v1/admin/classes/{class_id}/reopen"): ({A}, 400, 403, 401),
+    ("POST", "/api/v1/admin/classes/{class_id}/delete"): ({A}, 400, 403, 401),
     ("POST", "/api/v1/me/item-reports"): (LEARNERS, 201, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/item-reports"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/admin/courses/{slug}/item-reports"): ({A}, 200, 403, 401),

@@ -1,12 +1,12 @@
 """A class's life as JSON (the admin page's twins, services.class_lifecycle): rename it, end it
-when its run is over, reopen it."""
+when its run is over, reopen it, delete it once ended."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from learnloop.services.class_lifecycle import end_class, rename_class, reopen_class
+from learnloop.services.class_lifecycle import delete_class, end_class, rename_class, reopen_class
 from learnloop.services.courses import MAX_CLASS_NAME
 from learnloop.web.deps import ApiViewer, PlatformDep
 
@@ -45,3 +45,22 @@ def reopen(class_id: int, platform: PlatformDep, viewer: ApiViewer) -> Response:
     """Let an ended class run again (400 names `class` when it has not ended)."""
     reopen_class(platform.db, viewer, class_id=class_id)
     return Response(status_code=204)
+
+
+class DeleteClassIn(BaseModel):
+    confirm: str = Field(max_length=MAX_CLASS_NAME * 2)  # the class's name, typed again
+
+
+class ClassDeleted(BaseModel):
+    name: str
+    rows: dict[str, int]  # what went with the class, by table
+
+
+@router.post("/classes/{class_id}/delete", response_model=ClassDeleted)
+def delete(
+    class_id: int, body: DeleteClassIn, platform: PlatformDep, viewer: ApiViewer
+) -> ClassDeleted:
+    """Delete an ended class and what belongs to it (400 names `class` while it runs, `confirm`
+    when the name does not match); its learners' own records stay."""
+    gone = delete_class(platform.db, viewer, class_id=class_id, confirm=body.confirm)
+    return ClassDeleted(name=gone.name, rows=gone.rows)

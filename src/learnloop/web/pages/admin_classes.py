@@ -1,5 +1,5 @@
 """A class's life on its admin page (services.class_lifecycle): rename it, end it when its run is
-over, reopen it. The members' part of the page is web.pages.admin's."""
+over, reopen it, delete it once ended. The members' part of the page is web.pages.admin's."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from learnloop.exceptions import InvalidInput
-from learnloop.services.class_lifecycle import end_class, rename_class, reopen_class
+from learnloop.services.class_lifecycle import delete_class, end_class, rename_class, reopen_class
 from learnloop.services.courses import MAX_CLASS_NAME
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
-from learnloop.web.pages.admin import members_page
+from learnloop.web.pages.admin import members_page, overview_page
 from learnloop.web.rendering import redirect, said
 
 router = APIRouter(prefix="/admin")
@@ -54,3 +54,20 @@ def reopen(request: Request, platform: PlatformDep, viewer: PageViewer, class_id
             request, platform, viewer, class_id, {"life_error": said(request, platform, exc)}, 400
         )
     return redirect(f"/admin/classes/{class_id}#life")
+
+
+@router.post("/classes/{class_id}/delete", dependencies=[CsrfChecked])
+def delete(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    confirm: Annotated[str, Form(max_length=2 * MAX_CLASS_NAME)] = "",
+) -> Response:
+    """Delete an ended class, its name typed again; the admin page answers, saying what went."""
+    try:
+        gone = delete_class(platform.db, viewer, class_id=class_id, confirm=confirm)
+    except InvalidInput as exc:
+        extra = {"delete_error": said(request, platform, exc)}
+        return members_page(request, platform, viewer, class_id, extra, 400)
+    return overview_page(request, platform, viewer, {"class_deleted": gone})
