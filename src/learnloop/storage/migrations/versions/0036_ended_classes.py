@@ -25,5 +25,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("classes") as batch:
-        batch.drop_column("ended_at")
+    # ALTER TABLE ... DROP COLUMN on both databases (SQLite 3.35 and later): a batch operation
+    # would copy the table anew on SQLite, and dropping the old one with foreign keys on deletes
+    # every row that refers to it (ON DELETE CASCADE)
+    op.execute("ALTER TABLE classes DROP COLUMN ended_at")
