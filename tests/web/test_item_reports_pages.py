@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from learnloop.domain.item_reports import MAX_REPORT_REPLY
+from learnloop.services.item_reports import report_item, resolve_item_report
 from learnloop.storage.tables import ItemReport
 from tests.conftest import World
 from tests.web.conftest import post
@@ -139,3 +140,47 @@ def test_the_api_twins(
     [mine] = client.get("/api/v1/me/item-reports", headers=lea).json()
     assert mine["reply"] == "The blue one."
     assert mine["resolved_at"] is not None
+
+
+def test_the_learners_home_tells_of_an_answer_until_it_is_seen(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    lea = clients["learner"]
+    made = report_item(w.db, w.learner, activity_key="parts-practice", item_key="pw-3",
+                       kind="typo", comment="")  # fmt: skip
+    assert "report-answers" not in lea.get("/learn").text  # not answered yet
+    resolve_item_report(w.db, w.educator, made, reply="Fixed, thank you!")
+    home = lea.get("/learn").text
+    assert "An answer to your report on a question" in home
+    assert (
+        f'href="/learn/activities/parts-practice#item-pw-3">{w.course.activities["parts-practice"].title}</a>'
+        in home
+    )
+    assert "<q>Fixed, thank you!</q>" in home
+    assert "report-answers" not in lea.get("/learn").text  # seen on the home: told once
+    # seen under its question instead, the home does not tell of it either
+    other = report_item(w.db, w.learner, activity_key="parts-practice", item_key="pw-4",
+                        kind="typo", comment="")  # fmt: skip
+    resolve_item_report(w.db, w.educator, other, reply="Fixed too.")
+    assert "Fixed too." in lea.get(ACTIVITY).text
+    assert "report-answers" not in lea.get("/learn").text
+
+
+def test_the_api_reads_answers_without_marking_them(
+    client: TestClient, tokens: dict[str, str | None], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    lea = {"Authorization": f"Bearer {tokens['learner']}"}
+    made = report_item(w.db, w.learner, activity_key="parts-practice", item_key="pw-3",
+                       kind="typo", comment="")  # fmt: skip
+    resolve_item_report(w.db, w.educator, made, reply="Fixed.")
+    [mine] = client.get("/api/v1/me/item-reports", headers=lea).json()
+    assert mine["answer_seen_at"] is None
+    other = {"Authorization": f"Bearer {tokens['other_learner']}"}
+    assert client.post("/api/v1/me/item-reports/seen", headers=other,
+                       json={"ids": [made]}).json() == {"marked": 0}  # not theirs  # fmt: skip
+    assert client.post("/api/v1/me/item-reports/seen", headers=lea,
+                       json={"ids": [made]}).json() == {"marked": 1}  # fmt: skip
+    [mine] = client.get("/api/v1/me/item-reports", headers=lea).json()
+    assert mine["answer_seen_at"] is not None

@@ -243,6 +243,7 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/api/v1/admin/classes/{class_id}/reopen"): ({A}, 400, 403, 401),
     ("POST", "/api/v1/admin/classes/{class_id}/delete"): ({A}, 400, 403, 401),
     ("POST", "/api/v1/me/item-reports"): (LEARNERS, 201, 403, 401),
+    ("POST", "/api/v1/me/item-reports/seen"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/item-reports"): ({E, A}, 200, 403, 401),
     ("GET", "/api/v1/admin/courses/{slug}/item-reports"): ({A}, 200, 403, 401),
     # the world learner's report: to anyone but their class's educators and admins it does not
@@ -611,6 +612,8 @@ def test_api_roles(
                 learner_id=sqlite_world.learner.user_id, body="Read me",
             )
         ]  # fmt: skip
+    if path.endswith("/item-reports/seen"):
+        body["ids"] = []  # one's own reports only: nobody marks another's
     response = client.request(
         method, fill(path, sqlite_world), headers=headers,
         json=body if method in ("POST", "PUT", "PATCH") else None,

@@ -21,6 +21,7 @@ __all__ = [
     "class_item_reports",
     "course_item_reports",
     "my_item_reports",
+    "new_answers",
     "open_reports_in_class",
 ]
 
@@ -43,6 +44,13 @@ class ItemReportRow:
     at: datetime
     resolved_at: datetime | None
     reply: str  # plain text
+    activity_title: str | None = None  # None once the course has dropped the activity
+    answer_seen_at: datetime | None = None  # when the learner first saw the answer
+
+    @property
+    def answer_new(self) -> bool:
+        """Answered, and the learner has not seen it yet."""
+        return self.resolved_at is not None and self.answer_seen_at is None
 
     @property
     def open(self) -> bool:
@@ -70,6 +78,9 @@ def _rows(db: Database, query: Select[ItemReport, User], course: Course) -> list
             r.id, r.user_id, u.display_name, u.username, r.activity_key, r.item_key,
             course.items[r.item_key].prompt if r.item_key in course.items else None,
             r.kind, r.comment, r.created_at, r.resolved_at, r.reply,
+            course.activities[r.activity_key].title if r.activity_key in course.activities
+            else None,
+            r.answer_seen_at,
         )
         for r, u in waiting + answered
     ]  # fmt: skip
@@ -93,6 +104,12 @@ def my_item_reports(db: Database, viewer: Viewer) -> list[ItemReportRow]:
     for row in sorted(_rows(db, query, course), key=lambda r: r.id):
         latest[row.item_key] = row
     return sorted(latest.values(), key=lambda r: r.id, reverse=True)
+
+
+def new_answers(db: Database, viewer: Viewer) -> list[ItemReportRow]:
+    """The answers to the learner's reports on their course they have not seen yet, newest
+    first: their home tells them."""
+    return [r for r in my_item_reports(db, viewer) if r.answer_new]
 
 
 def class_item_reports(db: Database, viewer: Viewer, class_id: int) -> list[ItemReportRow]:

@@ -3,7 +3,8 @@ question; an educator of their class, or an admin, looks at it and answers.
 
 A learner has at most one open report on an item: reporting it again while the first is open
 replaces what the first said, so a second thought is not a second report for the educator to
-read. Once a report is answered, a new one can be sent. Answering is recorded in the audit
+read. Once a report is answered, a new one can be sent; the learner's home tells them of the
+answer until they have seen it there or under the question. Answering is recorded in the audit
 trail with who answered, since the report row keeps no account but the learner's.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from learnloop.domain import Role, Viewer
@@ -27,7 +28,7 @@ from learnloop.storage.access import (
 from learnloop.storage.course_store import course_of_learner
 from learnloop.storage.tables import ClassMember, ItemReport, SchoolClass, User
 
-__all__ = ["may_answer", "report_item", "resolve_item_report"]
+__all__ = ["mark_answers_seen", "may_answer", "report_item", "resolve_item_report"]
 
 
 def report_item(
@@ -143,3 +144,25 @@ def resolve_item_report(
             subject=learner.username if learner is not None else str(report.user_id), now=when,
             details={"report": report.id, "item": report.item_key, "kind": report.kind},
         )  # fmt: skip
+
+
+def mark_answers_seen(
+    db: Database, viewer: Viewer, report_ids: list[int], *, now: datetime | None = None
+) -> int:
+    """The learner has seen the answers to these reports of theirs (the others are left alone:
+    nobody marks another's); how many were new."""
+    require_learner(viewer)
+    if not report_ids:
+        return 0
+    with db.transaction() as s:
+        done = s.execute(
+            update(ItemReport)
+            .where(
+                ItemReport.id.in_(report_ids),
+                ItemReport.user_id == viewer.user_id,
+                ItemReport.resolved_at.is_not(None),
+                ItemReport.answer_seen_at.is_(None),
+            )
+            .values(answer_seen_at=now or datetime.now(UTC))
+        )
+        return int(done.rowcount)  # type: ignore[attr-defined]

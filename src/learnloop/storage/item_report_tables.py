@@ -37,3 +37,6 @@ class ItemReport(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # what the educator or admin who looked at it answers the learner (plain text, may be empty)
     reply: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # when the learner first saw that it was answered (their home or the question's page): until
+    # then their home tells them (services.item_reports.mark_answers_seen)
+    answer_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

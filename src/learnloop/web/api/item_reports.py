@@ -16,7 +16,7 @@ from learnloop.reports.item_reports import (
     course_item_reports,
     my_item_reports,
 )
-from learnloop.services.item_reports import report_item, resolve_item_report
+from learnloop.services.item_reports import mark_answers_seen, report_item, resolve_item_report
 from learnloop.web.deps import ApiViewer, PlatformDep
 
 router = APIRouter(tags=["item reports"])
@@ -50,6 +50,7 @@ class ItemReportOut(BaseModel):
     reported_at: datetime
     resolved_at: datetime | None
     reply: str
+    answer_seen_at: datetime | None  # when the learner first saw the answer (their home, the page)
 
 
 def _out(r: ItemReportRow) -> ItemReportOut:
@@ -57,7 +58,7 @@ def _out(r: ItemReportRow) -> ItemReportOut:
         id=r.id, learner_id=r.learner_id, learner=r.learner, username=r.username,
         activity=r.activity_key, item=r.item_key, item_in_course=r.prompt is not None,
         kind=r.kind, comment=r.comment, reported_at=r.at, resolved_at=r.resolved_at,
-        reply=r.reply,
+        reply=r.reply, answer_seen_at=r.answer_seen_at,
     )  # fmt: skip
 
 
@@ -76,6 +77,21 @@ def send(body: ItemReportIn, platform: PlatformDep, viewer: ApiViewer) -> ItemRe
         comment=body.comment,
     )  # fmt: skip
     return ItemReportCreated(id=made)
+
+
+class SeenIn(BaseModel):
+    ids: list[int] = Field(max_length=500)
+
+
+class SeenOut(BaseModel):
+    marked: int  # how many answers were new
+
+
+@router.post("/me/item-reports/seen", response_model=SeenOut)
+def seen(body: SeenIn, platform: PlatformDep, viewer: ApiViewer) -> SeenOut:
+    """The learner has seen the answers to these reports of theirs (reading through the API alone
+    marks nothing, so that an app decides when its user has seen one)."""
+    return SeenOut(marked=mark_answers_seen(platform.db, viewer, body.ids))
 
 
 @router.get("/classes/{class_id}/item-reports", response_model=list[ItemReportOut])

@@ -13,7 +13,7 @@ from learnloop.domain.item_reports import MAX_REPORT_COMMENT
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.reports.class_groups import my_groups
 from learnloop.reports.discussion import Thread, activity_thread
-from learnloop.reports.item_reports import my_item_reports
+from learnloop.reports.item_reports import my_item_reports, new_answers
 from learnloop.reports.join_codes import my_class_name
 from learnloop.reports.learner_courses import waiting_elsewhere
 from learnloop.reports.learner_views import (
@@ -29,7 +29,7 @@ from learnloop.reports.review_views import placement_page, review_queue
 from learnloop.reports.withdrawn_answers import withdrawn_for
 from learnloop.services.assignments import mark_done
 from learnloop.services.discussion import MAX_POST_LENGTH, post_message
-from learnloop.services.item_reports import report_item
+from learnloop.services.item_reports import mark_answers_seen, report_item
 from learnloop.services.learning import record_attempt
 from learnloop.services.messages import MAX_FEEDBACK_LENGTH, mark_read, reply_to_feedback
 from learnloop.services.onboarding import complete_onboarding
@@ -80,6 +80,8 @@ def _home(
     if not data.onboarded:
         return redirect("/learn/onboarding")
     mark_read(platform.db, viewer, data.new_messages)  # seen now; this page still shows them new
+    answers = new_answers(platform.db, viewer)
+    mark_answers_seen(platform.db, viewer, [r.id for r in answers])  # the same: seen now
     return render(
         request,
         platform,
@@ -93,6 +95,7 @@ def _home(
             "reply_error": reply_error,
             "reply_max": MAX_FEEDBACK_LENGTH,
             "elsewhere": waiting_elsewhere(data.courses),
+            "answers": answers,
         },
         viewer=viewer,
         status_code=400 if reply_error else 200,
@@ -239,6 +242,8 @@ def _activity_page(
         else []
     )
     reports = {r.item_key: r for r in my_item_reports(platform.db, viewer)}
+    shown = [r.id for r in reports.values() if r.answer_new and r.item_key in view.activity.items]
+    mark_answers_seen(platform.db, viewer, shown)  # read under their question
     context = {
         "view": view, "errors": errors, "thread": thread, "reports": reports,
         "max_post": MAX_POST_LENGTH, "work": work, "max_work": MAX_WORK_LENGTH, "groups": groups,
