@@ -48,6 +48,10 @@ def test_a_report_goes_from_the_learner_to_the_educator_and_back(
     assert "I wrote &lt;b&gt;3/4&lt;/b&gt; and it was marked wrong</textarea>" in page
 
     items = f"/teach/classes/{w.class_id}/items"
+    assert (
+        f'<a href="{items}#reports"><strong>1 reported question waits</strong></a>'
+        in teacher.get(f"/teach/classes/{w.class_id}").text
+    )
     seen = teacher.get(items).text
     assert "1 report waits for a look." in seen
     assert "The answer marked right is wrong, or a right answer was marked wrong" in seen
@@ -64,6 +68,7 @@ def test_a_report_goes_from_the_learner_to_the_educator_and_back(
     assert answered.headers["location"] == f"{items}#reports"  # type: ignore[attr-defined]
     seen = teacher.get(items).text
     assert "Every report has been looked at." in seen
+    assert "reported question" not in teacher.get(f"/teach/classes/{w.class_id}").text
     assert "You were right: 3/4 counts now." in seen
     page = lea.get(ACTIVITY).text
     assert "was looked at on" in page

@@ -22,7 +22,7 @@ from learnloop.reports.class_messages import latest_replies
 from learnloop.reports.class_views import class_overview, classes_for, learner_detail
 from learnloop.reports.discussion import class_discussion
 from learnloop.reports.item_analysis import item_analysis
-from learnloop.reports.item_reports import class_item_reports
+from learnloop.reports.item_reports import class_item_reports, open_reports_in_class
 from learnloop.reports.join_codes import class_join_code
 from learnloop.reports.learner_views import progress_map
 from learnloop.reports.learning_curves import CURVE_NAMES, class_learning_curves
@@ -93,6 +93,7 @@ def class_page(
         "heatmap": heatmap_svg(data, words=wording_for(request, platform)),
         "join": class_join_code(platform.db, viewer, class_id),
         "replies": latest_replies(platform.db, viewer, class_id),
+        "reported": open_reports_in_class(platform.db, viewer, class_id),
         "now": datetime.now(UTC),
         "public_url": platform.settings.public_url.rstrip("/"),
         "code_days": (DEFAULT_CODE_DAYS, MAX_CODE_DAYS),
