@@ -1,8 +1,8 @@
 """Every link on the pages leads somewhere: on the demo that `make run` loads, each demo role
 follows every link of the platform's own pages it can reach from its start page (breadth first,
 GET only) and never meets an error page. A link to an activity, a learner, a work or a file that
-does not exist, or a page that fails on the demo's data (in English or in French), fails this test
-with the page that links to it."""
+does not exist, or a page that fails on the demo's data (in English or in French), or whose title
+holds markup (a template block left open), fails this test with the page that links to it."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from tests.web.conftest import csrf_of
 
 PASSWORD = "demo-password-links"
 HREF = re.compile(r'<a [^>]*href="(/[^"]*)"')
+TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 # Pages each role starts from, and pages its walk must reach (so that the walk is the site, not a
 # login page): links lead on from there.
 STARTS = {
@@ -72,6 +73,9 @@ def _crawl(client: TestClient, start: str) -> dict[str, tuple[int, str]]:
         seen[path] = (response.status_code, via)
         if "text/html" not in response.headers.get("content-type", ""):
             continue
+        title = TITLE.search(response.text)
+        if title is None or "<" in title[1]:  # a block left open: the page inside its title
+            seen[path] = (0, via)
         for href in HREF.findall(response.text):
             target = urldefrag(unescape(href))[0]
             if target and target not in seen and not target.startswith(SKIP):
