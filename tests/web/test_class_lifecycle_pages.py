@@ -98,7 +98,9 @@ def test_an_admin_deletes_an_ended_class_with_its_name_typed_again(
     admin = clients["admin"]
     assert "Delete the class" not in admin.get(f"/admin/classes/{w.class_id}").text  # it runs
     post(admin, f"/admin/classes/{w.class_id}/end")
-    assert "Delete the class" in admin.get(f"/admin/classes/{w.class_id}").text
+    page = admin.get(f"/admin/classes/{w.class_id}").text
+    assert "<title>Members · 7B · learnloop</title>" in page
+    assert page.count(f'action="/admin/classes/{w.class_id}/delete"') == 1
     mistyped = post(admin, f"/admin/classes/{w.class_id}/delete", confirm="7C")
     assert mistyped.status_code == 400  # type: ignore[attr-defined]
     assert "type the class&#39;s name again to confirm" in mistyped.text  # type: ignore[attr-defined]
