@@ -124,7 +124,9 @@ def resolve_item_report(
         raise InvalidInput("reply", "use at most %(max)s characters", max=MAX_REPORT_REPLY)
     when = now or datetime.now(UTC)
     with db.transaction() as s:
-        report = s.get(ItemReport, report_id)
+        # locked (on PostgreSQL): two educators answering at once take turns, and the second is
+        # told it was answered
+        report = s.get(ItemReport, report_id, with_for_update=True)
         if class_id is not None:
             school_class = require_class_educator(s, viewer, class_id)
             if report is not None and (
