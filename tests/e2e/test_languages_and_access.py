@@ -92,6 +92,7 @@ def home_and_first_class(page: Any, url: str, username: str, home: str, language
 LEARNER_PAGES = ["/learn", "/learn/progress", "/learn/reviews", "/learn/placement", "/learn/reminders",
                  "/learn/score-test", "/learn/courses", "/join",
                  "/learn/activities/parts-practice", "/learn/activities/recipe-project",
+                 "/learn/activities/parts-practice/items/pw-3/report",
                  "/account/password", "/account/data", "/account/two-step"]  # fmt: skip
 
 

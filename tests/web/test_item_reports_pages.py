@@ -36,8 +36,13 @@ def test_a_report_goes_from_the_learner_to_the_educator_and_back(
     w = sqlite_world
     lea, teacher = clients["learner"], clients["educator"]
     page = lea.get(ACTIVITY).text
-    assert f'action="{ACTIVITY}/items/pw-3/report"' in page
-    assert page.count("Report a problem with this question") == 5  # one per question
+    assert f'<a href="{ACTIVITY}/items/pw-3/report">' in page
+    assert page.count("Report a problem with this question") == 5  # a link under each question
+    assert "<textarea" not in page.split('id="item-pw-3"')[1].split("</section>")[0]  # no form
+    form = lea.get(f"{ACTIVITY}/items/pw-3/report").text
+    assert f'action="{ACTIVITY}/items/pw-3/report"' in form
+    assert w.course.items["pw-3"].prompt in form  # the question it is about
+    assert 'value="answer-key" required checked' in form
     sent = post(lea, f"{ACTIVITY}/items/pw-3/report", kind="answer-key",
                 comment="I wrote <b>3/4</b> and it was marked wrong")  # fmt: skip
     assert sent.status_code == 303  # type: ignore[attr-defined]
@@ -45,7 +50,8 @@ def test_a_report_goes_from_the_learner_to_the_educator_and_back(
     page = lea.get(ACTIVITY).text
     assert "You reported a problem with this question on" in page
     assert "Change your report" in page
-    assert "I wrote &lt;b&gt;3/4&lt;/b&gt; and it was marked wrong</textarea>" in page
+    form = lea.get(f"{ACTIVITY}/items/pw-3/report").text  # what it said, to change
+    assert "I wrote &lt;b&gt;3/4&lt;/b&gt; and it was marked wrong</textarea>" in form
 
     items = f"/teach/classes/{w.class_id}/items"
     assert (
@@ -76,18 +82,20 @@ def test_a_report_goes_from_the_learner_to_the_educator_and_back(
     assert "Change your report" not in page  # a new report would be a new one
 
 
-def test_a_bad_report_says_why_under_its_question_and_keeps_nothing(
+def test_a_bad_report_says_why_on_its_form_and_keeps_nothing(
     clients: dict[str, TestClient], sqlite_world: World
 ) -> None:
     lea = clients["learner"]
     bad = post(lea, f"{ACTIVITY}/items/pw-4/report", kind="other", comment="  ")
     assert bad.status_code == 400  # type: ignore[attr-defined]
     text = bad.text  # type: ignore[attr-defined]
-    assert '<details class="report" open>' in text  # the form with the error is open
+    assert 'aria-invalid="true"' in text  # the form again, with what was wrong
     assert "say what is wrong with the question" in text
+    assert 'value="other" required checked' in text  # what was chosen stays
     assert _reports(sqlite_world) == 0
     missing = post(lea, f"{ACTIVITY}/items/not-here/report", kind="typo")
-    assert missing.status_code == 400  # type: ignore[attr-defined]
+    assert missing.status_code == 404  # type: ignore[attr-defined]
+    assert lea.get(f"{ACTIVITY}/items/not-here/report").status_code == 404
     assert _reports(sqlite_world) == 0
 
 

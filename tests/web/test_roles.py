@@ -104,6 +104,7 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # a message the class's educator sent the world learner: to anyone else it does not exist
     ("POST", "/learn/messages/{message_id}/reply"): ({L}, 303, 404, 303),
     ("POST", "/learn/activities/{key}/discussion"): (LEARNERS, 303, 403, 303),
+    ("GET", "/learn/activities/{key}/items/{item}/report"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/activities/{key}/items/{item}/report"): (LEARNERS, 303, 403, 303),
     # the world learner's report on a question: answered by the class's educators (from the
     # class's items page) and admins (from the course's page)

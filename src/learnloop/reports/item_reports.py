@@ -5,10 +5,12 @@ longest waiting), then the answered ones, newest first."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
 from learnloop.domain import Course, Role, Viewer
 from learnloop.storage import Database
@@ -18,8 +20,10 @@ from learnloop.storage.tables import ClassMember, ItemReport, User
 
 __all__ = [
     "ItemReportRow",
+    "MyReport",
     "class_item_reports",
     "course_item_reports",
+    "latest_reports_in",
     "my_item_reports",
     "new_answers",
     "open_reports_in_class",
@@ -55,6 +59,48 @@ class ItemReportRow:
     @property
     def open(self) -> bool:
         return self.resolved_at is None
+
+
+@dataclass(frozen=True)
+class MyReport:
+    """A learner's latest report on one item, as the learner sees it under the question."""
+
+    id: int
+    kind: str
+    comment: str  # plain text
+    at: datetime
+    resolved_at: datetime | None
+    reply: str  # plain text
+    answer_seen_at: datetime | None
+
+    @property
+    def open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def answer_new(self) -> bool:
+        return self.resolved_at is not None and self.answer_seen_at is None
+
+
+def latest_reports_in(
+    s: Session, user_id: int, course_id: int, item_keys: Sequence[str]
+) -> dict[str, MyReport]:
+    """In the caller's read, one query: the learner's latest report on each of ``item_keys``
+    that they reported (asked on every activity page)."""
+    out: dict[str, MyReport] = {}
+    for r in s.scalars(
+        select(ItemReport)
+        .where(
+            ItemReport.user_id == user_id,
+            ItemReport.course_id == course_id,
+            ItemReport.item_key.in_(list(item_keys)),
+        )
+        .order_by(ItemReport.id)
+    ):
+        out[r.item_key] = MyReport(
+            r.id, r.kind, r.comment, r.created_at, r.resolved_at, r.reply, r.answer_seen_at
+        )
+    return out
 
 
 def _rows(db: Database, query: Select[ItemReport, User], course: Course) -> list[ItemReportRow]:

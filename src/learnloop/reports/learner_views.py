@@ -17,6 +17,7 @@ from learnloop.engine import ActivityOption, recommend
 from learnloop.exceptions import NotFound
 from learnloop.reports.assignments import AssignmentView, learner_assignments_in
 from learnloop.reports.goal_progress import goal_of
+from learnloop.reports.item_reports import MyReport, latest_reports_in
 from learnloop.reports.learner_courses import CourseChoice, course_choices
 from learnloop.reports.learner_state import LearnerState, load_learner_state, objective_state
 from learnloop.reports.reasons import explain
@@ -134,6 +135,8 @@ class ActivityView:
     objectives: list[ObjectiveView]
     items: list[tuple[Item, ItemFeedback | None]]
     assigned: list[AssignmentView] = field(default_factory=list)  # open assignments of it
+    # the learner's latest report on each question of it they reported (reports.item_reports)
+    reports: dict[str, MyReport] = field(default_factory=dict)
 
 
 def _topic_titles(course: Course, keys: tuple[str, ...]) -> tuple[str, ...]:
@@ -332,6 +335,7 @@ def activity_view(db: Database, viewer: Viewer, activity_key: str) -> ActivityVi
         assigned = learner_assignments_in(
             s, viewer, state.course_id, state.course, open_of=activity_key
         )
+        reports = latest_reports_in(s, viewer.user_id, state.course_id, activity.items)
     course = state.course
     locked: list[str] = []
     for key in activity.objectives:
@@ -366,6 +370,7 @@ def activity_view(db: Database, viewer: Viewer, activity_key: str) -> ActivityVi
         _objective_views(state, list(activity.objectives)),
         items,
         [a for a in assigned if not a.done],
+        reports,
     )
 
 

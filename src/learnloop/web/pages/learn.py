@@ -13,7 +13,7 @@ from learnloop.domain.item_reports import MAX_REPORT_COMMENT
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.reports.class_groups import my_groups
 from learnloop.reports.discussion import Thread, activity_thread
-from learnloop.reports.item_reports import my_item_reports, new_answers
+from learnloop.reports.item_reports import new_answers
 from learnloop.reports.join_codes import my_class_name
 from learnloop.reports.learner_courses import waiting_elsewhere
 from learnloop.reports.learner_views import (
@@ -241,11 +241,11 @@ def _activity_page(
         if thread is not None and work is not None
         else []
     )
-    reports = {r.item_key: r for r in my_item_reports(platform.db, viewer)}
-    shown = [r.id for r in reports.values() if r.answer_new and r.item_key in view.activity.items]
-    mark_answers_seen(platform.db, viewer, shown)  # read under their question
+    new = [r.id for r in view.reports.values() if r.answer_new]
+    if new:  # an answer to a report, read under its question
+        mark_answers_seen(platform.db, viewer, new)
     context = {
-        "view": view, "errors": errors, "thread": thread, "reports": reports,
+        "view": view, "errors": errors, "thread": thread,
         "max_post": MAX_POST_LENGTH, "work": work, "max_work": MAX_WORK_LENGTH, "groups": groups,
     }  # fmt: skip
     return render(
@@ -283,6 +283,38 @@ def answer(
     return redirect(f"/learn/activities/{key}#item-{item}")
 
 
+def _report_page(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    key: str,
+    item: str,
+    *,
+    sent: tuple[str, str, str] | None = None,
+) -> Response:
+    """The form that reports a problem with one question; ``sent``: the kind, the comment and
+    why the form sent was refused."""
+    view = activity_view(platform.db, viewer, key)
+    found = [(n, i) for n, (i, _) in enumerate(view.items, start=1) if i.key == item]
+    if not found:
+        raise NotFound("the activity has no question %(item)s", item=repr(item))
+    number, question = found[0]
+    kind, comment, error = sent or ("", None, "")
+    context = {"view": view, "item": question, "number": number, "rep": view.reports.get(item),
+               "kind": kind, "comment": comment, "error": error}  # fmt: skip
+    return render(
+        request, platform, "learn/report_item.html", context, viewer=viewer,
+        status_code=400 if error else 200,
+    )  # fmt: skip
+
+
+@router.get("/activities/{key}/items/{item}/report", response_class=HTMLResponse)
+def report_form(
+    request: Request, platform: PlatformDep, viewer: PageViewer, key: str, item: str
+) -> Response:
+    return _report_page(request, platform, viewer, key, item)
+
+
 @router.post("/activities/{key}/items/{item}/report", dependencies=[CsrfChecked])
 def report(
     request: Request,
@@ -299,9 +331,8 @@ def report(
             platform.db, viewer, activity_key=key, item_key=item, kind=kind, comment=comment
         )
     except InvalidInput as exc:
-        return _activity_page(
-            request, platform, viewer, key, {f"report-{item}": said(request, platform, exc)}, 400
-        )
+        sent = (kind, comment, said(request, platform, exc))
+        return _report_page(request, platform, viewer, key, item, sent=sent)
     return redirect(f"/learn/activities/{key}#item-{item}")
 
 
