@@ -21,6 +21,7 @@ from learnloop.reports.class_exports import (
 from learnloop.reports.class_views import class_overview
 from learnloop.reports.item_analysis import item_analysis
 from learnloop.services.classes import leave_class
+from learnloop.services.item_reports import report_item, resolve_item_report
 from learnloop.services.learning import record_attempt
 from tests.conftest import World
 
@@ -148,7 +149,7 @@ def test_the_items_table_is_the_items_page_a_row_per_item_of_the_course(world: W
         "item", "objectives", "prompt", "learners", "answers", "p_first", "discrimination",
         "flags", "wrong_1", "wrong_1_answers", "wrong_1_misconceptions", "wrong_2",
         "wrong_2_answers", "wrong_2_misconceptions", "wrong_3", "wrong_3_answers",
-        "wrong_3_misconceptions",
+        "wrong_3_misconceptions", "reports_open",
     )  # fmt: skip
     rows = {row[0]: row for row in table.rows}
     assert list(rows) == list(w.course.items)  # every item, in the course's order
@@ -158,10 +159,23 @@ def test_the_items_table_is_the_items_page_a_row_per_item_of_the_course(world: W
     assert "<" not in str(pw4[2])  # the prompt's words, not its HTML
     assert pw4[3:6] == (2, 3, 0.0)  # two learners, three answers, nobody right at first
     assert pw4[8:11] == ("7/12", 2, "")
-    assert pw4[11:] == (None,) * 6  # no second or third wrong answer
+    assert pw4[11:17] == (None,) * 6  # no second or third wrong answer
+    assert pw4[17] == 0  # nobody reported it
     page = {r.key: r for r in item_analysis(w.db, w.educator, w.class_id, STRICT).items}
     for key, row in rows.items():
         assert row[3:6] == (page[key].learners, page[key].answers, page[key].p_first)
         assert row[7] == " ".join(code for code, _ in page[key].flags)
     assert rows["pw-3"][5] == 1.0
     assert rows["pw-5"][3:8] == (0, 0, None, None, "")  # nobody tried it: blanks
+
+
+def test_the_items_table_counts_the_reports_that_wait(world: World) -> None:
+    w = world
+    for viewer in (w.learner, w.other_learner, w.outsider):  # the outsider is in 8C
+        report_item(w.db, viewer, activity_key="parts-practice", item_key="pw-4", kind="unclear",
+                    comment="which walk?")  # fmt: skip
+    answered = report_item(w.db, w.learner, activity_key="parts-practice", item_key="pw-3",
+                           kind="typo", comment="")  # fmt: skip
+    resolve_item_report(w.db, w.educator, answered, reply="")
+    rows = {row[0]: row for row in class_items_table(w.db, w.educator, w.class_id, STRICT).rows}
+    assert (rows["pw-4"][-1], rows["pw-3"][-1], rows["pw-5"][-1]) == (2, 0, 0)

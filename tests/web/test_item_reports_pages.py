@@ -63,6 +63,7 @@ def test_a_report_goes_from_the_learner_to_the_educator_and_back(
     assert "The answer marked right is wrong, or a right answer was marked wrong" in seen
     assert "I wrote &lt;b&gt;3/4&lt;/b&gt; and it was marked wrong" in seen  # escaped
     assert f'href="/teach/classes/{w.class_id}/learners/{w.learner.user_id}">Lea</a>' in seen
+    assert '<a href="#reports">reported by 1 learner</a>' in seen  # on the item's own row
     report = _report_id(seen)
     assert "marked wrong" not in clients["other_educator"].get(items).text  # a 403 page
     theirs = clients["other_educator"].get(f"/teach/classes/{w.other_class_id}/items").text

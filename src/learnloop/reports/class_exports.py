@@ -31,6 +31,7 @@ from learnloop.content.markdown import plain_text
 from learnloop.domain import Course, Role, Viewer
 from learnloop.reports.class_views import class_overview
 from learnloop.reports.item_analysis import WRONG_ANSWERS_SHOWN, item_analysis
+from learnloop.reports.item_reports import open_reports_by_item
 from learnloop.storage import Database
 from learnloop.storage.access import require_class_educator
 from learnloop.storage.course_store import course_by_id
@@ -127,8 +128,10 @@ def class_items_table(
 ) -> ExportTable:
     """The items page as a table, a row per item of the course in its order (those nobody has
     answered yet too, with blanks): how many learners tried it, the share right at the first try,
-    its discrimination, its flags and its most frequent wrong answers with their counts."""
+    its discrimination, its flags, its most frequent wrong answers with their counts, and how many
+    of the class's learners' reports on it wait for a look."""
     a = item_analysis(db, viewer, class_id, pedagogy)
+    reported = open_reports_by_item(db, viewer, class_id)
     course = a.course
     rows_by_key = {r.key: r for r in a.items}
     header = (
@@ -136,6 +139,7 @@ def class_items_table(
         "flags",
         *(f"wrong_{n}{part}" for n in range(1, WRONG_ANSWERS_SHOWN + 1)
           for part in ("", "_answers", "_misconceptions")),
+        "reports_open",
     )  # fmt: skip
 
     def rows() -> Iterator[tuple[Cell, ...]]:
@@ -149,7 +153,7 @@ def class_items_table(
                 key, " ".join(item.objectives), plain_text(item.prompt), r.learners, r.answers,
                 None if r.p_first is None else round(r.p_first, 3),
                 None if r.discrimination is None else round(r.discrimination, 3),
-                " ".join(code for code, _ in r.flags), *wrong,
+                " ".join(code for code, _ in r.flags), *wrong, reported.get(key, 0),
             )  # fmt: skip
 
     return ExportTable(_file_name(a.class_name, class_id, "items"), header, rows())

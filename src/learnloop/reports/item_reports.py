@@ -26,6 +26,7 @@ __all__ = [
     "latest_reports_in",
     "my_item_reports",
     "new_answers",
+    "open_reports_by_item",
     "open_reports_in_class",
 ]
 
@@ -178,14 +179,15 @@ def course_item_reports(db: Database, viewer: Viewer, slug: str) -> list[ItemRep
     return _rows(db, _of_course(course_id), course)
 
 
-def open_reports_in_class(db: Database, viewer: Viewer, class_id: int) -> int:
-    """How many reports of the class's learners on its course wait for a look (one count)."""
+def open_reports_by_item(db: Database, viewer: Viewer, class_id: int) -> dict[str, int]:
+    """Per item, how many reports of the class's learners on its course wait for a look (one
+    grouped query); items without any are left out."""
     with db.reading() as s:
         school_class = require_class_educator(s, viewer, class_id)
-        return int(
-            s.scalar(
-                select(func.count())
-                .select_from(ItemReport)
+        return {
+            str(key): int(n)
+            for key, n in s.execute(
+                select(ItemReport.item_key, func.count())
                 .where(
                     ItemReport.course_id == school_class.course_id,
                     ItemReport.resolved_at.is_(None),
@@ -196,6 +198,11 @@ def open_reports_in_class(db: Database, viewer: Viewer, class_id: int) -> int:
                         )
                     ),
                 )
+                .group_by(ItemReport.item_key)
             )
-            or 0
-        )
+        }
+
+
+def open_reports_in_class(db: Database, viewer: Viewer, class_id: int) -> int:
+    """How many reports of the class's learners on its course wait for a look."""
+    return sum(open_reports_by_item(db, viewer, class_id).values())

@@ -22,7 +22,11 @@ from learnloop.reports.class_messages import latest_replies
 from learnloop.reports.class_views import class_overview, classes_for, learner_detail
 from learnloop.reports.discussion import class_discussion
 from learnloop.reports.item_analysis import item_analysis
-from learnloop.reports.item_reports import class_item_reports, open_reports_in_class
+from learnloop.reports.item_reports import (
+    class_item_reports,
+    open_reports_by_item,
+    open_reports_in_class,
+)
 from learnloop.reports.join_codes import class_join_code
 from learnloop.reports.learner_views import progress_map
 from learnloop.reports.learning_curves import CURVE_NAMES, class_learning_curves
@@ -126,7 +130,7 @@ def items_csv(platform: PlatformDep, viewer: PageViewer, class_id: int) -> Strea
 
 def items_page(
     request: Request,
-    platform: PlatformDep,
+    platform: Platform,
     viewer: Viewer,
     class_id: int,
     *,
@@ -139,6 +143,7 @@ def items_page(
         words=wording_for(request, platform),
     )  # fmt: skip
     context = {"a": data, "reports": class_item_reports(platform.db, viewer, class_id),
+               "reported": open_reports_by_item(platform.db, viewer, class_id),
                "report_error": report_error}  # fmt: skip
     return render(request, platform, "teach/items.html", context, viewer=viewer, status_code=status)
 
