@@ -207,3 +207,12 @@ def test_an_educator_hears_of_overdue_assignments_until_they_are_done() -> None:
         "- 2 assignments are overdue: Reading (3 learners have not done it), "
         "Strips (1 learner has not done it)."
     ) in body
+
+
+def test_a_learners_reminder_tells_of_answers_to_their_reports() -> None:
+    quiet = Digest(1, "lea@example.org", "en", "daily", "Lea", "Fractions")
+    assert not quiet.has_news
+    told = Digest(1, "lea@example.org", "en", "daily", "Lea", "Fractions", report_answers=2)
+    assert told.has_news
+    text = reminder_text(told, home_url="https://x.example/learn", stop_url="https://x.example/s")
+    assert "2 answers to questions you reported." in text.body

@@ -15,6 +15,7 @@ from learnloop.exceptions import InvalidInput, PermissionDenied
 from learnloop.reports.reminders import due_class_digests, due_digests, my_reminders
 from learnloop.services.assignments import assign_activity
 from learnloop.services.demo import answer_for
+from learnloop.services.item_reports import mark_answers_seen, report_item, resolve_item_report
 from learnloop.services.learning import record_attempt
 from learnloop.services.messages import send_feedback
 from learnloop.services.projects import submit_work
@@ -246,3 +247,24 @@ def test_an_educator_hears_who_has_gone_quiet(world: World) -> None:
     # a week later Omar is quiet too, the longest quiet first
     (later,) = due_class_digests(world.db, PedagogySettings(), now + timedelta(days=6))
     assert later.classes[0].quiet == ["Lea", "Omar"]
+
+
+def test_a_learner_hears_of_answers_to_their_reports_once_and_only_unseen(world: World) -> None:
+    now = soon()
+    omar = world.other_learner
+    want_reminders(world.db, omar, email="omar@example.org", frequency="daily", language="en",
+                   now=LONG_AGO)  # fmt: skip
+    made = report_item(world.db, omar, activity_key="parts-practice", item_key="pw-4",
+                       kind="unclear", comment="which walk?", now=now - timedelta(hours=2))  # fmt: skip
+    assert omar.user_id not in due(world, now)  # open: nothing to tell yet
+    resolve_item_report(world.db, world.educator, made, reply="Fixed.",
+                        now=now - timedelta(hours=1))  # fmt: skip
+    assert due(world, now)[omar.user_id].report_answers == 1
+    record_reminder_sent(world.db, user_id=omar.user_id, email="omar@example.org", at=now)
+    assert omar.user_id not in due(world, now + timedelta(days=1))  # told once
+    other = report_item(world.db, omar, activity_key="parts-practice", item_key="pw-5",
+                        kind="typo", comment="", now=now + timedelta(hours=1))  # fmt: skip
+    resolve_item_report(world.db, world.educator, other, reply="",
+                        now=now + timedelta(hours=2))  # fmt: skip
+    mark_answers_seen(world.db, omar, [other])  # seen on a page before the reminder
+    assert omar.user_id not in due(world, now + timedelta(days=1))

@@ -134,6 +134,8 @@ class Digest:
     pace: GoalPace | None = None  # only when it is worth a reminder (PACE_WORTH_A_REMINDER)
     assignments: list[AssignedWork] = field(default_factory=list)  # open, the soonest due first
     new_messages: int = 0  # educators' messages since the last reminder
+    # answers to their reports on questions since the last reminder, not seen yet
+    report_answers: int = 0
     next_step: tuple[str, str] | None = None  # (activity title, its reason in plain words)
     # (course, reviews due) in the learner's other courses, where some are due
     reviews_elsewhere: list[tuple[str, int]] = field(default_factory=list)
@@ -144,7 +146,7 @@ class Digest:
         """Whether anything here is worth an e-mail (the next step alone is not)."""
         return bool(
             self.reviews_due or self.pace or self.assignments or self.new_messages
-            or self.reviews_elsewhere
+            or self.reviews_elsewhere or self.report_answers
         )  # fmt: skip
 
 
@@ -252,6 +254,11 @@ def _learner_lines(digest: Digest, words: Wording) -> list[str]:
             "%(num)s new message from your educators.",
             "%(num)s new messages from your educators.",
             digest.new_messages))  # fmt: skip
+    if digest.report_answers:
+        lines.append(words.plural(
+            "%(num)s answer to a question you reported.",
+            "%(num)s answers to questions you reported.",
+            digest.report_answers))  # fmt: skip
     if digest.next_step is not None:
         title, reason = digest.next_step
         lines.append(words("Suggested next: %(title)s (%(reason)s).", title=title, reason=reason))

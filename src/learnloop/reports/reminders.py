@@ -28,7 +28,7 @@ from learnloop.reports.learner_courses import open_assignments_everywhere
 from learnloop.reports.learner_views import LearnerHome, learner_home
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
-from learnloop.storage.tables import FeedbackMessage, ReminderSubscription, User
+from learnloop.storage.tables import FeedbackMessage, ItemReport, ReminderSubscription, User
 
 __all__ = ["MyReminders", "due_class_digests", "due_digests", "my_reminders"]
 
@@ -78,6 +78,20 @@ def due_digests(
             or 0
             for sub, user in due
         }
+        answered = {  # answers to their reports on questions since, not seen on a page yet
+            user.id: s.scalar(
+                select(func.count())
+                .select_from(ItemReport)
+                .where(
+                    ItemReport.user_id == user.id,
+                    ItemReport.resolved_at > (sub.last_sent_at or sub.created_at),
+                    ItemReport.resolved_at <= now,
+                    ItemReport.answer_seen_at.is_(None),
+                )
+            )
+            or 0
+            for sub, user in due
+        }
     out = []
     for sub, user in due:
         viewer = Viewer(user.id, user.username, user.display_name, Role.LEARNER)
@@ -103,6 +117,7 @@ def due_digests(
             assignments=assignments,
             reviews_elsewhere=reviews_elsewhere,
             new_messages=fresh[user.id],
+            report_answers=answered[user.id],
             next_step=(step.title, step.reason_text) if step else None,
         )
         if digest.has_news:
