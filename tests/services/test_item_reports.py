@@ -4,10 +4,12 @@ answers it; the report is the learner's data (both backends)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from learnloop.domain.item_reports import MAX_REPORT_COMMENT, MAX_REPORT_REPLY
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
@@ -190,3 +192,32 @@ def test_answered_from_a_class_page_it_must_be_that_classs_report(world: World) 
         world.db, world.other_educator, olga, reply="", class_id=world.other_class_id
     )
     assert not my_item_reports(world.db, world.outsider)[0].open
+
+
+def test_reports_sent_at_once_leave_one_open_report(world: World) -> None:
+    """Eight of the learner's reports on one item at the same moment (a double click, two tabs):
+    one open report, saying what the last one said, and no error."""
+    start = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def send(n: int) -> None:
+        start.wait()
+        try:
+            _report(world, kind="typo", comment=f"tab {n}")
+        except BaseException as exc:  # the test reports any
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with world.db.reading() as s:
+        rows = list(s.scalars(select(ItemReport)))
+    assert len(rows) == 1
+    assert rows[0].resolved_at is None
+    with pytest.raises(IntegrityError), world.db.transaction() as s:  # the index itself
+        s.add(ItemReport(user_id=world.learner.user_id, course_id=world.course_id,
+                         activity_key="parts-practice", item_key="pw-3", kind="typo", comment="",
+                         created_at=T0, reply=""))  # fmt: skip

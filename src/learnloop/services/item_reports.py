@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from learnloop.domain import Role, Viewer
@@ -52,6 +53,21 @@ def report_item(
     if kind == "other" and not comment:
         raise InvalidInput("comment", "say what is wrong with the question")
     when = now or datetime.now(UTC)
+    try:
+        return _keep_report(db, viewer, activity_key, item_key, kind, comment, when)
+    except IntegrityError:  # another of theirs, sent at the same moment, came first: replace it
+        return _keep_report(db, viewer, activity_key, item_key, kind, comment, when)
+
+
+def _keep_report(
+    db: Database,
+    viewer: Viewer,
+    activity_key: str,
+    item_key: str,
+    kind: str,
+    comment: str,
+    when: datetime,
+) -> int:
     with db.transaction() as s:
         course_id, course = course_of_learner(s, viewer.user_id)
         activity = course.activities.get(activity_key)
@@ -77,7 +93,7 @@ def report_item(
         row.activity_key, row.kind, row.comment, row.created_at = (
             activity_key, kind, comment, when,
         )  # fmt: skip
-        s.flush()
+        s.flush()  # a second open report on the item stops here (uq_item_reports_open)
         return row.id
 
 

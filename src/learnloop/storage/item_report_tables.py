@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnloop.storage.table_base import Base, UTCDateTime
@@ -23,7 +23,13 @@ class ItemReport(Base):
     __table_args__ = (
         Index("ix_item_reports_course", "course_id", "resolved_at", "item_key"),
         Index("ix_item_reports_learner", "user_id", "course_id"),
-    )
+        # one open report a learner and item: two sent at once cannot both be new
+        # (services.item_reports.report_item tries again, and the second replaces the first)
+        Index(
+            "uq_item_reports_open", "user_id", "course_id", "item_key", unique=True,
+            sqlite_where=text("resolved_at IS NULL"), postgresql_where=text("resolved_at IS NULL"),
+        ),
+    )  # fmt: skip
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))

@@ -40,9 +40,14 @@ def upgrade() -> None:
         "ix_item_reports_course", "item_reports", ["course_id", "resolved_at", "item_key"]
     )
     op.create_index("ix_item_reports_learner", "item_reports", ["user_id", "course_id"])
+    op.create_index(
+        "uq_item_reports_open", "item_reports", ["user_id", "course_id", "item_key"], unique=True,
+        sqlite_where=sa.text("resolved_at IS NULL"), postgresql_where=sa.text("resolved_at IS NULL"),
+    )  # fmt: skip
 
 
 def downgrade() -> None:
+    op.drop_index("uq_item_reports_open", table_name="item_reports")
     op.drop_index("ix_item_reports_learner", table_name="item_reports")
     op.drop_index("ix_item_reports_course", table_name="item_reports")
     op.drop_table("item_reports")
