@@ -21,7 +21,11 @@ from learnloop.reports.item_reports import (
 )
 from learnloop.reports.learner_export import learner_export
 from learnloop.services.erasure import delete_account
-from learnloop.services.item_reports import report_item, resolve_item_report
+from learnloop.services.item_reports import (
+    report_item,
+    resolve_item_report,
+    resolve_reports_on_item,
+)
 from learnloop.storage.tables import AuditEvent, ItemReport
 from tests.conftest import World
 
@@ -221,3 +225,33 @@ def test_reports_sent_at_once_leave_one_open_report(world: World) -> None:
         s.add(ItemReport(user_id=world.learner.user_id, course_id=world.course_id,
                          activity_key="parts-practice", item_key="pw-3", kind="typo", comment="",
                          created_at=T0, reply=""))  # fmt: skip
+
+
+def test_every_open_report_on_a_question_is_answered_at_once(world: World) -> None:
+    lea = _report(world)
+    omar = _report(world, world.other_learner, minutes=1, kind="answer-key", comment="me too")
+    olga = _report(world, world.outsider, minutes=2)  # 8C's
+    elsewhere = _report(world, item="pw-4", minutes=3)  # another question
+    done = resolve_reports_on_item(world.db, world.educator, item_key="pw-3",
+                                   reply=" The key is fixed. ", class_id=world.class_id)  # fmt: skip
+    assert done == 2
+    answered = {r.id: r for r in course_item_reports(world.db, world.admin, "fractions")}
+    assert [answered[i].reply for i in (lea, omar)] == ["The key is fixed."] * 2
+    assert answered[olga].open  # not this class's
+    assert answered[elsewhere].open
+    with world.db.reading() as s:
+        subjects = sorted(s.scalars(select(AuditEvent.subject)
+                                    .where(AuditEvent.action == "item_report.resolved")))  # fmt: skip
+    assert subjects == ["lea", "omar"]  # one event a report, as if answered alone
+    with pytest.raises(InvalidInput) as none_left:
+        resolve_reports_on_item(world.db, world.educator, item_key="pw-3", reply="",
+                                class_id=world.class_id)  # fmt: skip
+    assert none_left.value.field == "item"
+    with pytest.raises(PermissionDenied):  # not their class
+        resolve_reports_on_item(world.db, world.other_educator, item_key="pw-4", reply="",
+                                class_id=world.class_id)  # fmt: skip
+    with pytest.raises(PermissionDenied):  # the course's list is an admin's
+        resolve_reports_on_item(world.db, world.educator, item_key="pw-4", reply="",
+                                course_slug="fractions")  # fmt: skip
+    assert resolve_reports_on_item(world.db, world.admin, item_key="pw-3", reply="",
+                                   course_slug="fractions") == 1  # Olga's  # fmt: skip

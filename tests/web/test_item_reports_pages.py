@@ -198,3 +198,34 @@ def test_the_api_reads_answers_without_marking_them(
                        json={"ids": [made]}).json() == {"marked": 1}  # fmt: skip
     [mine] = client.get("/api/v1/me/item-reports", headers=lea).json()
     assert mine["answer_seen_at"] is not None
+
+
+def test_the_reports_on_one_question_are_answered_at_once(
+    clients: dict[str, TestClient],
+    client: TestClient,
+    tokens: dict[str, str | None],
+    sqlite_world: World,
+) -> None:
+    w = sqlite_world
+    for viewer in (w.learner, w.other_learner):
+        report_item(w.db, viewer, activity_key="parts-practice", item_key="pw-5",
+                    kind="answer-key", comment="4/3 is right")  # fmt: skip
+    teacher = clients["educator"]
+    items = f"/teach/classes/{w.class_id}/items"
+    page = teacher.get(items).text
+    assert "Answer the 2 reports on pw-5 at once" in page
+    done = post(teacher, f"/teach/classes/{w.class_id}/item-reports/answer-item", item="pw-5",
+                reply="Yes: it is fixed.")  # fmt: skip
+    assert done.status_code == 303  # type: ignore[attr-defined]
+    page = teacher.get(items).text
+    assert "Every report has been looked at." in page
+    assert page.count("Yes: it is fixed.") == 2
+    again = post(teacher, f"/teach/classes/{w.class_id}/item-reports/answer-item", item="pw-5")
+    assert again.status_code == 400  # type: ignore[attr-defined]
+    assert "no report on &#39;pw-5&#39; waits" in again.text  # type: ignore[attr-defined]
+    report_item(w.db, w.outsider, activity_key="parts-practice", item_key="pw-5", kind="typo",
+                comment="")  # fmt: skip
+    admin = {"Authorization": f"Bearer {tokens['admin']}"}
+    answered = client.post("/api/v1/admin/courses/fractions/item-reports/resolve", headers=admin,
+                           json={"item": "pw-5", "reply": "Fixed."})  # fmt: skip
+    assert answered.json() == {"answered": 1}

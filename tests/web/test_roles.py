@@ -110,6 +110,10 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # class's items page) and admins (from the course's page)
     ("POST", "/teach/classes/{class_id}/item-reports/{report_id}/resolve"): ({E, A}, 303, 403, 303),
     ("POST", "/admin/courses/{slug}/item-reports/{report_id}/resolve"): ({A}, 303, 403, 303),
+    # every open report on a question at once: the form names no question, so none waits (400
+    # after the role check; tests/web/test_item_reports_pages.py answers some)
+    ("POST", "/teach/classes/{class_id}/item-reports/answer-item"): ({E, A}, 400, 403, 303),
+    ("POST", "/admin/courses/{slug}/item-reports/answer-item"): ({A}, 400, 403, 303),
     # handed-in work: the recipe project, unlocked for both classmates (fill)
     ("POST", "/learn/activities/{key}/work"): (LEARNERS, 303, 403, 303),
     ("GET", "/teach/classes/{class_id}/work"): ({E, A}, 200, 403, 303),
@@ -250,6 +254,9 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # the world learner's report: to anyone but their class's educators and admins it does not
     # exist
     ("POST", "/api/v1/item-reports/{report_id}/resolve"): ({E, A}, 204, 404, 401),
+    # the body's item (pw-4) has no open report: 400 after the role check
+    ("POST", "/api/v1/classes/{class_id}/item-reports/resolve"): ({E, A}, 400, 403, 401),
+    ("POST", "/api/v1/admin/courses/{slug}/item-reports/resolve"): ({A}, 400, 403, 401),
     ("GET", "/api/v1/me/reminders"): ({L, OL, OE, E}, 204, 403, 401),  # 204: none asked for yet
     ("PUT", "/api/v1/me/calendar"): (LEARNERS, 201, 403, 401),
     ("DELETE", "/api/v1/me/calendar"): (LEARNERS, 204, 403, 401),

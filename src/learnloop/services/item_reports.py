@@ -25,11 +25,18 @@ from learnloop.storage.access import (
     learners_of_class_among,
     require_class_educator,
     require_learner,
+    require_role,
 )
-from learnloop.storage.course_store import course_of_learner
+from learnloop.storage.course_store import course_by_slug, course_of_learner
 from learnloop.storage.tables import ClassMember, ItemReport, SchoolClass, User
 
-__all__ = ["mark_answers_seen", "may_answer", "report_item", "resolve_item_report"]
+__all__ = [
+    "mark_answers_seen",
+    "may_answer",
+    "report_item",
+    "resolve_item_report",
+    "resolve_reports_on_item",
+]
 
 
 def report_item(
@@ -162,6 +169,58 @@ def resolve_item_report(
             subject=learner.username if learner is not None else str(report.user_id), now=when,
             details={"report": report.id, "item": report.item_key, "kind": report.kind},
         )  # fmt: skip
+
+
+def resolve_reports_on_item(
+    db: Database,
+    viewer: Viewer,
+    *,
+    item_key: str,
+    reply: str,
+    class_id: int | None = None,
+    course_slug: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Answer every open report on ``item_key`` at once, with one ``reply``: those of the class's
+    learners (``class_id``, its educators and admins) or every learner's on the course
+    (``course_slug``, admins); how many. Twelve learners who found the same wrong key get the
+    same answer, and each report is recorded in the audit trail as if answered alone."""
+    reply = reply.strip()
+    if len(reply) > MAX_REPORT_REPLY:
+        raise InvalidInput("reply", "use at most %(max)s characters", max=MAX_REPORT_REPLY)
+    when = now or datetime.now(UTC)
+    with db.transaction() as s:
+        query = select(ItemReport, User.username).join(User, User.id == ItemReport.user_id)
+        if class_id is not None:
+            school_class = require_class_educator(s, viewer, class_id)
+            query = query.where(
+                ItemReport.course_id == school_class.course_id,
+                ItemReport.user_id.in_(
+                    select(ClassMember.user_id).where(
+                        ClassMember.class_id == class_id, ClassMember.role == Role.LEARNER.value
+                    )
+                ),
+            )
+        else:
+            require_role(viewer, Role.ADMIN)
+            course_id, _ = course_by_slug(s, course_slug or "")
+            query = query.where(ItemReport.course_id == course_id)
+        found = list(
+            s.execute(
+                query.where(ItemReport.item_key == item_key, ItemReport.resolved_at.is_(None))
+                .order_by(ItemReport.id)
+                .with_for_update(of=ItemReport)
+            )
+        )
+        if not found:
+            raise InvalidInput("item", "no report on %(item)s waits", item=repr(item_key))
+        for report, username in found:
+            report.resolved_at, report.reply = when, reply
+            record_event(
+                s, actor=viewer.username, action="item_report.resolved", subject=username,
+                now=when, details={"report": report.id, "item": item_key, "kind": report.kind},
+            )  # fmt: skip
+        return len(found)
 
 
 def mark_answers_seen(

@@ -16,7 +16,12 @@ from learnloop.reports.item_reports import (
     course_item_reports,
     my_item_reports,
 )
-from learnloop.services.item_reports import mark_answers_seen, report_item, resolve_item_report
+from learnloop.services.item_reports import (
+    mark_answers_seen,
+    report_item,
+    resolve_item_report,
+    resolve_reports_on_item,
+)
 from learnloop.web.deps import ApiViewer, PlatformDep
 
 router = APIRouter(tags=["item reports"])
@@ -116,3 +121,38 @@ def resolve(
     or an admin)."""
     resolve_item_report(platform.db, viewer, report_id, reply=body.reply)
     return Response(status_code=204)
+
+
+class ItemAnswer(BaseModel):
+    item: str = Field(max_length=64)
+    reply: str = Field(default="", max_length=MAX_REPORT_REPLY * 2)  # the service says
+
+
+class Answered(BaseModel):
+    answered: int  # how many reports
+
+
+@router.post("/classes/{class_id}/item-reports/resolve", response_model=Answered)
+def resolve_in_class(
+    class_id: int, body: ItemAnswer, platform: PlatformDep, viewer: ApiViewer
+) -> Answered:
+    """Answer every open report of the class's learners on one question at once (400 names
+    `item` when none waits)."""
+    done = resolve_reports_on_item(
+        platform.db, viewer, item_key=body.item, reply=body.reply, class_id=class_id
+    )
+    return Answered(answered=done)
+
+
+@router.post("/admin/courses/{slug}/item-reports/resolve", response_model=Answered)
+def resolve_in_course(
+    slug: Annotated[str, Path(max_length=64)],
+    body: ItemAnswer,
+    platform: PlatformDep,
+    viewer: ApiViewer,
+) -> Answered:
+    """Answer every open report on one question of the course at once, for an admin."""
+    done = resolve_reports_on_item(
+        platform.db, viewer, item_key=body.item, reply=body.reply, course_slug=slug
+    )
+    return Answered(answered=done)

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from learnloop.domain import Role
 from learnloop.domain.item_reports import MAX_REPORT_REPLY
 from learnloop.exceptions import InvalidInput
-from learnloop.services.item_reports import resolve_item_report
+from learnloop.services.item_reports import resolve_item_report, resolve_reports_on_item
 from learnloop.storage.access import require_role
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.pages.admin_courses import course_page
@@ -61,5 +61,48 @@ def resolve_in_course(
         return course_page(
             request, platform, viewer, slug,
             {"report_error": (report_id, said(request, platform, exc))}, status=400,
+        )  # fmt: skip
+    return redirect(f"/admin/courses/{slug}#reports")
+
+
+ItemKey = Annotated[str, Form(max_length=64)]
+
+
+@router.post("/teach/classes/{class_id}/item-reports/answer-item", dependencies=[CsrfChecked])
+def answer_item_in_class(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    class_id: int,
+    item: ItemKey = "",
+    reply: Reply = "",
+) -> Response:
+    """Answer every open report of the class's learners on one question at once."""
+    try:
+        resolve_reports_on_item(platform.db, viewer, item_key=item, reply=reply, class_id=class_id)
+    except InvalidInput as exc:
+        return items_page(
+            request, platform, viewer, class_id,
+            report_error=(0, said(request, platform, exc)), status=400,
+        )  # fmt: skip
+    return redirect(f"/teach/classes/{class_id}/items#reports")
+
+
+@router.post("/admin/courses/{slug}/item-reports/answer-item", dependencies=[CsrfChecked])
+def answer_item_in_course(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    slug: Annotated[str, Path(max_length=64)],
+    item: ItemKey = "",
+    reply: Reply = "",
+) -> Response:
+    """Answer every open report on one question of the course at once."""
+    try:
+        resolve_reports_on_item(platform.db, viewer, item_key=item, reply=reply, course_slug=slug)
+    except InvalidInput as exc:
+        return course_page(
+            request, platform, viewer, slug,
+            {"report_error": (0, said(request, platform, exc))}, status=400,
         )  # fmt: skip
     return redirect(f"/admin/courses/{slug}#reports")
