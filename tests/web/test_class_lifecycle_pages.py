@@ -36,6 +36,9 @@ def test_an_admin_ends_a_class_and_its_teacher_and_learner_see_it(
     assert refused.status_code == 400  # type: ignore[attr-defined]
     assert "7B has ended: an admin can reopen it" in refused.text  # type: ignore[attr-defined]
     assert "· ended " in lea.get("/account/data").text
+    listed = teacher.get(f"/teach/classes/{w.class_id}/assignments").text
+    assert "nothing new is assigned in it" in listed
+    assert f'action="/teach/classes/{w.class_id}/assign"' not in listed
 
     again = post(admin, f"/admin/classes/{w.class_id}/end")
     assert again.status_code == 400  # type: ignore[attr-defined]

@@ -191,6 +191,7 @@ class ClassAssignments:
     # what can be given: for each objective of the course, in its order, (its title, its activities'
     # (key, title)); an activity on several objectives is under the first
     activities: list[tuple[str, list[tuple[str, str]]]]
+    ended_at: datetime | None = None  # the class has ended: nothing new is assigned in it
 
 
 def class_assignments(db: Database, viewer: Viewer, class_id: int) -> ClassAssignments:
@@ -245,4 +246,4 @@ def class_assignments(db: Database, viewer: Viewer, class_id: int) -> ClassAssig
         seen.update(k for k, _ in mine)
         if mine:
             activities.append((objective.title, mine))
-    return ClassAssignments(class_id, school_class.name, out, activities)
+    return ClassAssignments(class_id, school_class.name, out, activities, school_class.ended_at)
