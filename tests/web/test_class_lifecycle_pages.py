@@ -15,6 +15,15 @@ def test_an_admin_ends_a_class_and_its_teacher_and_learner_see_it(
 ) -> None:
     w = sqlite_world
     admin, teacher, lea = clients["admin"], clients["educator"], clients["learner"]
+    learner_page = f"/teach/classes/{w.class_id}/learners/{w.learner.user_id}"
+    forms = {  # what starts something new, on the class's other pages
+        f"/teach/classes/{w.class_id}/groups": ("/groups/new",),
+        learner_page: ("/assign", f"/learners/{w.learner.user_id}/feedback"),
+    }
+    for page, actions in forms.items():  # while it runs
+        shown = teacher.get(page).text
+        for action in actions:
+            assert f'action="/teach/classes/{w.class_id}{action}"' in shown, (page, action)
     page = admin.get(f"/admin/classes/{w.class_id}").text
     assert "End the class" in page
     assert "Reopen the class" not in page
@@ -39,6 +48,11 @@ def test_an_admin_ends_a_class_and_its_teacher_and_learner_see_it(
     listed = teacher.get(f"/teach/classes/{w.class_id}/assignments").text
     assert "nothing new is assigned in it" in listed
     assert f'action="/teach/classes/{w.class_id}/assign"' not in listed
+    for page, actions in forms.items():
+        shown = teacher.get(page).text
+        assert "The class has ended" in shown or "This class ended on" in shown, page
+        for action in actions:
+            assert f'action="/teach/classes/{w.class_id}{action}"' not in shown, (page, action)
 
     again = post(admin, f"/admin/classes/{w.class_id}/end")
     assert again.status_code == 400  # type: ignore[attr-defined]

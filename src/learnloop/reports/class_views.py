@@ -46,6 +46,7 @@ __all__ = [
     "ClassSummary",
     "LearnerDetail",
     "StuckLearner",
+    "class_ended_at",
     "class_overview",
     "classes_for",
     "learner_answers",
@@ -149,6 +150,12 @@ class LearnerDetail:
     # where the learner stands with this course: "following" it now, "elsewhere" (following
     # another course of theirs at the moment), or "not-started" (never asked their goal in it)
     following: str = "following"
+
+
+def class_ended_at(db: Database, viewer: Viewer, class_id: int) -> datetime | None:
+    """When an admin ended the class, None while it runs (its educators and admins)."""
+    with db.reading() as s:
+        return require_class_educator(s, viewer, class_id).ended_at
 
 
 def classes_for(db: Database, viewer: Viewer) -> list[ClassSummary]:

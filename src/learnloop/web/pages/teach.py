@@ -19,7 +19,12 @@ from learnloop.reports.class_exports import (
 from learnloop.reports.class_glance import class_glance
 from learnloop.reports.class_groups import class_groups, class_learners
 from learnloop.reports.class_messages import latest_replies
-from learnloop.reports.class_views import class_overview, classes_for, learner_detail
+from learnloop.reports.class_views import (
+    class_ended_at,
+    class_overview,
+    classes_for,
+    learner_detail,
+)
 from learnloop.reports.discussion import class_discussion
 from learnloop.reports.item_analysis import item_analysis
 from learnloop.reports.item_reports import (
@@ -177,6 +182,7 @@ def groups_page(
         "g": data, "activities": activities, "assigned": assigned, "error": error,
         "messaged": messaged, "max_message": MAX_FEEDBACK_LENGTH,
         "max_note": MAX_NOTE_LENGTH, "formed": class_groups(platform.db, viewer, class_id),
+        "ended_at": class_ended_at(platform.db, viewer, class_id),
         "learners": class_learners(platform.db, viewer, class_id), "max_members": MAX_GROUP_MEMBERS,
     }  # fmt: skip
     return render(
@@ -321,6 +327,7 @@ def learner_page(
         "overridden": overridden,
         "max_reason": MAX_REASON_LENGTH,
         "assignments": assignments_of_learner(platform.db, viewer, class_id, learner_id),
+        "ended_at": class_ended_at(platform.db, viewer, class_id),
         "assign_error": assign_error,
         "assigned": assigned,
         "max_note": MAX_NOTE_LENGTH,
