@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from learnloop.config import PedagogySettings
 from learnloop.domain import Role, Viewer
@@ -64,34 +64,23 @@ def due_digests(
     (``Digest.has_news``), written with ``words_for(their language)``. A learner not yet
     following a course has nothing waiting."""
     due = _due(db, Role.LEARNER, now)
+    fresh: dict[int, int] = {}  # educators' messages since the last reminder
+    answered: dict[int, int] = {}  # answers to their reports since, not seen on a page yet
     with db.reading() as s:
-        fresh = {
-            user.id: s.scalar(
-                select(func.count())
-                .select_from(FeedbackMessage)
-                .where(
-                    FeedbackMessage.recipient_id == user.id,
-                    FeedbackMessage.created_at > (sub.last_sent_at or sub.created_at),
-                    FeedbackMessage.created_at <= now,
-                )
-            )
-            or 0
-            for sub, user in due
-        }
-        answered = {  # answers to their reports on questions since, not seen on a page yet
-            user.id: s.scalar(
-                select(func.count())
-                .select_from(ItemReport)
-                .where(
-                    ItemReport.user_id == user.id,
-                    ItemReport.resolved_at > (sub.last_sent_at or sub.created_at),
-                    ItemReport.resolved_at <= now,
-                    ItemReport.answer_seen_at.is_(None),
-                )
-            )
-            or 0
-            for sub, user in due
-        }
+
+        def count(*where: ColumnElement[bool]) -> int:
+            return int(s.scalar(select(func.count()).where(*where)) or 0)
+
+        for sub, user in due:
+            since = sub.last_sent_at or sub.created_at
+            fresh[user.id] = count(
+                FeedbackMessage.recipient_id == user.id, FeedbackMessage.created_at > since,
+                FeedbackMessage.created_at <= now,
+            )  # fmt: skip
+            answered[user.id] = count(
+                ItemReport.user_id == user.id, ItemReport.resolved_at > since,
+                ItemReport.resolved_at <= now, ItemReport.answer_seen_at.is_(None),
+            )  # fmt: skip
     out = []
     for sub, user in due:
         viewer = Viewer(user.id, user.username, user.display_name, Role.LEARNER)

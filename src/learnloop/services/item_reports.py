@@ -104,6 +104,13 @@ def _keep_report(
         return row.id
 
 
+def _checked_reply(reply: str) -> str:
+    reply = reply.strip()
+    if len(reply) > MAX_REPORT_REPLY:
+        raise InvalidInput("reply", "use at most %(max)s characters", max=MAX_REPORT_REPLY)
+    return reply
+
+
 def may_answer(s: Session, viewer: Viewer, report: ItemReport) -> bool:
     """Whether ``viewer`` may answer ``report``: an admin, or an educator of a class of the
     report's course that has its learner."""
@@ -142,9 +149,7 @@ def resolve_item_report(
     """Mark the report looked at, with ``reply`` for its learner to read (may be empty). With
     ``class_id`` (the class page it is answered from), the viewer must teach that class and the
     report's learner be in it."""
-    reply = reply.strip()
-    if len(reply) > MAX_REPORT_REPLY:
-        raise InvalidInput("reply", "use at most %(max)s characters", max=MAX_REPORT_REPLY)
+    reply = _checked_reply(reply)
     when = now or datetime.now(UTC)
     with db.transaction() as s:
         # locked (on PostgreSQL): two educators answering at once take turns, and the second is
@@ -185,9 +190,7 @@ def resolve_reports_on_item(
     learners (``class_id``, its educators and admins) or every learner's on the course
     (``course_slug``, admins); how many. Twelve learners who found the same wrong key get the
     same answer, and each report is recorded in the audit trail as if answered alone."""
-    reply = reply.strip()
-    if len(reply) > MAX_REPORT_REPLY:
-        raise InvalidInput("reply", "use at most %(max)s characters", max=MAX_REPORT_REPLY)
+    reply = _checked_reply(reply)
     when = now or datetime.now(UTC)
     with db.transaction() as s:
         query = select(ItemReport, User.username).join(User, User.id == ItemReport.user_id)
