@@ -6,11 +6,13 @@ as a whole; it is one act on the class's assignments page."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from learnloop.content.roster_csv import read_roster
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.assignments import class_assignments, my_assignments
@@ -19,8 +21,11 @@ from learnloop.services.assignments import assign_activity, withdraw_assignment
 from learnloop.services.class_codes import join_class, open_joining
 from learnloop.services.classes import add_members, leave_class
 from learnloop.services.courses import create_class
-from learnloop.storage.tables import Assignment
+from learnloop.services.lti_platforms import register_platform
+from learnloop.services.rosters import import_roster
+from learnloop.storage.tables import Assignment, User
 from tests.conftest import PASSWORD, World, unlock_activity
+from tests.lti_platform import INSTRUCTOR, Platform, launch, registration
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 READ = "parts-read"  # the first objective's: open to everyone
@@ -120,3 +125,27 @@ def test_a_class_without_learners_has_no_one_to_give_it_to(world: World) -> None
         assign_activity(world.db, world.admin, class_id=empty, learner_ids=[], activity_key=READ,
                         whole_class=True)  # fmt: skip
     assert refused.value.field == "learner_ids"
+
+
+def test_a_roster_and_an_lti_launch_give_newcomers_the_whole_classs_work(
+    world: World, hasher: PasswordHasher, tmp_path: Path
+) -> None:
+    _whole(world)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("username,display_name,role,class,course\nzoe,Zoë,learner,7B,\n", "utf-8")
+    import_roster(world.db, hasher, read_roster(roster), source="roster.csv", now=NOW)
+    with world.db.reading() as s:
+        zoe = s.scalar(select(User.id).where(User.username == "zoe"))
+    assert zoe is not None
+    assert _rows(world, Viewer(zoe, "zoe", "Zoë", Role.LEARNER))[0][0] == READ
+
+    platform = Platform()
+    register_platform(world.db, registration(platform))
+    first = launch(world.db, platform)  # the platform's course makes its own class
+    teacher = launch(world.db, platform, sub="moodle-teacher-1", roles=[INSTRUCTOR])
+    assign_activity(
+        world.db, Viewer(teacher.user_id, "t", "T", Role.EDUCATOR), class_id=first.class_id,
+        learner_ids=[], activity_key=READ, whole_class=True,
+    )  # fmt: skip
+    later = launch(world.db, platform, sub="moodle-learner-2", name="Grace Hopper")
+    assert [r[0] for r in _rows(world, Viewer(later.user_id, "g", "G", Role.LEARNER))] == [READ]
