@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from learnloop.content.course_loader import DEFAULT_MASTERY
 from learnloop.exceptions import ContentError, InvalidInput, NotFound, PermissionDenied
 from learnloop.services.course_uploads import regrade_course_for, upload_course
+from learnloop.services.item_reports import report_item
 from learnloop.services.learning import DEFAULT_PUBLIC_URL, record_attempt
 from learnloop.storage.tables import Attempt, AuditEvent, Course
 from tests.conftest import DEMO_COURSE, World
@@ -122,3 +123,16 @@ def test_only_an_admin_uploads_or_regrades(world: World) -> None:
         regrade_course_for(world.db, world.admin, slug="nope", public_url=DEFAULT_PUBLIC_URL)
     with world.db.reading() as s:
         assert s.scalar(select(func.count()).select_from(Course)) == 1  # integers never came in
+
+
+def test_an_update_names_the_reported_items_it_changed(world: World, tmp_path: Path) -> None:
+    for viewer, item in ((world.learner, "pw-3"), (world.other_learner, "pw-3"),
+                         (world.learner, "pw-4")):  # fmt: skip
+        report_item(world.db, viewer, activity_key="parts-practice", item_key=item,
+                    kind="answer-key", comment="")  # fmt: skip
+    done = upload_course(
+        world.db, world.admin, zipped(demo_with_pw3_key_moved(tmp_path)), filename="f.zip",
+        mastery=DEFAULT_MASTERY, public_url=DEFAULT_PUBLIC_URL,
+    )  # fmt: skip
+    # pw-3 changed and two reports wait on it; pw-4's report is on an item the update left alone
+    assert done.reported_changes == (("pw-3", 2),)

@@ -19,6 +19,7 @@ from learnloop.config import Settings
 from learnloop.content import load_course
 from learnloop.content.course_archive import unpack_course_archive
 from learnloop.content.course_sources import source_texts
+from learnloop.services.item_reports import report_item
 from learnloop.services.learning import record_attempt
 from learnloop.services.lrs import create_client
 from learnloop.storage.tables import Attempt, Course, SchoolClass
@@ -81,9 +82,15 @@ def test_an_update_offers_to_grade_the_changed_answers_again_and_does_it(
     for response in ("a", "b"):
         record_attempt(sqlite_world.db, sqlite_world.learner, activity_key="parts-practice",
                        item_key="pw-3", response=response)  # fmt: skip
+    report_item(sqlite_world.db, sqlite_world.learner, activity_key="parts-practice",
+                item_key="pw-3", kind="answer-key", comment="b is right")  # fmt: skip
     admin = clients["admin"]
     updated = send(admin, zipped(demo_with_pw3_key_moved(tmp_path)))
     text = updated.text
+    assert (
+        "Learners reported 1 of the questions this version changes: <code>pw-3</code> (1 report "
+        'waits). <a href="#reports">Answer them below</a>.'
+    ) in text
     assert "The course was updated to the version sent." in text
     assert "2 answers grade differently with the new questions (1 learner)" in text
     assert 'action="/admin/courses/fractions/regrade"' in text
@@ -108,7 +115,7 @@ def test_the_api_adds_updates_and_regrades(
     assert created.json() == {
         "id": created.json()["id"], "slug": "integers", "title": created.json()["title"],
         "status": "created", "objectives": 3, "activities": created.json()["activities"],
-        "items": created.json()["items"], "regrade": None,
+        "items": created.json()["items"], "regrade": None, "reported_changes": [],
     }  # fmt: skip
     again = client.post("/api/v1/admin/courses", content=zipped(INTEGERS),
                         headers={**headers, "Content-Type": ZIP})  # fmt: skip
@@ -116,10 +123,13 @@ def test_the_api_adds_updates_and_regrades(
 
     record_attempt(sqlite_world.db, sqlite_world.learner, activity_key="parts-practice",
                    item_key="pw-3", response="b")  # fmt: skip
+    report_item(sqlite_world.db, sqlite_world.learner, activity_key="parts-practice",
+                item_key="pw-3", kind="answer-key", comment="b is right")  # fmt: skip
     updated = client.post("/api/v1/admin/courses",
                           content=zipped(demo_with_pw3_key_moved(tmp_path)),
                           headers={**headers, "Content-Type": ZIP})  # fmt: skip
     assert updated.json()["status"] == "updated"
+    assert updated.json()["reported_changes"] == [{"item": "pw-3", "reports": 1}]
     assert updated.json()["regrade"] == {
         "checked": 1, "changed": 1, "now_right": 1, "learners": 1, "mastery_gained": 0,
         "mastery_lost": 0, "applied": False,

@@ -16,20 +16,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from learnloop.content.course_archive import unpack_course_archive
 from learnloop.content.course_loader import load_course
 from learnloop.content.course_media import media_bytes
 from learnloop.content.course_sources import source_texts
-from learnloop.domain import Role, Viewer
+from learnloop.domain import Item, Role, Viewer
 from learnloop.engine import MasteryCriterion
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.courses import import_course
 from learnloop.services.regrading import Regrade, regrade_course
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
+from learnloop.storage.course_store import course_by_slug
 from learnloop.storage.tables import Course as CourseRow
+from learnloop.storage.tables import ItemReport
 
 __all__ = ["CourseUpload", "regrade_course_for", "upload_course"]
 
@@ -45,6 +47,9 @@ class CourseUpload:
     items: int
     # for an update: the answers the new items grade differently (a dry run), else None
     stale: Regrade | None
+    # for an update: the items it changed or dropped that learners' open reports are about, with
+    # how many reports wait on each (the course page offers to answer them)
+    reported_changes: tuple[tuple[str, int], ...] = ()
 
 
 def upload_course(
@@ -67,6 +72,7 @@ def upload_course(
         course = load_course(root, default_mastery=mastery)
         media = media_bytes(root, course)
         sources = source_texts(root)
+    before = _items_before(db, course.slug)
     course_id, status = import_course(
         db, course, media=media, sources=sources, actor=viewer.username
     )
@@ -75,10 +81,39 @@ def upload_course(
         if status == "updated"
         else None
     )
+    changed = {k for k, item in before.items() if course.items.get(k) != item}
     return CourseUpload(
         course_id, course.slug, course.title, status, len(course.objectives),
         len(course.activities), len(course.items), stale,
+        _waiting_on(db, course_id, changed) if status == "updated" else (),
     )  # fmt: skip
+
+
+def _items_before(db: Database, slug: str) -> dict[str, Item]:
+    """The items of the course stored under ``slug`` now (none for a new course)."""
+    with db.reading() as s:
+        try:
+            return dict(course_by_slug(s, slug)[1].items)
+        except NotFound:
+            return {}
+
+
+def _waiting_on(db: Database, course_id: int, items: set[str]) -> tuple[tuple[str, int], ...]:
+    """Of ``items``, those with open reports on the course, with how many, by key."""
+    if not items:
+        return ()
+    with db.reading() as s:
+        found = s.execute(
+            select(ItemReport.item_key, func.count())
+            .where(
+                ItemReport.course_id == course_id,
+                ItemReport.item_key.in_(sorted(items)),
+                ItemReport.resolved_at.is_(None),
+            )
+            .group_by(ItemReport.item_key)
+            .order_by(ItemReport.item_key)
+        )
+        return tuple((str(key), int(n)) for key, n in found)
 
 
 def regrade_course_for(db: Database, viewer: Viewer, *, slug: str, public_url: str) -> Regrade:

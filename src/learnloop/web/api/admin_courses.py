@@ -38,6 +38,11 @@ class RegradeOut(BaseModel):
                    mastery_lost=r.mastery_lost, applied=r.applied)  # fmt: skip
 
 
+class ReportedChange(BaseModel):
+    item: str
+    reports: int
+
+
 class CourseUploadOut(BaseModel):
     id: int
     slug: str
@@ -48,6 +53,9 @@ class CourseUploadOut(BaseModel):
     items: int
     # an update only: the answers the new items grade differently, counted, not yet changed
     regrade: RegradeOut | None
+    # an update only: the items it changed or dropped that learners' open reports are about, with
+    # how many wait on each (answer them with POST /admin/courses/{slug}/item-reports/resolve)
+    reported_changes: list[ReportedChange] = []
 
 
 @router.post("/courses", response_model=CourseUploadOut)
@@ -69,6 +77,7 @@ def upload(
         id=done.course_id, slug=done.slug, title=done.title, status=done.status,
         objectives=done.objectives, activities=done.activities, items=done.items,
         regrade=RegradeOut.of(done.stale) if done.stale is not None else None,
+        reported_changes=[ReportedChange(item=k, reports=n) for k, n in done.reported_changes],
     )  # fmt: skip
 
 
