@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from aiosmtpd.controller import Controller
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
@@ -29,6 +30,7 @@ from learnloop.services.lrs import LrsCaller, authenticate_client, create_client
 from learnloop.services.mastery_overrides import override_mastery
 from learnloop.services.onboarding import complete_onboarding
 from learnloop.storage import Database, upgrade_database
+from tests.smtp_inbox import Inbox, free_port
 
 DEMO_COURSE = Path(__file__).parents[1] / "src" / "learnloop" / "demo" / "fractions"
 POSTGRES_URL = os.environ.get(
@@ -297,3 +299,16 @@ def sqlite_world(tmp_path: Path, sqlite_world_template: tuple[Path, World]) -> I
 def rng() -> np.random.Generator:
     """The seed fixture: every random draw in a test comes from here."""
     return np.random.default_rng(20261124)
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on loopback for this test (tests.smtp_inbox), and its port."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()

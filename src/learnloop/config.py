@@ -132,12 +132,21 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=100 * 1024 * 1024, ge=1024 * 1024)
     # The demo accounts' password; empty means: generate one per install (kept in instance_dir).
     demo_password: str = ""
-    # Where `learnloop remind` sends the learners' e-mail reminders: smtp://host[:port] (plain,
+    # Where `learnloop remind` sends the e-mail reminders: smtp://host[:port] (plain,
     # for a relay on the same host), smtp+starttls://user:password@host[:587], or
-    # smtps://user:password@host[:465]. Empty: no e-mail, and the reminders page says so.
+    # smtps://user:password@host[:465]. The pages send through it too: the links that confirm an
+    # address and reset a forgotten password. Empty: no e-mail, and the pages that would send
+    # some say so.
     smtp_url: str = ""
-    # The reminders' From address (the relay must accept it).
+    # The From address of every mail learnloop sends: reminders, and the links that confirm an
+    # address or reset a forgotten password (the relay must accept it).
     mail_from: str = "learnloop@localhost"
+    # How long a link to reset a forgotten password works: long enough for a slow mail to arrive
+    # and be read, short enough that an old mail found later in an inbox opens nothing (OWASP's
+    # Forgot Password Cheat Sheet asks for a short life; an hour is the common choice).
+    reset_link_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    # How long a link that confirms a recovery address works: the owner may read mail once a day.
+    confirm_link_hours: int = Field(default=48, ge=1, le=14 * 24)
     pedagogy: PedagogySettings = Field(default_factory=PedagogySettings)
 
     def resolved_secret_key(self) -> str:

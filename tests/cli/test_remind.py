@@ -4,18 +4,11 @@ refuses or is down leaves the reminder to the next run."""
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -27,49 +20,11 @@ from learnloop.services.demo import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.reminders import want_reminders
 from tests.conftest import World
+from tests.smtp_inbox import Inbox, free_port
 from tests.web.conftest import make_app
 
 runner = CliRunner()
 SECRET = "test-secret"  # the web app's too (tests.web.conftest.make_app)
-
-
-@dataclass
-class Inbox:
-    """An SMTP server's handler: keeps what it accepts, refuses addresses at refused.example."""
-
-    messages: list[EmailMessage] = field(default_factory=list)
-
-    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook names)
-        self, server: Any, session: Any, envelope: Any, address: str, options: Any
-    ) -> str:
-        if address.endswith("@refused.example"):
-            return "550 5.1.1 no such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append(parsed)
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def configure(monkeypatch: pytest.MonkeyPatch, world: World, tmp_path: Path, smtp_url: str) -> None:

@@ -206,6 +206,10 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/account/password"): ({L, OL, OE, E, A}, 200, 403, 303),
     # the request gives no new password: 400 for everyone logged in (tests/web/test_passwords.py)
     ("POST", "/account/password"): ({L, OL, OE, E, A}, 400, 403, 303),
+    # one's own recovery address: the matrix's instance sends no mail, so giving one is 400 for
+    # everyone logged in (tests/web/test_account_recovery_pages.py gives and confirms one)
+    ("POST", "/account/email"): ({L, OL, OE, E, A}, 400, 403, 303),
+    ("POST", "/account/email/remove"): ({L, OL, OE, E, A}, 303, 403, 303),
     # the request names no account: 400 for the admin, after the role check
     ("POST", "/admin/accounts/password-reset"): ({A}, 400, 403, 303),
     ("GET", "/admin/identities"): ({A}, 200, 403, 303),
@@ -285,6 +289,11 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/admin/audit"): ({A}, 200, 403, 401),
     # one's own two-step sign-in, whatever the role; nothing started to confirm, no password to
     # turn it off: 400 (tests/web/test_two_step.py goes through it)
+    ("GET", "/api/v1/me/recovery-email"): ({L, OL, OE, E, A}, 200, 403, 401),
+    # no mail from the matrix's instance: 400 after the role check (tests/web/
+    # test_account_recovery_api.py gives one through a real relay)
+    ("PUT", "/api/v1/me/recovery-email"): ({L, OL, OE, E, A}, 400, 403, 401),
+    ("DELETE", "/api/v1/me/recovery-email"): ({L, OL, OE, E, A}, 204, 403, 401),
     ("GET", "/api/v1/me/two-step"): ({L, OL, OE, E, A}, 200, 403, 401),
     ("POST", "/api/v1/me/two-step"): ({L, OL, OE, E, A}, 201, 403, 401),
     ("POST", "/api/v1/me/two-step/confirm"): ({L, OL, OE, E, A}, 400, 403, 401),
@@ -390,6 +399,19 @@ PUBLIC = {
     # authority; without it both lead back to /login (tests/web/test_two_step.py)
     ("GET", "/login/code"),
     ("POST", "/login/code"),
+    # a forgotten password: anyone may ask (the same answer whatever matched; limited per client
+    # and per name typed); a mailed link's secret is the authority for one account's address or
+    # password, once (tests/web/test_account_recovery_pages.py, tests/services/
+    # test_account_recovery.py)
+    ("GET", "/login/forgot"),
+    ("POST", "/login/forgot"),
+    ("GET", "/login/reset/{token}"),
+    ("POST", "/login/reset/{token}"),
+    ("GET", "/account/email/confirm/{token}"),
+    ("POST", "/account/email/confirm/{token}"),
+    ("POST", "/api/v1/auth/forgot"),
+    ("POST", "/api/v1/auth/reset"),
+    ("POST", "/api/v1/auth/recovery-email/confirm"),
 }
 
 # LTI 1.3, open to whoever the platform sends: a launch is checked by the platform's signature, the

@@ -4,8 +4,8 @@ stable, and a relay is what every school or university already runs).
 The relay is named by a URL (``LEARNLOOP_SMTP_URL``): ``smtp://host[:25]`` for a relay that
 takes mail without TLS (one on the same host), ``smtp+starttls://user:password@host[:587]``,
 ``smtps://user:password@host[:465]``. Each message carries the headers mail providers ask of
-bulk senders (RFC 8058 one-click unsubscribe, RFC 3834 Auto-Submitted), so a reminder is
-stopped from the mail program's own button too.
+bulk senders (RFC 3834 Auto-Submitted, and on reminders RFC 8058 one-click unsubscribe), so a
+reminder is stopped from the mail program's own button too.
 """
 
 from __future__ import annotations
@@ -62,7 +62,9 @@ class OutgoingMail:
     subject: str
     body: str  # plain text
     language: str  # Content-Language
-    unsubscribe_url: str  # where the one-click POST of RFC 8058 goes
+    # where the one-click POST of RFC 8058 goes; None for a mail the reader asked for once (a
+    # link to confirm an address or reset a password), which has nothing to unsubscribe from
+    unsubscribe_url: str | None = None
 
 
 class Mailer:
@@ -115,8 +117,9 @@ class Mailer:
         msg["Date"] = formatdate(localtime=False)
         msg["Message-ID"] = make_msgid(domain=self._sender.rpartition("@")[2] or None)
         msg["Auto-Submitted"] = "auto-generated"
-        msg["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
-        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        if mail.unsubscribe_url is not None:
+            msg["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
+            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         msg.set_content(mail.body)
         msg["Content-Language"] = mail.language  # after the content, which sets Content-* anew
         return msg

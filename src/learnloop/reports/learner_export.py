@@ -58,6 +58,10 @@ KEPT_LABELS = {
     "reminder_subscriptions": N_("E-mail reminders"),
     "calendar_feeds": N_("Your calendar link (only a fingerprint of it)"),
     "auth_sessions": N_("Signed-in sessions"),
+    "recovery_emails": N_("Your address for a forgotten password"),
+    "email_links": N_(
+        "Links mailed to confirm that address or reset your password (only fingerprints of them)"
+    ),
     "totp_factors": N_("Two-step sign-in (its app's key is never shown)"),
     "recovery_codes": N_("Recovery codes for two-step sign-in (only fingerprints of them)"),
     "login_failures": N_("Failed sign-ins under your username"),

@@ -36,6 +36,7 @@ from learnloop.storage.lti_tables import (
 )
 from learnloop.storage.media_tables import CourseMediaFile, CourseSourceFile
 from learnloop.storage.project_tables import ProjectReview, ProjectSubmission
+from learnloop.storage.recovery_tables import EmailLink, RecoveryEmail
 from learnloop.storage.reflection_tables import Reflection
 from learnloop.storage.reminder_tables import CalendarFeed, ReminderSubscription
 from learnloop.storage.score_tables import (
@@ -72,6 +73,7 @@ __all__ = [
     "CourseMediaFile",
     "CourseScoreBank",
     "CourseSourceFile",
+    "EmailLink",
     "FeedbackMessage",
     "ItemReport",
     "LearnerCourse",
@@ -93,6 +95,7 @@ __all__ = [
     "ProjectReview",
     "ProjectSubmission",
     "RecoveryCode",
+    "RecoveryEmail",
     "Reflection",
     "ReminderSubscription",
     "SchoolClass",

@@ -34,6 +34,7 @@ from learnloop.web.deps import LoginRequired, PasswordChangeRequired
 from learnloop.web.observability import RequestLog, metrics_response
 from learnloop.web.pages import (
     account_deletion,
+    account_recovery,
     accounts,
     admin,
     admin_audit,
@@ -90,7 +91,8 @@ class SecurityHeaders:
     BaseHTTPMiddleware runs each request through extra tasks and streams, which cost the LRS
     about a third of its throughput."""
 
-    _PRIVATE = ("/learn", "/teach", "/admin", "/account", "/api", "/xapi")
+    # (a reset link's page too: its address holds the link's secret)
+    _PRIVATE = ("/learn", "/teach", "/admin", "/account", "/api", "/xapi", "/login/reset")
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -173,7 +175,7 @@ def create_app(
     app.mount("/xapi", xapi_app)
 
     for router in (
-        accounts.router, account_deletion.router, two_step.router, courses.router, learn.router, join.router, teach.router, answers.router, work.router,
+        accounts.router, account_recovery.router, account_deletion.router, two_step.router, courses.router, learn.router, join.router, teach.router, answers.router, work.router,
         admin.router, admin_audit.router, admin_classes.router, admin_courses.router, admin_rosters.router, admin_connections.router, discussion.router, lti.router, reminders.router, media.router,
         score_test.router, group_messages.router, assignments.router, calendar.router, item_reports.router,
     ):  # fmt: skip

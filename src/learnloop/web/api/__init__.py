@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from learnloop import __version__
 from learnloop.web.api import (
+    account_recovery,
     activity_keys,
     admin,
     admin_audit,
@@ -47,6 +48,7 @@ def create_api() -> FastAPI:
     )
     for module in (
         auth,
+        account_recovery,
         two_step,
         courses,
         me,

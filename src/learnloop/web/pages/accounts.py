@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import AuthenticationFailed, InvalidInput, TooManyAttempts
+from learnloop.reports.account_recovery import my_recovery_email
 from learnloop.reports.learner_classes import my_classes
 from learnloop.reports.learner_export import (
     KEPT_LABELS,
@@ -40,6 +41,7 @@ from learnloop.web.i18n import LANGUAGE_COOKIE
 from learnloop.web.navigation import HOME, safe_next
 from learnloop.web.pages.two_step import pending_login
 from learnloop.web.platform import Platform
+from learnloop.web.recovery_mail import mail_ready
 from learnloop.web.rendering import clear_session_cookie, redirect, render, said, set_session_cookie
 
 router = APIRouter()
@@ -63,13 +65,16 @@ def front_door(request: Request, platform: PlatformDep) -> Response:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(
-    request: Request, platform: PlatformDep, next: str | None = None, deleted: int = 0
-) -> Response:
-    """``deleted``: the reader just deleted their own account (account_deletion)."""
+    request: Request, platform: PlatformDep, next: str | None = None, deleted: int = 0,
+    reset: int = 0,
+) -> Response:  # fmt: skip
+    """``deleted``: the reader just deleted their own account (account_deletion); ``reset``:
+    they just chose a new password by an e-mailed link (account_recovery)."""
     viewer = _current(request, platform)
     if viewer:
         return redirect(safe_next(next) or HOME[viewer.role])
-    context = {"next": safe_next(next) or "", "error": None, "deleted": bool(deleted)}
+    context = {"next": safe_next(next) or "", "error": None, "deleted": bool(deleted),
+               "reset": bool(reset)}  # fmt: skip
     return render(request, platform, "login.html", context)
 
 
@@ -227,19 +232,39 @@ def my_data(platform: PlatformDep, viewer: PageViewer) -> Response:
     return JSONResponse(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+# What the password page says after a form about the recovery address (``?email=``).
+_EMAIL_NEWS = frozenset({"sent", "unsent", "removed"})
+
+
+def password_page_with(
+    request: Request, platform: Platform, viewer: Viewer, extra: dict[str, Any], status: int = 200
+) -> Response:
+    """The password page, with the recovery address (web.pages.account_recovery) and what a form
+    on it answered in ``extra``."""
+    context = {
+        "error": None, "field": None, "done": False, "min_length": MIN_PASSWORD_LENGTH,
+        "recovery": my_recovery_email(platform.db, viewer.user_id),
+        "mail_ready": mail_ready(platform), "email_error": None, "email_field": None,
+        "email_news": None, **extra,
+    }  # fmt: skip
+    return render(request, platform, "password.html", context, viewer=viewer, status_code=status)
+
+
 def _password_page(
     request: Request, platform: PlatformDep, viewer: Viewer, *, error: str | None = None,
     field: str | None = None, done: bool = False, status: int = 200,
 ) -> Response:  # fmt: skip
-    context = {"error": error, "field": field, "done": done, "min_length": MIN_PASSWORD_LENGTH}
-    return render(request, platform, "password.html", context, viewer=viewer, status_code=status)
+    extra = {"error": error, "field": field, "done": done}
+    return password_page_with(request, platform, viewer, extra, status)
 
 
 @router.get("/account/password", response_class=HTMLResponse)
 def password_page(
-    request: Request, platform: PlatformDep, viewer: PageViewer, done: int = 0
+    request: Request, platform: PlatformDep, viewer: PageViewer, done: int = 0, email: str = ""
 ) -> Response:
-    return _password_page(request, platform, viewer, done=bool(done))
+    """``email``: what became of the recovery address a form just gave or removed."""
+    news = {"email_news": email if email in _EMAIL_NEWS else None, "done": bool(done)}
+    return password_page_with(request, platform, viewer, news)
 
 
 @router.post("/account/password", dependencies=[CsrfChecked])
