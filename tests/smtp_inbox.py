@@ -19,6 +19,7 @@ class Inbox:
     """An SMTP server's handler: keeps what it accepts, refuses addresses at refused.example."""
 
     messages: list[EmailMessage] = field(default_factory=list)
+    port: int = 0  # where its server listens, once started
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook names)
         self, server: Any, session: Any, envelope: Any, address: str, options: Any

@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from tests.conftest import skip_or_fail
 from tests.e2e.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.smtp_inbox import Inbox, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +30,26 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
+def mailbox() -> Iterator[Inbox]:
+    """The live server's SMTP relay: a real one on loopback that keeps what it is sent."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    inbox.port = port
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
 def server(
-    tmp_path_factory: pytest.TempPathFactory, browser: Any
+    tmp_path_factory: pytest.TempPathFactory, browser: Any, mailbox: Inbox
 ) -> Iterator[tuple[str, dict[str, str], Path]]:
     workdir = tmp_path_factory.mktemp("live")
-    with live_server(workdir) as (url, env):
+    relay = {"LEARNLOOP_SMTP_URL": f"smtp://127.0.0.1:{mailbox.port}"}
+    with live_server(workdir, relay) as (url, env):
         yield url, env, workdir
 
 

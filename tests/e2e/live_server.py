@@ -46,8 +46,11 @@ def learnloop(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Com
 
 
 @contextmanager
-def live_server(workdir: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """Yield (base URL, environment) of a server on a free loopback port; stop it afterwards."""
+def live_server(
+    workdir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """Yield (base URL, environment) of a server on a free loopback port; stop it afterwards.
+    ``extra_env``: more settings (the end-to-end tests' SMTP relay)."""
     port = free_port()
     env = {
         **os.environ,
@@ -55,6 +58,7 @@ def live_server(workdir: Path) -> Iterator[tuple[str, dict[str, str]]]:
         "LEARNLOOP_INSTANCE_DIR": str(workdir / "var"),
         "LEARNLOOP_DEMO_PASSWORD": DEMO_PASSWORD,
         "LEARNLOOP_PORT": str(port),
+        **(extra_env or {}),
     }
     learnloop(["init"], env, workdir)
     log_path = workdir / "server.log"

@@ -99,7 +99,7 @@ LEARNER_PAGES = ["/learn", "/learn/progress", "/learn/reviews", "/learn/placemen
 def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: Any) -> None:
     url, _, _ = server
     problems: list[str] = []
-    for path in ("/login", "/register"):
+    for path in ("/login", "/register", "/login/forgot", "/login/reset/an-old-link"):
         for p in (page, french_page):
             p.goto(url + path)
             problems += violations(p)
