@@ -6,11 +6,13 @@ matched; the mails speak the page's language; an instance without a relay says s
 
 from __future__ import annotations
 
+import logging
 import re
 from email.message import EmailMessage
 from pathlib import Path
 
 import pyotp
+import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -227,3 +229,23 @@ def test_a_link_that_does_not_work_says_so_and_offers_a_new_one(
         assert 'href="/login/forgot"' in page.text
         csrf_of(client)
         assert post(client, "/account/email/confirm/not-a-real-link").status_code == 404  # type: ignore[attr-defined]
+
+
+def test_a_links_secret_is_never_logged_nor_cached(
+    sqlite_world: World, hasher: PasswordHasher, tmp_path: Path, smtp: tuple[Inbox, int],
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    inbox, port = smtp
+    app = mail_app(sqlite_world, hasher, tmp_path, port)
+    with TestClient(app, follow_redirects=False) as client:
+        login(client, "lea")
+        confirm_address(client, inbox)
+        client.post("/logout", data={"csrf_token": client.cookies["ll_csrf"]})
+        post(client, "/login/forgot", who="lea")
+        path = link_in(inbox.messages[-1])
+        with caplog.at_level(logging.INFO, logger="learnloop.request"):
+            page = client.get(path)
+        assert page.headers["Cache-Control"] == "no-store"
+        (logged,) = [r for r in caplog.records if r.name == "learnloop.request"]
+        assert logged.path == "/login/reset/{token}"  # type: ignore[attr-defined]
+        assert path.rsplit("/", 1)[1] not in logged.getMessage()

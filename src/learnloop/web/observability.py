@@ -4,7 +4,7 @@
   new one), returned in ``X-Request-ID`` and written in one log record of the logger
   ``learnloop.request``: method, route, path, status, duration. The query string is never
   logged: xAPI queries carry people's e-mail addresses; nor is the path of a route whose path is a
-  secret (``SECRET_ROUTES``: a calendar link), whose template is logged instead. With ``LEARNLOOP_LOG_FORMAT=json`` every
+  secret (``SECRET_ROUTES``: a calendar link, a mailed reset or confirmation link), whose template is logged instead. With ``LEARNLOOP_LOG_FORMAT=json`` every
   record (uvicorn's included) is one JSON object a line, for a log collector (cli.log_format).
 - Prometheus metrics (the ``prometheus-client`` library): requests by method, route template and
   status, their durations, and xAPI statements accepted. Routes are labelled by their template
@@ -59,9 +59,16 @@ STATEMENTS_ACCEPTED = Counter(
 )
 
 
-# Routes whose path is itself the credential (a learner's calendar link): logged by their template,
-# so that whoever reads the logs cannot read the feed.
-SECRET_ROUTES = frozenset({"/calendar/{token}.ics"})
+# Routes whose path is itself the credential (a learner's calendar link, a mailed link that resets a
+# password or confirms an address): logged by their template, so that whoever reads the logs can
+# neither read the feed nor take over the account.
+SECRET_ROUTES = frozenset(
+    {
+        "/calendar/{token}.ics",
+        "/login/reset/{token}",
+        "/account/email/confirm/{token}",
+    }
+)
 
 
 def _route(scope: Scope) -> str:
