@@ -31,6 +31,7 @@ from learnloop.cli.rosters import import_roster_command
 from learnloop.cli.score_bank import fit_score_bank, import_calibration
 from learnloop.cli.serving import serve_app
 from learnloop.cli.simulate import simulate
+from learnloop.cli.xapi_forward import xapi_forward
 from learnloop.cli.xapi_identities import xapi_identity
 from learnloop.config import Settings
 from learnloop.content import load_course
@@ -323,6 +324,7 @@ app.command("lti-sync")(lti_sync)
 lrs_client = typer.Typer(help="Credentials for systems that send or read xAPI statements.")
 app.add_typer(lrs_client, name="lrs-client")
 app.add_typer(xapi_identity, name="xapi-identity")
+app.add_typer(xapi_forward, name="xapi-forward")
 
 
 @lrs_client.command("create")

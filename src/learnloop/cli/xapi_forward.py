@@ -1,0 +1,111 @@
+"""``learnloop xapi-forward run|list|add|remove|skip``: a copy of the statements sent to another
+Learning Record Store (services.xapi_forwarding). ``run`` is the cron job: every minute, it sends
+what waits and stops before the next one starts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from learnloop.cli.operator_database import operator_database
+from learnloop.reports.xapi_forwarding import forwards
+from learnloop.services.xapi_forwarding import (
+    add_forward,
+    forward_statements,
+    remove_forward,
+    skip_refused,
+)
+
+__all__ = ["xapi_forward"]
+
+console = Console()
+xapi_forward = typer.Typer(
+    help="Send a copy of the statements to another LRS (the district's, the university's).",
+    no_args_is_help=True,
+)
+
+
+@xapi_forward.command("run")
+def run(
+    seconds: Annotated[
+        int, typer.Option("--seconds", min=1, help="stop starting batches after this long")
+    ] = 50,
+) -> None:
+    """Send each LRS what waits for it; exit 1 when one failed or refused a statement."""
+    with operator_database() as (settings, db):
+        now = datetime.now(UTC)
+        with console.status("Sending statements"):
+            runs = forward_statements(
+                db, key=settings.resolved_secret_key(), now=now,
+                until=now + timedelta(seconds=seconds), clock=lambda: datetime.now(UTC),
+            )  # fmt: skip
+    table = Table("LRS", "sent", "waiting", "problem")
+    for r in runs:
+        problem = (
+            "refused (skip it: learnloop xapi-forward skip NAME) " if r.refused else ""
+        ) + r.error
+        table.add_row(r.name, str(r.sent), str(r.waiting), problem or "-")
+    console.print(table if runs else "No LRS gets the statements (learnloop xapi-forward add).")
+    if any(r.error for r in runs):
+        raise typer.Exit(1)
+
+
+@xapi_forward.command("list")
+def list_forwards() -> None:
+    """Each LRS, what it gets and where its copy stands."""
+    with operator_database() as (_, db):
+        rows = forwards(db, None)
+    table = Table("name", "endpoint", "xAPI", "gets", "sent", "waiting", "last sent", "problem")
+    for f in rows:
+        last = f.last_success_at.isoformat(timespec="seconds") if f.last_success_at else "-"
+        table.add_row(f.name, f.endpoint, f.version, f.scope, str(f.sent), str(f.waiting), last,
+                      f.error or "-")  # fmt: skip
+    console.print(table)
+
+
+@xapi_forward.command("add")
+def add(
+    name: str,
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", help="the LRS's address, https://.../xapi/")
+    ],
+    username: Annotated[str, typer.Option("--username", help="the key it gave learnloop")],
+    password: Annotated[
+        str, typer.Option("--password", prompt=True, hide_input=True, help="its secret")
+    ],
+    version: Annotated[str, typer.Option("--version", help="1.0.3 or 2.0.0")] = "1.0.3",
+    everything: Annotated[
+        bool, typer.Option("--all", help="every statement, not only learnloop's own answers")
+    ] = False,
+    from_start: Annotated[
+        bool, typer.Option("--from-start", help="what is stored already too, not only what comes")
+    ] = False,
+) -> None:
+    """Send a copy of the statements to another LRS from now on (or from the start)."""
+    with operator_database() as (settings, db):
+        add_forward(
+            db, None, name=name, endpoint=endpoint, username=username, password=password,
+            version=version, scope="all" if everything else "own", from_start=from_start,
+            key=settings.resolved_secret_key(), now=datetime.now(UTC),
+        )  # fmt: skip
+    console.print(f"{name} gets the statements from the next `learnloop xapi-forward run`.")
+
+
+@xapi_forward.command("remove")
+def remove(name: str) -> None:
+    """Stop sending to an LRS (what it has stays there)."""
+    with operator_database() as (_, db):
+        remove_forward(db, None, name=name, now=datetime.now(UTC))
+    console.print(f"{name} gets no more statements.")
+
+
+@xapi_forward.command("skip")
+def skip(name: str) -> None:
+    """Go on past the statement an LRS refused, without it (on the audit trail)."""
+    with operator_database() as (_, db):
+        skipped = skip_refused(db, None, name=name, now=datetime.now(UTC))
+    console.print(f"Statement {skipped} skipped; the next run goes on from the one after it.")

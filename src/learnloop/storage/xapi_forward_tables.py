@@ -1,0 +1,38 @@
+"""Other Learning Record Stores that learnloop sends its statements to (services.xapi_forwarding).
+Part of the same schema as storage.tables, which exports them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from learnloop.storage.table_base import Base, UTCDateTime
+
+__all__ = ["XapiForward"]
+
+
+class XapiForward(Base):
+    """An LRS that receives a copy of the statements stored here, in storage order: the
+    district's or the university's own, where its reports are. ``sent_through`` is the storage
+    number of the last statement it accepted, moved in the same transaction that records the
+    answer, so a run stopped half way sends the rest next time (and at worst a batch again,
+    which an LRS takes as it is: the same ids with the same content)."""
+
+    __tablename__ = "xapi_forwards"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    endpoint: Mapped[str] = mapped_column(String(500))  # the LRS's base, ending in "/"
+    username: Mapped[str] = mapped_column(String(200))  # its HTTP Basic credentials
+    secret: Mapped[str] = mapped_column(Text)  # the password, Fernet-encrypted (instance key)
+    xapi_version: Mapped[str] = mapped_column(String(8))  # 1.0.3 | 2.0.0
+    scope: Mapped[str] = mapped_column(String(8))  # own (learnloop's answers) | all
+    sent_through: Mapped[int] = mapped_column(Integer)
+    sent_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str] = mapped_column(Text, default="")  # empty once a batch went again
+    # the statement the LRS refused, which stops the copy until an admin skips it (None: none)
+    refused_seq: Mapped[int | None] = mapped_column(Integer)
