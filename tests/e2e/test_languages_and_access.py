@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.live_server import DEMO_PASSWORD
+from tests.e2e.live_server import DEMO_PASSWORD, learnloop
 
 pytestmark = pytest.mark.browser
 
@@ -139,6 +139,9 @@ def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: 
     assert page.locator("button.danger").count() == 1
     problems += violations(page)
 
+    # an LRS that gets the statements: its row and its forms on the connections page
+    learnloop(["xapi-forward", "add", "District LRS", "--endpoint", "https://lrs.example.org/xapi/",
+               "--username", "key", "--password", "secret"], server[1], server[2])  # fmt: skip
     for language in ("en", "fr"):  # the reader's choice of language, as the page's form sets it
         problems += home_and_first_class(page, url, "teacher", "/teach", language)
         class_url = page.url.rstrip("/")
@@ -167,7 +170,8 @@ def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: 
         problems += violations(page)
         page.goto(url + "/admin/accounts?q=a")  # the accounts found, with the search form
         problems += violations(page)
-        page.goto(url + "/admin/connections")  # LTI platforms and LRS clients, with their forms
+        page.goto(url + "/admin/connections")  # LTI platforms, LRS clients, other LRSs; forms
+        assert page.locator("#forwards tbody tr").count() == 1
         problems += violations(page)
         page.goto(url + "/admin/audit")  # the whole audit trail, with its search form
         problems += violations(page)

@@ -3,6 +3,7 @@ class's educator, admin. A route missing from the matrix fails the coverage test
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from learnloop.services.learning import DEFAULT_PUBLIC_URL, record_attempt
 from learnloop.services.messages import send_feedback
 from learnloop.services.projects import submit_work
 from learnloop.services.reflections import write_reflection
+from learnloop.services.xapi_forwarding import add_forward
 from learnloop.storage.tables import Assignment
 from learnloop.web.pages import accounts, admin, discussion, join, learn, teach
 from tests.conftest import World, unlock_activity
@@ -60,6 +62,11 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # (tests/web/test_account_deletion.py deletes one)
     ("POST", "/account/delete"): (LEARNERS, 400, 403, 303),
     ("GET", "/admin/connections"): ({A}, 200, 403, 303),
+    # the other LRSs that get the statements: the form names none, and no LRS has that name: 400
+    # and 404 for the admin, after the role check (tests/web/test_xapi_forward_pages.py sets one up)
+    ("POST", "/admin/xapi-forwards"): ({A}, 400, 403, 303),
+    ("POST", "/admin/xapi-forwards/remove"): ({A}, 404, 403, 303),
+    ("POST", "/admin/xapi-forwards/skip"): ({A}, 404, 403, 303),
     # the world's course came in without its folder's files (as by an older learnloop): 404 after
     # the role check (tests/web/test_course_uploads.py downloads one)
     ("GET", "/admin/courses/{slug}/source.zip"): ({A}, 404, 403, 303),
@@ -290,6 +297,12 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # one's own two-step sign-in, whatever the role; nothing started to confirm, no password to
     # turn it off: 400 (tests/web/test_two_step.py goes through it)
     ("GET", "/api/v1/me/recovery-email"): ({L, OL, OE, E, A}, 200, 403, 401),
+    ("GET", "/api/v1/admin/xapi-forwards"): ({A}, 200, 403, 401),
+    # an empty body: 400 for the admin after the role check
+    ("POST", "/api/v1/admin/xapi-forwards"): ({A}, 400, 403, 401),
+    ("DELETE", "/api/v1/admin/xapi-forwards/{name}"): ({A}, 204, 403, 401),
+    # it refused no statement: 400 (tests/web/test_xapi_forward_pages.py skips one)
+    ("POST", "/api/v1/admin/xapi-forwards/{name}/skip"): ({A}, 400, 403, 401),
     # no mail from the matrix's instance: 400 after the role check (tests/web/
     # test_account_recovery_api.py gives one through a real relay)
     ("PUT", "/api/v1/me/recovery-email"): ({L, OL, OE, E, A}, 400, 403, 401),
@@ -552,7 +565,12 @@ def fill(path: str, world: World) -> str:
     submission_id = 0
     if "{submission_id}" in path:
         submission_id = submit_work(world.db, world.learner, activity_key=WORK, body="For 6: ...")
+    if "{name}" in path:  # an LRS that gets the statements, by that name
+        add_forward(world.db, world.admin, name="district", endpoint="https://lrs.example.org/xapi/",
+                    username="k", password="s", version="1.0.3", scope="own", from_start=False,
+                    key="test-secret", now=datetime.now(UTC))  # fmt: skip
     return path.format(
+        name="district",
         assignment_id=assignment_id,
         attempt_id=attempt_id,
         post_id=post_id,

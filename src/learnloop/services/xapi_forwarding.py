@@ -50,8 +50,10 @@ from learnloop.storage.tables import XapiAttachment, XapiForward, XapiStatement
 
 __all__ = [
     "FORWARD_BATCH",
+    "MAX_FORWARD_NAME",
     "SCOPES",
     "SETTLE_SECONDS",
+    "VERSIONS",
     "ForwardRun",
     "add_forward",
     "forward_statements",

@@ -13,6 +13,7 @@ from learnloop.web.api import (
     admin_classes,
     admin_connections,
     admin_courses,
+    admin_forwards,
     admin_rosters,
     answers,
     assignments,
@@ -70,6 +71,7 @@ def create_api() -> FastAPI:
         admin_audit,
         admin_classes,
         admin_connections,
+        admin_forwards,
         admin_courses,
         admin_rosters,
     ):

@@ -19,6 +19,7 @@ from learnloop.reports.learner_export import (
     learner_export,
     linked_names,
 )
+from learnloop.reports.xapi_forwarding import forward_hosts
 from learnloop.services.accounts import (
     MIN_PASSWORD_LENGTH,
     authenticate,
@@ -208,6 +209,7 @@ def data_page(
         "kept": kept_counts(export), "labels_kept": KEPT_LABELS, "today": now.date(),
         "linked": linked_names(export),
         "classes": my_classes(platform.db, viewer) if viewer.role is Role.LEARNER else None,
+        "forwarded_to": forward_hosts(platform.db),
         **extra,
     }  # fmt: skip
     return render(request, platform, "account_data.html", context, viewer=viewer,

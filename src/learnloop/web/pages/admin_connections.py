@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from learnloop.domain import Viewer
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.reports.connections import connections
+from learnloop.reports.xapi_forwarding import forwards
 from learnloop.services.connections import (
     MAX_CONNECTION_NAME,
     invite_platform_for,
@@ -20,6 +21,7 @@ from learnloop.services.connections import (
     revoke_lrs_client,
 )
 from learnloop.services.lti_registration import INVITE_DAYS
+from learnloop.services.xapi_forwarding import VERSIONS
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import redirect, render, said
@@ -29,11 +31,14 @@ router = APIRouter(prefix="/admin")
 Name = Annotated[str, Form(max_length=MAX_CONNECTION_NAME * 2)]
 
 
-def _page(
+def connections_page(
     request: Request, platform: Platform, viewer: Viewer, extra: dict[str, Any], status: int = 200
 ) -> Response:
+    """The page, with what a form on it answered in ``extra`` (web.pages.admin_forwards too)."""
     context = {
         "k": connections(platform.db, viewer),
+        "forwards": forwards(platform.db, viewer),
+        "versions": VERSIONS,
         "base": platform.settings.public_url.rstrip("/"),
         "invite_days": INVITE_DAYS,
         **extra,
@@ -49,8 +54,13 @@ def page(
     viewer: PageViewer,
     revoked: Annotated[str, Query(max_length=MAX_CONNECTION_NAME * 2)] = "",
     removed: Annotated[str, Query(max_length=MAX_CONNECTION_NAME * 2)] = "",
+    forward: Annotated[str, Query(max_length=16)] = "",
+    lrs: Annotated[str, Query(max_length=MAX_CONNECTION_NAME * 2)] = "",
 ) -> Response:
-    return _page(request, platform, viewer, {"revoked": revoked, "removed": removed})
+    """``forward`` and ``lrs``: what became of an LRS that gets the statements (added, removed,
+    skipped) and its name (web.pages.admin_forwards)."""
+    news = {"revoked": revoked, "removed": removed, "forward_news": forward, "forward_name": lrs}
+    return connections_page(request, platform, viewer, news)
 
 
 @router.post("/lrs-clients", dependencies=[CsrfChecked])
@@ -67,8 +77,8 @@ def create_client(
                               can_write=not read_only)  # fmt: skip
     except InvalidInput as exc:
         extra = {"client_error": said(request, platform, exc), "client_name": name}
-        return _page(request, platform, viewer, extra, 400)
-    return _page(request, platform, viewer, {"credentials": made})
+        return connections_page(request, platform, viewer, extra, 400)
+    return connections_page(request, platform, viewer, {"credentials": made})
 
 
 @router.post("/lrs-clients/revoke", dependencies=[CsrfChecked])
@@ -79,7 +89,9 @@ def revoke(
         revoke_lrs_client(platform.db, viewer, name=name)
         platform.forget_lrs_client(name)  # at once here; other workers within a minute
     except (InvalidInput, NotFound) as exc:
-        return _page(request, platform, viewer, {"revoke_error": said(request, platform, exc)}, 400)
+        return connections_page(
+            request, platform, viewer, {"revoke_error": said(request, platform, exc)}, 400
+        )
     return redirect(f"/admin/connections?revoked={quote(name)}")
 
 
@@ -96,9 +108,9 @@ def invite(
         code = invite_platform_for(platform.db, viewer, name=name, course_slug=course)
     except InvalidInput as exc:
         extra = {"invite_error": said(request, platform, exc), "invite_name": name}
-        return _page(request, platform, viewer, extra, 400)
+        return connections_page(request, platform, viewer, extra, 400)
     link = f"{platform.settings.public_url.rstrip('/')}/lti/register/{code}"
-    return _page(request, platform, viewer, {"invite_link": link})
+    return connections_page(request, platform, viewer, {"invite_link": link})
 
 
 @router.post("/lti-platforms/remove", dependencies=[CsrfChecked])
@@ -112,5 +124,7 @@ def remove(
     try:
         remove_platform_for(platform.db, viewer, name=name, confirm=confirm)
     except (InvalidInput, NotFound) as exc:
-        return _page(request, platform, viewer, {"remove_error": said(request, platform, exc)}, 400)
+        return connections_page(
+            request, platform, viewer, {"remove_error": said(request, platform, exc)}, 400
+        )
     return redirect(f"/admin/connections?removed={quote(name)}")

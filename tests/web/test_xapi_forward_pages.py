@@ -1,0 +1,159 @@
+"""Statements sent to another LRS, as an admin sets it up on the connections page or through the
+API, and as `learnloop xapi-forward` sends them (from cron) to a second learnloop LRS on
+loopback; a refused statement shows on the page until the admin skips it; "My data" tells every
+user where a copy of their records goes."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
+from typer.testing import CliRunner
+
+from learnloop.cli.main import app as cli
+from learnloop.services.demo import answer_for
+from learnloop.services.learning import record_attempt
+from learnloop.services.lrs import LrsCaller, authenticate_client, create_client, store_statements
+from learnloop.storage import Database
+from learnloop.storage.tables import AuditEvent, XapiStatement
+from tests.conftest import PASSWORD, World
+from tests.services.test_xapi_forwarding import _outside, _Picky
+from tests.web.conftest import post
+from tests.xapi_target import target_lrs
+
+runner = CliRunner()
+
+
+def _count(db: Database) -> int:
+    with db.reading() as s:
+        return int(s.scalar(select(func.count()).select_from(XapiStatement)) or 0)
+
+
+@pytest.fixture
+def cron(monkeypatch: pytest.MonkeyPatch, sqlite_world: World, tmp_path: Path) -> None:
+    """`learnloop xapi-forward` on the pages' database, with their secret key."""
+    monkeypatch.setenv("LEARNLOOP_DATABASE_URL", sqlite_world.db.engine.url.render_as_string(False))
+    monkeypatch.setenv("LEARNLOOP_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setenv("LEARNLOOP_SECRET_KEY", "test-secret")
+    monkeypatch.setenv("COLUMNS", "200")  # Rich's tables whole, unwrapped
+
+
+def _settle(world: World) -> None:
+    """Make every stored statement old enough to go (they settle for 30 s before they do)."""
+    with world.db.transaction() as s:
+        s.execute(update(XapiStatement).values(stored=datetime(2026, 1, 5, tzinfo=UTC)))
+
+
+def _lrs(world: World) -> LrsCaller:
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    made = create_client(world.db, hasher, name="h5p", can_write=True)
+    return authenticate_client(world.db, hasher, made.key, made.secret)
+
+
+def _token(client: TestClient) -> str:
+    answer = client.post("/api/v1/auth/token", json={"username": "admin", "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["access_token"])
+
+
+def test_an_admin_sends_the_statements_to_another_lrs_from_the_page(
+    clients: dict[str, TestClient], sqlite_world: World, tmp_path: Path, sqlite_template: Path,
+    cron: None,
+) -> None:  # fmt: skip
+    admin, learner = clients["admin"], clients["learner"]
+    for i, item in enumerate(["pw-3", "pw-4", "pw-5"]):
+        record_attempt(sqlite_world.db, sqlite_world.learner, activity_key="parts-practice",
+                       item_key=item, response=answer_for(sqlite_world.course, item, i != 1))  # fmt: skip
+    store_statements(sqlite_world.db, _lrs(sqlite_world), _outside(2), base_url="https://x.example")
+    _settle(sqlite_world)
+    with target_lrs(tmp_path / "target", sqlite_template) as target:
+        refused = post(admin, "/admin/xapi-forwards", name="District", endpoint="http://lrs.example.org/",
+                       username=target.key, password=target.secret, scope="own")  # fmt: skip
+        assert refused.status_code == 400  # type: ignore[attr-defined]
+        assert "use https" in refused.text  # type: ignore[attr-defined]
+        added = post(admin, "/admin/xapi-forwards", name="District", endpoint=target.endpoint,
+                     username=target.key, password=target.secret, scope="own",
+                     from_start="true", version="1.0.3")  # fmt: skip
+        assert added.status_code == 303  # type: ignore[attr-defined]
+        page = admin.get(added.headers["location"])  # type: ignore[attr-defined]
+        assert "District gets the statements from the next run." in page.text
+        assert "<td>learnloop's own answers</td>" in page.text
+        assert target.secret not in page.text  # the password is never shown again
+
+        result = runner.invoke(cli, ["xapi-forward", "run"])
+        assert result.exit_code == 0, result.output
+        assert _count(target.db) == 3  # the three answers; the H5P's statements are not learnloop's
+        page = admin.get("/admin/connections")
+        row = page.text[page.text.index("<td>District</td>") :]
+        assert row.split("</tr>")[0].count("<td>3</td>") == 1  # sent 3
+        listed = runner.invoke(cli, ["xapi-forward", "list"])
+        assert "District" in listed.output
+
+        mine = learner.get("/account/data")
+        assert "also goes to 127.0.0.1" in mine.text
+
+        stopped = post(admin, "/admin/xapi-forwards/remove", name="District")
+        assert "forward=removed" in stopped.headers["location"]  # type: ignore[attr-defined]
+        assert "<td>District</td>" not in admin.get("/admin/connections").text
+        assert "also goes to" not in learner.get("/account/data").text
+
+
+def test_a_refused_statement_shows_on_the_page_until_the_admin_skips_it(
+    clients: dict[str, TestClient], sqlite_world: World, cron: None
+) -> None:
+    admin = clients["admin"]
+    statements = _outside(3)
+    store_statements(sqlite_world.db, _lrs(sqlite_world), statements, base_url="https://x.example")
+    _settle(sqlite_world)
+    handler = type("Picky", (_Picky,), {"refuse": statements[1]["id"], "kept": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        api = {"Authorization": f"Bearer {_token(admin)}"}
+        made = admin.post("/api/v1/admin/xapi-forwards", headers=api, json={
+            "name": "picky", "endpoint": f"http://127.0.0.1:{server.server_address[1]}/xapi",
+            "username": "k", "password": "s", "scope": "all", "from_start": True,
+        })  # fmt: skip
+        assert made.status_code == 201, made.text
+        assert made.json()["waiting"] == 3
+        failed = runner.invoke(cli, ["xapi-forward", "run"])
+        assert failed.exit_code == 1
+        assert "refused" in failed.output
+        page = admin.get("/admin/connections")
+        assert f"Refused statement {statements[1]['id']}" in page.text
+        assert 'action="/admin/xapi-forwards/skip"' in page.text
+        (shown,) = admin.get("/api/v1/admin/xapi-forwards", headers=api).json()
+        assert (shown["sent"], shown["refused_statement"]) == (1, statements[1]["id"])
+        skipped = post(admin, "/admin/xapi-forwards/skip", name="picky")
+        assert "forward=skipped" in skipped.headers["location"]  # type: ignore[attr-defined]
+        assert runner.invoke(cli, ["xapi-forward", "run"]).exit_code == 0
+        assert handler.kept == [statements[0]["id"], statements[2]["id"]]
+        assert admin.delete("/api/v1/admin/xapi-forwards/picky", headers=api).status_code == 204
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_command_line_sets_one_up_as_the_operator(sqlite_world: World, cron: None) -> None:
+    added = runner.invoke(cli, ["xapi-forward", "add", "Uni", "--endpoint", "https://lrs.uni.example/xapi/",
+                                "--username", "k", "--password", "s", "--all"])  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert runner.invoke(cli, ["xapi-forward", "add", "Uni", "--endpoint", "https://x.example/",
+                               "--username", "k", "--password", "s"]).exit_code == 1  # fmt: skip
+    listed = runner.invoke(cli, ["xapi-forward", "list"]).output
+    assert "Uni" in listed
+    assert "https://lrs.uni.example/xapi/" in listed
+    skipped = runner.invoke(cli, ["xapi-forward", "skip", "Uni"])
+    assert skipped.exit_code == 1  # it refused nothing
+    assert "refused no statement" in skipped.output
+    assert runner.invoke(cli, ["xapi-forward", "remove", "Uni"]).exit_code == 0
+    assert "Uni" not in runner.invoke(cli, ["xapi-forward", "list"]).output
+    with sqlite_world.db.reading() as s:
+        actions = list(s.scalars(select(AuditEvent.actor).where(AuditEvent.subject == "Uni")))
+    assert actions == ["operator", "operator"]  # added and removed, on the command line
