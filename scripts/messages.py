@@ -27,7 +27,7 @@ LOCALES = ROOT / "src" / "learnloop" / "locales"
 # and learnloop's errors (learnloop.exceptions), whose message a page shows (web.rendering.said)
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "words": None,
             "plural": (1, 2), "InvalidInput": (2,), "DuplicateName": (2,), "NotFound": None,
-            "PermissionDenied": None, "AuthenticationFailed": None}  # fmt: skip
+            "PermissionDenied": None, "AuthenticationFailed": None, "Conflict": None}  # fmt: skip
 
 
 def extract(root: Path = ROOT) -> Catalog:

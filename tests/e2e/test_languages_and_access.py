@@ -168,6 +168,9 @@ def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: 
         assert page.locator("html").get_attribute("lang") == language
         page.goto(url + "/admin/courses/fractions")  # a course's contents and fitted models
         problems += violations(page)
+        page.goto(url + "/admin/courses/fractions/files/items/01-parts.yaml?line=33&item=pw-3")
+        assert page.locator("textarea#text").count() == 1
+        problems += violations(page)  # a course file in the editor, at a question
         page.goto(url + "/admin/accounts?q=a")  # the accounts found, with the search form
         problems += violations(page)
         page.goto(url + "/admin/connections")  # LTI platforms, LRS clients, other LRSs; forms

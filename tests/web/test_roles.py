@@ -62,6 +62,11 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # (tests/web/test_account_deletion.py deletes one)
     ("POST", "/account/delete"): (LEARNERS, 400, 403, 303),
     ("GET", "/admin/connections"): ({A}, 200, 403, 303),
+    # a course file edited in the browser: the world's course came in without its folder's files,
+    # so there is none to open or save: 404 after the role check (tests/web/test_course_files.py
+    # edits one)
+    ("GET", "/admin/courses/{slug}/files/{path}"): ({A}, 404, 403, 303),
+    ("POST", "/admin/courses/{slug}/files/{path}"): ({A}, 404, 403, 303),
     # the other LRSs that get the statements: the form names none, and no LRS has that name: 400
     # and 404 for the admin, after the role check (tests/web/test_xapi_forward_pages.py sets one up)
     ("POST", "/admin/xapi-forwards"): ({A}, 400, 403, 303),
@@ -298,6 +303,11 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # turn it off: 400 (tests/web/test_two_step.py goes through it)
     ("GET", "/api/v1/me/recovery-email"): ({L, OL, OE, E, A}, 200, 403, 401),
     ("GET", "/api/v1/admin/xapi-forwards"): ({A}, 200, 403, 401),
+    # the world's course kept none of its folder's files: an empty list, and 404 for one
+    # (tests/web/test_course_files.py changes one)
+    ("GET", "/api/v1/admin/courses/{slug}/files"): ({A}, 200, 403, 401),
+    ("GET", "/api/v1/admin/courses/{slug}/files/{path}"): ({A}, 404, 403, 401),
+    ("PUT", "/api/v1/admin/courses/{slug}/files/{path}"): ({A}, 404, 403, 401),
     # an empty body: 400 for the admin after the role check
     ("POST", "/api/v1/admin/xapi-forwards"): ({A}, 400, 403, 401),
     ("DELETE", "/api/v1/admin/xapi-forwards/{name}"): ({A}, 204, 403, 401),

@@ -4,9 +4,12 @@ beside the course it loaded and give back as a folder (content.course_archive)."
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["SOURCE_PATTERNS", "source_texts"]
+__all__ = ["SOURCE_PATTERNS", "item_lines", "source_texts", "text_digest"]
 
 # What content.course_loader reads besides media/ (kept as bytes, content.course_media).
 SOURCE_PATTERNS = ("course.yaml", "activities/*.md", "items/*.yaml")
@@ -22,3 +25,28 @@ def source_texts(root: Path | str) -> dict[str, str]:
         for path in sorted(folder.glob(pattern))
         if path.is_file()
     }
+
+
+def text_digest(text: str) -> str:
+    """The SHA-256 of a source file's text, as the course editor's form carries it: what the
+    file was when the form was opened, so that saving over someone else's later change is
+    refused (services.course_edits)."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# An item's first line in an item file: "- id: pw-3" (docs/course-format.md), quoted or not.
+_ITEM_ID = re.compile(r"""^\s*-\s+id:\s*["']?([A-Za-z0-9_.-]+)["']?\s*(?:#.*)?$""")
+
+
+def item_lines(sources: Mapping[str, str]) -> dict[str, tuple[str, int]]:
+    """Where each item is written among a course's kept source files: (path, line, from 1), for
+    the course editor to open an item's file at it."""
+    found: dict[str, tuple[str, int]] = {}
+    for path, text in sources.items():
+        if not path.startswith("items/"):
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = _ITEM_ID.match(line)
+            if match and match.group(1) not in found:
+                found[match.group(1)] = (path, number)
+    return found

@@ -4,16 +4,20 @@ packs them. A course imported before learnloop kept sources has none until it is
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import select
 
 from learnloop.content.course_archive import pack_course_archive
+from learnloop.content.course_sources import item_lines, text_digest
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import NotFound
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
 from learnloop.storage.tables import Course, CourseMediaFile, CourseSourceFile
 
-__all__ = ["course_source_archive"]
+__all__ = ["CourseFile", "course_file", "course_files", "course_source_archive", "item_sources"]
 
 
 def course_source_archive(db: Database, viewer: Viewer, slug: str) -> tuple[str, bytes]:
@@ -44,3 +48,52 @@ def course_source_archive(db: Database, viewer: Viewer, slug: str) -> tuple[str,
             ).all()
         )
     return f"{slug}.zip", pack_course_archive(slug, sources, media)
+
+
+@dataclass(frozen=True)
+class CourseFile:
+    path: str  # in the course folder: course.yaml, activities/NAME.md, items/NAME.yaml
+    text: str
+    digest: str  # text_digest(text)
+
+    @property
+    def lines(self) -> int:
+        return self.text.count("\n") + (not self.text.endswith("\n"))
+
+
+def _kept(s: Any, slug: str) -> dict[str, str]:
+    course_id = s.scalar(select(Course.id).where(Course.slug == slug))
+    if course_id is None:
+        raise NotFound("there is no course %(slug)s", slug=repr(slug))
+    return dict(
+        s.execute(
+            select(CourseSourceFile.path, CourseSourceFile.text)
+            .where(CourseSourceFile.course_id == course_id)
+            .order_by(CourseSourceFile.path)
+        ).all()
+    )
+
+
+def course_files(db: Database, viewer: Viewer, slug: str) -> list[CourseFile]:
+    """The course's kept source files, by path (admins); none for a course imported before
+    learnloop kept them."""
+    require_role(viewer, Role.ADMIN)
+    with db.reading() as s:
+        return [CourseFile(p, text, text_digest(text)) for p, text in _kept(s, slug).items()]
+
+
+def course_file(db: Database, viewer: Viewer, slug: str, path: str) -> CourseFile:
+    """One of them, or NotFound."""
+    require_role(viewer, Role.ADMIN)
+    with db.reading() as s:
+        text = _kept(s, slug).get(path)
+    if text is None:
+        raise NotFound("%(slug)s has no file %(path)s", slug=slug, path=repr(path))
+    return CourseFile(path, text, text_digest(text))
+
+
+def item_sources(db: Database, viewer: Viewer, slug: str) -> dict[str, tuple[str, int]]:
+    """Where each of the course's items is written: (file, line), for a link to fix it."""
+    require_role(viewer, Role.ADMIN)
+    with db.reading() as s:
+        return item_lines(_kept(s, slug))

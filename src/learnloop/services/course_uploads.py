@@ -33,7 +33,7 @@ from learnloop.storage.course_store import course_by_slug
 from learnloop.storage.tables import Course as CourseRow
 from learnloop.storage.tables import ItemReport
 
-__all__ = ["CourseUpload", "regrade_course_for", "upload_course"]
+__all__ = ["CourseUpload", "regrade_course_for", "store_course_folder", "upload_course"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +69,28 @@ def upload_course(
         raise InvalidInput("archive", "choose the zip of a course folder to send")
     with tempfile.TemporaryDirectory(prefix="learnloop-course-") as folder:
         root = unpack_course_archive(archive, Path(folder), name=name)
-        course = load_course(root, default_mastery=mastery)
-        media = media_bytes(root, course)
-        sources = source_texts(root)
+        return store_course_folder(db, viewer, root, mastery=mastery, public_url=public_url)
+
+
+def store_course_folder(
+    db: Database,
+    viewer: Viewer,
+    root: Path,
+    *,
+    mastery: MasteryCriterion,
+    public_url: str,
+    slug: str | None = None,
+) -> CourseUpload:
+    """Check and store the course folder at ``root`` as an upload does (the course editor
+    writes one too, services.course_edits); ``slug``: the course it must stay."""
+    require_role(viewer, Role.ADMIN)
+    course = load_course(root, default_mastery=mastery)
+    if slug is not None and course.slug != slug:
+        raise InvalidInput(
+            "text", "the course's slug stays %(slug)s: a new course is sent as a zip", slug=slug
+        )
+    media = media_bytes(root, course)
+    sources = source_texts(root)
     before = _items_before(db, course.slug)
     course_id, status = import_course(
         db, course, media=media, sources=sources, actor=viewer.username

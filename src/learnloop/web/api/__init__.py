@@ -12,6 +12,7 @@ from learnloop.web.api import (
     admin_audit,
     admin_classes,
     admin_connections,
+    admin_course_files,
     admin_courses,
     admin_forwards,
     admin_rosters,
@@ -72,6 +73,7 @@ def create_api() -> FastAPI:
         admin_classes,
         admin_connections,
         admin_forwards,
+        admin_course_files,
         admin_courses,
         admin_rosters,
     ):

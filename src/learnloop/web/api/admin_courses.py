@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel
 
 from learnloop.reports.course_sources import course_source_archive
-from learnloop.services.course_uploads import regrade_course_for, upload_course
+from learnloop.services.course_uploads import CourseUpload, regrade_course_for, upload_course
 from learnloop.services.regrading import Regrade
 from learnloop.web.deps import ApiAdmin, ApiViewer, PlatformDep, typed_body
 
@@ -57,6 +57,15 @@ class CourseUploadOut(BaseModel):
     # how many wait on each (answer them with POST /admin/courses/{slug}/item-reports/resolve)
     reported_changes: list[ReportedChange] = []
 
+    @classmethod
+    def of(cls, done: CourseUpload) -> CourseUploadOut:
+        return cls(
+            id=done.course_id, slug=done.slug, title=done.title, status=done.status,
+            objectives=done.objectives, activities=done.activities, items=done.items,
+            regrade=RegradeOut.of(done.stale) if done.stale is not None else None,
+            reported_changes=[ReportedChange(item=k, reports=n) for k, n in done.reported_changes],
+        )  # fmt: skip
+
 
 @router.post("/courses", response_model=CourseUploadOut)
 def upload(
@@ -73,12 +82,7 @@ def upload(
         public_url=platform.settings.public_url,
     )  # fmt: skip
     response.status_code = 201 if done.status == "created" else 200
-    return CourseUploadOut(
-        id=done.course_id, slug=done.slug, title=done.title, status=done.status,
-        objectives=done.objectives, activities=done.activities, items=done.items,
-        regrade=RegradeOut.of(done.stale) if done.stale is not None else None,
-        reported_changes=[ReportedChange(item=k, reports=n) for k, n in done.reported_changes],
-    )  # fmt: skip
+    return CourseUploadOut.of(done)
 
 
 @router.get("/courses/{slug}/source.zip", response_class=Response)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import ContentError, InvalidInput
 from learnloop.reports.course_health import STALE_FIT_DAYS, course_health
-from learnloop.reports.course_sources import course_source_archive
+from learnloop.reports.course_sources import course_files, course_source_archive, item_sources
 from learnloop.reports.item_reports import course_item_reports
 from learnloop.services.course_uploads import regrade_course_for, upload_course
 from learnloop.storage.access import require_role
@@ -36,7 +36,8 @@ def course_page(
 ) -> Response:
     context = {"c": course_health(platform.db, viewer, slug), "stale_days": STALE_FIT_DAYS,
                "reports": course_item_reports(platform.db, viewer, slug), "report_error": None,
-               **extra}  # fmt: skip
+               "files": course_files(platform.db, viewer, slug), "edited": None,
+               "item_sources": item_sources(platform.db, viewer, slug), **extra}  # fmt: skip
     return render(
         request, platform, "admin/course.html", context, viewer=viewer, status_code=status
     )
