@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from learnloop.services.accounts import reset_password
-from tests.conftest import World
+from tests.conftest import PASSWORD, World
 from tests.web.conftest import csrf_of
 
 
@@ -57,3 +57,26 @@ def test_a_one_time_password_must_be_changed_before_anything_else(
     assert done.status_code == 303
     assert c.get("/learn").status_code == 200  # this session was kept
     assert api.get("/api/v1/me", headers=headers).status_code == 401  # the token ended
+
+
+def test_a_guessable_password_is_refused_with_its_reason_on_each_form(
+    app: FastAPI, clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    c = TestClient(app, follow_redirects=False)
+    form = {"csrf_token": csrf_of(c), "username": "zoe", "display_name": "Zoe Dupont",
+            "password": "Dupont2024!", "password_again": "Dupont2024!"}  # fmt: skip
+    refused = c.post("/register", data=form)
+    assert refused.status_code == 400
+    assert "a password with your name in it is guessed at once" in refused.text
+    c.cookies.set("lang", "fr")
+    form["password"] = form["password_again"] = "azertyuiop"
+    refused = c.post("/register", data=form)
+    assert "une suite de touches ou de lettres" in refused.text
+    lea = clients["learner"]
+    changed = lea.post("/account/password", data={
+        "csrf_token": lea.cookies["ll_csrf"], "current": PASSWORD, "new": "Password123",
+        "new_again": "Password123",
+    })  # fmt: skip
+    assert changed.status_code == 400
+    assert "a common word, even with digits or symbols around it" in changed.text
+    assert 'id="new" name="new" type="password"' in changed.text

@@ -27,8 +27,9 @@ from learnloop.domain.account_recovery import (
     LinkPurpose,
     check_recovery_email,
 )
+from learnloop.domain.passwords import check_new_password
 from learnloop.exceptions import InvalidInput, NotFound
-from learnloop.services.accounts import MIN_PASSWORD_LENGTH, authenticate
+from learnloop.services.accounts import authenticate
 from learnloop.services.audit import record_event
 from learnloop.services.login_limits import (
     LoginLimits,
@@ -220,6 +221,7 @@ class ResetAccount:
 
     user_id: int
     username: str
+    display_name: str
     needs_code: bool  # two-step sign-in is on: the reset asks for its code too
 
 
@@ -231,7 +233,7 @@ def account_to_reset(db: Database, secret: str, *, now: datetime) -> ResetAccoun
         assert user is not None  # the link's row goes with the account
         factor = s.get(TotpFactor, user.id)
         needs = factor is not None and factor.confirmed_at is not None
-        return ResetAccount(user.id, user.username, needs)
+        return ResetAccount(user.id, user.username, user.display_name, needs)
 
 
 def reset_password_with_link(
@@ -250,9 +252,9 @@ def reset_password_with_link(
     session and API token of the account ends, every other link dies, and the audit trail says
     so. An account with two-step sign-in needs its ``code`` (the app's or a recovery code;
     ``key`` is the instance's secret, which unlocks the app's key). The username."""
-    if len(new) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("new", "use at least %(min)s characters", min=MIN_PASSWORD_LENGTH)
     account = account_to_reset(db, secret, now=now)
+    check_new_password(new, username=account.username, display_name=account.display_name,
+                       field="new")  # fmt: skip
     if account.needs_code:
         if not code.strip():
             raise InvalidInput(

@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 
 from learnloop.domain import Role, Viewer
+from learnloop.domain.passwords import MIN_PASSWORD_LENGTH, check_new_password
 from learnloop.exceptions import AuthenticationFailed, DuplicateName, InvalidInput, PermissionDenied
 from learnloop.services.audit import record_event
 from learnloop.services.login_limits import (
@@ -39,8 +40,6 @@ __all__ = [
 ]
 
 USERNAME = re.compile(r"^[a-zA-Z0-9_.-]{3,64}$")
-# NIST SP 800-63B: at least 8 characters for a memorized secret, no composition rules.
-MIN_PASSWORD_LENGTH = 8
 # A precomputed hash to verify against when the user does not exist, so that a login's timing
 # does not tell whether a username is taken.
 _DUMMY_PASSWORD = "not-a-real-password"  # noqa: S105
@@ -71,13 +70,8 @@ def register_user(
     username = username.strip()
     if not USERNAME.match(username):
         raise InvalidInput("username", "use 3 to 64 letters, digits, '.', '-' or '_'")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            "password",
-            "use at least %(min)s characters",
-            min=MIN_PASSWORD_LENGTH,
-        )
     display_name = " ".join(display_name.split()) or username
+    check_new_password(password, username=username, display_name=display_name)
     if len(display_name) > 120:
         raise InvalidInput("display_name", "use at most 120 characters")
     password_hash = hasher.hash(password)
@@ -195,12 +189,8 @@ def change_password(
     """Replace the viewer's password. The current one is checked as a login is (and counts
     towards the login limits, so a stolen session cannot guess it); every other session and API
     token of the account ends, the one ``keep_token`` names stays."""
-    if len(new) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            "new",
-            "use at least %(min)s characters",
-            min=MIN_PASSWORD_LENGTH,
-        )
+    check_new_password(new, username=viewer.username, display_name=viewer.display_name,
+                       field="new")  # fmt: skip
     if new == current:
         raise InvalidInput("new", "choose a password other than the current one")
     authenticate(db, hasher, viewer.username, current, address=address, limits=limits)
