@@ -222,6 +222,8 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # everyone logged in (tests/web/test_account_recovery_pages.py gives and confirms one)
     ("POST", "/account/email"): ({L, OL, OE, E, A}, 400, 403, 303),
     ("POST", "/account/email/remove"): ({L, OL, OE, E, A}, 303, 403, 303),
+    # one's own other sessions, ended (tests/web/test_own_sessions.py: only one's own)
+    ("POST", "/account/sessions/end"): ({L, OL, OE, E, A}, 303, 403, 303),
     # the request names no account: 400 for the admin, after the role check
     ("POST", "/admin/accounts/password-reset"): ({A}, 400, 403, 303),
     ("GET", "/admin/identities"): ({A}, 200, 403, 303),
@@ -302,6 +304,8 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # one's own two-step sign-in, whatever the role; nothing started to confirm, no password to
     # turn it off: 400 (tests/web/test_two_step.py goes through it)
     ("GET", "/api/v1/me/recovery-email"): ({L, OL, OE, E, A}, 200, 403, 401),
+    ("GET", "/api/v1/me/sessions"): ({L, OL, OE, E, A}, 200, 403, 401),
+    ("POST", "/api/v1/me/sessions/end"): ({L, OL, OE, E, A}, 200, 403, 401),
     ("GET", "/api/v1/admin/xapi-forwards"): ({A}, 200, 403, 401),
     # the world's course kept none of its folder's files: an empty list, and 404 for one
     # (tests/web/test_course_files.py changes one)

@@ -14,7 +14,13 @@ from sqlalchemy import delete, select
 
 from learnloop.domain import Role, Viewer
 from learnloop.domain.passwords import MIN_PASSWORD_LENGTH, check_new_password
-from learnloop.exceptions import AuthenticationFailed, DuplicateName, InvalidInput, PermissionDenied
+from learnloop.exceptions import (
+    AuthenticationFailed,
+    DuplicateName,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 from learnloop.services.audit import record_event
 from learnloop.services.login_limits import (
     LoginLimits,
@@ -30,6 +36,7 @@ __all__ = [
     "MIN_PASSWORD_LENGTH",
     "authenticate",
     "change_password",
+    "end_own_sessions",
     "end_session",
     "one_time_password",
     "register_user",
@@ -150,6 +157,24 @@ def start_session(db: Database, user_id: int, *, kind: str, hours: int) -> str:
 def end_session(db: Database, token: str) -> None:
     with db.transaction() as s:
         s.execute(delete(AuthSession).where(AuthSession.token_hash == secret_digest(token)))
+
+
+def end_own_sessions(
+    db: Database, viewer: Viewer, *, keep_token: str | None, session_id: int | None = None
+) -> int:
+    """End the viewer's sessions and API tokens other than the one ``keep_token`` is (a browser
+    left signed in elsewhere, a token a script no longer needs): all of them, or the one
+    ``session_id`` names (NotFound when it is not theirs or not another). How many ended."""
+    others = delete(AuthSession).where(AuthSession.user_id == viewer.user_id)
+    if keep_token is not None:
+        others = others.where(AuthSession.token_hash != secret_digest(keep_token))
+    if session_id is not None:
+        others = others.where(AuthSession.id == session_id)
+    with db.transaction() as s:
+        ended = int(s.execute(others).rowcount or 0)  # type: ignore[attr-defined]
+    if session_id is not None and not ended:
+        raise NotFound("no other session of yours has that number")
+    return ended
 
 
 def viewer_for_user(db: Database, user_id: int) -> Viewer:

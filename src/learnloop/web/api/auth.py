@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,7 +11,8 @@ from pydantic import BaseModel, Field
 
 from learnloop.exceptions import AuthenticationFailed
 from learnloop.reports.learner_export import learner_export
-from learnloop.services.accounts import authenticate, end_session, start_session
+from learnloop.reports.own_sessions import own_sessions
+from learnloop.services.accounts import authenticate, end_own_sessions, end_session, start_session
 from learnloop.services.erasure import delete_own_account
 from learnloop.services.statement_index import catch_up
 from learnloop.services.two_factor import check_second_step, two_factor_on
@@ -40,8 +42,7 @@ def create_token(request: Request, body: TokenIn, platform: PlatformDep) -> Toke
 
 @router.delete("/auth/token", status_code=204)
 def delete_token(request: Request, platform: PlatformDep, viewer: ApiViewer) -> Response:
-    token = request.headers["authorization"].partition(" ")[2].strip()
-    end_session(platform.db, token)
+    end_session(platform.db, _bearer(request))
     return Response(status_code=204)
 
 
@@ -86,3 +87,41 @@ def delete_mine(
         limits=platform.login_limits,
     )  # fmt: skip
     return OwnDeletionOut(username=erased.username, rows=erased.rows)
+
+
+class OwnSessionOut(BaseModel):
+    id: int
+    kind: str  # cookie (a browser) | api (a token)
+    created_at: datetime
+    expires_at: datetime
+    current: bool  # the token this request came with
+
+
+class EndSessionsIn(BaseModel):
+    session: int | None = None  # one session's id; none: every other one
+
+
+class EndedOut(BaseModel):
+    ended: int
+
+
+def _bearer(request: Request) -> str:
+    return request.headers["authorization"].partition(" ")[2].strip()
+
+
+@router.get("/me/sessions", response_model=list[OwnSessionOut])
+def sessions(request: Request, platform: PlatformDep, viewer: ApiViewer) -> list[OwnSessionOut]:
+    """Where the account is signed in: browsers and API tokens, the newest first."""
+    return [OwnSessionOut(**asdict(s))
+            for s in own_sessions(platform.db, viewer.user_id, _bearer(request))]  # fmt: skip
+
+
+@router.post("/me/sessions/end", response_model=EndedOut)
+def end_sessions(
+    request: Request, body: EndSessionsIn, platform: PlatformDep, viewer: ApiViewer
+) -> EndedOut:
+    """End one other session, or all of them; the token of this request stays (404 for a
+    session that is not another of the caller's)."""
+    ended = end_own_sessions(platform.db, viewer, keep_token=_bearer(request),
+                             session_id=body.session)  # fmt: skip
+    return EndedOut(ended=ended)

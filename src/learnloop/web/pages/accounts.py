@@ -19,6 +19,7 @@ from learnloop.reports.learner_export import (
     learner_export,
     linked_names,
 )
+from learnloop.reports.own_sessions import own_sessions
 from learnloop.reports.xapi_forwarding import forward_hosts
 from learnloop.services.accounts import (
     MIN_PASSWORD_LENGTH,
@@ -247,7 +248,9 @@ def password_page_with(
         "error": None, "field": None, "done": False, "min_length": MIN_PASSWORD_LENGTH,
         "recovery": my_recovery_email(platform.db, viewer.user_id),
         "mail_ready": mail_ready(platform), "email_error": None, "email_field": None,
-        "email_news": None, **extra,
+        "email_news": None, "ended": None,
+        "sessions": own_sessions(platform.db, viewer.user_id, request.cookies.get(SESSION_COOKIE)),
+        **extra,
     }  # fmt: skip
     return render(request, platform, "password.html", context, viewer=viewer, status_code=status)
 
@@ -262,10 +265,13 @@ def _password_page(
 
 @router.get("/account/password", response_class=HTMLResponse)
 def password_page(
-    request: Request, platform: PlatformDep, viewer: PageViewer, done: int = 0, email: str = ""
-) -> Response:
-    """``email``: what became of the recovery address a form just gave or removed."""
-    news = {"email_news": email if email in _EMAIL_NEWS else None, "done": bool(done)}
+    request: Request, platform: PlatformDep, viewer: PageViewer, done: int = 0, email: str = "",
+    ended: int | None = None,
+) -> Response:  # fmt: skip
+    """``email``: what became of the recovery address a form just gave or removed; ``ended``:
+    how many of the account's other sessions the last form ended."""
+    news = {"email_news": email if email in _EMAIL_NEWS else None, "done": bool(done),
+            "ended": ended}  # fmt: skip
     return password_page_with(request, platform, viewer, news)
 
 
