@@ -249,3 +249,25 @@ def test_a_links_secret_is_never_logged_nor_cached(
         (logged,) = [r for r in caplog.records if r.name == "learnloop.request"]
         assert logged.path == "/login/reset/{token}"  # type: ignore[attr-defined]
         assert path.rsplit("/", 1)[1] not in logged.getMessage()
+
+
+def test_the_admin_sees_who_can_reset_a_forgotten_password_by_e_mail(
+    sqlite_world: World, hasher: PasswordHasher, tmp_path: Path, smtp: tuple[Inbox, int],
+    tokens: dict[str, str | None], client: TestClient,
+) -> None:  # fmt: skip
+    inbox, port = smtp
+    app = mail_app(sqlite_world, hasher, tmp_path, port)
+    with (
+        TestClient(app, follow_redirects=False) as lea,
+        TestClient(app, follow_redirects=False) as admin,
+    ):
+        login(lea, "lea")
+        confirm_address(lea, inbox)
+        login(admin, "admin")
+        page = admin.get("/admin/accounts?q=le")
+        row = page.text[page.text.index("<code>lea</code>") :].split("</tr>")[0]
+        assert "resets a forgotten password by e-mail" in row
+        assert "lea@example.org" not in page.text  # the address is the owner's
+        found = admin.get("/api/v1/admin/accounts?q=o", headers={
+            "Authorization": f"Bearer {tokens['admin']}"}).json()["accounts"]  # fmt: skip
+        assert {a["username"]: a["resets_by_email"] for a in found}["omar"] is False

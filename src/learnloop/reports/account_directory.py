@@ -13,7 +13,7 @@ from learnloop.domain import Role, Viewer
 from learnloop.exceptions import InvalidInput
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
-from learnloop.storage.tables import ClassMember, SchoolClass, User
+from learnloop.storage.tables import ClassMember, RecoveryEmail, SchoolClass, User
 from learnloop.storage.text_search import contains_text
 
 __all__ = ["ACCOUNTS_PAGE", "AccountEntry", "AccountPage", "find_accounts"]
@@ -32,6 +32,9 @@ class AccountEntry:
     created_at: datetime
     must_change_password: bool  # a one-time password not yet replaced
     classes: tuple[tuple[int, str], ...]  # (id, name), by name
+    # a confirmed recovery address: they can reset a forgotten password themselves (the address
+    # is the owner's, not shown here)
+    resets_by_email: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,9 +100,13 @@ def find_accounts(
             .order_by(SchoolClass.name)
         ):
             classes.setdefault(user_id, []).append((class_id, name))
+        by_email = set(s.scalars(select(RecoveryEmail.user_id).where(
+            RecoveryEmail.user_id.in_([u.id for u in users]),
+            RecoveryEmail.confirmed_at.is_not(None),
+        )))  # fmt: skip
     entries = [
         AccountEntry(u.id, u.username, u.display_name, u.role, u.created_at,
-                     u.must_change_password, tuple(classes.get(u.id, ())))
+                     u.must_change_password, tuple(classes.get(u.id, ())), u.id in by_email)
         for u in users
     ]  # fmt: skip
     return AccountPage(query, role, total, offset, entries)

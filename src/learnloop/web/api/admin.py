@@ -129,6 +129,7 @@ class AccountOut(BaseModel):
     created_at: datetime
     must_change_password: bool  # a one-time password not yet replaced
     classes: list[ClassRef]
+    resets_by_email: bool  # a confirmed recovery address: they reset a forgotten password
 
 
 class AccountsOut(BaseModel):
@@ -154,7 +155,8 @@ def accounts(
         accounts=[
             AccountOut(id=a.id, username=a.username, display_name=a.display_name, role=a.role,
                        created_at=a.created_at, must_change_password=a.must_change_password,
-                       classes=[ClassRef(id=i, name=n) for i, n in a.classes])
+                       classes=[ClassRef(id=i, name=n) for i, n in a.classes],
+                       resets_by_email=a.resets_by_email)
             for a in page.accounts
         ],
     )  # fmt: skip
