@@ -271,3 +271,42 @@ def test_the_admin_sees_who_can_reset_a_forgotten_password_by_e_mail(
         found = admin.get("/api/v1/admin/accounts?q=o", headers={
             "Authorization": f"Bearer {tokens['admin']}"}).json()["accounts"]  # fmt: skip
         assert {a["username"]: a["resets_by_email"] for a in found}["omar"] is False
+
+
+def test_the_confirmed_address_hears_of_changes_to_the_account(
+    sqlite_world: World, hasher: PasswordHasher, tmp_path: Path, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    with TestClient(mail_app(sqlite_world, hasher, tmp_path, port), follow_redirects=False) as lea:
+        login(lea, "lea")
+        post(lea, "/account/email", email="first@example.org", password=PASSWORD)
+        # an address not yet confirmed hears of nothing: replacing it tells it nothing
+        post(lea, "/account/email", email="lea@example.org", password=PASSWORD)
+        assert [m["To"] for m in inbox.messages] == ["first@example.org", "lea@example.org"]
+        assert post(lea, link_in(inbox.messages[-1])).status_code == 200  # type: ignore[attr-defined]
+
+        changed = post(lea, "/account/password", current=PASSWORD, new=NEW, new_again=NEW)
+        assert changed.status_code == 303  # type: ignore[attr-defined]
+        notice = inbox.messages[-1]
+        assert (notice["To"], notice["Subject"]) == (
+            "lea@example.org",
+            "Your learnloop password was changed",
+        )
+        assert f"{SITE}/login/forgot" in notice.get_content()
+
+        post(lea, "/account/email", email="new.one@example.org", password=NEW)
+        # the new address's link goes before the answer, the notice to the old one after it
+        confirm, told = inbox.messages[-2:]
+        assert (told["To"], confirm["To"]) == ("lea@example.org", "new.one@example.org")
+        assert "now go to n***@example.org, not here" in told.get_content()
+        assert "new.one@" not in told.get_content()  # a stranger reading it learns little
+        assert post(lea, link_in(confirm)).status_code == 200  # type: ignore[attr-defined]
+
+        post(lea, "/account/email/remove")
+        removed = inbox.messages[-1]
+        assert removed["To"] == "new.one@example.org"
+        assert "the address was removed" in removed.get_content()
+        before = len(inbox.messages)
+        post(lea, "/account/password", current=NEW, new="yet another long one",
+             new_again="yet another long one")  # fmt: skip
+        assert len(inbox.messages) == before  # no address: nobody to tell

@@ -26,6 +26,8 @@ __all__ = [
     "MailText",
     "check_recovery_email",
     "link_mail",
+    "masked",
+    "notice_mail",
 ]
 
 LinkPurpose = Literal["confirm", "reset"]
@@ -98,4 +100,54 @@ def link_mail(
             words("If it was not you, ignore this mail: your password stays as it is."),
         ]  # fmt: skip
     body = "\n".join([words("Hello %(name)s,", name=display_name), "", *lines, ""])
+    return MailText(subject, body)
+
+
+def masked(address: str) -> str:
+    """An address as a notice to another one shows it: enough for its owner to know it, not for
+    a stranger who reads the mail to use it (``l***@example.org``)."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def notice_mail(
+    kind: Literal["password", "address"],
+    *,
+    display_name: str,
+    username: str,
+    site: str,
+    new_address: str = "",
+    words: Wording = IN_ENGLISH,
+) -> MailText:
+    """The mail that tells the account's confirmed address of a change made to the account (its
+    password, or the address itself), so that its owner hears of a change they did not make."""
+    if kind == "password":
+        subject = words("Your learnloop password was changed")
+        what = words(
+            "The password of the learnloop account %(username)s at %(site)s was changed.",
+            username=username, site=site,
+        )  # fmt: skip
+    else:
+        subject = words("Your learnloop recovery address was changed")
+        what = (
+            words(
+                "Links for a forgotten password of the learnloop account %(username)s at %(site)s "
+                "now go to %(address)s, not here.", username=username, site=site,
+                address=masked(new_address),
+            )
+            if new_address
+            else words(
+                "Links for a forgotten password of the learnloop account %(username)s at %(site)s "
+                "no longer go here: the address was removed.", username=username, site=site,
+            )
+        )  # fmt: skip
+    body = "\n".join([
+        words("Hello %(name)s,", name=display_name), "", what, "",
+        words("If it was you, there is nothing to do."),
+        words(
+            "If it was not, choose a new password at once (%(url)s) and tell the site's "
+            "administrators.", url=f"{site}/login/forgot",
+        ),
+        "",
+    ])  # fmt: skip
     return MailText(subject, body)

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Literal
+
+from fastapi import BackgroundTasks
 
 from learnloop.adapters.mail import Mailer, MailError, OutgoingMail, relay_from_url
-from learnloop.domain.account_recovery import LinkPurpose, link_mail
+from learnloop.domain import Viewer
+from learnloop.domain.account_recovery import LinkPurpose, MailText, link_mail, notice_mail
 from learnloop.domain.language import Wording
+from learnloop.reports.account_recovery import RecoveryAddress
 from learnloop.services.account_recovery import LinkToSend
 from learnloop.web.platform import Platform
 
@@ -81,3 +86,40 @@ def send_links_quietly(
         send_links(platform, links, language, words)
     except MailError as exc:
         log.warning("a password reset link was not sent: %s", exc)
+
+
+def send_notice(platform: Platform, to: str, text: MailText, language: str) -> None:
+    """Tell an account's confirmed address of a change (after the answer): a failure is logged,
+    the change stands."""
+    if not mail_ready(platform):
+        return
+    try:
+        relay = relay_from_url(platform.settings.smtp_url)
+        with Mailer(relay, platform.settings.mail_from) as mailer:
+            mailer.send(OutgoingMail(to, text.subject, text.body, language))
+    except (MailError, ValueError) as exc:
+        log.warning("a notice of an account change was not sent: %s", exc)
+
+
+def tell_owner(
+    background: BackgroundTasks,
+    platform: Platform,
+    viewer: Viewer,
+    kind: Literal["password", "address"],
+    *,
+    confirmed: RecoveryAddress | None,
+    language: str,
+    words: Wording,
+    new_address: str = "",
+) -> None:
+    """Tell the account's confirmed recovery address (as it was before the change) of a change
+    to the password or to the address itself, after the answer; nothing when it has none, or the
+    address only changed its case."""
+    if confirmed is None or confirmed.confirmed_at is None:
+        return
+    if kind == "address" and new_address.lower() == confirmed.email.lower():
+        return
+    text = notice_mail(kind, display_name=viewer.display_name, username=viewer.username,
+                       site=platform.settings.public_url.rstrip("/"), new_address=new_address,
+                       words=words)  # fmt: skip
+    background.add_task(send_notice, platform, confirmed.email, text, language)

@@ -20,7 +20,13 @@ from learnloop.services.account_recovery import (
     set_recovery_email,
 )
 from learnloop.web.deps import ApiViewer, PlatformDep, client_address
-from learnloop.web.recovery_mail import MailError, mail_ready, send_links, send_links_quietly
+from learnloop.web.recovery_mail import (
+    MailError,
+    mail_ready,
+    send_links,
+    send_links_quietly,
+    tell_owner,
+)
 
 router = APIRouter(tags=["auth"])
 
@@ -66,20 +72,25 @@ def recovery_email(platform: PlatformDep, viewer: ApiViewer) -> RecoveryEmailOut
 
 @router.put("/me/recovery-email", status_code=202, response_model=RecoveryEmailOut)
 def give_recovery_email(
-    request: Request, body: RecoveryEmailIn, platform: PlatformDep, viewer: ApiViewer
-) -> Response | RecoveryEmailOut:
+    request: Request, body: RecoveryEmailIn, platform: PlatformDep, viewer: ApiViewer,
+    background: BackgroundTasks,
+) -> Response | RecoveryEmailOut:  # fmt: skip
     """Give or replace the address; 202: the link that confirms it went to it (in the language
     of Accept-Language), 502 when the relay failed (the address is kept, unconfirmed)."""
     if not mail_ready(platform):
         raise InvalidInput("email", "this learnloop sends no e-mail: ask an administrator")
+    before = my_recovery_email(platform.db, viewer.user_id)
     link = set_recovery_email(
         platform.db, platform.hasher, viewer, email=body.email, password=body.password,
         now=datetime.now(UTC), life=timedelta(hours=platform.settings.confirm_link_hours),
         address=client_address(request), limits=platform.login_limits,
     )  # fmt: skip
     language = _language(request, platform)
+    words = platform.catalogs.wording(language)
+    tell_owner(background, platform, viewer, "address", confirmed=before, language=language,
+               words=words, new_address=link.to)  # fmt: skip
     try:
-        send_links(platform, [link], language, platform.catalogs.wording(language))
+        send_links(platform, [link], language, words)
     except MailError:
         return JSONResponse({"detail": "the address is kept, but the mail to confirm it could "
                              "not be sent: try again later"}, status_code=502)  # fmt: skip
@@ -87,8 +98,14 @@ def give_recovery_email(
 
 
 @router.delete("/me/recovery-email", status_code=204)
-def forget_recovery_email(platform: PlatformDep, viewer: ApiViewer) -> Response:
+def forget_recovery_email(
+    request: Request, platform: PlatformDep, viewer: ApiViewer, background: BackgroundTasks
+) -> Response:
+    before = my_recovery_email(platform.db, viewer.user_id)
     remove_recovery_email(platform.db, viewer, now=datetime.now(UTC))
+    language = _language(request, platform)
+    tell_owner(background, platform, viewer, "address", confirmed=before, language=language,
+               words=platform.catalogs.wording(language))  # fmt: skip
     return Response(status_code=204)
 
 

@@ -16,6 +16,7 @@ from fastapi import APIRouter, BackgroundTasks, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from learnloop.exceptions import AuthenticationFailed, InvalidInput, NotFound, TooManyAttempts
+from learnloop.reports.account_recovery import my_recovery_email
 from learnloop.services.account_recovery import (
     account_to_reset,
     confirm_recovery_email,
@@ -33,6 +34,7 @@ from learnloop.web.recovery_mail import (
     mail_ready,
     send_links,
     send_links_quietly,
+    tell_owner,
     valid_for,
 )
 from learnloop.web.rendering import language_of, redirect, render, said, wording_for
@@ -144,6 +146,7 @@ def recovery_email(
     request: Request,
     platform: PlatformDep,
     viewer: PageViewer,
+    background: BackgroundTasks,
     email: Annotated[str, Form(max_length=300)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
@@ -151,6 +154,7 @@ def recovery_email(
     if not mail_ready(platform):
         raise InvalidInput("email", "this learnloop sends no e-mail: ask an administrator")
     now = datetime.now(UTC)
+    before = my_recovery_email(platform.db, viewer.user_id)
     try:
         link = set_recovery_email(
             platform.db, platform.hasher, viewer, email=email, password=password, now=now,
@@ -163,16 +167,24 @@ def recovery_email(
         extra = {"email_error": said(request, platform, exc), "email_field": field,
                  "email_entered": email}  # fmt: skip
         return _refused(password_page_with(request, platform, viewer, extra, status), exc)
+    language, words = language_of(request, platform), wording_for(request, platform)
+    tell_owner(background, platform, viewer, "address", confirmed=before, language=language,
+               words=words, new_address=link.to)  # fmt: skip
     try:
-        send_links(platform, [link], language_of(request, platform), wording_for(request, platform))
+        send_links(platform, [link], language, words)
     except MailError:
         return redirect("/account/password?email=unsent")
     return redirect("/account/password?email=sent")
 
 
 @router.post("/account/email/remove", dependencies=[CsrfChecked])
-def recovery_email_remove(platform: PlatformDep, viewer: PageViewer) -> Response:
+def recovery_email_remove(
+    request: Request, platform: PlatformDep, viewer: PageViewer, background: BackgroundTasks
+) -> Response:
+    before = my_recovery_email(platform.db, viewer.user_id)
     remove_recovery_email(platform.db, viewer, now=datetime.now(UTC))
+    tell_owner(background, platform, viewer, "address", confirmed=before,
+               language=language_of(request, platform), words=wording_for(request, platform))  # fmt: skip
     return redirect("/account/password?email=removed")
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from learnloop.domain import Role, Viewer
@@ -43,8 +43,16 @@ from learnloop.web.i18n import LANGUAGE_COOKIE
 from learnloop.web.navigation import HOME, safe_next
 from learnloop.web.pages.two_step import pending_login
 from learnloop.web.platform import Platform
-from learnloop.web.recovery_mail import mail_ready
-from learnloop.web.rendering import clear_session_cookie, redirect, render, said, set_session_cookie
+from learnloop.web.recovery_mail import mail_ready, tell_owner
+from learnloop.web.rendering import (
+    clear_session_cookie,
+    language_of,
+    redirect,
+    render,
+    said,
+    set_session_cookie,
+    wording_for,
+)
 
 router = APIRouter()
 
@@ -280,6 +288,7 @@ def password_change(
     request: Request,
     platform: PlatformDep,
     viewer: PageViewer,
+    background: BackgroundTasks,
     current: Annotated[str, Form(max_length=1024)] = "",
     new: Annotated[str, Form(max_length=1024)] = "",
     new_again: Annotated[str, Form(max_length=1024)] = "",
@@ -307,4 +316,7 @@ def password_change(
             request, platform, viewer, error="the current password is not right",
             field="current", status=400,
         )  # fmt: skip
+    tell_owner(background, platform, viewer, "password",
+               confirmed=my_recovery_email(platform.db, viewer.user_id),
+               language=language_of(request, platform), words=wording_for(request, platform))  # fmt: skip
     return redirect("/account/password?done=1")
