@@ -131,6 +131,17 @@ def lrs() -> dict[str, object]:
     return result
 
 
+def forwarding() -> dict[str, object]:
+    """A store's statements sent to another LRS beside Ralph copying them (.bench-ralph-venv):
+    about 3 minutes."""
+    console.print("[bold]xapi_forwarding.py[/bold]")
+    done = subprocess.run([sys.executable, str(HERE / "xapi_forwarding.py")], check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    console.print(done.stderr[-2000:])
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def classroom() -> dict[str, object]:
     """A school's load on one machine (answers and pages over loopback, SQLite and PostgreSQL,
     then SQLite with one server process): about 8 minutes."""
@@ -180,8 +191,8 @@ def cat(bench_python: str) -> dict[str, object]:
 
 
 def main() -> None:
-    """All benchmarks; `run_all.py cat|memory|placement|simulation|lrs|parallel_fit|classroom|
-    withdrawal|class_export` runs only that one (results/NAME.json)."""
+    """All benchmarks; `run_all.py cat|memory|placement|simulation|lrs|forwarding|parallel_fit|
+    classroom|withdrawal|class_export` runs only that one (results/NAME.json)."""
     datasets = os.environ.get("LEARNLOOP_DATASETS", str(HERE.parent.parent / "shared" / "datasets"))
     bench_python = str(HERE.parent / ".bench-venv" / "bin" / "python")
     header = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
@@ -191,6 +202,7 @@ def main() -> None:
         "placement": lambda: run(sys.executable, "placement.py", str(CHARTS / "placement.svg")),
         "simulation": simulation,
         "lrs": lrs,
+        "forwarding": forwarding,
         "parallel_fit": lambda: run(sys.executable, "parallel_fit.py", datasets),
         "classroom": classroom,
         "withdrawal": withdrawal,
@@ -220,6 +232,7 @@ def main() -> None:
         "placement": run(sys.executable, "placement.py", str(CHARTS / "placement.svg")),
         "simulation": simulation(),
         "lrs": lrs(),
+        "forwarding": forwarding(),
         "classroom": classroom(),
         "withdrawal": withdrawal(),
         "class_export": class_export(),
