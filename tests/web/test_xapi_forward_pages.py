@@ -5,6 +5,7 @@ user where a copy of their records goes."""
 
 from __future__ import annotations
 
+import fcntl
 import threading
 from datetime import UTC, datetime
 from http.server import ThreadingHTTPServer
@@ -157,3 +158,23 @@ def test_the_command_line_sets_one_up_as_the_operator(sqlite_world: World, cron:
     with sqlite_world.db.reading() as s:
         actions = list(s.scalars(select(AuditEvent.actor).where(AuditEvent.subject == "Uni")))
     assert actions == ["operator", "operator"]  # added and removed, on the command line
+
+
+def test_a_run_leaves_the_statements_to_one_still_going(
+    sqlite_world: World, cron: None, tmp_path: Path
+) -> None:
+    added = runner.invoke(cli, ["xapi-forward", "add", "Uni", "--endpoint", "https://lrs.uni.example/xapi/",
+                                "--username", "k", "--password", "s", "--all", "--from-start"])  # fmt: skip
+    assert added.exit_code == 0, added.output
+    store_statements(sqlite_world.db, _lrs(sqlite_world), _outside(2), base_url="https://x.example")
+    _settle(sqlite_world)
+    with (tmp_path / "xapi-forward.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a run still sending
+        second = runner.invoke(cli, ["xapi-forward", "run"])
+        fcntl.flock(held, fcntl.LOCK_UN)
+    assert second.exit_code == 0
+    assert "Another run is still sending" in second.output
+    listed = runner.invoke(cli, ["xapi-forward", "list"]).output
+    assert "could not be reached" not in listed  # it tried nothing
+    failed = runner.invoke(cli, ["xapi-forward", "run"])  # alone now: it tries, and nobody answers
+    assert failed.exit_code == 1

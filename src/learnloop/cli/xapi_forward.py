@@ -4,7 +4,11 @@ what waits and stops before the next one starts."""
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -29,6 +33,24 @@ xapi_forward = typer.Typer(
 )
 
 
+@contextmanager
+def _one_run(instance_dir: Path) -> Iterator[bool]:
+    """Whether this is the only run on the machine (a lock file in the instance folder): a run
+    whose last batch waits on a slow LRS may outlast the minute, and the next one from cron then
+    leaves it alone rather than send the same batches again."""
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    with (instance_dir / "xapi-forward.lock").open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @xapi_forward.command("run")
 def run(
     seconds: Annotated[
@@ -36,7 +58,10 @@ def run(
     ] = 50,
 ) -> None:
     """Send each LRS what waits for it; exit 1 when one failed or refused a statement."""
-    with operator_database() as (settings, db):
+    with operator_database() as (settings, db), _one_run(settings.instance_dir) as alone:
+        if not alone:
+            console.print("Another run is still sending: this one leaves it to finish.")
+            return
         now = datetime.now(UTC)
         with console.status("Sending statements"):
             runs = forward_statements(
