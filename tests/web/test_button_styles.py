@@ -9,8 +9,8 @@ from pathlib import Path
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "learnloop" / "web" / "templates"
 FORM = re.compile(r'<form[^>]*action="([^"]*)"[^>]*>(.*?)</form>', re.S)
 SMALL_BUTTON = re.compile(r'<button[^>]*class="(small[^"]*)"')
-# the last part of a removing form's path
-REMOVING = {"remove", "hide", "delete", "disband", "unlink", "withdraw"}
+# the last part of a removing form's path ("end": one's own session, signed out)
+REMOVING = {"remove", "hide", "delete", "disband", "unlink", "withdraw", "end"}
 
 
 def _small_buttons() -> list[tuple[str, str, str]]:

@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from typer.testing import CliRunner
 
 from learnloop.cli.main import app as cli
+from learnloop.reports.xapi_forwarding import forwards
 from learnloop.services.demo import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.lrs import LrsCaller, authenticate_client, create_client, store_statements
@@ -42,7 +43,6 @@ def cron(monkeypatch: pytest.MonkeyPatch, sqlite_world: World, tmp_path: Path) -
     monkeypatch.setenv("LEARNLOOP_DATABASE_URL", sqlite_world.db.engine.url.render_as_string(False))
     monkeypatch.setenv("LEARNLOOP_INSTANCE_DIR", str(tmp_path))
     monkeypatch.setenv("LEARNLOOP_SECRET_KEY", "test-secret")
-    monkeypatch.setenv("COLUMNS", "200")  # Rich's tables whole, unwrapped
 
 
 def _settle(world: World) -> None:
@@ -147,9 +147,9 @@ def test_the_command_line_sets_one_up_as_the_operator(sqlite_world: World, cron:
     assert added.exit_code == 0, added.output
     assert runner.invoke(cli, ["xapi-forward", "add", "Uni", "--endpoint", "https://x.example/",
                                "--username", "k", "--password", "s"]).exit_code == 1  # fmt: skip
-    listed = runner.invoke(cli, ["xapi-forward", "list"]).output
-    assert "Uni" in listed
-    assert "https://lrs.uni.example/xapi/" in listed
+    assert "Uni" in runner.invoke(cli, ["xapi-forward", "list"]).output
+    (row,) = forwards(sqlite_world.db, None)
+    assert (row.endpoint, row.scope, row.waiting) == ("https://lrs.uni.example/xapi/", "all", 0)
     skipped = runner.invoke(cli, ["xapi-forward", "skip", "Uni"])
     assert skipped.exit_code == 1  # it refused nothing
     assert "refused no statement" in skipped.output
