@@ -131,15 +131,21 @@ def lrs() -> dict[str, object]:
     return result
 
 
-def forwarding() -> dict[str, object]:
-    """A store's statements sent to another LRS beside Ralph copying them (.bench-ralph-venv):
-    about 3 minutes."""
-    console.print("[bold]xapi_forwarding.py[/bold]")
-    done = subprocess.run([sys.executable, str(HERE / "xapi_forwarding.py")], check=True,
-                          capture_output=True, text=True)  # fmt: skip
+def _script(name: str) -> dict[str, object]:
+    """Run benchmarks/NAME, show the end of what it told on stderr, and read the JSON of its last
+    line."""
+    console.print(f"[bold]{name}[/bold]")
+    done = subprocess.run([sys.executable, str(HERE / name)], check=True, capture_output=True,
+                          text=True)  # fmt: skip
     console.print(done.stderr[-2000:])
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def forwarding() -> dict[str, object]:
+    """A store's statements sent to another LRS beside Ralph copying them (.bench-ralph-venv):
+    about 3 minutes."""
+    return _script("xapi_forwarding.py")
 
 
 def classroom() -> dict[str, object]:
@@ -172,12 +178,7 @@ def class_export() -> dict[str, object]:
 def withdrawal() -> dict[str, object]:
     """Withdrawing an answer (the replay of a learner's record) beside the live answers, SQLite
     and PostgreSQL: about 3 minutes."""
-    console.print("[bold]withdrawal.py[/bold]")
-    done = subprocess.run([sys.executable, str(HERE / "withdrawal.py")], check=True,
-                          capture_output=True, text=True)  # fmt: skip
-    console.print(done.stderr[-2000:])
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return _script("withdrawal.py")
 
 
 def cat(bench_python: str) -> dict[str, object]:

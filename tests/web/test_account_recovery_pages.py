@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -57,6 +58,28 @@ def confirm_address(client: TestClient, inbox: Inbox, email: str = "lea@example.
     assert post(client, path).status_code == 200  # type: ignore[attr-defined]
 
 
+def logout(client: TestClient) -> None:
+    client.post("/logout", data={"csrf_token": client.cookies["ll_csrf"]})
+
+
+def forgetful_lea(client: TestClient, inbox: Inbox) -> None:
+    """Lea gives and confirms her address, then signs out, having forgotten her password."""
+    login(client, "lea")
+    confirm_address(client, inbox)
+    logout(client)
+
+
+@pytest.fixture
+def relayed(
+    sqlite_world: World, hasher: PasswordHasher, tmp_path: Path, smtp: tuple[Inbox, int]
+) -> Iterator[tuple[TestClient, Inbox]]:
+    """A browser on the pages of an instance that mails through the test's SMTP server."""
+    inbox, port = smtp
+    app = mail_app(sqlite_world, hasher, tmp_path, port)
+    with TestClient(app, follow_redirects=False) as client:
+        yield client, inbox
+
+
 def test_the_owner_confirms_an_address_then_resets_a_forgotten_password(
     sqlite_world: World, hasher: PasswordHasher, tmp_path: Path, smtp: tuple[Inbox, int]
 ) -> None:
@@ -94,7 +117,7 @@ def test_the_owner_confirms_an_address_then_resets_a_forgotten_password(
             "can be sent to <strong>lea@example.org</strong>"
             in client.get("/account/password").text
         )
-        client.post("/logout", data={"csrf_token": client.cookies["ll_csrf"]})
+        logout(client)
 
         assert 'href="/login/forgot"' in client.get("/login").text
         asked = post(client, "/login/forgot", who="lea")
@@ -126,67 +149,51 @@ def test_the_owner_confirms_an_address_then_resets_a_forgotten_password(
 
 
 def test_the_answer_is_the_same_whether_or_not_an_account_matches(
-    sqlite_world: World, hasher: PasswordHasher, tmp_path: Path, smtp: tuple[Inbox, int]
+    relayed: tuple[TestClient, Inbox],
 ) -> None:
-    inbox, port = smtp
-    with TestClient(
-        mail_app(sqlite_world, hasher, tmp_path, port), follow_redirects=False
-    ) as client:
-        login(client, "lea")
-        confirm_address(client, inbox)
-        client.post("/logout", data={"csrf_token": client.cookies["ll_csrf"]})
-        before = len(inbox.messages)
-        answers = {who: post(client, "/login/forgot", who=who)
-                   for who in ("lea", "lea@example.org", "nobody", "omar", "x@example.org")}  # fmt: skip
-        assert {a.status_code for a in answers.values()} == {200}  # type: ignore[attr-defined]
-        texts = {main_text(a.text.replace(who, "WHO")) for who, a in answers.items()}  # type: ignore[attr-defined]
-        assert len(texts) == 1
-        assert len(inbox.messages) == before + 2  # lea's, twice; nothing for the others
-        assert {m["To"] for m in inbox.messages[before:]} == {"lea@example.org"}
-        empty = post(client, "/login/forgot", who="  ")
-        assert empty.status_code == 400  # type: ignore[attr-defined]
+    client, inbox = relayed
+    forgetful_lea(client, inbox)
+    before = len(inbox.messages)
+    answers = {who: post(client, "/login/forgot", who=who)
+               for who in ("lea", "lea@example.org", "nobody", "omar", "x@example.org")}  # fmt: skip
+    assert {a.status_code for a in answers.values()} == {200}  # type: ignore[attr-defined]
+    texts = {main_text(a.text.replace(who, "WHO")) for who, a in answers.items()}  # type: ignore[attr-defined]
+    assert len(texts) == 1
+    assert len(inbox.messages) == before + 2  # lea's, twice; nothing for the others
+    assert {m["To"] for m in inbox.messages[before:]} == {"lea@example.org"}
+    empty = post(client, "/login/forgot", who="  ")
+    assert empty.status_code == 400  # type: ignore[attr-defined]
 
 
-def test_mails_speak_the_page_language(
-    sqlite_world: World, hasher: PasswordHasher, tmp_path: Path, smtp: tuple[Inbox, int]
-) -> None:
-    inbox, port = smtp
-    with TestClient(
-        mail_app(sqlite_world, hasher, tmp_path, port), follow_redirects=False
-    ) as client:
-        client.cookies.set("lang", "fr")
-        login(client, "lea")
-        confirm_address(client, inbox)
-        assert inbox.messages[-1]["Content-Language"] == "fr"
-        assert inbox.messages[-1]["Subject"] == "Confirmez votre adresse pour learnloop"
-        client.post("/logout", data={"csrf_token": client.cookies["ll_csrf"]})
-        post(client, "/login/forgot", who="lea")
-        assert inbox.messages[-1]["Subject"] == "Choisissez un nouveau mot de passe learnloop"
-        assert "dans les 60\u00a0minutes" in inbox.messages[-1].get_content()
+def test_mails_speak_the_page_language(relayed: tuple[TestClient, Inbox]) -> None:
+    client, inbox = relayed
+    client.cookies.set("lang", "fr")
+    forgetful_lea(client, inbox)
+    confirm = next(m for m in inbox.messages if m["Subject"].startswith("Confirmez"))
+    assert confirm["Content-Language"] == "fr"
+    assert confirm["Subject"] == "Confirmez votre adresse pour learnloop"
+    post(client, "/login/forgot", who="lea")
+    assert inbox.messages[-1]["Subject"] == "Choisissez un nouveau mot de passe learnloop"
+    assert "dans les 60\u00a0minutes" in inbox.messages[-1].get_content()
 
 
 def test_two_step_sign_in_is_asked_on_the_reset_page(
-    sqlite_world: World, hasher: PasswordHasher, tmp_path: Path, smtp: tuple[Inbox, int]
+    sqlite_world: World, relayed: tuple[TestClient, Inbox]
 ) -> None:
-    inbox, port = smtp
-    with TestClient(
-        mail_app(sqlite_world, hasher, tmp_path, port), follow_redirects=False
-    ) as client:
-        login(client, "lea")
-        confirm_address(client, inbox)
-        enrolment = start_enrolment(sqlite_world.db, sqlite_world.learner, "test-secret")
-        totp = pyotp.TOTP(enrolment.secret)
-        finish_enrolment(sqlite_world.db, sqlite_world.learner, "test-secret", totp.now())
-        client.post("/logout", data={"csrf_token": client.cookies["ll_csrf"]})
-        post(client, "/login/forgot", who="lea")
-        path = link_in(inbox.messages[-1])
-        assert 'name="code"' in client.get(path).text
-        no_code = post(client, path, new=NEW, new_again=NEW)
-        assert no_code.status_code == 400  # type: ignore[attr-defined]
-        wrong = post(client, path, new=NEW, new_again=NEW, code="000000")
-        assert wrong.status_code == 400
-        assert "wrong code" in wrong.text
-        assert client.get(path).status_code == 200  # the link still works
+    client, inbox = relayed
+    forgetful_lea(client, inbox)
+    enrolment = start_enrolment(sqlite_world.db, sqlite_world.learner, "test-secret")
+    totp = pyotp.TOTP(enrolment.secret)
+    finish_enrolment(sqlite_world.db, sqlite_world.learner, "test-secret", totp.now())
+    post(client, "/login/forgot", who="lea")
+    path = link_in(inbox.messages[-1])
+    assert 'name="code"' in client.get(path).text
+    no_code = post(client, path, new=NEW, new_again=NEW)
+    assert no_code.status_code == 400  # type: ignore[attr-defined]
+    wrong = post(client, path, new=NEW, new_again=NEW, code="000000")
+    assert wrong.status_code == 400
+    assert "wrong code" in wrong.text
+    assert client.get(path).status_code == 200  # the link still works
 
 
 def test_a_relay_that_fails_is_said_to_the_owner_and_to_nobody_else(
@@ -199,7 +206,7 @@ def test_a_relay_that_fails_is_said_to_the_owner_and_to_nobody_else(
         assert sent.headers["location"] == "/account/password?email=unsent"  # type: ignore[attr-defined]
         assert "could not be sent" in client.get("/account/password?email=unsent").text
         assert my_recovery_email(sqlite_world.db, sqlite_world.learner.user_id) is not None
-        client.post("/logout", data={"csrf_token": client.cookies["ll_csrf"]})
+        logout(client)
         asked = post(client, "/login/forgot", who="lea")
         assert asked.status_code == 200  # type: ignore[attr-defined]
         assert "is on its way" in asked.text  # type: ignore[attr-defined]
@@ -232,23 +239,18 @@ def test_a_link_that_does_not_work_says_so_and_offers_a_new_one(
 
 
 def test_a_links_secret_is_never_logged_nor_cached(
-    sqlite_world: World, hasher: PasswordHasher, tmp_path: Path, smtp: tuple[Inbox, int],
-    caplog: pytest.LogCaptureFixture,
-) -> None:  # fmt: skip
-    inbox, port = smtp
-    app = mail_app(sqlite_world, hasher, tmp_path, port)
-    with TestClient(app, follow_redirects=False) as client:
-        login(client, "lea")
-        confirm_address(client, inbox)
-        client.post("/logout", data={"csrf_token": client.cookies["ll_csrf"]})
-        post(client, "/login/forgot", who="lea")
-        path = link_in(inbox.messages[-1])
-        with caplog.at_level(logging.INFO, logger="learnloop.request"):
-            page = client.get(path)
-        assert page.headers["Cache-Control"] == "no-store"
-        (logged,) = [r for r in caplog.records if r.name == "learnloop.request"]
-        assert logged.path == "/login/reset/{token}"  # type: ignore[attr-defined]
-        assert path.rsplit("/", 1)[1] not in logged.getMessage()
+    relayed: tuple[TestClient, Inbox], caplog: pytest.LogCaptureFixture
+) -> None:
+    client, inbox = relayed
+    forgetful_lea(client, inbox)
+    post(client, "/login/forgot", who="lea")
+    path = link_in(inbox.messages[-1])
+    with caplog.at_level(logging.INFO, logger="learnloop.request"):
+        page = client.get(path)
+    assert page.headers["Cache-Control"] == "no-store"
+    (logged,) = [r for r in caplog.records if r.name == "learnloop.request"]
+    assert logged.path == "/login/reset/{token}"  # type: ignore[attr-defined]
+    assert path.rsplit("/", 1)[1] not in logged.getMessage()
 
 
 def test_the_admin_sees_who_can_reset_a_forgotten_password_by_e_mail(
