@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
@@ -22,11 +22,14 @@ from learnloop.reports.xapi_forwarding import forwards
 from learnloop.services.demo import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.lrs import LrsCaller, authenticate_client, create_client, store_statements
+from learnloop.services.xapi_forwarding import add_forward, forward_statements
 from learnloop.storage import Database
-from learnloop.storage.tables import AuditEvent, XapiStatement
+from learnloop.storage.tables import AuditEvent, XapiAttachment, XapiStatement
 from tests.conftest import PASSWORD, World
 from tests.services.test_xapi_forwarding import _outside, _Picky
 from tests.web.conftest import post
+from tests.web.test_xapi import basic
+from tests.web.test_xapi_attachments import CONTENTS, MIXED, golden, multipart, sha
 from tests.xapi_target import target_lrs
 
 runner = CliRunner()
@@ -178,3 +181,28 @@ def test_a_run_leaves_the_statements_to_one_still_going(
     assert "could not be reached" not in listed  # it tried nothing
     failed = runner.invoke(cli, ["xapi-forward", "run"])  # alone now: it tries, and nobody answers
     assert failed.exit_code == 1
+
+
+def test_attachments_go_with_their_statements(
+    client: TestClient, sqlite_world: World, tmp_path: Path, sqlite_template: Path
+) -> None:
+    """A statement sent with its attachments' contents (multipart/mixed, the golden fixture of
+    tests/web/test_xapi_attachments.py) arrives at the other LRS with them, hashes checked there."""
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    writer = create_client(sqlite_world.db, hasher, name="essays", can_write=True)
+    sent = golden("essay_and_photo")
+    stored = client.post("/xapi/statements", content=multipart(sent, *CONTENTS.values()),
+                         headers={**basic(writer.key, writer.secret), **MIXED})  # fmt: skip
+    assert stored.status_code == 200, stored.text
+    _settle(sqlite_world)
+    with target_lrs(tmp_path / "target", sqlite_template) as target:
+        add_forward(sqlite_world.db, sqlite_world.admin, name="district", endpoint=target.endpoint,
+                    username=target.key, password=target.secret, version="1.0.3", scope="all",
+                    from_start=True, key="k", now=datetime.now(UTC))  # fmt: skip
+        (run,) = forward_statements(sqlite_world.db, key="k", now=datetime.now(UTC),
+                                    until=datetime.now(UTC) + timedelta(minutes=1),
+                                    clock=lambda: datetime.now(UTC))  # fmt: skip
+        assert (run.sent, run.error) == (1, "")
+        with target.db.reading() as s:
+            kept = {a.sha2: a.content for a in s.scalars(select(XapiAttachment))}
+        assert kept == {sha(c): c for c in CONTENTS.values()}
