@@ -93,7 +93,8 @@ LEARNER_PAGES = ["/learn", "/learn/progress", "/learn/reviews", "/learn/placemen
                  "/learn/score-test", "/learn/courses", "/join",
                  "/learn/activities/parts-practice", "/learn/activities/recipe-project",
                  "/learn/activities/parts-practice/items/pw-3/report",
-                 "/account/password", "/account/data", "/account/two-step"]  # fmt: skip
+                 "/account/password", "/account/data", "/account/two-step",
+                 "/learn/progress/report"]  # fmt: skip
 
 
 def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: Any) -> None:
@@ -160,6 +161,8 @@ def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: 
             page.goto(class_url + path)
             problems += violations(page)
         page.goto(url + learner)
+        problems += violations(page)
+        page.goto(url + learner + "/report")  # the learner's progress on one page
         problems += violations(page)
         page.goto(url + "/teach/reminders")
         problems += violations(page)

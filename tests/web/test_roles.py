@@ -46,6 +46,7 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/learn/activities/{key}"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/activities/{key}/items/{item}"): (LEARNERS, 303, 403, 303),
     ("GET", "/learn/progress"): (LEARNERS, 200, 403, 303),
+    ("GET", "/learn/progress/report"): (LEARNERS, 200, 403, 303),
     ("POST", "/learn/reflections"): (LEARNERS, 303, 403, 303),
     ("GET", "/learn/reminders"): (LEARNERS, 200, 403, 303),
     ("GET", "/learn/calendar"): (LEARNERS, 200, 403, 303),
@@ -150,6 +151,7 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/teach"): ({E, OE, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/learners/{learner_id}"): ({E, A}, 200, 403, 303),
+    ("GET", "/teach/classes/{class_id}/learners/{learner_id}/report"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/items"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/mastery.csv"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/items.csv"): ({E, A}, 200, 403, 303),
@@ -305,6 +307,8 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # turn it off: 400 (tests/web/test_two_step.py goes through it)
     ("GET", "/api/v1/me/recovery-email"): ({L, OL, OE, E, A}, 200, 403, 401),
     ("GET", "/api/v1/me/sessions"): ({L, OL, OE, E, A}, 200, 403, 401),
+    ("GET", "/api/v1/me/progress-report"): (LEARNERS, 200, 403, 401),
+    ("GET", "/api/v1/classes/{class_id}/learners/{learner_id}/report"): ({E, A}, 200, 403, 401),
     ("POST", "/api/v1/me/sessions/end"): ({L, OL, OE, E, A}, 200, 403, 401),
     ("GET", "/api/v1/admin/xapi-forwards"): ({A}, 200, 403, 401),
     # the world's course kept none of its folder's files: an empty list, and 404 for one

@@ -126,22 +126,26 @@ def _card(row: MemoryCard) -> Card:
 
 
 def load_learner_state(
-    session: Session, learner_id: int, now: datetime | None = None
+    session: Session, learner_id: int, now: datetime | None = None, *, course_id: int | None = None
 ) -> LearnerState:
+    """The learner's state in the course they follow, or in ``course_id`` (an educator reads a
+    learner through a class, whose course may not be the one they follow now)."""
     # the profile and the goal in the course it follows, in one query: every learner page reads
     # both (with a query each, and the home's list of courses, the home lost about a tenth of its
     # rate on SQLite; BENCHMARKS.md, twenty-first session)
+    in_course = LearnerProfile.course_id if course_id is None else course_id
     found = session.execute(
         select(LearnerProfile, LearnerCourse)
         .outerjoin(
             LearnerCourse,
             (LearnerCourse.user_id == LearnerProfile.user_id)
-            & (LearnerCourse.course_id == LearnerProfile.course_id),
+            & (LearnerCourse.course_id == in_course),
         )
         .where(LearnerProfile.user_id == learner_id)
     ).one_or_none()
     profile, started = found if found is not None else (None, None)
-    course_id = profile.course_id if profile is not None else None
+    if course_id is None:
+        course_id = profile.course_id if profile is not None else None
     if profile is None or course_id is None:
         raise NotFound("you are not following a course yet: finish onboarding first")
     course = course_by_id(session, course_id)

@@ -32,6 +32,7 @@ from learnloop.storage.tables import (
     Attempt,
     FeedbackMessage,
     MasteryEvent,
+    SchoolClass,
     User,
 )
 
@@ -43,6 +44,7 @@ __all__ = [
     "activity_view",
     "feedback_received",
     "learner_home",
+    "learner_state_for",
     "progress_map",
 ]
 
@@ -291,15 +293,21 @@ def _objective_views(state: LearnerState, keys: list[str] | None = None) -> list
     return out
 
 
-def _state_for(s: Session, viewer: Viewer, learner_id: int, class_id: int | None) -> LearnerState:
+def learner_state_for(
+    s: Session, viewer: Viewer, learner_id: int, class_id: int | None
+) -> LearnerState:
+    """The learner's state for themselves (``class_id`` None), in the course they follow, or for
+    an educator of their class ``class_id``, in the class's course (not another one the learner
+    may follow now); NotFound or PermissionDenied to anyone else."""
     if class_id is not None:  # an educator's view through their class, whoever asks
         require_class_educator(s, viewer, class_id)
         require_learner_in_class(s, class_id, learner_id)
-    elif learner_id == viewer.user_id:
+        course_id = s.scalar(select(SchoolClass.course_id).where(SchoolClass.id == class_id))
+        return load_learner_state(s, learner_id, course_id=course_id)
+    if learner_id == viewer.user_id:
         require_learner(viewer)
-    else:
-        raise NotFound("no such learner")
-    return load_learner_state(s, learner_id)
+        return load_learner_state(s, learner_id)
+    raise NotFound("no such learner")
 
 
 def progress_map(
@@ -307,7 +315,7 @@ def progress_map(
 ) -> tuple[Course, list[ObjectiveView]]:
     """A learner's objectives in prerequisite order: for the learner, or an educator of their class."""
     with db.reading() as s:
-        state = _state_for(s, viewer, learner_id, class_id)
+        state = learner_state_for(s, viewer, learner_id, class_id)
     return state.course, _objective_views(state)
 
 

@@ -56,6 +56,7 @@ from learnloop.web.pages import (
     lti,
     media,
     own_sessions,
+    progress_reports,
     reminders,
     score_test,
     teach,
@@ -178,7 +179,7 @@ def create_app(
     app.mount("/xapi", xapi_app)
 
     for router in (
-        accounts.router, account_recovery.router, account_deletion.router, own_sessions.router, two_step.router, courses.router, learn.router, join.router, teach.router, answers.router, work.router,
+        accounts.router, account_recovery.router, account_deletion.router, own_sessions.router, progress_reports.router, two_step.router, courses.router, learn.router, join.router, teach.router, answers.router, work.router,
         admin.router, admin_audit.router, admin_classes.router, admin_course_files.router, admin_courses.router, admin_rosters.router, admin_connections.router, admin_forwards.router, discussion.router, lti.router, reminders.router, media.router,
         score_test.router, group_messages.router, assignments.router, calendar.router, item_reports.router,
     ):  # fmt: skip
