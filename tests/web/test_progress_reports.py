@@ -66,6 +66,10 @@ def test_an_educator_reads_it_in_the_class_course_and_nobody_else_does(
         f"/teach/classes/{w.class_id}/learners/{w.learner.user_id}"
     )
     assert f'href="{url}"' in learner_page.text
+    chart = learner_page.text[learner_page.text.index('<figure class="chart') :]
+    chart = chart[: chart.index("</figure>")]
+    assert "Numbers below zero" not in chart  # the page's map is the class's course too
+    assert w.course.objectives["parts-of-a-whole"].title in chart
     assert clients["other_educator"].get(url).status_code in (403, 404)
     assert clients["other_learner"].get(url).status_code in (403, 404)
     assert clients["educator"].get("/learn/progress/report").status_code == 403
