@@ -164,6 +164,8 @@ def test_every_main_page_passes_wcag_21_aa(server: Any, page: Any, french_page: 
         problems += violations(page)
         page.goto(url + learner + "/report")  # the learner's progress on one page
         problems += violations(page)
+        page.goto(class_url + "/reports")  # every learner's, to print
+        problems += violations(page)
         page.goto(url + "/teach/reminders")
         problems += violations(page)
 

@@ -98,3 +98,27 @@ def test_the_api_gives_the_same_report(
     assert states.count("mastered") == 1
     assert [wk["answers"] for wk in lea["weeks"]][-1] == 3
     assert lea["answers"] == 3
+    whole = client.get(f"/api/v1/classes/{w.class_id}/reports",
+                       headers={"Authorization": f"Bearer {tokens['educator']}"}).json()  # fmt: skip
+    assert [r["learner"] for r in whole] == ["Lea", "Omar"]
+    assert whole[0]["objectives"] == teacher["objectives"]
+
+
+def test_the_class_reports_print_one_learner_a_sheet(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    w = sqlite_world
+    _practise(w)
+    page = clients["educator"].get(f"/teach/classes/{w.class_id}/reports")
+    assert page.status_code == 200
+    names = re.findall(r'<h2 class="report-title" id="report-h-\d+">Progress report: ([^<]+)</h2>',
+                       page.text)  # fmt: skip
+    assert names == ["Lea", "Omar"]  # the class's learners, by name
+    assert len(set(re.findall(r'id="(objectives-h-\d+)"', page.text))) == 2  # ids stay unique
+    assert (
+        f'href="/teach/classes/{w.class_id}/reports"'
+        in clients["educator"].get(f"/teach/classes/{w.class_id}").text
+    )
+    assert clients["other_educator"].get(f"/teach/classes/{w.class_id}/reports").status_code == 403
+    css = STYLE.read_text(encoding="utf-8")
+    assert "article.report + article.report { page-break-before: always; }" in css

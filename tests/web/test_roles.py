@@ -152,6 +152,7 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/teach/classes/{class_id}"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/learners/{learner_id}"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/learners/{learner_id}/report"): ({E, A}, 200, 403, 303),
+    ("GET", "/teach/classes/{class_id}/reports"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/items"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/mastery.csv"): ({E, A}, 200, 403, 303),
     ("GET", "/teach/classes/{class_id}/items.csv"): ({E, A}, 200, 403, 303),
@@ -309,6 +310,7 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/me/sessions"): ({L, OL, OE, E, A}, 200, 403, 401),
     ("GET", "/api/v1/me/progress-report"): (LEARNERS, 200, 403, 401),
     ("GET", "/api/v1/classes/{class_id}/learners/{learner_id}/report"): ({E, A}, 200, 403, 401),
+    ("GET", "/api/v1/classes/{class_id}/reports"): ({E, A}, 200, 403, 401),
     ("POST", "/api/v1/me/sessions/end"): ({L, OL, OE, E, A}, 200, 403, 401),
     ("GET", "/api/v1/admin/xapi-forwards"): ({A}, 200, 403, 401),
     # the world's course kept none of its folder's files: an empty list, and 404 for one

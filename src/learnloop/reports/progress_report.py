@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from learnloop.domain import Viewer
+from learnloop.domain import Role, Viewer
 from learnloop.domain.goals import GoalPace
 from learnloop.domain.language import IN_ENGLISH, Wording
 from learnloop.reports.goal_progress import goal_of
@@ -19,9 +19,17 @@ from learnloop.reports.learner_state import objective_state
 from learnloop.reports.learner_views import learner_state_for
 from learnloop.reports.score_views import ScoreResult, learner_scores
 from learnloop.storage import Database
-from learnloop.storage.tables import Attempt, SchoolClass, User
+from learnloop.storage.access import require_class_educator
+from learnloop.storage.tables import Attempt, ClassMember, SchoolClass, User
 
-__all__ = ["REPORT_WEEKS", "ProgressReport", "ReportObjective", "WeekOfPractice", "progress_report"]
+__all__ = [
+    "REPORT_WEEKS",
+    "ProgressReport",
+    "ReportObjective",
+    "WeekOfPractice",
+    "class_progress_reports",
+    "progress_report",
+]
 
 # Weeks of practice the report shows, the latest last: a month, what a family asks about ("is
 # she working?") and what a report card covers between two meetings.
@@ -138,3 +146,22 @@ def progress_report(
         pace, _weeks(recent, now.date()), int(total or 0), first.date() if first else None,
         max(scores, key=lambda r: r.finished_at) if scores else None,
     )  # fmt: skip
+
+
+def class_progress_reports(
+    db: Database, viewer: Viewer, class_id: int, *, now: datetime, words: Wording = IN_ENGLISH
+) -> tuple[str, list[ProgressReport]]:
+    """The class's name and each of its learners' reports, by name (the class's educators and
+    admins), to print them all at once for a parents' evening."""
+    with db.reading() as s:
+        require_class_educator(s, viewer, class_id)
+        name = s.scalar(select(SchoolClass.name).where(SchoolClass.id == class_id)) or ""
+        learners = list(s.scalars(
+            select(ClassMember.user_id).join(User, User.id == ClassMember.user_id)
+            .where(ClassMember.class_id == class_id, ClassMember.role == Role.LEARNER.value)
+            .order_by(func.lower(User.display_name), User.username)
+        ))  # fmt: skip
+    return name, [
+        progress_report(db, viewer, learner, class_id=class_id, now=now, words=words)
+        for learner in learners
+    ]

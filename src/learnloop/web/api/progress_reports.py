@@ -10,7 +10,11 @@ from datetime import UTC, date, datetime
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from learnloop.reports.progress_report import ProgressReport, progress_report
+from learnloop.reports.progress_report import (
+    ProgressReport,
+    class_progress_reports,
+    progress_report,
+)
 from learnloop.web.deps import ApiViewer, ApiWords, PlatformDep
 
 router = APIRouter(tags=["learner"])
@@ -84,3 +88,13 @@ def of_learner(
 ) -> ReportOut:
     return _out(progress_report(platform.db, viewer, learner_id, class_id=class_id,
                                 now=datetime.now(UTC), words=words))  # fmt: skip
+
+
+@router.get("/classes/{class_id}/reports", response_model=list[ReportOut])
+def of_class(
+    platform: PlatformDep, viewer: ApiViewer, words: ApiWords, class_id: int
+) -> list[ReportOut]:
+    """Every learner's report of the class, by name."""
+    _, reports = class_progress_reports(platform.db, viewer, class_id, now=datetime.now(UTC),
+                                        words=words)  # fmt: skip
+    return [_out(r) for r in reports]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from learnloop.domain import Viewer
-from learnloop.reports.progress_report import progress_report
+from learnloop.reports.progress_report import class_progress_reports, progress_report
 from learnloop.web.deps import PageViewer, PlatformDep
 from learnloop.web.platform import Platform
 from learnloop.web.rendering import render, wording_for
@@ -38,3 +38,14 @@ def learner_report(
 ) -> Response:
     back = f"/teach/classes/{class_id}/learners/{learner_id}"
     return _page(request, platform, viewer, learner_id, class_id, back)
+
+
+@router.get("/teach/classes/{class_id}/reports", response_class=HTMLResponse)
+def class_reports(
+    request: Request, platform: PlatformDep, viewer: PageViewer, class_id: int
+) -> Response:
+    """Every learner's report of the class, one a sheet when printed."""
+    name, reports = class_progress_reports(platform.db, viewer, class_id, now=datetime.now(UTC),
+                                           words=wording_for(request, platform))  # fmt: skip
+    context = {"reports": reports, "class_name": name, "class_id": class_id}
+    return render(request, platform, "progress_reports.html", context, viewer=viewer)
