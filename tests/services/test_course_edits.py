@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from learnloop.content.course_loader import DEFAULT_MASTERY
-from learnloop.content.course_sources import source_texts, text_digest
+from learnloop.content.course_sources import source_texts, starter_text, text_digest
 from learnloop.exceptions import Conflict, ContentError, InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.course_sources import course_file, course_files, item_sources
-from learnloop.services.course_edits import edit_course_file
+from learnloop.services.course_edits import NEW_FILE, edit_course_file
 from learnloop.services.courses import import_course
 from learnloop.services.demo import answer_for
 from learnloop.services.learning import record_attempt
@@ -35,10 +35,11 @@ def kept(world: World) -> World:
 def _edit(
     world: World, text: str, path: str = ITEMS, base: str | None = None, viewer: object = None
 ) -> object:
-    file = course_file(world.db, world.admin, "fractions", path)
+    if base is None:  # the file as it is now
+        base = course_file(world.db, world.admin, "fractions", path).digest
     return edit_course_file(
         world.db, viewer or world.admin, slug="fractions", path=path, text=text,  # type: ignore[arg-type]
-        base=file.digest if base is None else base, mastery=DEFAULT_MASTERY, public_url=URL,
+        base=base, mastery=DEFAULT_MASTERY, public_url=URL,
     )  # fmt: skip
 
 
@@ -126,3 +127,43 @@ def test_each_item_is_found_at_its_line(kept: World) -> None:
     with kept.db.reading() as s:
         paths = list(s.scalars(select(CourseSourceFile.path)))
     assert [f.path for f in course_files(kept.db, kept.admin, "fractions")] == sorted(paths)
+
+
+def test_a_new_activity_file_joins_the_course_and_can_leave_it(kept: World) -> None:
+    w = kept
+    path = "activities/halves-in-the-kitchen.md"
+    text = starter_text(path, "parts-of-a-whole").replace(
+        "A title learners read", "Halves in the kitchen"
+    )
+    done = _edit(w, text, path=path, base=NEW_FILE)
+    assert done.activities == len(w.course.activities) + 1  # type: ignore[attr-defined]
+    with w.db.reading() as s:
+        assert course_by_slug(s, "fractions")[1].activities["halves-in-the-kitchen"].title == (
+            "Halves in the kitchen"
+        )
+    with pytest.raises(Conflict):  # it is there now: a second "new" one would overwrite it
+        _edit(w, text, path=path, base=NEW_FILE)
+    file = course_file(w.db, w.admin, "fractions", path)
+    gone = edit_course_file(w.db, w.admin, slug="fractions", path=path, text="", base=file.digest,
+                            mastery=DEFAULT_MASTERY, public_url=URL, removed=True)  # fmt: skip
+    assert gone.activities == len(w.course.activities)
+    assert path not in {f.path for f in course_files(w.db, w.admin, "fractions")}
+
+
+def test_new_files_are_named_as_the_loader_reads_them_and_removals_are_checked(kept: World) -> None:
+    w = kept
+    for bad in ("notes.txt", "activities/Bad Name.md", "media/x.md", "../items/x.yaml"):
+        with pytest.raises(InvalidInput) as refused:
+            _edit(w, "x", path=bad, base=NEW_FILE)
+        assert refused.value.field == "path"
+    item_file = course_file(w.db, w.admin, "fractions", ITEMS)
+    with pytest.raises(ContentError) as still_named:  # activities still show its questions
+        edit_course_file(w.db, w.admin, slug="fractions", path=ITEMS, text="", base=item_file.digest,
+                         mastery=DEFAULT_MASTERY, public_url=URL, removed=True)  # fmt: skip
+    assert any(str(i).startswith("activities/") for i in still_named.value.issues)
+    course_yaml = course_file(w.db, w.admin, "fractions", "course.yaml")
+    with pytest.raises(InvalidInput):
+        edit_course_file(w.db, w.admin, slug="fractions", path="course.yaml", text="",
+                         base=course_yaml.digest, mastery=DEFAULT_MASTERY, public_url=URL,
+                         removed=True)  # fmt: skip
+    assert ITEMS in {f.path for f in course_files(w.db, w.admin, "fractions")}

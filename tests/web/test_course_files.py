@@ -5,11 +5,12 @@ again, and refused over a change made since."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from fastapi.testclient import TestClient
 
-from learnloop.content.course_sources import source_texts
+from learnloop.content.course_sources import source_texts, starter_text
 from learnloop.services.courses import import_course
 from learnloop.services.demo import answer_for
 from learnloop.services.item_reports import report_item
@@ -104,5 +105,49 @@ def test_a_script_reads_and_changes_a_file_through_the_api(
     assert done.json()["status"] == "unchanged"  # a comment: the questions are the same
     stale = client.put(url, headers=admin, json={"text": got["text"], "base": got["digest"]})
     assert stale.status_code == 409
+    new = "activities/more-parts.md"
+    made = client.put(f"/api/v1/admin/courses/fractions/files/{new}", headers=admin,
+                      json={"text": starter_text(new, "parts-of-a-whole"), "base": "new"})  # fmt: skip
+    assert made.status_code == 200, made.text
+    assert made.json()["activities"] == len(sqlite_world.course.activities) + 1
+    digest = client.get(f"/api/v1/admin/courses/fractions/files/{new}", headers=admin).json()[
+        "digest"
+    ]
+    gone = client.delete(
+        f"/api/v1/admin/courses/fractions/files/{new}?base={digest}", headers=admin
+    )
+    assert gone.status_code == 200
+    assert gone.json()["activities"] == len(sqlite_world.course.activities)
     teacher = {"Authorization": f"Bearer {tokens['educator']}"}
     assert client.get(url, headers=teacher).status_code == 403
+
+
+def test_an_admin_adds_an_activity_from_the_course_page_and_takes_it_out_again(
+    clients: dict[str, TestClient], sqlite_world: World
+) -> None:
+    _keep_sources(sqlite_world)
+    admin = clients["admin"]
+    refused = admin.get("/admin/courses/fractions/new-file?path=notes.txt")
+    assert refused.status_code == 400
+    assert "a new file is activities/NAME.md or items/NAME.yaml" in refused.text
+    existing = admin.get(f"/admin/courses/fractions/new-file?path={ITEMS}")
+    assert existing.headers["location"] == f"/admin/courses/fractions/files/{ITEMS}"
+    path = "activities/halves-in-the-kitchen.md"
+    page = admin.get(f"/admin/courses/fractions/new-file?path={path}")
+    assert page.status_code == 200
+    assert 'name="base" value="new"' in page.text
+    assert "objectives: [" in page.text  # the shape of an activity, ready to fill in
+    text = re.search(r'<textarea id="text"[^>]*>\n(.*?)</textarea>', page.text, re.S)
+    assert text
+    body = html.unescape(text.group(1)).replace("A title learners read", "Halves in the kitchen")
+    saved = post(admin, f"/admin/courses/fractions/files/{path}", base="new", text=body)
+    assert saved.status_code == 200, saved.text[:500]  # type: ignore[attr-defined]
+    assert f'href="/admin/courses/fractions/files/{path}"' in saved.text  # type: ignore[attr-defined]
+    assert "Halves in the kitchen" in clients["learner"].get("/learn/progress").text
+    base = BASE.search(admin.get(f"/admin/courses/fractions/files/{path}").text)
+    assert base
+    removed = admin.post("/admin/courses/fractions/remove-file", data={
+        "csrf_token": admin.cookies["ll_csrf"], "path": path, "base": base.group(1)})  # fmt: skip
+    assert removed.status_code == 200
+    assert f"<code>{path}</code> is no longer part of the course" in removed.text
+    assert admin.get(f"/admin/courses/fractions/files/{path}").status_code == 404

@@ -68,6 +68,10 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     # edits one)
     ("GET", "/admin/courses/{slug}/files/{path}"): ({A}, 404, 403, 303),
     ("POST", "/admin/courses/{slug}/files/{path}"): ({A}, 404, 403, 303),
+    # no path named: 400; no such file to remove: 404 (tests/web/test_course_files.py adds and
+    # removes one)
+    ("GET", "/admin/courses/{slug}/new-file"): ({A}, 400, 403, 303),
+    ("POST", "/admin/courses/{slug}/remove-file"): ({A}, 404, 403, 303),
     # the other LRSs that get the statements: the form names none, and no LRS has that name: 400
     # and 404 for the admin, after the role check (tests/web/test_xapi_forward_pages.py sets one up)
     ("POST", "/admin/xapi-forwards"): ({A}, 400, 403, 303),
@@ -318,6 +322,7 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("GET", "/api/v1/admin/courses/{slug}/files"): ({A}, 200, 403, 401),
     ("GET", "/api/v1/admin/courses/{slug}/files/{path}"): ({A}, 404, 403, 401),
     ("PUT", "/api/v1/admin/courses/{slug}/files/{path}"): ({A}, 404, 403, 401),
+    ("DELETE", "/api/v1/admin/courses/{slug}/files/{path}"): ({A}, 404, 403, 401),
     # an empty body: 400 for the admin after the role check
     ("POST", "/api/v1/admin/xapi-forwards"): ({A}, 400, 403, 401),
     ("DELETE", "/api/v1/admin/xapi-forwards/{name}"): ({A}, 204, 403, 401),

@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["SOURCE_PATTERNS", "item_lines", "source_texts", "text_digest"]
+__all__ = ["SOURCE_PATTERNS", "item_lines", "source_texts", "starter_text", "text_digest"]
 
 # What content.course_loader reads besides media/ (kept as bytes, content.course_media).
 SOURCE_PATTERNS = ("course.yaml", "activities/*.md", "items/*.yaml")
@@ -50,3 +50,37 @@ def item_lines(sources: Mapping[str, str]) -> dict[str, tuple[str, int]]:
             if match and match.group(1) not in found:
                 found[match.group(1)] = (path, number)
     return found
+
+
+def starter_text(path: str, objective: str) -> str:
+    """What a new file of the course editor starts as: the shape docs/course-format.md gives,
+    about ``objective`` (one of the course's), for the author to fill in. An activity is valid as
+    it stands; an item file's questions must also be listed by an activity (its ``items:``)."""
+    name = path.rsplit("/", 1)[-1].split(".", 1)[0]
+    if path.startswith("activities/"):
+        return (
+            "---\n"
+            "title: A title learners read\n"
+            "modality: reading          # reading | video | interactive | hands-on | project\n"
+            "minutes: 10                # the time it takes, 1 to 600\n"
+            f"objectives: [{objective}]   # the objectives it teaches: keys from course.yaml\n"
+            "# items: [an-item-id]      # the questions shown under the text, in this order\n"
+            "---\n"
+            "What the learner reads, in Markdown.\n"
+        )
+    return (
+        '# Questions (docs/course-format.md, items/NAME.yaml): each starts with "- id:".\n'
+        f"- id: {name}-1\n"
+        "  type: single_choice\n"
+        f"  objective: {objective}\n"
+        "  prompt: The question, in Markdown\n"
+        "  choices:\n"
+        "    - text: The right answer\n"
+        "      correct: true\n"
+        "      feedback: Why it is right.\n"
+        "    - text: A wrong answer\n"
+        "      feedback: Why it is wrong, and what to look at again.\n"
+        "  hints:\n"
+        "    - A first nudge toward the answer.\n"
+        "  solution: The worked answer, step by step.\n"
+    )

@@ -15,9 +15,17 @@ from learnloop.domain import Role, Viewer
 from learnloop.exceptions import NotFound
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
+from learnloop.storage.course_store import course_by_slug
 from learnloop.storage.tables import Course, CourseMediaFile, CourseSourceFile
 
-__all__ = ["CourseFile", "course_file", "course_files", "course_source_archive", "item_sources"]
+__all__ = [
+    "CourseFile",
+    "course_file",
+    "course_files",
+    "course_source_archive",
+    "first_objective",
+    "item_sources",
+]
 
 
 def course_source_archive(db: Database, viewer: Viewer, slug: str) -> tuple[str, bytes]:
@@ -97,3 +105,12 @@ def item_sources(db: Database, viewer: Viewer, slug: str) -> dict[str, tuple[str
     require_role(viewer, Role.ADMIN)
     with db.reading() as s:
         return item_lines(_kept(s, slug))
+
+
+def first_objective(db: Database, viewer: Viewer, slug: str) -> str:
+    """The key of the course's first objective in prerequisite order: what a new file of the
+    editor starts about."""
+    require_role(viewer, Role.ADMIN)
+    with db.reading() as s:
+        _, course = course_by_slug(s, slug)
+    return next(iter(course.graph.topological_order), "")

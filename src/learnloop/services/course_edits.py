@@ -13,6 +13,7 @@ so that two admins fixing one course never undo each other.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -27,11 +28,18 @@ from learnloop.storage import Database
 from learnloop.storage.access import require_role
 from learnloop.storage.tables import Course, CourseMediaFile, CourseSourceFile
 
-__all__ = ["MAX_SOURCE_CHARS", "edit_course_file"]
+__all__ = ["MAX_SOURCE_CHARS", "NEW_FILE", "NEW_PATH", "edit_course_file"]
 
 # The longest file the editor takes: a course's largest item file is a few dozen kilobytes; a
 # page's requests are limited to a megabyte anyway (config.max_request_bytes).
 MAX_SOURCE_CHARS = 500_000
+# The ``base`` of a file the form creates (a digest is 64 hex digits, never this).
+NEW_FILE = "new"
+# What a new file may be: an activity or an item file, named as the loader reads them (an
+# activity's file name is its key, docs/course-format.md).
+NEW_PATH = re.compile(
+    r"(activities/[a-z0-9][a-z0-9_-]{0,63}\.md|items/[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.yaml)"
+)
 
 
 def _safe(path: str) -> PurePosixPath:
@@ -53,10 +61,12 @@ def edit_course_file(
     base: str,
     mastery: MasteryCriterion,
     public_url: str,
+    removed: bool = False,
 ) -> CourseUpload:
-    """Store ``text`` as the course's file ``path`` and the course as a new version; ``base`` is
-    the digest of the file as the form showed it (Conflict when it has changed since).
-    ContentError names every problem of the course so changed, and nothing changes."""
+    """Store ``text`` as the course's file ``path`` (or, ``removed``, drop the file) and the
+    course as a new version; ``base`` is the digest of the file as the form showed it (Conflict
+    when it has changed since), or NEW_FILE for a file that is not there yet. ContentError names
+    every problem of the course so changed, and nothing changes."""
     require_role(viewer, Role.ADMIN)
     text = text.replace("\r\n", "\n")  # a browser sends a textarea's lines with CRLF
     if len(text) > MAX_SOURCE_CHARS:
@@ -69,14 +79,27 @@ def edit_course_file(
                                  .where(CourseSourceFile.course_id == course_id)).all())  # fmt: skip
         media = dict(s.execute(select(CourseMediaFile.path, CourseMediaFile.content)
                                .where(CourseMediaFile.course_id == course_id)).all())  # fmt: skip
-    if path not in sources:
+    if base == NEW_FILE:
+        if not NEW_PATH.fullmatch(path):
+            raise InvalidInput(
+                "path",
+                "a new file is activities/NAME.md or items/NAME.yaml (letters, digits, - and _)",
+            )
+        if path in sources:
+            raise Conflict("%(path)s is there already: open it to change it", path=path)
+    elif path not in sources:
         raise NotFound("%(slug)s has no file %(path)s", slug=slug, path=repr(path))
-    if text_digest(sources[path]) != base:
+    elif text_digest(sources[path]) != base:
         raise Conflict(
             "someone changed %(path)s since you opened it: open it again, and make your change "
             "to the file as it is now", path=path,
         )  # fmt: skip
-    sources[path] = text
+    if removed:
+        if path == "course.yaml":
+            raise InvalidInput("path", "course.yaml stays: a course without it is no course")
+        sources.pop(path, None)  # a new file "removed" leaves the course as it is
+    else:
+        sources[path] = text
     with tempfile.TemporaryDirectory(prefix="learnloop-edit-") as folder:
         root = Path(folder) / slug
         for name, content in sources.items():

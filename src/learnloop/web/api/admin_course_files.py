@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from learnloop.reports.course_sources import course_file, course_files
@@ -32,7 +32,9 @@ class FileTextOut(FileOut):
 
 class FileIn(BaseModel):
     text: str = Field("", max_length=MAX_SOURCE_CHARS * 2)
-    base: str = Field("", max_length=64)  # the digest of the text the change was made to
+    # the digest of the text the change was made to; "new" for a file not there yet
+    # (activities/NAME.md or items/NAME.yaml)
+    base: str = Field("", max_length=64)
 
 
 @router.get("", response_model=list[FileOut])
@@ -55,6 +57,20 @@ def change(
     problems, and nothing changes; 409 when the file changed since ``base``."""
     done = edit_course_file(
         platform.db, viewer, slug=slug, path=path, text=body.text, base=body.base,
+        mastery=platform.default_mastery, public_url=platform.settings.public_url,
+    )  # fmt: skip
+    return CourseUploadOut.of(done)
+
+
+@router.delete("/{path:path}", response_model=CourseUploadOut)
+def remove(
+    platform: PlatformDep, viewer: ApiAdmin, slug: Slug, path: FilePath,
+    base: Annotated[str, Query(max_length=64)] = "",
+) -> CourseUploadOut:  # fmt: skip
+    """Take the file out of the course (``?base=`` its digest), checked as any change is: 400
+    with ``issues`` while something still names what it held; course.yaml stays."""
+    done = edit_course_file(
+        platform.db, viewer, slug=slug, path=path, text="", base=base, removed=True,
         mastery=platform.default_mastery, public_url=platform.settings.public_url,
     )  # fmt: skip
     return CourseUploadOut.of(done)

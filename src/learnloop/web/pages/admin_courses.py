@@ -37,6 +37,7 @@ def course_page(
     context = {"c": course_health(platform.db, viewer, slug), "stale_days": STALE_FIT_DAYS,
                "reports": course_item_reports(platform.db, viewer, slug), "report_error": None,
                "files": course_files(platform.db, viewer, slug), "edited": None,
+               "removed_file": None, "file_error": None, "new_path": "",
                "item_sources": item_sources(platform.db, viewer, slug), **extra}  # fmt: skip
     return render(
         request, platform, "admin/course.html", context, viewer=viewer, status_code=status
