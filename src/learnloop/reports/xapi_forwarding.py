@@ -14,6 +14,7 @@ from learnloop.domain import Role, Viewer
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
 from learnloop.storage.tables import XapiForward, XapiStatement
+from learnloop.storage.xapi_forward_tables import still_to_send
 
 __all__ = ["ForwardRow", "forward_hosts", "forwards"]
 
@@ -39,22 +40,18 @@ def forwards(db: Database, viewer: Viewer | None) -> list[ForwardRow]:
     rows: list[ForwardRow] = []
     with db.reading() as s:
         for f in s.scalars(select(XapiForward).order_by(XapiForward.name)):
-            waiting = (
-                select(func.count())
-                .select_from(XapiStatement)
-                .where(XapiStatement.seq > f.sent_through)
-            )
-            if f.scope == "own":
-                waiting = waiting.where(XapiStatement.client_id.is_(None))
+            waiting = select(func.count()).select_from(XapiStatement)
+            waiting = waiting.where(still_to_send(f.scope, f.sent_through))
             refused = None
-            if f.refused_seq is not None:
-                refused = s.scalar(
-                    select(XapiStatement.id).where(XapiStatement.seq == f.refused_seq)
+            if f.refused_seq is not None:  # "" when the statement is gone since (an erasure)
+                refused = (
+                    s.scalar(select(XapiStatement.id).where(XapiStatement.seq == f.refused_seq))
+                    or ""
                 )
             rows.append(ForwardRow(
                 f.name, f.endpoint, f.xapi_version, f.scope, f.sent_count,
                 int(s.scalar(waiting) or 0), f.last_success_at, f.last_failure_at, f.last_error,
-                str(refused) if refused is not None else ("" if f.refused_seq is not None else None),
+                refused,
             ))  # fmt: skip
     return rows
 

@@ -14,8 +14,6 @@ their recovery codes; every change is on the audit trail.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -39,6 +37,7 @@ from learnloop.services.login_limits import (
 )
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
+from learnloop.storage.secret_box import secret_box
 from learnloop.storage.secret_digest import secret_digest
 from learnloop.storage.tables import RecoveryCode, TotpFactor, User
 
@@ -74,8 +73,7 @@ class Enrolment:
 
 
 def _fernet(key: str) -> Fernet:
-    digest = hashlib.sha256(b"learnloop two-step sign-in\0" + key.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
+    return secret_box(key, b"learnloop two-step sign-in")
 
 
 def _failure_key(user_id: int) -> str:

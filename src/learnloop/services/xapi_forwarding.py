@@ -22,8 +22,6 @@ refused) is retried by the next run from the same place.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -46,7 +44,9 @@ from learnloop.exceptions import DuplicateName, InvalidInput, NotFound
 from learnloop.services.audit import OPERATOR, record_event
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
+from learnloop.storage.secret_box import secret_box
 from learnloop.storage.tables import XapiAttachment, XapiForward, XapiStatement
+from learnloop.storage.xapi_forward_tables import still_to_send
 
 __all__ = [
     "FORWARD_BATCH",
@@ -83,8 +83,7 @@ def _actor(viewer: Viewer | None) -> str:
 
 
 def _fernet(key: str) -> Fernet:
-    digest = hashlib.sha256(b"learnloop xapi forwarding\0" + key.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
+    return secret_box(key, b"learnloop xapi forwarding")
 
 
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -213,10 +212,8 @@ def _batch(
     """The next statements due for ``target`` after storage number ``after``, and the contents
     of the attachments they carry that were sent with them."""
     query = select(XapiStatement.seq, XapiStatement.statement).where(
-        XapiStatement.seq > after, XapiStatement.stored <= settled
+        still_to_send(target.scope, after), XapiStatement.stored <= settled
     )
-    if target.scope == "own":
-        query = query.where(XapiStatement.client_id.is_(None))
     with db.reading() as s:
         rows = [
             (int(q), dict(st)) for q, st in s.execute(query.order_by(XapiStatement.seq).limit(size))
@@ -256,9 +253,9 @@ def _failed(db: Database, target: _Target, error: str, now: datetime, refused: i
 
 
 def _waiting(db: Database, target: _Target, after: int) -> int:
-    query = select(func.count()).select_from(XapiStatement).where(XapiStatement.seq > after)
-    if target.scope == "own":
-        query = query.where(XapiStatement.client_id.is_(None))
+    query = (
+        select(func.count()).select_from(XapiStatement).where(still_to_send(target.scope, after))
+    )
     with db.reading() as s:
         return int(s.scalar(query) or 0)
 

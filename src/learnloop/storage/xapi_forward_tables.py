@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import ColumnElement, Integer, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnloop.storage.table_base import Base, UTCDateTime
+from learnloop.storage.xapi_tables import XapiStatement
 
-__all__ = ["XapiForward"]
+__all__ = ["XapiForward", "still_to_send"]
 
 
 class XapiForward(Base):
@@ -36,3 +37,13 @@ class XapiForward(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")  # empty once a batch went again
     # the statement the LRS refused, which stops the copy until an admin skips it (None: none)
     refused_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+def still_to_send(scope: str, after: int) -> ColumnElement[bool]:
+    """The statements an LRS that gets ``scope`` (own: learnloop's own, written by no client;
+    all) has not got yet, its place being storage number ``after``: what a run sends and what
+    the connections page counts as waiting."""
+    condition = XapiStatement.seq > after
+    if scope == "own":
+        return and_(condition, XapiStatement.client_id.is_(None))
+    return condition

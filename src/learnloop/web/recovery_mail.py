@@ -10,7 +10,8 @@ told if the relay failed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Literal
 
 from fastapi import BackgroundTasks
@@ -55,20 +56,27 @@ def valid_for(platform: Platform, purpose: LinkPurpose, words: Wording) -> str:
     return words.plural("%(num)s hour", "%(num)s hours", hours)
 
 
-def send_links(
-    platform: Platform, links: Sequence[LinkToSend], language: str, words: Wording
-) -> None:
-    """Mail each link, or MailError (the relay is down, refused, or there is none)."""
-    if not links:
-        return
+@contextmanager
+def _mailer(platform: Platform) -> Iterator[Mailer]:
+    """A connection to the instance's relay, or MailError (none set, a wrong URL, down)."""
     if not mail_ready(platform):
         raise MailError("this learnloop sends no e-mail (LEARNLOOP_SMTP_URL is not set)")
     try:
         relay = relay_from_url(platform.settings.smtp_url)
     except ValueError as exc:
         raise MailError(str(exc)) from None
-    site = platform.settings.public_url.rstrip("/")
     with Mailer(relay, platform.settings.mail_from) as mailer:
+        yield mailer
+
+
+def send_links(
+    platform: Platform, links: Sequence[LinkToSend], language: str, words: Wording
+) -> None:
+    """Mail each link, or MailError (the relay is down, refused, or there is none)."""
+    if not links:
+        return
+    site = platform.settings.public_url.rstrip("/")
+    with _mailer(platform) as mailer:
         for link in links:
             text = link_mail(
                 link.purpose, display_name=link.display_name, username=link.username,
@@ -94,10 +102,9 @@ def send_notice(platform: Platform, to: str, text: MailText, language: str) -> N
     if not mail_ready(platform):
         return
     try:
-        relay = relay_from_url(platform.settings.smtp_url)
-        with Mailer(relay, platform.settings.mail_from) as mailer:
+        with _mailer(platform) as mailer:
             mailer.send(OutgoingMail(to, text.subject, text.body, language))
-    except (MailError, ValueError) as exc:
+    except MailError as exc:
         log.warning("a notice of an account change was not sent: %s", exc)
 
 

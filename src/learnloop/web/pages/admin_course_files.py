@@ -92,7 +92,6 @@ def _saved(
     request: Request, platform: Platform, viewer: Viewer, slug: str, path: str, text: str,
     base: str, *, removed: bool = False,
 ) -> Response:  # fmt: skip
-    file = _file_or_new(platform, viewer, slug, path, base)
     try:
         done = edit_course_file(
             platform.db, viewer, slug=slug, path=path, text=text, base=base,
@@ -101,10 +100,12 @@ def _saved(
         )  # fmt: skip
     except Conflict as exc:
         extra = {"text": text, "problems": problems(request, platform, exc), "conflict": True}
+        file = _file_or_new(platform, viewer, slug, path, base)  # read only to show it again
         return _editor(request, platform, viewer, slug, file, extra, 409)
     except (ContentError, InvalidInput) as exc:
         extra = {"text": text, "base": base, "problems": problems(request, platform, exc),
                  "new": base == NEW_FILE}  # fmt: skip
+        file = _file_or_new(platform, viewer, slug, path, base)
         return _editor(request, platform, viewer, slug, file, extra, 400)
     news = {"upload": done, "removed_file" if removed else "edited": path}
     return course_page(request, platform, viewer, slug, news)
