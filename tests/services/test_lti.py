@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from learnloop.adapters.lti import AGS_CLAIM, SCORE_SCOPE
 from learnloop.exceptions import DuplicateName, InvalidInput
+from learnloop.services.class_lifecycle import end_class, reopen_class
 from learnloop.services.erasure import delete_account
 from learnloop.services.lti import (
     JWKS_REFETCH_SECONDS,
@@ -33,6 +35,8 @@ from learnloop.storage.tables import (
     ClassMember,
     LearnerProfile,
     LtiAccount,
+    LtiDeepLink,
+    LtiLineItem,
     LtiLoginState,
     SchoolClass,
     User,
@@ -295,3 +299,38 @@ def test_erasing_a_launched_account_forgets_its_platform_identity(
     assert _count(world.db, LtiAccount) == 0
     launch(world.db, registered)  # the same person launching again gets a new, empty account
     assert _count(world.db, LtiAccount) == 1
+
+
+def test_an_ended_class_lets_its_members_in_and_nobody_new(
+    world: World, registered: Platform
+) -> None:
+    ada = launch(world.db, registered)
+    teacher: dict[str, Any] = {"sub": "t-1", "name": "Mr Babbage", "roles": [INSTRUCTOR]}
+    babbage = launch(world.db, registered, **teacher)
+    end_class(world.db, world.admin, class_id=ada.class_id)
+    gradable: dict[str, Any] = {
+        AGS_CLAIM: {"scope": [SCORE_SCOPE], "lineitem": ISSUER + "/lineitems/9"}
+    }
+    again = launch(world.db, registered, **gradable)  # a member: in, to read what is there
+    assert (again.user_id, again.class_id, again.next_url) == (ada.user_id, ada.class_id, "/learn")
+    assert launch(world.db, registered, **teacher).next_url == f"/teach/classes/{ada.class_id}"
+    assert _count(world.db, LtiLineItem) == 0  # but no new gradable link starts in it
+    users = _count(world.db, User)
+    for newcomer in (
+        {"sub": "p-2", "name": "Grace Hopper"},
+        {"sub": "t-2", "name": "Ms Somerville", "roles": [INSTRUCTOR]},
+        {**teacher, "message_type": "LtiDeepLinkingRequest", "resource_link": None,
+         "deep_linking_settings": {"deep_link_return_url": ISSUER + "/return",
+                                   "accept_types": ["ltiResourceLink"]}},
+    ):  # fmt: skip
+        with pytest.raises(InvalidInput, match=r"class: Year 7 Maths .* has ended"):
+            launch(world.db, registered, **newcomer)
+    assert _count(world.db, User) == users  # refused before anything was kept
+    assert _count(world.db, LtiDeepLink) == 0
+    with world.db.reading() as s:
+        members = s.scalars(select(ClassMember.user_id).where(ClassMember.class_id == ada.class_id))
+        assert sorted(members) == sorted([ada.user_id, babbage.user_id])
+    reopen_class(world.db, world.admin, class_id=ada.class_id)
+    grace = launch(world.db, registered, sub="p-2", name="Grace Hopper", **gradable)
+    assert grace.class_id == ada.class_id
+    assert _count(world.db, LtiLineItem) == 1

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from learnloop.adapters.lti import NRPS_CLAIM, ROSTER_SCOPE
+from learnloop.services.class_lifecycle import end_class, reopen_class
 from learnloop.services.lti_rosters import sync_rosters
 from learnloop.storage import Database
 from learnloop.storage.tables import ClassMember, User
@@ -105,3 +106,19 @@ def test_courses_without_the_service_are_not_read(
     report = sync_rosters(world.db)
     assert (report.added, report.failed) == (0, [])
     assert platform_server.scopes == []  # no token asked for
+
+
+def test_an_ended_class_is_not_read_nor_filled(
+    world: World, served_platform: Platform, platform_server: PlatformServer
+) -> None:
+    offer = {NRPS_CLAIM: {"context_memberships_url": platform_server.url + "/memberships"}}
+    first = launch(world.db, served_platform, issuer=platform_server.url, **offer)
+    platform_server.roster = [[_member("p-2", "Grace Hopper")]]
+    end_class(world.db, world.admin, class_id=first.class_id)
+    report = sync_rosters(world.db)
+    assert (report.added, report.already, report.skipped, report.failed) == (0, 0, [], [])
+    assert report.ended == ["School Moodle, course course-99: Year 7 Maths (School Moodle)"]
+    assert platform_server.scopes == []  # the platform is not even asked
+    assert _class_members(world.db, first.class_id) == {"Ada Lovelace": "learner"}
+    reopen_class(world.db, world.admin, class_id=first.class_id)
+    assert sync_rosters(world.db).added == 1

@@ -115,6 +115,7 @@ def lti_sync() -> None:
     console.print(
         f"Rosters: {rosters.added} added to their classes, {rosters.already} there already, "
         f"{len(rosters.skipped)} skipped, {len(rosters.failed)} courses failed."
+        + (f" {len(rosters.ended)} ended classes left as they are." if rosters.ended else "")
     )
     console.print(
         f"Scores: {report.sent} sent, {report.unchanged} unchanged, {len(report.failed)} failed"

@@ -14,6 +14,9 @@ in, as the learnloop account that stands for them, in the class that stands for 
   Administrator) or a learner, and a later launch with the other kind of role is refused rather
   than quietly changing what the account may see. An instructor's deep-linking launch leaves a
   request for them to answer (services.lti_deep_linking) instead of landing on the class.
+- A class an admin ended (services.class_lifecycle) still lets its members in, to read what is
+  there, but takes nobody new, no deep-linking request and no new gradable link; the launch is
+  refused, changing nothing, until an admin reopens it.
 """
 
 from __future__ import annotations
@@ -47,8 +50,9 @@ from learnloop.services.courses import MAX_CLASS_NAME, enrol, follow_course, new
 from learnloop.services.lti_calls import fetch_jwks
 from learnloop.services.lti_platforms import check_url
 from learnloop.storage import Database
-from learnloop.storage.tables import Course as CourseRow
+from learnloop.storage.access import require_running
 from learnloop.storage.tables import (
+    ClassMember,
     LearnerProfile,
     LtiAccount,
     LtiContext,
@@ -61,6 +65,7 @@ from learnloop.storage.tables import (
     SchoolClass,
     User,
 )
+from learnloop.storage.tables import Course as CourseRow
 
 __all__ = [
     "LaunchResult",
@@ -322,6 +327,11 @@ def complete_launch(
                     CLAIM + "roles", "only an instructor chooses learnloop activities for a course"
                 )
             school_class = _class(s, platform, launch, now)
+            if school_class.ended_at is not None and (
+                launch.message_type == DEEP_LINKING
+                or s.get(ClassMember, (school_class.id, user.id)) is None
+            ):  # nobody joins an ended class, and no new link starts in it; members read it
+                require_running(school_class)
             role = Role(user.role)
             if not enrol(s, school_class, user, now) and role is Role.LEARNER:
                 follow_course(s, user.id, school_class.course_id)  # launched from this course now
@@ -335,7 +345,7 @@ def complete_launch(
                     accept_line_items=launch.deep_link_line_items, created_at=now,
                 ))  # fmt: skip
                 return LaunchResult(user.id, school_class.id, role, f"/lti/deep-link/{link_id}")
-            if launch.lineitem_url:
+            if launch.lineitem_url and school_class.ended_at is None:
                 _gradable(s, platform, launch, school_class, user)
             activity = launch.custom.get("activity", "")
             if role is Role.EDUCATOR:

@@ -7,7 +7,8 @@ Only additions: a member the platform marks inactive, or no longer lists, keeps 
 their membership and their record (an admin removes people; nothing is lost to a roster's
 hiccup). A member whose roles now say the other kind of account is reported and left as they are,
 as a launch would be refused. Each course is one transaction: a page that fails to load leaves the
-class as it was, for the next run.
+class as it was, for the next run. A class an admin ended is left as it is, and not read at all,
+until an admin reopens it.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class RosterReport:
     already: int = 0  # members who were in their class
     skipped: list[str] = field(default_factory=list)  # "platform, course: member: why"
     failed: list[str] = field(default_factory=list)  # "platform, course: why" (nothing changed)
+    ended: list[str] = field(default_factory=list)  # "platform, course: class" left as it was
 
 
 def _roster(url: str, token: str) -> list[Member]:
@@ -72,23 +74,29 @@ def sync_rosters(
     """Read and apply every offered roster (see the module's docstring)."""
     now = now or datetime.now(UTC)
     with db.reading() as s:
-        contexts = [
-            (c.platform_id, c.context_id, c.class_id, c.memberships_url)
-            for c in s.scalars(select(LtiContext).where(LtiContext.memberships_url != ""))
-        ]
+        contexts = s.execute(
+            select(
+                LtiContext.platform_id, LtiContext.context_id, LtiContext.class_id,
+                LtiContext.memberships_url, SchoolClass.name, SchoolClass.ended_at,
+            )
+            .join(SchoolClass, SchoolClass.id == LtiContext.class_id)
+            .where(LtiContext.memberships_url != "")
+        ).all()  # fmt: skip
         platforms = {p.id: p for p in s.scalars(select(LtiPlatform))}
     report = RosterReport()
     tokens = Tokens(db, ROSTER_SCOPE, now)
-    for n, (platform_id, context_id, class_id, url) in enumerate(contexts, start=1):
+    for n, (platform_id, context_id, class_id, url, name, ended_at) in enumerate(contexts, 1):
         platform = platforms[platform_id]
         where = f"{platform.name}, course {context_id}"
-        try:
-            token = tokens.of(platform)
-            roster = _roster(url, token)
-        except PlatformError as exc:
-            report.failed.append(f"{where}: {exc}")
+        if ended_at is not None:  # no call to the platform for a class that takes nobody new
+            report.ended.append(f"{where}: {name}")
         else:
-            _apply(db, platform, class_id, roster, where, report, now)
+            try:
+                roster = _roster(url, tokens.of(platform))
+            except PlatformError as exc:
+                report.failed.append(f"{where}: {exc}")
+            else:
+                _apply(db, platform, class_id, roster, where, report, now)
         if progress is not None:
             progress(n, len(contexts))
     return report
@@ -101,6 +109,9 @@ def _apply(
     with db.transaction() as s:
         school_class = s.get(SchoolClass, class_id)
         if school_class is None:  # pragma: no cover - the context row cascades with its class
+            return
+        if school_class.ended_at is not None:  # pragma: no cover - ended while it was read
+            report.ended.append(f"{where}: {school_class.name}")
             return
         for member in roster:
             if not member.active:
