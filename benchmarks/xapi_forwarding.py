@@ -46,6 +46,7 @@ STATEMENTS = 20_000
 BATCH = 100
 SETTLE_SECONDS = 31  # services.xapi_forwarding sends statements stored 30 s ago
 SECRET = "bench-only-" + "x" * 32  # lrs_speed.learnloop_server's instance key
+BASE = "http://127.0.0.1:8000"  # the instance's public address (its voiding statements name it)
 
 
 def statement(rng: random.Random) -> dict[str, object]:
@@ -98,7 +99,7 @@ def learnloop_forward(source_db: Path, target_base: str, target_auth: str) -> fl
                 password=secret, version="1.0.3", scope="all", from_start=True, key=SECRET,
                 now=now)  # fmt: skip
     started = time.perf_counter()
-    (run,) = forward_statements(db, key=SECRET, now=datetime.now(UTC),
+    (run,) = forward_statements(db, key=SECRET, base=BASE, now=datetime.now(UTC),
                                 until=now + timedelta(hours=1), clock=lambda: datetime.now(UTC))  # fmt: skip
     seconds = time.perf_counter() - started
     db.dispose()

@@ -9,9 +9,11 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import orjson
 import uvicorn
 from argon2 import PasswordHasher
 
@@ -21,7 +23,7 @@ from learnloop.storage import Database
 from learnloop.web.app import create_app
 from tests.smtp_inbox import free_port
 
-__all__ = ["TargetLrs", "target_lrs"]
+__all__ = ["PickyLrs", "TargetLrs", "picky_lrs", "target_lrs"]
 
 
 @dataclass
@@ -67,3 +69,41 @@ def target_lrs(
         server.should_exit = True
         thread.join(timeout=10)
         db.dispose()
+
+
+@dataclass
+class PickyLrs:
+    endpoint: str
+    kept: list[str] = field(default_factory=list)  # the ids it took, in order
+
+
+@contextmanager
+def picky_lrs(refuse: str) -> Iterator[PickyLrs]:
+    """A bare HTTP LRS on loopback that refuses (400) any batch holding the statement ``refuse``
+    and keeps the ids of the others."""
+    kept: list[str] = []
+
+    class Picky(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = orjson.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            ids = [st["id"] for st in body]
+            if refuse in ids:
+                self.send_response(400)
+                self.end_headers()
+                self.wfile.write(b"statement.object: not one this LRS takes")
+                return
+            kept.extend(ids)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(orjson.dumps(ids))
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Picky)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield PickyLrs(f"http://127.0.0.1:{server.server_address[1]}/xapi/", kept)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -6,15 +6,12 @@ settled statements go; the password is kept encrypted; only an admin sets it up.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 from sqlalchemy import func, select
 
@@ -35,7 +32,7 @@ from learnloop.storage import Database
 from learnloop.storage.tables import AuditEvent, XapiForward, XapiStatement
 from tests.conftest import World
 from tests.smtp_inbox import free_port
-from tests.xapi_target import TargetLrs, target_lrs
+from tests.xapi_target import TargetLrs, picky_lrs, target_lrs
 
 KEY = "instance-secret"
 BASE = "https://school.example"
@@ -86,7 +83,7 @@ def _run(
     """One run, allowed ``batches`` steps of its clock (each batch reads it once)."""
     ticks = iter(range(10**6))
     return forward_statements(
-        world.db, key=KEY, now=now, until=datetime(2000, 1, 1, tzinfo=UTC) + timedelta(seconds=batches),
+        world.db, key=KEY, base=BASE, now=now, until=datetime(2000, 1, 1, tzinfo=UTC) + timedelta(seconds=batches),
         clock=lambda: datetime(2000, 1, 1, tzinfo=UTC) + timedelta(seconds=next(ticks)), size=size,
     )  # fmt: skip
 
@@ -164,45 +161,19 @@ def test_a_run_cut_short_and_an_lrs_that_was_down_lose_and_duplicate_nothing(
     assert forwards(world.db, world.admin)[0].error == ""
 
 
-class _Picky(BaseHTTPRequestHandler):
-    """An LRS that refuses the statement whose id is ``refuse``, and keeps the others' ids."""
-
-    refuse = ""
-    kept: list[str] = []  # noqa: RUF012 (the test's record, reset per server)
-
-    def do_POST(self) -> None:
-        body = orjson.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        ids = [st["id"] for st in body]
-        if self.refuse in ids:
-            self.send_response(400)
-            self.end_headers()
-            self.wfile.write(b"statement.object: not one this LRS takes")
-            return
-        type(self).kept.extend(ids)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(orjson.dumps(ids))
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def test_a_refused_statement_stops_the_copy_until_an_admin_skips_it(
     world: World, caller: LrsCaller
 ) -> None:
     statements = _outside(7)
     store_statements(world.db, caller, statements, base_url=BASE)
-    handler = type("Picky", (_Picky,), {"refuse": statements[4]["id"], "kept": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        _add(world, f"http://127.0.0.1:{server.server_address[1]}/xapi/", scope="all")
+    with picky_lrs(statements[4]["id"]) as picky:
+        _add(world, picky.endpoint, scope="all")
         (run,) = _run(world, size=5)
         assert run.refused
         assert (run.sent, run.waiting) == (4, 3)
         assert statements[4]["id"] in run.error
         assert "not one this LRS takes" in run.error
-        assert handler.kept == [st["id"] for st in statements[:4]]  # those before it, one by one
+        assert picky.kept == [st["id"] for st in statements[:4]]  # those before it, one by one
         (row,) = forwards(world.db, world.admin)
         assert row.refused_statement == statements[4]["id"]
         assert _run(world)[0].sent == 0  # passed over until someone decides
@@ -214,10 +185,7 @@ def test_a_refused_statement_stops_the_copy_until_an_admin_skips_it(
             skip_refused(world.db, world.admin, name="district", now=datetime.now(UTC))
         (after,) = _run(world)
         assert (after.sent, after.waiting, after.error) == (2, 0, "")
-        assert handler.kept == [st["id"] for i, st in enumerate(statements) if i != 4]
-    finally:
-        server.shutdown()
-        server.server_close()
+        assert picky.kept == [st["id"] for i, st in enumerate(statements) if i != 4]
     with world.db.reading() as s:
         actions = list(s.scalars(select(AuditEvent.action).where(AuditEvent.subject == "district")))
     assert actions == ["xapi.forward_added", "xapi.forward_skipped"]

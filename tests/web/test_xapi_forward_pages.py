@@ -6,9 +6,7 @@ user where a copy of their records goes."""
 from __future__ import annotations
 
 import fcntl
-import threading
 from datetime import UTC, datetime, timedelta
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -26,11 +24,11 @@ from learnloop.services.xapi_forwarding import add_forward, forward_statements
 from learnloop.storage import Database
 from learnloop.storage.tables import AuditEvent, XapiAttachment, XapiStatement
 from tests.conftest import PASSWORD, World
-from tests.services.test_xapi_forwarding import _outside, _Picky
+from tests.services.test_xapi_forwarding import _outside
 from tests.web.conftest import post
 from tests.web.test_xapi import basic
 from tests.web.test_xapi_attachments import CONTENTS, MIXED, golden, multipart, sha
-from tests.xapi_target import target_lrs
+from tests.xapi_target import picky_lrs, target_lrs
 
 runner = CliRunner()
 
@@ -115,13 +113,10 @@ def test_a_refused_statement_shows_on_the_page_until_the_admin_skips_it(
     statements = _outside(3)
     store_statements(sqlite_world.db, _lrs(sqlite_world), statements, base_url="https://x.example")
     _settle(sqlite_world)
-    handler = type("Picky", (_Picky,), {"refuse": statements[1]["id"], "kept": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with picky_lrs(statements[1]["id"]) as picky:
         api = {"Authorization": f"Bearer {_token(admin)}"}
         made = admin.post("/api/v1/admin/xapi-forwards", headers=api, json={
-            "name": "picky", "endpoint": f"http://127.0.0.1:{server.server_address[1]}/xapi",
+            "name": "picky", "endpoint": picky.endpoint.rstrip("/"),
             "username": "k", "password": "s", "scope": "all", "from_start": True,
         })  # fmt: skip
         assert made.status_code == 201, made.text
@@ -137,11 +132,42 @@ def test_a_refused_statement_shows_on_the_page_until_the_admin_skips_it(
         skipped = post(admin, "/admin/xapi-forwards/skip", name="picky")
         assert "forward=skipped" in skipped.headers["location"]  # type: ignore[attr-defined]
         assert runner.invoke(cli, ["xapi-forward", "run"]).exit_code == 0
-        assert handler.kept == [statements[0]["id"], statements[2]["id"]]
+        assert picky.kept == [statements[0]["id"], statements[2]["id"]]
         assert admin.delete("/api/v1/admin/xapi-forwards/picky", headers=api).status_code == 204
-    finally:
-        server.shutdown()
-        server.server_close()
+
+
+def test_deleting_an_account_voids_the_copies_sent_to_the_other_lrs(
+    clients: dict[str, TestClient], sqlite_world: World, tmp_path: Path, sqlite_template: Path,
+    cron: None,
+) -> None:  # fmt: skip
+    w, admin = sqlite_world, clients["admin"]
+    for i, item in enumerate(["pw-3", "pw-4", "pw-5"]):
+        record_attempt(w.db, w.learner, activity_key="parts-practice", item_key=item,
+                       response=answer_for(w.course, item, i != 1))  # fmt: skip
+    _settle(w)
+    with target_lrs(tmp_path / "target", sqlite_template) as target:
+        post(admin, "/admin/xapi-forwards", name="District", endpoint=target.endpoint,
+             username=target.key, password=target.secret, scope="own", from_start="true")  # fmt: skip
+        assert runner.invoke(cli, ["xapi-forward", "run"]).exit_code == 0
+        assert "by voiding them" in clients["learner"].get("/account/data").text
+        deleted = post(admin, "/admin/accounts/delete", username=w.learner.username,
+                       confirm=w.learner.username)  # fmt: skip
+        assert f"Deleted the account {w.learner.username}" in deleted.text  # type: ignore[attr-defined]
+        assert "and 3 erased statements to void there" in admin.get("/admin/connections").text
+        api = {"Authorization": f"Bearer {_token(admin)}"}
+        (shown,) = admin.get("/api/v1/admin/xapi-forwards", headers=api).json()
+        assert shown["voids_waiting"] == 3
+        listed = runner.invoke(cli, ["xapi-forward", "list"]).output
+        (line,) = [line for line in listed.splitlines() if "District" in line]
+        cells = [cell.strip() for cell in line.split("│")]
+        assert cells[5:8] == ["3", "0", "3"]  # sent, waiting, to void
+        run = runner.invoke(cli, ["xapi-forward", "run"])
+        assert run.exit_code == 0, run.output
+        with target.db.reading() as s:
+            voided = s.scalars(select(XapiStatement.voided).where(
+                XapiStatement.statement["verb"]["id"].as_string().contains("answered")))  # fmt: skip
+            assert list(voided) == [True] * 3
+        assert "erased statement" not in admin.get("/admin/connections").text
 
 
 def test_the_command_line_sets_one_up_as_the_operator(sqlite_world: World, cron: None) -> None:
@@ -199,7 +225,8 @@ def test_attachments_go_with_their_statements(
         add_forward(sqlite_world.db, sqlite_world.admin, name="district", endpoint=target.endpoint,
                     username=target.key, password=target.secret, version="1.0.3", scope="all",
                     from_start=True, key="k", now=datetime.now(UTC))  # fmt: skip
-        (run,) = forward_statements(sqlite_world.db, key="k", now=datetime.now(UTC),
+        (run,) = forward_statements(sqlite_world.db, key="k", base="http://127.0.0.1:8000",
+                                    now=datetime.now(UTC),
                                     until=datetime.now(UTC) + timedelta(minutes=1),
                                     clock=lambda: datetime.now(UTC))  # fmt: skip
         assert (run.sent, run.error) == (1, "")

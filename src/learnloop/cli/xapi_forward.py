@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from learnloop.cli.operator_database import operator_database
 from learnloop.reports.xapi_forwarding import forwards
@@ -65,15 +65,16 @@ def run(
         now = datetime.now(UTC)
         with console.status("Sending statements"):
             runs = forward_statements(
-                db, key=settings.resolved_secret_key(), now=now,
+                db, key=settings.resolved_secret_key(), base=settings.public_url, now=now,
                 until=now + timedelta(seconds=seconds), clock=lambda: datetime.now(UTC),
             )  # fmt: skip
-    table = Table("LRS", "sent", "waiting", "problem")
+    table = Table(Column("LRS", no_wrap=True), "sent", "waiting", "voided", "to void", "problem")
     for r in runs:
         problem = (
             "refused (skip it: learnloop xapi-forward skip NAME) " if r.refused else ""
         ) + r.error
-        table.add_row(r.name, str(r.sent), str(r.waiting), problem or "-")
+        table.add_row(r.name, str(r.sent), str(r.waiting), str(r.voided), str(r.voids_waiting),
+                      problem or "-")  # fmt: skip
     console.print(table if runs else "No LRS gets the statements (learnloop xapi-forward add).")
     if any(r.error for r in runs):
         raise typer.Exit(1)
@@ -84,11 +85,12 @@ def list_forwards() -> None:
     """Each LRS, what it gets and where its copy stands."""
     with operator_database() as (_, db):
         rows = forwards(db, None)
-    table = Table("name", "endpoint", "xAPI", "gets", "sent", "waiting", "last sent", "problem")
+    table = Table(Column("name", no_wrap=True), "endpoint", "xAPI", "gets", "sent", "waiting",
+                  "to void", "last sent", "problem")  # fmt: skip
     for f in rows:
         last = f.last_success_at.isoformat(timespec="seconds") if f.last_success_at else "-"
-        table.add_row(f.name, f.endpoint, f.version, f.scope, str(f.sent), str(f.waiting), last,
-                      f.error or "-")  # fmt: skip
+        table.add_row(f.name, f.endpoint, f.version, f.scope, str(f.sent), str(f.waiting),
+                      str(f.voids_waiting), last, f.error or "-")  # fmt: skip
     console.print(table)
 
 

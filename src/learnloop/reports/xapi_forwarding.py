@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from learnloop.domain import Role, Viewer
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
-from learnloop.storage.tables import XapiForward, XapiStatement
+from learnloop.storage.tables import XapiForward, XapiForwardVoid, XapiStatement
 from learnloop.storage.xapi_forward_tables import still_to_send
 
 __all__ = ["ForwardRow", "forward_hosts", "forwards"]
@@ -31,6 +31,7 @@ class ForwardRow:
     last_failure_at: datetime | None
     error: str  # what went wrong last, "" once a batch went again
     refused_statement: str | None  # the id it refused, which waits for an administrator
+    voids_waiting: int = 0  # its copies of erased statements still to void there
 
 
 def forwards(db: Database, viewer: Viewer | None) -> list[ForwardRow]:
@@ -48,10 +49,15 @@ def forwards(db: Database, viewer: Viewer | None) -> list[ForwardRow]:
                     s.scalar(select(XapiStatement.id).where(XapiStatement.seq == f.refused_seq))
                     or ""
                 )
+            voids = (
+                select(func.count())
+                .select_from(XapiForwardVoid)
+                .where(XapiForwardVoid.forward_id == f.id, XapiForwardVoid.seq <= f.sent_through)
+            )  # those it never got are not voided: they are not sent either
             rows.append(ForwardRow(
                 f.name, f.endpoint, f.xapi_version, f.scope, f.sent_count,
                 int(s.scalar(waiting) or 0), f.last_success_at, f.last_failure_at, f.last_error,
-                refused,
+                refused, int(s.scalar(voids) or 0),
             ))  # fmt: skip
     return rows
 

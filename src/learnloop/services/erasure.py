@@ -6,7 +6,9 @@ foreign key to ``users.id``, the xAPI statements that name their learner agent o
 linked to it (services.xapi_identities) anywhere (with the statements' index keys, and attachment
 contents no remaining statement refers to), the xAPI documents stored for those agents, their failed logins, and the account itself. Aggregates stay:
 a course's fitted learner-model parameters are not data about one person. A statement that
-voided or referred to a deleted one keeps only that statement's id.
+voided or referred to a deleted one keeps only that statement's id. Copies of the deleted
+statements already sent to other LRSs are voided there by the next forwarding run
+(services.xapi_forward_voids): xAPI has no deletion.
 
 An administrator deletes any account but their own (another administrator can), the username
 typed twice; a learner deletes their own, with their username typed again and their password
@@ -32,6 +34,7 @@ from learnloop.services.accounts import authenticate
 from learnloop.services.audit import record_event
 from learnloop.services.login_limits import LoginLimits
 from learnloop.services.statement_index import file_queued_keys
+from learnloop.services.xapi_forward_voids import queue_voids
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
 from learnloop.storage.personal_data import person_keys, statements_naming, user_rows
@@ -54,6 +57,7 @@ _CHUNK = 500  # ids per IN (...): within every database's parameter limit
 class Erasure:
     username: str
     rows: dict[str, int]  # table -> rows deleted
+    voids: int = 0  # copies in other LRSs to void (services.xapi_forward_voids)
 
     @property
     def total(self) -> int:
@@ -109,12 +113,13 @@ def delete_account(
         user_id = s.scalar(select(User.id).where(User.username == username))
         if user_id is None:
             raise NotFound("no account named %(username)s", username=repr(username))
-        rows = _erase(s, user_id, username, public_url)
+        when = now or datetime.now(UTC)
+        rows, voids = _erase(s, user_id, username, public_url, when)
         record_event(
-            s, actor=viewer.username, action="account.deleted", subject=username,
-            now=now or datetime.now(UTC), details={"rows": rows},
+            s, actor=viewer.username, action="account.deleted", subject=username, now=when,
+            details={"rows": rows, **({"copies_to_void": voids} if voids else {})},
         )  # fmt: skip
-    return Erasure(username, rows)
+    return Erasure(username, rows, voids)
 
 
 def delete_own_account(
@@ -146,17 +151,21 @@ def delete_own_account(
     with db.transaction() as s:
         if s.get(User, viewer.user_id) is None:
             raise NotFound("no account named %(username)s", username=repr(viewer.username))
-        rows = _erase(s, viewer.user_id, viewer.username, public_url)
+        when = now or datetime.now(UTC)
+        rows, voids = _erase(s, viewer.user_id, viewer.username, public_url, when)
         record_event(
-            s, actor=viewer.username, action="account.deleted", subject=viewer.username,
-            now=now or datetime.now(UTC), details={"rows": rows, "by": "the account's owner"},
+            s, actor=viewer.username, action="account.deleted", subject=viewer.username, now=when,
+            details={"rows": rows, "by": "the account's owner",
+                     **({"copies_to_void": voids} if voids else {})},
         )  # fmt: skip
-    return Erasure(viewer.username, rows)
+    return Erasure(viewer.username, rows, voids)
 
 
-def _erase(s: Session, user_id: int, username: str, public_url: str) -> dict[str, int]:
+def _erase(
+    s: Session, user_id: int, username: str, public_url: str, now: datetime
+) -> tuple[dict[str, int], int]:
     """Delete the account and every row about the person, in the caller's transaction; the rows
-    deleted, by table."""
+    deleted, by table, and how many copies in other LRSs wait to be voided."""
     key = agent_key(learner_agent(public_url, username))
     rows: dict[str, int] = {}
     file_queued_keys(s)  # the statements naming them are found by their filed keys
@@ -166,6 +175,7 @@ def _erase(s: Session, user_id: int, username: str, public_url: str) -> dict[str
     digests = {
         a["sha2"] for _, st in named for a in st.get("attachments", []) if isinstance(a, dict)
     }
+    voids = queue_voids(s, named, now)  # copies sent to other LRSs
     rows["xapi_statement_keys"] = _delete_in(s, XapiStatementKey, XapiStatementKey.seq, seqs)
     rows["xapi_statement_keys"] += _deleted(s, XapiStatementKey, XapiStatementKey.key.in_(keys))
     rows["xapi_statement_ids"] = _delete_in(s, XapiStatementId, XapiStatementId.seq, seqs)
@@ -183,4 +193,4 @@ def _erase(s: Session, user_id: int, username: str, public_url: str) -> dict[str
     for name, (table, where) in reversed(list(user_rows(user_id).items())):
         rows[name] = _deleted(s, table, where)
     rows["users"] = _deleted(s, User, User.id == user_id)
-    return rows
+    return rows, voids

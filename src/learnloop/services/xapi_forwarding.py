@@ -18,13 +18,18 @@ A statement the other LRS refuses (400, or 409 for an id it holds with other con
 copy there, named on the connections page, until an administrator skips it (on the audit trail):
 nothing is left out without someone deciding it. A failure (the LRS down, 5xx, credentials
 refused) is retried by the next run from the same place.
+
+After the statements, the run voids the LRS's copies of statements an erasure deleted here
+(services.xapi_forward_voids): xAPI deletes nothing, so a voiding statement is as far as an
+erasure can reach into another store.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,6 +47,7 @@ from learnloop.adapters.xapi.forwarding import (
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import DuplicateName, InvalidInput, NotFound
 from learnloop.services.audit import OPERATOR, record_event
+from learnloop.services.xapi_forward_voids import send_voids
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
 from learnloop.storage.secret_box import secret_box
@@ -193,6 +199,8 @@ class ForwardRun:
     waiting: int  # statements still to send (those settling included)
     error: str  # "" when everything due went
     refused: bool  # the error is a refused statement, which waits for an administrator
+    voided: int = 0  # its copies of erased statements voided (services.xapi_forward_voids)
+    voids_waiting: int = 0  # copies still to void
 
 
 @dataclass(frozen=True)
@@ -224,12 +232,11 @@ def _batch(
     return rows, attachments
 
 
-def _send(target: _Target, rows: list[tuple[int, dict[str, Any]]],
+def _send(target: _Target, statements: list[dict[str, Any]],
           attachments: dict[str, Attachment], send: Send) -> None:  # fmt: skip
-    used = {a["sha2"] for _, st in rows for a in st.get("attachments", []) if "sha2" in a}
+    used = {a["sha2"] for st in statements for a in st.get("attachments", []) if "sha2" in a}
     request = statements_request(
-        target.endpoint, [st for _, st in rows],
-        {sha2: a for sha2, a in attachments.items() if sha2 in used},
+        target.endpoint, statements, {sha2: a for sha2, a in attachments.items() if sha2 in used},
         version=target.version, username=target.username, password=target.password,
     )  # fmt: skip
     send(request)
@@ -271,7 +278,7 @@ def _forward_one(
         if not rows:
             break
         try:
-            _send(target, rows, attachments, send)
+            _send(target, [st for _, st in rows], attachments, send)
         except ForwardFailed as exc:
             _failed(db, target, str(exc), now, None)
             return ForwardRun(target.name, sent, _waiting(db, target, after), str(exc), False)
@@ -292,21 +299,21 @@ def forward_statements(
     db: Database,
     *,
     key: str,
+    base: str,
     now: datetime,
     until: datetime,
     clock: Callable[[], datetime],
     send: Send = post_statements,
     size: int = FORWARD_BATCH,
 ) -> list[ForwardRun]:
-    """Send every LRS what waits for it, until ``until`` (by ``clock``: a run from cron ends
-    before the next one starts). An LRS stopped at a refused statement is passed over."""
+    """Send every LRS what waits for it, then void its copies of what an erasure deleted here
+    (services.xapi_forward_voids, whose statements name learnloop at ``base``), until ``until``
+    (by ``clock``: a run from cron ends before the next one starts). An LRS stopped at a refused
+    statement gets no more statements, but its voidings still go."""
     with db.reading() as s:
         rows = list(s.scalars(select(XapiForward).order_by(XapiForward.name)))
     runs: list[ForwardRun] = []
     for row in rows:
-        if row.refused_seq is not None:
-            runs.append(ForwardRun(row.name, 0, 0, row.last_error, True))
-            continue
         try:
             password = _fernet(key).decrypt(row.secret.encode()).decode()
         except InvalidToken:
@@ -315,6 +322,15 @@ def forward_statements(
             continue
         target = _Target(row.id, row.name, row.endpoint, row.username, password,
                          row.xapi_version, row.scope)  # fmt: skip
-        runs.append(_forward_one(db, target, row.sent_through, now=now, until=until, clock=clock,
-                                 send=send, size=size))  # fmt: skip
+        if row.refused_seq is not None:
+            run = ForwardRun(row.name, 0, 0, row.last_error, True)
+        else:
+            run = _forward_one(db, target, row.sent_through, now=now, until=until, clock=clock,
+                               send=send, size=size)  # fmt: skip
+        voids = send_voids(
+            db, target.id, target.name, base=base, now=now, until=until, clock=clock, size=size,
+            post=partial(_send, target, attachments={}, send=send),
+        )  # fmt: skip
+        error = "; ".join(e for e in (run.error, voids.error) if e)
+        runs.append(replace(run, error=error, voided=voids.voided, voids_waiting=voids.waiting))
     return runs

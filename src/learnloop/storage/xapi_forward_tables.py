@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Integer, String, Text, and_
+from sqlalchemy import ColumnElement, ForeignKey, Integer, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnloop.storage.table_base import Base, UTCDateTime
 from learnloop.storage.xapi_tables import XapiStatement
 
-__all__ = ["XapiForward", "still_to_send"]
+__all__ = ["XapiForward", "XapiForwardVoid", "still_to_send"]
 
 
 class XapiForward(Base):
@@ -37,6 +37,21 @@ class XapiForward(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")  # empty once a batch went again
     # the statement the LRS refused, which stops the copy until an admin skips it (None: none)
     refused_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+class XapiForwardVoid(Base):
+    """A statement an erasure deleted here (services.erasure) that the other LRS may hold a copy
+    of: the next run sends it a statement voiding that copy (xAPI has no deletion), once its
+    storage number ``seq`` is at or behind the LRS's place; one still ahead of it was never sent,
+    and the run drops it. Only the statement's id is kept, nothing about the person."""
+
+    __tablename__ = "xapi_forward_voids"
+    forward_id: Mapped[int] = mapped_column(
+        ForeignKey("xapi_forwards.id", ondelete="CASCADE"), primary_key=True
+    )
+    statement_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 def still_to_send(scope: str, after: int) -> ColumnElement[bool]:

@@ -27,6 +27,7 @@ __all__ = [
     "answer_statement",
     "attempt_statement_id",
     "course_iri",
+    "erasure_voiding_statement",
     "item_iri",
     "learner_agent",
     "lookup_names",
@@ -131,13 +132,22 @@ def voiding_statement(
         "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base.rstrip('/')}/statements/{target}/void")),
         "actor": actor,
         "verb": {"id": VOIDED, "display": {"en-US": "voided"}},
-        "object": {"objectType": "StatementRef", "id": target},
-        "context": {"platform": PLATFORM},
+        "object": {"objectType": "StatementRef", "id": target},  # no context.platform: xAPI
+        # allows it only about an Activity, and another LRS refuses the statement with it
         "timestamp": stamp,
         "stored": stamp,
         "authority": platform_agent(base),
         "version": "1.0.0",
     }
+
+
+def erasure_voiding_statement(base: str, *, target: str, when: datetime) -> dict[str, Any]:
+    """The statement by which learnloop voids, in another LRS it sent a copy to, a statement
+    an erasure deleted here: learnloop itself is its actor, so that it names nobody; its own id
+    (never that of a voiding statement sent for a withdrawn answer)."""
+    st = voiding_statement(base, target=target, actor=platform_agent(base), when=when)
+    st["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base.rstrip('/')}/statements/{target}/erased"))
+    return st
 
 
 def answer_statement(

@@ -36,6 +36,7 @@ class ForwardOut(BaseModel):
     last_failure_at: datetime | None
     error: str  # "" when the last batch went
     refused_statement: str | None  # the id it refused: the copy waits for /skip
+    voids_waiting: int  # its copies of statements erased here, still to void there
 
 
 class ForwardIn(BaseModel):
