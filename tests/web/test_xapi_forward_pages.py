@@ -144,6 +144,8 @@ def test_deleting_an_account_voids_the_copies_sent_to_the_other_lrs(
     for i, item in enumerate(["pw-3", "pw-4", "pw-5"]):
         record_attempt(w.db, w.learner, activity_key="parts-practice", item_key=item,
                        response=answer_for(w.course, item, i != 1))  # fmt: skip
+    record_attempt(w.db, w.other_learner, activity_key="parts-practice", item_key="pw-3",
+                   response=answer_for(w.course, "pw-3", True))  # fmt: skip
     _settle(w)
     with target_lrs(tmp_path / "target", sqlite_template) as target:
         post(admin, "/admin/xapi-forwards", name="District", endpoint=target.endpoint,
@@ -153,20 +155,26 @@ def test_deleting_an_account_voids_the_copies_sent_to_the_other_lrs(
         deleted = post(admin, "/admin/accounts/delete", username=w.learner.username,
                        confirm=w.learner.username)  # fmt: skip
         assert f"Deleted the account {w.learner.username}" in deleted.text  # type: ignore[attr-defined]
+        assert "The next forwarding run voids the 3 copies" in deleted.text  # type: ignore[attr-defined]
         assert "and 3 erased statements to void there" in admin.get("/admin/connections").text
         api = {"Authorization": f"Bearer {_token(admin)}"}
+        name = w.other_learner.username
+        gone = admin.post("/api/v1/admin/accounts/delete", headers=api,
+                          json={"username": name, "confirm": name})  # fmt: skip
+        assert gone.status_code == 200, gone.text
+        assert gone.json()["copies_to_void"] == 1
         (shown,) = admin.get("/api/v1/admin/xapi-forwards", headers=api).json()
-        assert shown["voids_waiting"] == 3
+        assert shown["voids_waiting"] == 4
         listed = runner.invoke(cli, ["xapi-forward", "list"]).output
         (line,) = [line for line in listed.splitlines() if "District" in line]
         cells = [cell.strip() for cell in line.split("│")]
-        assert cells[5:8] == ["3", "0", "3"]  # sent, waiting, to void
+        assert cells[5:8] == ["4", "0", "4"]  # sent, waiting, to void
         run = runner.invoke(cli, ["xapi-forward", "run"])
         assert run.exit_code == 0, run.output
         with target.db.reading() as s:
             voided = s.scalars(select(XapiStatement.voided).where(
                 XapiStatement.statement["verb"]["id"].as_string().contains("answered")))  # fmt: skip
-            assert list(voided) == [True] * 3
+            assert list(voided) == [True] * 4
         assert "erased statement" not in admin.get("/admin/connections").text
 
 

@@ -74,6 +74,7 @@ class OneTimePassword(BaseModel):
 class DeletionOut(BaseModel):
     username: str
     rows: dict[str, int]  # rows deleted, by table
+    copies_to_void: int  # copies in other LRSs the next forwarding run voids
 
 
 class FitOut(BaseModel):
@@ -225,7 +226,7 @@ def delete(body: DeletionIn, platform: PlatformDep, viewer: ApiViewer) -> Deleti
         platform.db, viewer, username=body.username, confirm=body.confirm,
         public_url=platform.settings.public_url,
     )  # fmt: skip
-    return DeletionOut(username=erased.username, rows=erased.rows)
+    return DeletionOut(username=erased.username, rows=erased.rows, copies_to_void=erased.voids)
 
 
 class IdentityIn(BaseModel):

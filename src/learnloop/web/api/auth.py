@@ -73,6 +73,7 @@ class OwnDeletionIn(BaseModel):
 class OwnDeletionOut(BaseModel):
     username: str
     rows: dict[str, int]  # rows deleted, by table
+    copies_to_void: int  # copies in other LRSs the next forwarding run voids
 
 
 @router.post("/me/delete", response_model=OwnDeletionOut)
@@ -86,7 +87,7 @@ def delete_mine(
         public_url=platform.settings.public_url, address=client_address(request),
         limits=platform.login_limits,
     )  # fmt: skip
-    return OwnDeletionOut(username=erased.username, rows=erased.rows)
+    return OwnDeletionOut(username=erased.username, rows=erased.rows, copies_to_void=erased.voids)
 
 
 class OwnSessionOut(BaseModel):
