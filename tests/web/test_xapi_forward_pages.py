@@ -156,7 +156,9 @@ def test_deleting_an_account_voids_the_copies_sent_to_the_other_lrs(
                        confirm=w.learner.username)  # fmt: skip
         assert f"Deleted the account {w.learner.username}" in deleted.text  # type: ignore[attr-defined]
         assert "The next forwarding run voids the 3 copies" in deleted.text  # type: ignore[attr-defined]
-        assert "and 3 erased statements to void there" in admin.get("/admin/connections").text
+        connections = admin.get("/admin/connections").text
+        assert "and 3 erased statements to void there" in connections
+        assert "When an account is deleted here, the next run voids the copies" in connections
         api = {"Authorization": f"Bearer {_token(admin)}"}
         name = w.other_learner.username
         gone = admin.post("/api/v1/admin/accounts/delete", headers=api,
