@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from learnloop.domain import Course
@@ -14,8 +14,14 @@ from learnloop.domain.learner_model import CourseModel
 from learnloop.domain.reviews import MemoryCard as Card
 from learnloop.domain.reviews import ReviewScheduler
 from learnloop.engine import LearnerSnapshot
+from learnloop.engine.logistic_kt import RECENT_OUTCOMES
 from learnloop.exceptions import NotFound
-from learnloop.storage.course_store import course_by_id, course_model, recent_outcomes
+from learnloop.storage.course_store import (
+    course_by_id,
+    course_model,
+    outcome_string,
+    recent_outcomes,
+)
 from learnloop.storage.tables import (
     Attempt,
     CourseMemoryModel,
@@ -25,7 +31,13 @@ from learnloop.storage.tables import (
     MemoryCard,
 )
 
-__all__ = ["LearnerState", "load_cards", "load_learner_state", "objective_state"]
+__all__ = [
+    "LearnerState",
+    "load_cards",
+    "load_learner_state",
+    "load_learner_states",
+    "objective_state",
+]
 
 
 @dataclass(frozen=True)
@@ -177,6 +189,75 @@ def load_learner_state(
         course_id, course, profile, mastery, frozenset(done), last_modality, cards,
         scheduler, now or datetime.now(UTC), model, recent, started,
     )  # fmt: skip
+
+
+def load_learner_states(
+    session: Session, learner_ids: list[int], course_id: int, now: datetime
+) -> dict[int, LearnerState]:
+    """The states of several learners in the course ``course_id``, the same as
+    ``load_learner_state`` gives one by one, in a number of queries that does not grow with the
+    learners (a class's page of every learner's report); a learner with no profile is left out."""
+    if not learner_ids:
+        return {}
+    ids = sorted(set(learner_ids))
+    found = session.execute(
+        select(LearnerProfile, LearnerCourse)
+        .outerjoin(LearnerCourse, (LearnerCourse.user_id == LearnerProfile.user_id)
+                   & (LearnerCourse.course_id == course_id))
+        .where(LearnerProfile.user_id.in_(ids))
+    ).all()  # fmt: skip
+    course = course_by_id(session, course_id)
+    mastery: dict[int, dict[str, Mastery]] = {i: {} for i in ids}
+    for m in session.scalars(
+        select(Mastery).where(Mastery.user_id.in_(ids), Mastery.course_id == course_id)
+    ):
+        mastery[m.user_id][m.objective_key] = m
+    done: dict[int, set[str]] = {i: set() for i in ids}
+    last_modality: dict[int, dict[str, str]] = {i: {} for i in ids}
+    for user_id, activity_key in session.execute(
+        select(Attempt.user_id, Attempt.activity_key)
+        .where(Attempt.user_id.in_(ids), Attempt.course_id == course_id)
+        .group_by(Attempt.user_id, Attempt.activity_key)
+        .order_by(Attempt.user_id, Attempt.activity_key)
+    ):
+        activity = course.activities.get(activity_key)
+        if activity is None:
+            continue
+        done[user_id].add(activity_key)
+        for objective in activity.objectives:
+            last_modality[user_id][objective] = activity.modality.value
+    cards: dict[int, dict[str, MemoryCard]] = {i: {} for i in ids}
+    for c in session.scalars(
+        select(MemoryCard).where(MemoryCard.user_id.in_(ids), MemoryCard.course_id == course_id)
+    ):
+        cards[c.user_id][c.objective_key] = c
+    fitted = session.get(CourseMemoryModel, course_id)
+    scheduler = ReviewScheduler(fitted.parameters if fitted else None)
+    model = course_model(session, course_id, course)
+    recent: dict[int, list[tuple[str, bool]]] = {i: [] for i in ids}
+    if model.uses_recent:  # each learner's last RECENT_OUTCOMES counted answers, in one query
+        place = func.row_number().over(partition_by=Attempt.user_id, order_by=Attempt.id.desc())
+        ranked = (
+            select(Attempt.user_id, Attempt.item_key, Attempt.correct, place.label("place"))
+            .where(Attempt.user_id.in_(ids), Attempt.course_id == course_id,
+                   Attempt.counted.is_(True))
+            .subquery()
+        )  # fmt: skip
+        for user_id, item_key, correct in session.execute(
+            select(ranked.c.user_id, ranked.c.item_key, ranked.c.correct)
+            .where(ranked.c.place <= RECENT_OUTCOMES)
+            .order_by(ranked.c.user_id, ranked.c.place)
+        ):
+            recent[user_id].append((item_key, bool(correct)))
+    return {
+        profile.user_id: LearnerState(
+            course_id, course, profile, mastery[profile.user_id],
+            frozenset(done[profile.user_id]), last_modality[profile.user_id],
+            cards[profile.user_id], scheduler, now, model,
+            outcome_string(course, recent[profile.user_id]), started,
+        )
+        for profile, started in found
+    }  # fmt: skip
 
 
 def objective_state(state: LearnerState, key: str) -> str:

@@ -32,7 +32,7 @@ from learnloop.storage.tables import Course as CourseRow
 
 __all__ = [
     "course_by_id", "course_by_slug", "course_model", "course_of_learner", "new_attempt_id",
-    "recent_outcomes",
+    "outcome_string", "recent_outcomes",
 ]  # fmt: skip
 
 
@@ -118,8 +118,13 @@ def recent_outcomes(
     )
     if before is not None:
         query = query.where(Attempt.id < before)
+    return outcome_string(course, [(i, bool(c)) for i, c in session.execute(query)])
+
+
+def outcome_string(course: Course, answers: list[tuple[str, bool]]) -> str:
+    """recent_outcomes' string from a learner's last answers (item, right), the last one first."""
     out = ""
-    for item_key, correct in session.execute(query):
+    for item_key, correct in answers:
         item = course.items.get(item_key)
         out += ("+" if correct else "-") * (len(item.objectives) if item else 0)
     return out[:RECENT_OUTCOMES]
