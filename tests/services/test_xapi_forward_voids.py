@@ -203,3 +203,21 @@ def test_only_copies_an_lrs_may_hold_are_queued_and_a_voiding_is_not_voided(
     assert {i for name, i in queued if name == "everything"} >= {st["id"] for st in about}
     assert withdrawn["id"] not in {i for _, i in queued}
     assert not {st["id"] for st in about} & {i for name, i in queued if name == "own-only"}
+
+
+def test_an_lrs_added_from_now_on_is_not_asked_to_void_what_it_never_got(
+    world: World, two: tuple[TargetLrs, TargetLrs]
+) -> None:
+    target, _ = two
+    _answers(world, world.learner, 3)  # stored before the LRS was added
+    add_forward(world.db, world.admin, name="district", endpoint=target.endpoint,
+                username=target.key, password=target.secret, version="1.0.3", scope="own",
+                from_start=False, key=KEY, now=datetime.now(UTC))  # fmt: skip
+    _answers(world, world.learner, 2)
+    assert _run(world)["district"].sent == 2
+    sent = _ids_of(target.db, world.learner, voided=False)
+    assert len(sent) == 2
+    assert _erase(world, world.learner) == 2  # not the three it never got
+    run = _run(world)["district"]
+    assert (run.voided, run.voids_waiting, run.error) == (2, 0, "")
+    assert _ids_of(target.db, world.learner, voided=True) == sent

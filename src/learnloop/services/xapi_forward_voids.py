@@ -6,7 +6,8 @@ until that store's administrator deletes it).
 - ``queue_voids``: when an erasure (services.erasure) deletes a person's statements, in the same
   transaction, each LRS that may hold a copy of one of them gets a row waiting for its voiding
   statement: every LRS that gets all the statements, and for an LRS that gets learnloop's own
-  only the statements learnloop wrote. A voiding statement is not voided in turn (xAPI forbids
+  only the statements learnloop wrote; none for a statement stored before an LRS added "from
+  now on" started. A voiding statement is not voided in turn (xAPI forbids
   it), so the voiding of a withdrawn answer stays where it went.
 - ``send_voids``: the run (``learnloop xapi-forward run``), after sending what waits for an LRS,
   drops the rows still ahead of its place (those statements were never sent, and never will be)
@@ -45,13 +46,13 @@ def queue_voids(s: Session, named: Sequence[tuple[int, dict[str, Any]]], now: da
     """In the erasure's transaction, before its statements go: note, for every LRS that may hold
     a copy of one of ``named`` (storage number, statement), that its copy must be voided; how
     many rows that made."""
-    forwards = s.execute(select(XapiForward.id, XapiForward.scope)).all()
+    forwards = s.execute(select(XapiForward.id, XapiForward.scope, XapiForward.started_after)).all()
     voidable = [(seq, str(st["id"])) for seq, st in named if st["verb"]["id"] != VOIDED]
     if not forwards or not voidable:
         return 0
     seqs = [seq for seq, _ in voidable]
     from_clients: set[int] = set()
-    if any(scope == "own" for _, scope in forwards):
+    if any(scope == "own" for _, scope, _ in forwards):
         for chunk in _chunks(seqs):
             from_clients.update(s.scalars(select(XapiStatement.seq).where(
                 XapiStatement.seq.in_(chunk), XapiStatement.client_id.is_not(None)
@@ -64,9 +65,11 @@ def queue_voids(s: Session, named: Sequence[tuple[int, dict[str, Any]]], now: da
         queued.update((forward_id, statement_id) for forward_id, statement_id in found)
     rows = [
         {"forward_id": forward_id, "statement_id": statement_id, "seq": seq, "erased_at": now}
-        for forward_id, scope in forwards
+        for forward_id, scope, started_after in forwards
         for seq, statement_id in voidable
-        if not (scope == "own" and seq in from_clients) and (forward_id, statement_id) not in queued
+        if seq > started_after  # stored before the LRS was added: never sent there
+        and not (scope == "own" and seq in from_clients)
+        and (forward_id, statement_id) not in queued
     ]
     if rows:
         s.execute(insert(XapiForwardVoid), rows)

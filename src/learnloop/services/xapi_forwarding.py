@@ -148,7 +148,8 @@ def add_forward(
         s.add(XapiForward(
             name=name, endpoint=endpoint, username=username.strip(),
             secret=_fernet(key).encrypt(password.encode()).decode(), xapi_version=version,
-            scope=scope, sent_through=start, sent_count=0, created_at=now, last_error="",
+            scope=scope, sent_through=start, started_after=start, sent_count=0, created_at=now,
+            last_error="",
         ))  # fmt: skip
         record_event(s, actor=actor, action="xapi.forward_added", subject=name, now=now,
                      details={"endpoint": endpoint, "scope": scope, "from_start": from_start})  # fmt: skip

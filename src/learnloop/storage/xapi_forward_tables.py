@@ -30,6 +30,9 @@ class XapiForward(Base):
     xapi_version: Mapped[str] = mapped_column(String(8))  # 1.0.3 | 2.0.0
     scope: Mapped[str] = mapped_column(String(8))  # own (learnloop's answers) | all
     sent_through: Mapped[int] = mapped_column(Integer)
+    # where its copy started (0: from the start; else the last statement stored before it was
+    # added, which it never gets): an erasure voids there only what it may hold
+    started_after: Mapped[int] = mapped_column(Integer, default=0)
     sent_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
