@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -129,8 +130,31 @@ def load_cards(
             )
         )
     }
+    return cards, _scheduler(session, course_id)
+
+
+def _scheduler(session: Session, course_id: int) -> ReviewScheduler:
+    """The course's review scheduler: its fitted memory parameters, or the defaults."""
     fitted = session.get(CourseMemoryModel, course_id)
-    return cards, ReviewScheduler(fitted.parameters if fitted else None)
+    return ReviewScheduler(fitted.parameters if fitted else None)
+
+
+def _activities_done(
+    course: Course, activity_keys: Iterable[str]
+) -> tuple[frozenset[str], dict[str, str]]:
+    """Of the activities a learner answered in (``activity_keys``, in key order), those the
+    course still has, and for each objective the modality of the last of them (in that order)
+    that leads to it."""
+    done: set[str] = set()
+    last_modality: dict[str, str] = {}
+    for activity_key in activity_keys:
+        activity = course.activities.get(activity_key)
+        if activity is None:
+            continue
+        done.add(activity_key)
+        for objective in activity.objectives:
+            last_modality[objective] = activity.modality.value
+    return frozenset(done), last_modality
 
 
 def _card(row: MemoryCard) -> Card:
@@ -167,26 +191,17 @@ def load_learner_state(
             select(Mastery).where(Mastery.user_id == learner_id, Mastery.course_id == course_id)
         )
     }
-    done: set[str] = set()
-    last_modality: dict[str, str] = {}
-    rows = session.execute(
+    done, last_modality = _activities_done(course, session.scalars(
         select(Attempt.activity_key)
         .where(Attempt.user_id == learner_id, Attempt.course_id == course_id)
         .group_by(Attempt.activity_key)
         .order_by(Attempt.activity_key)
-    )
-    for (activity_key,) in rows:
-        activity = course.activities.get(activity_key)
-        if activity is None:
-            continue
-        done.add(activity_key)
-        for objective in activity.objectives:
-            last_modality[objective] = activity.modality.value
+    ))  # fmt: skip
     cards, scheduler = load_cards(session, learner_id, course_id)
     model = course_model(session, course_id, course)
     recent = recent_outcomes(session, learner_id, course_id, course) if model.uses_recent else ""
     return LearnerState(
-        course_id, course, profile, mastery, frozenset(done), last_modality, cards,
+        course_id, course, profile, mastery, done, last_modality, cards,
         scheduler, now or datetime.now(UTC), model, recent, started,
     )  # fmt: skip
 
@@ -212,27 +227,21 @@ def load_learner_states(
         select(Mastery).where(Mastery.user_id.in_(ids), Mastery.course_id == course_id)
     ):
         mastery[m.user_id][m.objective_key] = m
-    done: dict[int, set[str]] = {i: set() for i in ids}
-    last_modality: dict[int, dict[str, str]] = {i: {} for i in ids}
+    answered_in: dict[int, list[str]] = {i: [] for i in ids}
     for user_id, activity_key in session.execute(
         select(Attempt.user_id, Attempt.activity_key)
         .where(Attempt.user_id.in_(ids), Attempt.course_id == course_id)
         .group_by(Attempt.user_id, Attempt.activity_key)
         .order_by(Attempt.user_id, Attempt.activity_key)
     ):
-        activity = course.activities.get(activity_key)
-        if activity is None:
-            continue
-        done[user_id].add(activity_key)
-        for objective in activity.objectives:
-            last_modality[user_id][objective] = activity.modality.value
+        answered_in[user_id].append(activity_key)
+    activities = {i: _activities_done(course, keys) for i, keys in answered_in.items()}
     cards: dict[int, dict[str, MemoryCard]] = {i: {} for i in ids}
     for c in session.scalars(
         select(MemoryCard).where(MemoryCard.user_id.in_(ids), MemoryCard.course_id == course_id)
     ):
         cards[c.user_id][c.objective_key] = c
-    fitted = session.get(CourseMemoryModel, course_id)
-    scheduler = ReviewScheduler(fitted.parameters if fitted else None)
+    scheduler = _scheduler(session, course_id)
     model = course_model(session, course_id, course)
     recent: dict[int, list[tuple[str, bool]]] = {i: [] for i in ids}
     if model.uses_recent:  # each learner's last RECENT_OUTCOMES counted answers, in one query
@@ -252,8 +261,7 @@ def load_learner_states(
     return {
         profile.user_id: LearnerState(
             course_id, course, profile, mastery[profile.user_id],
-            frozenset(done[profile.user_id]), last_modality[profile.user_id],
-            cards[profile.user_id], scheduler, now, model,
+            *activities[profile.user_id], cards[profile.user_id], scheduler, now, model,
             outcome_string(course, recent[profile.user_id]), started,
         )
         for profile, started in found
