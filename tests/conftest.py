@@ -127,6 +127,8 @@ def scratch_schema(prefix: str = "t") -> Iterator[str]:
 
 
 def _postgres_database() -> Iterator[Database]:
+    """A PostgreSQL schema of its own, migrated to the head (for tests that need the schema's
+    name, such as a backup of one schema)."""
     with scratch_schema() as schema:
         engine = create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
         db = Database(engine)
@@ -135,6 +137,45 @@ def _postgres_database() -> Iterator[Database]:
             yield db
         finally:
             db.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A PostgreSQL database migrated to the head once per run (per xdist worker): each test's
+    database is created as a copy of it (CREATE DATABASE ... TEMPLATE), which takes about 0.05 s
+    where running the migrations took about 0.9 s. The copy is exactly what the migrations made."""
+    if not postgres_available():
+        skip_or_fail(f"PostgreSQL is not reachable at {POSTGRES_URL}")
+    name = f"ll_template_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        migrated = create_engine(admin.url.set(database=name))
+        upgrade_database(migrated)
+        migrated.dispose()  # a template must have no connections when it is copied
+        yield name
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _postgres_copy(template: str) -> Iterator[Database]:
+    """A fresh PostgreSQL database of its own, copied from the migrated template, opened as the
+    platform opens its database (``Database.from_url``), and dropped afterwards."""
+    name = f"ll_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    db = Database.from_url(admin.url.set(database=name).render_as_string(hide_password=False))
+    try:
+        yield db
+    finally:
+        db.dispose()
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def database_at(kind: str, tmp_path: Path, revision: str) -> Iterator[Database]:
@@ -160,7 +201,7 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     if request.param == "sqlite":
         yield from _sqlite_database(tmp_path, request.getfixturevalue("sqlite_template"))
     else:
-        yield from _postgres_database()
+        yield from _postgres_copy(request.getfixturevalue("postgres_template"))
 
 
 @pytest.fixture
@@ -171,9 +212,9 @@ def caller(db: Database, hasher: PasswordHasher) -> LrsCaller:
 
 
 @pytest.fixture
-def postgres_db() -> Iterator[Database]:
+def postgres_db(postgres_template: str) -> Iterator[Database]:
     """PostgreSQL only, for what only PostgreSQL does (its own side of a dialect's branch)."""
-    yield from _postgres_database()
+    yield from _postgres_copy(postgres_template)
 
 
 @pytest.fixture
