@@ -118,7 +118,7 @@ def test_an_erasure_voids_the_copies_sent_and_forgets_the_unsent(
     _answers(world, world.learner, 2)  # stored after the run: never sent
 
     assert _erase(world, world.learner) == (4 + 2) + (6 + 2)  # in the erasure's transaction
-    rows = {r.name: r for r in forwards(world.db, world.admin)}
+    rows = {r.name: r for r in forwards(world.db, world.admin, base=DEFAULT_PUBLIC_URL)}
     assert (rows["own-only"].voids_waiting, rows["everything"].voids_waiting) == (4, 6)
     with world.db.reading() as s:
         details = s.scalar(select(AuditEvent.details).where(AuditEvent.action == "account.deleted"))
@@ -155,7 +155,7 @@ def test_an_lrs_that_is_down_keeps_its_voidings_for_the_next_run(
     down = _run(world, size=2)["district"]
     assert (down.voided, down.voids_waiting) == (0, 5)
     assert "could not be reached" in down.error
-    assert forwards(world.db, world.admin)[0].voids_waiting == 5
+    assert forwards(world.db, world.admin, base=DEFAULT_PUBLIC_URL)[0].voids_waiting == 5
     with target_lrs(tmp_path / "t", sqlite_template, port=port, again=first) as back:
         run = _run(world, size=2)["district"]
         assert (run.voided, run.voids_waiting, run.error) == (5, 0, "")

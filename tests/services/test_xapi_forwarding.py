@@ -114,7 +114,7 @@ def test_own_statements_then_all_of_them_reach_the_other_lrs_once(
     runs = {r.name: r for r in _run(world, size=4)}
     assert runs["everything"].sent == own + 5
     assert _ids(target.db) == _ids(world.db)  # each once: the LRS took the same ones as they are
-    rows = {r.name: r for r in forwards(world.db, world.admin)}
+    rows = {r.name: r for r in forwards(world.db, world.admin, base=BASE)}
     assert (rows["everything"].sent, rows["everything"].waiting) == (12, 0)
     assert rows["own-only"].last_success_at is not None
 
@@ -153,12 +153,12 @@ def test_a_run_cut_short_and_an_lrs_that_was_down_lose_and_duplicate_nothing(
     assert down.sent == 0
     assert "could not be reached" in down.error
     assert not down.refused
-    assert forwards(world.db, world.admin)[0].waiting == 4
+    assert forwards(world.db, world.admin, base=BASE)[0].waiting == 4
     with target_lrs(tmp_path / "t", sqlite_template, port=port, again=first) as back:
         (run,) = _run(world, size=3)
         assert (run.sent, run.waiting, run.error) == (4, 0, "")
         assert _ids(back.db) == _ids(world.db)
-    assert forwards(world.db, world.admin)[0].error == ""
+    assert forwards(world.db, world.admin, base=BASE)[0].error == ""
 
 
 def test_a_refused_statement_stops_the_copy_until_an_admin_skips_it(
@@ -174,7 +174,7 @@ def test_a_refused_statement_stops_the_copy_until_an_admin_skips_it(
         assert statements[4]["id"] in run.error
         assert "not one this LRS takes" in run.error
         assert picky.kept == [st["id"] for st in statements[:4]]  # those before it, one by one
-        (row,) = forwards(world.db, world.admin)
+        (row,) = forwards(world.db, world.admin, base=BASE)
         assert row.refused_statement == statements[4]["id"]
         assert _run(world)[0].sent == 0  # passed over until someone decides
         with pytest.raises(PermissionDenied):
@@ -215,11 +215,11 @@ def test_only_an_admin_sets_it_up_and_the_password_is_kept_encrypted(world: Worl
     assert row is not None
     assert row.endpoint == "https://lrs.example.org/xapi/"
     assert "the-lrs-secret" not in row.secret
-    (shown,) = forwards(world.db, world.admin)
+    (shown,) = forwards(world.db, world.admin, base=BASE)
     assert (shown.version, shown.scope) == ("2.0.0", "all")
     with pytest.raises(PermissionDenied):
-        forwards(world.db, world.learner)
+        forwards(world.db, world.learner, base=BASE)
     with pytest.raises(PermissionDenied):
         remove_forward(world.db, world.educator, name="district", now=datetime.now(UTC))
     remove_forward(world.db, world.admin, name="district", now=datetime.now(UTC))
-    assert forwards(world.db, world.admin) == []
+    assert forwards(world.db, world.admin, base=BASE) == []

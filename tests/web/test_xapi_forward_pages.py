@@ -170,7 +170,7 @@ def test_deleting_an_account_voids_the_copies_sent_to_the_other_lrs(
         listed = runner.invoke(cli, ["xapi-forward", "list"]).output
         (line,) = [line for line in listed.splitlines() if "District" in line]
         cells = [cell.strip() for cell in line.split("│")]
-        assert cells[5:8] == ["4", "0", "4"]  # sent, waiting, to void
+        assert cells[6:9] == ["4", "0", "4"]  # sent, waiting, to void
         run = runner.invoke(cli, ["xapi-forward", "run"])
         assert run.exit_code == 0, run.output
         with target.db.reading() as s:
@@ -187,7 +187,7 @@ def test_the_command_line_sets_one_up_as_the_operator(sqlite_world: World, cron:
     assert runner.invoke(cli, ["xapi-forward", "add", "Uni", "--endpoint", "https://x.example/",
                                "--username", "k", "--password", "s"]).exit_code == 1  # fmt: skip
     assert "Uni" in runner.invoke(cli, ["xapi-forward", "list"]).output
-    (row,) = forwards(sqlite_world.db, None)
+    (row,) = forwards(sqlite_world.db, None, base="http://127.0.0.1:8000")
     assert (row.endpoint, row.scope, row.waiting) == ("https://lrs.uni.example/xapi/", "all", 0)
     skipped = runner.invoke(cli, ["xapi-forward", "skip", "Uni"])
     assert skipped.exit_code == 1  # it refused nothing
@@ -243,3 +243,50 @@ def test_attachments_go_with_their_statements(
         with target.db.reading() as s:
             kept = {a.sha2: a.content for a in s.scalars(select(XapiAttachment))}
         assert kept == {sha(c): c for c in CONTENTS.values()}
+
+
+def test_an_lrs_of_one_course_from_the_page_the_api_and_the_command_line(
+    clients: dict[str, TestClient], sqlite_world: World, cron: None
+) -> None:
+    admin = clients["admin"]
+    page = admin.get("/admin/connections")
+    assert '<option value="fractions">Fractions, from halves' in page.text  # the courses offered
+    wrong = post(admin, "/admin/xapi-forwards", name="Uni", endpoint="https://lrs.uni.example/xapi/",
+                 username="k", password="s", scope="all", course="algebra")  # fmt: skip
+    assert wrong.status_code == 400  # type: ignore[attr-defined]
+    assert "no course here is named &#39;algebra&#39;" in wrong.text  # type: ignore[attr-defined]
+    assert 'id="forward-course" name="course" aria-invalid="true"' in wrong.text  # type: ignore[attr-defined]
+    added = post(admin, "/admin/xapi-forwards", name="Uni", endpoint="https://lrs.uni.example/xapi/",
+                 username="k", password="s", scope="all", course="fractions")  # fmt: skip
+    assert added.status_code == 303  # type: ignore[attr-defined]
+    assert "about the course fractions only" in admin.get("/admin/connections").text
+
+    api = {"Authorization": f"Bearer {_token(admin)}"}
+    refused = admin.post("/api/v1/admin/xapi-forwards", headers=api, json={
+        "name": "Other", "endpoint": "https://o.example/xapi/", "username": "k",
+        "password": "s", "course": "algebra"})  # fmt: skip
+    assert refused.status_code == 400
+    assert refused.json()["field"] == "course"
+    made = admin.post("/api/v1/admin/xapi-forwards", headers=api, json={
+        "name": "Other", "endpoint": "https://o.example/xapi/", "username": "k",
+        "password": "s"})  # fmt: skip
+    assert made.status_code == 201
+    assert made.json()["course"] is None  # every course's
+    shown = {
+        f["name"]: f["course"] for f in admin.get("/api/v1/admin/xapi-forwards", headers=api).json()
+    }
+    assert shown == {"Other": None, "Uni": "fractions"}
+
+    cli_added = runner.invoke(cli, ["xapi-forward", "add", "Cli", "--endpoint", "https://c.example/xapi/",
+                                    "--username", "k", "--password", "s", "--course", "fractions"])  # fmt: skip
+    assert cli_added.exit_code == 0, cli_added.output
+    unknown = runner.invoke(cli, ["xapi-forward", "add", "Bad", "--endpoint", "https://c.example/xapi/",
+                                  "--username", "k", "--password", "s", "--course", "algebra"])  # fmt: skip
+    assert unknown.exit_code == 1
+    assert "no course here is named 'algebra'" in unknown.output
+    listed = runner.invoke(cli, ["xapi-forward", "list"]).output
+    rows = {line.split("│")[1].strip(): line.split("│")[5].strip()
+            for line in listed.splitlines() if line.startswith("│ ") and line.split("│")[1].strip()}  # fmt: skip
+    assert rows["Cli"] == "fractions"
+    assert rows["Other"] == "all"
+    assert "Bad" not in rows

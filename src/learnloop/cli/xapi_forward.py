@@ -17,6 +17,7 @@ from rich.table import Column, Table
 
 from learnloop.cli.operator_database import operator_database
 from learnloop.reports.xapi_forwarding import forwards
+from learnloop.services.statement_index import catch_up
 from learnloop.services.xapi_forwarding import (
     add_forward,
     forward_statements,
@@ -83,14 +84,16 @@ def run(
 @xapi_forward.command("list")
 def list_forwards() -> None:
     """Each LRS, what it gets and where its copy stands."""
-    with operator_database() as (_, db):
-        rows = forwards(db, None)
-    table = Table(Column("name", no_wrap=True), "endpoint", "xAPI", "gets", "sent", "waiting",
+    with operator_database() as (settings, db):
+        catch_up(db)  # an LRS of one course counts its statements by their filed keys
+        rows = forwards(db, None, base=settings.public_url)
+    table = Table(Column("name", no_wrap=True), Column("endpoint", overflow="fold"), "xAPI",
+                  "gets", Column("course", no_wrap=True, min_width=9), "sent", "waiting",
                   "to void", "last sent", "problem")  # fmt: skip
     for f in rows:
         last = f.last_success_at.isoformat(timespec="seconds") if f.last_success_at else "-"
-        table.add_row(f.name, f.endpoint, f.version, f.scope, str(f.sent), str(f.waiting),
-                      str(f.voids_waiting), last, f.error or "-")  # fmt: skip
+        table.add_row(f.name, f.endpoint, f.version, f.scope, f.course or "all", str(f.sent),
+                      str(f.waiting), str(f.voids_waiting), last, f.error or "-")  # fmt: skip
     console.print(table)
 
 
@@ -111,13 +114,16 @@ def add(
     from_start: Annotated[
         bool, typer.Option("--from-start", help="what is stored already too, not only what comes")
     ] = False,
+    course: Annotated[
+        str, typer.Option("--course", help="only the statements about this course (its slug)")
+    ] = "",
 ) -> None:
     """Send a copy of the statements to another LRS from now on (or from the start)."""
     with operator_database() as (settings, db):
         add_forward(
             db, None, name=name, endpoint=endpoint, username=username, password=password,
             version=version, scope="all" if everything else "own", from_start=from_start,
-            key=settings.resolved_secret_key(), now=datetime.now(UTC),
+            key=settings.resolved_secret_key(), now=datetime.now(UTC), course=course,
         )  # fmt: skip
     console.print(f"{name} gets the statements from the next `learnloop xapi-forward run`.")
 

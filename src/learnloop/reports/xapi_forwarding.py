@@ -8,13 +8,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 
+from learnloop.adapters.xapi.learnloop_ids import course_iri
 from learnloop.domain import Role, Viewer
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
-from learnloop.storage.tables import XapiForward, XapiForwardVoid, XapiStatement
-from learnloop.storage.xapi_forward_tables import still_to_send
+from learnloop.storage.course_store import course_by_id
+from learnloop.storage.tables import (
+    ClassMember,
+    LearnerCourse,
+    SchoolClass,
+    XapiForward,
+    XapiForwardVoid,
+    XapiStatement,
+)
+from learnloop.storage.xapi_forward_tables import course_statements, still_to_send
 
 __all__ = ["ForwardRow", "forward_hosts", "forwards"]
 
@@ -32,17 +41,26 @@ class ForwardRow:
     error: str  # what went wrong last, "" once a batch went again
     refused_statement: str | None  # the id it refused, which waits for an administrator
     voids_waiting: int = 0  # its copies of erased statements still to void there
+    course: str | None = None  # the slug of the only course whose statements it gets
 
 
-def forwards(db: Database, viewer: Viewer | None) -> list[ForwardRow]:
-    """Every LRS that gets the statements; ``viewer`` None: the operator, on the command line."""
+def forwards(db: Database, viewer: Viewer | None, *, base: str) -> list[ForwardRow]:
+    """Every LRS that gets the statements; ``viewer`` None: the operator, on the command line;
+    ``base``: learnloop's public address (a course's activity IRIs start with it). A course's
+    statements are found by their filed index keys: file the queue first (statement_index's
+    ``catch_up``), or those still queued (on SQLite) are not counted as waiting yet."""
     if viewer is not None:
         require_role(viewer, Role.ADMIN)
     rows: list[ForwardRow] = []
     with db.reading() as s:
         for f in s.scalars(select(XapiForward).order_by(XapiForward.name)):
+            about, slug = None, None
+            if f.course_id is not None:
+                course = course_by_id(s, f.course_id)
+                slug = course.slug
+                about = course_statements(course, course_iri(base, slug))
             waiting = select(func.count()).select_from(XapiStatement)
-            waiting = waiting.where(still_to_send(f.scope, f.sent_through))
+            waiting = waiting.where(still_to_send(f.scope, f.sent_through, about))
             refused = None
             if f.refused_seq is not None:  # "" when the statement is gone since (an erasure)
                 refused = (
@@ -57,14 +75,22 @@ def forwards(db: Database, viewer: Viewer | None) -> list[ForwardRow]:
             rows.append(ForwardRow(
                 f.name, f.endpoint, f.xapi_version, f.scope, f.sent_count,
                 int(s.scalar(waiting) or 0), f.last_success_at, f.last_failure_at, f.last_error,
-                refused, int(s.scalar(voids) or 0),
+                refused, int(s.scalar(voids) or 0), slug,
             ))  # fmt: skip
     return rows
 
 
-def forward_hosts(db: Database) -> list[str]:
-    """The hosts of the LRSs that get a copy of the statements, for everyone's "My data" page:
-    their learning records go there too."""
+def forward_hosts(db: Database, user_id: int) -> list[str]:
+    """The hosts of the LRSs that get a copy of the statements about the user ``user_id``, for
+    their "My data" page: those that get every course's, and those that get one of the courses
+    they learn or teach in (a class's course, or one they started)."""
+    theirs = union(
+        select(SchoolClass.course_id).join(ClassMember, ClassMember.class_id == SchoolClass.id)
+        .where(ClassMember.user_id == user_id),
+        select(LearnerCourse.course_id).where(LearnerCourse.user_id == user_id),
+    )  # fmt: skip
     with db.reading() as s:
-        endpoints = s.scalars(select(XapiForward.endpoint).order_by(XapiForward.endpoint))
+        endpoints = s.scalars(select(XapiForward.endpoint).where(
+            XapiForward.course_id.is_(None) | XapiForward.course_id.in_(theirs)
+        ))  # fmt: skip
         return sorted({urlsplit(e).hostname or e for e in endpoints})

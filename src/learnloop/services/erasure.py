@@ -175,7 +175,7 @@ def _erase(
     digests = {
         a["sha2"] for _, st in named for a in st.get("attachments", []) if isinstance(a, dict)
     }
-    voids = queue_voids(s, named, now)  # copies sent to other LRSs
+    voids = queue_voids(s, named, now, base=public_url)  # copies sent to other LRSs
     rows["xapi_statement_keys"] = _delete_in(s, XapiStatementKey, XapiStatementKey.seq, seqs)
     rows["xapi_statement_keys"] += _deleted(s, XapiStatementKey, XapiStatementKey.key.in_(keys))
     rows["xapi_statement_ids"] = _delete_in(s, XapiStatementId, XapiStatementId.seq, seqs)

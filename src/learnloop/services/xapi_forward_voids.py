@@ -6,8 +6,8 @@ until that store's administrator deletes it).
 - ``queue_voids``: when an erasure (services.erasure) deletes a person's statements, in the same
   transaction, each LRS that may hold a copy of one of them gets a row waiting for its voiding
   statement: every LRS that gets all the statements, and for an LRS that gets learnloop's own
-  only the statements learnloop wrote; none for a statement stored before an LRS added "from
-  now on" started. A voiding statement is not voided in turn (xAPI forbids
+  only the statements learnloop wrote, and for an LRS that gets one course's only that course's;
+  none for a statement stored before an LRS added "from now on" started. A voiding statement is not voided in turn (xAPI forbids
   it), so the voiding of a withdrawn answer stays where it went.
 - ``send_voids``: the run (``learnloop xapi-forward run``), after sending what waits for an LRS,
   drops the rows still ahead of its place (those statements were never sent, and never will be)
@@ -28,10 +28,12 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi.forwarding import ForwardFailed, ForwardRefused
-from learnloop.adapters.xapi.learnloop_ids import VOIDED, erasure_voiding_statement
+from learnloop.adapters.xapi.learnloop_ids import VOIDED, course_iri, erasure_voiding_statement
 from learnloop.services.audit import OPERATOR, record_event
 from learnloop.storage import Database
+from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import XapiForward, XapiForwardVoid, XapiStatement
+from learnloop.storage.xapi_forward_tables import course_statements
 
 __all__ = ["VoidRun", "queue_voids", "send_voids"]
 
@@ -42,21 +44,45 @@ def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
     return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
 
 
-def queue_voids(s: Session, named: Sequence[tuple[int, dict[str, Any]]], now: datetime) -> int:
-    """In the erasure's transaction, before its statements go: note, for every LRS that may hold
-    a copy of one of ``named`` (storage number, statement), that its copy must be voided; how
-    many rows that made."""
-    forwards = s.execute(select(XapiForward.id, XapiForward.scope, XapiForward.started_after)).all()
+def _about_courses(
+    s: Session, courses: set[int], seqs: list[int], base: str
+) -> dict[int, set[int]]:
+    """Of ``seqs``, those about each course of ``courses`` (by their filed index keys)."""
+    about: dict[int, set[int]] = {}
+    for course_id in courses:
+        course = course_by_id(s, course_id)
+        condition = course_statements(course, course_iri(base, course.slug))
+        about[course_id] = set()
+        for chunk in _chunks(seqs):
+            about[course_id].update(s.scalars(select(XapiStatement.seq).where(
+                XapiStatement.seq.in_(chunk), condition
+            )))  # fmt: skip
+    return about
+
+
+def queue_voids(
+    s: Session, named: Sequence[tuple[int, dict[str, Any]]], now: datetime, *, base: str
+) -> int:
+    """In the erasure's transaction, before its statements go and with their index keys filed:
+    note, for every LRS that may hold a copy of one of ``named`` (storage number, statement),
+    that its copy must be voided (``base``: learnloop's public address, for a course's activity
+    IRIs); how many rows that made."""
+    forwards = s.execute(select(
+        XapiForward.id, XapiForward.scope, XapiForward.started_after, XapiForward.course_id
+    )).all()  # fmt: skip
     voidable = [(seq, str(st["id"])) for seq, st in named if st["verb"]["id"] != VOIDED]
     if not forwards or not voidable:
         return 0
     seqs = [seq for seq, _ in voidable]
     from_clients: set[int] = set()
-    if any(scope == "own" for _, scope, _ in forwards):
+    if any(f.scope == "own" for f in forwards):
         for chunk in _chunks(seqs):
             from_clients.update(s.scalars(select(XapiStatement.seq).where(
                 XapiStatement.seq.in_(chunk), XapiStatement.client_id.is_not(None)
             )))  # fmt: skip
+    about = _about_courses(
+        s, {f.course_id for f in forwards if f.course_id is not None}, seqs, base
+    )
     ids = [statement_id for _, statement_id in voidable]
     queued: set[tuple[int, str]] = set()  # a client may have sent an erased id again since
     for chunk in _chunks(ids):
@@ -65,10 +91,11 @@ def queue_voids(s: Session, named: Sequence[tuple[int, dict[str, Any]]], now: da
         queued.update((forward_id, statement_id) for forward_id, statement_id in found)
     rows = [
         {"forward_id": forward_id, "statement_id": statement_id, "seq": seq, "erased_at": now}
-        for forward_id, scope, started_after in forwards
+        for forward_id, scope, started_after, course_id in forwards
         for seq, statement_id in voidable
         if seq > started_after  # stored before the LRS was added: never sent there
         and not (scope == "own" and seq in from_clients)
+        and (course_id is None or seq in about[course_id])
         and (forward_id, statement_id) not in queued
     ]
     if rows:

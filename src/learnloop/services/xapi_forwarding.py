@@ -4,7 +4,9 @@ records in and out).
 
 An administrator names the other LRS, its credentials (kept encrypted with a key derived from the
 instance's secret, as two-step sign-in's are) and what it gets: learnloop's own statements (the
-answers given in the app) or every statement stored here, from now on or from the start.
+answers given in the app) or every statement stored here, of every course or of one
+(``course_statements``: a course's own activities and items, and the outside content it lists),
+from now on or from the start.
 ``learnloop xapi-forward`` (from cron) sends what waits, in storage order, a batch a request; each
 batch the other LRS accepted moves the copy's place in the same transaction that records it, so a
 run stopped half way sends the rest next time and nothing is skipped (a batch may go twice, which
@@ -34,7 +36,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.orm import Session
 
 from learnloop.adapters.xapi.forwarding import (
     Attachment,
@@ -44,15 +47,18 @@ from learnloop.adapters.xapi.forwarding import (
     post_statements,
     statements_request,
 )
+from learnloop.adapters.xapi.learnloop_ids import course_iri
 from learnloop.domain import Role, Viewer
 from learnloop.exceptions import DuplicateName, InvalidInput, NotFound
 from learnloop.services.audit import OPERATOR, record_event
+from learnloop.services.statement_index import catch_up
 from learnloop.services.xapi_forward_voids import send_voids
 from learnloop.storage import Database
 from learnloop.storage.access import require_role
+from learnloop.storage.course_store import course_by_id, course_by_slug
 from learnloop.storage.secret_box import secret_box
 from learnloop.storage.tables import XapiAttachment, XapiForward, XapiStatement
-from learnloop.storage.xapi_forward_tables import still_to_send
+from learnloop.storage.xapi_forward_tables import course_statements, still_to_send
 
 __all__ = [
     "FORWARD_BATCH",
@@ -124,9 +130,11 @@ def add_forward(
     from_start: bool,
     key: str,
     now: datetime,
+    course: str = "",
 ) -> None:
     """Send a copy of the statements to another LRS, from now on or (``from_start``) from the
-    first statement stored here. ``viewer`` None: the operator, on the command line."""
+    first statement stored here; only those about the course whose slug is ``course`` when one
+    is given. ``viewer`` None: the operator, on the command line."""
     actor = _actor(viewer)
     name = name.strip()
     if not name or len(name) > MAX_FORWARD_NAME:
@@ -140,19 +148,29 @@ def add_forward(
         raise InvalidInput("version", "choose xAPI 1.0.3 or 2.0.0")
     if scope not in SCOPES:
         raise InvalidInput("scope", "choose own or all")
+    course = course.strip()
     with db.transaction() as s:
         if s.scalar(select(XapiForward.id).where(XapiForward.name == name)) is not None:
             raise DuplicateName("name", "an LRS named %(name)s already gets the statements",
                                 name=repr(name))  # fmt: skip
+        course_id = None
+        if course:
+            try:
+                course_id, _ = course_by_slug(s, course)
+            except NotFound:
+                raise InvalidInput(
+                    "course", "no course here is named %(course)s", course=repr(course)
+                ) from None
         start = 0 if from_start else int(s.scalar(select(func.max(XapiStatement.seq))) or 0)
         s.add(XapiForward(
             name=name, endpoint=endpoint, username=username.strip(),
             secret=_fernet(key).encrypt(password.encode()).decode(), xapi_version=version,
             scope=scope, sent_through=start, started_after=start, sent_count=0, created_at=now,
-            last_error="",
+            last_error="", course_id=course_id,
         ))  # fmt: skip
         record_event(s, actor=actor, action="xapi.forward_added", subject=name, now=now,
-                     details={"endpoint": endpoint, "scope": scope, "from_start": from_start})  # fmt: skip
+                     details={"endpoint": endpoint, "scope": scope, "from_start": from_start,
+                              "course": course or None})  # fmt: skip
 
 
 def _named(s: Any, name: str) -> XapiForward:
@@ -213,6 +231,16 @@ class _Target:
     password: str
     version: str
     scope: str
+    course_id: int | None  # only that course's statements (None: every course's)
+    base: str  # learnloop's public address, which its own activity IRIs start with
+
+
+def _about(s: Session, target: _Target) -> ColumnElement[bool] | None:
+    """The condition of the statements about ``target``'s course, or None for every course."""
+    if target.course_id is None:
+        return None
+    course = course_by_id(s, target.course_id)
+    return course_statements(course, course_iri(target.base, course.slug))
 
 
 def _batch(
@@ -220,10 +248,10 @@ def _batch(
 ) -> tuple[list[tuple[int, dict[str, Any]]], dict[str, Attachment]]:
     """The next statements due for ``target`` after storage number ``after``, and the contents
     of the attachments they carry that were sent with them."""
-    query = select(XapiStatement.seq, XapiStatement.statement).where(
-        still_to_send(target.scope, after), XapiStatement.stored <= settled
-    )
     with db.reading() as s:
+        query = select(XapiStatement.seq, XapiStatement.statement).where(
+            still_to_send(target.scope, after, _about(s, target)), XapiStatement.stored <= settled
+        )
         rows = [
             (int(q), dict(st)) for q, st in s.execute(query.order_by(XapiStatement.seq).limit(size))
         ]
@@ -261,11 +289,9 @@ def _failed(db: Database, target: _Target, error: str, now: datetime, refused: i
 
 
 def _waiting(db: Database, target: _Target, after: int) -> int:
-    query = (
-        select(func.count()).select_from(XapiStatement).where(still_to_send(target.scope, after))
-    )
     with db.reading() as s:
-        return int(s.scalar(query) or 0)
+        condition = still_to_send(target.scope, after, _about(s, target))
+        return int(s.scalar(select(func.count()).select_from(XapiStatement).where(condition)) or 0)
 
 
 def _forward_one(
@@ -313,6 +339,8 @@ def forward_statements(
     statement gets no more statements, but its voidings still go."""
     with db.reading() as s:
         rows = list(s.scalars(select(XapiForward).order_by(XapiForward.name)))
+    if any(row.course_id is not None for row in rows):
+        catch_up(db)  # a course's statements are found by their index keys: all filed
     runs: list[ForwardRun] = []
     for row in rows:
         try:
@@ -322,7 +350,7 @@ def forward_statements(
             runs.append(ForwardRun(row.name, 0, 0, error, False))
             continue
         target = _Target(row.id, row.name, row.endpoint, row.username, password,
-                         row.xapi_version, row.scope)  # fmt: skip
+                         row.xapi_version, row.scope, row.course_id, base)  # fmt: skip
         if row.refused_seq is not None:
             run = ForwardRun(row.name, 0, 0, row.last_error, True)
         else:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, ForeignKey, Integer, String, Text, and_
+from sqlalchemy import ColumnElement, ForeignKey, Integer, String, Text, and_, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from learnloop.domain import Course
 from learnloop.storage.table_base import Base, UTCDateTime
-from learnloop.storage.xapi_tables import XapiStatement
+from learnloop.storage.xapi_tables import XapiStatement, XapiStatementKey
 
-__all__ = ["XapiForward", "XapiForwardVoid", "still_to_send"]
+__all__ = ["XapiForward", "XapiForwardVoid", "course_statements", "still_to_send"]
 
 
 class XapiForward(Base):
@@ -40,6 +41,8 @@ class XapiForward(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")  # empty once a batch went again
     # the statement the LRS refused, which stops the copy until an admin skips it (None: none)
     refused_seq: Mapped[int | None] = mapped_column(Integer)
+    # only the statements about this course (``course_statements``); None: every course's
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
 
 
 class XapiForwardVoid(Base):
@@ -57,11 +60,38 @@ class XapiForwardVoid(Base):
     erased_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-def still_to_send(scope: str, after: int) -> ColumnElement[bool]:
+def course_statements(course: Course, iri: str) -> ColumnElement[bool]:
+    """The statements about ``course``, whose activity IRI is ``iri``: those that mention, as
+    their object or in their context (or, when they refer to another statement, in that
+    statement's), the course, one of its activities or items (whose IRIs start with the
+    course's), or outside content that the course lists as one of its activities or items (an
+    H5P page, a SCORM package). Found by the statements' filed index keys: on SQLite, file the
+    queue first (services.statement_index.catch_up)."""
+    outside = sorted(
+        {i for a in course.activities.values() for i in a.xapi_activities}
+        | {i for item in course.items.values() for i in item.xapi_activities}
+    )
+    key = XapiStatementKey.key
+    # "/" is followed by "0" in code point order: the range holds every IRI under the course's
+    about = or_(key == iri, and_(key >= iri + "/", key < iri + "0"))
+    if outside:
+        about = or_(about, key.in_(outside))
+    mentions = select(XapiStatementKey.seq).where(
+        XapiStatementKey.kind.in_(("activity", "rract")), about
+    )  # every activity a statement mentions; and those of the statement a reference targets
+    return XapiStatement.seq.in_(mentions)
+
+
+def still_to_send(
+    scope: str, after: int, about: ColumnElement[bool] | None = None
+) -> ColumnElement[bool]:
     """The statements an LRS that gets ``scope`` (own: learnloop's own, written by no client;
-    all) has not got yet, its place being storage number ``after``: what a run sends and what
-    the connections page counts as waiting."""
+    all) has not got yet, its place being storage number ``after``, and when it gets only one
+    course's, those ``about`` it (``course_statements``): what a run sends and what the
+    connections page counts as waiting."""
     condition = XapiStatement.seq > after
     if scope == "own":
-        return and_(condition, XapiStatement.client_id.is_(None))
+        condition = and_(condition, XapiStatement.client_id.is_(None))
+    if about is not None:
+        condition = and_(condition, about)
     return condition

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
 from learnloop.reports.xapi_forwarding import forwards
+from learnloop.services.statement_index import catch_up
 from learnloop.services.xapi_forwarding import (
     MAX_FORWARD_NAME,
     add_forward,
@@ -37,6 +38,7 @@ class ForwardOut(BaseModel):
     error: str  # "" when the last batch went
     refused_statement: str | None  # the id it refused: the copy waits for /skip
     voids_waiting: int  # its copies of statements erased here, still to void there
+    course: str | None  # the slug of the only course whose statements it gets (null: every one)
 
 
 class ForwardIn(BaseModel):
@@ -47,6 +49,7 @@ class ForwardIn(BaseModel):
     version: Literal["1.0.3", "2.0.0"] = "1.0.3"
     scope: Literal["own", "all"] = "own"
     from_start: bool = False  # what is stored already too
+    course: str = Field("", max_length=128)  # a course's slug: only its statements ("": all)
 
 
 class SkippedOut(BaseModel):
@@ -55,7 +58,11 @@ class SkippedOut(BaseModel):
 
 @router.get("", response_model=list[ForwardOut])
 def listed(platform: PlatformDep, viewer: ApiViewer) -> list[ForwardOut]:
-    return [ForwardOut(**asdict(row)) for row in forwards(platform.db, viewer)]
+    catch_up(platform.db)  # an LRS of one course counts its statements by their filed keys
+    return [
+        ForwardOut(**asdict(row))
+        for row in forwards(platform.db, viewer, base=platform.settings.public_url)
+    ]
 
 
 @router.post("", status_code=201, response_model=ForwardOut)
@@ -64,8 +71,14 @@ def add(body: ForwardIn, platform: PlatformDep, viewer: ApiViewer) -> ForwardOut
         platform.db, viewer, name=body.name, endpoint=body.endpoint, username=body.username,
         password=body.password, version=body.version, scope=body.scope,
         from_start=body.from_start, key=platform.secret_key, now=datetime.now(UTC),
+        course=body.course,
     )  # fmt: skip
-    (row,) = [r for r in forwards(platform.db, viewer) if r.name == body.name.strip()]
+    catch_up(platform.db)
+    (row,) = [
+        r
+        for r in forwards(platform.db, viewer, base=platform.settings.public_url)
+        if r.name == body.name.strip()
+    ]
     return ForwardOut(**asdict(row))
 
 

@@ -218,7 +218,7 @@ def data_page(
         "kept": kept_counts(export), "labels_kept": KEPT_LABELS, "today": now.date(),
         "linked": linked_names(export),
         "classes": my_classes(platform.db, viewer) if viewer.role is Role.LEARNER else None,
-        "forwarded_to": forward_hosts(platform.db),
+        "forwarded_to": forward_hosts(platform.db, viewer.user_id),
         **extra,
     }  # fmt: skip
     return render(request, platform, "account_data.html", context, viewer=viewer,

@@ -21,6 +21,7 @@ from learnloop.services.connections import (
     revoke_lrs_client,
 )
 from learnloop.services.lti_registration import INVITE_DAYS
+from learnloop.services.statement_index import catch_up
 from learnloop.services.xapi_forwarding import VERSIONS
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.platform import Platform
@@ -35,9 +36,10 @@ def connections_page(
     request: Request, platform: Platform, viewer: Viewer, extra: dict[str, Any], status: int = 200
 ) -> Response:
     """The page, with what a form on it answered in ``extra`` (web.pages.admin_forwards too)."""
+    catch_up(platform.db)  # an LRS of one course counts its statements by their filed keys
     context = {
         "k": connections(platform.db, viewer),
-        "forwards": forwards(platform.db, viewer),
+        "forwards": forwards(platform.db, viewer, base=platform.settings.public_url),
         "versions": VERSIONS,
         "base": platform.settings.public_url.rstrip("/"),
         "invite_days": INVITE_DAYS,

@@ -42,17 +42,18 @@ def add(
     version: Annotated[str, Form(max_length=16)] = "1.0.3",
     scope: Annotated[str, Form(max_length=16)] = "own",
     from_start: Annotated[bool, Form()] = False,
+    course: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
     try:
         add_forward(
             platform.db, viewer, name=name, endpoint=endpoint, username=username,
             password=password, version=version, scope=scope, from_start=from_start,
-            key=platform.secret_key, now=datetime.now(UTC),
+            key=platform.secret_key, now=datetime.now(UTC), course=course,
         )  # fmt: skip
     except InvalidInput as exc:
         extra = {"forward_error": said(request, platform, exc), "forward_field": exc.field,
                  "forward_form": {"name": name, "endpoint": endpoint, "username": username,
-                                  "version": version, "scope": scope}}  # fmt: skip
+                                  "version": version, "scope": scope, "course": course}}  # fmt: skip
         return connections_page(request, platform, viewer, extra, 400)
     return _done("added", name.strip())
 
