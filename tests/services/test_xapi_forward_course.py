@@ -113,6 +113,12 @@ def test_an_lrs_of_one_course_gets_that_course_and_nothing_else(
     assert unlisted["id"] not in got
     assert len(got) == 8
 
+    _answer(world, integers, "below-zero-practice", 1)  # one more, after both LRSs' places
+    again = {r.name: r.sent for r in forward_statements(
+        world.db, key=KEY, base=BASE, now=LATER, until=LATER, clock=lambda: datetime.now(UTC),
+    )}  # fmt: skip
+    assert again == {"fractions-all": 0, "integers-own": 1}
+
 
 def test_an_erasure_voids_only_what_each_course_lrs_got(world: World, target: TargetLrs) -> None:
     _answer(world, world.course, "parts-practice", 3)

@@ -58,7 +58,7 @@ def forwards(db: Database, viewer: Viewer | None, *, base: str) -> list[ForwardR
             if f.course_id is not None:
                 course = course_by_id(s, f.course_id)
                 slug = course.slug
-                about = course_statements(course, course_iri(base, slug))
+                about = course_statements(course, course_iri(base, slug), f.sent_through)
             waiting = select(func.count()).select_from(XapiStatement)
             waiting = waiting.where(still_to_send(f.scope, f.sent_through, about))
             refused = None

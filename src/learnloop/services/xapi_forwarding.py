@@ -235,12 +235,13 @@ class _Target:
     base: str  # learnloop's public address, which its own activity IRIs start with
 
 
-def _about(s: Session, target: _Target) -> ColumnElement[bool] | None:
-    """The condition of the statements about ``target``'s course, or None for every course."""
+def _about(s: Session, target: _Target, after: int) -> ColumnElement[bool] | None:
+    """The condition of the statements about ``target``'s course stored after ``after``, or
+    None for every course."""
     if target.course_id is None:
         return None
     course = course_by_id(s, target.course_id)
-    return course_statements(course, course_iri(target.base, course.slug))
+    return course_statements(course, course_iri(target.base, course.slug), after)
 
 
 def _batch(
@@ -250,7 +251,8 @@ def _batch(
     of the attachments they carry that were sent with them."""
     with db.reading() as s:
         query = select(XapiStatement.seq, XapiStatement.statement).where(
-            still_to_send(target.scope, after, _about(s, target)), XapiStatement.stored <= settled
+            still_to_send(target.scope, after, _about(s, target, after)),
+            XapiStatement.stored <= settled,
         )
         rows = [
             (int(q), dict(st)) for q, st in s.execute(query.order_by(XapiStatement.seq).limit(size))
@@ -290,7 +292,7 @@ def _failed(db: Database, target: _Target, error: str, now: datetime, refused: i
 
 def _waiting(db: Database, target: _Target, after: int) -> int:
     with db.reading() as s:
-        condition = still_to_send(target.scope, after, _about(s, target))
+        condition = still_to_send(target.scope, after, _about(s, target, after))
         return int(s.scalar(select(func.count()).select_from(XapiStatement).where(condition)) or 0)
 
 

@@ -60,13 +60,15 @@ class XapiForwardVoid(Base):
     erased_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-def course_statements(course: Course, iri: str) -> ColumnElement[bool]:
+def course_statements(course: Course, iri: str, after: int = 0) -> ColumnElement[bool]:
     """The statements about ``course``, whose activity IRI is ``iri``: those that mention, as
     their object or in their context (or, when they refer to another statement, in that
     statement's), the course, one of its activities or items (whose IRIs start with the
     course's), or outside content that the course lists as one of its activities or items (an
     H5P page, a SCORM package). Found by the statements' filed index keys: on SQLite, file the
-    queue first (services.statement_index.catch_up)."""
+    queue first (services.statement_index.catch_up). ``after``: only those stored after that
+    storage number are wanted (each batch then reads the course's keys from its place on, not
+    from the start)."""
     outside = sorted(
         {i for a in course.activities.values() for i in a.xapi_activities}
         | {i for item in course.items.values() for i in item.xapi_activities}
@@ -77,7 +79,7 @@ def course_statements(course: Course, iri: str) -> ColumnElement[bool]:
     if outside:
         about = or_(about, key.in_(outside))
     mentions = select(XapiStatementKey.seq).where(
-        XapiStatementKey.kind.in_(("activity", "rract")), about
+        XapiStatementKey.kind.in_(("activity", "rract")), about, XapiStatementKey.seq > after
     )  # every activity a statement mentions; and those of the statement a reference targets
     return XapiStatement.seq.in_(mentions)
 
