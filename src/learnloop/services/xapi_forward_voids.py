@@ -7,8 +7,8 @@ until that store's administrator deletes it).
   transaction, each LRS that may hold a copy of one of them gets a row waiting for its voiding
   statement: every LRS that gets all the statements, and for an LRS that gets learnloop's own
   only the statements learnloop wrote, and for an LRS that gets one course's only that course's;
-  none for a statement stored before an LRS added "from now on" started. A voiding statement is not voided in turn (xAPI forbids
-  it), so the voiding of a withdrawn answer stays where it went.
+  none for a statement stored before an LRS added "from now on" started. A voiding statement is
+  not voided in turn (xAPI forbids it), so the voiding of a withdrawn answer stays where it went.
 - ``send_voids``: the run (``learnloop xapi-forward run``), after sending what waits for an LRS,
   drops the rows still ahead of its place (those statements were never sent, and never will be)
   and sends the others a voiding statement each, in batches, named by learnloop itself rather
