@@ -119,7 +119,7 @@ def test_the_course_keeps_its_slug_and_only_an_admin_edits(kept: World) -> None:
 
 
 def test_each_item_is_found_at_its_line(kept: World) -> None:
-    where = item_sources(kept.db, kept.admin, "fractions")
+    where = item_sources(course_files(kept.db, kept.admin, "fractions"))
     assert set(where) == set(kept.course.items)
     path, line = where["pw-3"]
     text = course_file(kept.db, kept.admin, "fractions", path).text

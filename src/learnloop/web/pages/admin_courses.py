@@ -34,11 +34,12 @@ def course_page(
     extra: dict[str, Any],
     status: int = 200,
 ) -> Response:
-    context = {"c": course_health(platform.db, viewer, slug), "stale_days": STALE_FIT_DAYS,
+    health = course_health(platform.db, viewer, slug)  # first: its NotFound names the course
+    files = course_files(platform.db, viewer, slug)
+    context = {"c": health, "stale_days": STALE_FIT_DAYS,
                "reports": course_item_reports(platform.db, viewer, slug), "report_error": None,
-               "files": course_files(platform.db, viewer, slug), "edited": None,
-               "removed_file": None, "file_error": None, "new_path": "",
-               "item_sources": item_sources(platform.db, viewer, slug), **extra}  # fmt: skip
+               "files": files, "edited": None, "removed_file": None, "file_error": None,
+               "new_path": "", "item_sources": item_sources(files), **extra}  # fmt: skip
     return render(
         request, platform, "admin/course.html", context, viewer=viewer, status_code=status
     )
