@@ -64,15 +64,36 @@ def postgres_available() -> bool:
     return _postgres_ok
 
 
+def _instance_env(folder: Path) -> dict[str, str]:
+    return {
+        "LEARNLOOP_DATABASE_URL": f"sqlite:///{folder / 'live.db'}",
+        "LEARNLOOP_INSTANCE_DIR": str(folder / "var"),
+    }
+
+
+@pytest.fixture(scope="session")
+def demo_instance(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding what ``learnloop init`` made (the SQLite database with the demo loaded,
+    and the instance folder), once per run (per xdist worker): building the demo's class takes
+    about ten seconds, and each ``demo_cli`` starts from a copy."""
+    folder = tmp_path_factory.mktemp("demo-instance")
+    done = CliRunner().invoke(app, ["init"], env=_instance_env(folder))
+    assert done.exit_code == 0, done.output
+    return folder
+
+
 @pytest.fixture
-def demo_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+def demo_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_instance: Path) -> CliRunner:
     """A runner for ``learnloop`` commands on a fresh SQLite database in ``tmp_path`` with the
-    demo loaded (``learnloop init``), as an operator would start."""
-    monkeypatch.setenv("LEARNLOOP_DATABASE_URL", f"sqlite:///{tmp_path / 'live.db'}")
-    monkeypatch.setenv("LEARNLOOP_INSTANCE_DIR", str(tmp_path / "var"))
-    runner = CliRunner()
-    assert runner.invoke(app, ["init"]).exit_code == 0
-    return runner
+    demo loaded (a copy of what ``learnloop init`` made), as an operator would start."""
+    for made in demo_instance.iterdir():
+        if made.is_dir():
+            shutil.copytree(made, tmp_path / made.name)
+        else:
+            shutil.copyfile(made, tmp_path / made.name)
+    for name, value in _instance_env(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    return CliRunner()
 
 
 @pytest.fixture
