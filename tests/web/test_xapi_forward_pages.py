@@ -259,7 +259,7 @@ def test_an_lrs_of_one_course_from_the_page_the_api_and_the_command_line(
     added = post(admin, "/admin/xapi-forwards", name="Uni", endpoint="https://lrs.uni.example/xapi/",
                  username="k", password="s", scope="all", course="fractions")  # fmt: skip
     assert added.status_code == 303  # type: ignore[attr-defined]
-    assert "about the course fractions only" in admin.get("/admin/connections").text
+    assert "about the course Fractions, from halves" in admin.get("/admin/connections").text
 
     api = {"Authorization": f"Bearer {_token(admin)}"}
     refused = admin.post("/api/v1/admin/xapi-forwards", headers=api, json={

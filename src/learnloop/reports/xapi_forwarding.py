@@ -42,6 +42,7 @@ class ForwardRow:
     refused_statement: str | None  # the id it refused, which waits for an administrator
     voids_waiting: int = 0  # its copies of erased statements still to void there
     course: str | None = None  # the slug of the only course whose statements it gets
+    course_title: str = ""  # and its title
 
 
 def forwards(db: Database, viewer: Viewer | None, *, base: str) -> list[ForwardRow]:
@@ -54,10 +55,10 @@ def forwards(db: Database, viewer: Viewer | None, *, base: str) -> list[ForwardR
     rows: list[ForwardRow] = []
     with db.reading() as s:
         for f in s.scalars(select(XapiForward).order_by(XapiForward.name)):
-            about, slug = None, None
+            about, slug, title = None, None, ""
             if f.course_id is not None:
                 course = course_by_id(s, f.course_id)
-                slug = course.slug
+                slug, title = course.slug, course.title
                 about = course_statements(course, course_iri(base, slug), f.sent_through)
             waiting = select(func.count()).select_from(XapiStatement)
             waiting = waiting.where(still_to_send(f.scope, f.sent_through, about))
@@ -75,7 +76,7 @@ def forwards(db: Database, viewer: Viewer | None, *, base: str) -> list[ForwardR
             rows.append(ForwardRow(
                 f.name, f.endpoint, f.xapi_version, f.scope, f.sent_count,
                 int(s.scalar(waiting) or 0), f.last_success_at, f.last_failure_at, f.last_error,
-                refused, int(s.scalar(voids) or 0), slug,
+                refused, int(s.scalar(voids) or 0), slug, title,
             ))  # fmt: skip
     return rows
 
