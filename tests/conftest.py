@@ -160,43 +160,47 @@ def _postgres_database() -> Iterator[Database]:
             db.dispose()
 
 
-@pytest.fixture(scope="session")
-def postgres_template() -> Iterator[str]:
-    """A PostgreSQL database migrated to the head once per run (per xdist worker): each test's
-    database is created as a copy of it (CREATE DATABASE ... TEMPLATE), which takes about 0.05 s
-    where running the migrations took about 0.9 s. The copy is exactly what the migrations made."""
+@contextmanager
+def scratch_database(prefix: str, template: str | None = None) -> Iterator[str]:
+    """A PostgreSQL database of its own (a copy of the database ``template`` when given), by
+    its URL; dropped with everything in it afterwards."""
     if not postgres_available():
         skip_or_fail(f"PostgreSQL is not reachable at {POSTGRES_URL}")
-    name = f"ll_template_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
+        c.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     try:
-        migrated = create_engine(admin.url.set(database=name))
-        upgrade_database(migrated)
-        migrated.dispose()  # a template must have no connections when it is copied
-        yield name
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """The name of a PostgreSQL database migrated to the head once per run (per xdist worker):
+    each test's database is a copy of it (CREATE DATABASE ... TEMPLATE), which takes about
+    0.05 s where running the migrations took about 0.9 s; the copy is exactly what the
+    migrations made."""
+    with scratch_database("ll_template") as url:
+        migrated = create_engine(url)
+        upgrade_database(migrated)
+        migrated.dispose()  # a template must have no connections when it is copied
+        yield str(migrated.url.database)
 
 
 def _postgres_copy(template: str) -> Iterator[Database]:
     """A fresh PostgreSQL database of its own, copied from the migrated template, opened as the
     platform opens its database (``Database.from_url``), and dropped afterwards."""
-    name = f"ll_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    db = Database.from_url(admin.url.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield db
-    finally:
-        db.dispose()
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database("ll_test", template) as url:
+        db = Database.from_url(url)
+        try:
+            yield db
+        finally:
+            db.dispose()
 
 
 def database_at(kind: str, tmp_path: Path, revision: str) -> Iterator[Database]:
