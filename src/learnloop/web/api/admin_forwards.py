@@ -19,7 +19,7 @@ from learnloop.services.xapi_forwarding import (
     remove_forward,
     skip_refused,
 )
-from learnloop.web.deps import ApiViewer, PlatformDep
+from learnloop.web.deps import ApiAdmin, ApiViewer, PlatformDep
 
 router = APIRouter(prefix="/admin/xapi-forwards", tags=["admin"])
 
@@ -57,7 +57,7 @@ class SkippedOut(BaseModel):
 
 
 @router.get("", response_model=list[ForwardOut])
-def listed(platform: PlatformDep, viewer: ApiViewer) -> list[ForwardOut]:
+def listed(platform: PlatformDep, viewer: ApiAdmin) -> list[ForwardOut]:
     catch_up(platform.db)  # an LRS of one course counts its statements by their filed keys
     return [
         ForwardOut(**asdict(row))
@@ -66,7 +66,7 @@ def listed(platform: PlatformDep, viewer: ApiViewer) -> list[ForwardOut]:
 
 
 @router.post("", status_code=201, response_model=ForwardOut)
-def add(body: ForwardIn, platform: PlatformDep, viewer: ApiViewer) -> ForwardOut:
+def add(body: ForwardIn, platform: PlatformDep, viewer: ApiAdmin) -> ForwardOut:
     add_forward(
         platform.db, viewer, name=body.name, endpoint=body.endpoint, username=body.username,
         password=body.password, version=body.version, scope=body.scope,

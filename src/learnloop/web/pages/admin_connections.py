@@ -36,9 +36,10 @@ def connections_page(
     request: Request, platform: Platform, viewer: Viewer, extra: dict[str, Any], status: int = 200
 ) -> Response:
     """The page, with what a form on it answered in ``extra`` (web.pages.admin_forwards too)."""
+    known = connections(platform.db, viewer)  # admins only: checked before the keys are filed
     catch_up(platform.db)  # an LRS of one course counts its statements by their filed keys
     context = {
-        "k": connections(platform.db, viewer),
+        "k": known,
         "forwards": forwards(platform.db, viewer, base=platform.settings.public_url),
         "versions": VERSIONS,
         "base": platform.settings.public_url.rstrip("/"),
