@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from learnloop.exceptions import DuplicateName, InvalidInput, PermissionDenied
+from learnloop.exceptions import DuplicateName, InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.xapi_forwarding import forwards
 from learnloop.services.demo import answer_for
 from learnloop.services.learning import record_attempt
@@ -24,6 +24,7 @@ from learnloop.services.xapi_forwarding import (
     SETTLE_SECONDS,
     ForwardRun,
     add_forward,
+    change_credentials,
     forward_statements,
     remove_forward,
     skip_refused,
@@ -223,3 +224,51 @@ def test_only_an_admin_sets_it_up_and_the_password_is_kept_encrypted(world: Worl
         remove_forward(world.db, world.educator, name="district", now=datetime.now(UTC))
     remove_forward(world.db, world.admin, name="district", now=datetime.now(UTC))
     assert forwards(world.db, world.admin, base=BASE) == []
+
+
+def test_new_credentials_keep_the_place_after_the_instance_key_changed(
+    world: World, target: TargetLrs
+) -> None:
+    _answers(world, 3)
+    _add(world, target)
+    assert _run(world)[0].sent == 3
+    _answers(world, 2)
+    moved = forward_statements(world.db, key="a-new-instance-secret", base=BASE, now=LATER,
+                               until=LATER, clock=lambda: datetime.now(UTC))  # fmt: skip
+    assert moved[0].sent == 0
+    assert "give its credentials again" in moved[0].error
+    assert _count(target.db) == 3
+
+    def change(**given: Any) -> None:
+        values = {"name": "district", "username": target.key, "password": target.secret,
+                  "key": "a-new-instance-secret", "viewer": world.admin} | given  # fmt: skip
+        viewer = values.pop("viewer")
+        change_credentials(world.db, viewer, now=datetime.now(UTC), **values)  # type: ignore[arg-type]
+
+    with pytest.raises(PermissionDenied):
+        change(viewer=world.educator)
+    with pytest.raises(NotFound):
+        change(name="nobody")
+    for field, value in [("endpoint", "http://lrs.example.org/xapi/"), ("username", " "),
+                         ("password", "")]:  # fmt: skip
+        with pytest.raises(InvalidInput) as bad:
+            change(**{field: value})
+        assert bad.value.field == field
+    with world.db.reading() as s:
+        before = s.scalar(select(XapiForward))
+    assert before is not None
+    change()
+    with world.db.reading() as s:
+        after = s.scalar(select(XapiForward))
+        events = list(s.scalars(select(AuditEvent).where(
+            AuditEvent.action == "xapi.forward_credentials_changed")))  # fmt: skip
+    assert after is not None
+    assert (after.sent_through, after.endpoint) == (before.sent_through, before.endpoint)
+    assert after.secret != before.secret
+    assert target.secret not in after.secret
+    (event,) = events
+    assert target.secret not in str(event.details)
+    again = forward_statements(world.db, key="a-new-instance-secret", base=BASE, now=LATER,
+                               until=LATER, clock=lambda: datetime.now(UTC))  # fmt: skip
+    assert (again[0].sent, again[0].error) == (2, "")  # the two after its place, not all five
+    assert _ids(target.db) == _ids(world.db)

@@ -77,6 +77,7 @@ PAGES: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("POST", "/admin/xapi-forwards"): ({A}, 400, 403, 303),
     ("POST", "/admin/xapi-forwards/remove"): ({A}, 404, 403, 303),
     ("POST", "/admin/xapi-forwards/skip"): ({A}, 404, 403, 303),
+    ("POST", "/admin/xapi-forwards/credentials"): ({A}, 400, 403, 303),
     # the world's course came in without its folder's files (as by an older learnloop): 404 after
     # the role check (tests/web/test_course_uploads.py downloads one)
     ("GET", "/admin/courses/{slug}/source.zip"): ({A}, 404, 403, 303),
@@ -328,6 +329,9 @@ API: dict[tuple[str, str], tuple[set[str], int, int, int]] = {
     ("DELETE", "/api/v1/admin/xapi-forwards/{name}"): ({A}, 204, 403, 401),
     # it refused no statement: 400 (tests/web/test_xapi_forward_pages.py skips one)
     ("POST", "/api/v1/admin/xapi-forwards/{name}/skip"): ({A}, 400, 403, 401),
+    # no credentials given: 400 after the role check (tests/web/test_xapi_forward_pages.py
+    # changes them)
+    ("PUT", "/api/v1/admin/xapi-forwards/{name}/credentials"): ({A}, 400, 403, 401),
     # no mail from the matrix's instance: 400 after the role check (tests/web/
     # test_account_recovery_api.py gives one through a real relay)
     ("PUT", "/api/v1/me/recovery-email"): ({L, OL, OE, E, A}, 400, 403, 401),

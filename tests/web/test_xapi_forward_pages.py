@@ -290,3 +290,53 @@ def test_an_lrs_of_one_course_from_the_page_the_api_and_the_command_line(
     assert rows["Cli"] == "fractions"
     assert rows["Other"] == "all"
     assert "Bad" not in rows
+
+
+def test_new_credentials_from_the_page_the_api_and_the_command_line(
+    clients: dict[str, TestClient], sqlite_world: World, tmp_path: Path, sqlite_template: Path,
+    cron: None,
+) -> None:  # fmt: skip
+    admin, w = clients["admin"], sqlite_world
+    for i, item in enumerate(["pw-3", "pw-4"]):
+        record_attempt(w.db, w.learner, activity_key="parts-practice", item_key=item,
+                       response=answer_for(w.course, item, i == 0))  # fmt: skip
+    _settle(w)
+    with target_lrs(tmp_path / "target", sqlite_template) as target:
+        add_forward(w.db, w.admin, name="District", endpoint=target.endpoint, username=target.key,
+                    password="an-old-secret", version="1.0.3", scope="own", from_start=True,
+                    key="test-secret", now=datetime.now(UTC))  # fmt: skip
+        failed = runner.invoke(cli, ["xapi-forward", "run"])
+        assert failed.exit_code == 1  # the LRS refuses the old secret
+        assert _count(target.db) == 0
+        page = admin.get("/admin/connections")
+        assert "New credentials" in page.text
+        assert f'value="{target.key}"' in page.text  # the key is shown; the secret never is
+        wrong = post(admin, "/admin/xapi-forwards/credentials", name="District",
+                     username=target.key, password="")  # fmt: skip
+        assert wrong.status_code == 400  # type: ignore[attr-defined]
+        fixed = post(admin, "/admin/xapi-forwards/credentials", name="District",
+                     username=target.key, password=target.secret)  # fmt: skip
+        assert "forward=changed" in fixed.headers["location"]  # type: ignore[attr-defined]
+        shown = admin.get(fixed.headers["location"])  # type: ignore[attr-defined]
+        assert "District has its new credentials" in shown.text
+        assert runner.invoke(cli, ["xapi-forward", "run"]).exit_code == 0
+        assert _count(target.db) == 2
+
+        api = {"Authorization": f"Bearer {_token(admin)}"}
+        moved = admin.put("/api/v1/admin/xapi-forwards/District/credentials", headers=api, json={
+            "username": target.key, "password": target.secret,
+            "endpoint": target.endpoint.replace("127.0.0.1", "localhost")})  # fmt: skip
+        assert moved.status_code == 200, moved.text
+        assert moved.json()["endpoint"].startswith("http://localhost:")
+        assert moved.json()["sent"] == 2  # its place is kept
+        unknown = admin.put("/api/v1/admin/xapi-forwards/Nobody/credentials", headers=api,
+                            json={"username": "k", "password": "s"})  # fmt: skip
+        assert unknown.status_code == 404
+        cli_changed = runner.invoke(cli, ["xapi-forward", "credentials", "District", "--username",
+                                          target.key, "--password", target.secret])  # fmt: skip
+        assert cli_changed.exit_code == 0, cli_changed.output
+        record_attempt(w.db, w.learner, activity_key="parts-practice", item_key="pw-5",
+                       response=answer_for(w.course, "pw-5", True))  # fmt: skip
+        _settle(w)
+        assert runner.invoke(cli, ["xapi-forward", "run"]).exit_code == 0
+        assert _count(target.db) == 3  # the new one only, at its new address

@@ -1,6 +1,6 @@
-"""``learnloop xapi-forward run|list|add|remove|skip``: a copy of the statements sent to another
-Learning Record Store (services.xapi_forwarding). ``run`` is the cron job: every minute, it sends
-what waits and stops before the next one starts."""
+"""``learnloop xapi-forward run|list|add|credentials|remove|skip``: a copy of the statements sent
+to another Learning Record Store (services.xapi_forwarding). ``run`` is the cron job: every
+minute, it sends what waits and stops before the next one starts."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from learnloop.reports.xapi_forwarding import forwards
 from learnloop.services.statement_index import catch_up
 from learnloop.services.xapi_forwarding import (
     add_forward,
+    change_credentials,
     forward_statements,
     remove_forward,
     skip_refused,
@@ -126,6 +127,26 @@ def add(
             key=settings.resolved_secret_key(), now=datetime.now(UTC), course=course,
         )  # fmt: skip
     console.print(f"{name} gets the statements from the next `learnloop xapi-forward run`.")
+
+
+@xapi_forward.command("credentials")
+def credentials(
+    name: str,
+    username: Annotated[str, typer.Option("--username", help="the new key it gave learnloop")],
+    password: Annotated[
+        str, typer.Option("--password", prompt=True, hide_input=True, help="its new secret")
+    ],
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", help="its new address, when it moved")
+    ] = "",
+) -> None:
+    """Give an LRS new credentials (or a new address), keeping its place in the copy."""
+    with operator_database() as (settings, db):
+        change_credentials(
+            db, None, name=name, username=username, password=password, endpoint=endpoint,
+            key=settings.resolved_secret_key(), now=datetime.now(UTC),
+        )  # fmt: skip
+    console.print(f"{name} gets the rest from the next run, with its new credentials.")
 
 
 @xapi_forward.command("remove")

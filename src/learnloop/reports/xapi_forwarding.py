@@ -43,6 +43,7 @@ class ForwardRow:
     voids_waiting: int = 0  # its copies of erased statements still to void there
     course: str | None = None  # the slug of the only course whose statements it gets
     course_title: str = ""  # and its title
+    username: str = ""  # the key it gave learnloop (its secret is never shown)
 
 
 def forwards(db: Database, viewer: Viewer | None, *, base: str) -> list[ForwardRow]:
@@ -76,7 +77,7 @@ def forwards(db: Database, viewer: Viewer | None, *, base: str) -> list[ForwardR
             rows.append(ForwardRow(
                 f.name, f.endpoint, f.xapi_version, f.scope, f.sent_count,
                 int(s.scalar(waiting) or 0), f.last_success_at, f.last_failure_at, f.last_error,
-                refused, int(s.scalar(voids) or 0), slug, title,
+                refused, int(s.scalar(voids) or 0), slug, title, f.username,
             ))  # fmt: skip
     return rows
 

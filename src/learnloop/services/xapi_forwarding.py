@@ -68,6 +68,7 @@ __all__ = [
     "VERSIONS",
     "ForwardRun",
     "add_forward",
+    "change_credentials",
     "forward_statements",
     "remove_forward",
     "skip_refused",
@@ -179,6 +180,39 @@ def _named(s: Any, name: str) -> XapiForward:
         raise NotFound(f"no LRS named {name!r} gets the statements")
     assert isinstance(forward, XapiForward)
     return forward
+
+
+def change_credentials(
+    db: Database,
+    viewer: Viewer | None,
+    *,
+    name: str,
+    username: str,
+    password: str,
+    key: str,
+    now: datetime,
+    endpoint: str = "",
+) -> None:
+    """Give the LRS ``name`` new credentials (it rotated them, or the instance's secret key
+    changed and the old password cannot be read any more) and, when ``endpoint`` is given, a new
+    address (it moved), keeping its place: the next run goes on from the statement after the
+    last one it took, as removing and adding it again would not."""
+    actor = _actor(viewer)
+    new_endpoint = _checked_endpoint(endpoint) if endpoint.strip() else ""
+    if not username.strip() or len(username) > 200:
+        raise InvalidInput("username", "give the user name (key) the other LRS gave learnloop")
+    if not password or len(password) > 1024:
+        raise InvalidInput("password", "give the password (secret) the other LRS gave learnloop")
+    with db.transaction() as s:
+        forward = _named(s, name)
+        details = {"endpoint": new_endpoint or forward.endpoint,
+                   "moved_from": forward.endpoint if new_endpoint else None}  # fmt: skip
+        forward.username = username.strip()
+        forward.secret = _fernet(key).encrypt(password.encode()).decode()
+        if new_endpoint:
+            forward.endpoint = new_endpoint
+        record_event(s, actor=actor, action="xapi.forward_credentials_changed", subject=name,
+                     now=now, details=details)  # fmt: skip
 
 
 def remove_forward(db: Database, viewer: Viewer | None, *, name: str, now: datetime) -> None:
@@ -348,7 +382,10 @@ def forward_statements(
         try:
             password = _fernet(key).decrypt(row.secret.encode()).decode()
         except InvalidToken:
-            error = "its password cannot be read: the instance's secret key changed; add it again"
+            error = (
+                "its password cannot be read: the instance's secret key changed; give its"
+                " credentials again (learnloop xapi-forward credentials NAME)"
+            )
             runs.append(ForwardRun(row.name, 0, 0, error, False))
             continue
         target = _Target(row.id, row.name, row.endpoint, row.username, password,

@@ -1,6 +1,6 @@
 """The other LRSs that get a copy of the statements, from a script (admins;
-services.xapi_forwarding): listed with where their copy stands, added, stopped, and the
-statement one refused skipped."""
+services.xapi_forwarding): listed with where their copy stands, added, given new credentials,
+stopped, and the statement one refused skipped."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from learnloop.services.statement_index import catch_up
 from learnloop.services.xapi_forwarding import (
     MAX_FORWARD_NAME,
     add_forward,
+    change_credentials,
     remove_forward,
     skip_refused,
 )
@@ -52,6 +53,12 @@ class ForwardIn(BaseModel):
     course: str = Field("", max_length=128)  # a course's slug: only its statements ("": all)
 
 
+class CredentialsIn(BaseModel):
+    username: str = Field("", max_length=400)
+    password: str = Field("", max_length=1024)
+    endpoint: str = Field("", max_length=1000)  # "": its address stays as it is
+
+
 class SkippedOut(BaseModel):
     skipped: str  # the refused statement's id
 
@@ -79,6 +86,20 @@ def add(body: ForwardIn, platform: PlatformDep, viewer: ApiAdmin) -> ForwardOut:
         for r in forwards(platform.db, viewer, base=platform.settings.public_url)
         if r.name == body.name.strip()
     ]
+    return ForwardOut(**asdict(row))
+
+
+@router.put("/{name}/credentials", response_model=ForwardOut)
+def credentials(
+    body: CredentialsIn, platform: PlatformDep, viewer: ApiAdmin, name: str = NamePath
+) -> ForwardOut:
+    change_credentials(
+        platform.db, viewer, name=name, username=body.username, password=body.password,
+        endpoint=body.endpoint, key=platform.secret_key, now=datetime.now(UTC),
+    )  # fmt: skip
+    catch_up(platform.db)
+    base = platform.settings.public_url
+    (row,) = [r for r in forwards(platform.db, viewer, base=base) if r.name == name]
     return ForwardOut(**asdict(row))
 
 

@@ -1,5 +1,6 @@
 """The connections page's forms for the other LRSs that get a copy of the statements
-(services.xapi_forwarding): add one, stop one, skip the statement one refused."""
+(services.xapi_forwarding): add one, give one new credentials, stop one, skip the statement one
+refused."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.xapi_forwarding import (
     MAX_FORWARD_NAME,
     add_forward,
+    change_credentials,
     remove_forward,
     skip_refused,
 )
@@ -56,6 +58,28 @@ def add(
                                   "version": version, "scope": scope, "course": course}}  # fmt: skip
         return connections_page(request, platform, viewer, extra, 400)
     return _done("added", name.strip())
+
+
+@router.post("/xapi-forwards/credentials", dependencies=[CsrfChecked])
+def credentials(
+    request: Request,
+    platform: PlatformDep,
+    viewer: PageViewer,
+    name: Name = "",
+    username: Annotated[str, Form(max_length=400)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    endpoint: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    try:
+        change_credentials(
+            platform.db, viewer, name=name, username=username, password=password,
+            endpoint=endpoint, key=platform.secret_key, now=datetime.now(UTC),
+        )  # fmt: skip
+    except (InvalidInput, NotFound) as exc:
+        status = 404 if isinstance(exc, NotFound) else 400
+        extra = {"forward_list_error": said(request, platform, exc)}
+        return connections_page(request, platform, viewer, extra, status)
+    return _done("changed", name)
 
 
 @router.post("/xapi-forwards/remove", dependencies=[CsrfChecked])
