@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from learnloop.domain import Viewer
 from learnloop.exceptions import InvalidInput, NotFound
 from learnloop.services.xapi_forwarding import (
     MAX_FORWARD_NAME,
@@ -21,11 +22,22 @@ from learnloop.services.xapi_forwarding import (
 )
 from learnloop.web.deps import CsrfChecked, PageViewer, PlatformDep
 from learnloop.web.pages.admin_connections import connections_page
+from learnloop.web.platform import Platform
 from learnloop.web.rendering import redirect, said
 
 router = APIRouter(prefix="/admin")
 
 Name = Annotated[str, Form(max_length=MAX_FORWARD_NAME * 2)]
+
+
+def _list_error(
+    request: Request, platform: Platform, viewer: Viewer, exc: InvalidInput | NotFound
+) -> Response:
+    """The page again, the problem shown above the list of LRSs: 404 for no such LRS."""
+    extra = {"forward_list_error": said(request, platform, exc)}
+    return connections_page(
+        request, platform, viewer, extra, 404 if isinstance(exc, NotFound) else 400
+    )
 
 
 def _done(news: str, name: str) -> Response:
@@ -76,9 +88,7 @@ def credentials(
             endpoint=endpoint, key=platform.secret_key, now=datetime.now(UTC),
         )  # fmt: skip
     except (InvalidInput, NotFound) as exc:
-        status = 404 if isinstance(exc, NotFound) else 400
-        extra = {"forward_list_error": said(request, platform, exc)}
-        return connections_page(request, platform, viewer, extra, status)
+        return _list_error(request, platform, viewer, exc)
     return _done("changed", name)
 
 
@@ -89,8 +99,7 @@ def remove(
     try:
         remove_forward(platform.db, viewer, name=name, now=datetime.now(UTC))
     except NotFound as exc:
-        extra = {"forward_list_error": said(request, platform, exc)}
-        return connections_page(request, platform, viewer, extra, 404)
+        return _list_error(request, platform, viewer, exc)
     return _done("removed", name)
 
 
@@ -99,7 +108,5 @@ def skip(request: Request, platform: PlatformDep, viewer: PageViewer, name: Name
     try:
         skip_refused(platform.db, viewer, name=name, now=datetime.now(UTC))
     except (InvalidInput, NotFound) as exc:
-        status = 404 if isinstance(exc, NotFound) else 400
-        extra = {"forward_list_error": said(request, platform, exc)}
-        return connections_page(request, platform, viewer, extra, status)
+        return _list_error(request, platform, viewer, exc)
     return _done("skipped", name)
