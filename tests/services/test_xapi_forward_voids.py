@@ -27,7 +27,12 @@ from learnloop.services.demo import answer_for
 from learnloop.services.erasure import delete_account
 from learnloop.services.learning import record_attempt
 from learnloop.services.lrs import LrsCaller, store_statements
-from learnloop.services.xapi_forwarding import ForwardRun, add_forward, forward_statements
+from learnloop.services.xapi_forwarding import (
+    ForwardRun,
+    add_forward,
+    forward_statements,
+    skip_refused,
+)
 from learnloop.storage import Database
 from learnloop.storage.tables import AuditEvent, XapiForward, XapiForwardVoid, XapiStatement
 from tests.conftest import World
@@ -221,3 +226,21 @@ def test_an_lrs_added_from_now_on_is_not_asked_to_void_what_it_never_got(
     run = _run(world)["district"]
     assert (run.voided, run.voids_waiting, run.error) == (2, 0, "")
     assert _ids_of(target.db, world.learner, voided=True) == sent
+
+
+def test_a_statement_refused_and_skipped_there_is_not_voided_there(world: World) -> None:
+    _answers(world, world.learner, 3)
+    with world.db.reading() as s:
+        ids = list(s.scalars(select(XapiStatement.id).order_by(XapiStatement.seq)))
+    with picky_lrs(ids[1]) as picky:
+        _add(world, picky.endpoint, "district", "own", ("k", "s"))
+        stopped = _run(world)["district"]
+        assert (stopped.sent, stopped.refused) == (1, True)
+        assert skip_refused(world.db, world.admin, name="district", now=LATER) == ids[1]
+        assert _run(world)["district"].sent == 1  # the one after it
+        assert picky.kept == [ids[0], ids[2]]
+        assert _erase(world, world.learner) == 2  # not 3: it never got the skipped one
+        run = _run(world)["district"]
+        assert (run.voided, run.voids_waiting, run.error) == (2, 0, "")
+        assert picky.kept[2:] == [erasure_voiding_statement(URL, target=i, when=LATER)["id"]
+                                  for i in (ids[0], ids[2])]  # fmt: skip

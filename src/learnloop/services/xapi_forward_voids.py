@@ -7,8 +7,8 @@ until that store's administrator deletes it).
   transaction, each LRS that may hold a copy of one of them gets a row waiting for its voiding
   statement: every LRS that gets all the statements, and for an LRS that gets learnloop's own
   only the statements learnloop wrote, and for an LRS that gets one course's only that course's;
-  none for a statement stored before an LRS added "from now on" started. A voiding statement is
-  not voided in turn (xAPI forbids it), so the voiding of a withdrawn answer stays where it went.
+  none for a statement stored before an LRS added "from now on" started, nor for one it refused
+  and an administrator skipped (it never got it). A voiding statement is not voided in turn (xAPI forbids it), so the voiding of a withdrawn answer stays where it went.
 - ``send_voids``: the run (``learnloop xapi-forward run``), after sending what waits for an LRS,
   drops the rows still ahead of its place (those statements were never sent, and never will be)
   and sends the others a voiding statement each, in batches, named by learnloop itself rather
@@ -32,7 +32,7 @@ from learnloop.adapters.xapi.learnloop_ids import VOIDED, course_iri, erasure_vo
 from learnloop.services.audit import OPERATOR, record_event
 from learnloop.storage import Database
 from learnloop.storage.course_store import course_by_id
-from learnloop.storage.tables import XapiForward, XapiForwardVoid, XapiStatement
+from learnloop.storage.tables import XapiForward, XapiForwardSkip, XapiForwardVoid, XapiStatement
 from learnloop.storage.xapi_forward_tables import course_statements
 
 __all__ = ["VoidRun", "queue_voids", "send_voids"]
@@ -83,6 +83,11 @@ def queue_voids(
     about = _about_courses(
         s, {f.course_id for f in forwards if f.course_id is not None}, seqs, base
     )
+    skipped: set[tuple[int, int]] = set()  # refused there and skipped: never got
+    for chunk in _chunks(seqs):
+        found_skips = s.execute(select(XapiForwardSkip.forward_id, XapiForwardSkip.seq)
+                                .where(XapiForwardSkip.seq.in_(chunk)))  # fmt: skip
+        skipped.update((forward_id, seq) for forward_id, seq in found_skips)
     ids = [statement_id for _, statement_id in voidable]
     queued: set[tuple[int, str]] = set()  # a client may have sent an erased id again since
     for chunk in _chunks(ids):
@@ -96,6 +101,7 @@ def queue_voids(
         if seq > started_after  # stored before the LRS was added: never sent there
         and not (scope == "own" and seq in from_clients)
         and (course_id is None or seq in about[course_id])
+        and (forward_id, seq) not in skipped
         and (forward_id, statement_id) not in queued
     ]
     if rows:

@@ -57,7 +57,7 @@ from learnloop.storage import Database
 from learnloop.storage.access import require_role
 from learnloop.storage.course_store import course_by_id, course_by_slug
 from learnloop.storage.secret_box import secret_box
-from learnloop.storage.tables import XapiAttachment, XapiForward, XapiStatement
+from learnloop.storage.tables import XapiAttachment, XapiForward, XapiForwardSkip, XapiStatement
 from learnloop.storage.xapi_forward_tables import course_statements, still_to_send
 
 __all__ = [
@@ -237,6 +237,7 @@ def skip_refused(db: Database, viewer: Viewer | None, *, name: str, now: datetim
             select(XapiStatement.id).where(XapiStatement.seq == forward.refused_seq)
         )
         forward.sent_through = max(forward.sent_through, forward.refused_seq)
+        s.add(XapiForwardSkip(forward_id=forward.id, seq=forward.refused_seq))  # never voided there
         forward.refused_seq, forward.last_error = None, ""
         record_event(s, actor=actor, action="xapi.forward_skipped", subject=name,
                      now=now, details={"statement": statement_id or ""})  # fmt: skip

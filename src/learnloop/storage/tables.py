@@ -48,7 +48,7 @@ from learnloop.storage.score_tables import (
 from learnloop.storage.table_base import Base, UTCDateTime
 from learnloop.storage.two_factor_tables import RecoveryCode, TotpFactor
 from learnloop.storage.withdrawal_tables import WithdrawnAnswer
-from learnloop.storage.xapi_forward_tables import XapiForward, XapiForwardVoid
+from learnloop.storage.xapi_forward_tables import XapiForward, XapiForwardSkip, XapiForwardVoid
 from learnloop.storage.xapi_tables import (  # the LRS's tables, part of the same schema
     LrsClient,
     XapiAttachment,
@@ -110,6 +110,7 @@ __all__ = [
     "XapiAttachment",
     "XapiDocument",
     "XapiForward",
+    "XapiForwardSkip",
     "XapiForwardVoid",
     "XapiIdentity",
     "XapiIndexQueue",

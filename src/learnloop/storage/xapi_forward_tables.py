@@ -12,7 +12,9 @@ from learnloop.domain import Course
 from learnloop.storage.table_base import Base, UTCDateTime
 from learnloop.storage.xapi_tables import XapiStatement, XapiStatementKey
 
-__all__ = ["XapiForward", "XapiForwardVoid", "course_statements", "still_to_send"]
+__all__ = [
+    "XapiForward", "XapiForwardSkip", "XapiForwardVoid", "course_statements", "still_to_send",
+]  # fmt: skip
 
 
 class XapiForward(Base):
@@ -58,6 +60,18 @@ class XapiForwardVoid(Base):
     statement_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     erased_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class XapiForwardSkip(Base):
+    """A statement the other LRS refused and an administrator skipped (services.xapi_forwarding
+    ``skip_refused``): it never got it, so an erasure does not ask it to void it. Only the
+    storage number is kept."""
+
+    __tablename__ = "xapi_forward_skips"
+    forward_id: Mapped[int] = mapped_column(
+        ForeignKey("xapi_forwards.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
 def course_statements(course: Course, iri: str, after: int = 0) -> ColumnElement[bool]:
