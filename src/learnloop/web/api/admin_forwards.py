@@ -11,6 +11,7 @@ from typing import Literal
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
+from learnloop.domain import Viewer
 from learnloop.reports.xapi_forwarding import forwards
 from learnloop.services.statement_index import catch_up
 from learnloop.services.xapi_forwarding import (
@@ -21,6 +22,7 @@ from learnloop.services.xapi_forwarding import (
     skip_refused,
 )
 from learnloop.web.deps import ApiAdmin, ApiViewer, PlatformDep
+from learnloop.web.platform import Platform
 
 router = APIRouter(prefix="/admin/xapi-forwards", tags=["admin"])
 
@@ -63,13 +65,21 @@ class SkippedOut(BaseModel):
     skipped: str  # the refused statement's id
 
 
+def _rows(platform: Platform, viewer: Viewer) -> list[ForwardOut]:
+    """Every LRS as the API shows it (after the role check: the caller is an admin)."""
+    catch_up(platform.db)  # an LRS of one course counts its statements by their filed keys
+    base = platform.settings.public_url
+    return [ForwardOut(**asdict(row)) for row in forwards(platform.db, viewer, base=base)]
+
+
+def _row(platform: Platform, viewer: Viewer, name: str) -> ForwardOut:
+    (row,) = [r for r in _rows(platform, viewer) if r.name == name]
+    return row
+
+
 @router.get("", response_model=list[ForwardOut])
 def listed(platform: PlatformDep, viewer: ApiAdmin) -> list[ForwardOut]:
-    catch_up(platform.db)  # an LRS of one course counts its statements by their filed keys
-    return [
-        ForwardOut(**asdict(row))
-        for row in forwards(platform.db, viewer, base=platform.settings.public_url)
-    ]
+    return _rows(platform, viewer)
 
 
 @router.post("", status_code=201, response_model=ForwardOut)
@@ -80,13 +90,7 @@ def add(body: ForwardIn, platform: PlatformDep, viewer: ApiAdmin) -> ForwardOut:
         from_start=body.from_start, key=platform.secret_key, now=datetime.now(UTC),
         course=body.course,
     )  # fmt: skip
-    catch_up(platform.db)
-    (row,) = [
-        r
-        for r in forwards(platform.db, viewer, base=platform.settings.public_url)
-        if r.name == body.name.strip()
-    ]
-    return ForwardOut(**asdict(row))
+    return _row(platform, viewer, body.name.strip())
 
 
 @router.put("/{name}/credentials", response_model=ForwardOut)
@@ -97,10 +101,7 @@ def credentials(
         platform.db, viewer, name=name, username=body.username, password=body.password,
         endpoint=body.endpoint, key=platform.secret_key, now=datetime.now(UTC),
     )  # fmt: skip
-    catch_up(platform.db)
-    base = platform.settings.public_url
-    (row,) = [r for r in forwards(platform.db, viewer, base=base) if r.name == name]
-    return ForwardOut(**asdict(row))
+    return _row(platform, viewer, name)
 
 
 @router.delete("/{name}", status_code=204)
