@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from learnloop.cli.main import app
 from learnloop.reports.reminders import my_reminders
 from learnloop.services.assignments import assign_activity
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.reminders import want_reminders
 from tests.conftest import World

@@ -167,7 +167,7 @@ def test_a_script_in_a_course_never_runs_in_the_browser(
 def test_a_new_learner_takes_the_placement_diagnostic_in_the_browser(
     server: Any, page: Any, demo_course: Any
 ) -> None:
-    from learnloop.services.demo import answer_for
+    from learnloop.services.demo_practice import answer_for
 
     url, _, _ = server
     register(page, url, "Pat", "pat")

@@ -8,7 +8,7 @@ import pytest
 
 from learnloop.exceptions import NotFound, PermissionDenied
 from learnloop.reports.activity_preview import activity_preview, class_activities
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from tests.conftest import World
 

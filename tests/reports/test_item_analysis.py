@@ -14,7 +14,7 @@ from learnloop.reports.item_analysis import item_analysis
 from learnloop.reports.support_groups import support_groups
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.onboarding import complete_onboarding
 from learnloop.storage.tables import Attempt

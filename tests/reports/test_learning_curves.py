@@ -10,7 +10,7 @@ from learnloop.domain import Viewer
 from learnloop.engine.learning_curves import CurveKind, CurvePoint
 from learnloop.exceptions import PermissionDenied
 from learnloop.reports.learning_curves import class_learning_curves
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from tests.conftest import World
 

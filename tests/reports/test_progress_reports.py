@@ -17,7 +17,7 @@ from learnloop.reports.learner_state import load_learner_state, load_learner_sta
 from learnloop.reports.progress_report import class_progress_reports, progress_report
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class, import_course
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.models import fit_course_model
 from learnloop.storage import Database

@@ -14,7 +14,7 @@ from learnloop.config import PedagogySettings
 from learnloop.engine.logistic_kt import RECENT_OUTCOMES
 from learnloop.reports.class_views import class_overview
 from learnloop.reports.stuck_reasons import StuckReason
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.storage.tables import Attempt
 from tests.conftest import World

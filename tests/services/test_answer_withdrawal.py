@@ -19,7 +19,7 @@ from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.learner_export import learner_export
 from learnloop.reports.review_views import placement_page
 from learnloop.services.answer_withdrawal import restore_answer, withdraw_answer
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import DEFAULT_PUBLIC_URL, record_attempt
 from learnloop.services.lrs import authenticate_client, create_client, store_statements
 from learnloop.services.mastery_overrides import override_mastery

@@ -21,7 +21,7 @@ from learnloop.services.assignments import (
     mark_done,
     withdraw_assignment,
 )
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.storage.tables import Assignment, Attempt
 from tests.conftest import World, unlock_activity

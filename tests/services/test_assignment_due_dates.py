@@ -18,7 +18,7 @@ from learnloop.reports.assignments import (
 )
 from learnloop.services.assignments import MAX_DUE_DAYS, assign_activity, mark_done
 from learnloop.services.classes import leave_class
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.storage.tables import Assignment
 from tests.conftest import World, unlock_activity

@@ -13,7 +13,7 @@ from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.assignments import assignments_for_me, assignments_of_learner
 from learnloop.reports.learner_views import learner_home
 from learnloop.services.assignments import assign_activity, mark_done
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.storage.tables import Assignment
 from tests.conftest import World

@@ -32,7 +32,7 @@ from learnloop.services.class_codes import join_class, open_joining
 from learnloop.services.class_groups import disband_group, form_group
 from learnloop.services.class_lifecycle import delete_class, end_class, rename_class, reopen_class
 from learnloop.services.classes import add_members, remove_member
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.discussion import post_message
 from learnloop.services.item_reports import report_item
 from learnloop.services.learning import record_attempt

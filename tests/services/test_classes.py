@@ -13,7 +13,7 @@ from learnloop.reports.admin_views import admin_overview, class_members
 from learnloop.reports.class_views import class_overview
 from learnloop.services.accounts import register_user
 from learnloop.services.classes import add_members, create_class_for, remove_member
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.storage.tables import Attempt, ClassMember, LearnerProfile
 from tests.conftest import PASSWORD, World

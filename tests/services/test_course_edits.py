@@ -14,7 +14,7 @@ from learnloop.exceptions import Conflict, ContentError, InvalidInput, NotFound,
 from learnloop.reports.course_sources import course_file, course_files, item_sources
 from learnloop.services.course_edits import NEW_FILE, edit_course_file
 from learnloop.services.courses import import_course
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.storage.course_store import course_by_slug
 from learnloop.storage.tables import Course, CourseSourceFile

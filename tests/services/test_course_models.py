@@ -24,7 +24,7 @@ from learnloop.reports.learner_state import load_learner_state
 from learnloop.services import reviews
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import import_course
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.models import MIN_ANSWERS_TO_FIT, fit_course_model
 from learnloop.services.onboarding import complete_onboarding

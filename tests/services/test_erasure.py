@@ -25,7 +25,7 @@ from learnloop.exceptions import (
 )
 from learnloop.services import erasure
 from learnloop.services.accounts import authenticate
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.erasure import delete_account
 from learnloop.services.learning import record_attempt
 from learnloop.services.login_limits import LoginLimits

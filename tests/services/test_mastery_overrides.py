@@ -12,7 +12,7 @@ from learnloop.config import PedagogySettings
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.learner_views import learner_home, progress_map
 from learnloop.reports.mastery_overrides import overrides_for
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.mastery_overrides import override_mastery
 from learnloop.storage.tables import Mastery, MasteryOverride, MemoryCard

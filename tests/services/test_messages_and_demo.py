@@ -5,19 +5,23 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from learnloop.domain import Course
+from learnloop.domain.learner_model import MIN_ANSWERS_TO_FIT
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.services.demo import setup_demo
+from learnloop.services.demo_past_class import DEMO_PAST_CLASS, DEMO_PAST_LEARNERS
 from learnloop.services.messages import send_feedback
 from learnloop.storage import Database
 from learnloop.storage.tables import (
     Attempt,
     ClassMember,
+    CourseLearnerModel,
     FeedbackMessage,
     ItemReport,
     Mastery,
     ProjectReview,
     ProjectSubmission,
     Reflection,
+    SchoolClass,
     User,
     XapiStatement,
 )
@@ -131,6 +135,45 @@ def test_demo_builds_a_class_with_history_and_a_second_run_changes_nothing(
         ).all()  # fmt: skip
     # questions reported: the teacher answered one, the other waits on the items page
     assert [tuple(r) for r in reports] == [("chloe", "unclear", False), ("dev", "typo", True)]
+    # last year's class: ended, the same teacher, its learners' answers before this year's
+    with db.reading() as s:
+        past = s.scalars(select(SchoolClass).where(SchoolClass.name == DEMO_PAST_CLASS)).one()
+        members = dict(
+            s.execute(
+                select(User.username, ClassMember.role)
+                .join(ClassMember, ClassMember.user_id == User.id)
+                .where(ClassMember.class_id == past.id)
+            ).all()
+        )
+        last_past, first_now = (
+            s.scalar(
+                select(func.max(Attempt.created_at) if ended else func.min(Attempt.created_at))
+                .join(ClassMember, ClassMember.user_id == Attempt.user_id)
+                .where(ClassMember.class_id == (past.id if ended else first.class_id))
+            )
+            for ended in (True, False)
+        )
+        past_answers = len(
+            s.scalars(
+                select(Attempt.id).where(Attempt.user_id.in_(
+                    select(User.id).where(User.username.in_([u for u, _ in DEMO_PAST_LEARNERS]))
+                ))
+            ).all()
+        )  # fmt: skip
+        model = s.get(CourseLearnerModel, past.course_id)
+    assert past.ended_at is not None
+    assert past.created_at < past.ended_at
+    assert members == {"teacher": "educator"} | {u: "learner" for u, _ in DEMO_PAST_LEARNERS}
+    assert last_past is not None
+    assert first_now is not None
+    assert last_past < first_now
+    assert past_answers > 300
+    # so the course's learner model is fitted, on both classes' counted answers
+    assert model is not None
+    assert model.kind == "bkt"
+    assert model.answers >= MIN_ANSWERS_TO_FIT
+    assert model.auc is not None
+    assert 0.5 < model.auc < 1
     again = setup_demo(
         db, hasher, demo_course, password="demo-password", media=demo_media(demo_course)
     )

@@ -13,7 +13,7 @@ from learnloop.domain.reminders import AssignedWork, ClassNews, OverdueWork
 from learnloop.reports.assignments import class_assignments
 from learnloop.reports.reminders import due_class_digests, due_digests
 from learnloop.services.assignments import assign_activity, withdraw_assignment
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.reminders import want_reminders
 from tests.conftest import World

@@ -14,7 +14,7 @@ from learnloop.domain.reminders import AssignedWork, ClassNews, Digest, reminder
 from learnloop.exceptions import InvalidInput, PermissionDenied
 from learnloop.reports.reminders import due_class_digests, due_digests, my_reminders
 from learnloop.services.assignments import assign_activity
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.item_reports import mark_answers_seen, report_item, resolve_item_report
 from learnloop.services.learning import record_attempt
 from learnloop.services.messages import send_feedback

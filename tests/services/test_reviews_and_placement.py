@@ -14,7 +14,7 @@ from learnloop.domain.reviews import MIN_REVIEWS_TO_FIT
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.learner_views import learner_home
 from learnloop.reports.review_views import placement_page, review_queue
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.placement import answer_placement, start_placement
 from learnloop.services.reviews import REFRESH_RIGHT_ANSWERS, fit_course_memory

@@ -15,7 +15,7 @@ from learnloop.config import DEFAULT_PUBLIC_URL
 from learnloop.domain.score_test import RETEST_DAYS
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.score_views import score_page
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.erasure import delete_account
 from learnloop.services.learning import record_attempt
 from learnloop.services.score_bank import (

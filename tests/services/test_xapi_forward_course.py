@@ -21,7 +21,7 @@ from learnloop.domain import Course, Viewer
 from learnloop.exceptions import InvalidInput
 from learnloop.reports.xapi_forwarding import forward_hosts, forwards
 from learnloop.services.courses import add_to_class, create_class, import_course
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.erasure import delete_account
 from learnloop.services.learning import record_attempt
 from learnloop.services.lrs import LrsCaller, store_statements

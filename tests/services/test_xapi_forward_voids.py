@@ -23,7 +23,7 @@ from learnloop.adapters.xapi.learnloop_ids import (
 from learnloop.config import DEFAULT_PUBLIC_URL
 from learnloop.domain import Viewer
 from learnloop.reports.xapi_forwarding import forwards
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.erasure import delete_account
 from learnloop.services.learning import record_attempt
 from learnloop.services.lrs import LrsCaller, store_statements

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from learnloop.exceptions import DuplicateName, InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.xapi_forwarding import forwards
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.lrs import LrsCaller, store_statements
 from learnloop.services.xapi_forwarding import (

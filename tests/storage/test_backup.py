@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from learnloop.cli.main import app
 from learnloop.domain import Course
 from learnloop.exceptions import InvalidInput
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.storage import Database
 from learnloop.storage.backup import backup_database

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from learnloop.reports.assignments import assignments_for_me, class_assignments
 from learnloop.services.assignments import assign_activity
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.storage.tables import FeedbackMessage
 from tests.conftest import World, unlock_activity

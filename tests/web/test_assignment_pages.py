@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from learnloop.reports.assignments import assignments_for_me
 from learnloop.services.assignments import assign_activity
 from learnloop.services.class_groups import form_group
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.web.pages import assignments as assignment_pages
 from tests.conftest import World

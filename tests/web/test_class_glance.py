@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from learnloop.config import PedagogySettings
 from learnloop.reports.class_glance import class_glance
 from learnloop.services.assignments import assign_activity
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.item_reports import report_item
 from learnloop.services.learning import record_attempt
 from learnloop.services.projects import submit_work

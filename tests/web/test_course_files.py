@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from learnloop.content.course_sources import source_texts, starter_text
 from learnloop.services.courses import import_course
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.item_reports import report_item
 from learnloop.services.learning import record_attempt
 from tests.conftest import DEMO_COURSE, World, demo_media

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from learnloop.domain.learner_model import MIN_ANSWERS_TO_FIT
 from learnloop.reports.account_directory import find_accounts
 from learnloop.reports.course_health import STALE_FIT_DAYS, course_health
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.models import fit_course_model
 from learnloop.services.score_bank import calibrate_score_bank

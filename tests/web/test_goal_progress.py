@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from learnloop.config import PedagogySettings
 from learnloop.domain import Viewer
 from learnloop.reports.class_views import class_overview
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.onboarding import complete_onboarding
 from tests.conftest import World

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 
 from learnloop.reports.learner_export import SECRET_COLUMNS
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.messages import send_feedback
 from learnloop.storage.personal_data import user_tables

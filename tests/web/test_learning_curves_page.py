@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from learnloop.config import PedagogySettings, Settings
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.web.app import create_app
 from tests.conftest import PASSWORD, World

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.storage.tables import MemoryCard
 from tests.conftest import World
 from tests.web.conftest import post

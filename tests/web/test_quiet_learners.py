@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from learnloop.config import PedagogySettings
 from learnloop.reports.class_views import class_overview
 from learnloop.reports.quiet_learners import QuietLearners
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.mastery_overrides import override_mastery
 from tests.conftest import World

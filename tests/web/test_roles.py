@@ -17,7 +17,7 @@ from learnloop.services.answer_withdrawal import withdraw_answer
 from learnloop.services.assignments import assign_activity
 from learnloop.services.class_codes import open_joining
 from learnloop.services.class_groups import form_group
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.discussion import post_message
 from learnloop.services.item_reports import report_item
 from learnloop.services.learning import DEFAULT_PUBLIC_URL, record_attempt

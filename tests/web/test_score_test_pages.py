@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from tests.conftest import World
 from tests.web.conftest import post
 from tests.web.score_bank import calibrate_demo_bank

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from learnloop.cli.main import app as cli
 from learnloop.reports.xapi_forwarding import forwards
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.lrs import LrsCaller, authenticate_client, create_client, store_statements
 from learnloop.services.xapi_forwarding import add_forward, forward_statements

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from learnloop.adapters.xapi.learnloop_ids import item_iri, learner_agent
 from learnloop.content.identity_csv import read_identity_csv
 from learnloop.exceptions import ContentError, InvalidInput, NotFound
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.erasure import delete_account
 from learnloop.services.learning import DEFAULT_PUBLIC_URL, record_attempt
 from learnloop.services.lrs import create_client

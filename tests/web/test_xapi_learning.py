@@ -19,7 +19,7 @@ from learnloop.adapters.xapi.learnloop_ids import (
     item_iri,
     learner_agent,
 )
-from learnloop.services.demo import answer_for
+from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import DEFAULT_PUBLIC_URL, record_attempt
 from learnloop.services.lrs import create_client
 from learnloop.storage.tables import Attempt, Mastery

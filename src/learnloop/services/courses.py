@@ -163,9 +163,9 @@ def new_class(s: Session, *, name: str, course_id: int, now: datetime) -> School
     return row
 
 
-def create_class(db: Database, *, name: str, course_id: int) -> int:
+def create_class(db: Database, *, name: str, course_id: int, now: datetime | None = None) -> int:
     with db.transaction() as s:
-        return new_class(s, name=name, course_id=course_id, now=datetime.now(UTC)).id
+        return new_class(s, name=name, course_id=course_id, now=now or datetime.now(UTC)).id
 
 
 def learner_profile(s: Session, user_id: int) -> LearnerProfile:

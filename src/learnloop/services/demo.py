@@ -9,12 +9,9 @@ answers are recorded in the order of their times, across the class, as a live cl
 
 from __future__ import annotations
 
-import heapq
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from fractions import Fraction
 
 import numpy as np
 from argon2 import PasswordHasher
@@ -25,13 +22,15 @@ from learnloop.engine.simulation import SimulatedLearner
 from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class, create_class, import_course
 from learnloop.services.demo_class_work import assign_to_class, hand_in_work, report_questions
-from learnloop.services.learning import record_attempt
+from learnloop.services.demo_past_class import add_past_class
+from learnloop.services.demo_practice import MISCONCEPTION_SHARE, in_time_order, practise
 from learnloop.services.messages import reply_to_feedback, send_feedback
+from learnloop.services.models import fit_course_model
 from learnloop.services.onboarding import complete_onboarding
 from learnloop.services.reflections import write_reflection
 from learnloop.services.score_bank import calibrate_score_bank, import_calibration_answers
 from learnloop.storage import Database
-from learnloop.storage.tables import Mastery, SchoolClass
+from learnloop.storage.tables import SchoolClass
 
 __all__ = ["DEMO_CLASS", "DEMO_LEARNERS", "DemoLogins", "setup_demo"]
 
@@ -58,6 +57,27 @@ DEMO_ADMIN = ("admin", "Site Admin")
 DEMO_NEWCOMER = ("newcomer", "New Learner")
 
 
+class _OneHashForAll(PasswordHasher):
+    """The demo's accounts share one password, printed for anyone to read, so it is hashed once
+    (with the instance's parameters) and that hash kept for every demo account: argon2 takes
+    about 0.18 s a hash by design, 5 s of the demo's set-up for its 33 accounts. A shared salt
+    tells nothing that the printed password does not; every account made later has its own."""
+
+    def __init__(self, like: PasswordHasher) -> None:
+        super().__init__(
+            time_cost=like.time_cost, memory_cost=like.memory_cost, parallelism=like.parallelism,
+            hash_len=like.hash_len, salt_len=like.salt_len, encoding=like.encoding, type=like.type,
+        )  # fmt: skip
+        self._hashes: dict[str | bytes, str] = {}
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        if salt is not None:
+            return super().hash(password, salt=salt)
+        if password not in self._hashes:
+            self._hashes[password] = super().hash(password)
+        return self._hashes[password]
+
+
 @dataclass(frozen=True)
 class DemoLogins:
     created: bool
@@ -66,120 +86,6 @@ class DemoLogins:
     learners: tuple[str, ...]
     newcomer: str
     class_id: int
-
-
-# Share of demo learners who hold each of the course's misconceptions: enough that the
-# educator's "Items and misconceptions" page has something to show in a class of 14.
-MISCONCEPTION_SHARE = 0.3
-
-
-def answer_for(
-    course: Course,
-    item_key: str,
-    correct: bool,
-    *,
-    holds: frozenset[str] = frozenset(),
-    rng: np.random.Generator | None = None,
-) -> str | list[str]:
-    """A response to ``item_key`` that is right or wrong as asked. A wrong one is the authored
-    wrong answer of a misconception in ``holds`` when the item has one, else (with ``rng``) an
-    authored wrong answer at random, else a plain wrong one."""
-    item = course.items[item_key]
-    if item.choices:
-        right = [c.key for c in item.choices if c.correct]
-        wrong = [c.key for c in item.choices if not c.correct]
-        if not correct:
-            tagged = [c.key for c in item.choices if c.misconception in holds and not c.correct]
-            if tagged:
-                wrong = tagged[:1] + [w for w in wrong if w != tagged[0]]
-            elif rng is not None:
-                wrong = [wrong[int(rng.integers(len(wrong)))]]
-        if item.kind.value == "single_choice":
-            return right[0] if correct else wrong[0]
-        return right if correct else right[:-1] + wrong[:1]
-    if item.order:  # ordering: the steps in order, or the first two swapped
-        keys = [chr(97 + i) for i in range(len(item.order))]
-        return keys if correct else [keys[1], keys[0], *keys[2:]]
-    if item.pairs:  # matching: each left with its own right, or the first two crossed
-        keys = [chr(97 + i) for i in range(len(item.pairs))]
-        return keys if correct else [keys[1], keys[0], *keys[2:]]
-    if not correct and item.wrong_answers:
-        revealing = [w for w in item.wrong_answers if w.misconception in holds]
-        if revealing:
-            return _wrong_text(item.kind.value, revealing[0].match)
-        if rng is not None and rng.random() < 0.5:
-            pick = item.wrong_answers[int(rng.integers(len(item.wrong_answers)))]
-            return _wrong_text(item.kind.value, pick.match)
-    if item.answer is not None:
-        # the right answer as stored; a wrong one written as a learner would, as a fraction
-        return repr(item.answer) if correct else _wrong_text("numeric", repr(item.answer + 1.0))
-    return item.accepted[0] if correct and item.accepted else "I am not sure"
-
-
-def _wrong_text(kind: str, match: str) -> str:
-    """What a learner would type for an authored wrong answer: a numeric one (stored as a float)
-    as a fraction; a short-text one (a pattern) as the pattern's plain reading, when it matches."""
-    if kind == "numeric":
-        return str(Fraction(float(match)).limit_denominator(1000))
-    plain = re.sub(r"\(.*?\)\?", "", match)  # optional groups left out
-    plain = plain.replace("\\s*", "").replace("\\s+", " ").strip()
-    return plain if re.fullmatch(match, plain, re.IGNORECASE) else "I am not sure"
-
-
-def _simulate(
-    db: Database,
-    course: Course,
-    viewer: Viewer,
-    learner: SimulatedLearner,
-    steps: int,
-    start: datetime,
-    rng: np.random.Generator,
-    habits: tuple[frozenset[str], np.random.Generator] | None = None,
-) -> Iterator[datetime]:
-    """Practise like a learner who follows the platform's gating, for ``steps`` answers: yields
-    the time of the next answer, and records it when resumed."""
-    when = start
-    for _ in range(steps):
-        when += timedelta(minutes=float(rng.uniform(1, 6)))
-        yield when
-        with db.reading() as s:
-            mastered = set(
-                s.scalars(
-                    select(Mastery.objective_key).where(
-                        Mastery.user_id == viewer.user_id, Mastery.mastered
-                    )
-                )
-            )
-        ready = course.graph.ready(mastered)
-        if not ready:
-            return
-        objective = ready[0]
-        activity = next(
-            (
-                a
-                for a in course.activities_for(objective)
-                if a.items and set(a.objectives) <= set(ready) | mastered
-            ),
-            None,
-        )
-        if activity is None:
-            return
-        item_key = activity.items[int(rng.integers(len(activity.items)))]
-        correct = learner.answer(objective, rng)
-        record_attempt(
-            db,
-            viewer,
-            activity_key=activity.key,
-            item_key=item_key,
-            response=answer_for(
-                course,
-                item_key,
-                correct,
-                holds=habits[0] if habits else frozenset(),
-                rng=habits[1] if habits else None,
-            ),
-            now=when,
-        )
 
 
 def setup_demo(
@@ -211,7 +117,8 @@ def setup_demo(
     if existing is not None:
         return DemoLogins(**{**names.__dict__, "class_id": existing})
     rng = np.random.default_rng(seed)
-    register_user(
+    hasher = _OneHashForAll(hasher)
+    admin = register_user(
         db,
         hasher,
         username=DEMO_ADMIN[0],
@@ -256,7 +163,7 @@ def setup_demo(
             weekly_minutes=(45, 60, 90, 120)[i % 4],
         )
         # Each learner draws from a stream of their own: a history does not depend on the order
-        # in which the class's answers are recorded (_in_time_order interleaves them).
+        # in which the class's answers are recorded (in_time_order interleaves them).
         own = np.random.default_rng([seed, i])
         learner = SimulatedLearner.draw(course.graph, own)
         steps = int(own.integers(15, 70))
@@ -268,7 +175,7 @@ def setup_demo(
             k for k in sorted(course.misconceptions) if habits.random() < MISCONCEPTION_SHARE
         )
         runs.append(
-            _simulate(db, course, viewer, learner, steps, start, own, habits=(holds, habits))
+            practise(db, course, viewer, learner, steps, start, own, habits=(holds, habits))
         )
         if i in (1, 4):
             sent = send_feedback(
@@ -285,8 +192,13 @@ def setup_demo(
                     body="Thank you! The hint on common denominators helped me see my mistake.",
                 )  # fmt: skip
     if progress:
+        progress("recording last year's class")
+    add_past_class(
+        db, hasher, course, course_id, teacher, admin, password=password, now=now, seed=seed
+    )  # fmt: skip
+    if progress:
         progress("recording the class's answers in time order")
-    _in_time_order(runs)
+    in_time_order(runs)
     hand_in_work(db, course, teacher, learners, now)
     assign_to_class(db, course, teacher, class_id, learners, now)
     report_questions(db, course, teacher, learners, now)
@@ -303,6 +215,10 @@ def setup_demo(
             progress("calibrating the score test")
         import_calibration_answers(db, course_id, _past_cohort(course, seed))
         calibrate_score_bank(db, course_id, now)
+    if progress:
+        progress("fitting the course's learner model")
+    # As the nightly `learnloop fit-model` would have done last night, on both classes' answers.
+    fit_course_model(db, course_id, now - timedelta(hours=8))
     return DemoLogins(**{**names.__dict__, "created": True, "class_id": class_id})
 
 
@@ -345,14 +261,3 @@ DEMO_REFLECTIONS = (
     ),
     ("equivalent", "The fraction strips.", "", "Check with the strips before answering.", False),
 )
-
-
-def _in_time_order(runs: list[Iterator[datetime]]) -> None:
-    """Advance every learner's run, always the one whose next answer comes first."""
-    waiting = [(when, i) for i, run in enumerate(runs) if (when := next(run, None)) is not None]
-    heapq.heapify(waiting)
-    while waiting:
-        _, i = heapq.heappop(waiting)
-        upcoming = next(runs[i], None)
-        if upcoming is not None:
-            heapq.heappush(waiting, (upcoming, i))
