@@ -3,12 +3,14 @@ error. (The fitting itself is tested in tests/services.)"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from learnloop.cli.main import app
+from learnloop.domain.learner_model import MIN_ANSWERS_TO_FIT
 
 runner = CliRunner()
 DEMO = Path(__file__).parents[2] / "src" / "learnloop" / "demo" / "fractions"
@@ -30,3 +32,19 @@ def test_fit_memory_keeps_defaults_without_enough_reviews(
     assert model.exit_code == 0, model.output
     assert "fractions: 0 answers, fewer than 500: the authors' BKT parameters stay" in model.output
     assert runner.invoke(app, ["fit-model", "nope"]).exit_code == 1
+
+
+def test_fit_model_says_which_objectives_keep_the_authors_parameters(demo_cli: CliRunner) -> None:
+    """The demo's two classes answered enough to fit the course's BKT, but its later objectives
+    were reached by fewer learners than an objective's own fit takes."""
+    done = demo_cli.invoke(app, ["fit-model", "fractions"])
+    assert done.exit_code == 0, done.output
+    output = " ".join(done.output.split())  # as printed, but for where the terminal wraps it
+    said = re.search(
+        r"fractions: bkt fitted on (\d+) answers, AUC 0\.\d+ on held-out learners; (\d+) of 12 "
+        r"objectives keep the authors' parameters \(answered by fewer than 10 learners\)",
+        output,
+    )
+    assert said is not None, output
+    assert int(said[1]) >= MIN_ANSWERS_TO_FIT
+    assert 0 < int(said[2]) < 12

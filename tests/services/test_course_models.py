@@ -18,6 +18,7 @@ from sqlalchemy import select
 from learnloop.domain import Course, Viewer
 from learnloop.domain.learner_model import CourseModel
 from learnloop.domain.reviews import MIN_REVIEWS_TO_FIT
+from learnloop.engine import BayesianKnowledgeTracing, ResponseLog
 from learnloop.engine.memory import FSRSMemoryModel
 from learnloop.engine.model_codec import model_from_json, state_from_counts
 from learnloop.reports.learner_state import load_learner_state
@@ -26,7 +27,11 @@ from learnloop.services.accounts import register_user
 from learnloop.services.courses import import_course
 from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
-from learnloop.services.models import MIN_ANSWERS_TO_FIT, fit_course_model
+from learnloop.services.models import (
+    MIN_ANSWERS_TO_FIT,
+    MIN_LEARNERS_TO_FIT_OBJECTIVE,
+    fit_course_model,
+)
 from learnloop.services.onboarding import complete_onboarding
 from learnloop.storage import Database
 from learnloop.storage.tables import Attempt, CourseLearnerModel, Mastery, ReviewEvent
@@ -248,3 +253,50 @@ def test_fitting_a_course_leaves_the_database_free_for_answers(
                                   attempt_id=None, rating=rating,
                                   reviewed_at=T0 + timedelta(days=day)))  # fmt: skip
     assert reviews.fit_course_memory(db, course_id, T0).fitted
+
+
+def test_bkt_keeps_the_authors_parameters_where_too_few_learners_answered(
+    db: Database, hasher: PasswordHasher, demo_course: Course
+) -> None:
+    course_id, _ = import_course(db, demo_course, media=demo_media(demo_course))
+    history(db, hasher, demo_course, course_id)  # 30 learners on three objectives
+    few = MIN_LEARNERS_TO_FIT_OBJECTIVE - 1
+    compare = [k for k, i in demo_course.items.items() if tuple(i.objectives) == ("compare",)]
+    with db.transaction() as s:  # and fewer learners than it takes on a fourth
+        for n in range(few):
+            for k in range(6):
+                s.add(
+                    Attempt(
+                        user_id=n + 1, course_id=course_id, activity_key="x",
+                        item_key=compare[k % len(compare)], response="", answer_text="",
+                        correct=k >= n % 3, misses_before=0, counted=True, feedback={},
+                        created_at=T0,
+                    )
+                )  # fmt: skip
+    fit = fit_course_model(db, course_id, T0)
+    assert fit.fitted
+    assert fit.objectives_fitted == (3, len(demo_course.objectives))
+    with db.reading() as s:
+        stored = s.get(CourseLearnerModel, course_id)
+    assert stored is not None
+    model = model_from_json(stored.model)
+    assert list(model.skills_) == list(range(len(demo_course.objectives)))
+    names = ("prior", "learn", "guess", "slip")
+    for i, (key, objective) in enumerate(demo_course.objectives.items()):
+        authors = [getattr(objective.bkt, n) for n in names]
+        fitted = [float(getattr(model, f"{n}_")[i]) for n in names]
+        if key in ("parts-of-a-whole", "equivalent", "number-line"):
+            assert fitted != pytest.approx(authors), key
+        else:  # "compare" with its few learners, and every objective nobody answered
+            assert fitted == pytest.approx(authors), key
+    # EM alone would have given "compare" parameters of its own from those few learners
+    with db.reading() as s:
+        rows = s.execute(
+            select(Attempt.user_id, Attempt.correct).where(Attempt.item_key.in_(compare))
+            .order_by(Attempt.user_id, Attempt.id)
+        ).all()  # fmt: skip
+    alone = BayesianKnowledgeTracing(n_restarts=3).fit(
+        ResponseLog.from_columns([u for u, _ in rows], [0] * len(rows), [int(c) for _, c in rows])
+    )
+    bkt = demo_course.objectives["compare"].bkt
+    assert [float(alone.prior_[0]), float(alone.learn_[0])] != pytest.approx([bkt.prior, bkt.learn])

@@ -45,7 +45,11 @@ from learnloop.services.accounts import register_user
 from learnloop.services.courses import import_course
 from learnloop.services.demo import DemoLogins, setup_demo
 from learnloop.services.lrs import create_client, revoke_client
-from learnloop.services.models import MIN_ANSWERS_TO_FIT, fit_course_model
+from learnloop.services.models import (
+    MIN_ANSWERS_TO_FIT,
+    MIN_LEARNERS_TO_FIT_OBJECTIVE,
+    fit_course_model,
+)
 from learnloop.services.regrading import regrade_course
 from learnloop.services.reviews import fit_course_memory
 from learnloop.storage import Database, upgrade_database
@@ -307,8 +311,17 @@ def fit_model_command(
                 held = (
                     f", AUC {result.auc:.3f} on held-out learners" if result.auc is not None else ""
                 )
+                thin = ""
+                if result.objectives_fitted is not None:
+                    fitted, total = result.objectives_fitted
+                    if fitted < total:
+                        thin = (
+                            f"; {total - fitted} of {total} objectives keep the authors' "
+                            f"parameters (answered by fewer than {MIN_LEARNERS_TO_FIT_OBJECTIVE} "
+                            "learners)"
+                        )
                 console.print(
-                    f"{course_slug}: {result.kind} fitted on {result.answers} answers{held}"
+                    f"{course_slug}: {result.kind} fitted on {result.answers} answers{held}{thin}"
                 )
             else:
                 console.print(

@@ -25,12 +25,18 @@ from learnloop.engine.bkt import BayesianKnowledgeTracing
 from learnloop.engine.logistic_kt import FEATURE_SETS, RECENT_OUTCOMES, LogisticKnowledgeTracing
 from learnloop.engine.model_codec import bkt_from_parameters, model_from_json, state_from_counts
 
-__all__ = ["MIN_ANSWERS_TO_FIT", "CourseModel", "with_outcome"]
+__all__ = ["MIN_ANSWERS_TO_FIT", "MIN_LEARNERS_TO_FIT_OBJECTIVE", "CourseModel", "with_outcome"]
 
 # A course's model is fitted once it has this many counted answers: with the demo course's 12
 # objectives that is about 40 per objective, the least at which per-objective parameters stop
 # swinging from one learner to the next (BKT's EM and the logistic weights alike).
 MIN_ANSWERS_TO_FIT = 500
+# ... and BKT's parameters of one objective are fitted only where this many learners have answered
+# it: EM reads the prior from each learner's first answers and the learn rate from how they
+# change, and from a handful of learners it lands on the edges (a prior of 0 or 1, a guess or
+# slip of 0: the demo's last objectives, which 2 to 8 of its 30 learners reach, did). Below it
+# the objective keeps its authors' parameters, as every objective does before the first fit.
+MIN_LEARNERS_TO_FIT_OBJECTIVE = 10
 
 
 class CourseModel:

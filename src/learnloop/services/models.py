@@ -16,17 +16,17 @@ import numpy as np
 from sqlalchemy import select
 
 from learnloop.domain import Course
-from learnloop.domain.learner_model import MIN_ANSWERS_TO_FIT
+from learnloop.domain.learner_model import MIN_ANSWERS_TO_FIT, MIN_LEARNERS_TO_FIT_OBJECTIVE
 from learnloop.engine import BayesianKnowledgeTracing, ResponseLog
 from learnloop.engine.logistic_kt import LogisticKnowledgeTracing
 from learnloop.engine.metrics import auc
-from learnloop.engine.model_codec import model_to_json
+from learnloop.engine.model_codec import bkt_from_parameters, model_to_json
 from learnloop.engine.models import fit_model
 from learnloop.storage import Database
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import Attempt, CourseLearnerModel
 
-__all__ = ["MIN_ANSWERS_TO_FIT", "ModelFit", "fit_course_model"]
+__all__ = ["MIN_ANSWERS_TO_FIT", "MIN_LEARNERS_TO_FIT_OBJECTIVE", "ModelFit", "fit_course_model"]
 
 _HELD_OUT = 0.2  # share of learners kept out of the fit to check it
 
@@ -37,6 +37,9 @@ class ModelFit:
     answers: int
     fitted: bool
     auc: float | None  # on held-out learners, of the model refitted without them
+    # BKT: how many of the course's objectives have parameters from the answers (the others keep
+    # the authors'), and of how many
+    objectives_fitted: tuple[int, int] | None = None
 
 
 def _log(course: Course, rows: list[tuple[int, str, bool]]) -> ResponseLog:
@@ -52,6 +55,38 @@ def _log(course: Course, rows: list[tuple[int, str, bool]]) -> ResponseLog:
             items.append(item_index[item])
             correct.append(int(right))
     return ResponseLog.from_columns(learner, skills, correct, item=items)
+
+
+def _authors_where_thin(
+    fitted: BayesianKnowledgeTracing, course: Course, log: ResponseLog
+) -> tuple[BayesianKnowledgeTracing, tuple[int, int]]:
+    """BKT with the fitted parameters of each objective that at least
+    MIN_LEARNERS_TO_FIT_OBJECTIVE learners answered, and the authors' for the rest (an objective
+    nobody answered included, which the fit alone would give the median of the others); and how
+    many objectives are fitted."""
+    model = bkt_from_parameters([o.bkt for o in course.objectives.values()])
+    learners = np.zeros(len(course.objectives), dtype=np.int64)
+    answered = np.unique(np.column_stack([log.skill, log.learner]), axis=0)[:, 0]
+    np.add.at(learners, answered, 1)
+    fitted_here = np.zeros(len(learners), dtype=bool)
+    fitted_here[fitted.skills_] = True
+    use = fitted_here & (learners >= MIN_LEARNERS_TO_FIT_OBJECTIVE)
+    at = np.searchsorted(fitted.skills_, np.flatnonzero(use))
+    for name in ("prior_", "learn_", "guess_", "slip_", "forget_"):
+        values = getattr(model, name).astype(float)
+        values[use] = getattr(fitted, name)[at]
+        setattr(model, name, values)
+    model.forgetting = fitted.forgetting
+    return model, (int(use.sum()), len(use))
+
+
+def _fit(
+    kind: str, course: Course, log: ResponseLog, executor: Executor | None, parts: int
+) -> tuple[BayesianKnowledgeTracing | LogisticKnowledgeTracing, tuple[int, int] | None]:
+    model = fit_model(_new(kind), log, executor=executor, parts=parts)
+    if isinstance(model, BayesianKnowledgeTracing):
+        return _authors_where_thin(model, course, log)
+    return model, None  # the logistic kinds shrink thin objectives' weights to 0 themselves
 
 
 def _new(kind: str) -> BayesianKnowledgeTracing | LogisticKnowledgeTracing:
@@ -89,11 +124,11 @@ def fit_course_model(
     test = np.isin(log.learner, learners[held])
     score = None
     if test.any() and (~test).any():
-        check = fit_model(_new(kind), log.take(~test), executor=executor, parts=parts)
+        check, _ = _fit(kind, course, log.take(~test), executor, parts)
         y = log.correct[test]
         if 0 < y.sum() < len(y):
             score = auc(y, check.predict_proba(log.take(test)))
-    model = fit_model(_new(kind), log, executor=executor, parts=parts)
+    model, objectives = _fit(kind, course, log, executor, parts)
     with db.transaction() as s:
         if course_by_id(s, course_id).model_kind != kind:  # the course changed its mind meanwhile
             return ModelFit(kind, len(rows), False, None)
@@ -103,4 +138,4 @@ def fit_course_model(
             s.add(row)
         row.kind, row.model, row.answers = kind, model_to_json(model), len(rows)
         row.auc, row.fitted_at = score, now
-    return ModelFit(kind, len(rows), True, score)
+    return ModelFit(kind, len(rows), True, score, objectives)
