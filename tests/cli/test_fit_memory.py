@@ -41,10 +41,13 @@ def test_fit_model_says_which_objectives_keep_the_authors_parameters(demo_cli: C
     assert done.exit_code == 0, done.output
     output = " ".join(done.output.split())  # as printed, but for where the terminal wraps it
     said = re.search(
-        r"fractions: bkt fitted on (\d+) answers, AUC 0\.\d+ on held-out learners; (\d+) of 12 "
+        r"fractions: bkt fitted on (\d+) answers, AUC (0\.\d+) on held-out learners \(the authors' "
+        r"BKT: (0\.\d+)\); (\d+) of 12 "
         r"objectives keep the authors' parameters \(answered by fewer than 10 learners\)",
         output,
     )
     assert said is not None, output
     assert int(said[1]) >= MIN_ANSWERS_TO_FIT
-    assert 0 < int(said[2]) < 12
+    assert float(said[2]) >= float(said[3])  # and so the fit is used
+    assert "not used" not in output
+    assert 0 < int(said[4]) < 12

@@ -31,9 +31,11 @@ from learnloop.services.models import (
     MIN_ANSWERS_TO_FIT,
     MIN_LEARNERS_TO_FIT_OBJECTIVE,
     fit_course_model,
+    held_out_learners,
 )
 from learnloop.services.onboarding import complete_onboarding
 from learnloop.storage import Database
+from learnloop.storage.course_store import course_model
 from learnloop.storage.tables import Attempt, CourseLearnerModel, Mastery, ReviewEvent
 from tests.conftest import demo_media
 
@@ -300,3 +302,61 @@ def test_bkt_keeps_the_authors_parameters_where_too_few_learners_answered(
     )
     bkt = demo_course.objectives["compare"].bkt
     assert [float(alone.prior_[0]), float(alone.learn_[0])] != pytest.approx([bkt.prior, bkt.learn])
+
+
+def swapped_difficulty(
+    db: Database, hasher: PasswordHasher, course: Course, course_id: int
+) -> None:
+    """640 answers of 40 learners: those a fit learns from find one objective easy and another
+    hard, and the held-out ones the other way round, so the fit predicts them worse than the
+    authors' BKT, which makes no such claim."""
+    items = {
+        key: [k for k, i in course.items.items() if tuple(i.objectives) == (key,)]
+        for key in ("parts-of-a-whole", "equivalent")
+    }
+    users = [
+        register_user(db, hasher, username=f"swap{n}", password="long enough", display_name="P")
+        for n in range(40)
+    ]
+    held = set(held_out_learners(course_id, np.array(sorted(u.user_id for u in users))).tolist())
+    assert 0 < len(held) < len(users)
+    rng = np.random.default_rng(5)
+    with db.transaction() as s:
+        for user in users:
+            for k in range(16):
+                objective = ("parts-of-a-whole", "equivalent")[k % 2]
+                easy = (objective == "parts-of-a-whole") != (user.user_id in held)
+                s.add(
+                    Attempt(
+                        user_id=user.user_id, course_id=course_id, activity_key="x",
+                        item_key=items[objective][k // 2 % len(items[objective])], response="",
+                        answer_text="", correct=bool(rng.random() < (0.9 if easy else 0.1)),
+                        misses_before=0, counted=True, feedback={}, created_at=T0,
+                    )
+                )  # fmt: skip
+
+
+def test_a_fit_that_predicts_worse_than_the_authors_bkt_is_kept_but_not_used(
+    db: Database, hasher: PasswordHasher, demo_course: Course
+) -> None:
+    """The fit is checked, stored, and not used; the authors' BKT runs on."""
+    course_id, _ = import_course(db, demo_course, media=demo_media(demo_course))
+    swapped_difficulty(db, hasher, demo_course, course_id)
+    fit = fit_course_model(db, course_id, T0)
+    assert fit.fitted
+    assert fit.auc is not None
+    assert fit.baseline_auc is not None
+    assert fit.auc < fit.baseline_auc
+    assert not fit.adopted
+    with db.reading() as s:
+        stored = s.get(CourseLearnerModel, course_id)
+        assert stored is not None
+        assert (stored.adopted, stored.baseline_auc) == (False, fit.baseline_auc)
+        assert not course_model(s, course_id, demo_course).fitted  # the authors' BKT runs
+    newcomer = learner_on(db, hasher, course_id, "newcomer")
+    outcome = record_attempt(
+        db, newcomer, activity_key="parts-practice", item_key="pw-4",
+        response=answer_for(demo_course, "pw-4", True), now=T0,
+    )  # fmt: skip
+    bkt = demo_course.objectives["parts-of-a-whole"].bkt
+    assert outcome.changes[0].after == pytest.approx(bkt.update(bkt.prior, True))

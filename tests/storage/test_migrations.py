@@ -24,7 +24,7 @@ def test_migrations_match_the_declared_tables(db: Database) -> None:
 def test_upgrading_twice_changes_nothing(db: Database) -> None:
     upgrade_database(db.engine)
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head == "0044"
+    assert head == "0045"
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
@@ -16,7 +17,7 @@ from learnloop.services.learning import record_attempt
 from learnloop.services.models import fit_course_model
 from learnloop.services.score_bank import calibrate_score_bank
 from tests.conftest import World
-from tests.services.test_course_models import T0, history
+from tests.services.test_course_models import T0, history, swapped_difficulty
 from tests.web.conftest import role_token
 
 
@@ -73,6 +74,31 @@ def test_a_fit_that_stopped_is_flagged_until_it_runs_again(
     fit_course_model(w.db, w.course_id, now)
     calibrate_score_bank(w.db, w.course_id, now)
     assert course_health(w.db, w.admin, "fractions", now=now).stale == []
+
+
+def test_a_fit_not_used_says_so_beside_the_authors_parameters(
+    sqlite_world: World, clients: dict[str, TestClient], hasher: PasswordHasher
+) -> None:
+    w = sqlite_world
+    swapped_difficulty(w.db, hasher, w.course, w.course_id)
+    fit = fit_course_model(w.db, w.course_id, T0)
+    assert fit.baseline_auc is not None
+    assert not fit.adopted
+    page = clients["admin"].get("/admin/courses/fractions").text
+    assert (
+        f"AUC {fit.auc:.2f} on held-out learners (the authors' parameters: {fit.baseline_auc:.2f})"
+        in page
+    )
+    assert "not used: the authors' parameters predict better, so they still run" in page
+    auth = {"Authorization": f"Bearer {role_token(clients['admin'], w, 'admin')}"}
+    body = clients["admin"].get("/api/v1/admin/courses/fractions", headers=auth).json()
+    assert body["model"]["adopted"] is False
+    assert body["model"]["baseline"] == pytest.approx(fit.baseline_auc)
+    # a fit that beats them is used, and the page says nothing of the kind
+    history(w.db, hasher, w.course, w.course_id)
+    better = fit_course_model(w.db, w.course_id, T0)
+    assert better.adopted
+    assert "not used" not in clients["admin"].get("/admin/courses/fractions").text
 
 
 def test_the_course_and_account_reports_read_alike_on_both_databases(world: World) -> None:

@@ -311,6 +311,8 @@ def fit_model_command(
                 held = (
                     f", AUC {result.auc:.3f} on held-out learners" if result.auc is not None else ""
                 )
+                if result.baseline_auc is not None:
+                    held += f" (the authors' BKT: {result.baseline_auc:.3f})"
                 thin = ""
                 if result.objectives_fitted is not None:
                     fitted, total = result.objectives_fitted
@@ -323,6 +325,11 @@ def fit_model_command(
                 console.print(
                     f"{course_slug}: {result.kind} fitted on {result.answers} answers{held}{thin}"
                 )
+                if not result.adopted:
+                    console.print(
+                        f"{course_slug}: not used: the authors' BKT predicted the held-out "
+                        "learners better, so its parameters stay"
+                    )
             else:
                 console.print(
                     f"{course_slug}: {result.answers} answers, fewer than {MIN_ANSWERS_TO_FIT}: "

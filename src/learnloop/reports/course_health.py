@@ -52,6 +52,8 @@ class FitState:
     since: int  # answers or reviews recorded since (all of them before a first fit)
     needed: int  # the least a fit takes
     quality: float | None = None  # held-out AUC (learner model), log loss (memory)
+    baseline: float | None = None  # learner model: the authors' BKT's AUC on the same learners
+    adopted: bool = True  # learner model: used, being at least as good as the authors' BKT
 
     def stale(self, now: datetime) -> bool:
         """Fitted more than STALE_FIT_DAYS ago, with new data since; or never fitted although
@@ -150,7 +152,8 @@ def course_health(
             model_kind=course.model_kind, fitted_kind=model.kind if model else None,
             model=FitState(model_at, model.answers if model else 0,
                            _answers(s, course_id, model_at), MIN_ANSWERS_TO_FIT,
-                           model.auc if model else None),
+                           model.auc if model else None, model.baseline_auc if model else None,
+                           model.adopted if model else True),
             memory=FitState(memory_at, memory.reviews if memory else 0,
                             _reviews(s, course_id, memory_at), MIN_REVIEWS_TO_FIT,
                             memory.log_loss if memory else None),

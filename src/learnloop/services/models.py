@@ -1,9 +1,10 @@
 """The course's learner model: which one runs, and fitting it on the course's own answers.
 
-``storage.course_store.course_model`` reads the fitted model (if any) for the kind the course
-chose; every answer goes through it (``services.learning.record_attempt``). ``fit_course_model`` fits the chosen kind on
-the course's counted answers once there are enough, checks it on held-out learners, and stores
-it as JSON; the fit itself runs outside any transaction.
+``storage.course_store.course_model`` reads the fitted model (if any, and adopted) for the kind
+the course chose; every answer goes through it (``services.learning.record_attempt``).
+``fit_course_model`` fits the chosen kind on the course's counted answers once there are enough,
+checks it on held-out learners against the authors' BKT, and stores it as JSON, adopted only when
+it predicts them at least as well; the fit itself runs outside any transaction.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import select
 
 from learnloop.domain import Course
@@ -26,7 +28,13 @@ from learnloop.storage import Database
 from learnloop.storage.course_store import course_by_id
 from learnloop.storage.tables import Attempt, CourseLearnerModel
 
-__all__ = ["MIN_ANSWERS_TO_FIT", "MIN_LEARNERS_TO_FIT_OBJECTIVE", "ModelFit", "fit_course_model"]
+__all__ = [
+    "MIN_ANSWERS_TO_FIT",
+    "MIN_LEARNERS_TO_FIT_OBJECTIVE",
+    "ModelFit",
+    "fit_course_model",
+    "held_out_learners",
+]
 
 _HELD_OUT = 0.2  # share of learners kept out of the fit to check it
 
@@ -40,6 +48,18 @@ class ModelFit:
     # BKT: how many of the course's objectives have parameters from the answers (the others keep
     # the authors'), and of how many
     objectives_fitted: tuple[int, int] | None = None
+    baseline_auc: float | None = None  # the authors' BKT on the same held-out learners
+    adopted: bool = False  # fitted, and at least as good as the authors' BKT: the course uses it
+
+
+def held_out_learners(course_id: int, learners: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The learners (of ``learners``, sorted ids) kept out of the check fit: about _HELD_OUT of
+    them, drawn from a stream seeded by the course, so a night's check is repeatable."""
+    return learners[np.random.default_rng(course_id).random(len(learners)) < _HELD_OUT]
+
+
+def _authors(course: Course) -> BayesianKnowledgeTracing:
+    return bkt_from_parameters([o.bkt for o in course.objectives.values()])
 
 
 def _log(course: Course, rows: list[tuple[int, str, bool]]) -> ResponseLog:
@@ -64,7 +84,7 @@ def _authors_where_thin(
     MIN_LEARNERS_TO_FIT_OBJECTIVE learners answered, and the authors' for the rest (an objective
     nobody answered included, which the fit alone would give the median of the others); and how
     many objectives are fitted."""
-    model = bkt_from_parameters([o.bkt for o in course.objectives.values()])
+    model = _authors(course)
     learners = np.zeros(len(course.objectives), dtype=np.int64)
     answered = np.unique(np.column_stack([log.skill, log.learner]), axis=0)[:, 0]
     np.add.at(learners, answered, 1)
@@ -119,15 +139,16 @@ def fit_course_model(
     if len(rows) < MIN_ANSWERS_TO_FIT:
         return ModelFit(kind, len(rows), False, None)
     log = _log(course, rows)
-    learners = np.unique(log.learner)
-    held = np.random.default_rng(course_id).random(len(learners)) < _HELD_OUT
-    test = np.isin(log.learner, learners[held])
-    score = None
-    if test.any() and (~test).any():
+    test = np.isin(log.learner, held_out_learners(course_id, np.unique(log.learner)))
+    score = baseline = None
+    y = log.correct[test]
+    if (~test).any() and 0 < y.sum() < len(y):
         check, _ = _fit(kind, course, log.take(~test), executor, parts)
-        y = log.correct[test]
-        if 0 < y.sum() < len(y):
-            score = auc(y, check.predict_proba(log.take(test)))
+        score = auc(y, check.predict_proba(log.take(test)))
+        baseline = auc(y, _authors(course).predict_proba(log.take(test)))
+    # Used only when it predicts the held-out learners at least as well as the authors' BKT
+    # (which saw none of the data): a fit on too few or too unlike learners can do worse.
+    adopted = score is None or baseline is None or score >= baseline
     model, objectives = _fit(kind, course, log, executor, parts)
     with db.transaction() as s:
         if course_by_id(s, course_id).model_kind != kind:  # the course changed its mind meanwhile
@@ -137,5 +158,5 @@ def fit_course_model(
             row = CourseLearnerModel(course_id=course_id)
             s.add(row)
         row.kind, row.model, row.answers = kind, model_to_json(model), len(rows)
-        row.auc, row.fitted_at = score, now
-    return ModelFit(kind, len(rows), True, score, objectives)
+        row.auc, row.baseline_auc, row.adopted, row.fitted_at = score, baseline, adopted, now
+    return ModelFit(kind, len(rows), True, score, objectives, baseline, adopted)

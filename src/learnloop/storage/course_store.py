@@ -78,9 +78,10 @@ def course_of_learner(session: Session, user_id: int) -> tuple[int, Course]:
 
 
 def course_model(session: Session, course_id: int, course: Course) -> CourseModel:
-    """The learner model the course runs: its chosen kind once fitted, its authors' BKT before."""
+    """The learner model the course runs: its chosen kind once fitted (and adopted: at least as
+    good as the authors' BKT on held-out learners), its authors' BKT before."""
     row = session.get(CourseLearnerModel, course_id)
-    return CourseModel(course, row.model if row is not None else None)
+    return CourseModel(course, row.model if row is not None and row.adopted else None)
 
 
 # The largest id either table holds, in one round trip (measured: 44 µs against 158 µs for two

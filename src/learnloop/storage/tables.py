@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -451,4 +452,8 @@ class CourseLearnerModel(Base):
     model: Mapped[dict[str, Any]] = mapped_column(JSON)  # engine.model_codec's JSON
     answers: Mapped[int] = mapped_column(Integer)  # counted answers it was fitted on
     auc: Mapped[float | None] = mapped_column(Float)  # on the last 20% of learners, held out
+    # the authors' BKT on the same held-out learners: what the fit has to beat to be used
+    baseline_auc: Mapped[float | None] = mapped_column(Float)
+    # false when the authors' BKT predicted the held-out learners better: kept, not used
+    adopted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     fitted_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -83,12 +83,17 @@ class FitOut(BaseModel):
     since: int  # answers or reviews recorded since (all of them before a first fit)
     needed: int  # the least a fit takes
     quality: float | None  # held-out AUC for the learner model, log loss for the memory
+    # learner model only: the authors' BKT's AUC on the same held-out learners, and whether the
+    # fit is used (false: the authors' BKT predicted them better, so it still runs)
+    baseline: float | None = None
+    adopted: bool = True
     stale: bool  # looks like the nightly fit has stopped (see docs/operations.md)
 
     @classmethod
     def of(cls, fit: FitState, now: datetime) -> FitOut:
         return cls(fitted_at=fit.fitted_at, fitted_on=fit.fitted_on, since=fit.since,
-                   needed=fit.needed, quality=fit.quality, stale=fit.stale(now))  # fmt: skip
+                   needed=fit.needed, quality=fit.quality, baseline=fit.baseline,
+                   adopted=fit.adopted, stale=fit.stale(now))  # fmt: skip
 
 
 class CourseClassOut(BaseModel):

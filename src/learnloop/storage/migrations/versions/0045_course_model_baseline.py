@@ -1,0 +1,34 @@
+"""course model baseline
+
+A course's fitted learner model is used only when it predicts the held-out learners at least as
+well as the authors' BKT does (services.models): the authors' AUC on the same learners, and
+whether the fit was adopted. Models fitted before were all used, so they stay adopted.
+
+Revision ID: 0045
+Revises: 0044
+Create Date: 2026-12-07
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0045"
+down_revision = "0044"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("course_learner_models") as batch_op:
+        batch_op.add_column(sa.Column("baseline_auc", sa.Float(), nullable=True))
+        batch_op.add_column(
+            sa.Column("adopted", sa.Boolean(), server_default=sa.true(), nullable=False)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("course_learner_models") as batch_op:
+        batch_op.drop_column("adopted")
+        batch_op.drop_column("baseline_auc")
