@@ -7,10 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from typer.testing import CliRunner
 
 from learnloop.cli.main import app
+from learnloop.domain import Course
 from learnloop.domain.learner_model import MIN_ANSWERS_TO_FIT
+from learnloop.storage import Database
+from tests.services.test_course_models import swapped_difficulty
 
 runner = CliRunner()
 DEMO = Path(__file__).parents[2] / "src" / "learnloop" / "demo" / "fractions"
@@ -51,3 +55,28 @@ def test_fit_model_says_which_objectives_keep_the_authors_parameters(demo_cli: C
     assert float(said[2]) >= float(said[3])  # and so the fit is used
     assert "not used" not in output
     assert 0 < int(said[4]) < 12
+
+
+def test_fit_model_says_when_a_fit_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hasher: PasswordHasher, demo_course: Course
+) -> None:
+    monkeypatch.setenv("LEARNLOOP_DATABASE_URL", f"sqlite:///{tmp_path / 'll.db'}")
+    monkeypatch.setenv("LEARNLOOP_INSTANCE_DIR", str(tmp_path))
+    assert runner.invoke(app, ["import-course", str(DEMO)]).exit_code == 0
+    db = Database.from_url(f"sqlite:///{tmp_path / 'll.db'}")
+    try:
+        swapped_difficulty(db, hasher, demo_course, 1)
+    finally:
+        db.dispose()
+    done = runner.invoke(app, ["fit-model", "fractions"])
+    assert done.exit_code == 0, done.output
+    output = " ".join(done.output.split())
+    assert re.search(
+        r"fractions: bkt fitted on 640 answers, AUC 0\.\d+ on held-out learners \(the authors' BKT: "
+        r"0\.\d+\); 10 of 12 objectives keep the authors' parameters",
+        output,
+    ), output
+    assert (
+        "fractions: not used: the authors' BKT predicted the held-out learners better, so its "
+        "parameters stay" in output
+    )
