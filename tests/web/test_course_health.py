@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from learnloop.domain.learner_model import MIN_ANSWERS_TO_FIT
 from learnloop.reports.account_directory import find_accounts
 from learnloop.reports.course_health import STALE_FIT_DAYS, course_health
+from learnloop.services.class_lifecycle import end_class
 from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.models import fit_course_model
@@ -29,13 +30,16 @@ def test_an_admin_sees_what_a_course_holds_and_who_uses_it(
     text = page.text
     assert "12 objectives · 30 activities · 91 questions" in text
     assert '<a href="/admin/classes/1">7B</a> · 2 learners' in text
-    assert '<a href="/admin/classes/2">8C</a> · 1 learner' in text
+    assert '<a href="/admin/classes/2">8C</a> · 1 learner</li>' in text
     assert "3 learners follow it now · 3 learners have started it · 0 answers counted" in text
     assert "not fitted yet: the starting parameters run" in text
     assert f"0 of the {MIN_ANSWERS_TO_FIT} needed" in text
     assert 'role="alert"' not in text  # nothing to fit yet: nothing stopped
     assert '<a href="/admin/courses/fractions">' in clients["admin"].get("/admin").text
     assert clients["admin"].get("/admin/courses/nope").status_code == 404
+    end_class(sqlite_world.db, sqlite_world.admin, class_id=sqlite_world.other_class_id, now=T0)
+    ended = clients["admin"].get("/admin/courses/fractions").text
+    assert "8C</a> · 1 learner · <em>ended March 2, 2026</em></li>" in ended
 
 
 def test_a_fit_that_stopped_is_flagged_until_it_runs_again(
@@ -69,7 +73,7 @@ def test_a_fit_that_stopped_is_flagged_until_it_runs_again(
     assert body["model"]["since"] == 1
     assert body["memory"]["fitted_at"] is None
     assert body["score"]["needed"] == 12 * 10  # the demo's score test: 12 items, 10 answers each
-    assert [c["name"] for c in body["classes"]] == ["7B", "8C"]
+    assert [(c["name"], c["ended_at"]) for c in body["classes"]] == [("7B", None), ("8C", None)]
     # the nightly fits run again: the warning goes
     fit_course_model(w.db, w.course_id, now)
     calibrate_score_bank(w.db, w.course_id, now)
@@ -103,8 +107,12 @@ def test_a_fit_not_used_says_so_beside_the_authors_parameters(
 
 def test_the_course_and_account_reports_read_alike_on_both_databases(world: World) -> None:
     """The reports' SQL (a filtered count, LIKE with an escape) on SQLite and PostgreSQL."""
+    end_class(world.db, world.admin, class_id=world.other_class_id, now=T0)
     health = course_health(world.db, world.admin, "fractions")
-    assert health.classes == [(world.class_id, "7B", 2), (world.other_class_id, "8C", 1)]
+    assert health.classes == [
+        (world.class_id, "7B", 2, None),
+        (world.other_class_id, "8C", 1, T0),  # ended, and when
+    ]
     assert (health.following, health.started, health.answers) == (3, 3, 0)
     found = find_accounts(world.db, world.admin, query="O")
     assert [a.username for a in found.accounts] == ["olga", "omar"]

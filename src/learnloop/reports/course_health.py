@@ -73,7 +73,7 @@ class CourseHealth:
     activities: int
     items: int
     media_files: int
-    classes: list[tuple[int, str, int]]  # id, name, learners
+    classes: list[tuple[int, str, int, datetime | None]]  # id, name, learners, ended (or None)
     following: int  # learners who follow it now
     started: int  # learners who chose their goal in it
     answers: int  # counted answers, ever
@@ -114,16 +114,16 @@ def _reviews(s: Session, course_id: int, since: datetime | None) -> int:
     return int(s.scalar(query) or 0)
 
 
-def _classes(s: Session, course_id: int) -> list[tuple[int, str, int]]:
+def _classes(s: Session, course_id: int) -> list[tuple[int, str, int, datetime | None]]:
     learners = func.count(ClassMember.user_id).filter(ClassMember.role == Role.LEARNER.value)
     rows = s.execute(
-        select(SchoolClass.id, SchoolClass.name, learners)
+        select(SchoolClass.id, SchoolClass.name, learners, SchoolClass.ended_at)
         .outerjoin(ClassMember, ClassMember.class_id == SchoolClass.id)
         .where(SchoolClass.course_id == course_id)
-        .group_by(SchoolClass.id, SchoolClass.name)
+        .group_by(SchoolClass.id, SchoolClass.name, SchoolClass.ended_at)
         .order_by(SchoolClass.name)
     )
-    return [(int(i), str(n), int(c)) for i, n, c in rows]
+    return [(int(i), str(n), int(c), ended) for i, n, c, ended in rows]
 
 
 def course_health(

@@ -100,6 +100,7 @@ class CourseClassOut(BaseModel):
     id: int
     name: str
     learners: int
+    ended_at: datetime | None  # null: the class runs
 
 
 class CourseHealthOut(BaseModel):
@@ -175,7 +176,9 @@ def course(slug: str, platform: PlatformDep, viewer: ApiViewer) -> CourseHealthO
     return CourseHealthOut(
         slug=c.slug, title=c.title, imported_at=c.imported_at, objectives=c.objectives,
         activities=c.activities, items=c.items, media_files=c.media_files,
-        classes=[CourseClassOut(id=i, name=n, learners=k) for i, n, k in c.classes],
+        classes=[
+            CourseClassOut(id=i, name=n, learners=k, ended_at=e) for i, n, k, e in c.classes
+        ],
         following=c.following, started=c.started, answers=c.answers, model_kind=c.model_kind,
         fitted_kind=c.fitted_kind, model=FitOut.of(c.model, c.now),
         memory=FitOut.of(c.memory, c.now),
