@@ -242,9 +242,13 @@ def test_fitting_a_course_leaves_the_database_free_for_answers(
     assert fit_course_model(db, course_id, T0, executor=executor, parts=2).fitted
     assert executor.tasks == 4  # two groups, for the held-out check and for the model
 
+    fsrs_fits = 0
+
     class WritingFSRS(FSRSMemoryModel):  # the real model, fitted once a write went through
         def fit(self, *args: Any, **kwargs: Any) -> Any:
-            writes_meanwhile(db, hasher, "meanwhile-fsrs")
+            nonlocal fsrs_fits
+            fsrs_fits += 1  # the held-out check's fit, then the one stored
+            writes_meanwhile(db, hasher, f"meanwhile-fsrs-{fsrs_fits}")
             return super().fit(*args, **kwargs)
 
     monkeypatch.setattr(reviews, "FSRSMemoryModel", WritingFSRS)
@@ -255,6 +259,7 @@ def test_fitting_a_course_leaves_the_database_free_for_answers(
                                   attempt_id=None, rating=rating,
                                   reviewed_at=T0 + timedelta(days=day)))  # fmt: skip
     assert reviews.fit_course_memory(db, course_id, T0).fitted
+    assert fsrs_fits == 2
 
 
 def test_bkt_keeps_the_authors_parameters_where_too_few_learners_answered(

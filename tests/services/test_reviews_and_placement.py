@@ -10,14 +10,19 @@ import pytest
 from sqlalchemy import select
 
 from learnloop.config import PedagogySettings
-from learnloop.domain.reviews import MIN_REVIEWS_TO_FIT
+from learnloop.domain.reviews import MIN_REVIEWS_TO_FIT, ReviewScheduler
 from learnloop.exceptions import InvalidInput, NotFound, PermissionDenied
 from learnloop.reports.learner_views import learner_home
 from learnloop.reports.review_views import placement_page, review_queue
 from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.placement import answer_placement, start_placement
-from learnloop.services.reviews import REFRESH_RIGHT_ANSWERS, fit_course_memory
+from learnloop.services.reviews import (
+    REFRESH_RIGHT_ANSWERS,
+    fit_course_memory,
+    held_out_memories,
+    scheduler_for,
+)
 from learnloop.storage.tables import CourseMemoryModel, Mastery, MemoryCard, Placement, ReviewEvent
 from tests.conftest import World
 
@@ -108,6 +113,42 @@ def test_course_memory_is_fitted_only_with_enough_reviews(world: World) -> None:
     assert len(fitted.parameters) == 21
     assert outcome.log_loss is not None
     assert 0 < outcome.log_loss < 1
+
+
+def unlike_memories(world: World) -> None:
+    """Reviews of 300 memories: those the check fit learns from are forgotten ten days on, the
+    held-out ones are recalled, as FSRS's defaults expect of a memory reviewed after three."""
+    keys = sorted(f"o{n:03d}" for n in range(300))  # numbered in this order, as the fit reads
+    held = held_out_memories(world.course_id, len(keys))
+    assert 0 < held.sum() < len(keys)
+    with world.db.transaction() as s:
+        for key, out in zip(keys, held, strict=True):
+            for day, rating in ((0, 3), (3, 3), (10, 3 if out else 1)):
+                s.add(
+                    ReviewEvent(
+                        user_id=world.learner.user_id, course_id=world.course_id,
+                        objective_key=key, attempt_id=None, rating=rating,
+                        reviewed_at=T0 + timedelta(days=day),
+                    )
+                )  # fmt: skip
+
+
+def test_fitted_memory_parameters_that_predict_worse_than_the_defaults_are_not_used(
+    world: World,
+) -> None:
+    unlike_memories(world)
+    outcome = fit_course_memory(world.db, world.course_id, T0)
+    assert outcome.fitted
+    assert outcome.log_loss is not None
+    assert outcome.baseline_log_loss is not None
+    assert outcome.log_loss > outcome.baseline_log_loss
+    assert not outcome.adopted
+    with world.db.reading() as s:
+        stored = s.get(CourseMemoryModel, world.course_id)
+        assert stored is not None
+        assert (stored.adopted, stored.baseline_log_loss) == (False, outcome.baseline_log_loss)
+        assert scheduler_for(s, world.course_id).parameters == ReviewScheduler(None).parameters
+        assert tuple(stored.parameters) != ReviewScheduler(None).parameters
 
 
 def test_the_placement_diagnostic_places_a_strong_learner_and_starts_their_cards(

@@ -16,9 +16,11 @@ from learnloop.services.class_lifecycle import end_class
 from learnloop.services.demo_practice import answer_for
 from learnloop.services.learning import record_attempt
 from learnloop.services.models import fit_course_model
+from learnloop.services.reviews import fit_course_memory
 from learnloop.services.score_bank import calibrate_score_bank
 from tests.conftest import World
 from tests.services.test_course_models import T0, history, swapped_difficulty
+from tests.services.test_reviews_and_placement import unlike_memories
 from tests.web.conftest import role_token
 
 
@@ -103,6 +105,27 @@ def test_a_fit_not_used_says_so_beside_the_authors_parameters(
     better = fit_course_model(w.db, w.course_id, T0)
     assert better.adopted
     assert "not used" not in clients["admin"].get("/admin/courses/fractions").text
+
+
+def test_memory_parameters_not_used_say_so_beside_the_defaults(
+    sqlite_world: World, clients: dict[str, TestClient]
+) -> None:
+    unlike_memories(sqlite_world)
+    outcome = fit_course_memory(sqlite_world.db, sqlite_world.course_id, T0)
+    assert outcome.baseline_log_loss is not None
+    assert not outcome.adopted
+    page = clients["admin"].get("/admin/courses/fractions").text
+    row = page[page.index('<tr id="fit-memory"') :]
+    row = row[: row.index("</tr>")]
+    assert (
+        f"log loss {outcome.log_loss:.2f} (FSRS's defaults: {outcome.baseline_log_loss:.2f})" in row
+    )
+    assert "not used: the defaults predict better, so they still run" in row
+    auth = {"Authorization": f"Bearer {role_token(clients['admin'], sqlite_world, 'admin')}"}
+    body = clients["admin"].get("/api/v1/admin/courses/fractions", headers=auth).json()
+    assert body["memory"]["adopted"] is False
+    assert body["memory"]["baseline"] == pytest.approx(outcome.baseline_log_loss)
+    assert body["model"]["adopted"] is True  # nothing fitted there: nothing set aside
 
 
 def test_the_course_and_account_reports_read_alike_on_both_databases(world: World) -> None:

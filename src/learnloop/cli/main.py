@@ -279,9 +279,20 @@ def fit_memory_command(
     def fit(db: Database, course_id: int, course_slug: str) -> None:
         outcome = fit_course_memory(db, course_id, datetime.now(UTC))
         if outcome.fitted:
-            console.print(
-                f"{course_slug}: fitted on {outcome.reviews} reviews, log loss {outcome.log_loss:.3f}"
+            against = (
+                f" on held-out memories (FSRS's defaults: {outcome.baseline_log_loss:.3f})"
+                if outcome.baseline_log_loss is not None
+                else ""
             )
+            console.print(
+                f"{course_slug}: fitted on {outcome.reviews} reviews, log loss "
+                f"{outcome.log_loss:.3f}{against}"
+            )
+            if not outcome.adopted:
+                console.print(
+                    f"{course_slug}: not used: FSRS's defaults predicted the held-out memories "
+                    "better, so they stay"
+                )
         else:
             console.print(
                 f"{course_slug}: {outcome.reviews} reviews, fewer than {MIN_REVIEWS_TO_FIT}: "

@@ -51,9 +51,10 @@ class FitState:
     fitted_on: int  # answers or reviews it was fitted on
     since: int  # answers or reviews recorded since (all of them before a first fit)
     needed: int  # the least a fit takes
-    quality: float | None = None  # held-out AUC (learner model), log loss (memory)
-    baseline: float | None = None  # learner model: the authors' BKT's AUC on the same learners
-    adopted: bool = True  # learner model: used, being at least as good as the authors' BKT
+    quality: float | None = None  # held-out AUC (learner model), held-out log loss (memory)
+    # the same measure of what runs without the fit (the authors' BKT, FSRS's defaults)
+    baseline: float | None = None
+    adopted: bool = True  # used, being at least as good as that
 
     def stale(self, now: datetime) -> bool:
         """Fitted more than STALE_FIT_DAYS ago, with new data since; or never fitted although
@@ -156,7 +157,9 @@ def course_health(
                            model.adopted if model else True),
             memory=FitState(memory_at, memory.reviews if memory else 0,
                             _reviews(s, course_id, memory_at), MIN_REVIEWS_TO_FIT,
-                            memory.log_loss if memory else None),
+                            memory.log_loss if memory else None,
+                            memory.baseline_log_loss if memory else None,
+                            memory.adopted if memory else True),
             score=None if course.score_test is None else FitState(
                 bank.fitted_at if bank else None, bank.answers if bank else 0,
                 _answers(s, course_id, bank.fitted_at if bank else None),

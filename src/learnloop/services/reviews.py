@@ -1,6 +1,7 @@
 """Spaced review's state changes: a card when an objective is mastered, a review when a due
 objective is answered, back into practice after a failed review, and fitting a course's FSRS
-parameters on its own review history.
+parameters on its own review history (used only when they predict held-out memories at least as
+well as FSRS's defaults).
 
 These run inside the caller's transaction (``record_attempt``, ``finish_placement``), so an
 answer, its mastery update and its review are stored together or not at all.
@@ -8,15 +9,17 @@ answer, its mastery update and its review are stored together or not at all.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnloop.domain.reviews import MIN_REVIEWS_TO_FIT, ReviewScheduler, rating_for, review_history
 from learnloop.domain.reviews import MemoryCard as Card
-from learnloop.engine.memory import FSRSMemoryModel
+from learnloop.engine.memory import DEFAULT_PARAMETERS, FSRSMemoryModel
 from learnloop.storage import Database
 from learnloop.storage.tables import CourseMemoryModel, MemoryCard, ReviewEvent
 
@@ -24,6 +27,7 @@ __all__ = [
     "REFRESH_RIGHT_ANSWERS",
     "FitOutcome",
     "fit_course_memory",
+    "held_out_memories",
     "review_on_answer",
     "scheduler_for",
     "start_card",
@@ -35,9 +39,10 @@ REFRESH_RIGHT_ANSWERS = 2
 
 
 def scheduler_for(session: Session, course_id: int) -> ReviewScheduler:
-    """The course's fitted FSRS parameters if it has them, FSRS's defaults otherwise."""
+    """The course's fitted FSRS parameters if it has them (and they were adopted: at least as
+    good as the defaults on held-out memories), FSRS's defaults otherwise."""
     fitted = session.get(CourseMemoryModel, course_id)
-    return ReviewScheduler(fitted.parameters if fitted else None)
+    return ReviewScheduler(fitted.parameters if fitted is not None and fitted.adopted else None)
 
 
 def _to_domain(row: MemoryCard) -> Card:
@@ -117,11 +122,29 @@ def review_on_answer(
     return "reviewed"
 
 
+# Share of the course's memories (a learner's reviews of one objective) kept out of the check fit.
+_HELD_OUT = 0.2
+
+
+@dataclass(frozen=True, slots=True)
 class FitOutcome:
-    def __init__(self, reviews: int, fitted: bool, log_loss: float | None) -> None:
-        self.reviews = reviews
-        self.fitted = fitted
-        self.log_loss = log_loss
+    reviews: int
+    fitted: bool
+    log_loss: float | None  # on the held-out memories, of the parameters fitted without them
+    baseline_log_loss: float | None = None  # FSRS's defaults on the same held-out memories
+    adopted: bool = False  # fitted, and at least as good as the defaults: the course uses it
+
+
+def held_out_memories(course_id: int, memories: int) -> npt.NDArray[np.bool_]:
+    """Which of the course's memories (numbered in the order of learner, then objective) are
+    kept out of the check fit: about _HELD_OUT of them, drawn from a stream seeded by the course,
+    so a night's check is repeatable."""
+    return np.random.default_rng(course_id).random(memories) < _HELD_OUT
+
+
+def _log_loss(p: npt.NDArray[np.float64], y: npt.NDArray[np.bool_]) -> float:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return float(-np.mean(np.where(y, np.log(p), np.log(1 - p))))
 
 
 def fit_course_memory(db: Database, course_id: int, now: datetime) -> FitOutcome:
@@ -146,10 +169,22 @@ def fit_course_memory(db: Database, course_id: int, now: datetime) -> FitOutcome
     scored = int((~history.first).sum()) if rows else 0
     if scored < MIN_REVIEWS_TO_FIT:
         return FitOutcome(scored, False, None)
-    model = FSRSMemoryModel().fit(history)
-    p = np.clip(model.predict_recall(history)[~history.first], 1e-6, 1 - 1e-6)
-    y = history.recalled[~history.first]
-    log_loss = float(-np.mean(np.where(y, np.log(p), np.log(1 - p))))
+    held = held_out_memories(course_id, int(history.memory.max()) + 1)[history.memory]
+    test, train = held & ~history.first, ~held & ~history.first
+    model = FSRSMemoryModel()
+    if test.any() and train.any():
+        # Checked on memories the fit did not see, beside FSRS's defaults on the same ones: the
+        # fitted parameters are used only when they predict those at least as well.
+        check = model.fit(history, scored=~held).predict_recall(history)
+        default = model.predict_recall(history, DEFAULT_PARAMETERS)
+        log_loss = _log_loss(check[test], history.recalled[test])
+        baseline: float | None = _log_loss(default[test], history.recalled[test])
+    else:  # too few memories to hold any out: scored on the reviews it was fitted on
+        baseline = None
+    model.fit(history)
+    if baseline is None:
+        log_loss = _log_loss(model.predict_recall(history)[train], history.recalled[train])
+    adopted = baseline is None or log_loss <= baseline
     with db.transaction() as s:
         row = s.get(CourseMemoryModel, course_id)
         if row is None:
@@ -157,6 +192,6 @@ def fit_course_memory(db: Database, course_id: int, now: datetime) -> FitOutcome
             s.add(row)
         row.parameters = list(model.parameters_)
         row.reviews = scored
-        row.log_loss = log_loss
+        row.log_loss, row.baseline_log_loss, row.adopted = log_loss, baseline, adopted
         row.fitted_at = now
-    return FitOutcome(scored, True, log_loss)
+    return FitOutcome(scored, True, log_loss, baseline, adopted)

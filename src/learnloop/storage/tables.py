@@ -425,7 +425,13 @@ class CourseMemoryModel(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
     parameters: Mapped[list[float]] = mapped_column(JSON)
     reviews: Mapped[int] = mapped_column(Integer)  # reviews it was fitted on
+    # on the held-out memories, of the parameters fitted without them (before migration 0045:
+    # on every review, of the parameters fitted on them all)
     log_loss: Mapped[float] = mapped_column(Float)
+    # FSRS's default parameters on the same held-out memories: what the fit has to beat
+    baseline_log_loss: Mapped[float | None] = mapped_column(Float)
+    # false when the defaults predicted the held-out memories better: kept, not used
+    adopted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     fitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

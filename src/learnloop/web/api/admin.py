@@ -83,8 +83,9 @@ class FitOut(BaseModel):
     since: int  # answers or reviews recorded since (all of them before a first fit)
     needed: int  # the least a fit takes
     quality: float | None  # held-out AUC for the learner model, log loss for the memory
-    # learner model only: the authors' BKT's AUC on the same held-out learners, and whether the
-    # fit is used (false: the authors' BKT predicted them better, so it still runs)
+    # the same measure, on the same held-out learners or memories, of what runs without the fit
+    # (the authors' BKT; FSRS's defaults), and whether the fit is used (false: that predicted
+    # them better, so it still runs)
     baseline: float | None = None
     adopted: bool = True
     stale: bool  # looks like the nightly fit has stopped (see docs/operations.md)

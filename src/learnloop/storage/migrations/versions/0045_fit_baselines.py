@@ -1,8 +1,10 @@
-"""course model baseline
+"""fit baselines
 
 A course's fitted learner model is used only when it predicts the held-out learners at least as
-well as the authors' BKT does (services.models): the authors' AUC on the same learners, and
-whether the fit was adopted. Models fitted before were all used, so they stay adopted.
+well as the authors' BKT does (services.models), and its fitted FSRS parameters only when they
+predict the held-out memories at least as well as FSRS's defaults (services.reviews): each fit
+keeps what it was measured against, and whether it was adopted. Fits stored before were all
+used, so they stay adopted.
 
 Revision ID: 0045
 Revises: 0044
@@ -26,9 +28,17 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("adopted", sa.Boolean(), server_default=sa.true(), nullable=False)
         )
+    with op.batch_alter_table("course_memory_models") as batch_op:
+        batch_op.add_column(sa.Column("baseline_log_loss", sa.Float(), nullable=True))
+        batch_op.add_column(
+            sa.Column("adopted", sa.Boolean(), server_default=sa.true(), nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("course_memory_models") as batch_op:
+        batch_op.drop_column("adopted")
+        batch_op.drop_column("baseline_log_loss")
     with op.batch_alter_table("course_learner_models") as batch_op:
         batch_op.drop_column("adopted")
         batch_op.drop_column("baseline_auc")
