@@ -5,6 +5,10 @@ state the platform never sees) picks an unlocked objective, answers its items th
 ``record_attempt``, and moves on when the platform says they have mastered it. The learners'
 answers are recorded in the order of their times, across the class, as a live class's would be
 (so the LRS's storage order is the order of its statements' "stored" times).
+
+Before this year's class answers, the same teacher's class of last year practises and ends
+(``demo_past_class``); with both classes' answers the course's learner model is fitted, as the
+nightly ``learnloop fit-model`` would have done (``services.models``).
 """
 
 from __future__ import annotations
