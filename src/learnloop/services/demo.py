@@ -27,7 +27,7 @@ from learnloop.services.accounts import register_user
 from learnloop.services.courses import add_to_class, create_class, import_course
 from learnloop.services.demo_class_work import assign_to_class, hand_in_work, report_questions
 from learnloop.services.demo_past_class import add_past_class
-from learnloop.services.demo_practice import MISCONCEPTION_SHARE, in_time_order, practise
+from learnloop.services.demo_practice import in_time_order, misconception_habits, practise
 from learnloop.services.messages import reply_to_feedback, send_feedback
 from learnloop.services.models import fit_course_model
 from learnloop.services.onboarding import complete_onboarding
@@ -172,15 +172,9 @@ def setup_demo(
         learner = SimulatedLearner.draw(course.graph, own)
         steps = int(own.integers(15, 70))
         start = now - timedelta(days=14) + timedelta(hours=int(own.integers(0, 48)))
-        # Which wrong answers they give comes from a second stream, so that the misconceptions
-        # leave the history of right and wrong (and so every mastery) as it was without them.
-        habits = np.random.default_rng([seed, i, 1])
-        holds = frozenset(
-            k for k in sorted(course.misconceptions) if habits.random() < MISCONCEPTION_SHARE
-        )
-        runs.append(
-            practise(db, course, viewer, learner, steps, start, own, habits=(holds, habits))
-        )
+        # Which wrong answers they give comes from a second stream ([seed, i, 1]).
+        wrong_answers = misconception_habits(course, [seed, i, 1])
+        runs.append(practise(db, course, viewer, learner, steps, start, own, wrong_answers))
         if i in (1, 4):
             sent = send_feedback(
                 db,

@@ -16,7 +16,7 @@ from learnloop.engine.simulation import SimulatedLearner
 from learnloop.services.accounts import register_user
 from learnloop.services.class_lifecycle import end_class
 from learnloop.services.courses import add_to_class, create_class
-from learnloop.services.demo_practice import MISCONCEPTION_SHARE, in_time_order, practise
+from learnloop.services.demo_practice import in_time_order, misconception_habits, practise
 from learnloop.storage import Database
 
 __all__ = ["DEMO_PAST_CLASS", "DEMO_PAST_LEARNERS", "add_past_class"]
@@ -77,13 +77,8 @@ def add_past_class(
         learner = SimulatedLearner.draw(course.graph, own)
         steps = int(own.integers(*PAST_ANSWERS))
         start = started + timedelta(days=int(own.integers(0, 7 * PAST_CLASS_WEEKS - 7)))
-        habits = np.random.default_rng([seed, 1000 + i, 1])
-        holds = frozenset(
-            k for k in sorted(course.misconceptions) if habits.random() < MISCONCEPTION_SHARE
-        )
-        runs.append(
-            practise(db, course, viewer, learner, steps, start, own, habits=(holds, habits))
-        )
+        wrong_answers = misconception_habits(course, [seed, 1000 + i, 1])
+        runs.append(practise(db, course, viewer, learner, steps, start, own, wrong_answers))
     in_time_order(runs)
     end_class(db, admin, class_id=class_id, now=started + timedelta(weeks=PAST_CLASS_WEEKS))
     return class_id

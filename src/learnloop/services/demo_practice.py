@@ -19,11 +19,22 @@ from learnloop.services.learning import record_attempt
 from learnloop.storage import Database
 from learnloop.storage.tables import Mastery
 
-__all__ = ["MISCONCEPTION_SHARE", "answer_for", "in_time_order", "practise"]
+__all__ = ["MISCONCEPTION_SHARE", "answer_for", "in_time_order", "misconception_habits", "practise"]
 
 # Share of demo learners who hold each of the course's misconceptions: enough that the
 # educator's "Items and misconceptions" page has something to show in a class of 14.
 MISCONCEPTION_SHARE = 0.3
+
+
+def misconception_habits(
+    course: Course, stream: list[int]
+) -> tuple[frozenset[str], np.random.Generator]:
+    """Which of the course's misconceptions a learner holds (each with MISCONCEPTION_SHARE), and
+    the stream that then picks their wrong answers: a stream apart from the one that decides
+    right and wrong, so the misconceptions leave every history (and mastery) as it was."""
+    rng = np.random.default_rng(stream)
+    held = frozenset(k for k in sorted(course.misconceptions) if rng.random() < MISCONCEPTION_SHARE)
+    return held, rng
 
 
 def answer_for(
