@@ -286,6 +286,7 @@ def test_bkt_keeps_the_authors_parameters_where_too_few_learners_answered(
     with db.reading() as s:
         stored = s.get(CourseLearnerModel, course_id)
     assert stored is not None
+    assert stored.objectives_fitted == 3
     model = model_from_json(stored.model)
     assert list(model.skills_) == list(range(len(demo_course.objectives)))
     names = ("prior", "learn", "guess", "slip")

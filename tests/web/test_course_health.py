@@ -104,7 +104,16 @@ def test_a_fit_not_used_says_so_beside_the_authors_parameters(
     history(w.db, hasher, w.course, w.course_id)
     better = fit_course_model(w.db, w.course_id, T0)
     assert better.adopted
-    assert "not used" not in clients["admin"].get("/admin/courses/fractions").text
+    page = clients["admin"].get("/admin/courses/fractions").text
+    assert "not used" not in page
+    # three objectives were answered by enough learners for parameters of their own
+    assert better.objectives_fitted == (3, 12)
+    assert (
+        "3 of 12 objectives have parameters of their own; the others, answered by too few "
+        "learners, keep the authors'" in page
+    )
+    body = clients["admin"].get("/api/v1/admin/courses/fractions", headers=auth).json()
+    assert body["objectives_fitted"] == 3
 
 
 def test_memory_parameters_not_used_say_so_beside_the_defaults(

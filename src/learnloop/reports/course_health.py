@@ -80,6 +80,8 @@ class CourseHealth:
     answers: int  # counted answers, ever
     model_kind: str  # the kind course.yaml chose
     fitted_kind: str | None  # the kind of the fitted model, if any
+    # a fitted BKT: objectives with parameters of their own (the others keep the authors')
+    objectives_fitted: int | None
     model: FitState
     memory: FitState
     score: FitState | None  # None: the course has no score test
@@ -151,6 +153,7 @@ def course_health(
             following=s.scalar(following) or 0, started=s.scalar(started) or 0,
             answers=_answers(s, course_id, None),
             model_kind=course.model_kind, fitted_kind=model.kind if model else None,
+            objectives_fitted=model.objectives_fitted if model else None,
             model=FitState(model_at, model.answers if model else 0,
                            _answers(s, course_id, model_at), MIN_ANSWERS_TO_FIT,
                            model.auc if model else None, model.baseline_auc if model else None,

@@ -159,4 +159,5 @@ def fit_course_model(
             s.add(row)
         row.kind, row.model, row.answers = kind, model_to_json(model), len(rows)
         row.auc, row.baseline_auc, row.adopted, row.fitted_at = score, baseline, adopted, now
+        row.objectives_fitted = objectives[0] if objectives else None
     return ModelFit(kind, len(rows), True, score, objectives, baseline, adopted)

@@ -460,6 +460,8 @@ class CourseLearnerModel(Base):
     auc: Mapped[float | None] = mapped_column(Float)  # on the last 20% of learners, held out
     # the authors' BKT on the same held-out learners: what the fit has to beat to be used
     baseline_auc: Mapped[float | None] = mapped_column(Float)
+    # BKT: objectives with parameters of their own (the others keep the authors'); else null
+    objectives_fitted: Mapped[int | None] = mapped_column(Integer)
     # false when the authors' BKT predicted the held-out learners better: kept, not used
     adopted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     fitted_at: Mapped[datetime] = mapped_column(UTCDateTime())

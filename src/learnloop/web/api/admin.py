@@ -118,6 +118,9 @@ class CourseHealthOut(BaseModel):
     answers: int
     model_kind: str  # what course.yaml chose
     fitted_kind: str | None
+    # a fitted BKT: how many objectives have parameters of their own (the others, answered by
+    # fewer than 10 learners, keep the authors'); null for the other kinds or before a fit
+    objectives_fitted: int | None
     model: FitOut
     memory: FitOut
     score: FitOut | None  # null: the course has no score test
@@ -181,7 +184,8 @@ def course(slug: str, platform: PlatformDep, viewer: ApiViewer) -> CourseHealthO
             CourseClassOut(id=i, name=n, learners=k, ended_at=e) for i, n, k, e in c.classes
         ],
         following=c.following, started=c.started, answers=c.answers, model_kind=c.model_kind,
-        fitted_kind=c.fitted_kind, model=FitOut.of(c.model, c.now),
+        fitted_kind=c.fitted_kind, objectives_fitted=c.objectives_fitted,
+        model=FitOut.of(c.model, c.now),
         memory=FitOut.of(c.memory, c.now),
         score=FitOut.of(c.score, c.now) if c.score is not None else None,
         source_files=c.source_files,
