@@ -183,7 +183,10 @@ def fit_course_memory(db: Database, course_id: int, now: datetime) -> FitOutcome
         baseline = None
     model.fit(history)
     if baseline is None:
-        log_loss = _log_loss(model.predict_recall(history)[train], history.recalled[train])
+        scored_rows = ~history.first
+        log_loss = _log_loss(
+            model.predict_recall(history)[scored_rows], history.recalled[scored_rows]
+        )
     adopted = baseline is None or log_loss <= baseline
     with db.transaction() as s:
         row = s.get(CourseMemoryModel, course_id)
