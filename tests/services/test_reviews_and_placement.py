@@ -151,6 +151,28 @@ def test_fitted_memory_parameters_that_predict_worse_than_the_defaults_are_not_u
         assert tuple(stored.parameters) != ReviewScheduler(None).parameters
 
 
+def test_a_memory_fit_with_nothing_to_hold_out_is_used_and_scored_on_its_reviews(
+    world: World,
+) -> None:
+    """One memory reviewed every other day: it is either held out (nothing left to fit) or not
+    (nothing to check on), so there is no check, and the fit is used."""
+    with world.db.transaction() as s:
+        for n in range(MIN_REVIEWS_TO_FIT + 1):
+            s.add(
+                ReviewEvent(
+                    user_id=world.learner.user_id, course_id=world.course_id,
+                    objective_key="o", attempt_id=None, rating=1 if n % 5 == 4 else 3,
+                    reviewed_at=T0 + timedelta(days=2 * n),
+                )
+            )  # fmt: skip
+    outcome = fit_course_memory(world.db, world.course_id, T0)
+    assert outcome.fitted
+    assert outcome.baseline_log_loss is None
+    assert outcome.adopted
+    assert outcome.log_loss is not None
+    assert 0 < outcome.log_loss < 1
+
+
 def test_the_placement_diagnostic_places_a_strong_learner_and_starts_their_cards(
     world: World,
 ) -> None:
