@@ -82,7 +82,7 @@ class FitOut(BaseModel):
     fitted_on: int  # answers (reviews for the memory) it was fitted on
     since: int  # answers or reviews recorded since (all of them before a first fit)
     needed: int  # the least a fit takes
-    quality: float | None  # held-out AUC for the learner model, log loss for the memory
+    quality: float | None  # on held-out data: AUC for the learner model, log loss for the memory
     # the same measure, on the same held-out learners or memories, of what runs without the fit
     # (the authors' BKT; FSRS's defaults), and whether the fit is used (false: that predicted
     # them better, so it still runs)
