@@ -25,7 +25,13 @@ from learnloop.engine.bkt import BayesianKnowledgeTracing
 from learnloop.engine.logistic_kt import FEATURE_SETS, RECENT_OUTCOMES, LogisticKnowledgeTracing
 from learnloop.engine.model_codec import bkt_from_parameters, model_from_json, state_from_counts
 
-__all__ = ["MIN_ANSWERS_TO_FIT", "MIN_LEARNERS_TO_FIT_OBJECTIVE", "CourseModel", "with_outcome"]
+__all__ = [
+    "MIN_ANSWERS_TO_FIT",
+    "MIN_LEARNERS_TO_FIT_OBJECTIVE",
+    "CourseModel",
+    "authors_bkt",
+    "with_outcome",
+]
 
 # A course's model is fitted once it has this many counted answers: with the demo course's 12
 # objectives that is about 40 per objective, the least at which per-objective parameters stop
@@ -37,6 +43,12 @@ MIN_ANSWERS_TO_FIT = 500
 # slip of 0: the demo's last objectives, which 2 to 8 of its 30 learners reach, did). Below it
 # the objective keeps its authors' parameters, as every objective does before the first fit.
 MIN_LEARNERS_TO_FIT_OBJECTIVE = 10
+
+
+def authors_bkt(course: Course) -> BayesianKnowledgeTracing:
+    """BKT with the parameters the course's authors wrote for each objective: what a course
+    runs before its first fit, and what a fit must predict at least as well to be used."""
+    return bkt_from_parameters([o.bkt for o in course.objectives.values()])
 
 
 class CourseModel:
@@ -53,7 +65,7 @@ class CourseModel:
             self.model = model_from_json(fitted)
             self.fitted = True
         else:
-            self.model = bkt_from_parameters([o.bkt for o in course.objectives.values()])
+            self.model = authors_bkt(course)
             self.fitted = False
 
     @property

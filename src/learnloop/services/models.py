@@ -18,11 +18,15 @@ import numpy.typing as npt
 from sqlalchemy import select
 
 from learnloop.domain import Course
-from learnloop.domain.learner_model import MIN_ANSWERS_TO_FIT, MIN_LEARNERS_TO_FIT_OBJECTIVE
+from learnloop.domain.learner_model import (
+    MIN_ANSWERS_TO_FIT,
+    MIN_LEARNERS_TO_FIT_OBJECTIVE,
+    authors_bkt,
+)
 from learnloop.engine import BayesianKnowledgeTracing, ResponseLog
 from learnloop.engine.logistic_kt import LogisticKnowledgeTracing
 from learnloop.engine.metrics import auc
-from learnloop.engine.model_codec import bkt_from_parameters, model_to_json
+from learnloop.engine.model_codec import model_to_json
 from learnloop.engine.models import fit_model
 from learnloop.storage import Database
 from learnloop.storage.course_store import course_by_id
@@ -58,10 +62,6 @@ def held_out_learners(course_id: int, learners: npt.NDArray[np.int64]) -> npt.ND
     return learners[np.random.default_rng(course_id).random(len(learners)) < _HELD_OUT]
 
 
-def _authors(course: Course) -> BayesianKnowledgeTracing:
-    return bkt_from_parameters([o.bkt for o in course.objectives.values()])
-
-
 def _log(course: Course, rows: list[tuple[int, str, bool]]) -> ResponseLog:
     skill = {k: i for i, k in enumerate(course.objectives)}
     item_index = {k: i for i, k in enumerate(course.items)}
@@ -84,7 +84,7 @@ def _authors_where_thin(
     MIN_LEARNERS_TO_FIT_OBJECTIVE learners answered, and the authors' for the rest (an objective
     nobody answered included, which the fit alone would give the median of the others); and how
     many objectives are fitted."""
-    model = _authors(course)
+    model = authors_bkt(course)
     learners = np.zeros(len(course.objectives), dtype=np.int64)
     answered = np.unique(np.column_stack([log.skill, log.learner]), axis=0)[:, 0]
     np.add.at(learners, answered, 1)
@@ -145,7 +145,7 @@ def fit_course_model(
     if (~test).any() and 0 < y.sum() < len(y):
         check, _ = _fit(kind, course, log.take(~test), executor, parts)
         score = auc(y, check.predict_proba(log.take(test)))
-        baseline = auc(y, _authors(course).predict_proba(log.take(test)))
+        baseline = auc(y, authors_bkt(course).predict_proba(log.take(test)))
     # Used only when it predicts the held-out learners at least as well as the authors' BKT
     # (which saw none of the data): a fit on too few or too unlike learners can do worse.
     adopted = score is None or baseline is None or score >= baseline
